@@ -1,0 +1,109 @@
+#include "core/standard.hpp"
+
+#include <algorithm>
+
+namespace carereach {
+
+const char* to_string(TravelMode m) {
+  switch (m) {
+    case TravelMode::kWalk: return "walk";
+    case TravelMode::kBicycle: return "bicycle";
+    case TravelMode::kEbike: return "ebike";
+    case TravelMode::kCar: return "car";
+    case TravelMode::kMixed: return "mixed";
+  }
+  return "?";
+}
+
+const char* to_label_zh(TravelMode m) {
+  switch (m) {
+    case TravelMode::kWalk: return "步行";
+    case TravelMode::kBicycle: return "自行车";
+    case TravelMode::kEbike: return "电动自行车";
+    case TravelMode::kCar: return "机动车";
+    case TravelMode::kMixed: return "步行+机动车";
+  }
+  return "?";
+}
+
+const char* to_string(TravelEngine e) { return e == TravelEngine::kNetwork ? "network" : "raster"; }
+
+std::optional<TravelMode> parse_travel_mode(const std::string& s) {
+  for (TravelMode m : {TravelMode::kWalk, TravelMode::kBicycle, TravelMode::kEbike, TravelMode::kCar, TravelMode::kMixed})
+    if (s == to_string(m)) return m;
+  return std::nullopt;
+}
+
+std::optional<TravelEngine> parse_travel_engine(const std::string& s) {
+  if (s == "network") return TravelEngine::kNetwork;
+  if (s == "raster") return TravelEngine::kRaster;
+  return std::nullopt;
+}
+
+bool FacilitySelector::matches(const Facility& f) const {
+  if (f.status == FacilityStatus::kClosed) return false;
+  if (f.status == FacilityStatus::kPlanned && !include_planned) return false;
+  if (!types.empty() && std::find(types.begin(), types.end(), f.type) == types.end()) return false;
+  if (static_cast<int>(f.level) < static_cast<int>(min_level)) return false;
+  if (!tags_any.empty() && std::none_of(tags_any.begin(), tags_any.end(), [&](const std::string& t) { return f.has_tag(t); }))
+    return false;
+  return true;
+}
+
+std::vector<Standard> default_standards() {
+  std::vector<Standard> out;
+  {
+    Standard s;
+    s.id = "tcm_15min";
+    s.name_zh = "15分钟中医药服务圈";
+    s.name_en = "15-minute TCM service circle";
+    s.select.tags_any = {"tcm"};
+    s.mode = TravelMode::kWalk;
+    s.threshold_min = 15.0;
+    s.target_share = 0.9;
+    s.source = "15-minute circle from national TCM development plans; mode and target share are local assumptions";
+    out.push_back(std::move(s));
+  }
+  {
+    Standard s;
+    s.id = "primary_care_15min";
+    s.name_zh = "15分钟医疗卫生服务圈";
+    s.name_en = "15-minute primary care circle";
+    s.select.types = {"community_health_center", "community_health_station", "subdistrict_health_center",
+                      "township_health_center", "village_clinic", "outpatient_department", "clinic"};
+    s.mode = TravelMode::kWalk;
+    s.threshold_min = 15.0;
+    s.target_share = 0.9;
+    s.source = "15-minute health service circle from national health service plans; mode and target share are local assumptions";
+    out.push_back(std::move(s));
+  }
+  for (double minutes : {30.0, 60.0}) {
+    Standard s;
+    s.id = minutes == 30.0 ? "county_hospital_30min" : "county_hospital_60min";
+    s.name_zh = minutes == 30.0 ? "县级医院30分钟可达" : "县级医院60分钟可达";
+    s.name_en = minutes == 30.0 ? "County hospital within 30 minutes" : "County hospital within 60 minutes";
+    s.select.types = {"general_hospital", "tcm_hospital", "integrated_hospital"};
+    s.select.tags_any = {"county_hospital"};
+    s.mode = TravelMode::kCar;
+    s.threshold_min = minutes;
+    s.target_share = minutes == 30.0 ? 0.9 : 1.0;
+    s.source = "county medical centre reach (县域医疗中心); thresholds and targets are local assumptions";
+    out.push_back(std::move(s));
+  }
+  {
+    Standard s;
+    s.id = "emergency_radius";
+    s.name_zh = "急救半径";
+    s.name_en = "Emergency radius";
+    s.select.tags_any = {"emergency"};
+    s.select.types = {};
+    s.mode = TravelMode::kCar;
+    s.distance_m_by_zone_class = {{"urban", 5000.0}, {"rural", 15000.0}};
+    s.target_share = 1.0;
+    s.source = "pre-hospital emergency radius: urban ≤ 5 km, rural 10–20 km (15 km used)";
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace carereach

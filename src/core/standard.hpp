@@ -1,0 +1,53 @@
+#pragma once
+// Service standards (服务标准): which facilities count, by which mode, within what time or distance, and what
+// share of the population should be within it. docs/method/standards.md documents the shipped profile.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/facility.hpp"
+
+namespace carereach {
+
+enum class TravelMode { kWalk, kBicycle, kEbike, kCar, kMixed };
+enum class TravelEngine { kNetwork, kRaster };
+
+const char* to_string(TravelMode m);
+const char* to_string(TravelEngine e);
+const char* to_label_zh(TravelMode m);
+std::optional<TravelMode> parse_travel_mode(const std::string& s);
+std::optional<TravelEngine> parse_travel_engine(const std::string& s);
+
+/// Which facilities a standard counts. Every non-empty condition must hold; within a list, any entry matches.
+struct FacilitySelector {
+  std::vector<std::string> types;     ///< taxonomy ids; empty = any type
+  std::vector<std::string> tags_any;  ///< at least one of these tags; empty = no condition
+  FacilityLevel min_level = FacilityLevel::kUnrated;
+  bool include_planned = false;  ///< planned facilities count (scenario runs); closed ones never do
+
+  [[nodiscard]] bool matches(const Facility& f) const;
+};
+
+struct Standard {
+  std::string id;  ///< "tcm_15min"
+  std::string name_zh;
+  std::string name_en;
+  FacilitySelector select;
+  TravelMode mode = TravelMode::kWalk;
+  TravelEngine engine = TravelEngine::kNetwork;
+  std::optional<double> threshold_min;  ///< a time standard …
+  std::optional<double> distance_m;     ///< … or a distance standard (one value for every zone)
+  std::map<std::string, double> distance_m_by_zone_class;  ///< … or per zone class ("urban", "rural")
+  double target_share = 0.9;            ///< share of the population that should be covered, 0–1
+  std::vector<std::string> report_levels;  ///< zone levels to report; empty = every level
+  std::string source;                   ///< where the threshold and target come from (policy text or "local assumption")
+
+  [[nodiscard]] bool is_distance() const { return !threshold_min && (distance_m || !distance_m_by_zone_class.empty()); }
+};
+
+/// The shipped profile (docs/method/standards.md).
+std::vector<Standard> default_standards();
+
+}  // namespace carereach
