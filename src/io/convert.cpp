@@ -1,0 +1,205 @@
+#include "io/convert.hpp"
+
+#include <cpl_string.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "io/ogr_transform.hpp"
+#include "io/vector_source.hpp"
+
+namespace carereach::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string driver_for(const fs::path& output, const std::string& format) {
+  if (!format.empty()) return format;
+  const std::string ext = ascii_lower(output.extension().string());
+  static const std::map<std::string, std::string> kDrivers = {
+      {".gpkg", "GPKG"},     {".shp", "ESRI Shapefile"}, {".geojson", "GeoJSON"}, {".json", "GeoJSON"},
+      {".kml", "KML"},       {".fgb", "FlatGeobuf"},     {".csv", "CSV"},         {".gml", "GML"},
+      {".sqlite", "SQLite"}, {".xlsx", "XLSX"}};
+  auto it = kDrivers.find(ext);
+  if (it == kDrivers.end())
+    throw UsageError("cannot tell the output format from '" + output.filename().string() + "'",
+                     "use an extension such as .gpkg, .shp, .geojson, .kml, .fgb or .csv, or give --format");
+  return it->second;
+}
+
+bool has_utf8_bom(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char b[3] = {};
+  in.read(b, 3);
+  return in.gcount() == 3 && static_cast<unsigned char>(b[0]) == 0xEF && static_cast<unsigned char>(b[1]) == 0xBB &&
+         static_cast<unsigned char>(b[2]) == 0xBF;
+}
+
+std::string format_coordinate(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+class TempOutput {
+ public:
+  explicit TempOutput(const fs::path& output) : output_(output) {
+    std::random_device rd;
+    dir_ = (output.parent_path().empty() ? fs::path(".") : output.parent_path()) /
+           ("." + output.filename().string() + ".tmp-" + std::to_string(rd() % 1000000));
+    fs::create_directories(dir_);
+  }
+  ~TempOutput() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  [[nodiscard]] fs::path file() const { return dir_ / output_.filename(); }
+  /// Moves every file written (a Shapefile is several) beside the output.
+  void commit(bool overwrite) {
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      const fs::path target = output_.parent_path() / entry.path().filename();
+      if (fs::exists(target) && !overwrite)
+        throw OutputError("already exists", Location{target.string(), {}, {}, {}, 0}, "add --overwrite to replace it");
+      fs::rename(entry.path(), target);
+    }
+  }
+
+ private:
+  fs::path output_;
+  fs::path dir_;
+};
+
+}  // namespace
+
+ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
+  ensure_gdal();
+  if (o.to.empty()) throw UsageError("--to is required", "e.g. --to EPSG:4326, --to gcj02");
+  const geo::CrsSpec to = geo::CrsSpec::parse(o.to);
+  std::error_code ec;
+  if (fs::exists(o.output, ec) && !o.overwrite)
+    throw OutputError("already exists", Location{o.output.string(), {}, {}, {}, 0}, "add --overwrite to replace it");
+  if (fs::equivalent(o.input, o.output, ec))
+    throw UsageError("the output is the input file", "write the converted data to another file");
+
+  SourceSpec spec;
+  spec.path = o.input;
+  spec.path_as_written = o.input_as_written.empty() ? o.input.string() : o.input_as_written;
+  spec.crs = o.from;
+  spec.x_field = o.x_field;
+  spec.y_field = o.y_field;
+  spec.encoding = o.encoding;
+  spec.key = "--from";
+
+  ConvertResult result;
+  result.driver = driver_for(o.output, o.format);
+  const bool table = spec.is_table_with_xy();
+  if (table && result.driver != "CSV" && result.driver != "XLSX")
+    throw UsageError("with --x-field/--y-field the output is a table: give a .csv output",
+                     "or convert a vector file without --x-field/--y-field");
+
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(result.driver.c_str());
+  if (driver == nullptr) throw UsageError("GDAL has no output driver '" + result.driver + "'", "see 'ogrinfo --formats'");
+
+  // Which layers: all, or the one named.
+  std::vector<std::string> layers;
+  {
+    SourceSpec probe = spec;
+    probe.x_field.clear();
+    probe.y_field.clear();
+    probe.layer = o.layer;
+    if (o.layer.empty()) {
+      GDALDatasetUniquePtr ds(GDALDataset::Open(o.input.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+      if (ds)
+        for (int i = 0; i < ds->GetLayerCount(); ++i) layers.emplace_back(ds->GetLayer(i)->GetName());
+    }
+    if (layers.empty()) layers.push_back(o.layer);
+  }
+
+  TempOutput temp(o.output);
+  CPLStringList dsco;
+  GDALDatasetUniquePtr out(driver->Create(temp.file().string().c_str(), 0, 0, 0, GDT_Unknown, dsco.List()));
+  if (!out)
+    throw OutputError("cannot be created (" + last_gdal_error() + ")", Location{o.output.string(), {}, {}, {}, 0},
+                      "check the folder exists and is writable");
+
+  for (const auto& layer_name : layers) {
+    SourceSpec lspec = spec;
+    lspec.layer = layers.size() > 1 || !o.layer.empty() ? layer_name : std::string();
+    VectorSource src(lspec);
+    const geo::CrsSpec from = src.crs();
+    geo::Transformer point_transform(from, to);
+    OgrTransformAdapter geometry_transform(from, to);
+    const bool to_degrees = to.kind != geo::CrsKind::kProj || to.is_geographic();
+    const int decimals = o.decimals >= 0 ? o.decimals : (to_degrees ? 7 : 3);
+
+    CPLStringList lco;
+    if (result.driver == "CSV") {
+      lco.AddNameValue("STRING_QUOTING", "IF_NEEDED");
+      if (has_utf8_bom(o.input) || src.is_table()) lco.AddNameValue("WRITE_BOM", has_utf8_bom(o.input) ? "YES" : "NO");
+    }
+    if (result.driver == "ESRI Shapefile") lco.AddNameValue("ENCODING", "UTF-8");  // writes a .cpg: Chinese survives
+    std::unique_ptr<OGRSpatialReference> srs;
+    if (!table) srs = make_srs(to);
+    const OGRwkbGeometryType gtype = table ? wkbNone : src.layer().GetGeomType();
+    OGRLayer* dst = out->CreateLayer(src.layer_name().c_str(), srs.get(), gtype, lco.List());
+    if (dst == nullptr) throw OutputError("cannot create layer '" + src.layer_name() + "' (" + last_gdal_error() + ")",
+                                          Location{o.output.string(), {}, {}, {}, 0});
+    OGRFeatureDefn* in_defn = src.layer().GetLayerDefn();
+    for (int i = 0; i < in_defn->GetFieldCount(); ++i) {
+      OGRFieldDefn fd(in_defn->GetFieldDefn(i));
+      if (dst->CreateField(&fd) != OGRERR_NONE)
+        throw OutputError("cannot create field '" + std::string(fd.GetNameRef()) + "' (" + last_gdal_error() + ")",
+                          Location{o.output.string(), {}, {}, {}, 0}, "the output format may not allow this field name");
+    }
+    const int x_i = table ? src.field_index(o.x_field, "--x-field") : -1;
+    const int y_i = table ? src.field_index(o.y_field, "--y-field") : -1;
+    ++result.layers;
+
+    for (auto& f : src.layer()) {
+      ++result.features;
+      OGRFeature outf(dst->GetLayerDefn());
+      outf.SetFrom(f.get(), TRUE);
+      outf.SetFID(OGRNullFID);
+      if (table) {
+        if (VectorSource::text(*f, x_i).empty() && VectorSource::text(*f, y_i).empty()) {
+          ++result.empty;
+        } else if (auto p = src.point(*f, diag, Severity::kError)) {
+          double x = p->first;
+          double y = p->second;
+          if (point_transform.transform(x, y)) {
+            outf.SetField(x_i, format_coordinate(x, decimals).c_str());
+            outf.SetField(y_i, format_coordinate(y, decimals).c_str());
+            ++result.converted;
+          } else {
+            diag.error(ExitCode::kCrs, "coordinate.transform_failed", "coordinates cannot be converted", src.where(*f));
+          }
+        }
+      } else if (OGRGeometry* g = outf.GetGeometryRef(); g != nullptr && !g->IsEmpty()) {
+        if (g->transform(&geometry_transform) == OGRERR_NONE) ++result.converted;
+        else diag.error(ExitCode::kCrs, "coordinate.transform_failed", "geometry cannot be converted", src.where(*f));
+      } else {
+        ++result.empty;
+      }
+      if (dst->CreateFeature(&outf) != OGRERR_NONE)
+        throw OutputError("cannot write a feature (" + last_gdal_error() + ")", Location{o.output.string(), {}, {}, {}, 0});
+    }
+  }
+  if (result.empty > 0)
+    diag.warn("coordinate.empty_copied",
+              std::to_string(result.empty) + " row(s)/feature(s) without coordinates were copied unchanged",
+              Location{spec.path_as_written, {}, {}, {}, 0});
+  if (diag.has_errors()) return result;  // temp output is removed; nothing appears
+  out.reset();                           // close (flush) before moving into place
+  temp.commit(o.overwrite);
+  return result;
+}
+
+}  // namespace carereach::io

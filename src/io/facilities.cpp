@@ -1,0 +1,213 @@
+#include "io/facilities.hpp"
+
+#include <map>
+#include <unordered_map>
+
+#include "io/vector_source.hpp"
+
+namespace carereach::io {
+
+namespace {
+
+struct Columns {
+  int id = -1, name = -1, type = -1, level = -1, tags = -1, status = -1;
+  int beds = -1, doctors = -1, nurses = -1, gps = -1, tcm_beds = -1, tcm_doctors = -1, capacity = -1;
+};
+
+Columns find_columns(const VectorSource& src, const FacilitySourceSpec& spec) {
+  const std::string k = spec.source.key + ".fields.";
+  const FacilityFields& m = spec.fields;
+  Columns c;
+  c.id = src.field_index(m.id, k + "id");
+  c.name = src.field_index(m.name, k + "name", true);
+  c.type = src.field_index(m.type, k + "type", true);
+  c.level = src.field_index(m.level, k + "level", true);
+  c.tags = src.field_index(m.tags, k + "tags", true);
+  c.status = src.field_index(m.status, k + "status", true);
+  c.beds = src.field_index(m.beds, k + "beds", true);
+  c.doctors = src.field_index(m.doctors, k + "doctors", true);
+  c.nurses = src.field_index(m.nurses, k + "nurses", true);
+  c.gps = src.field_index(m.gps, k + "gps", true);
+  c.tcm_beds = src.field_index(m.tcm_beds, k + "tcm_beds", true);
+  c.tcm_doctors = src.field_index(m.tcm_doctors, k + "tcm_doctors", true);
+  c.capacity = src.field_index(m.capacity, k + "capacity", true);
+  return c;
+}
+
+std::string types_hint(const Taxonomy& taxonomy) {
+  std::string ids;
+  for (const auto& t : taxonomy.types()) ids += (ids.empty() ? "" : ", ") + t.name_zh + " (" + t.id + ")";
+  return "map the value in type_map, add it to [[taxonomy.types]] as an alias, or use one of: " + ids;
+}
+
+/// Reads the rows of one source.
+class SourceReader {
+ public:
+  SourceReader(const FacilitySourceSpec& spec, const Taxonomy& taxonomy, const geo::CrsSpec& analysis_crs,
+               std::unordered_map<std::string, std::string>& seen_ids, Diagnostics& diag)
+      : spec_(spec),
+        taxonomy_(taxonomy),
+        src_(spec.source),
+        cols_(find_columns(src_, spec)),
+        crs_(src_.crs()),
+        to_analysis_(crs_, analysis_crs),
+        to_lonlat_(crs_, geo::wgs84()),
+        seen_ids_(seen_ids),
+        diag_(diag),
+        severity_(spec.on_invalid == OnInvalid::kSkip ? Severity::kWarning : Severity::kError) {
+    for (const auto& [value, id] : spec.type_map) type_map_[normalise_key(value)] = id;
+  }
+
+  void read_all(std::vector<Facility>& out) {
+    std::size_t rows = 0;
+    for (auto& f : src_.layer()) {
+      ++rows;
+      if (auto facility = read(*f)) {
+        facility->id = FacilityId(static_cast<std::uint32_t>(out.size()));
+        out.push_back(std::move(*facility));
+      }
+    }
+    if (rows == 0)
+      throw InputError("the layer is empty: no facilities", src_.where_file(),
+                       "give a table with one row per facility, or remove this [[facilities]] source");
+    for (const auto& [value, count] : unknown_tags_)
+      diag_.warn("facility.unknown_tag",
+                 "tag '" + value + "' is not known (" + std::to_string(count) + " row" + (count == 1 ? "" : "s") + "); ignored",
+                 src_.where_file(spec_.fields.tags), "add it to [[taxonomy.tags]] (e.g. as an alias of tcm_hall)");
+  }
+
+ private:
+  // A problem with this row: an error, or with on_invalid = "skip" a warning (the row or value is left out).
+  void problem(const std::string& code, const std::string& message, const OGRFeature& f, const std::string& field,
+               const std::string& hint, bool row_dropped = true) {
+    Problem p;
+    p.severity = severity_;
+    p.kind = ExitCode::kInput;
+    p.code = code;
+    p.message = message;
+    if (severity_ == Severity::kWarning) p.message += row_dropped ? "; row left out" : "; value left empty";
+    p.where = src_.where(f, field);
+    p.hint = hint;
+    diag_.add(std::move(p));
+  }
+
+  std::optional<double> number(const OGRFeature& f, int col, const std::string& field) {
+    const std::string s = VectorSource::text(f, col);
+    if (s.empty()) return std::nullopt;
+    auto v = parse_number(s);
+    if (!v || *v < 0) {
+      problem("facility.bad_number", "'" + s + "' is not a non-negative number", f, field,
+              "write counts as plain numbers (床位数 120), or leave the cell empty", false);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<Facility> read(const OGRFeature& f) {
+    Facility fac;
+    fac.source_file = spec_.source.path_as_written;
+    fac.source_feature = src_.feature_label(f);
+    const FacilityFields& m = spec_.fields;
+
+    const std::string raw_id = VectorSource::code(f, cols_.id);
+    if (raw_id.empty()) {
+      problem("facility.empty_id", "facility has no id", f, m.id, "give every facility a unique id");
+      return std::nullopt;
+    }
+    fac.source_id = spec_.id_prefix + raw_id;
+    if (auto it = seen_ids_.find(fac.source_id); it != seen_ids_.end()) {
+      problem("facility.duplicate_id", "duplicate facility id '" + fac.source_id + "' (first at " + it->second + ")", f,
+              m.id, "ids must be unique; when two sources reuse ids, give one an id_prefix");
+      return std::nullopt;
+    }
+    fac.name = VectorSource::text(f, cols_.name);
+
+    // Type: the source's own mapping first, then the taxonomy (ids, names, aliases), then the default.
+    std::string type_value = VectorSource::text(f, cols_.type);
+    const FacilityType* type = nullptr;
+    if (!type_value.empty()) {
+      if (auto it = type_map_.find(normalise_key(type_value)); it != type_map_.end()) type = taxonomy_.type_by_id(it->second);
+      else type = taxonomy_.find_type(type_value);
+      if (type == nullptr) {
+        problem("facility.unknown_type", "unknown facility type '" + type_value + "'", f, m.type, types_hint(taxonomy_));
+        return std::nullopt;
+      }
+    } else if (!spec_.default_type.empty()) {
+      type = taxonomy_.find_type(spec_.default_type);
+    } else {
+      problem("facility.empty_type", "facility has no type", f, m.type, "fill in the type, or set default_type");
+      return std::nullopt;
+    }
+    fac.type = type->id;
+
+    const std::string level_text = cols_.level >= 0 ? VectorSource::text(f, cols_.level) : spec_.default_level;
+    if (auto level = parse_level(level_text.empty() ? spec_.default_level : level_text, &fac.grade)) {
+      fac.level = *level;
+    } else {
+      diag_.warn("facility.unknown_level", "level '" + level_text + "' is not recognised; taken as 未定级 (unrated)",
+                 src_.where(f, m.level), "use 三级甲等, 二级, 一级, 未定级 … or 3/2/1/0");
+    }
+
+    std::vector<std::string> tags = spec_.default_tags;
+    for (const auto& item : split_list(VectorSource::text(f, cols_.tags))) {
+      if (auto tag = taxonomy_.find_tag(item)) tags.push_back(*tag);
+      else ++unknown_tags_[item];
+    }
+    fac.tags = taxonomy_.close_tags(tags, type);
+
+    if (cols_.status >= 0) {
+      const std::string s = VectorSource::text(f, cols_.status);
+      if (auto st = parse_status(s)) fac.status = *st;
+      else
+        diag_.warn("facility.unknown_status", "status '" + s + "' is not recognised; taken as active", src_.where(f, m.status),
+                   "use 在用/运营 (active), 停业/关闭 (closed) or 规划/拟建 (planned)");
+    }
+
+    fac.beds = number(f, cols_.beds, m.beds);
+    fac.doctors = number(f, cols_.doctors, m.doctors);
+    fac.nurses = number(f, cols_.nurses, m.nurses);
+    fac.gps = number(f, cols_.gps, m.gps);
+    fac.tcm_beds = number(f, cols_.tcm_beds, m.tcm_beds);
+    fac.tcm_doctors = number(f, cols_.tcm_doctors, m.tcm_doctors);
+    fac.capacity = number(f, cols_.capacity, m.capacity);
+
+    auto p = src_.point(f, diag_, severity_, severity_ == Severity::kWarning ? "; row left out" : "");
+    if (!p) return std::nullopt;
+    fac.x_m = p->first;
+    fac.y_m = p->second;
+    fac.lon = p->first;
+    fac.lat = p->second;
+    if (!to_analysis_.transform(fac.x_m, fac.y_m) || !to_lonlat_.transform(fac.lon, fac.lat)) {
+      problem("facility.transform_failed", "coordinates cannot be converted to the analysis CRS", f, spec_.source.x_field,
+              "check the declared CRS of this source");
+      return std::nullopt;
+    }
+    seen_ids_.emplace(fac.source_id, spec_.source.path_as_written + " " + fac.source_feature);
+    return fac;
+  }
+
+  const FacilitySourceSpec& spec_;
+  const Taxonomy& taxonomy_;
+  VectorSource src_;
+  Columns cols_;
+  geo::CrsSpec crs_;
+  geo::Transformer to_analysis_;
+  geo::Transformer to_lonlat_;
+  std::unordered_map<std::string, std::string>& seen_ids_;
+  Diagnostics& diag_;
+  Severity severity_;
+  std::unordered_map<std::string, std::string> type_map_;
+  std::map<std::string, std::size_t> unknown_tags_;
+};
+
+}  // namespace
+
+std::vector<Facility> load_facilities(const std::vector<FacilitySourceSpec>& sources, const Taxonomy& taxonomy,
+                                      const geo::CrsSpec& analysis_crs, Diagnostics& diag) {
+  std::vector<Facility> out;
+  std::unordered_map<std::string, std::string> seen_ids;
+  for (const auto& spec : sources) SourceReader(spec, taxonomy, analysis_crs, seen_ids, diag).read_all(out);
+  return out;
+}
+
+}  // namespace carereach::io

@@ -1,0 +1,140 @@
+#include "io/files.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <memory>
+#include <random>
+
+#include "core/error.hpp"
+
+namespace carereach::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 unavailable");
+  }
+  void update(const void* data, std::size_t n) { EVP_DigestUpdate(ctx_.get(), data, n); }
+  std::string hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md.data(), &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+      out.push_back(kHex[md[i] >> 4]);
+      out.push_back(kHex[md[i] & 0xF]);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx_;
+};
+
+std::string unique_suffix() {
+  std::random_device rd;
+  return std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError("cannot be read to compute its checksum", Location{file.string(), {}, {}, {}, 0});
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = in.gcount();
+    if (n > 0) h.update(buf.data(), static_cast<std::size_t>(n));
+  }
+  return h.hex();
+}
+
+std::string sha256_text(const std::string& text) {
+  Sha256 h;
+  h.update(text.data(), text.size());
+  return h.hex();
+}
+
+OutputDir::OutputDir(fs::path target, bool overwrite) : target_(std::move(target)), overwrite_(overwrite) {
+  std::error_code ec;
+  if (target_.filename().empty()) target_ = target_.parent_path();  // "out/" → "out"
+  const Location at{target_.string(), {}, {}, {}, 0};
+  if (fs::exists(target_, ec)) {
+    if (!fs::is_directory(target_, ec))
+      throw OutputError("exists and is not a folder", at, "choose another --out path");
+    if (!overwrite_)
+      throw OutputError("already exists", at, "choose another --out folder, or add --overwrite to replace it");
+    const bool is_output = fs::exists(target_ / "run.json", ec);
+    const bool empty = fs::is_empty(target_, ec);
+    if (!is_output && !empty)
+      throw OutputError("exists and is not a carereach output folder (it has no run.json); refusing to replace it", at,
+                        "choose another --out folder; --overwrite only replaces earlier carereach outputs");
+  }
+  fs::path parent = target_.parent_path();
+  if (parent.empty()) parent = ".";
+  fs::create_directories(parent, ec);
+  if (ec) throw OutputError("cannot create the folder " + parent.string() + ": " + ec.message(), at);
+  temp_ = parent / ("." + target_.filename().string() + ".tmp-" + unique_suffix());
+  fs::create_directory(temp_, ec);
+  if (ec) throw OutputError("cannot create a folder beside it: " + ec.message(), at, "check that the folder is writable");
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ec;
+  fs::remove_all(temp_, ec);
+}
+
+void OutputDir::commit() {
+  std::error_code ec;
+  const Location at{target_.string(), {}, {}, {}, 0};
+  fs::path old;
+  if (fs::exists(target_, ec)) {
+    if (!overwrite_) throw OutputError("appeared while the run was working; not replaced", at, "run again with another --out");
+    old = target_.parent_path() / ("." + target_.filename().string() + ".old-" + unique_suffix());
+    if (target_.parent_path().empty()) old = fs::path("." + target_.filename().string() + ".old-" + unique_suffix());
+    fs::rename(target_, old, ec);
+    if (ec) throw OutputError("cannot move the previous output aside: " + ec.message(), at);
+  }
+  fs::rename(temp_, target_, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (!old.empty()) fs::rename(old, target_, ignored);  // put the previous output back
+    throw OutputError("cannot move the new output into place: " + ec.message(), at);
+  }
+  committed_ = true;
+  if (!old.empty()) fs::remove_all(old, ec);
+}
+
+void write_file_atomically(const fs::path& file, const std::string& content) {
+  const fs::path tmp = file.parent_path() / ("." + file.filename().string() + ".tmp-" + unique_suffix());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << content;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw OutputError("cannot be written", Location{file.string(), {}, {}, {}, 0}, "check the disk space and permissions");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) throw OutputError("cannot be written: " + ec.message(), Location{file.string(), {}, {}, {}, 0});
+}
+
+}  // namespace carereach::io

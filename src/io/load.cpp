@@ -1,0 +1,242 @@
+#include "io/load.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/units.hpp"
+#include "io/facilities.hpp"
+#include "io/files.hpp"
+#include "io/roads.hpp"
+
+namespace carereach::io {
+
+namespace fs = std::filesystem;
+
+const LoadedZoneLevel* LoadedScenario::zone_level(const std::string& level) const {
+  for (const auto& z : zones)
+    if (z.level.level == level) return &z;
+  return nullptr;
+}
+
+namespace {
+
+/// Grids above this many cells are refused: the analysis would not fit a laptop's memory.
+constexpr double kMaxGridCells = 400.0e6;
+
+class Loader {
+ public:
+  Loader(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress)
+      : diag_(diag), options_(options), progress_(progress) {
+    out_.scenario = std::move(scenario);
+  }
+
+  LoadedScenario run() {
+    const Scenario& s = out_.scenario;
+    if (options_.checksums) timed("checksums", [&] { checksums(); });
+    timed("coordinate systems", [&] { choose_crs(); });
+    timed("zones", [&] {
+      for (const auto& spec : s.zones) guarded([&] { out_.zones.push_back(load_zone_level(spec, out_.analysis_crs, diag_)); });
+      check_parents();
+    });
+    timed("study area and grid", [&] { guarded([&] { make_grid(); }); });
+    if (out_.grid) timed("zone rasters", [&] { rasterize(); });
+    if (s.population && out_.grid && out_.study_area_level)
+      timed("population", [&] { guarded([&] { load_population_surface(); }); });
+    if (!s.population)
+      diag_.warn("population.missing", "the scenario has no [population]: coverage shares cannot be computed",
+                 Location{s.file.string(), {}, {}, "population", 0}, "add a [population] table (docs/scenario.md)");
+    if (!s.facilities.empty())
+      timed("facilities", [&] { guarded([&] { load_all_facilities(); }); });
+    else
+      diag_.warn("facilities.missing", "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
+                 "add at least one [[facilities]] source");
+    if (s.roads) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
+    return std::move(out_);
+  }
+
+ private:
+  template <class F>
+  void timed(const std::string& step, F&& f) {
+    ProgressStep p(progress_, step);
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    out_.timings.push_back({step, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+  }
+
+  template <class F>
+  void guarded(F&& f) {
+    if (!options_.keep_going) {
+      f();
+      return;
+    }
+    try {
+      f();
+    } catch (const Error& e) {
+      diag_.add(e);
+    }
+  }
+
+  void add_input(const std::string& role, const SourceSpec& src) {
+    InputFile in;
+    in.role = role;
+    in.path_as_written = src.path_as_written;
+    in.path = src.path;
+    std::error_code ec;
+    if (!fs::is_regular_file(src.path, ec)) return;  // missing files are reported by the loaders
+    in.bytes = fs::file_size(src.path, ec);
+    in.sha256 = sha256_file(src.path);
+    out_.inputs.push_back(in);
+    // A shapefile is several files: the attributes and the projection matter as much as the shapes.
+    if (src.path.extension() == ".shp" || src.path.extension() == ".SHP") {
+      for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) {
+        fs::path side = src.path;
+        side.replace_extension(ext);
+        if (!fs::is_regular_file(side, ec)) continue;
+        InputFile s2 = in;
+        s2.path = side;
+        s2.path_as_written = fs::path(src.path_as_written).replace_extension(ext).string();
+        s2.bytes = fs::file_size(side, ec);
+        s2.sha256 = sha256_file(side);
+        out_.inputs.push_back(s2);
+      }
+    }
+  }
+
+  void checksums() {
+    const Scenario& s = out_.scenario;
+    SourceSpec scenario_file;
+    scenario_file.path = s.file;
+    scenario_file.path_as_written = s.file.filename().string();
+    guarded([&] { add_input("scenario", scenario_file); });
+    for (const auto& z : s.zones) guarded([&] { add_input("zones:" + z.level, z.source); });
+    if (s.population) {
+      guarded([&] { add_input("population", s.population->source); });
+      if (s.population->weights) guarded([&] { add_input("population weights", *s.population->weights); });
+    }
+    for (std::size_t i = 0; i < s.facilities.size(); ++i)
+      guarded([&] { add_input("facilities[" + std::to_string(i) + "]", s.facilities[i].source); });
+    if (s.roads) guarded([&] { add_input("roads", s.roads->source); });
+  }
+
+  const ZoneLevelSpec& study_area_spec() const {
+    const Scenario& s = out_.scenario;
+    if (!s.analysis.study_area_level.empty()) return *s.zone_level(s.analysis.study_area_level);
+    return s.zones.front();
+  }
+
+  void choose_crs() {
+    const Scenario& s = out_.scenario;
+    const Location at{s.file.string(), {}, {}, "analysis.crs", 0};
+    try {
+      out_.output_crs = geo::CrsSpec::parse(s.analysis.output_crs);
+    } catch (const CrsError& e) {
+      throw CrsError(e.message(), Location{s.file.string(), {}, {}, "analysis.output_crs", 0}, e.hint());
+    }
+    if (s.analysis.crs == "auto") {
+      const auto [lon, lat] = source_centre_lonlat(study_area_spec().source);
+      out_.analysis_crs = geo::choose_analysis_crs(lon, lat);
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "auto: chosen for the study area centre %.3f°%c %.3f°%c", std::abs(lon),
+                    lon >= 0 ? 'E' : 'W', std::abs(lat), lat >= 0 ? 'N' : 'S');
+      out_.analysis_crs_choice = buf;
+      return;
+    }
+    try {
+      out_.analysis_crs = geo::CrsSpec::parse(s.analysis.crs);
+    } catch (const CrsError& e) {
+      throw CrsError(e.message(), at, e.hint());
+    }
+    if (!out_.analysis_crs.is_projected_metric())
+      throw CrsError("the analysis CRS " + out_.analysis_crs.display() + " is not a projected CRS in metres", at,
+                     "use \"auto\" (the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere) or a projected metric "
+                     "CRS such as \"EPSG:4548\"");
+    out_.analysis_crs_choice = "given in the scenario";
+  }
+
+  void check_parents() {
+    const Scenario& s = out_.scenario;
+    for (const auto& spec : s.zones) {
+      if (spec.parent_level.empty()) continue;
+      const LoadedZoneLevel* child = out_.zone_level(spec.level);
+      const LoadedZoneLevel* parent = out_.zone_level(spec.parent_level);
+      if (child == nullptr || parent == nullptr) continue;
+      std::set<std::string> codes;
+      for (const auto& z : parent->level.zones) codes.insert(z.code);
+      std::map<std::string, std::size_t> missing;
+      for (const auto& z : child->level.zones)
+        if (!codes.contains(z.parent_code)) ++missing[z.parent_code];
+      for (const auto& [code, n] : missing)
+        diag_.warn("zone.unknown_parent",
+                   std::to_string(n) + " " + spec.level + " zone" + (n == 1 ? "" : "s") + " name parent code '" + code +
+                       "', which is not a " + spec.parent_level + " zone",
+                   Location{spec.source.path_as_written, {}, {}, spec.parent_field, 0},
+                   "check the parent codes, or filter the level to the study area (filter_field)");
+    }
+  }
+
+  void make_grid() {
+    const ZoneLevelSpec& spec = study_area_spec();
+    for (std::size_t i = 0; i < out_.zones.size(); ++i)
+      if (out_.zones[i].level.level == spec.level) out_.study_area_level = i;
+    if (!out_.study_area_level) return;  // the level failed to load: reported already
+    const LoadedZoneLevel& level = out_.zones[*out_.study_area_level];
+    if (level.polygons.empty()) return;
+    std::vector<geo::Geometry> parts;
+    for (const auto& p : level.polygons) parts.push_back(p.clone());
+    out_.study_area = geo::Geometry::union_all(std::move(parts));
+    const geo::Envelope env = out_.study_area.envelope();
+    const double cell = out_.scenario.analysis.cell_size_m;
+    const double cells = std::ceil((env.max_x - env.min_x) / cell) * std::ceil((env.max_y - env.min_y) / cell);
+    if (cells > kMaxGridCells)
+      throw ScenarioError("the study area needs " + std::to_string(static_cast<long long>(cells)) + " cells of " +
+                              std::to_string(static_cast<int>(cell)) + " m, more than the limit of 400 million",
+                          Location{out_.scenario.file.string(), {}, {}, "analysis.cell_size_m", 0},
+                          "use a larger cell size, or split the study area into prefectures");
+    out_.grid = Grid::covering(env.min_x, env.min_y, env.max_x, env.max_y, cell);
+  }
+
+  void rasterize() {
+    for (const auto& level : out_.zones) {
+      if (level.kind == ZoneGeometryKind::kPolygons) out_.zone_rasters.push_back(rasterize_zones(level, *out_.grid));
+      else out_.zone_rasters.push_back(ZoneRaster{level.level.level, {}});
+    }
+  }
+
+  void load_population_surface() {
+    const auto& levels = out_.zones;
+    out_.population = load_population(*out_.scenario.population, *out_.grid, out_.analysis_crs, levels, out_.zone_rasters,
+                                       out_.zone_rasters[*out_.study_area_level], diag_);
+  }
+
+  void load_all_facilities() {
+    const Scenario& s = out_.scenario;
+    out_.facilities = load_facilities(s.facilities, s.taxonomy, out_.analysis_crs, diag_);
+    if (out_.study_area.null()) return;
+    const geo::PreparedGeometry area(out_.study_area);
+    for (const auto& f : out_.facilities) {
+      if (area.covers(f.x_m, f.y_m)) continue;
+      const double km = out_.study_area.distance(geo::Geometry::point(f.x_m, f.y_m)) / units::kMetresPerKm;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f km", km);
+      diag_.warn("facility.outside_study_area",
+                 "facility '" + f.source_id + "' " + f.name + " is outside the study area (" + buf + " beyond its edge)",
+                 Location{f.source_file, {}, f.source_feature, {}, 0},
+                 km > 50 ? "check its coordinates and their declared CRS" : "kept: people inside may still use it");
+    }
+  }
+
+  LoadedScenario out_;
+  Diagnostics& diag_;
+  LoadOptions options_;
+  ProgressSink* progress_;
+};
+
+}  // namespace
+
+LoadedScenario load_scenario(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress) {
+  return Loader(std::move(scenario), diag, options, progress).run();
+}
+
+}  // namespace carereach::io

@@ -1,0 +1,67 @@
+#pragma once
+// Loading a whole scenario: analysis CRS, zones, study area and grid, zone rasters, population surface,
+// facilities and roads, with checksums and timings. `validate` and `run` both start here.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "core/facility.hpp"
+#include "core/grid.hpp"
+#include "core/progress.hpp"
+#include "core/road_data.hpp"
+#include "geo/crs.hpp"
+#include "geo/geos.hpp"
+#include "io/population.hpp"
+#include "io/scenario.hpp"
+#include "io/zone_raster.hpp"
+#include "io/zones.hpp"
+
+namespace carereach::io {
+
+struct InputFile {
+  std::string role;             ///< "scenario", "zones:county", "population", "facilities[0]", "roads" …
+  std::string path_as_written;  ///< as the scenario names it
+  std::filesystem::path path;
+  std::string sha256;
+  std::uintmax_t bytes = 0;
+};
+
+struct StepTiming {
+  std::string step;
+  double seconds = 0.0;
+};
+
+struct LoadedScenario {
+  Scenario scenario;
+  geo::CrsSpec analysis_crs;
+  std::string analysis_crs_choice;  ///< how it was chosen, for summaries
+  geo::CrsSpec output_crs;
+  std::vector<LoadedZoneLevel> zones;   ///< in scenario order; a level that failed to load is missing
+  std::vector<ZoneRaster> zone_rasters;  ///< aligned with zones; empty for seat levels
+  std::optional<std::size_t> study_area_level;  ///< index into zones
+  geo::Geometry study_area;             ///< union of the study-area polygons, analysis CRS
+  std::optional<Grid> grid;
+  std::optional<PopulationLoad> population;
+  std::vector<Facility> facilities;
+  std::optional<RoadData> roads;
+  std::vector<InputFile> inputs;
+  std::vector<StepTiming> timings;
+
+  [[nodiscard]] const LoadedZoneLevel* zone_level(const std::string& level) const;
+};
+
+struct LoadOptions {
+  /// Record an input that fails to load in diag and go on with the others (validate), instead of throwing (run).
+  bool keep_going = false;
+  bool checksums = true;
+};
+
+/// Loads every input of the scenario. Without keep_going, the first fatal problem throws; problems of single
+/// features are in diag either way (the caller decides whether errors stop the work: diag.throw_if_errors()).
+LoadedScenario load_scenario(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress);
+
+}  // namespace carereach::io

@@ -1,0 +1,40 @@
+#pragma once
+// The population surface on the analysis grid, from a raster (persons per pixel, any CRS), points with a count,
+// or zone totals spread over each zone's cells (uniformly or by a weight raster). The total is preserved: every
+// person read is either in a study-area cell or in outside_total. docs/method/population.md has the rules.
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "core/grid.hpp"
+#include "core/population.hpp"
+#include "geo/crs.hpp"
+#include "io/scenario.hpp"
+#include "io/zone_raster.hpp"
+#include "io/zones.hpp"
+
+namespace carereach::io {
+
+struct PopulationLoad {
+  PopulationGrid surface;    ///< persons per cell; 0 outside the study area
+  double input_total = 0;    ///< persons in the input (raster: valid pixels of the window read; points, zone totals: counts)
+  double outside_total = 0;  ///< persons that fell outside the study area (or could not be placed)
+  std::string method;        ///< one sentence for reports
+};
+
+/// Loads the population onto `grid` (in analysis_crs). levels[i] and rasters[i] belong together; study_area is
+/// the raster of the study-area level (a cell is in the study area when its zone is not kNone).
+/// Throws InputError / CrsError / ScenarioError for fatal problems (missing file, band, field, CRS, level, a raster
+/// that does not overlap the grid); problems of single rows go to diag (bad counts and duplicate codes as
+/// errors; negative pixels, persons outside the study area, unknown codes, zones without a total as warnings).
+/// Invariant: surface.total() + outside_total == input_total (to rounding).
+PopulationLoad load_population(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
+                               const std::vector<LoadedZoneLevel>& levels, const std::vector<ZoneRaster>& rasters,
+                               const ZoneRaster& study_area, Diagnostics& diag);
+
+/// A zone code as compared between a table and the zone layer: trimmed; integral numbers written as reals
+/// ("341602.0", "3.41602E+05") become plain integers ("341602"). Other text is kept as it is.
+std::string normalise_zone_code(const std::string& code);
+
+}  // namespace carereach::io

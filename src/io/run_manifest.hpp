@@ -1,0 +1,34 @@
+#pragma once
+// run.json: what a run read (with checksums), how it was set up, what it found and how long it took.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diagnostics.hpp"
+#include "io/load.hpp"
+
+namespace carereach::io {
+
+struct RunInfo {
+  std::string command;                     ///< "run"
+  std::vector<std::string> arguments;      ///< as given on the command line
+  std::string started_at;                  ///< ISO 8601 UTC
+  std::string finished_at;
+  std::map<std::string, std::string> versions;  ///< carereach and library versions
+  std::vector<std::string> outputs;        ///< files written, relative to the output folder
+};
+
+/// The counts of a loaded scenario (zones per level, population, facilities per type, roads) as JSON; the
+/// same numbers `validate` prints.
+nlohmann::ordered_json scenario_counts(const LoadedScenario& loaded);
+
+/// The whole manifest.
+nlohmann::ordered_json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, const RunInfo& info);
+
+/// Current UTC time as "2026-11-24T13:05:00Z".
+std::string utc_now_iso8601();
+
+}  // namespace carereach::io

@@ -1,0 +1,489 @@
+#include "io/scenario.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "io/toml_reader.hpp"
+
+namespace carereach::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_identifier(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+class Parser {
+ public:
+  Parser(const fs::path& file, const fs::path& dir) : file_(file), dir_(dir), shown_(file.string()) {}
+
+  Scenario parse(const toml::table& root) {
+    Scenario s;
+    s.file = file_;
+    s.dir = dir_;
+    TomlTable top(root, "", shown_);
+    if (auto t = top.table("scenario")) s.info = parse_info(*t);
+    if (auto t = top.table("analysis")) s.analysis = parse_analysis(*t);
+    s.taxonomy = Taxonomy::builtin();
+    if (auto t = top.table("taxonomy")) parse_taxonomy(*t, s.taxonomy);
+
+    auto zone_tables = top.array_of_tables("zones");
+    if (zone_tables.empty())
+      top.fail("zones", "at least one zone level is required",
+               "add a [[zones]] table with level, source, code_field and name_field (docs/scenario.md)");
+    for (auto& t : zone_tables) s.zones.push_back(parse_zone_level(t));
+    check_zone_levels(s, zone_tables);
+
+    if (auto t = top.table("population")) s.population = parse_population(*t, s);
+    auto facility_tables = top.array_of_tables("facilities");
+    for (auto& t : facility_tables) s.facilities.push_back(parse_facility_source(t, s.taxonomy));
+    if (auto t = top.table("roads")) s.roads = parse_roads(*t);
+
+    std::optional<TomlTable> standards = top.table("standards");
+    s.standards = parse_standards(standards ? &*standards : nullptr, s);
+    top.finish();
+    return s;
+  }
+
+ private:
+  ScenarioInfo parse_info(TomlTable& t) {
+    ScenarioInfo info;
+    info.name = t.string("name", "");
+    info.name_en = t.string("name_en", "");
+    info.region = t.string("region", "");
+    info.description = t.string("description", "");
+    t.finish();
+    return info;
+  }
+
+  AnalysisSpec parse_analysis(TomlTable& t) {
+    AnalysisSpec a;
+    a.crs = t.string("crs", "auto");
+    a.cell_size_m = t.number("cell_size_m", 100.0);
+    if (!(a.cell_size_m >= 1.0 && a.cell_size_m <= 10000.0))
+      t.fail("cell_size_m", "must be between 1 and 10000 metres", "100 m is the usual cell size for 15-minute circles");
+    a.output_crs = t.string("output_crs", "EPSG:4490");
+    a.study_area_level = t.string("study_area_level", "");
+    t.finish();
+    return a;
+  }
+
+  // Source keys shared by every data source table. `allow_xy` for point tables.
+  SourceSpec parse_source(TomlTable& t, bool allow_xy, const std::string& source_key = "source") {
+    SourceSpec src;
+    src.key = t.path();
+    src.line = t.line_of(source_key);
+    src.path_as_written = t.required_string(source_key, "name the data file, relative to the scenario file");
+    fs::path p(src.path_as_written);
+    src.path = p.is_absolute() ? p : (dir_ / p).lexically_normal();
+    std::error_code ec;
+    if (!src.path_as_written.starts_with("/vsi") && !fs::exists(src.path, ec))
+      throw InputError("file not found (resolved to " + src.path.string() + ")",
+                       Location{src.path_as_written, {}, {}, t.key_path(source_key), t.line_of(source_key)},
+                       "check " + t.key_path(source_key) + " in " + shown_ +
+                           "; relative paths are relative to the scenario file's folder");
+    src.layer = t.string("layer", "");
+    src.crs = t.string("crs", "");
+    src.encoding = t.string("encoding", "");
+    if (allow_xy) {
+      src.x_field = t.string("x_field", "");
+      src.y_field = t.string("y_field", "");
+      if (src.x_field.empty() != src.y_field.empty())
+        t.fail(src.x_field.empty() ? "x_field" : "y_field", "x_field and y_field must be given together",
+               "name both coordinate columns, e.g. x_field = \"经度\", y_field = \"纬度\"");
+    }
+    return src;
+  }
+
+  ZoneLevelSpec parse_zone_level(TomlTable& t) {
+    ZoneLevelSpec z;
+    z.level = t.required_string("level", "e.g. level = \"county\" or \"township\"");
+    if (!is_identifier(z.level))
+      t.fail("level", "must be a short identifier of lower-case letters, digits and _ (e.g. \"county\")");
+    z.label_zh = t.string("label_zh", "");
+    z.label_en = t.string("label_en", "");
+    const std::string geometry = t.string("geometry", "polygons");
+    if (geometry == "polygons") z.geometry = ZoneGeometryKind::kPolygons;
+    else if (geometry == "seats") z.geometry = ZoneGeometryKind::kSeats;
+    else t.fail("geometry", "must be \"polygons\" or \"seats\"", "seats: points (e.g. 乡镇政府驻地) from which zones are derived");
+    z.source = parse_source(t, z.geometry == ZoneGeometryKind::kSeats);
+    z.code_field = t.required_string("code_field", "the field holding the zone code (adcode)");
+    z.name_field = t.required_string("name_field", "the field holding the zone name");
+    z.parent_field = t.string("parent_field", "");
+    z.parent_level = t.string("parent_level", "");
+    z.filter_field = t.string("filter_field", "");
+    z.filter_values = t.string_list("filter_values");
+    if (z.filter_field.empty() != z.filter_values.empty())
+      t.fail(z.filter_field.empty() ? "filter_values" : "filter_field", "filter_field and filter_values go together");
+    if (z.label_zh.empty()) z.label_zh = default_label_zh(z.level);
+    if (z.label_en.empty()) z.label_en = default_label_en(z.level);
+    t.finish();
+    return z;
+  }
+
+  static std::string default_label_zh(const std::string& level) {
+    if (level == "province") return "省";
+    if (level == "prefecture" || level == "city") return "市";
+    if (level == "county") return "区县";
+    if (level == "township") return "乡镇";
+    if (level == "village") return "村";
+    return level;
+  }
+  static std::string default_label_en(const std::string& level) {
+    std::string s = level;
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+    return s;
+  }
+
+  void check_zone_levels(const Scenario& s, std::vector<TomlTable>& tables) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < s.zones.size(); ++i) {
+      const auto& z = s.zones[i];
+      if (!seen.insert(z.level).second) tables[i].fail("level", "level '" + z.level + "' is given twice");
+    }
+    for (std::size_t i = 0; i < s.zones.size(); ++i) {
+      const auto& z = s.zones[i];
+      if (!z.parent_level.empty() && !seen.contains(z.parent_level))
+        tables[i].fail("parent_level", "no zone level '" + z.parent_level + "' in this scenario");
+      if (!z.parent_level.empty() && z.parent_field.empty())
+        tables[i].fail("parent_field", "is required when parent_level is given");
+    }
+    if (!s.analysis.study_area_level.empty()) {
+      const ZoneLevelSpec* z = s.zone_level(s.analysis.study_area_level);
+      if (z == nullptr)
+        throw ScenarioError("no zone level '" + s.analysis.study_area_level + "'", Location{shown_, {}, {}, "analysis.study_area_level", 0});
+      if (z->geometry != ZoneGeometryKind::kPolygons)
+        throw ScenarioError("the study area must be a polygon level", Location{shown_, {}, {}, "analysis.study_area_level", 0});
+    } else if (s.zones.front().geometry != ZoneGeometryKind::kPolygons) {
+      tables.front().fail("geometry", "the first zone level is the study area and must be polygons",
+                          "put the polygon level (e.g. counties) first, or set analysis.study_area_level");
+    }
+  }
+
+  PopulationSpec parse_population(TomlTable& t, const Scenario& s) {
+    PopulationSpec p;
+    const std::string kind = t.required_string("kind", "\"raster\", \"points\" or \"zone_totals\"");
+    if (kind == "raster") p.kind = PopulationKind::kRaster;
+    else if (kind == "points") p.kind = PopulationKind::kPoints;
+    else if (kind == "zone_totals") p.kind = PopulationKind::kZoneTotals;
+    else t.fail("kind", "must be \"raster\", \"points\" or \"zone_totals\", not \"" + kind + "\"");
+    p.source = parse_source(t, p.kind == PopulationKind::kPoints);
+    p.year = t.string("year", "");
+    p.label = t.string("label", "");
+    if (p.kind == PopulationKind::kRaster) {
+      p.band = static_cast<int>(t.integer("band").value_or(1));
+      if (p.band < 1) t.fail("band", "bands are numbered from 1");
+    } else {
+      p.count_field = t.required_string("count_field", "the column holding the number of persons");
+    }
+    if (p.kind == PopulationKind::kPoints && !p.source.is_table_with_xy() && ascii_lower(p.source.path.extension().string()) == ".csv")
+      t.fail("x_field", "a CSV of points needs x_field and y_field (and crs)");
+    if (p.kind == PopulationKind::kZoneTotals) {
+      p.level = t.required_string("level", "the zone level the totals belong to, e.g. \"county\"");
+      const ZoneLevelSpec* z = s.zone_level(p.level);
+      if (z == nullptr) t.fail("level", "no zone level '" + p.level + "' in this scenario");
+      if (z->geometry != ZoneGeometryKind::kPolygons)
+        t.fail("level", "zone totals need a polygon level; '" + p.level + "' is given as seats");
+      p.code_field = t.required_string("code_field", "the column holding the zone code");
+      if (auto w = t.string("weights")) {
+        SourceSpec ws;
+        ws.key = t.key_path("weights");
+        ws.line = t.line_of("weights");
+        ws.path_as_written = *w;
+        fs::path wp(*w);
+        ws.path = wp.is_absolute() ? wp : (dir_ / wp).lexically_normal();
+        std::error_code ec;
+        if (!fs::exists(ws.path, ec))
+          throw InputError("file not found (resolved to " + ws.path.string() + ")",
+                           Location{*w, {}, {}, ws.key, ws.line}, "check population.weights");
+        p.weights = ws;
+        p.weights_band = static_cast<int>(t.integer("weights_band").value_or(1));
+      }
+    }
+    t.finish();
+    return p;
+  }
+
+  FacilitySourceSpec parse_facility_source(TomlTable& t, const Taxonomy& taxonomy) {
+    FacilitySourceSpec f;
+    f.source = parse_source(t, true);
+    f.default_type = t.string("default_type", "");
+    if (!f.default_type.empty() && taxonomy.find_type(f.default_type) == nullptr)
+      t.fail("default_type", "unknown facility type '" + f.default_type + "'", types_hint(taxonomy));
+    f.default_level = t.string("default_level", "");
+    if (!f.default_level.empty() && !parse_level(f.default_level))
+      t.fail("default_level", "'" + f.default_level + "' is not a level", "use 三级/二级/一级/未定级 (or 3/2/1/0)");
+    for (const auto& tag : t.string_list("default_tags")) {
+      auto canonical = taxonomy.find_tag(tag);
+      if (!canonical) t.fail("default_tags", "unknown tag '" + tag + "'", tags_hint(taxonomy));
+      f.default_tags.push_back(*canonical);
+    }
+    f.id_prefix = t.string("id_prefix", "");
+    const std::string on_invalid = t.string("on_invalid", "error");
+    if (on_invalid == "error") f.on_invalid = OnInvalid::kError;
+    else if (on_invalid == "skip") f.on_invalid = OnInvalid::kSkip;
+    else t.fail("on_invalid", "must be \"error\" or \"skip\"");
+    if (auto fields = t.table("fields")) {
+      auto& m = f.fields;
+      const std::pair<const char*, std::string*> keys[] = {
+          {"id", &m.id},          {"name", &m.name},       {"type", &m.type},   {"level", &m.level},
+          {"tags", &m.tags},      {"status", &m.status},   {"beds", &m.beds},   {"doctors", &m.doctors},
+          {"nurses", &m.nurses},  {"gps", &m.gps},         {"tcm_beds", &m.tcm_beds},
+          {"tcm_doctors", &m.tcm_doctors},                 {"capacity", &m.capacity}};
+      for (const auto& [key, target] : keys) *target = fields->string(key, "");
+      fields->finish();
+    }
+    for (const auto& [value, type_id] : t.string_map("type_map")) {
+      if (taxonomy.type_by_id(type_id) == nullptr)
+        t.fail("type_map", "'" + value + "' maps to unknown type id '" + type_id + "'", types_hint(taxonomy));
+      f.type_map[value] = type_id;
+    }
+    if (f.fields.id.empty())
+      t.fail("fields", "fields.id is required: every facility needs an id (scenarios close and upgrade facilities by id)",
+             "e.g. [facilities.fields] id = \"机构代码\"");
+    if (f.fields.type.empty() && f.default_type.empty())
+      t.fail("fields", "give fields.type (a column) or default_type", types_hint(taxonomy));
+    t.finish();
+    return f;
+  }
+
+  RoadSpec parse_roads(TomlTable& t) {
+    RoadSpec r;
+    r.source = parse_source(t, false);
+    const std::string name = ascii_lower(r.source.path.filename().string());
+    r.kind = name.ends_with(".osm.pbf") || name.ends_with(".pbf") || name.ends_with(".osm") || name.ends_with(".osm.bz2")
+                 ? RoadSourceKind::kOsm
+                 : RoadSourceKind::kLines;
+    r.class_field = t.string("class_field", "");
+    r.speed_field = t.string("speed_field", "");
+    r.oneway_field = t.string("oneway_field", "");
+    r.name_field = t.string("name_field", "");
+    for (const auto& [k, v] : t.string_map("class_map")) r.class_map[k] = v;
+    r.label = t.string("label", "");
+    r.modelled = t.boolean("modelled", false);
+    if (r.kind == RoadSourceKind::kOsm) {
+      for (const char* k : {"class_field", "speed_field", "oneway_field", "name_field"})
+        if (t.has(k)) t.fail(k, "applies to line layers, not OSM files (OSM tags are read directly)");
+      if (!r.source.crs.empty()) t.fail("crs", "OSM data is always WGS 84; remove crs");
+    } else if (r.class_field.empty() && r.speed_field.empty()) {
+      t.fail("class_field", "a road line layer needs class_field or speed_field",
+             "class values are OSM highway names or Chinese road classes (高速公路, 国道, 省道, 县道 …)");
+    }
+    t.finish();
+    return r;
+  }
+
+  static std::string types_hint(const Taxonomy& taxonomy) {
+    std::string ids;
+    for (const auto& type : taxonomy.types()) ids += (ids.empty() ? "" : ", ") + type.id;
+    return "known types: " + ids + " (docs/method/taxonomy.md; Chinese names such as 乡镇卫生院 work too)";
+  }
+  static std::string tags_hint(const Taxonomy& taxonomy) {
+    std::string ids;
+    for (const auto& tag : taxonomy.tags()) ids += (ids.empty() ? "" : ", ") + tag.id + " (" + tag.name_zh + ")";
+    return "known tags: " + ids;
+  }
+
+  void parse_taxonomy(TomlTable& t, Taxonomy& taxonomy) {
+    for (auto& tt : t.array_of_tables("tags")) {
+      TagDef d;
+      d.id = tt.required_string("id");
+      if (!is_identifier(d.id)) tt.fail("id", "must be lower-case letters, digits and _");
+      d.name_zh = tt.string("name_zh", "");
+      d.name_en = tt.string("name_en", "");
+      d.aliases = tt.string_list("aliases");
+      d.implies = tt.string_list("implies");
+      tt.finish();
+      taxonomy.add_tag(std::move(d));
+    }
+    for (auto& tt : t.array_of_tables("types")) {
+      FacilityType ft;
+      ft.id = tt.required_string("id");
+      if (!is_identifier(ft.id)) tt.fail("id", "must be lower-case letters, digits and _");
+      const bool exists = taxonomy.type_by_id(ft.id) != nullptr;
+      ft.name_zh = tt.string("name_zh", "");
+      ft.name_en = tt.string("name_en", "");
+      if (!exists && ft.name_zh.empty() && ft.name_en.empty()) tt.fail("name_zh", "a new type needs name_zh or name_en");
+      const std::string cat = tt.string("category", exists ? "" : "other");
+      if (cat == "hospital") ft.category = FacilityCategory::kHospital;
+      else if (cat == "primary_care") ft.category = FacilityCategory::kPrimaryCare;
+      else if (cat == "public_health") ft.category = FacilityCategory::kPublicHealth;
+      else if (cat == "other" || cat.empty()) ft.category = exists ? taxonomy.type_by_id(ft.id)->category : FacilityCategory::kOther;
+      else tt.fail("category", "must be hospital, primary_care, public_health or other");
+      ft.aliases = tt.string_list("aliases");
+      for (const auto& tag : tt.string_list("tags")) {
+        auto canonical = taxonomy.find_tag(tag);
+        if (!canonical) tt.fail("tags", "unknown tag '" + tag + "'", tags_hint(taxonomy));
+        ft.implied_tags.push_back(*canonical);
+      }
+      tt.finish();
+      taxonomy.add_type(std::move(ft));
+    }
+    // Tags may imply tags defined later in the list: check once everything is in.
+    for (const auto& d : taxonomy.tags())
+      for (const auto& implied : d.implies)
+        if (!taxonomy.find_tag(implied)) t.fail("tags", "tag '" + d.id + "' implies unknown tag '" + implied + "'");
+    t.finish();
+  }
+
+  std::vector<Standard> parse_standards(TomlTable* t, const Scenario& s) {
+    std::vector<Standard> out;
+    const bool defaults = t == nullptr ? true : t->boolean("defaults", true);
+    if (defaults) out = default_standards();
+    if (t == nullptr) return out;
+    for (const auto& id : t->string_list("disable")) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const Standard& st) { return st.id == id; });
+      if (it == out.end()) t->fail("disable", "no standard '" + id + "' to disable");
+      out.erase(it);
+    }
+    for (const std::string& id : t->remaining()) {
+      if (!is_identifier(id)) t->fail(id, "standard ids are lower-case letters, digits and _ (e.g. tcm_15min)");
+      auto sub = t->table(id);
+      auto it = std::find_if(out.begin(), out.end(), [&](const Standard& st) { return st.id == id; });
+      if (it == out.end()) {
+        Standard fresh;
+        fresh.id = id;
+        fresh.threshold_min.reset();
+        out.push_back(std::move(fresh));
+        it = out.end() - 1;
+        if (!sub->has("name_zh") && !sub->has("name_en")) sub->fail("", "a new standard needs name_zh or name_en");
+        if (!sub->has("threshold_min") && !sub->has("distance_m"))
+          sub->fail("", "a new standard needs threshold_min (minutes) or distance_m (metres)");
+      }
+      parse_standard(*sub, *it, s);
+    }
+    t->finish();
+    return out;
+  }
+
+  void parse_standard(TomlTable& t, Standard& st, const Scenario& s) {
+    if (auto v = t.string("name_zh")) st.name_zh = *v;
+    if (auto v = t.string("name_en")) st.name_en = *v;
+    if (t.has("types")) {
+      st.select.types.clear();
+      for (const auto& type : t.string_list("types")) {
+        const FacilityType* ft = s.taxonomy.find_type(type);
+        if (ft == nullptr) t.fail("types", "unknown facility type '" + type + "'", types_hint(s.taxonomy));
+        st.select.types.push_back(ft->id);
+      }
+    }
+    if (t.has("tags_any")) {
+      st.select.tags_any.clear();
+      for (const auto& tag : t.string_list("tags_any")) {
+        auto canonical = s.taxonomy.find_tag(tag);
+        if (!canonical) t.fail("tags_any", "unknown tag '" + tag + "'", tags_hint(s.taxonomy));
+        st.select.tags_any.push_back(*canonical);
+      }
+    }
+    if (auto v = t.string("min_level")) {
+      auto level = parse_level(*v);
+      if (!level) t.fail("min_level", "'" + *v + "' is not a level", "use 三级/二级/一级/未定级 (or 3/2/1/0)");
+      st.select.min_level = *level;
+    }
+    st.select.include_planned = t.boolean("include_planned", st.select.include_planned);
+    if (auto v = t.string("mode")) {
+      auto m = parse_travel_mode(*v);
+      if (!m) t.fail("mode", "unknown mode '" + *v + "'", "use walk, bicycle, ebike, car or mixed");
+      st.mode = *m;
+    }
+    if (auto v = t.string("engine")) {
+      auto e = parse_travel_engine(*v);
+      if (!e) t.fail("engine", "unknown engine '" + *v + "'", "use network or raster");
+      st.engine = *e;
+    }
+    if (auto v = t.number("threshold_min")) {
+      if (!(*v > 0 && *v <= 600)) t.fail("threshold_min", "must be more than 0 and at most 600 minutes");
+      st.threshold_min = *v;
+      st.distance_m.reset();
+      st.distance_m_by_zone_class.clear();
+    }
+    if (const toml::node* n = t.take("distance_m")) {
+      if (t.has("threshold_min")) t.fail("distance_m", "give threshold_min or distance_m, not both");
+      st.threshold_min.reset();
+      st.distance_m.reset();
+      st.distance_m_by_zone_class.clear();
+      auto check = [&](double d) {
+        if (!(d > 0 && d <= 500000)) t.fail("distance_m", "distances must be more than 0 and at most 500 km");
+        return d;
+      };
+      if (n->is_integer() || n->is_floating_point()) {
+        st.distance_m = check(n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get());
+      } else if (n->is_table()) {
+        for (const auto& [k, v] : *n->as_table()) {
+          if (!v.is_integer() && !v.is_floating_point()) t.fail("distance_m", "values must be numbers (metres)");
+          st.distance_m_by_zone_class[std::string(k.str())] =
+              check(v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get());
+        }
+        if (st.distance_m_by_zone_class.empty()) t.fail("distance_m", "give at least one zone class");
+      } else {
+        t.fail("distance_m", "must be a number of metres or a table such as { urban = 5000, rural = 15000 }");
+      }
+    }
+    if (auto v = t.number("target_share")) {
+      if (!(*v >= 0 && *v <= 1)) t.fail("target_share", "must be a share between 0 and 1 (e.g. 0.9 for 90 %)");
+      st.target_share = *v;
+    }
+    if (t.has("report_levels")) {
+      st.report_levels = t.string_list("report_levels");
+      for (const auto& level : st.report_levels)
+        if (s.zone_level(level) == nullptr) t.fail("report_levels", "no zone level '" + level + "' in this scenario");
+    }
+    if (auto v = t.string("source")) st.source = *v;
+    t.finish();
+  }
+
+  fs::path file_;
+  fs::path dir_;
+  std::string shown_;
+};
+
+}  // namespace
+
+const ZoneLevelSpec* Scenario::zone_level(const std::string& level) const {
+  for (const auto& z : zones)
+    if (z.level == level) return &z;
+  return nullptr;
+}
+
+Scenario parse_scenario(const std::string& text, const fs::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    Location at;
+    at.file = file.string();
+    at.line = static_cast<int>(e.source().begin.line);
+    throw ScenarioError("is not valid TOML: " + std::string(e.description()) + " (column " +
+                            std::to_string(e.source().begin.column) + ")",
+                        at, "docs/scenario.md shows a complete example");
+  }
+  fs::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";
+  return Parser(file, dir).parse(root);
+}
+
+Scenario read_scenario(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    throw InputError("scenario file not found", Location{file.string(), {}, {}, {}, 0},
+                     "give the path of a scenario .toml file (docs/scenario.md)");
+  if (fs::is_directory(file, ec))
+    throw InputError("is a folder, not a scenario file", Location{file.string(), {}, {}, {}, 0},
+                     "give the path of the scenario .toml file inside it");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError("cannot be read (permission denied?)", Location{file.string(), {}, {}, {}, 0});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), file);
+}
+
+}  // namespace carereach::io

@@ -1,0 +1,130 @@
+#pragma once
+// The scenario file (TOML): what to analyse and how. docs/scenario.md is the reference for every key.
+// Parsing checks the structure (unknown keys, types, ranges, files exist); the data behind the paths is read
+// by the loaders (zones, population, facilities, roads).
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/standard.hpp"
+#include "core/taxonomy.hpp"
+
+namespace carereach::io {
+
+/// A data source named in the scenario: a file (any GDAL/OGR format or CSV), a layer, a declared CRS.
+struct SourceSpec {
+  std::string path_as_written;     ///< as in the scenario (used in messages)
+  std::filesystem::path path;      ///< resolved against the scenario's folder
+  std::string layer;               ///< OGR layer; empty = the only/first layer
+  std::string crs;                 ///< declared CRS ("EPSG:4326", "gcj02", "bd09" …); empty = the file's own
+  std::string x_field, y_field;    ///< for point tables without geometry (CSV): coordinate columns
+  std::string encoding;            ///< text encoding of CSV sources: "" = auto (UTF-8, else GB18030)
+  std::string key;                 ///< the scenario key that names it, e.g. "facilities[1]"
+  int line = 0;                    ///< line of that key in the scenario file
+
+  [[nodiscard]] bool is_table_with_xy() const { return !x_field.empty() || !y_field.empty(); }
+};
+
+struct AnalysisSpec {
+  std::string crs = "auto";            ///< "auto" or a projected metric CRS
+  double cell_size_m = 100.0;
+  std::string output_crs = "EPSG:4490";  ///< CRS of output vector layers
+  std::string study_area_level;        ///< zone level whose union is the study area; empty = the first level
+};
+
+enum class ZoneGeometryKind { kPolygons, kSeats };
+
+struct ZoneLevelSpec {
+  std::string level;  ///< "county", "township" …
+  std::string label_zh;
+  std::string label_en;
+  ZoneGeometryKind geometry = ZoneGeometryKind::kPolygons;  ///< seats: points (乡镇政府驻地) from which zones are derived
+  SourceSpec source;
+  std::string code_field;
+  std::string name_field;
+  std::string parent_field;  ///< code of the parent zone
+  std::string parent_level;  ///< level the parent codes refer to
+  std::string filter_field;  ///< keep only features whose filter_field value is in filter_values
+  std::vector<std::string> filter_values;
+};
+
+enum class PopulationKind { kRaster, kPoints, kZoneTotals };
+
+struct PopulationSpec {
+  PopulationKind kind = PopulationKind::kRaster;
+  SourceSpec source;
+  int band = 1;                  ///< raster band (raster, weights)
+  std::string count_field;       ///< points and zone totals: the persons column
+  std::string level;             ///< zone totals: the zone level they belong to
+  std::string code_field;        ///< zone totals: the zone code column
+  std::optional<SourceSpec> weights;  ///< zone totals: optional raster of weights (e.g. built-up area)
+  int weights_band = 1;
+  std::string year;              ///< data year, for reports ("2020")
+  std::string label;             ///< description of the source, for reports ("第七次全国人口普查")
+};
+
+enum class OnInvalid { kError, kSkip };
+
+/// Column mapping of a facility source: output attribute -> input column.
+struct FacilityFields {
+  std::string id, name, type, level, tags, status;
+  std::string beds, doctors, nurses, gps, tcm_beds, tcm_doctors, capacity;
+};
+
+struct FacilitySourceSpec {
+  SourceSpec source;
+  FacilityFields fields;
+  std::map<std::string, std::string> type_map;  ///< input value -> taxonomy id (in addition to the taxonomy's aliases)
+  std::string default_type;                     ///< when there is no type column (or it is empty)
+  std::string default_level;
+  std::vector<std::string> default_tags;        ///< added to every facility of this source
+  std::string id_prefix;                        ///< prepended to ids (keeps ids of several sources apart)
+  OnInvalid on_invalid = OnInvalid::kError;     ///< bad rows: stop (error) or leave out with a warning (skip)
+};
+
+enum class RoadSourceKind { kOsm, kLines };
+
+struct RoadSpec {
+  RoadSourceKind kind = RoadSourceKind::kOsm;  ///< decided from the file extension (.osm, .osm.pbf, .pbf)
+  SourceSpec source;
+  std::string class_field;   ///< lines: road class (OSM highway values, or mapped with class_map)
+  std::string speed_field;   ///< lines: speed in km/h (overrides the class speed)
+  std::string oneway_field;  ///< lines: 1 / -1 / 0 (yes/no accepted)
+  std::string name_field;
+  std::map<std::string, std::string> class_map;  ///< input class value -> OSM highway class
+  std::string label;         ///< description for reports ("OpenStreetMap 2024-05")
+  bool modelled = false;     ///< the roads are modelled, not surveyed (said in reports)
+};
+
+struct ScenarioInfo {
+  std::string name;     ///< 亳州市 基线
+  std::string name_en;
+  std::string region;   ///< study area name
+  std::string description;
+};
+
+struct Scenario {
+  std::filesystem::path file;  ///< the scenario file
+  std::filesystem::path dir;   ///< its folder: relative paths are resolved against it
+  ScenarioInfo info;
+  AnalysisSpec analysis;
+  std::vector<ZoneLevelSpec> zones;
+  std::optional<PopulationSpec> population;
+  std::vector<FacilitySourceSpec> facilities;
+  std::optional<RoadSpec> roads;
+  Taxonomy taxonomy;               ///< built-in taxonomy plus the scenario's additions
+  std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
+
+  [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
+};
+
+/// Reads and checks a scenario file. Throws ScenarioError (malformed TOML, unknown key, wrong type, bad value —
+/// with the line) or InputError (a named file does not exist).
+Scenario read_scenario(const std::filesystem::path& file);
+/// The same from text, with `file` used for messages and to resolve relative paths.
+Scenario parse_scenario(const std::string& text, const std::filesystem::path& file);
+
+}  // namespace carereach::io

@@ -1,0 +1,90 @@
+#pragma once
+// Opening a vector source (any OGR format, or a CSV/XLSX table with coordinate columns) with errors that name
+// the file, layer, feature and field. Every loader reads through this.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "core/diagnostics.hpp"
+#include "geo/crs.hpp"
+#include "io/scenario.hpp"
+
+namespace carereach::io {
+
+/// Registers GDAL drivers once and routes GDAL's messages away from the terminal (they are turned into
+/// carereach errors where they matter). Safe to call from anywhere, any number of times.
+void ensure_gdal();
+
+/// The last GDAL error message, or "" (for error texts).
+std::string last_gdal_error();
+
+class VectorSource {
+ public:
+  /// Opens spec.path (and spec.layer) or throws InputError: missing file, not a vector dataset, no such layer
+  /// (the message lists the layers there are). CSV files are read with every column as text; a CSV that is not
+  /// UTF-8 is read as GB18030 (GBK) unless spec.encoding says otherwise.
+  explicit VectorSource(const SourceSpec& spec);
+
+  [[nodiscard]] OGRLayer& layer() const { return *layer_; }
+  [[nodiscard]] const std::string& layer_name() const { return layer_name_; }
+  [[nodiscard]] const SourceSpec& spec() const { return spec_; }
+  [[nodiscard]] bool is_table() const { return is_table_; }  ///< CSV/spreadsheet: rows, not features
+  [[nodiscard]] std::vector<std::string> field_names() const;
+  [[nodiscard]] std::int64_t feature_count();
+
+  /// Index of a named field, or throws InputError naming the scenario key (e.g. "code_field") and listing the
+  /// fields there are. With an empty name, returns -1 when optional, else throws.
+  [[nodiscard]] int field_index(const std::string& name, const std::string& key, bool optional = false) const;
+
+  /// The CRS of the data: the declared one (spec.crs) if any, else the file's own. Throws CrsError when neither
+  /// exists ("the file has no coordinate system and the scenario declares none").
+  [[nodiscard]] geo::CrsSpec crs() const;
+  [[nodiscard]] bool has_file_crs() const;
+
+  /// Location of a feature (and field) for messages: the file as written, the layer, "row N" for tables
+  /// (N = spreadsheet row, header = row 1) or "feature FID".
+  [[nodiscard]] Location where(const OGRFeature& f, const std::string& field = {}) const;
+  [[nodiscard]] Location where_file(const std::string& field = {}) const;
+  [[nodiscard]] std::string feature_label(const OGRFeature& f) const;
+
+  /// A field's value as trimmed text ("" when unset/null).
+  [[nodiscard]] static std::string text(const OGRFeature& f, int field);
+  /// A code (adcode, id) as text: like text(), but integral numbers are written without decimals, whether the
+  /// field is numeric (341602.0) or text ("341602.0"), so codes from CSV, Excel and GeoJSON compare equal.
+  [[nodiscard]] static std::string code(const OGRFeature& f, int field);
+
+  /// The point of a feature, in the source's CRS (not transformed): from x_field/y_field when the spec names
+  /// them, else from the point geometry. Bad values (empty, not a number, out of range for a geographic CRS,
+  /// no geometry, not a point) are reported to diag with the given severity and give nullopt.
+  /// `note` is appended to the messages (e.g. "; row left out").
+  std::optional<std::pair<double, double>> point(const OGRFeature& f, Diagnostics& diag, Severity severity,
+                                                 const std::string& note = {}) const;
+
+ private:
+  SourceSpec spec_;
+  GDALDatasetUniquePtr ds_;
+  OGRLayer* layer_ = nullptr;
+  std::string layer_name_;
+  std::string vsimem_copy_;  ///< recoded copy of a non-UTF-8 CSV (removed in the destructor)
+  bool is_table_ = false;
+  int x_index_ = -1;
+  int y_index_ = -1;
+  bool geographic_ = false;
+
+ public:
+  ~VectorSource();
+  VectorSource(const VectorSource&) = delete;
+  VectorSource& operator=(const VectorSource&) = delete;
+};
+
+/// Parses a number written in a table cell: trims spaces, accepts thousands separators ("1,200.5").
+/// Returns nullopt for text that is not entirely a finite number.
+std::optional<double> parse_number(const std::string& text);
+
+}  // namespace carereach::io

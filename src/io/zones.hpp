@@ -1,0 +1,33 @@
+#pragma once
+// Zone levels (区县, 乡镇 …) loaded from OGR sources into the analysis CRS, with invalid polygons repaired.
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "core/zone.hpp"
+#include "geo/crs.hpp"
+#include "geo/geos.hpp"
+#include "io/scenario.hpp"
+
+namespace carereach::io {
+
+struct LoadedZoneLevel {
+  ZoneLevel level;  ///< zones with code, name, parent code, area
+  ZoneGeometryKind kind = ZoneGeometryKind::kPolygons;
+  std::vector<geo::Geometry> polygons;              ///< kPolygons: one valid (multi)polygon per zone, analysis CRS
+  std::vector<std::pair<double, double>> seats_m;   ///< kSeats: one point per zone, analysis CRS
+  std::size_t repaired = 0;                         ///< invalid polygons that were repaired
+  geo::CrsSpec source_crs;
+};
+
+/// The centre of a zone source's extent in WGS 84 longitude/latitude (to choose the analysis CRS before
+/// anything is projected). Throws like VectorSource.
+std::pair<double, double> source_centre_lonlat(const SourceSpec& source);
+
+/// Loads one zone level. Fatal problems (missing file/layer/field, no CRS, empty layer) throw; problems of single
+/// features (invalid polygon: repaired, warning; empty geometry, duplicate or empty code: error) go to diag.
+LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag);
+
+}  // namespace carereach::io

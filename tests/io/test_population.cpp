@@ -1,0 +1,823 @@
+// The population surface: rasters (any CRS), points and zone totals onto the analysis grid, with the total
+// preserved. Expected values are worked out by hand (in the comments) or by brute force written here.
+
+#include <catch2/catch.hpp>
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "core/error.hpp"
+#include "core/grid.hpp"
+#include "core/population.hpp"
+#include "geo/crs.hpp"
+#include "geo/geos.hpp"
+#include "io/population.hpp"
+#include "io/vector_source.hpp"
+#include "io/zone_raster.hpp"
+#include "io/zones.hpp"
+
+using carereach::Diagnostics;
+using carereach::Grid;
+using carereach::Severity;
+using carereach::Zone;
+using carereach::ZoneId;
+using carereach::io::LoadedZoneLevel;
+using carereach::io::load_population;
+using carereach::io::PopulationKind;
+using carereach::io::PopulationLoad;
+using carereach::io::PopulationSpec;
+using carereach::io::SourceSpec;
+using carereach::io::ZoneRaster;
+namespace geo = carereach::geo;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kX0 = 500000;   // grid origin (EPSG:32650, near 117°E)
+constexpr double kY0 = 3435000;  // about 31°N
+
+/// cols x rows cells of cell_m at (kX0, kY0).
+Grid make_grid(std::uint32_t cols, std::uint32_t rows, double cell_m = 100) {
+  Grid g;
+  g.origin_x_m = kX0;
+  g.origin_y_m = kY0;
+  g.cell_size_m = cell_m;
+  g.cols = cols;
+  g.rows = rows;
+  return g;
+}
+
+std::string box_wkt(double x0, double y0, double x1, double y1) {
+  auto p = [](double x, double y) { return std::to_string(x) + " " + std::to_string(y); };
+  return "POLYGON((" + p(x0, y0) + ", " + p(x1, y0) + ", " + p(x1, y1) + ", " + p(x0, y1) + ", " + p(x0, y0) + "))";
+}
+
+LoadedZoneLevel make_level(const std::string& name, const std::vector<std::pair<std::string, std::string>>& code_wkt) {
+  LoadedZoneLevel level;
+  level.level.level = name;
+  for (std::size_t i = 0; i < code_wkt.size(); ++i) {
+    Zone z;
+    z.id = ZoneId{static_cast<std::uint32_t>(i)};
+    z.code = code_wkt[i].first;
+    level.level.zones.push_back(z);
+    level.polygons.push_back(geo::Geometry::from_wkt(code_wkt[i].second));
+  }
+  return level;
+}
+
+/// The zone levels of a test: levels[0] is the study area.
+struct Levels {
+  std::vector<LoadedZoneLevel> levels;
+  std::vector<ZoneRaster> rasters;
+  Grid grid;
+  template <class... L>
+  explicit Levels(const Grid& g, L&&... lv) : grid(g) {  // LoadedZoneLevel is move-only: no initializer list
+    (levels.push_back(std::forward<L>(lv)), ...);
+    for (const auto& l : levels) rasters.push_back(carereach::io::rasterize_zones(l, grid));
+  }
+  PopulationLoad load(const PopulationSpec& spec, Diagnostics& diag) const {
+    return load_population(spec, grid, geo::CrsSpec::parse("EPSG:32650"), levels, rasters, rasters[0], diag);
+  }
+};
+
+/// The whole grid as one study-area zone.
+LoadedZoneLevel whole_grid(const Grid& g) {
+  return make_level("city", {{"341600", box_wkt(g.origin_x_m, g.min_y_m(), g.max_x_m(), g.origin_y_m)}});
+}
+
+std::atomic<int> g_counter{0};
+
+SourceSpec source(const std::string& path, const std::string& crs = {}) {
+  SourceSpec s;
+  s.path = path;
+  s.path_as_written = fs::path(path).filename().string();
+  s.crs = crs;
+  s.key = "population";
+  return s;
+}
+
+/// Writes a single-band GeoTIFF (row-major values) and returns its path (in /vsimem/ unless a path is given).
+std::string write_raster(int cols, int rows, std::array<double, 6> gt, int epsg, std::vector<double> values,
+                         std::optional<double> nodata = std::nullopt, GDALDataType type = GDT_Float64) {
+  carereach::io::ensure_gdal();
+  const std::string path = "/vsimem/test_population_" + std::to_string(g_counter++) + ".tif";
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  REQUIRE(drv != nullptr);
+  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), cols, rows, 1, type, nullptr));
+  REQUIRE(ds);
+  ds->SetGeoTransform(gt.data());
+  OGRSpatialReference srs;
+  srs.importFromEPSG(epsg);
+  ds->SetSpatialRef(&srs);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  if (nodata) band->SetNoDataValue(*nodata);
+  REQUIRE(band->RasterIO(GF_Write, 0, 0, cols, rows, values.data(), cols, rows, GDT_Float64, 0, 0, nullptr) == CE_None);
+  return path;
+}
+
+/// A folder for CSV files, removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::random_device rd;
+    path = fs::temp_directory_path() / ("carereach_population_" + std::to_string(rd()) + "_" + std::to_string(g_counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return (path / name).string();
+  }
+};
+
+double sum(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return s;
+}
+
+const carereach::Problem* find_problem(const Diagnostics& diag, const std::string& code) {
+  for (const auto& p : diag.all())
+    if (p.code == code) return &p;
+  return nullptr;
+}
+
+void check_invariant(const PopulationLoad& pop) {
+  CHECK(pop.surface.total() + pop.outside_total == Approx(pop.input_total).epsilon(1e-9));
+  for (double v : pop.surface.persons) REQUIRE(v >= 0);
+}
+
+PopulationSpec raster_spec(const std::string& path, const std::string& crs = {}) {
+  PopulationSpec spec;
+  spec.kind = PopulationKind::kRaster;
+  spec.source = source(path, crs);
+  spec.label = "WorldPop";
+  spec.year = "2020";
+  return spec;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// Rasters
+
+TEST_CASE("a raster aligned 1:1 with the grid reproduces the values cell for cell", "[population][raster]") {
+  const Grid grid = make_grid(10, 8);
+  std::vector<double> values(80);
+  for (int r = 0; r < 8; ++r)
+    for (int c = 0; c < 10; ++c) values[static_cast<std::size_t>(r * 10 + c)] = (c + r) % 4 == 0 ? 0.0 : 1.5 * c + 10.0 * r;
+  const std::string path = write_raster(10, 8, {kX0, 100, 0, kY0, 0, -100}, 32650, values);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  REQUIRE(pop.surface.persons.size() == 80);
+  for (std::size_t i = 0; i < 80; ++i) CHECK(pop.surface.persons[i] == Approx(values[i]).epsilon(1e-12));
+  CHECK(pop.input_total == Approx(sum(values)).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(pop.input_total).epsilon(1e-6));
+  CHECK(pop.outside_total == 0);
+  CHECK(pop.surface.populated_cells() == 60);  // 20 cells with (c + r) % 4 == 0 are 0
+  CHECK(pop.surface.grid.cols == 10);
+  CHECK(diag.all().empty());
+  CHECK(pop.method.find("WorldPop (2020)") != std::string::npos);
+  CHECK(pop.method.find("100 m") != std::string::npos);
+}
+
+TEST_CASE("a 30 m raster onto a 100 m grid: each cell gets the pixels whose centres it holds", "[population][raster]") {
+  // 10 x 10 pixels of 30 m, 1 person each, over a 3 x 3 grid of 100 m (both 300 m wide). A pixel is less than a
+  // third of a cell, so it is not split. Pixel centres at 15, 45, …, 285 m from the origin: 3 in the first
+  // 100 m (15, 45, 75), 4 in the second (105, 135, 165, 195), 3 in the third (225, 255, 285). A cell gets
+  // n(col) x n(row) persons:  9 12  9 / 12 16 12 / 9 12 9  (total 100).
+  const Grid grid = make_grid(3, 3);
+  const std::string path = write_raster(10, 10, {kX0, 30, 0, kY0, 0, -30}, 32650, std::vector<double>(100, 1.0));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  const std::vector<double> expected = {9, 12, 9, 12, 16, 12, 9, 12, 9};
+  for (std::size_t i = 0; i < 9; ++i) CHECK(pop.surface.persons[i] == Approx(expected[i]).epsilon(1e-12));
+  CHECK(pop.input_total == Approx(100));
+  CHECK(pop.surface.total() == Approx(100).epsilon(1e-6));
+}
+
+TEST_CASE("a 30 m raster with varying values sums per cell as a brute force says", "[population][raster]") {
+  // v(i, j) = 1 + i + 2 j on 20 x 20 pixels of 30 m (600 m) over 6 x 6 cells of 100 m.
+  const Grid grid = make_grid(6, 6);
+  std::vector<double> values(400);
+  std::vector<double> expected(36, 0.0);
+  for (int j = 0; j < 20; ++j)
+    for (int i = 0; i < 20; ++i) {
+      const double v = 1.0 + i + 2.0 * j;
+      values[static_cast<std::size_t>(j * 20 + i)] = v;
+      const int col = (15 + 30 * i) / 100, row = (15 + 30 * j) / 100;  // integer metres: exact
+      expected[static_cast<std::size_t>(row * 6 + col)] += v;
+    }
+  const std::string path = write_raster(20, 20, {kX0, 30, 0, kY0, 0, -30}, 32650, values);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  for (std::size_t i = 0; i < 36; ++i) CHECK(pop.surface.persons[i] == Approx(expected[i]).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(sum(values)).epsilon(1e-9));
+}
+
+TEST_CASE("worked example: a 150 m pixel of 900 persons split over four 100 m cells", "[population][raster]") {
+  // docs/method/population.md, worked example 1. The pixel spans x 50…200 m, y 100…250 m (from the grid's
+  // bottom-left). s = 150 m, k = ceil(3 x 150 / 100) = 5: 25 sub-pixels of 30 m holding 36 persons each.
+  // Sub-pixel centres: x = 65, 95 | 125, 155, 185 (2 in col 0, 3 in col 1); y = 235, 205 | 175, 145, 115
+  // (2 in row 0, 3 in row 1). Cells: (0,0) 2x2x36 = 144, (1,0) 3x2x36 = 216, (0,1) 216, (1,1) 324.
+  const Grid grid = make_grid(3, 3);
+  const double bottom = kY0 - 300;
+  const std::string path = write_raster(1, 1, {kX0 + 50, 150, 0, bottom + 250, 0, -150}, 32650, {900.0});
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  CHECK(pop.surface.persons[grid.index(0, 0)] == Approx(144));
+  CHECK(pop.surface.persons[grid.index(1, 0)] == Approx(216));
+  CHECK(pop.surface.persons[grid.index(0, 1)] == Approx(216));
+  CHECK(pop.surface.persons[grid.index(1, 1)] == Approx(324));
+  CHECK(pop.surface.populated_cells() == 4);
+  CHECK(pop.surface.total() == Approx(900).epsilon(1e-12));
+  CHECK(pop.method.find("5×5") != std::string::npos);
+}
+
+TEST_CASE("an EPSG:4326 raster onto an EPSG:32650 grid keeps its total and its centre", "[population][raster]") {
+  // 40 x 30 pixels of 0.001° (about 95 m x 111 m) at 116.98–117.02°E, 31.00–31.03°N.
+  const int cols = 40, rows = 30;
+  const double lon0 = 116.98, lat0 = 31.03, step = 0.001;
+  std::vector<double> values(static_cast<std::size_t>(cols * rows));
+  double sx = 0, sy = 0, total = 0;
+  const geo::Transformer to_utm(geo::CrsSpec::parse("EPSG:4326"), geo::CrsSpec::parse("EPSG:32650"));
+  for (int j = 0; j < rows; ++j)
+    for (int i = 0; i < cols; ++i) {
+      const double v = static_cast<double>((i * 7 + j * 3) % 11) + 0.25;
+      values[static_cast<std::size_t>(j * cols + i)] = v;
+      double x = lon0 + (i + 0.5) * step, y = lat0 - (j + 0.5) * step;
+      REQUIRE(to_utm.transform(x, y));
+      sx += v * x;
+      sy += v * y;
+      total += v;
+    }
+  // The grid: the raster's extent in UTM with 1 km to spare, in 100 m cells.
+  double min_x = 1e300, min_y = 1e300, max_x = -1e300, max_y = -1e300;
+  for (double lon : {lon0, lon0 + cols * step})
+    for (double lat : {lat0, lat0 - rows * step}) {
+      double x = lon, y = lat;
+      REQUIRE(to_utm.transform(x, y));
+      min_x = std::min(min_x, x);
+      max_x = std::max(max_x, x);
+      min_y = std::min(min_y, y);
+      max_y = std::max(max_y, y);
+    }
+  const Grid grid = Grid::covering(min_x - 1000, min_y - 1000, max_x + 1000, max_y + 1000, 100);
+  const std::string path = write_raster(cols, rows, {lon0, step, 0, lat0, 0, -step}, 4326, values);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  CHECK(pop.input_total == Approx(total).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(total).epsilon(1e-6));
+  CHECK(pop.outside_total == Approx(0).margin(1e-9));
+  check_invariant(pop);
+  // The mass-weighted centre moves less than a cell.
+  double cx = 0, cy = 0;
+  for (std::uint32_t r = 0; r < grid.rows; ++r)
+    for (std::uint32_t c = 0; c < grid.cols; ++c) {
+      cx += pop.surface.persons[grid.index(c, r)] * grid.centre_x_m(c);
+      cy += pop.surface.persons[grid.index(c, r)] * grid.centre_y_m(r);
+    }
+  CHECK(std::abs(cx / total - sx / total) < 100);
+  CHECK(std::abs(cy / total - sy / total) < 100);
+  CHECK(pop.method.find("EPSG:4326") != std::string::npos);
+}
+
+TEST_CASE("a raster declared in GCJ-02 goes through the GCJ-02 conversion", "[population][raster]") {
+  // 10 x 10 pixels of 0.001° at 117.00–117.01°E, 31.00–31.01°N, declared crs = "gcj02". The persons' centre must
+  // be where geo::Transformer puts the pixel centres (GCJ-02 -> UTM), not where WGS 84 would.
+  const int n = 10;
+  const double lon0 = 117.0, lat0 = 31.01, step = 0.001;
+  std::vector<double> values(static_cast<std::size_t>(n * n));
+  const geo::Transformer from_gcj(geo::CrsSpec::parse("gcj02"), geo::CrsSpec::parse("EPSG:32650"));
+  double sx = 0, sy = 0, total = 0;
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const double v = 1.0 + (i + j) % 3;
+      values[static_cast<std::size_t>(j * n + i)] = v;
+      double x = lon0 + (i + 0.5) * step, y = lat0 - (j + 0.5) * step;
+      REQUIRE(from_gcj.transform(x, y));
+      sx += v * x;
+      sy += v * y;
+      total += v;
+    }
+  const Grid grid = Grid::covering(sx / total - 3000, sy / total - 3000, sx / total + 3000, sy / total + 3000, 100);
+  const std::string path = write_raster(n, n, {lon0, step, 0, lat0, 0, -step}, 4326, values);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path, "gcj02"), diag);
+  CHECK(pop.surface.total() == Approx(total).epsilon(1e-6));
+  double cx = 0, cy = 0;
+  for (std::uint32_t r = 0; r < grid.rows; ++r)
+    for (std::uint32_t c = 0; c < grid.cols; ++c) {
+      cx += pop.surface.persons[grid.index(c, r)] * grid.centre_x_m(c);
+      cy += pop.surface.persons[grid.index(c, r)] * grid.centre_y_m(r);
+    }
+  CHECK(std::abs(cx / total - sx / total) < 50);
+  CHECK(std::abs(cy / total - sy / total) < 50);
+}
+
+TEST_CASE("a declared crs overrides the raster's own", "[population][raster]") {
+  // The file says EPSG:4326 but holds UTM coordinates; declaring EPSG:32650 places it 1:1 on the grid.
+  const Grid grid = make_grid(4, 4);
+  const std::string path = write_raster(4, 4, {kX0, 100, 0, kY0, 0, -100}, 4326, std::vector<double>(16, 2.0));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path, "EPSG:32650"), diag);
+  for (double v : pop.surface.persons) CHECK(v == Approx(2.0));
+  // Without the declaration the raster lies far away (around 500000°E would not even be a longitude).
+  Diagnostics diag2;
+  CHECK_THROWS_AS(lv.load(raster_spec(path), diag2), carereach::Error);
+}
+
+TEST_CASE("raster persons outside the study area go to outside_total with a warning", "[population][raster]") {
+  // 10 x 10 aligned pixels, v = 1 + c + 10 r; the study area is the left half (cols 0-4). Outside: the right half,
+  // sum over r = 0…9, c = 5…9 of (1 + c + 10 r) = 50 + 10 x 35 + 5 x 10 x 45 = 50 + 350 + 2250 = 2650.
+  const Grid grid = make_grid(10, 10);
+  std::vector<double> values(100);
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c) values[static_cast<std::size_t>(r * 10 + c)] = 1.0 + c + 10.0 * r;
+  const std::string path = write_raster(10, 10, {kX0, 100, 0, kY0, 0, -100}, 32650, values);
+  const Levels lv(grid, make_level("county", {{"341602", box_wkt(kX0, kY0 - 1000, kX0 + 500, kY0)}}));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  CHECK(pop.input_total == Approx(5050));  // 100 + 10 x 45 + 10 x 450
+  CHECK(pop.outside_total == Approx(2650));
+  CHECK(pop.surface.total() == Approx(2400));
+  CHECK(pop.surface.persons[grid.index(5, 0)] == 0);
+  check_invariant(pop);
+  const carereach::Problem* w = find_problem(diag, "population.outside_study_area");
+  REQUIRE(w != nullptr);
+  CHECK(w->severity == Severity::kWarning);
+  CHECK(w->message.find("2650 persons") != std::string::npos);
+  CHECK(w->message.find("52.5%") != std::string::npos);  // 2650 / 5050
+}
+
+TEST_CASE("raster pixels beyond the edge of the grid go to outside_total", "[population][raster]") {
+  // 12 x 12 aligned pixels of 1 person starting one cell left of and above a 10 x 10 grid: the 100 pixels over
+  // the grid are inside, the other 44 (a border of 12 + 12 + 10 + 10 off the grid) outside.
+  const Grid grid = make_grid(10, 10);
+  const std::string path =
+      write_raster(12, 12, {kX0 - 100, 100, 0, kY0 + 100, 0, -100}, 32650, std::vector<double>(144, 1.0));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  CHECK(pop.input_total == Approx(144));
+  CHECK(pop.surface.total() == Approx(100));
+  CHECK(pop.outside_total == Approx(44));
+  for (double v : pop.surface.persons) CHECK(v == Approx(1.0));
+  check_invariant(pop);
+}
+
+TEST_CASE("a population that misses the study area entirely is an error", "[population][raster]") {
+  // The raster's only non-zero pixel lies on the grid but outside the study area (cols 0-4).
+  const Grid grid = make_grid(10, 1);
+  std::vector<double> values(10, 0.0);
+  values[8] = 12;
+  const std::string path = write_raster(10, 1, {kX0, 100, 0, kY0, 0, -100}, 32650, values);
+  const Levels lv(grid, make_level("county", {{"341602", box_wkt(kX0, kY0 - 100, kX0 + 500, kY0)}}));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  CHECK(pop.outside_total == Approx(12));
+  const carereach::Problem* e = find_problem(diag, "population.empty");
+  REQUIRE(e != nullptr);
+  CHECK(e->severity == Severity::kError);
+}
+
+TEST_CASE("no-data pixels count as nothing; negative pixels as 0 with a warning", "[population][raster]") {
+  const Grid grid = make_grid(3, 1);
+  SECTION("Float64 with nodata -99999 and a negative value") {
+    const std::string path = write_raster(3, 1, {kX0, 100, 0, kY0, 0, -100}, 32650, {-99999.0, 7.0, -5.0}, -99999.0);
+    const Levels lv(grid, whole_grid(grid));
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(raster_spec(path), diag);
+    CHECK(pop.input_total == Approx(7));
+    CHECK(pop.surface.persons == std::vector<double>{0, 7, 0});
+    const carereach::Problem* w = find_problem(diag, "population.negative_values");
+    REQUIRE(w != nullptr);
+    CHECK(w->message.find("1 pixel") != std::string::npos);
+    CHECK(diag.error_count() == 0);
+  }
+  SECTION("Float32 with the largest negative float as nodata") {
+    const double nd = -3.4028234663852886e+38;
+    const std::string path =
+        write_raster(3, 1, {kX0, 100, 0, kY0, 0, -100}, 32650, {nd, 7.0, 2.5}, nd, GDT_Float32);
+    const Levels lv(grid, whole_grid(grid));
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(raster_spec(path), diag);
+    CHECK(pop.input_total == Approx(9.5));
+    CHECK(diag.all().empty());
+  }
+}
+
+TEST_CASE("raster problems that stop the load", "[population][raster]") {
+  const Grid grid = make_grid(3, 3);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  SECTION("missing file") {
+    PopulationSpec spec = raster_spec((fs::temp_directory_path() / "carereach_no_such_population.tif").string());
+    CHECK_THROWS_AS(lv.load(spec, diag), carereach::InputError);
+  }
+  SECTION("no overlap with the grid") {
+    const std::string path = write_raster(2, 2, {kX0 + 50000, 100, 0, kY0, 0, -100}, 32650, {1, 2, 3, 4});
+    try {
+      (void)lv.load(raster_spec(path), diag);
+      FAIL("expected an InputError");
+    } catch (const carereach::InputError& e) {
+      CHECK(e.message().find("does not overlap") != std::string::npos);
+      CHECK(e.where().file.find(".tif") != std::string::npos);
+    }
+  }
+  SECTION("a band that does not exist") {
+    const std::string path = write_raster(3, 3, {kX0, 100, 0, kY0, 0, -100}, 32650, std::vector<double>(9, 1.0));
+    PopulationSpec spec = raster_spec(path);
+    spec.band = 2;
+    try {
+      (void)lv.load(spec, diag);
+      FAIL("expected a ScenarioError");
+    } catch (const carereach::ScenarioError& e) {
+      CHECK(e.where().field == "population.band");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Points
+
+namespace {
+PopulationSpec points_spec(const std::string& path, const std::string& crs = "EPSG:32650") {
+  PopulationSpec spec;
+  spec.kind = PopulationKind::kPoints;
+  spec.source = source(path, crs);
+  spec.source.x_field = "x";
+  spec.source.y_field = "y";
+  spec.count_field = "persons";
+  spec.label = "村庄人口";
+  return spec;
+}
+}  // namespace
+
+TEST_CASE("points: each count in the cell containing the point; total preserved", "[population][points]") {
+  // Grid 5 x 5 of 100 m. Points (metres from the origin, y downwards): (50, 50) -> cell (0,0); (250, 150) ->
+  // (2,1); (260, 180) -> (2,1); (450, 450) -> (4,4). Counts 120, 30, 45.5, 1,000 (with a thousands separator).
+  const Grid grid = make_grid(5, 5);
+  TempDir dir;
+  auto row = [](double dx, double dy, const std::string& n) {
+    return std::to_string(kX0 + dx) + "," + std::to_string(kY0 - dy) + ",\"" + n + "\"\n";
+  };
+  const std::string csv = dir.write("villages.csv", "x,y,persons\n" + row(50, 50, "120") + row(250, 150, "30") +
+                                                        row(260, 180, "45.5") + row(450, 450, "1,000"));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(points_spec(csv), diag);
+  CHECK(diag.all().empty());
+  CHECK(pop.input_total == Approx(1195.5));
+  CHECK(pop.surface.total() == Approx(1195.5).epsilon(1e-6));
+  CHECK(pop.surface.persons[grid.index(0, 0)] == Approx(120));
+  CHECK(pop.surface.persons[grid.index(2, 1)] == Approx(75.5));
+  CHECK(pop.surface.persons[grid.index(4, 4)] == Approx(1000));
+  CHECK(pop.surface.populated_cells() == 3);
+  CHECK(pop.outside_total == 0);
+  CHECK(pop.method.find("4 points") != std::string::npos);
+}
+
+TEST_CASE("points outside the study area are counted in outside_total", "[population][points]") {
+  // Study area: the left 3 columns of a 5 x 5 grid. (450, 50) is on the grid but outside the study area;
+  // (-500, 50) is off the grid. Outside: 70 + 8 = 78 persons in 2 points.
+  const Grid grid = make_grid(5, 5);
+  TempDir dir;
+  auto row = [](double dx, double dy, const std::string& n) {
+    return std::to_string(kX0 + dx) + "," + std::to_string(kY0 - dy) + "," + n + "\n";
+  };
+  const std::string csv =
+      dir.write("villages.csv", "x,y,persons\n" + row(50, 50, "100") + row(450, 50, "70") + row(-500, 50, "8"));
+  const Levels lv(grid, make_level("county", {{"341602", box_wkt(kX0, kY0 - 500, kX0 + 300, kY0)}}));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(points_spec(csv), diag);
+  CHECK(pop.input_total == Approx(178));
+  CHECK(pop.outside_total == Approx(78));
+  CHECK(pop.surface.total() == Approx(100));
+  check_invariant(pop);
+  const carereach::Problem* w = find_problem(diag, "population.outside_study_area");
+  REQUIRE(w != nullptr);
+  CHECK(w->message.find("2 points with 78 persons") != std::string::npos);
+}
+
+TEST_CASE("points in longitude/latitude land in the right cells", "[population][points]") {
+  const geo::Transformer to_utm(geo::CrsSpec::parse("EPSG:4326"), geo::CrsSpec::parse("EPSG:32650"));
+  double x = 117.0, y = 31.0;
+  REQUIRE(to_utm.transform(x, y));
+  Grid grid = Grid::covering(x - 1000, y - 1000, x + 1000, y + 1000, 100);
+  TempDir dir;
+  const std::string csv = dir.write("v.csv", "lon,lat,persons\n117.0,31.0,250\n");
+  PopulationSpec spec = points_spec(csv, "EPSG:4326");
+  spec.source.x_field = "lon";
+  spec.source.y_field = "lat";
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  CHECK(pop.surface.persons[*grid.cell_at(x, y)] == Approx(250));
+  CHECK(pop.surface.total() == Approx(250).epsilon(1e-6));
+}
+
+TEST_CASE("a bad count is an error naming the row and field", "[population][points]") {
+  const Grid grid = make_grid(5, 5);
+  TempDir dir;
+  const std::string p = std::to_string(kX0 + 50) + "," + std::to_string(kY0 - 50) + ",";
+  // Spreadsheet rows: header = row 1, so the data rows are rows 2-5.
+  const std::string csv = dir.write("villages.csv", "x,y,persons\n" + p + "10\n" + p + "abc\n" + p + "\n" + p + "-3\n");
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(points_spec(csv), diag);
+  CHECK(diag.error_count() == 3);
+  const carereach::Problem* nan = find_problem(diag, "population.count_not_a_number");
+  REQUIRE(nan != nullptr);
+  CHECK(nan->severity == Severity::kError);
+  CHECK(nan->where.feature == "row 3");
+  CHECK(nan->where.field == "persons");
+  CHECK(nan->where.file == "villages.csv");
+  CHECK(nan->message.find("abc") != std::string::npos);
+  const carereach::Problem* empty = find_problem(diag, "population.count_empty");
+  REQUIRE(empty != nullptr);
+  CHECK(empty->where.feature == "row 4");
+  const carereach::Problem* neg = find_problem(diag, "population.count_negative");
+  REQUIRE(neg != nullptr);
+  CHECK(neg->where.feature == "row 5");
+  CHECK(neg->where.field == "persons");
+  CHECK(pop.input_total == Approx(10));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Zone totals
+
+namespace {
+
+/// Two counties on a 10 x 10 grid of 100 m: 341602 over cols 0-3 (40 cells), 341603 over cols 4-9 (60 cells).
+LoadedZoneLevel two_counties() {
+  return make_level("county", {{"341602", box_wkt(kX0, kY0 - 1000, kX0 + 400, kY0)},
+                               {"341603", box_wkt(kX0 + 400, kY0 - 1000, kX0 + 1000, kY0)}});
+}
+
+PopulationSpec totals_spec(const std::string& path) {
+  PopulationSpec spec;
+  spec.kind = PopulationKind::kZoneTotals;
+  spec.source = source(path);
+  spec.level = "county";
+  spec.code_field = "code";
+  spec.count_field = "persons";
+  spec.label = "第七次全国人口普查";
+  spec.year = "2020";
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("zone totals spread uniformly: total / cells per cell", "[population][zones]") {
+  // 341602: 1,000 persons / 40 cells = 25 per cell. 341603: 3,000.6 / 60 = 50.01 per cell.
+  // The codes are written as a real ("341602.0") and with spaces; they must match the zones' codes.
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string csv = dir.write("census.csv", "code,persons\n341602.0,1000\n\" 341603 \",3000.6\n");
+  const Levels lv(grid, whole_grid(grid), two_counties());
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(totals_spec(csv), diag);
+  CHECK(diag.all().empty());
+  for (std::uint32_t r = 0; r < 10; ++r)
+    for (std::uint32_t c = 0; c < 10; ++c) CHECK(pop.surface.persons[grid.index(c, r)] == Approx(c < 4 ? 25.0 : 50.01));
+  CHECK(pop.input_total == Approx(4000.6));
+  CHECK(pop.surface.total() == Approx(4000.6).epsilon(1e-6));
+  CHECK(pop.outside_total == 0);
+  CHECK(pop.method == "第七次全国人口普查 (2020) county totals spread uniformly over each county's 100 m cells");
+}
+
+TEST_CASE("zone totals from a numeric code field match text codes", "[population][zones]") {
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string json = dir.write(
+      "census.geojson",
+      R"({"type":"FeatureCollection","features":[)"
+      R"({"type":"Feature","properties":{"code":341602.0,"persons":400},"geometry":null},)"
+      R"({"type":"Feature","properties":{"code":341603,"persons":600},"geometry":null}]})");
+  const Levels lv(grid, whole_grid(grid), two_counties());
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(totals_spec(json), diag);
+  CHECK(diag.all().empty());
+  CHECK(pop.surface.persons[grid.index(0, 0)] == Approx(10));  // 400 / 40
+  CHECK(pop.surface.persons[grid.index(9, 9)] == Approx(10));  // 600 / 60
+  CHECK(pop.surface.total() == Approx(1000).epsilon(1e-6));
+}
+
+TEST_CASE("zone codes are normalised for comparison", "[population][zones]") {
+  using carereach::io::normalise_zone_code;
+  CHECK(normalise_zone_code(" 341602 ") == "341602");
+  CHECK(normalise_zone_code("341602.0") == "341602");
+  CHECK(normalise_zone_code("341602.000") == "341602");
+  CHECK(normalise_zone_code("3.41602E+05") == "341602");
+  CHECK(normalise_zone_code("3.41602001E+08") == "341602001");
+  CHECK(normalise_zone_code("341602.5") == "341602.5");
+  CHECK(normalise_zone_code("0101") == "0101");
+  CHECK(normalise_zone_code("谯城区") == "谯城区");
+  CHECK(normalise_zone_code("") == "");
+}
+
+TEST_CASE("zone totals weighted by a raster: persons in proportion to the weights", "[population][zones]") {
+  // Weights w(c, r) = 1 + c on an aligned raster, except county 341603's cells (cols 4-9), which have weight 0
+  // and fall back to uniform spreading with a warning.
+  // 341602 (cols 0-3, rows 0-9): sum of weights = 10 x (1 + 2 + 3 + 4) = 100; 2,000 persons -> 20 per unit of
+  // weight: col 0 cells get 20, col 1 40, col 2 60, col 3 80. 341603: 600 / 60 = 10 per cell.
+  const Grid grid = make_grid(10, 10);
+  std::vector<double> w(100);
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c) w[static_cast<std::size_t>(r * 10 + c)] = c < 4 ? 1.0 + c : 0.0;
+  const std::string wpath = write_raster(10, 10, {kX0, 100, 0, kY0, 0, -100}, 32650, w);
+  TempDir dir;
+  const std::string csv = dir.write("census.csv", "code,persons\n341602,2000\n341603,600\n");
+  PopulationSpec spec = totals_spec(csv);
+  spec.weights = source(wpath);
+  spec.weights->key = "population.weights";
+  const Levels lv(grid, whole_grid(grid), two_counties());
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  for (std::uint32_t r = 0; r < 10; ++r)
+    for (std::uint32_t c = 0; c < 10; ++c) {
+      INFO("col " << c << " row " << r);
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(c < 4 ? 20.0 * (1 + c) : 10.0));
+    }
+  CHECK(pop.surface.total() == Approx(2600).epsilon(1e-6));
+  const carereach::Problem* zero = find_problem(diag, "population.weights_zero");
+  REQUIRE(zero != nullptr);
+  CHECK(zero->message.find("341603") != std::string::npos);
+  CHECK(pop.method.find("in proportion to") != std::string::npos);
+}
+
+TEST_CASE("zone totals: unknown codes, zones without a row, duplicate codes", "[population][zones]") {
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  SECTION("a code that matches no zone: warning, its persons in outside_total") {
+    const std::string csv = dir.write("census.csv", "code,persons\n341602,1000\n341699,250\n");
+    const Levels lv(grid, whole_grid(grid), two_counties());
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(totals_spec(csv), diag);
+    CHECK(diag.error_count() == 0);
+    const carereach::Problem* unknown = find_problem(diag, "population.unknown_code");
+    REQUIRE(unknown != nullptr);
+    CHECK(unknown->severity == Severity::kWarning);
+    CHECK(unknown->message.find("341699") != std::string::npos);
+    CHECK(unknown->message.find("250 persons") != std::string::npos);
+    const carereach::Problem* missing = find_problem(diag, "population.zone_without_total");
+    REQUIRE(missing != nullptr);
+    CHECK(missing->message.find("341603") != std::string::npos);
+    CHECK(pop.input_total == Approx(1250));
+    CHECK(pop.outside_total == Approx(250));
+    CHECK(pop.surface.total() == Approx(1000));
+    check_invariant(pop);
+  }
+  SECTION("a code twice: error naming the row") {
+    const std::string csv = dir.write("census.csv", "code,persons\n341602,1000\n341603,10\n341602.0,5\n");
+    const Levels lv(grid, whole_grid(grid), two_counties());
+    Diagnostics diag;
+    (void)lv.load(totals_spec(csv), diag);
+    const carereach::Problem* dup = find_problem(diag, "population.duplicate_code");
+    REQUIRE(dup != nullptr);
+    CHECK(dup->severity == Severity::kError);
+    CHECK(dup->where.feature == "row 4");
+    CHECK(dup->where.field == "code");
+    CHECK(dup->message.find("row 2") != std::string::npos);
+  }
+  SECTION("a bad count: error naming the row and field") {
+    const std::string csv = dir.write("census.csv", "code,persons\n341602,1000\n341603,n/a\n");
+    const Levels lv(grid, whole_grid(grid), two_counties());
+    Diagnostics diag;
+    (void)lv.load(totals_spec(csv), diag);
+    REQUIRE(diag.first_error() != nullptr);
+    CHECK(diag.first_error()->where.feature == "row 3");
+    CHECK(diag.first_error()->where.field == "persons");
+  }
+}
+
+TEST_CASE("a zone smaller than a cell puts its total in the cell holding a point inside it", "[population][zones]") {
+  // Township 341602001 is 30 m x 30 m (x 660…690 m from the left, y 10…40 m below the top) inside cell (6, 0) but
+  // away from its centre (650, 50): no cell centre, so its 77 persons go to the cell containing its point on
+  // surface, cell (6, 0).
+  const Grid grid = make_grid(10, 10);
+  LoadedZoneLevel towns =
+      make_level("township", {{"341602001", box_wkt(kX0 + 660, kY0 - 40, kX0 + 690, kY0 - 10)}});
+  TempDir dir;
+  const std::string csv = dir.write("towns.csv", "code,persons\n341602001,77\n");
+  PopulationSpec spec = totals_spec(csv);
+  spec.level = "township";
+  const Levels lv(grid, whole_grid(grid), std::move(towns));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  CHECK(pop.surface.persons[grid.index(6, 0)] == Approx(77));
+  CHECK(pop.surface.total() == Approx(77));
+  CHECK(find_problem(diag, "population.zone_without_cells") != nullptr);
+}
+
+TEST_CASE("zone totals of a zone partly outside the study area", "[population][zones]") {
+  // Study area: cols 0-4. County 341603 (cols 4-9, 60 cells, 600 persons = 10 per cell) has 10 cells inside
+  // (col 4) and 50 outside: 100 persons placed, 500 outside.
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string csv = dir.write("census.csv", "code,persons\n341602,400\n341603,600\n");
+  const Levels lv(grid, make_level("city", {{"3416", box_wkt(kX0, kY0 - 1000, kX0 + 500, kY0)}}), two_counties());
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(totals_spec(csv), diag);
+  CHECK(pop.surface.total() == Approx(500));
+  CHECK(pop.outside_total == Approx(500));
+  CHECK(pop.surface.persons[grid.index(4, 0)] == Approx(10));
+  CHECK(pop.surface.persons[grid.index(5, 0)] == 0);
+  check_invariant(pop);
+  CHECK(find_problem(diag, "population.outside_study_area") != nullptr);
+}
+
+TEST_CASE("zone totals for a level that is not there, or has only seats", "[population][zones]") {
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string csv = dir.write("census.csv", "code,persons\n341602,400\n");
+  PopulationSpec spec = totals_spec(csv);
+  spec.level = "township";
+  const Levels lv(grid, whole_grid(grid), two_counties());
+  Diagnostics diag;
+  try {
+    (void)lv.load(spec, diag);
+    FAIL("expected a ScenarioError");
+  } catch (const carereach::ScenarioError& e) {
+    CHECK(e.where().field == "population.level");
+    CHECK(e.hint().find("county") != std::string::npos);
+  }
+
+  LoadedZoneLevel seats;
+  seats.level.level = "township";
+  seats.kind = carereach::io::ZoneGeometryKind::kSeats;
+  seats.level.zones.resize(1);
+  seats.level.zones[0].code = "341602001";
+  seats.seats_m = {{kX0 + 50, kY0 - 50}};
+  std::vector<LoadedZoneLevel> levels;
+  levels.push_back(whole_grid(grid));
+  levels.push_back(std::move(seats));
+  std::vector<ZoneRaster> rasters;
+  rasters.push_back(carereach::io::rasterize_zones(levels[0], grid));
+  ZoneRaster seat_raster;  // seat levels have no raster (as io::load_scenario makes them)
+  seat_raster.level = "township";
+  rasters.push_back(seat_raster);
+  CHECK_THROWS_AS(load_population(spec, grid, geo::CrsSpec::parse("EPSG:32650"), levels, rasters, rasters[0], diag),
+                  carereach::ScenarioError);
+}
+
+TEST_CASE("resampling a province-sized raster is fast", "[.][population][perf]") {
+  // 3,000 x 3,000 pixels of 0.001° (WorldPop-like, about 95 x 111 m) at 115.5–118.5°E, 30–33°N onto 100 m
+  // cells of EPSG:32650 (about 9.4 M pixels, 10 M cells). Hidden: run with test_io "[perf]".
+  const int n = 3000;
+  const double lon0 = 115.5, lat0 = 33.0, step = 0.001;
+  std::vector<double> values(static_cast<std::size_t>(n) * n);
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<double> dist(0.0, 50.0);
+  for (double& v : values) v = dist(rng);
+  const std::string path = write_raster(n, n, {lon0, step, 0, lat0, 0, -step}, 4326, values);
+  const geo::Transformer to_utm(geo::CrsSpec::parse("EPSG:4326"), geo::CrsSpec::parse("EPSG:32650"));
+  double min_x = 1e300, min_y = 1e300, max_x = -1e300, max_y = -1e300;
+  for (int i = 0; i <= 100; ++i)
+    for (int j = 0; j <= 100; ++j) {
+      double x = lon0 + i * n * step / 100, y = lat0 - j * n * step / 100;
+      REQUIRE(to_utm.transform(x, y));
+      min_x = std::min(min_x, x);
+      max_x = std::max(max_x, x);
+      min_y = std::min(min_y, y);
+      max_y = std::max(max_y, y);
+    }
+  const Grid grid = Grid::covering(min_x - 1000, min_y - 1000, max_x + 1000, max_y + 1000, 100);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const auto t0 = std::chrono::steady_clock::now();
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  WARN("resampled " << values.size() << " pixels onto " << grid.cell_count() << " cells in " << seconds << " s; "
+                    << pop.method);
+  CHECK(pop.surface.total() == Approx(pop.input_total).epsilon(1e-9));
+  CHECK(pop.outside_total == Approx(0).margin(1e-6));
+  VSIUnlink(path.c_str());
+}

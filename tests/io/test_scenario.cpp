@@ -1,0 +1,191 @@
+// The scenario parser: the documented example parses, defaults and overrides, and every kind of mistake is a
+// ScenarioError naming the key and line.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "io/scenario.hpp"
+
+using namespace carereach;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Dir {
+  fs::path path;
+  Dir() {
+    std::random_device rd;
+    path = fs::temp_directory_path() / ("carereach-scn-" + std::to_string(rd()));
+    fs::create_directories(path);
+  }
+  ~Dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  void touch(const std::string& name) const { std::ofstream(path / name) << "x"; }
+};
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A minimal scenario with the files it names.
+const char* kMinimal = R"([[zones]]
+level = "county"
+source = "zones.geojson"
+code_field = "code"
+name_field = "name"
+)";
+
+io::Scenario parse(const Dir& d, const std::string& text) {
+  d.touch("zones.geojson");
+  d.touch("facilities.csv");
+  d.touch("pop.tif");
+  return io::parse_scenario(text, d.path / "scenario.toml");
+}
+
+template <class F>
+ScenarioError scenario_error(F&& f) {
+  try {
+    f();
+  } catch (const ScenarioError& e) {
+    return e;
+  }
+  FAIL("expected a ScenarioError");
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
+  const std::string doc = read(fs::path(CAREREACH_TEST_DATA).parent_path().parent_path() / "docs" / "scenario.md");
+  const auto start = doc.find("```toml\n");
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  const std::string toml = doc.substr(start + 8, end - start - 8);
+  Dir d;
+  // Create every file the example names.
+  const std::regex source_re(R"re((source|weights) = "([^"]+)")re");
+  for (auto it = std::sregex_iterator(toml.begin(), toml.end(), source_re); it != std::sregex_iterator(); ++it)
+    d.touch((*it)[2]);
+  const io::Scenario s = io::parse_scenario(toml, d.path / "scenario.toml");
+  CHECK(s.info.name == "亳州市医疗卫生服务圈（基线）");
+  CHECK(s.analysis.cell_size_m == 100);
+  REQUIRE(s.zones.size() == 2);
+  CHECK(s.zones[1].geometry == io::ZoneGeometryKind::kSeats);
+  CHECK(s.zones[1].parent_level == "county");
+  REQUIRE(s.population);
+  CHECK(s.population->kind == io::PopulationKind::kRaster);
+  REQUIRE(s.facilities.size() == 1);
+  CHECK(s.facilities[0].fields.beds == "床位数");
+  CHECK(s.facilities[0].type_map.at("卫生院") == "township_health_center");
+  REQUIRE(s.roads);
+  CHECK(s.roads->kind == io::RoadSourceKind::kLines);
+  CHECK(s.taxonomy.find_type("卫生服务点")->id == "health_post");
+  CHECK(s.taxonomy.find_tag("胸痛") == std::optional<std::string>("chest_pain_center"));
+  // emergency_radius disabled, tcm_15min changed to ebike, village_clinic_20min added.
+  std::vector<std::string> ids;
+  for (const auto& st : s.standards) ids.push_back(st.id);
+  CHECK(ids == std::vector<std::string>{"tcm_15min", "primary_care_15min", "county_hospital_30min",
+                                        "county_hospital_60min", "village_clinic_20min"});
+  CHECK(s.standards[0].mode == TravelMode::kEbike);
+  CHECK(s.standards[0].threshold_min == 15.0);  // unchanged keys keep the default
+  CHECK(s.standards[4].threshold_min == 20.0);
+  CHECK(s.standards[4].select.types == std::vector<std::string>{"village_clinic"});
+}
+
+TEST_CASE("defaults: analysis, labels, standards", "[scenario]") {
+  Dir d;
+  const io::Scenario s = parse(d, kMinimal);
+  CHECK(s.analysis.crs == "auto");
+  CHECK(s.analysis.cell_size_m == 100);
+  CHECK(s.analysis.output_crs == "EPSG:4490");
+  CHECK(s.zones[0].label_zh == "区县");
+  CHECK(s.zones[0].source.path == (d.path / "zones.geojson").lexically_normal());
+  CHECK(s.standards.size() == 5);
+  CHECK_FALSE(s.population.has_value());
+}
+
+TEST_CASE("distance standards and overrides", "[scenario]") {
+  Dir d;
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"(
+[standards]
+defaults = false
+[standards.er]
+name_zh = "急救"
+distance_m = { urban = 5000, rural = 12000 }
+tags_any = ["急救站"]
+target_share = 0.95
+)");
+  REQUIRE(s.standards.size() == 1);
+  const Standard& st = s.standards[0];
+  CHECK(st.is_distance());
+  CHECK(st.distance_m_by_zone_class.at("rural") == 12000);
+  CHECK(st.select.tags_any == std::vector<std::string>{"emergency"});  // Chinese alias → canonical id
+  CHECK(st.target_share == 0.95);
+}
+
+TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {
+  Dir d;
+  struct Case {
+    std::string text;
+    std::string key;
+    int line;
+    std::string message;
+  };
+  const std::string z = kMinimal;  // 5 lines
+  const Case cases[] = {
+      {z + "[analysis]\ncell_sise_m = 50\n", "analysis.cell_sise_m", 7, "unknown key"},
+      {z + "[analysis]\ncell_size_m = 0\n", "analysis.cell_size_m", 7, "between 1 and 10000"},
+      {z + "[analysis]\ncell_size_m = true\n", "analysis.cell_size_m", 7, "must be a number"},
+      {z + "[population]\nkind = \"grid\"\nsource = \"pop.tif\"\n", "population.kind", 7, "must be \"raster\""},
+      {z + "[population]\nkind = \"zone_totals\"\nsource = \"pop.tif\"\ncount_field = \"p\"\ncode_field = \"c\"\nlevel = \"town\"\n",
+       "population.level", 11, "no zone level 'town'"},
+      {z + "[[facilities]]\nsource = \"facilities.csv\"\n[facilities.fields]\nname = \"n\"\n", "facilities[0].fields", 8,
+       "fields.id is required"},
+      {z + "[[facilities]]\nsource = \"facilities.csv\"\ndefault_type = \"hospice\"\n[facilities.fields]\nid = \"i\"\n",
+       "facilities[0].default_type", 8, "unknown facility type 'hospice'"},
+      {z + "[standards.tcm_15min]\nmode = \"horse\"\n", "standards.tcm_15min.mode", 7, "unknown mode 'horse'"},
+      {z + "[standards.new_one]\nthreshold_min = 10\n", "standards.new_one", 6, "needs name_zh or name_en"},
+      {z + "[standards]\ndisable = [\"nope\"]\n", "standards.disable", 7, "no standard 'nope'"},
+      {z + "[standards.tcm_15min]\ntypes = [\"宠物医院\"]\n", "standards.tcm_15min.types", 7, "unknown facility type"},
+      {z + "[[zones]]\nlevel = \"county\"\nsource = \"zones.geojson\"\ncode_field = \"c\"\nname_field = \"n\"\n",
+       "zones[1].level", 7, "given twice"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.where().field == c.key);
+    CHECK(e.where().line == c.line);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+    CHECK(e.where().file == (d.path / "scenario.toml").string());
+  }
+}
+
+TEST_CASE("malformed TOML gives the line", "[scenario]") {
+  Dir d;
+  const ScenarioError e = scenario_error([&] { parse(d, std::string(kMinimal) + "[analysis\n"); });
+  CHECK(e.where().line == 6);
+  CHECK_THAT(e.message(), Catch::Contains("not valid TOML"));
+}
+
+TEST_CASE("a missing data file is an input error naming the key", "[scenario]") {
+  Dir d;
+  try {
+    io::parse_scenario(kMinimal, d.path / "scenario.toml");  // zones.geojson not created
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == "zones.geojson");
+    CHECK(e.where().field == "zones[0].source");
+    CHECK(e.where().line == 3);
+  }
+}
