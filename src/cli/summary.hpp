@@ -1,0 +1,21 @@
+#pragma once
+// The readable summary of a loaded scenario and its problems (validate prints both; run prints a short form).
+
+#include <cstddef>
+#include <string>
+
+#include "cli/console.hpp"
+#include "core/diagnostics.hpp"
+#include "io/load.hpp"
+
+namespace carereach::cli {
+
+void print_summary(const Console& console, const io::LoadedScenario& loaded);
+/// Prints problems, at most max_per_code of each code, then "… and N more of <code> <more_note>".
+void print_problems(const Console& console, const Diagnostics& diag, std::size_t max_per_code,
+                    const std::string& more_note);
+
+/// 1234567.8 → "1,234,568" (decimals = 0) or "1,234,567.8" (decimals = 1).
+std::string grouped(double value, int decimals = 0);
+
+}  // namespace carereach::cli

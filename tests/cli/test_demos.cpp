@@ -1,0 +1,96 @@
+// The shipped demos validate and run; run.json is complete. Expected numbers come from the sources the demo
+// data were built from (census totals, facility rows), and checksums from the system's sha256sum.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli_runner.hpp"
+
+using namespace carereach::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sha256sum(const fs::path& file) {
+  const std::string cmd = "sha256sum '" + file.string() + "'";
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  char buf[65] = {};
+  REQUIRE(p);
+  REQUIRE(std::fread(buf, 1, 64, p.get()) == 64);
+  return std::string(buf, 64);
+}
+
+std::size_t data_rows(const fs::path& csv) {
+  std::ifstream in(csv);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line))
+    if (!line.empty()) ++n;
+  return n - 1;  // header
+}
+
+}  // namespace
+
+TEST_CASE("the Bozhou demo validates", "[cli][demo]") {
+  const fs::path demo = fs::path(CAREREACH_GEODATA) / "bozhou";
+  const auto r = run_cli({"validate", (demo / "scenario.toml").string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("EPSG:4548"));                    // CGCS2000 3° GK CM 117E for 115.5–116.7°E
+  CHECK_THAT(r.out, Catch::Contains("county 区县: 4 zones"));
+  CHECK_THAT(r.out, Catch::Contains("township 乡镇: " + std::to_string(data_rows(demo / "township_seats.csv"))));
+  // Census 2020 county totals of 谯城区, 涡阳县, 蒙城县, 利辛县: 1,537,231 + 1,170,719 + 1,101,640 + 1,187,254.
+  CHECK_THAT(r.out, Catch::Contains("4,996,844 persons in the input, 4,996,844 on the grid"));
+  CHECK_THAT(r.out, Catch::Contains("Facilities 医疗卫生机构: " + std::to_string(data_rows(demo / "facilities.csv"))));
+  CHECK_THAT(r.out, Catch::Contains("1 connected component"));
+  CHECK_THAT(r.out, Catch::Contains("0 error(s), 0 warning(s)"));
+}
+
+TEST_CASE("the Porto Alegre demo validates", "[cli][demo]") {
+  const fs::path demo = fs::path(CAREREACH_GEODATA) / "porto-alegre";
+  const auto r = run_cli({"validate", (demo / "scenario.toml").string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("EPSG:32722"));  // UTM zone 22S for 51.2°W 30.1°S
+  // IBGE 2010 population of the hexagons (r5r's poa_hexgrid.csv): 812,935.
+  CHECK_THAT(r.out, Catch::Contains("812,935 persons in the input, 812,935 on the grid"));
+  CHECK_THAT(r.out, Catch::Contains("Facilities 医疗卫生机构: 141"));  // CNES facilities in r5r's hexagons
+  CHECK_THAT(r.out, Catch::Contains("0 error(s)"));
+}
+
+TEST_CASE("run writes a complete run.json for the Bozhou demo", "[cli][demo]") {
+  const fs::path demo = fs::path(CAREREACH_GEODATA) / "bozhou";
+  TempDir tmp;
+  const auto out = tmp / "bozhou";
+  const auto r = run_cli({"run", (demo / "scenario.toml").string(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains(out.string()));
+  const auto j = nlohmann::json::parse(slurp(out / "run.json"));
+  for (const char* key : {"carereach", "versions", "started_at", "finished_at", "scenario", "inputs", "settings", "crs",
+                          "counts", "warnings", "timings_s", "outputs"})
+    CHECK(j.contains(key));
+  CHECK(j["versions"]["gdal"] == "3.6.2");
+  CHECK(j["crs"]["analysis"]["code"] == "EPSG:4548");
+  CHECK(j["crs"]["output"]["code"] == "EPSG:4490");
+  CHECK(j["settings"]["cell_size_m"] == 100.0);
+  CHECK(j["counts"]["population"]["grid_total"].get<double>() == Approx(4996844.0).epsilon(1e-9));
+  CHECK(j["counts"]["zones"]["county"]["zones"] == 4);
+  // Every input is listed with the checksum sha256sum computes, and the paths are the scenario's own.
+  std::size_t checked = 0;
+  for (const auto& in : j["inputs"]) {
+    const fs::path p = demo / in["path"].get<std::string>();
+    INFO(p);
+    REQUIRE(fs::exists(p));
+    CHECK(in["sha256"] == sha256sum(p));
+    CHECK(in["bytes"] == fs::file_size(p));
+    ++checked;
+  }
+  CHECK(checked == 6);  // scenario, counties, township seats, population, facilities, roads
+  for (const char* step : {"zones", "population", "facilities", "roads"}) CHECK(j["timings_s"].contains(step));
+  // No temporary folder is left beside the output.
+  for (const auto& e : fs::directory_iterator(tmp.path())) CHECK(e.path().filename() == "bozhou");
+}
