@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages carereach needs to build, run and test, when they are missing.
+# Usage: scripts/install-deps.sh [--tests]   (as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
+  libboost-graph-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
+  libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libssl-dev
+  catch2 libbenchmark-dev fonts-noto-cjk
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  # The tests also read the demo data with GDAL's Python bindings in a few cross-checks.
+  packages+=(python3 python3-gdal python3-numpy)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if (( ${#missing[@]} == 0 )); then
+  echo "carereach: all ${#packages[@]} Debian packages are installed"
+  exit 0
+fi
+
+echo "carereach: installing ${#missing[@]} Debian package(s): ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "error: run as root (or install sudo)" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "carereach: packages installed"
