@@ -2,6 +2,8 @@
 
 #include "geo/crs.hpp"
 
+#include "core/text.hpp"
+
 #include <proj.h>
 
 #include <algorithm>
@@ -87,18 +89,18 @@ ProjContext& thread_context() {
   return context;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
-  const auto first = std::find_if(text.begin(), text.end(), not_space);
-  const auto last = std::find_if(text.rbegin(), text.rend(), not_space).base();
-  return first < last ? std::string_view(&*first, static_cast<std::size_t>(last - first)) : std::string_view{};
+/// True for text that PROJ would look up as an object name: not AUTH:CODE, a URN or URL, WKT, a PROJ string
+/// or PROJJSON.
+bool looks_like_name(std::string_view text) {
+  if (text.empty()) return false;
+  if (text.front() == '+' || text.front() == '{' || text.find('[') != std::string_view::npos) return false;
+  if (text.find("+proj") != std::string_view::npos || text.find("+init") != std::string_view::npos) return false;
+  const std::string lower = ascii_lower(text);
+  if (lower.starts_with("urn:") || lower.starts_with("http://") || lower.starts_with("https://")) return false;
+  // AUTH:CODE, e.g. EPSG:4326, ESRI:102025, IGNF:LAMB93
+  const auto colon = text.find(':');
+  if (colon != std::string_view::npos && colon > 0 && text.find(' ') == std::string_view::npos) return false;
+  return true;
 }
 
 /// The text as quoted in a message: long WKT strings are cut.
@@ -228,12 +230,21 @@ std::string epsg(int code) { return "EPSG:" + std::to_string(code); }
 
 CrsSpec CrsSpec::parse(std::string_view text) {
   const std::string_view trimmed = trim(text);
-  const std::string lower = lower_ascii(trimmed);
+  const std::string lower = ascii_lower(trimmed);
   if (lower == "gcj02" || lower == "gcj-02") return {CrsKind::kGcj02, "gcj02"};
   if (lower == "bd09" || lower == "bd-09") return {CrsKind::kBd09, "bd09"};
   if (trimmed.empty()) throw_unknown_crs(text, thread_context());
   CrsSpec spec{CrsKind::kProj, std::string(trimmed)};
-  create_crs(thread_context(), spec);  // throws CrsError naming the text
+  const PjPtr crs = create_crs(thread_context(), spec);  // throws CrsError naming the text
+  // PROJ also looks plain names up in its database, loosely: "foo" would find "Amersfoort". A name is
+  // accepted only when it is the CRS's own name; codes, WKT, PROJ strings and PROJJSON go through as they are.
+  if (looks_like_name(trimmed)) {
+    const char* name = proj_get_name(crs.get());
+    if (name == nullptr || ascii_lower(name) != lower)
+      throw CrsError("unknown coordinate reference system " + quoted(trimmed) +
+                         (name != nullptr ? " (the closest CRS name is '" + std::string(name) + "')" : std::string()),
+                     {}, kAcceptedFormsHint);
+  }
   return spec;
 }
 

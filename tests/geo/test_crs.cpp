@@ -286,3 +286,18 @@ TEST_CASE("Transformer identity, failures and spans", "[geo][crs][transform]") {
   CHECK(moved.transform(x, y));
   CHECK(x == Approx(500000.0).margin(1e-3));
 }
+
+TEST_CASE("names are accepted only when they are a CRS's own name", "[crs]") {
+  using carereach::geo::CrsSpec;
+  // PROJ's database lookup is loose: "foo" would find Amersfoort. Such guesses are refused.
+  for (const char* bad : {"foo", "bar", "wgs", "Amers"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(CrsSpec::parse(bad), carereach::CrsError);
+  }
+  CHECK(CrsSpec::parse("WGS 84").is_geographic());
+  CHECK(CrsSpec::parse("wgs 84").is_geographic());  // case does not matter
+  CHECK(CrsSpec::parse("CGCS2000 / 3-degree Gauss-Kruger CM 117E").authority_code() == "EPSG:4548");
+  CHECK(CrsSpec::parse("EPSG:4490").is_geographic());
+  CHECK(CrsSpec::parse("urn:ogc:def:crs:EPSG::4548").is_projected_metric());
+  CHECK(CrsSpec::parse("+proj=utm +zone=50 +datum=WGS84 +type=crs").is_projected_metric());
+}
