@@ -2,6 +2,7 @@
 
 #include <cpl_conv.h>
 #include <gdal_priv.h>
+#include <ogr_geometry.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/ogr_transform.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -440,7 +443,168 @@ void warn_outside(double outside, double input, const std::string& what, const L
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The three kinds
+// Counts of areas (zones, polygons) spread over the cells whose centres they contain
+
+/// A weight raster (population.weights) resampled onto every cell of the grid.
+struct Weights {
+  std::vector<double> per_cell;
+  std::string name;  ///< the file name, for messages
+};
+
+std::optional<Weights> load_weights(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
+                                    Diagnostics& diag) {
+  if (!spec.weights) return std::nullopt;
+  RasterInput in = open_raster(*spec.weights, spec.weights_band, "population.weights_band", spec.weights->line);
+  Resampled r = resample_raster(in, grid, analysis_crs, nullptr);
+  warn_raster_problems(r, in, "weight", diag);
+  return Weights{std::move(r.per_cell), spec.weights->path.filename().string()};
+}
+
+/// Areas with a persons count each: area a holds totals[a] persons; its cells are the runs whose polygon is a
+/// (lattice cells, possibly off the grid); shapes[a] gives the point on surface of an area without cells.
+struct Areas {
+  std::span<const double> totals;
+  std::span<const CellRun> runs;
+  std::span<const geo::Geometry> shapes;
+};
+
+struct Spread {
+  double outside = 0;                       ///< persons on cells outside the study area or off the grid
+  std::size_t areas_reaching_outside = 0;   ///< areas that put persons there
+  std::vector<std::size_t> without_cells;   ///< areas with persons and no cell centre (put at their point on surface)
+  std::vector<std::size_t> zero_weight;     ///< areas with persons whose cells have no weight (spread uniformly)
+};
+
+/// The columns [first, second) of a run that lie on the grid (first == second when none does).
+std::pair<std::uint32_t, std::uint32_t> on_grid(const CellRun& run, const Grid& grid) {
+  if (run.row < 0 || run.row >= static_cast<std::int64_t>(grid.rows)) return {0, 0};
+  const auto cols = static_cast<std::int64_t>(grid.cols);
+  const auto b = static_cast<std::uint32_t>(std::clamp<std::int64_t>(run.col_begin, 0, cols));
+  const auto e = static_cast<std::uint32_t>(std::clamp<std::int64_t>(run.col_end, 0, cols));
+  return {b, std::max(b, e)};
+}
+
+/// Adds each area's persons to `persons` (docs/method/population.md, "Spreading a count over an area"): over
+/// its cells uniformly, or in proportion to the weights; the share of its cells off the grid and of its cells
+/// outside the study area goes to Spread::outside; an area without cells puts its count in the cell holding its
+/// point on surface. Each area is spread on its own, so overlapping areas both count in the cells they share.
+Spread spread_over_cells(const Areas& areas, const Weights* weights, const Grid& grid, const ZoneRaster& study_area,
+                         std::vector<double>& persons) {
+  const std::size_t n = areas.totals.size();
+  std::vector<std::int64_t> cells_on(n, 0), cells_off(n, 0);
+  std::vector<double> weight_sum(weights != nullptr ? n : 0, 0.0);
+  for (const CellRun& run : areas.runs) {
+    const auto [b, e] = on_grid(run, grid);
+    cells_on[run.polygon] += e - b;
+    cells_off[run.polygon] += (run.col_end - run.col_begin) - (e - b);
+    if (weights == nullptr || b == e) continue;
+    const std::size_t row_start = grid.index(0, static_cast<std::uint32_t>(run.row));
+    for (std::uint32_t c = b; c < e; ++c) weight_sum[run.polygon] += weights->per_cell[row_start + c];
+  }
+
+  Spread out;
+  CompensatedSum outside;
+  std::vector<double> factor(n, 0.0);  // persons per cell, or per unit of weight
+  std::vector<bool> by_weight(n, false), reaches_outside(n, false);
+  for (std::size_t a = 0; a < n; ++a) {
+    const double total = areas.totals[a];
+    if (!(total > 0)) continue;
+    const std::int64_t cells = cells_on[a] + cells_off[a];
+    if (cells == 0) {
+      // Smaller than a cell (or between centres): the whole count goes to the cell containing a point inside it.
+      out.without_cells.push_back(a);
+      const auto [px, py] = areas.shapes[a].point_on_surface();
+      const std::optional<std::size_t> cell = grid.cell_at(px, py);
+      if (cell && study_area.covers(*cell)) {
+        persons[*cell] += total;
+      } else {
+        outside.add(total);
+        reaches_outside[a] = true;
+      }
+      continue;
+    }
+    // Cells off the grid have no weight: they take their share of the count by number, and it is outside.
+    const double on_total =
+        cells_off[a] == 0 ? total : total * (static_cast<double>(cells_on[a]) / static_cast<double>(cells));
+    if (cells_off[a] > 0) {
+      outside.add(total - on_total);
+      reaches_outside[a] = true;
+    }
+    if (cells_on[a] == 0) continue;
+    if (weights != nullptr && weight_sum[a] > 0) {
+      by_weight[a] = true;
+      factor[a] = on_total / weight_sum[a];
+    } else {
+      if (weights != nullptr) out.zero_weight.push_back(a);
+      factor[a] = on_total / static_cast<double>(cells_on[a]);
+    }
+  }
+  for (const CellRun& run : areas.runs) {
+    const double f = factor[run.polygon];
+    if (f == 0) continue;
+    const auto [b, e] = on_grid(run, grid);
+    if (b == e) continue;
+    const std::size_t row_start = grid.index(0, static_cast<std::uint32_t>(run.row));
+    for (std::uint32_t c = b; c < e; ++c) {
+      const std::size_t i = row_start + c;
+      const double share = by_weight[run.polygon] ? weights->per_cell[i] * f : f;
+      if (study_area.covers(i)) {
+        persons[i] += share;
+      } else {
+        outside.add(share);
+        reaches_outside[run.polygon] = true;
+      }
+    }
+  }
+  out.outside = outside.value();
+  out.areas_reaching_outside =
+      static_cast<std::size_t>(std::count(reaches_outside.begin(), reaches_outside.end(), true));
+  return out;
+}
+
+/// The cells of each zone of a zone raster as runs (zone indices below zone_count; kNone cells belong to none).
+std::vector<CellRun> runs_of(const ZoneRaster& raster, const Grid& grid, std::size_t zone_count) {
+  std::vector<CellRun> runs;
+  for (std::uint32_t r = 0; r < grid.rows; ++r) {
+    const std::size_t row_start = grid.index(0, r);
+    for (std::uint32_t c = 0; c < grid.cols;) {
+      const std::uint32_t z = raster.zone_of_cell[row_start + c];
+      std::uint32_t e = c + 1;
+      while (e < grid.cols && raster.zone_of_cell[row_start + e] == z) ++e;
+      if (z < zone_count) runs.push_back(CellRun{z, r, c, e});
+      c = e;
+    }
+  }
+  return runs;
+}
+
+/// Cells of the grid whose centre lies in more than one area (from the runs, without a per-cell array).
+std::size_t overlapping_cells(std::span<const CellRun> runs, const Grid& grid) {
+  std::size_t overlap = 0;
+  std::vector<std::pair<std::uint32_t, int>> events;  // (column, +1 at a run's start / −1 after its end)
+  for (std::size_t i = 0; i < runs.size();) {
+    const std::int64_t row = runs[i].row;
+    events.clear();
+    for (; i < runs.size() && runs[i].row == row; ++i) {
+      const auto [b, e] = on_grid(runs[i], grid);
+      if (b == e) continue;
+      events.emplace_back(b, 1);
+      events.emplace_back(e, -1);
+    }
+    std::sort(events.begin(), events.end());  // at equal columns, ends (−1) before starts (+1)
+    int depth = 0;
+    std::uint32_t from = 0;
+    for (const auto& [col, step] : events) {
+      if (depth >= 2) overlap += col - from;
+      depth += step;
+      from = col;
+    }
+  }
+  return overlap;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The four kinds
 
 PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
                            const ZoneRaster& study_area, Diagnostics& diag) {
@@ -581,63 +745,23 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
   }
   if (rows == 0) throw InputError("has no rows", src.where_file(), "give one row per zone with its persons count");
 
-  // Weights, resampled onto every cell of the grid.
-  std::optional<Resampled> weights;
-  std::string weights_name;
-  if (spec.weights) {
-    RasterInput win = open_raster(*spec.weights, spec.weights_band, "population.weights_band", spec.weights->line);
-    weights = resample_raster(win, grid, analysis_crs, nullptr);
-    warn_raster_problems(*weights, win, "weight", diag);
-    weights_name = spec.weights->path.filename().string();
-  }
-
-  // Per zone: its cells, and the sum of their weights.
-  std::vector<std::size_t> cells(zones.size(), 0);
-  std::vector<double> weight_sum(zones.size(), 0.0);
-  for (std::size_t i = 0; i < raster.zone_of_cell.size(); ++i) {
-    const std::uint32_t z = raster.zone_of_cell[i];
-    if (z >= zones.size()) continue;  // kNone
-    ++cells[z];
-    if (weights) weight_sum[z] += weights->per_cell[i];
-  }
+  const std::optional<Weights> weights = load_weights(spec, grid, analysis_crs, diag);
+  const std::vector<CellRun> runs = runs_of(raster, grid, zones.size());
+  const Areas areas{total, runs, level.polygons};
 
   PopulationLoad out;
   out.surface.grid = grid;
   out.surface.persons.assign(grid.cell_count(), 0.0);
-  CompensatedSum outside_spatial;
-  std::vector<double> per_cell_factor(zones.size(), 0.0);
-  std::vector<bool> by_weight(zones.size(), false);
+  const Spread spread =
+      spread_over_cells(areas, weights ? &*weights : nullptr, grid, study_area, out.surface.persons);
   std::vector<std::string> zero_weight_zones, small_zones, missing_zones;
-  for (std::size_t z = 0; z < zones.size(); ++z) {
+  for (std::size_t z = 0; z < zones.size(); ++z)
     if (!has_row[z]) missing_zones.push_back(zones[z].code);
-    if (!(total[z] > 0)) continue;
-    if (cells[z] == 0) {
-      // Smaller than a cell (or off the grid): the whole total goes to the cell containing a point inside it.
-      small_zones.push_back(zones[z].code);
-      const auto [px, py] = level.polygons[z].point_on_surface();
-      const std::optional<std::size_t> cell = grid.cell_at(px, py);
-      if (cell && study_area.covers(*cell)) out.surface.persons[*cell] += total[z];
-      else outside_spatial.add(total[z]);
-      continue;
-    }
-    if (weights && weight_sum[z] > 0) {
-      by_weight[z] = true;
-      per_cell_factor[z] = total[z] / weight_sum[z];
-    } else {
-      if (weights) zero_weight_zones.push_back(zones[z].code);
-      per_cell_factor[z] = total[z] / static_cast<double>(cells[z]);
-    }
-  }
-  for (std::size_t i = 0; i < raster.zone_of_cell.size(); ++i) {
-    const std::uint32_t z = raster.zone_of_cell[i];
-    if (z >= zones.size() || per_cell_factor[z] == 0) continue;
-    const double share = by_weight[z] ? weights->per_cell[i] * per_cell_factor[z] : per_cell_factor[z];
-    if (study_area.covers(i)) out.surface.persons[i] += share;
-    else outside_spatial.add(share);
-  }
+  for (const std::size_t z : spread.zero_weight) zero_weight_zones.push_back(zones[z].code);
+  for (const std::size_t z : spread.without_cells) small_zones.push_back(zones[z].code);
 
   out.input_total = input.value();
-  out.outside_total = outside_spatial.value() + unknown_persons.value();
+  out.outside_total = spread.outside + unknown_persons.value();
   const std::string level_name = spec.level;
   if (!unknown_codes.empty())
     diag.warn("population.unknown_code",
@@ -653,7 +777,7 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
               src.where_file(spec.code_field), "add a row for each zone, or check the codes");
   if (!zero_weight_zones.empty())
     diag.warn("population.weights_zero",
-              plural(zero_weight_zones.size(), "zone has", "zones have") + " no weight in " + weights_name +
+              plural(zero_weight_zones.size(), "zone has", "zones have") + " no weight in " + weights->name +
                   "; their persons were spread uniformly: " + join_listed(zero_weight_zones),
               at_file(*spec.weights), "check that the weight raster covers every zone");
   if (!small_zones.empty())
@@ -662,15 +786,175 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
                   " no cell centre; each one's persons were put in the cell containing a point inside it: " +
                   join_listed(small_zones),
               src.where_file(spec.code_field), "a smaller cell size (analysis.cell_size_m) resolves small zones");
-  warn_outside(outside_spatial.value(), out.input_total, "persons in the table", src.where_file(spec.count_field), diag);
+  warn_outside(spread.outside, out.input_total, "persons in the table", src.where_file(spec.count_field), diag);
 
   std::string how = " totals spread ";
   if (weights)
-    how += "over each " + level_name + "'s " + cells_phrase(grid) + " in proportion to " + weights_name +
+    how += "over each " + level_name + "'s " + cells_phrase(grid) + " in proportion to " + weights->name +
            " (resampled onto the grid with the total preserved)";
   else
     how += "uniformly over each " + level_name + "'s " + cells_phrase(grid);
   out.method = source_label(spec) + " " + level_name + how;
+  return out;
+}
+
+/// The polygon of a feature in the analysis CRS, valid (repaired when it was not: `repaired` is set), or
+/// nullopt after an error naming the feature.
+std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeature& f,
+                                          OGRCoordinateTransformation& to_grid, bool& repaired, Diagnostics& diag) {
+  const OGRGeometry* g = f.GetGeometryRef();
+  if (g == nullptr || g->IsEmpty()) {
+    diag.error(ExitCode::kInput, "population.no_geometry", "the feature has no polygon", src.where(f),
+               "give the feature its polygon, or remove it");
+    return std::nullopt;
+  }
+  std::unique_ptr<OGRGeometry> poly;
+  const OGRwkbGeometryType type = wkbFlatten(g->getGeometryType());
+  if (type == wkbPolygon || type == wkbMultiPolygon) poly.reset(g->clone());
+  else if (type == wkbCurvePolygon || type == wkbMultiSurface) poly.reset(g->getLinearGeometry());  // arcs as segments
+  if (poly == nullptr) {
+    diag.error(ExitCode::kInput, "population.not_polygon",
+               std::string("the feature is a ") + OGRGeometryTypeToName(type) + ", not a polygon", src.where(f),
+               "give one polygon (or multipolygon) per area");
+    return std::nullopt;
+  }
+  if (poly->transform(&to_grid) != OGRERR_NONE) {
+    diag.error(ExitCode::kInput, "coordinate.not_convertible",
+               "the polygon cannot be converted to the analysis coordinate system", src.where(f),
+               "check the coordinates and the source's coordinate system");
+    return std::nullopt;
+  }
+  geo::Geometry geom;
+  try {
+    geom = to_geos(*poly);
+    if (!geom.is_valid()) {
+      geom = geom.make_valid_polygonal();
+      repaired = true;
+    }
+  } catch (const std::exception& e) {
+    diag.error(ExitCode::kInput, "population.bad_geometry", std::string("the polygon cannot be read: ") + e.what(),
+               src.where(f), "fix the polygon in a GIS, or remove the feature");
+    return std::nullopt;
+  }
+  if (geom.is_empty() || !(geom.area() > 0)) {
+    diag.error(ExitCode::kInput, "population.empty_polygon", "the polygon has no area", src.where(f),
+               "fix the polygon in a GIS, or remove the feature");
+    return std::nullopt;
+  }
+  return geom;
+}
+
+PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
+                             const ZoneRaster& study_area, Diagnostics& diag) {
+  VectorSource src(spec.source);
+  if (src.is_table())
+    throw InputError("is a table, which holds no polygons", src.where_file(),
+                     "give a polygon layer (GeoPackage, Shapefile, GeoJSON …) with a persons count per polygon, or use "
+                     "kind = \"points\" (with x_field and y_field) or kind = \"zone_totals\" for a table");
+  if (const OGRwkbGeometryType gtype = wkbFlatten(src.layer().GetGeomType());
+      gtype != wkbUnknown && gtype != wkbPolygon && gtype != wkbMultiPolygon && gtype != wkbCurvePolygon &&
+      gtype != wkbMultiSurface && gtype != wkbGeometryCollection)
+    throw InputError(std::string("holds ") + (gtype == wkbNone ? "no geometries" : OGRGeometryTypeToName(gtype)) +
+                         ", not polygons",
+                     src.where_file(), "give a polygon layer, or use kind = \"points\" for one point per settlement");
+  const int count_idx = src.field_index(spec.count_field, "population.count_field");
+  OgrTransformAdapter to_grid(src.crs(), analysis_crs);
+
+  // The polygons with their counts. Polygons whose extent misses the grid are outside as a whole.
+  const double gx0 = grid.origin_x_m, gx1 = grid.max_x_m(), gy0 = grid.min_y_m(), gy1 = grid.origin_y_m;
+  std::vector<double> totals;
+  std::vector<geo::Geometry> shapes;
+  std::vector<std::string> labels;
+  std::vector<std::string> repaired;
+  LatticeWindow window = LatticeWindow::of(grid);
+  CompensatedSum input, off_grid;
+  std::size_t rows = 0, polygons = 0, off_grid_polygons = 0;
+  OGRLayer& layer = src.layer();
+  layer.ResetReading();
+  for (const auto& f : layer) {
+    ++rows;
+    const std::optional<double> count = read_count(src, *f, count_idx, spec.count_field, diag);
+    bool was_repaired = false;
+    std::optional<geo::Geometry> geom = read_polygon(src, *f, to_grid, was_repaired, diag);
+    if (was_repaired) repaired.push_back(src.feature_label(*f));
+    if (!count || !geom) continue;
+    ++polygons;
+    input.add(*count);
+    if (!(*count > 0)) continue;
+    const geo::Envelope env = geom->envelope();
+    if (env.max_x < gx0 || env.min_x > gx1 || env.max_y < gy0 || env.min_y > gy1) {
+      ++off_grid_polygons;
+      off_grid.add(*count);
+      continue;
+    }
+    if (env.min_x < gx0 || env.max_x > gx1 || env.min_y < gy0 || env.max_y > gy1) window = window.widened(grid, env);
+    totals.push_back(*count);
+    shapes.push_back(std::move(*geom));
+    labels.push_back(src.feature_label(*f));
+  }
+  if (rows == 0)
+    throw InputError("has no features", src.where_file(), "give a polygon layer with one feature per area");
+
+  // Their cells (over the grid, widened to the polygons that reach beyond it), and the counts spread over them.
+  std::vector<CellRun> runs;
+  rasterize_polygons(shapes, grid, window, [&](const CellRun& run) { runs.push_back(run); });
+  const std::optional<Weights> weights = load_weights(spec, grid, analysis_crs, diag);
+
+  PopulationLoad out;
+  out.surface.grid = grid;
+  out.surface.persons.assign(grid.cell_count(), 0.0);
+  const Spread spread = spread_over_cells(Areas{totals, runs, shapes}, weights ? &*weights : nullptr, grid, study_area,
+                                          out.surface.persons);
+  out.input_total = input.value();
+  out.outside_total = spread.outside + off_grid.value();
+
+  auto listed = [&](const std::vector<std::size_t>& indices) {
+    std::vector<std::string> names;
+    for (const std::size_t i : indices) names.push_back(labels[i]);
+    return join_listed(names);
+  };
+  if (!repaired.empty())
+    diag.warn("population.polygons_repaired",
+              plural(repaired.size(), "invalid polygon was", "invalid polygons were") +
+                  " repaired (self-intersections, bad rings) before spreading: " + join_listed(repaired),
+              src.where_file(), "check those polygons in a GIS if their counts matter");
+  if (!spread.without_cells.empty())
+    diag.warn("population.polygon_without_cells",
+              plural(spread.without_cells.size(), "polygon contains", "polygons contain") +
+                  " no cell centre; each one's persons were put in the cell containing a point inside it: " +
+                  listed(spread.without_cells),
+              src.where_file(spec.count_field),
+              "expected for polygons smaller than a cell; a smaller cell size (analysis.cell_size_m) resolves them");
+  if (!spread.zero_weight.empty())
+    diag.warn("population.weights_zero",
+              plural(spread.zero_weight.size(), "polygon has", "polygons have") + " no weight in " + weights->name +
+                  "; their persons were spread uniformly: " + listed(spread.zero_weight),
+              at_file(*spec.weights), "check that the weight raster covers every polygon");
+  if (const std::size_t overlap = overlapping_cells(runs, grid); overlap > 0)
+    diag.warn("population.polygons_overlap",
+              plural(overlap, "cell has its", "cells have their") +
+                  " centre in more than one polygon; each polygon's count was spread over its own cells, so such a "
+                  "cell holds the sum of their shares",
+              src.where_file(), "expected only where the polygons overlap on purpose; otherwise check for duplicates");
+  if (out.outside_total > 0) {
+    const std::size_t reaching = spread.areas_reaching_outside + off_grid_polygons;
+    diag.warn("population.outside_study_area",
+              plural(reaching, "polygon lies", "polygons lie") + " wholly or partly outside the study area: " +
+                  format_persons(out.outside_total) + " persons (" +
+                  format_share(out.outside_total, out.input_total) + " of the " + format_persons(out.input_total) +
+                  " persons in the polygons) are not part of the population surface",
+              src.where_file(spec.count_field),
+              "expected when the polygons cover more than the study area; otherwise check their coordinate system "
+              "and the study-area zone level");
+  }
+
+  std::string how = ", each spread ";
+  if (weights)
+    how += "over the " + cells_phrase(grid) + " whose centres it contains, in proportion to " + weights->name +
+           " (resampled onto the grid with the total preserved)";
+  else
+    how += "uniformly over the " + cells_phrase(grid) + " whose centres it contains";
+  out.method = source_label(spec) + ": " + plural(polygons, "polygon", "polygons") + " with a persons count" + how;
   return out;
 }
 
@@ -714,6 +998,9 @@ PopulationLoad load_population(const PopulationSpec& spec, const Grid& grid, con
       break;
     case PopulationKind::kZoneTotals:
       out = load_zone_totals(spec, grid, analysis_crs, levels, rasters, study_area, diag);
+      break;
+    case PopulationKind::kPolygons:
+      out = load_polygons(spec, grid, analysis_crs, study_area, diag);
       break;
   }
   if (!(out.surface.total() > 0) && !diag.has_errors())

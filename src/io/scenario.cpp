@@ -171,11 +171,13 @@ class Parser {
 
   PopulationSpec parse_population(TomlTable& t, const Scenario& s) {
     PopulationSpec p;
-    const std::string kind = t.required_string("kind", "\"raster\", \"points\" or \"zone_totals\"");
+    const std::string kinds = "\"raster\", \"points\", \"zone_totals\" or \"polygons\"";
+    const std::string kind = t.required_string("kind", kinds);
     if (kind == "raster") p.kind = PopulationKind::kRaster;
     else if (kind == "points") p.kind = PopulationKind::kPoints;
     else if (kind == "zone_totals") p.kind = PopulationKind::kZoneTotals;
-    else t.fail("kind", "must be \"raster\", \"points\" or \"zone_totals\", not \"" + kind + "\"");
+    else if (kind == "polygons") p.kind = PopulationKind::kPolygons;
+    else t.fail("kind", "must be " + kinds + ", not \"" + kind + "\"");
     p.source = parse_source(t, p.kind == PopulationKind::kPoints);
     p.year = t.string("year", "");
     p.label = t.string("label", "");
@@ -187,6 +189,13 @@ class Parser {
     }
     if (p.kind == PopulationKind::kPoints && !p.source.is_table_with_xy() && ascii_lower(p.source.path.extension().string()) == ".csv")
       t.fail("x_field", "a CSV of points needs x_field and y_field (and crs)");
+    if (p.kind == PopulationKind::kPolygons) {
+      const std::string ext = ascii_lower(p.source.path.extension().string());
+      if (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".xlsx" || ext == ".xls" || ext == ".ods")
+        t.fail("source", "kind = \"polygons\" needs a polygon layer; a table (" + ext + ") holds no polygons",
+               "give a GeoPackage, Shapefile, GeoJSON … with one polygon per area, or use kind = \"points\" with "
+               "x_field and y_field for a table of points");
+    }
     if (p.kind == PopulationKind::kZoneTotals) {
       p.level = t.required_string("level", "the zone level the totals belong to, e.g. \"county\"");
       const ZoneLevelSpec* z = s.zone_level(p.level);
@@ -194,6 +203,8 @@ class Parser {
       if (z->geometry != ZoneGeometryKind::kPolygons)
         t.fail("level", "zone totals need a polygon level; '" + p.level + "' is given as seats");
       p.code_field = t.required_string("code_field", "the column holding the zone code");
+    }
+    if (p.kind == PopulationKind::kZoneTotals || p.kind == PopulationKind::kPolygons) {
       if (auto w = t.string("weights")) {
         SourceSpec ws;
         ws.key = t.key_path("weights");

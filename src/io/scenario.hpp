@@ -51,16 +51,18 @@ struct ZoneLevelSpec {
   std::vector<std::string> filter_values;
 };
 
-enum class PopulationKind { kRaster, kPoints, kZoneTotals };
+/// raster: persons per pixel; points: a count per point; zone totals: a count per zone of a zone level;
+/// polygons: a count per polygon of any polygon layer (census blocks, hexagon grids).
+enum class PopulationKind { kRaster, kPoints, kZoneTotals, kPolygons };
 
 struct PopulationSpec {
   PopulationKind kind = PopulationKind::kRaster;
   SourceSpec source;
   int band = 1;                  ///< raster band (raster, weights)
-  std::string count_field;       ///< points and zone totals: the persons column
+  std::string count_field;       ///< points, zone totals and polygons: the persons column
   std::string level;             ///< zone totals: the zone level they belong to
   std::string code_field;        ///< zone totals: the zone code column
-  std::optional<SourceSpec> weights;  ///< zone totals: optional raster of weights (e.g. built-up area)
+  std::optional<SourceSpec> weights;  ///< zone totals and polygons: optional raster of weights (e.g. built-up area)
   int weights_band = 1;
   std::string year;              ///< data year, for reports ("2020")
   std::string label;             ///< description of the source, for reports ("第七次全国人口普查")

@@ -1,17 +1,52 @@
 #pragma once
 // Zone rasters: which zone each cell of the analysis grid belongs to. A cell belongs to the zone whose polygon
-// contains the cell centre (docs/method/population.md, "Cells of a zone").
+// contains the cell centre (docs/method/population.md, "Cells of a polygon"). The same scanline fill gives the
+// cells of any list of polygons (population polygons), independently of one another.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/grid.hpp"
+#include "geo/geos.hpp"
 #include "io/zones.hpp"
 
 namespace carereach::io {
+
+/// A part of the grid's lattice: the grid's rows and columns, continued beyond its edges when the window is
+/// wider than the grid. Cell centres follow Grid::centre_x_m / centre_y_m for every (also negative) index.
+struct LatticeWindow {
+  std::int64_t col0 = 0;  ///< first column (negative: left of the grid)
+  std::int64_t row0 = 0;  ///< first row (negative: above the grid)
+  std::int64_t cols = 0;
+  std::int64_t rows = 0;
+
+  /// The grid itself.
+  static LatticeWindow of(const Grid& grid);
+  /// This window widened to hold every cell whose centre may lie in env (an envelope in the grid's CRS).
+  [[nodiscard]] LatticeWindow widened(const Grid& grid, const geo::Envelope& env) const;
+};
+
+/// Cells of one lattice row whose centres lie inside polygon `polygon`: columns col_begin … col_end − 1 of row
+/// `row` (lattice indices: on the grid when 0 ≤ col < grid.cols and 0 ≤ row < grid.rows).
+struct CellRun {
+  std::uint32_t polygon = 0;
+  std::int64_t row = 0;
+  std::int64_t col_begin = 0;
+  std::int64_t col_end = 0;
+};
+
+/// The cell-centre rule for a list of polygons (in the grid's CRS) over a window of the lattice: calls
+/// visit(run) for every run of cells whose centres a polygon contains, row by row, and within a row by polygon
+/// index, then column. Each polygon is rasterised on its own: the runs of one polygon never overlap, runs of
+/// overlapping polygons do. Boundary rule as for rasterize_zones. Null, empty and non-polygonal geometries give
+/// no run.
+void rasterize_polygons(std::span<const geo::Geometry> polygons, const Grid& grid, const LatticeWindow& window,
+                        const std::function<void(const CellRun&)>& visit);
 
 struct ZoneRaster {
   std::string level;                        ///< the zone level ("county", "township" …)

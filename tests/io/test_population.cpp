@@ -1,11 +1,12 @@
-// The population surface: rasters (any CRS), points and zone totals onto the analysis grid, with the total
-// preserved. Expected values are worked out by hand (in the comments) or by brute force written here.
+// The population surface: rasters (any CRS), points, zone totals and polygons onto the analysis grid, with the
+// total preserved. Expected values are worked out by hand (in the comments) or by brute force written here.
 
 #include <catch2/catch.hpp>
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <utility>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -786,6 +788,409 @@ TEST_CASE("zone totals for a level that is not there, or has only seats", "[popu
   rasters.push_back(seat_raster);
   CHECK_THROWS_AS(load_population(spec, grid, geo::CrsSpec::parse("EPSG:32650"), levels, rasters, rasters[0], diag),
                   carereach::ScenarioError);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Polygons
+
+namespace {
+
+/// A point of a test polygon, in metres from the bottom-left corner of a grid made by make_grid(…, rows).
+struct At {
+  double dx, dy;
+};
+
+/// Writes a number so that reading it back gives the same double.
+std::string exact(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+/// A GeoJSON polygon (one outer ring, optional holes) from points in metres from the bottom-left of a grid of
+/// `rows` rows; rings are closed here.
+std::string polygon_geojson(const std::vector<std::vector<At>>& rings, std::uint32_t rows) {
+  const double bottom = kY0 - 100.0 * rows;
+  std::string out = R"({"type":"Polygon","coordinates":[)";
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    out += r ? ",[" : "[";
+    std::vector<At> ring = rings[r];
+    ring.push_back(ring.front());
+    for (std::size_t i = 0; i < ring.size(); ++i)
+      out += (i ? ",[" : "[") + exact(kX0 + ring[i].dx) + "," + exact(bottom + ring[i].dy) + "]";
+    out += "]";
+  }
+  return out + "]}";
+}
+
+/// An axis-aligned rectangle x0…x1, y0…y1 (metres from the grid's bottom-left).
+std::string rect_geojson(double x0, double y0, double x1, double y1, std::uint32_t rows) {
+  return polygon_geojson({{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}}, rows);
+}
+
+struct PolygonFeature {
+  int id;                // becomes the feature's FID
+  std::string persons;   // JSON value: 600, "abc", null …
+  std::string geometry;  // GeoJSON geometry, or null
+};
+
+std::string feature_collection(const std::vector<PolygonFeature>& features) {
+  std::string out = R"({"type":"FeatureCollection","features":[)";
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    const PolygonFeature& f = features[i];
+    out += (i ? "," : "") + std::string(R"({"type":"Feature","id":)") + std::to_string(f.id) +
+           R"(,"properties":{"persons":)" + f.persons + R"(},"geometry":)" + f.geometry + "}";
+  }
+  return out + "]}";
+}
+
+PopulationSpec polygons_spec(const std::string& path, const std::string& crs = "EPSG:32650") {
+  PopulationSpec spec;
+  spec.kind = PopulationKind::kPolygons;
+  spec.source = source(path, crs);
+  spec.count_field = "persons";
+  spec.label = "人口普查小区";
+  spec.year = "2020";
+  return spec;
+}
+
+/// Crossing-number point-in-polygon test over all rings (even-odd), the test's own.
+bool inside_rings(const std::vector<std::vector<std::pair<double, double>>>& rings, double x, double y) {
+  bool in = false;
+  for (const auto& ring : rings)
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      const auto [xi, yi] = ring[i];
+      const auto [xj, yj] = ring[j];
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+    }
+  return in;
+}
+
+/// Distance from (x, y) to the nearest ring edge.
+double distance_to_rings(const std::vector<std::vector<std::pair<double, double>>>& rings, double x, double y) {
+  double best = 1e300;
+  for (const auto& ring : rings)
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      const auto [x1, y1] = ring[j];
+      const auto [x2, y2] = ring[i];
+      const double dx = x2 - x1, dy = y2 - y1;
+      const double t = std::clamp(((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy), 0.0, 1.0);
+      best = std::min(best, std::hypot(x - (x1 + t * dx), y - (y1 + t * dy)));
+    }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("worked example: census blocks, one past the grid edge, one smaller than a cell", "[population][polygons]") {
+  // docs/method/population.md, worked example 5. A 5 x 5 grid of 100 m; metres from its bottom-left corner.
+  // A: x 0…250, y 0…200, 600 persons. Centres x = 50, 150 (250 is on A's right edge: not A's), y = 50, 150:
+  //    4 cells (cols 0-1, rows 3-4), 150 each.
+  // B: x 250…500, y 0…200, 900 persons. Centres x = 250 (on B's left edge: B's), 350, 450, y = 50, 150:
+  //    6 cells (cols 2-4, rows 3-4), 150 each. A and B share the edge x = 250 and no cell.
+  // C: x 400…700, y 400…500, 300 persons. Centres x = 450, 550, 650, y = 450: 3 cells, 100 each; only
+  //    (col 4, row 0) is on the grid: 100 on the surface, 200 outside.
+  // D: x 110…130, y 310…330, 12 persons: no centre (the nearest is (150, 350)); its point on surface (120, 320)
+  //    lies in cell (col 1, row 1), which gets the 12.
+  // Input 1812 = surface 1612 + outside 200.
+  const Grid grid = make_grid(5, 5);
+  TempDir dir;
+  const std::string path = dir.write(
+      "blocks.geojson", feature_collection({{1, "600", rect_geojson(0, 0, 250, 200, 5)},
+                                            {2, "900", rect_geojson(250, 0, 500, 200, 5)},
+                                            {3, "300", rect_geojson(400, 400, 700, 500, 5)},
+                                            {4, "12", rect_geojson(110, 310, 130, 330, 5)}}));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+  CHECK(diag.error_count() == 0);
+  std::vector<double> expected(25, 0.0);
+  for (std::uint32_t r = 3; r <= 4; ++r)
+    for (std::uint32_t c = 0; c <= 4; ++c) expected[grid.index(c, r)] = 150;  // A (cols 0-1) and B (cols 2-4)
+  expected[grid.index(4, 0)] = 100;                                           // C
+  expected[grid.index(1, 1)] = 12;                                            // D
+  for (std::uint32_t r = 0; r < 5; ++r)
+    for (std::uint32_t c = 0; c < 5; ++c) {
+      INFO("col " << c << " row " << r);
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(expected[grid.index(c, r)]).epsilon(1e-12));
+    }
+  CHECK(pop.surface.populated_cells() == 12);
+  CHECK(pop.input_total == Approx(1812).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(1612).epsilon(1e-12));
+  CHECK(pop.outside_total == Approx(200).epsilon(1e-12));
+  check_invariant(pop);
+  const carereach::Problem* tiny = find_problem(diag, "population.polygon_without_cells");
+  REQUIRE(tiny != nullptr);
+  CHECK(tiny->severity == Severity::kWarning);
+  CHECK(tiny->message.find("1 polygon contains no cell centre") != std::string::npos);
+  CHECK(tiny->message.find("feature 4") != std::string::npos);
+  const carereach::Problem* outside = find_problem(diag, "population.outside_study_area");
+  REQUIRE(outside != nullptr);
+  CHECK(outside->message.find("1 polygon lies wholly or partly outside") != std::string::npos);
+  CHECK(outside->message.find("200 persons (11% of the 1812 persons") != std::string::npos);
+  CHECK(find_problem(diag, "population.polygons_overlap") == nullptr);
+  CHECK(pop.method == "人口普查小区 (2020): 4 polygons with a persons count, each spread uniformly over the 100 m "
+                      "cells whose centres it contains");
+}
+
+TEST_CASE("a triangle and a polygon with a hole: cells as a brute-force point-in-polygon count says",
+          "[population][polygons]") {
+  // Each polygon's count is divided evenly among the cells whose centres the test's own crossing-number test
+  // puts inside it; the vertices are chosen so that no centre lies within a millimetre of an edge.
+  const Grid grid = make_grid(10, 10);
+  const double bottom = kY0 - 1000;
+  SECTION("triangle") {
+    const std::vector<At> tri = {{37.3, 88.1}, {955.5, 511.2}, {211.7, 958.1}};
+    const double persons = 1234.5;
+    TempDir dir;
+    const std::string path =
+        dir.write("tri.geojson", feature_collection({{1, "1234.5", polygon_geojson({tri}, 10)}}));
+    std::vector<std::vector<std::pair<double, double>>> rings(1);
+    for (const At& p : tri) rings[0].emplace_back(std::stod(exact(kX0 + p.dx)), std::stod(exact(bottom + p.dy)));
+    std::vector<bool> in(100, false);
+    std::size_t n = 0;
+    for (std::uint32_t r = 0; r < 10; ++r)
+      for (std::uint32_t c = 0; c < 10; ++c) {
+        REQUIRE(distance_to_rings(rings, grid.centre_x_m(c), grid.centre_y_m(r)) > 1e-3);
+        in[grid.index(c, r)] = inside_rings(rings, grid.centre_x_m(c), grid.centre_y_m(r));
+        n += in[grid.index(c, r)] ? 1 : 0;
+      }
+    REQUIRE(n > 20);
+    const Levels lv(grid, whole_grid(grid));
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+    CHECK(diag.all().empty());
+    for (std::size_t i = 0; i < 100; ++i) {
+      INFO("cell " << i);
+      CHECK(pop.surface.persons[i] == Approx(in[i] ? persons / static_cast<double>(n) : 0.0).epsilon(1e-12));
+    }
+    CHECK(pop.surface.populated_cells() == n);
+    CHECK(pop.surface.total() == Approx(persons).epsilon(1e-9));
+    check_invariant(pop);
+  }
+  SECTION("square with a hole") {
+    // Outer x 0…1000, y 0…1000 (all 100 centres); hole x 310…690, y 310…690 holds the centres 350…650 in x and
+    // y: 16 cells. 840 persons over 84 cells = 10 each.
+    TempDir dir;
+    const std::vector<At> outer = {{0, 0}, {1000, 0}, {1000, 1000}, {0, 1000}};
+    const std::vector<At> inner = {{310, 310}, {690, 310}, {690, 690}, {310, 690}};
+    const std::string geometry = polygon_geojson({outer, inner}, 10);
+    const std::string path = dir.write("holed.geojson", feature_collection({{1, "840", geometry}}));
+    const Levels lv(grid, whole_grid(grid));
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+    for (std::uint32_t r = 0; r < 10; ++r)
+      for (std::uint32_t c = 0; c < 10; ++c) {
+        const bool hole = c >= 3 && c <= 6 && r >= 3 && r <= 6;
+        CHECK(pop.surface.persons[grid.index(c, r)] == Approx(hole ? 0.0 : 10.0));
+      }
+    CHECK(pop.surface.total() == Approx(840).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("polygons in longitude/latitude are projected before the cell-centre rule", "[population][polygons]") {
+  // A quadrilateral of about 1.5 km around 117°E 31°N in EPSG:4326; the expected cells come from the test's own
+  // point-in-polygon test on its corners converted to the analysis CRS.
+  const std::vector<std::pair<double, double>> lonlat = {
+      {116.9931, 30.9942}, {117.0087, 30.9957}, {117.0064, 31.0081}, {116.9953, 31.0049}};
+  const geo::Transformer to_utm(geo::CrsSpec::parse("EPSG:4326"), geo::CrsSpec::parse("EPSG:32650"));
+  std::vector<std::vector<std::pair<double, double>>> rings(1);
+  std::string coords;
+  for (std::size_t i = 0; i <= lonlat.size(); ++i) {
+    const auto [lon, lat] = lonlat[i % lonlat.size()];
+    coords += (i ? ",[" : "[") + exact(lon) + "," + exact(lat) + "]";
+    if (i == lonlat.size()) break;
+    double x = lon, y = lat;
+    REQUIRE(to_utm.transform(x, y));
+    rings[0].emplace_back(x, y);
+  }
+  double x = 117.0, y = 31.0;
+  REQUIRE(to_utm.transform(x, y));
+  const Grid grid = Grid::covering(x - 2000, y - 2000, x + 2000, y + 2000, 100);
+  TempDir dir;
+  const std::string path = dir.write(
+      "ll.geojson", feature_collection({{1, "5000", R"({"type":"Polygon","coordinates":[[)" + coords + "]]}"}}));
+  std::size_t n = 0;
+  std::vector<bool> in(grid.cell_count(), false);
+  for (std::uint32_t r = 0; r < grid.rows; ++r)
+    for (std::uint32_t c = 0; c < grid.cols; ++c) {
+      REQUIRE(distance_to_rings(rings, grid.centre_x_m(c), grid.centre_y_m(r)) > 1e-3);
+      in[grid.index(c, r)] = inside_rings(rings, grid.centre_x_m(c), grid.centre_y_m(r));
+      n += in[grid.index(c, r)] ? 1 : 0;
+    }
+  REQUIRE(n > 100);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(polygons_spec(path, "EPSG:4326"), diag);
+  CHECK(diag.all().empty());
+  for (std::size_t i = 0; i < grid.cell_count(); ++i)
+    CHECK(pop.surface.persons[i] == Approx(in[i] ? 5000.0 / static_cast<double>(n) : 0.0).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(5000).epsilon(1e-9));
+}
+
+TEST_CASE("polygons outside the study area: their cells' shares go to outside_total with a warning",
+          "[population][polygons]") {
+  // Study area: cols 0-4 of a 10 x 10 grid. P1 (x 300…700, top 200 m: cols 3-6, rows 0-1, 8 cells) has 800
+  // persons, 100 per cell: cols 3-4 inside (400), cols 5-6 outside (400). P2 lies 50 km away (70 persons) and
+  // P3 on the grid's cols 8-9, rows 5-6 (40 persons): wholly outside. Input 910, outside 510, surface 400.
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string path = dir.write(
+      "blocks.geojson", feature_collection({{1, "800", rect_geojson(300, 800, 700, 1000, 10)},
+                                            {2, "70", rect_geojson(50000, 0, 50300, 300, 10)},
+                                            {3, "40", rect_geojson(800, 300, 1000, 500, 10)}}));
+  const Levels lv(grid, make_level("county", {{"341602", box_wkt(kX0, kY0 - 1000, kX0 + 500, kY0)}}));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+  CHECK(pop.input_total == Approx(910));
+  CHECK(pop.outside_total == Approx(510));
+  CHECK(pop.surface.total() == Approx(400));
+  for (std::uint32_t c = 3; c <= 4; ++c)
+    for (std::uint32_t r = 0; r <= 1; ++r) CHECK(pop.surface.persons[grid.index(c, r)] == Approx(100));
+  CHECK(pop.surface.populated_cells() == 4);
+  check_invariant(pop);
+  const carereach::Problem* w = find_problem(diag, "population.outside_study_area");
+  REQUIRE(w != nullptr);
+  CHECK(w->severity == Severity::kWarning);
+  CHECK(w->message.find("3 polygons lie wholly or partly outside the study area: 510 persons (56% of the 910") !=
+        std::string::npos);
+  CHECK(find_problem(diag, "population.polygon_without_cells") == nullptr);  // P2 has cells, off the grid
+}
+
+TEST_CASE("polygons weighted by a raster; cells off the grid keep their share out", "[population][polygons]") {
+  // Weights by column c: 1, 2, 3, 4, 0, 0, 0, 0, 3, 2 (every row).
+  // A: cols 0-3, all rows (40 cells), 2,000 persons; weight sum 10 x (1 + 2 + 3 + 4) = 100: 20 per unit of weight,
+  //    so cols 0-3 get 20, 40, 60, 80 per cell.
+  // B: cols 4-7, all rows (40 cells), 400 persons, no weight: spread uniformly, 10 per cell, with a warning.
+  // C: x 800…1200, top 500 m: cols 8-11, rows 0-4 (20 cells, 10 of them off the grid), 1,000 persons: the 10
+  //    cells off the grid take 10/20 of them (500) out; the other 500 follow the weights 3 and 2 (sum 5 x 5 = 25,
+  //    20 per unit): col 8 gets 60, col 9 gets 40 in rows 0-4.
+  const Grid grid = make_grid(10, 10);
+  const double wcol[10] = {1, 2, 3, 4, 0, 0, 0, 0, 3, 2};
+  std::vector<double> w(100);
+  for (std::size_t r = 0; r < 10; ++r)
+    for (std::size_t c = 0; c < 10; ++c) w[r * 10 + c] = wcol[c];
+  const std::string wpath = write_raster(10, 10, {kX0, 100, 0, kY0, 0, -100}, 32650, w);
+  TempDir dir;
+  const std::string path = dir.write(
+      "blocks.geojson", feature_collection({{1, "2000", rect_geojson(0, 0, 400, 1000, 10)},
+                                            {2, "400", rect_geojson(400, 0, 800, 1000, 10)},
+                                            {3, "1000", rect_geojson(800, 500, 1200, 1000, 10)}}));
+  PopulationSpec spec = polygons_spec(path);
+  spec.weights = source(wpath);
+  spec.weights->key = "population.weights";
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  for (std::uint32_t r = 0; r < 10; ++r)
+    for (std::uint32_t c = 0; c < 10; ++c) {
+      INFO("col " << c << " row " << r);
+      double expected = c < 4 ? 20.0 * (1 + c) : (c < 8 ? 10.0 : 0.0);
+      if (c >= 8 && r < 5) expected = c == 8 ? 60.0 : 40.0;
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(expected).epsilon(1e-12));
+    }
+  CHECK(pop.input_total == Approx(3400));
+  CHECK(pop.outside_total == Approx(500).epsilon(1e-12));
+  CHECK(pop.surface.total() == Approx(2900).epsilon(1e-12));
+  check_invariant(pop);
+  const carereach::Problem* zero = find_problem(diag, "population.weights_zero");
+  REQUIRE(zero != nullptr);
+  CHECK(zero->message.find("1 polygon has no weight") != std::string::npos);
+  CHECK(zero->message.find("feature 2") != std::string::npos);
+  CHECK(pop.method.find("in proportion to") != std::string::npos);
+}
+
+TEST_CASE("overlapping polygons are spread independently", "[population][polygons]") {
+  // A: cols 0-5, rows 0-1 (12 cells), 1,200 persons, 100 per cell. B: cols 4-9, rows 0-1 (12 cells), 600
+  // persons, 50 per cell. Cols 4-5 hold both: 150. Total 1,800, with a warning for the 4 shared cells.
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string path = dir.write(
+      "blocks.geojson", feature_collection({{1, "1200", rect_geojson(0, 800, 600, 1000, 10)},
+                                            {2, "600", rect_geojson(400, 800, 1000, 1000, 10)}}));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+  for (std::uint32_t r = 0; r <= 1; ++r)
+    for (std::uint32_t c = 0; c < 10; ++c)
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(c < 4 ? 100.0 : (c < 6 ? 150.0 : 50.0)));
+  CHECK(pop.surface.total() == Approx(1800).epsilon(1e-9));
+  const carereach::Problem* overlap = find_problem(diag, "population.polygons_overlap");
+  REQUIRE(overlap != nullptr);
+  CHECK(overlap->message.find("4 cells have their centre in more than one polygon") != std::string::npos);
+}
+
+TEST_CASE("bad counts and bad polygons are errors naming the feature and field", "[population][polygons]") {
+  const Grid grid = make_grid(5, 5);
+  TempDir dir;
+  const std::string box = rect_geojson(0, 0, 200, 200, 5);
+  const std::string path = dir.write(
+      "blocks.geojson",
+      feature_collection({{1, "10", box},
+                          {2, R"("abc")", box},
+                          {3, "null", box},
+                          {4, "-3", box},
+                          {5, "7", "null"},
+                          {6, "7", R"({"type":"Point","coordinates":[500050.0,3434950.0]})"}}));
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(polygons_spec(path), diag);
+  CHECK(diag.error_count() == 5);
+  const carereach::Problem* nan = find_problem(diag, "population.count_not_a_number");
+  REQUIRE(nan != nullptr);
+  CHECK(nan->severity == Severity::kError);
+  CHECK(nan->where.file == "blocks.geojson");
+  CHECK(nan->where.feature == "feature 2");
+  CHECK(nan->where.field == "persons");
+  CHECK(nan->message.find("abc") != std::string::npos);
+  const carereach::Problem* empty = find_problem(diag, "population.count_empty");
+  REQUIRE(empty != nullptr);
+  CHECK(empty->where.feature == "feature 3");
+  CHECK(empty->where.field == "persons");
+  const carereach::Problem* neg = find_problem(diag, "population.count_negative");
+  REQUIRE(neg != nullptr);
+  CHECK(neg->where.feature == "feature 4");
+  CHECK(neg->where.field == "persons");
+  const carereach::Problem* none = find_problem(diag, "population.no_geometry");
+  REQUIRE(none != nullptr);
+  CHECK(none->where.feature == "feature 5");
+  const carereach::Problem* point = find_problem(diag, "population.not_polygon");
+  REQUIRE(point != nullptr);
+  CHECK(point->where.feature == "feature 6");
+  CHECK(point->message.find("Point") != std::string::npos);
+  CHECK(pop.input_total == Approx(10));  // only feature 1
+  CHECK(pop.surface.total() == Approx(10));
+}
+
+TEST_CASE("polygons from a table or a layer of points are refused", "[population][polygons]") {
+  const Grid grid = make_grid(5, 5);
+  const Levels lv(grid, whole_grid(grid));
+  TempDir dir;
+  Diagnostics diag;
+  SECTION("a CSV") {
+    const std::string csv = dir.write("blocks.csv", "id,persons\n1,10\n");
+    try {
+      (void)lv.load(polygons_spec(csv), diag);
+      FAIL("expected an InputError");
+    } catch (const carereach::InputError& e) {
+      CHECK(e.message().find("is a table") != std::string::npos);
+      CHECK(e.where().file == "blocks.csv");
+    }
+  }
+  SECTION("points") {
+    const std::string path = dir.write(
+        "villages.geojson",
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"persons":5},)"
+        R"("geometry":{"type":"Point","coordinates":[500050.0,3434950.0]}}]})");
+    try {
+      (void)lv.load(polygons_spec(path), diag);
+      FAIL("expected an InputError");
+    } catch (const carereach::InputError& e) {
+      CHECK(e.message().find("Point") != std::string::npos);
+      CHECK(e.hint().find("kind = \"points\"") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("resampling a province-sized raster is fast", "[.][population][perf]") {

@@ -134,6 +134,40 @@ target_share = 0.95
   CHECK(st.target_share == 0.95);
 }
 
+TEST_CASE("population polygons: a count per polygon, optionally weighted", "[scenario]") {
+  Dir d;
+  d.touch("blocks.gpkg");
+  d.touch("built_up.tif");
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"(
+[population]
+kind = "polygons"
+source = "blocks.gpkg"
+layer = "census_blocks"
+crs = "EPSG:4490"
+count_field = "常住人口"
+weights = "built_up.tif"
+weights_band = 2
+year = "2020"
+label = "第七次全国人口普查（普查小区）"
+)");
+  REQUIRE(s.population);
+  const io::PopulationSpec& p = *s.population;
+  CHECK(p.kind == io::PopulationKind::kPolygons);
+  CHECK(p.source.path == (d.path / "blocks.gpkg").lexically_normal());
+  CHECK(p.source.layer == "census_blocks");
+  CHECK(p.source.crs == "EPSG:4490");
+  CHECK(p.source.key == "population");
+  CHECK(p.count_field == "常住人口");
+  REQUIRE(p.weights);
+  CHECK(p.weights->path == (d.path / "built_up.tif").lexically_normal());
+  CHECK(p.weights->key == "population.weights");
+  CHECK(p.weights_band == 2);
+  CHECK(p.year == "2020");
+  CHECK(p.label == "第七次全国人口普查（普查小区）");
+  CHECK(p.level.empty());
+  CHECK(p.code_field.empty());
+}
+
 TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {
   Dir d;
   struct Case {
@@ -150,6 +184,12 @@ TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {
       {z + "[population]\nkind = \"grid\"\nsource = \"pop.tif\"\n", "population.kind", 7, "must be \"raster\""},
       {z + "[population]\nkind = \"zone_totals\"\nsource = \"pop.tif\"\ncount_field = \"p\"\ncode_field = \"c\"\nlevel = \"town\"\n",
        "population.level", 11, "no zone level 'town'"},
+      {z + "[population]\nkind = \"polygons\"\nsource = \"facilities.csv\"\ncount_field = \"p\"\n",
+       "population.source", 8, "a table (.csv) holds no polygons"},
+      {z + "[population]\nkind = \"polygons\"\nsource = \"pop.tif\"\n", "population.count_field", 6,
+       "is required"},
+      {z + "[population]\nkind = \"polygons\"\nsource = \"pop.tif\"\ncount_field = \"p\"\nx_field = \"x\"\n",
+       "population.x_field", 10, "unknown key"},
       {z + "[[facilities]]\nsource = \"facilities.csv\"\n[facilities.fields]\nname = \"n\"\n", "facilities[0].fields", 8,
        "fields.id is required"},
       {z + "[[facilities]]\nsource = \"facilities.csv\"\ndefault_type = \"hospice\"\n[facilities.fields]\nid = \"i\"\n",
