@@ -1,6 +1,8 @@
 // carereach convert-coords --from CRS --to CRS INPUT OUTPUT — converts coordinates of a vector file or a table,
 // including between WGS 84 and the Chinese web-map systems GCJ-02 and BD-09.
 
+#include <iostream>
+
 #include "cli/command.hpp"
 #include "cli/summary.hpp"
 #include "io/convert.hpp"
@@ -40,7 +42,16 @@ class ConvertCoordsCommand final : public Command {
     Diagnostics diag;
     const io::ConvertResult r = io::convert_coordinates(o_, diag);
     if (diag.has_errors()) {
-      print_problems(console, diag, 20, "");
+      // The failure's reasons are messages, not results: they go to stderr with the final line.
+      constexpr std::size_t kMaxErrorsShown = 20;
+      std::size_t errors = 0;
+      for (const auto& p : diag.all()) {
+        if (p.severity != Severity::kError || errors++ >= kMaxErrorsShown) continue;
+        console.error(p.describe());
+        if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
+      }
+      if (errors > kMaxErrorsShown)
+        console.error("… and " + grouped(double(errors - kMaxErrorsShown)) + " more error(s)");
       console.error("nothing was written: fix the rows above, or remove them");
       return static_cast<int>(diag.first_error()->kind);
     }

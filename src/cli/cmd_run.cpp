@@ -20,7 +20,6 @@ class RunCommand final : public Command {
   const char* name() const override { return "run"; }
   const char* summary() const override { return "Run a scenario and write its outputs (run.json …) to a folder"; }
   void setup(CLI::App& app) override {
-    app_ = &app;
     app.add_option("scenario", scenario_, "Scenario file (.toml); see docs/scenario.md")->required();
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if it holds an earlier carereach output");
@@ -47,7 +46,7 @@ class RunCommand final : public Command {
 
     if (diag.warning_count() > 0) {
       console.info("Warnings 警告: " + grouped(double(diag.warning_count())));
-      if (!console.quiet()) print_problems(console, diag, 5, "(all of them are in run.json)");
+      print_problems(console, diag, 5, "(all of them are in run.json)", ProblemStream::kStatus);
     }
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(dir.target()).lexically_normal().string());
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, warnings and timings");
@@ -55,7 +54,6 @@ class RunCommand final : public Command {
   }
 
  private:
-  CLI::App* app_ = nullptr;
   std::string scenario_;
   std::string out_;
   bool overwrite_ = false;

@@ -112,7 +112,7 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     line.pop_back();
     c.out(line);
   }
-  if (by_status.size() > 1 || by_status.count("active") == 0) {
+  if (by_status.size() > 1 || (!by_status.empty() && by_status.count("active") == 0)) {
     std::string line = "  status 状态:";
     for (const auto& [k, v] : by_status) line += " " + k + " " + grouped(double(v));
     c.out(line);
@@ -138,11 +138,16 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     for (const auto& f : l.facilities) n += st.select.matches(f) ? 1 : 0;
     c.out("  " + st.id + " " + st.name_zh + ": " + to_string(st.mode) + " " + to_label_zh(st.mode) + ", " +
           to_string(st.engine) + ", " + minutes_or_metres(st) + ", target " + percent(st.target_share, 0) + ", " +
-          grouped(double(n)) + " facilities");
+          grouped(double(n)) + (n == 1 ? " facility" : " facilities"));
   }
 }
 
-void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_per_code, const std::string& more_note) {
+void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_per_code, const std::string& more_note,
+                    ProblemStream stream) {
+  auto line = [&](const std::string& text) {
+    if (stream == ProblemStream::kResult) c.out(text);
+    else c.info(text);
+  };
   std::map<std::string, std::size_t> shown;
   std::map<std::string, std::size_t> hidden;
   for (const auto& p : diag.all()) {
@@ -150,11 +155,10 @@ void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_p
       ++hidden[p.code];
       continue;
     }
-    c.out(std::string(p.severity == Severity::kError ? "  error: " : "  warning: ") + p.describe());
-    if (!p.hint.empty()) c.out("    hint: " + p.hint);
+    line(std::string(p.severity == Severity::kError ? "  error: " : "  warning: ") + p.describe());
+    if (!p.hint.empty()) line("    hint: " + p.hint);
   }
-  for (const auto& [code, n] : hidden)
-    c.out("  … and " + grouped(double(n)) + " more of " + code + " " + more_note);
+  for (const auto& [code, n] : hidden) line("  … and " + grouped(double(n)) + " more of " + code + " " + more_note);
 }
 
 }  // namespace carereach::cli

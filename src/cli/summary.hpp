@@ -12,8 +12,10 @@ namespace carereach::cli {
 
 void print_summary(const Console& console, const io::LoadedScenario& loaded);
 /// Prints problems, at most max_per_code of each code, then "… and N more of <code> <more_note>".
+/// validate prints them as its result (stdout); run as status messages (stderr, silenced by --quiet).
+enum class ProblemStream { kResult, kStatus };
 void print_problems(const Console& console, const Diagnostics& diag, std::size_t max_per_code,
-                    const std::string& more_note);
+                    const std::string& more_note, ProblemStream stream = ProblemStream::kResult);
 
 /// 1234567.8 → "1,234,568" (decimals = 0) or "1,234,567.8" (decimals = 1).
 std::string grouped(double value, int decimals = 0);

@@ -1,5 +1,6 @@
 #include "io/convert.hpp"
 
+#include <cpl_error.h>
 #include <cpl_string.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -53,8 +55,10 @@ class TempOutput {
  public:
   explicit TempOutput(const fs::path& output) : output_(output) {
     std::random_device rd;
+    // The folder's name must not contain the output's extension: zip-based drivers (XLSX) write through
+    // /vsizip/, which would take ".out.xlsx.tmp-…/out.xlsx" for a file inside an archive ".out.xlsx".
     dir_ = (output.parent_path().empty() ? fs::path(".") : output.parent_path()) /
-           ("." + output.filename().string() + ".tmp-" + std::to_string(rd() % 1000000));
+           (".convert-coords.tmp-" + std::to_string(rd() % 1000000));
     fs::create_directories(dir_);
   }
   ~TempOutput() {
@@ -62,14 +66,27 @@ class TempOutput {
     fs::remove_all(dir_, ec);
   }
   [[nodiscard]] fs::path file() const { return dir_ / output_.filename(); }
-  /// Moves every file written (a Shapefile is several) beside the output.
+  /// Moves every file written (a Shapefile is several) beside the output. Every target is checked before
+  /// anything moves; with overwrite, the old files of the same name stem (sidecars included) are removed first,
+  /// so no stale .prj or .cpg is left next to the new data.
   void commit(bool overwrite) {
-    for (const auto& entry : fs::directory_iterator(dir_)) {
-      const fs::path target = output_.parent_path() / entry.path().filename();
-      if (fs::exists(target) && !overwrite)
+    std::vector<fs::path> written;
+    for (const auto& entry : fs::directory_iterator(dir_)) written.push_back(entry.path());
+    const fs::path folder = output_.parent_path().empty() ? fs::path(".") : output_.parent_path();
+    std::error_code ec;
+    for (const auto& p : written) {
+      const fs::path target = folder / p.filename();
+      if (fs::exists(target, ec) && !overwrite)
         throw OutputError("already exists", Location{target.string(), {}, {}, {}, 0}, "add --overwrite to replace it");
-      fs::rename(entry.path(), target);
     }
+    if (overwrite && ascii_lower(output_.extension().string()) == ".shp") {
+      for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj"}) {
+        fs::path old = folder / output_.filename();
+        old.replace_extension(ext);
+        fs::remove(old, ec);
+      }
+    }
+    for (const auto& p : written) fs::rename(p, folder / p.filename());
   }
 
  private:
@@ -88,10 +105,19 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
     throw OutputError("already exists", Location{o.output.string(), {}, {}, {}, 0}, "add --overwrite to replace it");
   if (fs::equivalent(o.input, o.output, ec))
     throw UsageError("the output is the input file", "write the converted data to another file");
+  // Checked here so that the messages speak of the command line (VectorSource's speak of a scenario file).
+  if (o.x_field.empty() != o.y_field.empty())
+    throw UsageError("--x-field and --y-field must be given together", "e.g. --x-field 经度 --y-field 纬度");
+  static const std::set<std::string> kEncodings = {"", "auto", "utf-8", "utf8", "gbk", "gb2312", "gb18030", "cp936"};
+  if (kEncodings.count(ascii_lower(o.encoding)) == 0)
+    throw UsageError("unknown --encoding '" + o.encoding + "'", "use utf-8 or gbk, or leave it out to detect");
+  const std::string input_shown = o.input_as_written.empty() ? o.input.string() : o.input_as_written;
+  if (!fs::exists(o.input, ec))
+    throw InputError("file not found", Location{input_shown, {}, {}, {}, 0}, "check the input path");
 
   SourceSpec spec;
   spec.path = o.input;
-  spec.path_as_written = o.input_as_written.empty() ? o.input.string() : o.input_as_written;
+  spec.path_as_written = input_shown;
   spec.crs = o.from;
   spec.x_field = o.x_field;
   spec.y_field = o.y_field;
@@ -122,6 +148,14 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
     }
     if (layers.empty()) layers.push_back(o.layer);
   }
+  // A Shapefile, GeoJSON, FlatGeobuf or CSV file holds one layer: writing several would keep only one.
+  if (layers.size() > 1 && driver->GetMetadataItem(GDAL_DCAP_MULTIPLE_VECTOR_LAYERS) == nullptr) {
+    std::string names;
+    for (const auto& l : layers) names += (names.empty() ? "" : ", ") + l;
+    throw UsageError("the input has " + std::to_string(layers.size()) + " layers and the output format (" +
+                         result.driver + ") holds one layer per file",
+                     "give --layer (the layers are: " + names + "), or write a GeoPackage (.gpkg)");
+  }
 
   TempOutput temp(o.output);
   CPLStringList dsco;
@@ -134,6 +168,9 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
     SourceSpec lspec = spec;
     lspec.layer = layers.size() > 1 || !o.layer.empty() ? layer_name : std::string();
     VectorSource src(lspec);
+    if (o.from.empty() && !src.has_file_crs())
+      throw CrsError("has no coordinate system", src.where_file(),
+                     "give --from: EPSG:4326 (WGS 84), EPSG:4490 (CGCS2000), gcj02 (Amap/Tencent), bd09 (Baidu) …");
     const geo::CrsSpec from = src.crs();
     geo::Transformer point_transform(from, to);
     OgrTransformAdapter geometry_transform(from, to);
@@ -143,7 +180,8 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
     CPLStringList lco;
     if (result.driver == "CSV") {
       lco.AddNameValue("STRING_QUOTING", "IF_NEEDED");
-      if (has_utf8_bom(o.input) || src.is_table()) lco.AddNameValue("WRITE_BOM", has_utf8_bom(o.input) ? "YES" : "NO");
+      // Keep a BOM, and add one to text that was GBK: Excel/WPS then open the UTF-8 output correctly.
+      lco.AddNameValue("WRITE_BOM", has_utf8_bom(o.input) || src.recoded() ? "YES" : "NO");
     }
     if (result.driver == "ESRI Shapefile") lco.AddNameValue("ENCODING", "UTF-8");  // writes a .cpg: Chinese survives
     std::unique_ptr<OGRSpatialReference> srs;
@@ -197,7 +235,11 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
               std::to_string(result.empty) + " row(s)/feature(s) without coordinates were copied unchanged",
               Location{spec.path_as_written, {}, {}, {}, 0});
   if (diag.has_errors()) return result;  // temp output is removed; nothing appears
-  out.reset();                           // close (flush) before moving into place
+  CPLErrorReset();
+  out.reset();  // close (flush) before moving into place; some drivers (XLSX, KML) write only now
+  if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+    throw OutputError("cannot be written (" + last_gdal_error() + ")", Location{o.output.string(), {}, {}, {}, 0},
+                      "check the disk space and that the format can hold this data");
   temp.commit(o.overwrite);
   return result;
 }

@@ -105,7 +105,9 @@ VectorSource::VectorSource(const SourceSpec& spec) : spec_(spec) {
   if (!virtual_path) {
     if (!std::filesystem::exists(spec.path, ec))
       throw InputError("file not found (resolved to " + spec.path.string() + ")", at_file,
-                       "check the path in the scenario (" + spec.key + "); relative paths are relative to the scenario file");
+                       from_command_line() ? "check the input path"
+                                           : "check the path in the scenario (" + spec.key +
+                                                 "); relative paths are relative to the scenario file");
     if (std::filesystem::is_directory(spec.path, ec) && !ascii_lower(spec.path.string()).ends_with(".gdb"))
       throw InputError("is a folder, not a data file", at_file, "name the file itself in " + spec.key);
     std::ifstream probe(spec.path, std::ios::binary);
@@ -177,8 +179,9 @@ VectorSource::VectorSource(const SourceSpec& spec) : spec_(spec) {
   if (layers.empty()) throw InputError("has no layers", at_file, "give a file that holds vector data");
   if (spec.layer.empty()) {
     if (layers.size() > 1)
-      throw InputError("has " + std::to_string(layers.size()) + " layers and the scenario does not say which one to use",
-                       at_file, "add layer = \"…\" to " + spec.key + "; the layers are: " + join(layers));
+      throw InputError("has " + std::to_string(layers.size()) + " layers and no layer is named", at_file,
+                       (from_command_line() ? std::string("give --layer") : "add layer = \"…\" to " + spec.key) +
+                           "; the layers are: " + join(layers));
     layer_ = ds_->GetLayer(0);
   } else {
     layer_ = ds_->GetLayerByName(spec.layer.c_str());
@@ -227,7 +230,8 @@ int VectorSource::field_index(const std::string& name, const std::string& key, b
   const int idx = layer_->GetLayerDefn()->GetFieldIndex(name.c_str());
   if (idx >= 0) return idx;
   throw InputError("has no field '" + name + "' (named by " + key + ")", where_file(),
-                   "the fields are: " + join(field_names()) + "; correct " + key + " in the scenario");
+                   "the fields are: " + join(field_names()) + "; correct " + key +
+                       (from_command_line() ? "" : " in the scenario"));
 }
 
 bool VectorSource::has_file_crs() const {
@@ -240,7 +244,8 @@ geo::CrsSpec VectorSource::crs() const {
     try {
       return geo::CrsSpec::parse(spec_.crs);
     } catch (const CrsError& e) {
-      throw CrsError(e.message(), Location{{}, {}, {}, spec_.key + ".crs", spec_.line}, e.hint());
+      throw CrsError(e.message(), Location{{}, {}, {}, from_command_line() ? spec_.key : spec_.key + ".crs", spec_.line},
+                     e.hint());
     }
   }
   if (const OGRSpatialReference* srs = layer_->GetSpatialRef(); srs != nullptr && !is_table_) {
@@ -251,6 +256,9 @@ geo::CrsSpec VectorSource::crs() const {
     CPLFree(wkt);
     return geo::CrsSpec::from_wkt(std::move(text));
   }
+  if (from_command_line())
+    throw CrsError("has no coordinate system and none is given", where_file(),
+                   "give " + spec_.key + " EPSG:4326 (or gcj02 for Amap/Tencent coordinates, bd09 for Baidu)");
   throw CrsError("has no coordinate system and the scenario declares none", where_file(),
                  "add crs = \"EPSG:4326\" (or \"gcj02\" for Amap/Tencent coordinates, \"bd09\" for Baidu) to " +
                      spec_.key);

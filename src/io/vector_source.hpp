@@ -35,6 +35,9 @@ class VectorSource {
   [[nodiscard]] const std::string& layer_name() const { return layer_name_; }
   [[nodiscard]] const SourceSpec& spec() const { return spec_; }
   [[nodiscard]] bool is_table() const { return is_table_; }  ///< CSV/spreadsheet: rows, not features
+  /// The source was named on the command line (its key is an option such as "--from"), not in a scenario.
+  [[nodiscard]] bool from_command_line() const { return spec_.key.starts_with("--"); }
+  [[nodiscard]] bool recoded() const { return !vsimem_copy_.empty(); }  ///< a GBK text read as UTF-8
   [[nodiscard]] std::vector<std::string> field_names() const;
   [[nodiscard]] std::int64_t feature_count();
 
