@@ -174,6 +174,7 @@ struct Resampled {
   double negative_sum = 0;        ///< sum of the negative values that were set to 0
   double mean_pixel_size_m = 0;   ///< mean side of the placed pixels, in the analysis CRS
   int max_split = 1;              ///< largest k used
+  bool aligned = false;           ///< the pixels are the grid's cells: copied one to one
 };
 
 struct Window {
@@ -258,6 +259,18 @@ Resampled resample_raster(RasterInput& in, const Grid& grid, const geo::CrsSpec&
   const bool use_mask_band = (mask_flags & GMF_ALL_VALID) == 0 && (mask_flags & GMF_NODATA) == 0;
   GDALRasterBand* mask_band = use_mask_band ? in.band->GetMaskBand() : nullptr;
 
+  // A raster in the analysis CRS whose pixels are the grid's cells (same size, edges on the grid's lines) is
+  // copied cell for cell: the general method would give the same result, much more slowly.
+  const double cs_m = grid.cell_size_m;
+  const double col_shift = (in.gt[0] - grid.origin_x_m) / cs_m;
+  const double row_shift = (grid.origin_y_m - in.gt[3]) / cs_m;
+  auto whole = [](double v) { return std::abs(v - std::round(v)) < 1e-9; };
+  const bool aligned = identity && in.gt[2] == 0.0 && in.gt[4] == 0.0 && std::abs(in.gt[1] - cs_m) < 1e-9 * cs_m &&
+                       std::abs(in.gt[5] + cs_m) < 1e-9 * cs_m && whole(col_shift) && whole(row_shift);
+  const auto aligned_col_shift = static_cast<std::int64_t>(std::llround(col_shift));
+  const auto aligned_row_shift = static_cast<std::int64_t>(std::llround(row_shift));
+  out.aligned = aligned;
+
   const auto cols = static_cast<std::size_t>(win.width);
   const std::size_t block_rows =
       std::clamp<std::size_t>(kBlockBytes / (cols * sizeof(double)), 1, static_cast<std::size_t>(win.height));
@@ -303,7 +316,7 @@ Resampled resample_raster(RasterInput& in, const Grid& grid, const geo::CrsSpec&
 
     for (int rb = 0; rb < nrows; ++rb) {
       const int pixel_row = win.y0 + block0 + rb;
-      corner_row(pixel_row + 1, bot_x, bot_y);
+      if (!aligned) corner_row(pixel_row + 1, bot_x, bot_y);
       const double* row = values.data() + static_cast<std::size_t>(rb) * cols;
       for (std::size_t c = 0; c < cols; ++c) {
         double v = row[c];
@@ -318,6 +331,17 @@ Resampled resample_raster(RasterInput& in, const Grid& grid, const geo::CrsSpec&
         }
         if (v == 0) continue;
         input.add(v);
+
+        if (aligned) {
+          // Pixels are the grid's cells: no splitting, no lattice.
+          const std::int64_t gr = pixel_row + aligned_row_shift;
+          const std::int64_t gc = static_cast<std::int64_t>(win.x0) + static_cast<std::int64_t>(c) + aligned_col_shift;
+          if (gr >= 0 && gc >= 0 && gr < static_cast<std::int64_t>(grid.rows) && gc < static_cast<std::int64_t>(grid.cols))
+            deposit_cell(grid.index(static_cast<std::uint32_t>(gc), static_cast<std::uint32_t>(gr)), v);
+          else
+            outside.add(v);
+          continue;
+        }
 
         const double x00 = top_x[c], y00 = top_y[c], x10 = top_x[c + 1], y10 = top_y[c + 1];
         const double x01 = bot_x[c], y01 = bot_y[c], x11 = bot_x[c + 1], y11 = bot_y[c + 1];
@@ -618,10 +642,14 @@ PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const g
   out.surface.persons = std::move(r.per_cell);
   out.input_total = r.input_total;
   out.outside_total = r.outside_total;
-  out.method = source_label(spec) + " raster of persons per pixel (about " + format_number(r.mean_pixel_size_m, 0) +
-               " m pixels, " + in.crs.display() + ") resampled onto the " + cells_phrase(grid) +
-               " with the total preserved: each pixel split into up to " + std::to_string(r.max_split) + "×" +
-               std::to_string(r.max_split) + " parts, each counted in the cell containing its centre";
+  if (r.aligned)
+    out.method = source_label(spec) + " raster of persons per pixel (" + in.crs.display() +
+                 ") whose pixels are the " + cells_phrase(grid) + ": copied cell for cell";
+  else
+    out.method = source_label(spec) + " raster of persons per pixel (about " + format_number(r.mean_pixel_size_m, 0) +
+                 " m pixels, " + in.crs.display() + ") resampled onto the " + cells_phrase(grid) +
+                 " with the total preserved: each pixel split into up to " + std::to_string(r.max_split) + "×" +
+                 std::to_string(r.max_split) + " parts, each counted in the cell containing its centre";
   return out;
 }
 

@@ -378,6 +378,23 @@ TEST_CASE("raster persons outside the study area go to outside_total with a warn
   CHECK(w->message.find("52.5%") != std::string::npos);  // 2650 / 5050
 }
 
+TEST_CASE("an aligned raster offset by whole cells lands pixel for cell", "[population][raster]") {
+  // 12 x 12 pixels starting one cell left of and above a 10 x 10 grid: cell (r, c) holds pixel (r + 1, c + 1).
+  const Grid grid = make_grid(10, 10);
+  std::vector<double> values(144);
+  for (int r = 0; r < 12; ++r)
+    for (int c = 0; c < 12; ++c) values[static_cast<std::size_t>(r * 12 + c)] = 100.0 * r + c + 1.0;
+  const std::string path = write_raster(12, 12, {kX0 - 100, 100, 0, kY0 + 100, 0, -100}, 32650, values);
+  const Levels lv(grid, whole_grid(grid));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(raster_spec(path), diag);
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c)
+      CHECK(pop.surface.persons[static_cast<std::size_t>(r * 10 + c)] == 100.0 * (r + 1) + (c + 1) + 1.0);
+  CHECK(pop.method.find("copied cell for cell") != std::string::npos);
+  check_invariant(pop);
+}
+
 TEST_CASE("raster pixels beyond the edge of the grid go to outside_total", "[population][raster]") {
   // 12 x 12 aligned pixels of 1 person starting one cell left of and above a 10 x 10 grid: the 100 pixels over
   // the grid are inside, the other 44 (a border of 12 + 12 + 10 + 10 off the grid) outside.
