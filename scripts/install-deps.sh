@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
-  libboost-graph-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
+  libboost-graph-dev libtbb-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libssl-dev
   catch2 libbenchmark-dev fonts-noto-cjk
 )

@@ -1,0 +1,370 @@
+#include "network/snap.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace carereach::network {
+
+namespace {
+
+using Buckets = SnapIndex::Buckets;
+
+/// Bucket count above which the bucket side is enlarged (keeps the offset array small for sparse data).
+constexpr double kMaxBucketsPerItem = 4.0;
+constexpr double kMinBucketSizeM = 10.0;
+/// Bucket coordinates are clamped to this range before conversion to integers (far-away query points).
+constexpr double kBucketCoordLimit = 1.0e12;
+
+struct Box {
+  double min_x = kUnlimitedDistance;
+  double min_y = kUnlimitedDistance;
+  double max_x = -kUnlimitedDistance;
+  double max_y = -kUnlimitedDistance;
+  void add(double x, double y) {
+    min_x = std::min(min_x, x);
+    min_y = std::min(min_y, y);
+    max_x = std::max(max_x, x);
+    max_y = std::max(max_y, y);
+  }
+  [[nodiscard]] bool empty() const { return !(min_x <= max_x); }
+};
+
+/// The bucket geometry for `items` items over `box`: side from the options or from the density, enlarged until
+/// the bucket count stays within a few times the item count.
+Buckets make_bucket_grid(const Box& box, std::size_t items, double requested_size_m) {
+  Buckets b;
+  if (box.empty() || items == 0) return b;
+  const double w = box.max_x - box.min_x;
+  const double h = box.max_y - box.min_y;
+  double size = requested_size_m;
+  if (!(size > 0.0)) {
+    const double area = std::max(w, kMinBucketSizeM) * std::max(h, kMinBucketSizeM);
+    size = std::max(std::sqrt(area / static_cast<double>(items)), kMinBucketSizeM);
+  }
+  const double max_buckets = kMaxBucketsPerItem * static_cast<double>(items) + 1024.0;
+  while ((std::floor(w / size) + 1.0) * (std::floor(h / size) + 1.0) > max_buckets) size *= 1.25;
+  b.min_x_m = box.min_x;
+  b.min_y_m = box.min_y;
+  b.size_m = size;
+  b.cols = static_cast<std::int64_t>(std::floor(w / size)) + 1;
+  b.rows = static_cast<std::int64_t>(std::floor(h / size)) + 1;
+  return b;
+}
+
+std::int64_t bucket_coord(double v) {
+  return static_cast<std::int64_t>(std::floor(std::clamp(v, -kBucketCoordLimit, kBucketCoordLimit)));
+}
+
+/// Calls visit(bucket) for every bucket the segment (ax, ay)–(bx, by) passes through (conservatively: a bucket
+/// it only grazes may be included).
+template <class Visit>
+void for_each_bucket_on_segment(const Buckets& b, double ax, double ay, double bx, double by, Visit&& visit) {
+  const double s = b.size_m;
+  const double seg_min_y = std::min(ay, by);
+  const double seg_max_y = std::max(ay, by);
+  const double seg_min_x = std::min(ax, bx);
+  const double seg_max_x = std::max(ax, bx);
+  const std::int64_t r0 = std::clamp<std::int64_t>(bucket_coord((seg_min_y - b.min_y_m) / s), 0, b.rows - 1);
+  const std::int64_t r1 = std::clamp<std::int64_t>(bucket_coord((seg_max_y - b.min_y_m) / s), 0, b.rows - 1);
+  const double slack = 1e-9 * s;
+  for (std::int64_t r = r0; r <= r1; ++r) {
+    double x_lo = seg_min_x;
+    double x_hi = seg_max_x;
+    if (ay != by && r0 != r1) {
+      // The part of the segment inside this row's band of y.
+      const double band_lo = std::max(seg_min_y, b.min_y_m + static_cast<double>(r) * s);
+      const double band_hi = std::min(seg_max_y, b.min_y_m + static_cast<double>(r + 1) * s);
+      const double t_lo = (band_lo - ay) / (by - ay);
+      const double t_hi = (band_hi - ay) / (by - ay);
+      const double x_at_lo = ax + t_lo * (bx - ax);
+      const double x_at_hi = ax + t_hi * (bx - ax);
+      x_lo = std::max(seg_min_x, std::min(x_at_lo, x_at_hi));
+      x_hi = std::min(seg_max_x, std::max(x_at_lo, x_at_hi));
+    }
+    const std::int64_t c0 = std::clamp<std::int64_t>(bucket_coord((x_lo - slack - b.min_x_m) / s), 0, b.cols - 1);
+    const std::int64_t c1 = std::clamp<std::int64_t>(bucket_coord((x_hi + slack - b.min_x_m) / s), 0, b.cols - 1);
+    for (std::int64_t c = c0; c <= c1; ++c) visit(static_cast<std::size_t>(r * b.cols + c));
+  }
+}
+
+/// Fills b.offset and b.items from `for_each(emit)`, which calls emit(bucket, item) for every pair; twice, so it
+/// must give the same pairs both times.
+template <class ForEach>
+void fill_buckets(Buckets& b, ForEach&& for_each) {
+  const auto bucket_count = static_cast<std::size_t>(b.cols * b.rows);
+  b.offset.assign(bucket_count + 1, 0);
+  for_each([&](std::size_t bucket, std::uint32_t /*item*/) { ++b.offset[bucket + 1]; });
+  for (std::size_t i = 0; i < bucket_count; ++i) b.offset[i + 1] += b.offset[i];
+  if (b.offset.back() == std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("snap index: more than 4 billion bucket entries");
+  }
+  b.items.resize(b.offset.back());
+  std::vector<std::uint32_t> next(b.offset.begin(), b.offset.end() - 1);
+  for_each([&](std::size_t bucket, std::uint32_t item) { b.items[next[bucket]++] = item; });
+}
+
+/// Visits the buckets around (x, y) ring by ring (Chebyshev rings of buckets around the point's bucket), nearest
+/// rings first, while a ring can still hold something within bound(); buckets farther than bound() are skipped.
+/// visit(first_item, last_item) gets each bucket's item range.
+template <class Bound, class Visit>
+void search_rings(const Buckets& b, double x, double y, Bound&& bound, Visit&& visit) {
+  if (b.cols == 0 || b.rows == 0 || !std::isfinite(x) || !std::isfinite(y)) return;
+  const double s = b.size_m;
+  const std::int64_t qc = bucket_coord((x - b.min_x_m) / s);
+  const std::int64_t qr = bucket_coord((y - b.min_y_m) / s);
+  const std::int64_t first_ring = std::max({std::int64_t{0}, -qc, qc - (b.cols - 1), -qr, qr - (b.rows - 1)});
+  const std::int64_t last_ring = std::max({qc, b.cols - 1 - qc, qr, b.rows - 1 - qr});
+
+  auto visit_bucket = [&](std::int64_t c, std::int64_t r) {
+    const double x0 = b.min_x_m + static_cast<double>(c) * s;
+    const double y0 = b.min_y_m + static_cast<double>(r) * s;
+    const double dx = std::max({0.0, x0 - x, x - (x0 + s)});
+    const double dy = std::max({0.0, y0 - y, y - (y0 + s)});
+    const double limit = bound();
+    if (dx * dx + dy * dy > limit * limit) return;
+    const auto bucket = static_cast<std::size_t>(r * b.cols + c);
+    visit(b.offset[bucket], b.offset[bucket + 1]);
+  };
+
+  for (std::int64_t ring = first_ring; ring <= last_ring; ++ring) {
+    if (ring > 0) {
+      // Everything in this ring lies outside the block of buckets qc ± (ring − 1), qr ± (ring − 1).
+      const double block_x0 = b.min_x_m + static_cast<double>(qc - ring + 1) * s;
+      const double block_x1 = b.min_x_m + static_cast<double>(qc + ring) * s;
+      const double block_y0 = b.min_y_m + static_cast<double>(qr - ring + 1) * s;
+      const double block_y1 = b.min_y_m + static_cast<double>(qr + ring) * s;
+      const double lower_bound = std::min({x - block_x0, block_x1 - x, y - block_y0, block_y1 - y});
+      if (lower_bound > bound()) return;
+    }
+    const std::int64_t c0 = qc - ring;
+    const std::int64_t c1 = qc + ring;
+    const std::int64_t r0 = qr - ring;
+    const std::int64_t r1 = qr + ring;
+    const std::int64_t cc0 = std::max<std::int64_t>(c0, 0);
+    const std::int64_t cc1 = std::min<std::int64_t>(c1, b.cols - 1);
+    if (ring == 0) {
+      visit_bucket(qc, qr);
+      continue;
+    }
+    if (r0 >= 0) {
+      for (std::int64_t c = cc0; c <= cc1; ++c) visit_bucket(c, r0);
+    }
+    if (r1 < b.rows) {
+      for (std::int64_t c = cc0; c <= cc1; ++c) visit_bucket(c, r1);
+    }
+    const std::int64_t rr0 = std::max<std::int64_t>(r0 + 1, 0);
+    const std::int64_t rr1 = std::min<std::int64_t>(r1 - 1, b.rows - 1);
+    for (std::int64_t r = rr0; r <= rr1; ++r) {
+      if (c0 >= 0) visit_bucket(c0, r);
+      if (c1 < b.cols) visit_bucket(c1, r);
+    }
+  }
+}
+
+/// Orders candidate points: nearer first, then the smaller piece, then the smaller offset.
+bool closer(const EdgePoint& a, const EdgePoint& b) {
+  if (a.distance_m != b.distance_m) return a.distance_m < b.distance_m;
+  if (a.piece != b.piece) return a.piece < b.piece;
+  return a.offset_m < b.offset_m;
+}
+
+/// The best point of each of up to out.size() distinct pieces, kept sorted by closer().
+class NearestPieces {
+ public:
+  NearestPieces(std::span<EdgePoint> out, double radius_m) : out_(out), radius_m_(radius_m) {}
+
+  /// Distance beyond which nothing can enter any more.
+  [[nodiscard]] double bound() const { return count_ < out_.size() ? radius_m_ : out_[count_ - 1].distance_m; }
+
+  void offer(const EdgePoint& p) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (out_[i].piece != p.piece) continue;
+      if (!closer(p, out_[i])) return;
+      out_[i] = p;
+      bubble_up(i);
+      return;
+    }
+    if (count_ < out_.size()) {
+      out_[count_] = p;
+      bubble_up(count_++);
+    } else if (closer(p, out_[count_ - 1])) {
+      out_[count_ - 1] = p;
+      bubble_up(count_ - 1);
+    }
+  }
+
+  [[nodiscard]] std::size_t count() const { return count_; }
+
+ private:
+  void bubble_up(std::size_t i) {
+    while (i > 0 && closer(out_[i], out_[i - 1])) {
+      std::swap(out_[i], out_[i - 1]);
+      --i;
+    }
+  }
+
+  std::span<EdgePoint> out_;
+  double radius_m_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+SnapIndex::SnapIndex(const RoadData& roads, const RoadGraph& graph, const SnapIndexOptions& options) {
+  if (graph.pieces.size() >= kNoPiece || graph.node_count() >= kNoNode) {
+    throw std::length_error("snap index: more than 4 billion pieces or nodes");
+  }
+  // --- polyline vertices, piece after piece
+  std::size_t vertex_total = 0;
+  for (const Piece& p : graph.pieces) vertex_total += static_cast<std::size_t>(p.last_vertex - p.first_vertex) + 1;
+  if (vertex_total >= kNoPiece) throw std::length_error("snap index: more than 4 billion vertices");
+  vertex_x_m_.reserve(vertex_total);
+  vertex_y_m_.reserve(vertex_total);
+  vertex_offset_m_.reserve(vertex_total);
+  vertex_piece_.reserve(vertex_total);
+  piece_first_vertex_.reserve(graph.pieces.size() + 1);
+  Box segment_box;
+  for (std::size_t pi = 0; pi < graph.pieces.size(); ++pi) {
+    const Piece& p = graph.pieces[pi];
+    piece_first_vertex_.push_back(static_cast<std::uint32_t>(vertex_x_m_.size()));
+    double offset = 0.0;
+    for (std::uint32_t v = p.first_vertex; v <= p.last_vertex; ++v) {
+      const std::uint32_t node = roads.way_nodes[v];
+      const double x = roads.node_x_m[node];
+      const double y = roads.node_y_m[node];
+      if (v != p.first_vertex) offset += std::hypot(x - vertex_x_m_.back(), y - vertex_y_m_.back());
+      vertex_x_m_.push_back(x);
+      vertex_y_m_.push_back(y);
+      vertex_offset_m_.push_back(offset);
+      vertex_piece_.push_back(static_cast<std::uint32_t>(pi));
+      segment_box.add(x, y);
+    }
+    segment_count_ += p.last_vertex - p.first_vertex;
+  }
+  piece_first_vertex_.push_back(static_cast<std::uint32_t>(vertex_x_m_.size()));
+
+  // --- segment buckets
+  segment_buckets_ = make_bucket_grid(segment_box, std::max<std::size_t>(segment_count_, 1), options.bucket_size_m);
+  if (segment_buckets_.cols > 0) {
+    fill_buckets(segment_buckets_, [&](auto&& emit) {
+      for (std::size_t pi = 0; pi < graph.pieces.size(); ++pi) {
+        const std::uint32_t first = piece_first_vertex_[pi];
+        const std::uint32_t last = piece_first_vertex_[pi + 1] - 1;
+        for (std::uint32_t v = first; v < last; ++v) {
+          for_each_bucket_on_segment(segment_buckets_, vertex_x_m_[v], vertex_y_m_[v], vertex_x_m_[v + 1],
+                                     vertex_y_m_[v + 1], [&](std::size_t bucket) { emit(bucket, v); });
+        }
+      }
+    });
+  }
+
+  // --- node buckets
+  node_x_m_ = graph.node_x_m;
+  node_y_m_ = graph.node_y_m;
+  Box node_box;
+  for (std::size_t n = 0; n < node_x_m_.size(); ++n) node_box.add(node_x_m_[n], node_y_m_[n]);
+  node_buckets_ = make_bucket_grid(node_box, node_x_m_.size(), options.bucket_size_m);
+  if (node_buckets_.cols > 0) {
+    fill_buckets(node_buckets_, [&](auto&& emit) {
+      const double s = node_buckets_.size_m;
+      for (std::size_t n = 0; n < node_x_m_.size(); ++n) {
+        const std::int64_t c = std::clamp<std::int64_t>(bucket_coord((node_x_m_[n] - node_buckets_.min_x_m) / s), 0,
+                                                        node_buckets_.cols - 1);
+        const std::int64_t r = std::clamp<std::int64_t>(bucket_coord((node_y_m_[n] - node_buckets_.min_y_m) / s), 0,
+                                                        node_buckets_.rows - 1);
+        emit(static_cast<std::size_t>(r * node_buckets_.cols + c), static_cast<std::uint32_t>(n));
+      }
+    });
+  }
+}
+
+double SnapIndex::polyline_length_m(std::uint32_t piece) const {
+  return vertex_offset_m_[piece_first_vertex_[piece + 1] - 1];
+}
+
+std::size_t SnapIndex::nearest_pieces(double x_m, double y_m, double radius_m, std::span<EdgePoint> out) const {
+  if (out.empty() || !(radius_m >= 0.0)) return 0;
+  NearestPieces best(out, radius_m);
+  const double* vx = vertex_x_m_.data();
+  const double* vy = vertex_y_m_.data();
+  const std::uint32_t* items = segment_buckets_.items.data();
+  search_rings(
+      segment_buckets_, x_m, y_m, [&] { return best.bound(); },
+      [&](std::uint32_t first_item, std::uint32_t last_item) {
+        for (std::uint32_t i = first_item; i < last_item; ++i) {
+          const std::uint32_t v = items[i];
+          const double ax = vx[v];
+          const double ay = vy[v];
+          const double dx = vx[v + 1] - ax;
+          const double dy = vy[v + 1] - ay;
+          const double len2 = dx * dx + dy * dy;
+          double t = 0.0;
+          if (len2 > 0.0) t = std::clamp(((x_m - ax) * dx + (y_m - ay) * dy) / len2, 0.0, 1.0);
+          const double px = ax + t * dx;
+          const double py = ay + t * dy;
+          const double ex = x_m - px;
+          const double ey = y_m - py;
+          const double d2 = ex * ex + ey * ey;
+          const double limit = best.bound();
+          if (d2 > limit * limit) continue;
+          EdgePoint p;
+          p.piece = vertex_piece_[v];
+          p.distance_m = std::sqrt(d2);
+          if (p.distance_m > limit) continue;
+          p.x_m = px;
+          p.y_m = py;
+          p.offset_m = vertex_offset_m_[v] + t * (vertex_offset_m_[v + 1] - vertex_offset_m_[v]);
+          const double length = polyline_length_m(p.piece);
+          p.fraction = length > 0.0 ? std::clamp(p.offset_m / length, 0.0, 1.0) : 0.0;
+          best.offer(p);
+        }
+      });
+  return best.count();
+}
+
+std::vector<EdgePoint> SnapIndex::nearest_pieces(double x_m, double y_m, double radius_m, std::size_t k) const {
+  std::vector<EdgePoint> out(k);
+  out.resize(nearest_pieces(x_m, y_m, radius_m, std::span<EdgePoint>(out)));
+  return out;
+}
+
+EdgePoint SnapIndex::nearest_point(double x_m, double y_m, double max_distance_m) const {
+  EdgePoint p;
+  nearest_pieces(x_m, y_m, max_distance_m, std::span<EdgePoint>(&p, 1));
+  return p;
+}
+
+NodePoint SnapIndex::nearest_node(double x_m, double y_m, double max_distance_m) const {
+  NodePoint best;
+  if (!(max_distance_m >= 0.0)) return best;
+  double best_d2 = max_distance_m * max_distance_m;
+  const std::uint32_t* items = node_buckets_.items.data();
+  search_rings(
+      node_buckets_, x_m, y_m, [&] { return best.valid() ? best.distance_m : max_distance_m; },
+      [&](std::uint32_t first_item, std::uint32_t last_item) {
+        for (std::uint32_t i = first_item; i < last_item; ++i) {
+          const std::uint32_t n = items[i];
+          const double ex = x_m - node_x_m_[n];
+          const double ey = y_m - node_y_m_[n];
+          const double d2 = ex * ex + ey * ey;
+          if (d2 < best_d2 || (d2 == best_d2 && n < best.node)) {
+            best_d2 = d2;
+            best.node = n;
+            best.distance_m = std::sqrt(d2);
+          }
+        }
+      });
+  if (best.valid() && best.distance_m > max_distance_m) best = NodePoint{};
+  return best;
+}
+
+std::size_t SnapIndex::memory_bytes() const {
+  return (vertex_x_m_.capacity() + vertex_y_m_.capacity() + vertex_offset_m_.capacity() + node_x_m_.capacity() +
+          node_y_m_.capacity()) *
+             sizeof(double) +
+         (vertex_piece_.capacity() + piece_first_vertex_.capacity()) * sizeof(std::uint32_t) +
+         segment_buckets_.memory_bytes() + node_buckets_.memory_bytes();
+}
+
+}  // namespace carereach::network

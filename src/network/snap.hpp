@@ -1,0 +1,110 @@
+#pragma once
+// Snapping points onto the road graph: a flat uniform-grid bucket index over the straight segments of every
+// piece (RoadData vertices, analysis-CRS metres) and over the graph nodes. It answers "the nearest point on any
+// piece", "the nearest points of the k nearest distinct pieces within a radius" and "the nearest graph node".
+// Queries are const and may run concurrently. docs/method/network.md ("Snapping") describes the rules.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "core/road_data.hpp"
+#include "network/graph.hpp"
+
+namespace carereach::network {
+
+inline constexpr std::uint32_t kNoPiece = std::numeric_limits<std::uint32_t>::max();
+inline constexpr std::uint32_t kNoNode = std::numeric_limits<std::uint32_t>::max();
+inline constexpr double kUnlimitedDistance = std::numeric_limits<double>::infinity();
+
+/// A point on a piece: where a query point meets the network.
+struct EdgePoint {
+  std::uint32_t piece = kNoPiece;
+  double offset_m = 0.0;  ///< along the piece's polyline from its `from` node
+  double fraction = 0.0;  ///< offset_m / the polyline's length, 0 … 1 (0 on a piece of length 0)
+  double x_m = 0.0;       ///< the point on the piece, analysis CRS
+  double y_m = 0.0;
+  double distance_m = kUnlimitedDistance;  ///< straight-line distance from the query point
+
+  [[nodiscard]] bool valid() const { return piece != kNoPiece; }
+};
+
+/// The nearest graph node to a query point.
+struct NodePoint {
+  std::uint32_t node = kNoNode;
+  double distance_m = kUnlimitedDistance;
+
+  [[nodiscard]] bool valid() const { return node != kNoNode; }
+};
+
+struct SnapIndexOptions {
+  /// Side of the square buckets, metres; 0 chooses it from the data (about one segment per bucket on average
+  /// over the bounding box, at least 10 m).
+  double bucket_size_m = 0.0;
+};
+
+class SnapIndex {
+ public:
+  /// Indexes every piece of `graph` with its geometry from `roads` (the RoadData the graph was built from) and
+  /// every graph node. Keeps its own copy of the coordinates: neither argument needs to outlive the index.
+  SnapIndex(const RoadData& roads, const RoadGraph& graph, const SnapIndexOptions& options = {});
+
+  /// The nearest point on any piece within max_distance_m (inclusive); invalid when there is none. Ties: the
+  /// smaller piece index, then the smaller offset.
+  [[nodiscard]] EdgePoint nearest_point(double x_m, double y_m, double max_distance_m = kUnlimitedDistance) const;
+
+  /// The nearest point of each of the out.size() nearest distinct pieces within radius_m (inclusive), sorted by
+  /// distance, then piece index. Writes them to the front of `out` and returns how many there are.
+  std::size_t nearest_pieces(double x_m, double y_m, double radius_m, std::span<EdgePoint> out) const;
+  /// The same, returned as a vector of at most k points.
+  [[nodiscard]] std::vector<EdgePoint> nearest_pieces(double x_m, double y_m, double radius_m, std::size_t k) const;
+
+  /// The nearest graph node within max_distance_m (inclusive); ties: the smaller node index.
+  [[nodiscard]] NodePoint nearest_node(double x_m, double y_m, double max_distance_m = kUnlimitedDistance) const;
+
+  /// Length of the piece's polyline, metres (what EdgePoint::fraction divides by).
+  [[nodiscard]] double polyline_length_m(std::uint32_t piece) const;
+  [[nodiscard]] std::size_t piece_count() const {
+    return piece_first_vertex_.empty() ? 0 : piece_first_vertex_.size() - 1;
+  }
+  [[nodiscard]] std::size_t segment_count() const { return segment_count_; }
+  [[nodiscard]] double segment_bucket_size_m() const { return segment_buckets_.size_m; }
+  [[nodiscard]] double node_bucket_size_m() const { return node_buckets_.size_m; }
+  /// Bytes held (capacity of every array).
+  [[nodiscard]] std::size_t memory_bytes() const;
+
+  /// A uniform grid of square buckets, each listing the items (segments or nodes) that touch it, in CSR
+  /// layout. Rows count upwards from min_y_m.
+  struct Buckets {
+    double min_x_m = 0.0;
+    double min_y_m = 0.0;
+    double size_m = 1.0;
+    std::int64_t cols = 0;
+    std::int64_t rows = 0;
+    std::vector<std::uint32_t> offset;  ///< cols × rows + 1 entries; bucket (c, r) at r × cols + c
+    std::vector<std::uint32_t> items;
+
+    [[nodiscard]] std::size_t memory_bytes() const {
+      return (offset.capacity() + items.capacity()) * sizeof(std::uint32_t);
+    }
+  };
+
+ private:
+  std::size_t segment_count_ = 0;
+  // Polyline vertices of every piece, piece after piece (shared end points repeated); the segment that starts
+  // at vertex v runs to v + 1 and belongs to vertex_piece_[v]. Bucket items are such vertex indices.
+  std::vector<double> vertex_x_m_;
+  std::vector<double> vertex_y_m_;
+  std::vector<double> vertex_offset_m_;  ///< along its piece, from the piece's first vertex
+  std::vector<std::uint32_t> vertex_piece_;
+  std::vector<std::uint32_t> piece_first_vertex_;  ///< piece_count() + 1 entries
+  Buckets segment_buckets_;
+
+  std::vector<double> node_x_m_;
+  std::vector<double> node_y_m_;
+  Buckets node_buckets_;
+};
+
+}  // namespace carereach::network

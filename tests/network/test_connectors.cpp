@@ -1,0 +1,326 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <tbb/task_arena.h>
+
+#include "network/connectors.hpp"
+#include "network/hand_graph.hpp"
+
+using namespace carereach;
+using namespace carereach::network;
+using carereach::network::test::HandGraph;
+using carereach::network::test::kNo;
+using carereach::network::test::kOneMetrePerSecondKmh;
+
+namespace {
+
+/// A grid of cols × rows cells of cell_size metres with its top-left corner at (0, top), nobody living there.
+PopulationGrid empty_population(std::uint32_t cols, std::uint32_t rows, double cell_size, double top) {
+  PopulationGrid p;
+  p.grid.origin_x_m = 0;
+  p.grid.origin_y_m = top;
+  p.grid.cell_size_m = cell_size;
+  p.grid.cols = cols;
+  p.grid.rows = rows;
+  p.persons.assign(p.grid.cell_count(), 0.0);
+  return p;
+}
+
+ConnectorOptions walk_1mps(SnapMode mode = SnapMode::kEdge, std::uint32_t k = 3, double max_m = 1000) {
+  ConnectorOptions o;
+  o.mode = mode;
+  o.max_connectors = k;
+  o.access_speed_kmh = kOneMetrePerSecondKmh;
+  o.max_access_distance_m = max_m;
+  return o;
+}
+
+std::vector<CellLink> sorted_links(const CellConnectors& c, std::size_t slot) {
+  const auto span = c.links_of(slot);
+  std::vector<CellLink> v(span.begin(), span.end());
+  std::sort(v.begin(), v.end(), [](const CellLink& a, const CellLink& b) { return a.node < b.node; });
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("a cell joins both ends of the piece it meets, in the allowed directions", "[connectors]") {
+  // A ——————————— B, 1000 m, 100 s each way. The cell centre (250, 50) meets it at 250 m, 50 m away.
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  h.road(a, b, 100, 100);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(10, 1, 100, 100);  // row 0 spans y 0 … 100
+  pop.persons[2] = 7;                                      // centre (250, 50)
+
+  const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps());
+  REQUIRE(c.slot_count() == 1);
+  CHECK(c.cell[0] == 2);
+  CHECK(c.is_populated(2));
+  CHECK_FALSE(c.is_populated(3));
+  const auto links = sorted_links(c, 0);
+  REQUIRE(links.size() == 2);
+  CHECK(links[0].node == a);
+  CHECK(links[0].time_s == Approx(50 + 100 * 0.25));  // walk 50 s, then a quarter of the piece back to A
+  CHECK(links[1].node == b);
+  CHECK(links[1].time_s == Approx(50 + 100 * 0.75));
+  REQUIRE(c.connectors_on(0).size() == 1);
+  CHECK(c.connectors_on(0)[0].slot == 0);
+  CHECK(c.connectors_on(0)[0].fraction == Approx(0.25));
+  CHECK(c.connectors_on(0)[0].leg_s == Approx(50));
+  CHECK(c.cells_without_access == 0);
+}
+
+TEST_CASE("on a one-way piece a cell joins only the node it may drive to", "[connectors]") {
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  h.road(a, b, 100, kNo);  // A → B only
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(10, 1, 100, 100);
+  pop.persons[2] = 1;
+  const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps());
+  const auto links = sorted_links(c, 0);
+  REQUIRE(links.size() == 1);
+  CHECK(links[0].node == b);
+  CHECK(links[0].time_s == Approx(50 + 75));
+}
+
+TEST_CASE("up to K pieces within the maximum access distance; farther cells have no access", "[connectors]") {
+  // Three east–west roads at y = 0, 300 and 900; cells of 100 m between y = 0 and 1000.
+  HandGraph h;
+  for (const double y : {0.0, 300.0, 900.0}) {
+    const auto u = h.node(0, y);
+    const auto v = h.node(1000, y);
+    h.road(u, v, 100, 100);
+  }
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(10, 10, 100, 1000);
+  const std::size_t near_middle = pop.grid.index(5, 8);  // centre (550, 150): 150 m from y = 0 and from y = 300
+  const std::size_t at_top = pop.grid.index(5, 0);       // centre (550, 950): 50 m from y = 900
+  pop.persons[near_middle] = 1;
+  pop.persons[at_top] = 1;
+
+  SECTION("K = 2 within 200 m") {
+    const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps(SnapMode::kEdge, 2, 200));
+    REQUIRE(c.slot_count() == 2);
+    // Slots follow the grid order: the top cell first.
+    CHECK(c.cell[0] == at_top);
+    CHECK(c.links_of(0).size() == 2);  // one piece, two ends
+    CHECK(c.links_of(1).size() == 4);  // two pieces
+    CHECK(c.connector_count == 3);
+    CHECK(c.cells_without_access == 0);
+  }
+  SECTION("K = 1") {
+    const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps(SnapMode::kEdge, 1, 200));
+    CHECK(c.links_of(1).size() == 2);
+    CHECK(c.connectors_on(0).size() == 1);  // the tie goes to the smaller piece index
+    CHECK(c.connectors_on(1).empty());
+  }
+  SECTION("within 100 m") {
+    const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps(SnapMode::kEdge, 3, 100));
+    CHECK(c.links_of(1).empty());
+    CHECK(c.cells_without_access == 1);
+  }
+}
+
+TEST_CASE("a cell by a junction keeps one link per node, the shortest", "[connectors]") {
+  // Three roads meet at J; the cell centre (50, 50) is 50 m from J–E and J–N, and 70.7 m from W–J (at J).
+  HandGraph h;
+  const auto j = h.node(0, 0);
+  const auto e = h.node(1000, 0);
+  const auto n = h.node(0, 1000);
+  const auto w = h.node(-1000, 0);
+  h.road(j, e, 100, 100);
+  h.road(j, n, 100, 100);
+  h.road(w, j, 100, 100);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(1, 1, 100, 100);  // one cell, centre (50, 50)
+  pop.persons[0] = 1;
+  const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps());
+  const auto links = sorted_links(c, 0);
+  // Pieces j–e and j–n are met 50 m away at 50 m along; w–j is met at J, 70.7 m away. The link to W (70.7 s
+  // walk + 100 s) is dropped: going to J first (55 s) and driving on to W (100 s) is never slower.
+  REQUIRE(links.size() == 3);
+  CHECK(links[0].node == j);
+  CHECK(links[0].time_s == Approx(50 + 5));  // along j–e or j–n back to J: 50 s walk + 5 s
+  CHECK(links[1].node == e);
+  CHECK(links[1].time_s == Approx(50 + 95));
+  CHECK(links[2].node == n);
+  CHECK(links[2].time_s == Approx(50 + 95));
+}
+
+TEST_CASE("a link that another link plus one piece always beats is dropped", "[connectors]") {
+  // A ——— B, 1000 m: 20 s from A to B, 500 s from B to A. The cell centre (10, 10) meets it 10 m from A.
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  h.road(a, b, 20, 500);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(1, 1, 20, 20);  // centre (10, 10)
+  pop.persons[0] = 1;
+  const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps());
+  const auto links = sorted_links(c, 0);
+  // Nearest point (10, 0): 10 s walk. To A: 10 + 500 × 0.01 = 15 s. To B: 10 + 20 × 0.99 = 29.8 s. A + A → B =
+  // 35 s > 29.8 s, and B + B → A = 529.8 s > 15 s: both stay.
+  REQUIRE(links.size() == 2);
+  CHECK(links[0].time_s == Approx(15));
+  CHECK(links[1].time_s == Approx(29.8));
+
+  // A cell centred on A itself: the link to B (no walk + the whole piece, 20 s) is never better than going to A
+  // (0 s) and driving A → B (20 s).
+  PopulationGrid at_a = empty_population(1, 1, 20, 10);
+  at_a.grid.origin_x_m = -10;  // centre (0, 0)
+  at_a.persons[0] = 1;
+  const CellConnectors d = build_cell_connectors(at_a, net.graph, index, walk_1mps());
+  const auto only = sorted_links(d, 0);
+  REQUIRE(only.size() == 1);
+  CHECK(only[0].node == a);
+  CHECK(only[0].time_s == 0);
+}
+
+TEST_CASE("node mode: a cell walks straight to its nearest node, at any distance", "[connectors]") {
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  h.road(a, b, 100, 100);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(10, 30, 100, 3000);
+  pop.persons[pop.grid.index(3, 29)] = 1;  // centre (350, 50)
+  pop.persons[pop.grid.index(9, 0)] = 1;   // centre (950, 2950): 2950.4 m from B
+  const CellConnectors c = build_cell_connectors(pop, net.graph, index, walk_1mps(SnapMode::kNode, 3, 1000));
+  REQUIRE(c.slot_count() == 2);
+  CHECK(c.piece_offset.empty());
+  const auto far = sorted_links(c, 0);
+  REQUIRE(far.size() == 1);
+  CHECK(far[0].node == b);
+  CHECK(far[0].time_s == Approx(std::hypot(50.0, 2950.0)));
+  const auto near = sorted_links(c, 1);
+  REQUIRE(near.size() == 1);
+  CHECK(near[0].node == a);
+  CHECK(near[0].time_s == Approx(std::hypot(350.0, 50.0)));
+}
+
+TEST_CASE("facilities: snapped onto the piece, sources at its ends in the allowed directions", "[connectors]") {
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  const auto c = h.node(1000, 1000);
+  h.road(a, b, 100, 100);
+  h.road(b, c, kNo, 200);  // only C → B
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  const std::vector<PointM> at{{600, -80}, {1040, 250}, {5000, 0}};
+  const std::vector<std::uint32_t> ids{7, 3, 9};
+  const FacilitySources f = snap_facilities(index, net.graph, at, ids, walk_1mps(SnapMode::kEdge, 3, 1000));
+
+  REQUIRE(f.facilities.size() == 3);
+  CHECK(f.facilities[0].facility == 7);
+  CHECK(f.facilities[0].distance_m == Approx(80));
+  CHECK(f.facilities[0].leg_s == Approx(80));
+  CHECK(f.facilities[0].point.fraction == Approx(0.6));
+  CHECK(f.facilities[1].point.piece == 1);
+  CHECK(f.facilities[2].distance_m == Approx(4000));
+  REQUIRE(f.beyond_max_access.size() == 1);
+  CHECK(f.beyond_max_access[0] == 2);  // still snapped and searched from
+  CHECK(f.not_joined.empty());
+
+  REQUIRE(f.sources.size() == 2 + 1 + 2);
+  // Facility 7: from A 80 + 0.6 × 100; from B 80 + 0.4 × 100.
+  CHECK(f.sources[0].node == a);
+  CHECK(f.sources[0].time_s == Approx(140));
+  CHECK(f.sources[0].facility == 7);
+  CHECK(f.sources[1].node == b);
+  CHECK(f.sources[1].time_s == Approx(120));
+  // Facility 3 on B–C at 250 m: only from C (C → B allowed), 40 + 0.75 × 200.
+  CHECK(f.sources[2].node == c);
+  CHECK(f.sources[2].time_s == Approx(40 + 150));
+  CHECK(f.sources[2].facility == 3);
+  // Facility 9: 4 km east of B, at B's end of A–B: from B after the walk, from A after the whole piece too.
+  CHECK(f.sources[3].node == a);
+  CHECK(f.sources[3].time_s == Approx(4000 + 100));
+  CHECK(f.sources[4].node == b);
+  CHECK(f.sources[4].time_s == Approx(4000));
+}
+
+TEST_CASE("facilities in node mode start at their nearest node at 0 s", "[connectors]") {
+  HandGraph h;
+  const auto a = h.node(0, 0);
+  const auto b = h.node(1000, 0);
+  h.road(a, b, 100, 100);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  const std::vector<PointM> at{{600, -80}};
+  const std::vector<std::uint32_t> ids{5};
+  const FacilitySources f = snap_facilities(index, net.graph, at, ids, walk_1mps(SnapMode::kNode));
+  REQUIRE(f.sources.size() == 1);
+  CHECK(f.sources[0].node == b);
+  CHECK(f.sources[0].time_s == 0);
+  CHECK(f.sources[0].facility == 5);
+  CHECK(f.facilities[0].distance_m == Approx(std::hypot(400.0, 80.0)));
+}
+
+TEST_CASE("bad options and mismatched inputs are refused", "[connectors]") {
+  HandGraph h;
+  h.road(h.node(0, 0), h.node(10, 0), 1, 1);
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(2, 2, 100, 200);
+  ConnectorOptions o = walk_1mps();
+  o.access_speed_kmh = 0;
+  CHECK_THROWS_AS(build_cell_connectors(pop, net.graph, index, o), std::invalid_argument);
+  o = walk_1mps();
+  o.max_connectors = 0;
+  CHECK_THROWS_AS(build_cell_connectors(pop, net.graph, index, o), std::invalid_argument);
+  pop.persons.pop_back();
+  CHECK_THROWS_AS(build_cell_connectors(pop, net.graph, index, walk_1mps()), std::invalid_argument);
+  const std::vector<PointM> at{{0, 0}};
+  const std::vector<std::uint32_t> no_ids;
+  CHECK_THROWS_AS(snap_facilities(index, net.graph, at, no_ids, walk_1mps()), std::invalid_argument);
+}
+
+TEST_CASE("connectors do not depend on the number of threads", "[connectors][property]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> coord(0.0, 20000.0);
+  HandGraph h;
+  std::vector<std::uint32_t> nodes;
+  for (int i = 0; i < 400; ++i) nodes.push_back(h.node(coord(rng), coord(rng)));
+  std::uniform_int_distribution<std::size_t> pick(0, nodes.size() - 1);
+  for (int i = 0; i < 900; ++i) {
+    const auto u = nodes[pick(rng)];
+    const auto v = nodes[pick(rng)];
+    if (u != v) h.road(u, v, 50, i % 4 == 0 ? kNo : 60);
+  }
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(200, 200, 100, 20000);
+  std::bernoulli_distribution lives(0.7);
+  for (double& p : pop.persons) p = lives(rng) ? 1.0 : 0.0;
+
+  const CellConnectors many = build_cell_connectors(pop, net.graph, index, walk_1mps());
+  tbb::task_arena one_thread(1);
+  const CellConnectors one =
+      one_thread.execute([&] { return build_cell_connectors(pop, net.graph, index, walk_1mps()); });
+  CHECK(many.cell == one.cell);
+  CHECK(many.link_offset == one.link_offset);
+  REQUIRE(many.links.size() == one.links.size());
+  CHECK(std::equal(many.links.begin(), many.links.end(), one.links.begin(),
+                   [](const CellLink& x, const CellLink& y) { return x.node == y.node && x.time_s == y.time_s; }));
+  CHECK(many.piece_offset == one.piece_offset);
+  CHECK(std::equal(many.piece_connectors.begin(), many.piece_connectors.end(), one.piece_connectors.begin(),
+                   [](const PieceConnector& x, const PieceConnector& y) {
+                     return x.slot == y.slot && x.fraction == y.fraction && x.leg_s == y.leg_s;
+                   }));
+  CHECK(many.memory_bytes() > 0);
+}
