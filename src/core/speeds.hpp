@@ -33,4 +33,11 @@ struct SpeedProfile {
   [[nodiscard]] ModeSpeeds& mode(TravelMode m) { return modes[mode_index(m)]; }
 };
 
+/// The speed of way `w` for a mode, km/h (docs/method/speeds.md, "How the speed of a road is found"); 0 when the
+/// mode may not use it. The class speed of the mode (walk: foot access; bicycle and e-bike: bicycle access; car:
+/// car access), times link_factor on *_link ways; a line layer's own speed replaces it for cars and caps it for
+/// the other modes; capped at the way's maxspeed when the mode caps. kMixed: the faster of car and walk.
+/// Direction (oneway) is not considered here.
+double road_speed_kmh(const RoadData& roads, std::size_t w, TravelMode mode, const SpeedProfile& profile);
+
 }  // namespace carereach

@@ -23,11 +23,9 @@ constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 // One way to travel along a way: the rules of one mode (mixed mode has two: car and walking).
 struct TravelOption {
-  std::uint8_t access_bit = 0;
-  const ModeSpeeds* speeds = nullptr;
-  bool obeys_oneway = false;          // cars, bicycles, e-bikes; never walkers
-  bool bicycle_oneway_rule = false;   // road_flag::kOnewayNotForBicycle lifts the oneway
-  bool layer_speed_replaces = false;  // a line layer's speed replaces the class speed (cars); otherwise it caps it
+  TravelMode mode = TravelMode::kWalk;  // speeds and access: core's road_speed_kmh
+  bool obeys_oneway = false;            // cars, bicycles, e-bikes; never walkers
+  bool bicycle_oneway_rule = false;     // road_flag::kOnewayNotForBicycle lifts the oneway
 };
 
 struct Options {
@@ -35,9 +33,9 @@ struct Options {
   std::size_t count = 0;
 };
 
-Options options_of(TravelMode mode, const SpeedProfile& profile) {
-  const TravelOption walk{road_access::kFoot, &profile.mode(TravelMode::kWalk), false, false, false};
-  const TravelOption car{road_access::kCar, &profile.mode(TravelMode::kCar), true, false, true};
+Options options_of(TravelMode mode) {
+  const TravelOption walk{TravelMode::kWalk, false, false};
+  const TravelOption car{TravelMode::kCar, true, false};
   Options o;
   switch (mode) {
     case TravelMode::kWalk:
@@ -45,7 +43,7 @@ Options options_of(TravelMode mode, const SpeedProfile& profile) {
       break;
     case TravelMode::kBicycle:
     case TravelMode::kEbike:
-      o.items[o.count++] = TravelOption{road_access::kBicycle, &profile.mode(mode), true, true, false};
+      o.items[o.count++] = TravelOption{mode, true, true};
       break;
     case TravelMode::kCar:
       o.items[o.count++] = car;
@@ -65,19 +63,11 @@ struct WaySpeed {
   [[nodiscard]] bool usable() const { return forward_kmh > 0.0F || backward_kmh > 0.0F; }
 };
 
-WaySpeed way_speed(const RoadData& roads, std::size_t w, const Options& options) {
+WaySpeed way_speed(const RoadData& roads, std::size_t w, const Options& options, const SpeedProfile& profile) {
   WaySpeed out;
   for (std::size_t i = 0; i < options.count; ++i) {
     const TravelOption& o = options.items[i];
-    if ((roads.way_access[w] & o.access_bit) == 0) continue;
-    const ModeSpeeds& ms = *o.speeds;
-    double speed_kmh = ms.speed_kmh[road_class_index(roads.way_class[w])];
-    if (!(speed_kmh > 0.0)) continue;  // the class is closed to this mode
-    if ((roads.way_flags[w] & road_flag::kLink) != 0) speed_kmh *= ms.link_factor;
-    const double layer_kmh = roads.way_speed_kmh[w];
-    if (layer_kmh > 0.0) speed_kmh = o.layer_speed_replaces ? layer_kmh : std::min(speed_kmh, layer_kmh);
-    const double maxspeed_kmh = roads.way_maxspeed_kmh[w];
-    if (ms.cap_at_maxspeed && maxspeed_kmh > 0.0) speed_kmh = std::min(speed_kmh, maxspeed_kmh);
+    const double speed_kmh = road_speed_kmh(roads, w, o.mode, profile);
     if (!(speed_kmh > 0.0)) continue;
 
     bool forward = true;
@@ -201,10 +191,10 @@ RoadGraph build_graph(const RoadData& roads, TravelMode mode, const SpeedProfile
   const std::size_t road_node_count = roads.node_count();
 
   // 1. Speeds per way and direction.
-  const Options options = options_of(mode, profile);
+  const Options options = options_of(mode);
   std::vector<WaySpeed> speeds(way_count);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, way_count, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t w = r.begin(); w != r.end(); ++w) speeds[w] = way_speed(roads, w, options);
+    for (std::size_t w = r.begin(); w != r.end(); ++w) speeds[w] = way_speed(roads, w, options, profile);
   });
 
   // 2. Graph nodes: road nodes that ways of this mode use twice or more (by two ways, or twice by one), and the

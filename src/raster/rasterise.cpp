@@ -178,39 +178,7 @@ RoadRaster rasterise_roads(const RoadData& roads, const Grid& grid,
 
 std::vector<float> way_speeds_for_mode(const RoadData& roads, TravelMode mode, const SpeedProfile& profile) {
   std::vector<float> speeds(roads.way_count(), 0.0F);
-  for (std::size_t w = 0; w < roads.way_count(); ++w) {
-    // docs/method/speeds.md, "How the speed of a road is found".
-    const auto speed_as = [&](TravelMode m, std::uint8_t access_bit) -> double {
-      if ((roads.way_access[w] & access_bit) == 0) return 0.0;
-      const ModeSpeeds& ms = profile.mode(m);
-      double v = ms.speed_kmh[road_class_index(roads.way_class[w])];
-      if (!(v > 0.0)) return 0.0;
-      if ((roads.way_flags[w] & road_flag::kLink) != 0) v *= ms.link_factor;
-      const double own = roads.way_speed_kmh[w];
-      if (own > 0.0) v = m == TravelMode::kCar ? own : std::min(v, own);  // a layer's speeds are motor speeds
-      if (ms.cap_at_maxspeed && roads.way_maxspeed_kmh[w] > 0.0F) v = std::min(v, double{roads.way_maxspeed_kmh[w]});
-      return v;
-    };
-    double v = 0.0;
-    switch (mode) {
-      case TravelMode::kWalk:
-        v = speed_as(TravelMode::kWalk, road_access::kFoot);
-        break;
-      case TravelMode::kBicycle:
-        v = speed_as(TravelMode::kBicycle, road_access::kBicycle);
-        break;
-      case TravelMode::kEbike:
-        v = speed_as(TravelMode::kEbike, road_access::kBicycle);
-        break;
-      case TravelMode::kCar:
-        v = speed_as(TravelMode::kCar, road_access::kCar);
-        break;
-      case TravelMode::kMixed:  // the faster of driving (where cars may go) and walking (where feet may go)
-        v = std::max(speed_as(TravelMode::kCar, road_access::kCar), speed_as(TravelMode::kWalk, road_access::kFoot));
-        break;
-    }
-    speeds[w] = static_cast<float>(v);
-  }
+  for (std::size_t w = 0; w < roads.way_count(); ++w) speeds[w] = static_cast<float>(road_speed_kmh(roads, w, mode, profile));
   return speeds;
 }
 
