@@ -166,6 +166,7 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
     }
     EdgePoint points[kMaxConnectorsLimit];
     CellLink cell_links[2 * kMaxConnectorsLimit];
+    std::uint32_t hint = kNoNode;
     for (std::size_t s = first; s < last; ++s) {
       const std::uint32_t cell = out.cell[s];
       const double cx = grid.centre_x_m(cell % grid.cols);
@@ -192,7 +193,8 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
         bo.connectors_per_cell.push_back(static_cast<std::uint8_t>(found));
         if (found == 0) ++bo.without_access;
       } else {
-        const NodePoint n = index.nearest_node(cx, cy);
+        const NodePoint n = index.nearest_node(cx, cy, kUnlimitedDistance, hint);
+        hint = n.node;  // the next cell (usually the next one in the row) is likely to share it
         if (n.valid())
           add_link(cell_links, link_count, n.node, n.distance_m / speed_mps);
         else

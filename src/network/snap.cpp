@@ -102,6 +102,33 @@ void fill_buckets(Buckets& b, ForEach&& for_each) {
   b.items.resize(b.offset.back());
   std::vector<std::uint32_t> next(b.offset.begin(), b.offset.end() - 1);
   for_each([&](std::size_t bucket, std::uint32_t item) { b.items[next[bucket]++] = item; });
+
+  // Chessboard distance transform (two passes over the bucket grid) to the nearest bucket with items.
+  constexpr std::uint16_t kFar = std::numeric_limits<std::uint16_t>::max();
+  b.empty_rings.assign(bucket_count, kFar);
+  for (std::size_t i = 0; i < bucket_count; ++i)
+    if (b.offset[i + 1] > b.offset[i]) b.empty_rings[i] = 0;
+  auto relax = [&](std::size_t i, std::int64_t c, std::int64_t r) {
+    if (c < 0 || r < 0 || c >= b.cols || r >= b.rows) return;
+    const std::uint16_t d = b.empty_rings[static_cast<std::size_t>(r * b.cols + c)];
+    if (d != kFar && d + 1 < b.empty_rings[i]) b.empty_rings[i] = static_cast<std::uint16_t>(d + 1);
+  };
+  for (std::int64_t r = 0; r < b.rows; ++r)
+    for (std::int64_t c = 0; c < b.cols; ++c) {
+      const auto i = static_cast<std::size_t>(r * b.cols + c);
+      relax(i, c - 1, r);
+      relax(i, c - 1, r - 1);
+      relax(i, c, r - 1);
+      relax(i, c + 1, r - 1);
+    }
+  for (std::int64_t r = b.rows - 1; r >= 0; --r)
+    for (std::int64_t c = b.cols - 1; c >= 0; --c) {
+      const auto i = static_cast<std::size_t>(r * b.cols + c);
+      relax(i, c + 1, r);
+      relax(i, c + 1, r + 1);
+      relax(i, c, r + 1);
+      relax(i, c - 1, r + 1);
+    }
 }
 
 /// Visits the buckets around (x, y) ring by ring (Chebyshev rings of buckets around the point's bucket), nearest
@@ -113,7 +140,11 @@ void search_rings(const Buckets& b, double x, double y, Bound&& bound, Visit&& v
   const double s = b.size_m;
   const std::int64_t qc = bucket_coord((x - b.min_x_m) / s);
   const std::int64_t qr = bucket_coord((y - b.min_y_m) / s);
-  const std::int64_t first_ring = std::max({std::int64_t{0}, -qc, qc - (b.cols - 1), -qr, qr - (b.rows - 1)});
+  std::int64_t first_ring = std::max({std::int64_t{0}, -qc, qc - (b.cols - 1), -qr, qr - (b.rows - 1)});
+  if (first_ring == 0) {
+    // A point inside the grid: the rings nearer than the nearest bucket with items are empty.
+    first_ring = b.empty_rings[static_cast<std::size_t>(qr * b.cols + qc)];
+  }
   const std::int64_t last_ring = std::max({qc, b.cols - 1 - qc, qr, b.rows - 1 - qr});
 
   auto visit_bucket = [&](std::int64_t c, std::int64_t r) {
@@ -335,10 +366,22 @@ EdgePoint SnapIndex::nearest_point(double x_m, double y_m, double max_distance_m
   return p;
 }
 
-NodePoint SnapIndex::nearest_node(double x_m, double y_m, double max_distance_m) const {
+NodePoint SnapIndex::nearest_node(double x_m, double y_m, double max_distance_m, std::uint32_t hint) const {
   NodePoint best;
   if (!(max_distance_m >= 0.0)) return best;
   double best_d2 = max_distance_m * max_distance_m;
+  if (hint < node_x_m_.size()) {
+    // Start from the hint when it is within the limit: the rings then stop at its distance. Every node at that
+    // distance or nearer is still visited, so ties keep going to the smaller index.
+    const double ex = x_m - node_x_m_[hint];
+    const double ey = y_m - node_y_m_[hint];
+    const double d2 = ex * ex + ey * ey;
+    if (d2 <= best_d2) {
+      best_d2 = d2;
+      best.node = hint;
+      best.distance_m = std::sqrt(d2);
+    }
+  }
   const std::uint32_t* items = node_buckets_.items.data();
   search_rings(
       node_buckets_, x_m, y_m, [&] { return best.valid() ? best.distance_m : max_distance_m; },

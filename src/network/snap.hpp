@@ -61,8 +61,10 @@ class SnapIndex {
   /// The same, returned as a vector of at most k points.
   [[nodiscard]] std::vector<EdgePoint> nearest_pieces(double x_m, double y_m, double radius_m, std::size_t k) const;
 
-  /// The nearest graph node within max_distance_m (inclusive); ties: the smaller node index.
-  [[nodiscard]] NodePoint nearest_node(double x_m, double y_m, double max_distance_m = kUnlimitedDistance) const;
+  /// The nearest graph node within max_distance_m (inclusive); ties: the smaller node index. `hint`, a node
+  /// likely to be near (the answer for a neighbouring point), only bounds the search: the answer is the same.
+  [[nodiscard]] NodePoint nearest_node(double x_m, double y_m, double max_distance_m = kUnlimitedDistance,
+                                       std::uint32_t hint = kNoNode) const;
 
   /// Length of the piece's polyline, metres (what EdgePoint::fraction divides by).
   [[nodiscard]] double polyline_length_m(std::uint32_t piece) const;
@@ -85,9 +87,13 @@ class SnapIndex {
     std::int64_t rows = 0;
     std::vector<std::uint32_t> offset;  ///< cols × rows + 1 entries; bucket (c, r) at r × cols + c
     std::vector<std::uint32_t> items;
+    /// Per bucket, the Chebyshev distance in buckets to the nearest bucket with an item (0 for a bucket with
+    /// items; capped at 65535): the rings of buckets nearer than that are empty and a search skips them.
+    std::vector<std::uint16_t> empty_rings;
 
     [[nodiscard]] std::size_t memory_bytes() const {
-      return (offset.capacity() + items.capacity()) * sizeof(std::uint32_t);
+      return (offset.capacity() + items.capacity()) * sizeof(std::uint32_t) +
+             empty_rings.capacity() * sizeof(std::uint16_t);
     }
   };
 

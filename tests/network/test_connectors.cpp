@@ -324,3 +324,46 @@ TEST_CASE("connectors do not depend on the number of threads", "[connectors][pro
                    }));
   CHECK(many.memory_bytes() > 0);
 }
+
+TEST_CASE("every cell's connectors are its k nearest pieces, asked for one cell at a time", "[connectors][property]") {
+  // Blocks of cells in parallel, the pieces of each cell filed under the pieces: every cell must still get the
+  // answer of a query of its own over the whole maximum access distance.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> coord(0.0, 8000.0);
+  HandGraph h;
+  std::vector<std::uint32_t> nodes;
+  for (int i = 0; i < 150; ++i) nodes.push_back(h.node(coord(rng), coord(rng)));
+  std::uniform_int_distribution<std::size_t> pick(0, nodes.size() - 1);
+  for (int i = 0; i < 260; ++i) {
+    const auto u = nodes[pick(rng)];
+    const auto v = nodes[pick(rng)];
+    if (u != v) h.road(u, v, 50, i % 5 == 0 ? kNo : 40);
+  }
+  const auto net = h.build();
+  const SnapIndex index(net.roads, net.graph);
+  PopulationGrid pop = empty_population(80, 80, 100, 8000);
+  std::bernoulli_distribution lives(0.8);
+  for (double& p : pop.persons) p = lives(rng) ? 1.0 : 0.0;
+
+  for (const std::uint32_t k : {1u, 3u}) {
+    const ConnectorOptions options = walk_1mps(SnapMode::kEdge, k, 600);
+    const CellConnectors c = build_cell_connectors(pop, net.graph, index, options);
+    // (slot, piece) pairs from the connectors filed under their pieces …
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
+    for (std::uint32_t p = 0; p < net.graph.pieces.size(); ++p)
+      for (const PieceConnector& pc : c.connectors_on(p)) got.emplace_back(pc.slot, p);
+    std::sort(got.begin(), got.end());
+    // … and from one unbounded query per populated cell.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> expected;
+    for (std::uint32_t s = 0; s < c.slot_count(); ++s) {
+      const std::uint32_t cell = c.cell[s];
+      const double x = pop.grid.centre_x_m(cell % pop.grid.cols);
+      const double y = pop.grid.centre_y_m(cell / pop.grid.cols);
+      for (const EdgePoint& e : index.nearest_pieces(x, y, 600, k)) expected.emplace_back(s, e.piece);
+    }
+    std::sort(expected.begin(), expected.end());
+    INFO("k = " << k);
+    CHECK(got.size() > c.slot_count() / 2);
+    CHECK(got == expected);
+  }
+}

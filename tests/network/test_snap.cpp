@@ -171,6 +171,8 @@ TEST_CASE("nearest graph node, ties to the smaller index", "[snap]") {
   CHECK(n.node == b);
   CHECK(n.distance_m == Approx(std::sqrt(200.0)));
   CHECK(index.nearest_node(50, 0).node == a);  // a and b are 50 m away
+  CHECK(index.nearest_node(50, 0, kUnlimitedDistance, b).node == a);  // a hint at the tie does not win it
+  CHECK_FALSE(index.nearest_node(50, 0, 49, c).valid());              // nor does a hint beyond the limit
   CHECK_FALSE(index.nearest_node(50, 0, 49).valid());
   CHECK(index.nearest_node(-5000, -9000).node == a);  // far outside the index
 }
@@ -237,6 +239,15 @@ TEST_CASE("snapping equals a brute force over every segment, whatever the bucket
         }
       }
       CHECK(n.node == best_node);
+      // A hint (any node, near or far) bounds the search but never changes the answer.
+      const auto hint = static_cast<std::uint32_t>(pick(rng));
+      const NodePoint hinted = index.nearest_node(x, y, radius, hint);
+      if (best <= radius) {
+        CHECK(hinted.node == best_node);
+        CHECK(hinted.distance_m == Approx(best).margin(1e-9));
+      } else {
+        CHECK_FALSE(hinted.valid());
+      }
     }
   }
 }
