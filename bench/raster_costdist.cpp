@@ -342,7 +342,7 @@ int run(const RunOptions& o) {
   }
   const auto t_write = Clock::now();
   if (!o.out.empty()) {
-    std::vector<float> minutes = result.field.minutes;
+    std::vector<float> minutes(result.field.minutes.begin(), result.field.minutes.end());
     for (float& m : minutes) {
       if (m == TravelTimeField::kUnreached) m = -1.0F;
     }

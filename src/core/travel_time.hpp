@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/default_init.hpp"
 #include "core/grid.hpp"
 
 namespace carereach {
@@ -17,8 +18,9 @@ struct TravelTimeField {
   static constexpr std::uint32_t kNoFacility = std::numeric_limits<std::uint32_t>::max();
 
   Grid grid;
-  std::vector<float> minutes;          ///< per cell (Grid::index order)
-  std::vector<std::uint32_t> nearest;  ///< per cell: FacilityId value of the nearest facility, or kNoFacility
+  // Per cell (Grid::index order). The engines size these and then write every cell (resize does not zero them).
+  UninitVector<float> minutes;          ///< minutes, or kUnreached
+  UninitVector<std::uint32_t> nearest;  ///< FacilityId value of the nearest facility, or kNoFacility
 
   [[nodiscard]] bool reached(std::size_t cell) const { return minutes[cell] != kUnreached; }
 };
