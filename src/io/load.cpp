@@ -8,6 +8,7 @@
 #include "core/units.hpp"
 #include "io/facilities.hpp"
 #include "io/files.hpp"
+#include "io/raster_inputs.hpp"
 #include "io/roads.hpp"
 
 namespace carereach::io {
@@ -53,6 +54,9 @@ class Loader {
       diag_.warn("facilities.missing", "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
                  "add at least one [[facilities]] source");
     if (s.roads) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
+    const RasterSpec& r = s.raster;
+    if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
+      timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
     return std::move(out_);
   }
 
@@ -118,6 +122,11 @@ class Loader {
     for (std::size_t i = 0; i < s.facilities.size(); ++i)
       guarded([&] { add_input("facilities[" + std::to_string(i) + "]", s.facilities[i].source); });
     if (s.roads) guarded([&] { add_input("roads", s.roads->source); });
+    if (s.raster.landcover) guarded([&] { add_input("land cover", *s.raster.landcover); });
+    if (s.raster.classes_file) guarded([&] { add_input("land-cover speeds", *s.raster.classes_file); });
+    if (s.raster.dem) guarded([&] { add_input("dem", *s.raster.dem); });
+    for (std::size_t i = 0; i < s.raster.barriers.size(); ++i)
+      guarded([&] { add_input("barriers[" + std::to_string(i) + "]", s.raster.barriers[i]); });
   }
 
   const ZoneLevelSpec& study_area_spec() const {

@@ -11,6 +11,7 @@
 #include "core/diagnostics.hpp"
 #include "core/facility.hpp"
 #include "core/grid.hpp"
+#include "core/landcover.hpp"
 #include "core/progress.hpp"
 #include "core/road_data.hpp"
 #include "geo/crs.hpp"
@@ -48,6 +49,7 @@ struct LoadedScenario {
   std::optional<PopulationLoad> population;
   std::vector<Facility> facilities;
   std::optional<RoadData> roads;
+  std::optional<RasterTravelData> raster;  ///< [raster] inputs on the grid, when the scenario names any
   std::vector<InputFile> inputs;
   std::vector<StepTiming> timings;
 

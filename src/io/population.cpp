@@ -23,6 +23,7 @@
 
 #include "core/error.hpp"
 #include "io/ogr_transform.hpp"
+#include "io/raster_source.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -105,64 +106,6 @@ std::string source_label(const PopulationSpec& spec) {
 // ---------------------------------------------------------------------------------------------------------
 // Rasters
 
-struct RasterInput {
-  GDALDatasetUniquePtr ds;
-  GDALRasterBand* band = nullptr;
-  geo::CrsSpec crs;
-  double gt[6] = {0, 1, 0, 0, 0, 1};
-  SourceSpec source;
-};
-
-RasterInput open_raster(const SourceSpec& src, int band_no, const std::string& band_key, int band_line) {
-  ensure_gdal();
-  RasterInput in;
-  in.source = src;
-  const std::string path = src.path.string();
-  const bool virtual_path = path.rfind("/vsi", 0) == 0;  // /vsimem/, /vsizip/, /vsicurl/ … are GDAL's to check
-  std::error_code ec;
-  if (!virtual_path && !std::filesystem::exists(src.path, ec))
-    throw InputError("file not found (resolved to " + path + ")", at_file(src),
-                     "check the path in the scenario (" + src.key +
-                         "); relative paths are relative to the scenario file");
-  CPLErrorReset();
-  GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-  if (raw == nullptr) {
-    const std::string why = last_gdal_error();
-    throw InputError("cannot be opened as a raster" + (why.empty() ? std::string() : " (" + why + ")"), at_file(src),
-                     "give a raster GDAL can read (GeoTIFF, …) with persons per pixel; 'gdalinfo' shows what GDAL "
-                     "makes of it");
-  }
-  in.ds.reset(raw);
-  const int bands = in.ds->GetRasterCount();
-  if (band_no < 1 || band_no > bands)
-    throw ScenarioError("band " + std::to_string(band_no) + " does not exist: " + shown_path(src) + " has " +
-                            plural(static_cast<std::size_t>(bands), "band", "bands"),
-                        at_key(band_key, band_line), "set " + band_key + " to a band from 1 to " + std::to_string(bands));
-  in.band = in.ds->GetRasterBand(band_no);
-  if (in.ds->GetGeoTransform(in.gt) != CE_None)
-    throw InputError("has no georeferencing (no geotransform): its pixels cannot be placed", at_file(src),
-                     "give a georeferenced raster (GeoTIFF with its coordinates), or georeference it with gdal_translate "
-                     "-a_ullr / gdalwarp first");
-  if (!src.crs.empty()) {
-    try {
-      in.crs = geo::CrsSpec::parse(src.crs);
-    } catch (const CrsError& e) {
-      throw CrsError(e.message(), at_key(src.key + ".crs", src.line), e.hint());
-    }
-  } else if (const OGRSpatialReference* srs = in.ds->GetSpatialRef(); srs != nullptr && !srs->IsEmpty()) {
-    char* wkt = nullptr;
-    const char* options[] = {"FORMAT=WKT2_2019", nullptr};
-    srs->exportToWkt(&wkt, options);
-    std::string text = wkt != nullptr ? wkt : "";
-    CPLFree(wkt);
-    in.crs = geo::CrsSpec::from_wkt(std::move(text));
-  } else {
-    throw CrsError("has no coordinate system and the scenario declares none", at_file(src),
-                   "add crs = \"EPSG:4326\" (or the raster's CRS) to " + src.key);
-  }
-  return in;
-}
-
 /// The result of resampling a raster onto the grid.
 struct Resampled {
   std::vector<double> per_cell;   ///< mass per grid cell (only cells inside the mask)
@@ -183,7 +126,7 @@ struct Window {
 
 /// The part of the raster (pixel window) that can put mass on the grid, plus a margin. Falls back to the whole
 /// raster when the grid outline cannot be converted into the raster's CRS.
-Window raster_window(const RasterInput& in, const Grid& grid, const geo::CrsSpec& analysis_crs) {
+Window raster_window(const RasterSource& in, const Grid& grid, const geo::CrsSpec& analysis_crs) {
   const int w = in.ds->GetRasterXSize();
   const int h = in.ds->GetRasterYSize();
   const Window whole{0, 0, w, h};
@@ -233,7 +176,7 @@ Window raster_window(const RasterInput& in, const Grid& grid, const geo::CrsSpec
 /// cell, k ≤ kMaxSplit), each sub-pixel's share v/k² goes to the cell containing its centre. Sub-pixel centres
 /// are interpolated bilinearly between the pixel's corners, which are converted to the analysis CRS once (a
 /// lattice row at a time). Mass on cells outside `mask` (when given) or off the grid goes to outside_total.
-Resampled resample_raster(RasterInput& in, const Grid& grid, const geo::CrsSpec& analysis_crs, const ZoneRaster* mask) {
+Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec& analysis_crs, const ZoneRaster* mask) {
   Resampled out;
   out.per_cell.assign(grid.cell_count(), 0.0);
   const Window win = raster_window(in, grid, analysis_crs);
@@ -404,7 +347,7 @@ Resampled resample_raster(RasterInput& in, const Grid& grid, const geo::CrsSpec&
   return out;
 }
 
-void warn_raster_problems(const Resampled& r, const RasterInput& in, const std::string& what, Diagnostics& diag) {
+void warn_raster_problems(const Resampled& r, const RasterSource& in, const std::string& what, Diagnostics& diag) {
   if (r.negative_pixels > 0)
     diag.warn("population.negative_values",
               plural(r.negative_pixels, "pixel has", "pixels have") + " a negative " + what + " (sum " +
@@ -478,7 +421,7 @@ struct Weights {
 std::optional<Weights> load_weights(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
                                     Diagnostics& diag) {
   if (!spec.weights) return std::nullopt;
-  RasterInput in = open_raster(*spec.weights, spec.weights_band, "population.weights_band", spec.weights->line);
+  RasterSource in = open_raster(*spec.weights, spec.weights_band, "population.weights_band", spec.weights->line, "weights");
   Resampled r = resample_raster(in, grid, analysis_crs, nullptr);
   warn_raster_problems(r, in, "weight", diag);
   return Weights{std::move(r.per_cell), spec.weights->path.filename().string()};
@@ -632,7 +575,7 @@ std::size_t overlapping_cells(std::span<const CellRun> runs, const Grid& grid) {
 
 PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
                            const ZoneRaster& study_area, Diagnostics& diag) {
-  RasterInput in = open_raster(spec.source, spec.band, "population.band", spec.source.line);
+  RasterSource in = open_raster(spec.source, spec.band, "population.band", spec.source.line, "persons per pixel");
   Resampled r = resample_raster(in, grid, analysis_crs, &study_area);
   warn_raster_problems(r, in, "persons count", diag);
   warn_outside(r.outside_total - r.unplaced_total, r.input_total, "persons read from the raster", at_file(spec.source), diag);

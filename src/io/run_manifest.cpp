@@ -189,8 +189,10 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
     warnings.push_back(w);
   }
   j["warnings"] = warnings;
+  if (!info.travel.is_null()) j["travel"] = info.travel;
   json timings = json::object();
   for (const auto& t : loaded.timings) timings[t.step] = t.seconds;
+  for (const auto& t : info.timings) timings[t.step] = t.seconds;
   j["timings_s"] = timings;
   j["outputs"] = info.outputs;
   return j;

@@ -19,6 +19,8 @@ struct RunInfo {
   std::string finished_at;
   std::map<std::string, std::string> versions;  ///< carereach and library versions
   std::vector<std::string> outputs;        ///< files written, relative to the output folder
+  nlohmann::ordered_json travel;           ///< travel settings and per-standard results (null: none computed)
+  std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };
 
 /// The counts of a loaded scenario (zones per level, population, facilities per type, roads) as JSON; the

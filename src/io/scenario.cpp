@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/speeds.hpp"
 #include "io/toml_reader.hpp"
 
 namespace carereach::io {
@@ -47,6 +48,9 @@ class Parser {
     auto facility_tables = top.array_of_tables("facilities");
     for (auto& t : facility_tables) s.facilities.push_back(parse_facility_source(t, s.taxonomy));
     if (auto t = top.table("roads")) s.roads = parse_roads(*t);
+    s.travel.profile = default_speed_profile();
+    if (auto t = top.table("travel")) parse_travel(*t, s.travel);
+    if (auto t = top.table("raster")) parse_raster(*t, s.raster);
 
     std::optional<TomlTable> standards = top.table("standards");
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
@@ -291,6 +295,95 @@ class Parser {
     }
     t.finish();
     return r;
+  }
+
+  void parse_travel(TomlTable& t, TravelSpec& travel) {
+    if (auto file = t.string("speeds_file")) {
+      fs::path p(*file);
+      p = p.is_absolute() ? p : (dir_ / p).lexically_normal();
+      std::ifstream in(p, std::ios::binary);
+      if (!in)
+        throw InputError("speed profile file not found or unreadable (resolved to " + p.string() + ")",
+                         Location{*file, {}, {}, t.key_path("speeds_file"), t.line_of("speeds_file")},
+                         "give a TOML file laid out like data/speeds.toml (docs/method/speeds.md)");
+      std::ostringstream text;
+      text << in.rdbuf();
+      travel.speeds_file = *file;
+      travel.profile = parse_speed_profile(text.str(), *file);
+    }
+    apply_speed_overrides(travel.profile, t);
+    if (auto k = t.integer("connectors_per_cell")) {
+      if (*k < 1 || *k > 8) t.fail("connectors_per_cell", "must be between 1 and 8");
+      travel.connectors_per_cell = static_cast<std::uint32_t>(*k);
+    }
+    const std::string snap = t.string("snap", "edge");
+    if (snap == "edge") travel.snap = SnapRule::kEdge;
+    else if (snap == "node") travel.snap = SnapRule::kNode;
+    else t.fail("snap", "must be \"edge\" or \"node\"",
+                "edge: nearest points on roads (the default); node: nearest graph node, as simpler tools do");
+    if (auto m = t.number("search_limit_min")) {
+      if (!(*m > 0 && *m <= 1440)) t.fail("search_limit_min", "must be more than 0 and at most 1440 minutes");
+      travel.search_limit_min = *m;
+    }
+    t.finish();
+  }
+
+  void parse_raster(TomlTable& t, RasterSpec& r) {
+    if (auto lc = t.table("landcover")) {
+      r.landcover = parse_source(*lc, false);
+      r.landcover_band = static_cast<int>(lc->integer("band").value_or(1));
+      if (r.landcover_band < 1) lc->fail("band", "bands are numbered from 1");
+      lc->finish();
+    }
+    for (auto& c : t.array_of_tables("classes")) {
+      LandCoverClass cls;
+      const auto value = c.integer("class");
+      if (!value) c.fail("class", "is required: the land-cover value of the class");
+      cls.value = static_cast<std::int32_t>(*value);
+      cls.label = c.string("label", "");
+      const auto speed = c.number("speed_kmh");
+      if (!speed) c.fail("speed_kmh", "is required (0 for classes that cannot be crossed, such as water)");
+      if (!(*speed >= 0 && *speed <= 200)) c.fail("speed_kmh", "must be between 0 and 200 km/h");
+      cls.speed_kmh = *speed;
+      cls.mode = ascii_lower(c.string("mode", "walking"));
+      if (cls.mode != "walking" && cls.mode != "bicycling" && cls.mode != "motorized")
+        c.fail("mode", "must be walking, bicycling or motorized (as in AccessMod's travel scenario table)");
+      for (const auto& other : r.classes)
+        if (other.value == cls.value) c.fail("class", "class " + std::to_string(cls.value) + " is given twice");
+      c.finish();
+      r.classes.push_back(std::move(cls));
+    }
+    if (auto cf = t.table("classes_file")) {
+      r.classes_file = parse_source(*cf, false);
+      cf->finish();
+    }
+    if (auto dem = t.table("dem")) {
+      r.dem = parse_source(*dem, false);
+      r.dem_band = static_cast<int>(dem->integer("band").value_or(1));
+      if (r.dem_band < 1) dem->fail("band", "bands are numbered from 1");
+      dem->finish();
+    }
+    for (auto& b : t.array_of_tables("barriers")) {
+      r.barriers.push_back(parse_source(b, false));
+      b.finish();
+    }
+    if (auto n = t.integer("neighbours")) {
+      if (*n != 8 && *n != 16) t.fail("neighbours", "must be 8 or 16 (16 adds knight's moves, as GRASS r.cost -k)");
+      r.neighbours = static_cast<int>(*n);
+    }
+    r.anisotropic = t.boolean("anisotropic", false);
+    r.burn_roads = t.boolean("burn_roads", true);
+    r.default_speed_kmh = t.number("default_speed_kmh", 5.0);
+    if (!(r.default_speed_kmh > 0 && r.default_speed_kmh <= 200))
+      t.fail("default_speed_kmh", "must be more than 0 and at most 200 km/h");
+    if (r.anisotropic && !r.dem)
+      t.fail("anisotropic", "needs a DEM", "add [raster.dem] source = \"dem.tif\"");
+    if (r.landcover && r.classes.empty() && !r.classes_file)
+      t.fail("landcover", "a land-cover raster needs its speed table",
+             "add [[raster.classes]] tables (class, label, speed_kmh, mode) or [raster.classes_file]");
+    if (!r.classes.empty() && r.classes_file)
+      t.fail("classes_file", "give the speed table inline ([[raster.classes]]) or as a file, not both");
+    t.finish();
   }
 
   static std::string types_hint(const Taxonomy& taxonomy) {

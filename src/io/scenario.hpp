@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/landcover.hpp"
+#include "core/speeds.hpp"
 #include "core/standard.hpp"
 #include "core/taxonomy.hpp"
 
@@ -101,6 +103,32 @@ struct RoadSpec {
   bool modelled = false;     ///< the roads are modelled, not surveyed (said in reports)
 };
 
+enum class SnapRule { kEdge, kNode };
+
+/// How cells and facilities join the road network and how far searches go ([travel]).
+struct TravelSpec {
+  SpeedProfile profile;                 ///< data/speeds.toml (or speeds_file) with the scenario's overrides
+  std::string speeds_file;              ///< a whole profile file replacing the shipped one, as written
+  std::uint32_t connectors_per_cell = 3;  ///< distinct roads a cell joins (edge snapping)
+  SnapRule snap = SnapRule::kEdge;      ///< kNode: nearest graph node only (for comparisons with other tools)
+  double search_limit_min = 120.0;      ///< travel times are computed up to this (at least each threshold)
+};
+
+/// Inputs of the raster (AccessMod-compatible) engine ([raster]); all optional.
+struct RasterSpec {
+  std::optional<SourceSpec> landcover;  ///< integer raster of land-cover classes
+  int landcover_band = 1;
+  std::vector<LandCoverClass> classes;  ///< speed table: inline [[raster.classes]] or read from classes_file
+  std::optional<SourceSpec> classes_file;  ///< CSV with class,label,speed_kmh,mode
+  std::optional<SourceSpec> dem;        ///< elevation in metres (anisotropic walking, Tobler)
+  int dem_band = 1;
+  std::vector<SourceSpec> barriers;     ///< lines/polygons that cannot be crossed (rivers, cliffs)
+  int neighbours = 16;                  ///< 8, or 16 with knight's moves (as GRASS r.cost -k)
+  bool anisotropic = false;             ///< Tobler's hiking function on the DEM for walking cells
+  bool burn_roads = true;               ///< roads (at the standard's mode speeds) over the land cover
+  double default_speed_kmh = 5.0;       ///< cells without land cover
+};
+
 struct ScenarioInfo {
   std::string name;     ///< 亳州市 基线
   std::string name_en;
@@ -117,6 +145,8 @@ struct Scenario {
   std::optional<PopulationSpec> population;
   std::vector<FacilitySourceSpec> facilities;
   std::optional<RoadSpec> roads;
+  TravelSpec travel;
+  RasterSpec raster;
   Taxonomy taxonomy;               ///< built-in taxonomy plus the scenario's additions
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
 

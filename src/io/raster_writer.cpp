@@ -1,0 +1,141 @@
+#include "io/raster_writer.hpp"
+
+#include <cpl_string.h>
+#include <gdal_priv.h>
+#include <gdal_rat.h>
+
+#include <random>
+
+#include "core/error.hpp"
+#include "io/vector_source.hpp"
+
+namespace carereach::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temp_beside(const fs::path& file) {
+  std::random_device rd;
+  return file.parent_path() / ("." + file.stem().string() + ".tmp-" + std::to_string(rd() % 1000000) + ".tif");
+}
+
+struct DatasetCloser {
+  void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+/// Creates `path` (the temporary file beside `file`); errors name `file`, the file the user asked for.
+DatasetPtr create(const fs::path& path, const fs::path& file, const Grid& grid, GDALDataType type,
+                  const geo::CrsSpec& crs, bool float_predictor) {
+  ensure_gdal();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  CPLStringList options;
+  options.AddNameValue("TILED", "YES");
+  options.AddNameValue("BLOCKXSIZE", "256");
+  options.AddNameValue("BLOCKYSIZE", "256");
+  options.AddNameValue("COMPRESS", "DEFLATE");
+  options.AddNameValue("PREDICTOR", float_predictor ? "3" : "2");
+  options.AddNameValue("BIGTIFF", "IF_SAFER");
+  options.AddNameValue("NUM_THREADS", "ALL_CPUS");  // tiles compressed in parallel; the bytes do not change
+  DatasetPtr ds(drv->Create(path.string().c_str(), static_cast<int>(grid.cols), static_cast<int>(grid.rows), 1, type,
+                            options.List()));
+  if (!ds)
+    throw OutputError("cannot be created (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0},
+                      "check that its folder exists and can be written");
+  double gt[6] = {grid.origin_x_m, grid.cell_size_m, 0.0, grid.origin_y_m, 0.0, -grid.cell_size_m};
+  ds->SetGeoTransform(gt);
+  OGRSpatialReference srs;
+  srs.importFromWkt(crs.wkt().c_str());
+  ds->SetSpatialRef(&srs);
+  return ds;
+}
+
+void set_metadata(GDALDataset& ds, const std::map<std::string, std::string>& metadata) {
+  for (const auto& [k, v] : metadata) ds.SetMetadataItem(k.c_str(), v.c_str());
+}
+
+void finish(DatasetPtr ds, const fs::path& tmp, const fs::path& file) {
+  CPLErrorReset();
+  GDALDataset* raw = ds.release();
+  GDALClose(raw);
+  if (CPLGetLastErrorType() == CE_Failure) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw OutputError("cannot be written (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0},
+                      "check the disk space");
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) throw OutputError("cannot be written: " + ec.message(), Location{file.string(), {}, {}, {}, 0});
+  // GDAL keeps what GeoTIFF cannot hold (a raster attribute table) in FILE.aux.xml: it moves with the file. A
+  // FILE.aux.xml left by an earlier file of that name (statistics GIS software computed, an attribute table)
+  // describes the old data and goes.
+  const fs::path aux_tmp(tmp.string() + ".aux.xml");
+  const fs::path aux(file.string() + ".aux.xml");
+  if (fs::exists(aux_tmp, ec)) fs::rename(aux_tmp, aux, ec);
+  else fs::remove(aux, ec);
+}
+
+void write_band(GDALDataset& ds, const Grid& grid, GDALDataType type, void* data, const fs::path& file) {
+  if (ds.GetRasterBand(1)->RasterIO(GF_Write, 0, 0, static_cast<int>(grid.cols), static_cast<int>(grid.rows), data,
+                                    static_cast<int>(grid.cols), static_cast<int>(grid.rows), type, 0, 0) != CE_None)
+    throw OutputError("cannot be written (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0});
+}
+
+}  // namespace
+
+void write_travel_time_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
+                               const std::map<std::string, std::string>& metadata) {
+  const fs::path tmp = temp_beside(file);
+  DatasetPtr ds = create(tmp, file, field.grid, GDT_Float32, crs, true);
+  set_metadata(*ds, metadata);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetNoDataValue(kTravelTimeNoData);
+  band->SetDescription("travel time to the nearest facility (minutes)");
+  band->SetUnitType("min");
+  std::vector<float> values(field.minutes.size());
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = field.reached(i) ? field.minutes[i] : static_cast<float>(kTravelTimeNoData);
+  write_band(*ds, field.grid, GDT_Float32, values.data(), file);
+  finish(std::move(ds), tmp, file);
+}
+
+void write_nearest_facility_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
+                                    const std::vector<Facility>& facilities,
+                                    const std::map<std::string, std::string>& metadata) {
+  const fs::path tmp = temp_beside(file);
+  DatasetPtr ds = create(tmp, file, field.grid, GDT_UInt32, crs, false);
+  std::map<std::string, std::string> own = metadata;
+  own["CAREREACH_UNITS"] = "facility index + 1 (0 = no facility within the search limit)";
+  set_metadata(*ds, own);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetNoDataValue(0);
+  band->SetDescription("nearest facility (facility index + 1; see the attribute table)");
+  std::vector<std::uint32_t> values(field.nearest.size());
+  std::vector<bool> used(facilities.size(), false);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::uint32_t f = field.nearest[i];
+    values[i] = f == TravelTimeField::kNoFacility || !field.reached(i) ? 0U : f + 1U;
+    if (values[i] != 0 && f < used.size()) used[f] = true;
+  }
+  write_band(*ds, field.grid, GDT_UInt32, values.data(), file);
+  GDALDefaultRasterAttributeTable rat;
+  rat.CreateColumn("value", GFT_Integer, GFU_MinMax);
+  rat.CreateColumn("facility_id", GFT_String, GFU_Name);
+  rat.CreateColumn("name", GFT_String, GFU_Generic);
+  rat.CreateColumn("type", GFT_String, GFU_Generic);
+  int row = 0;
+  for (std::size_t f = 0; f < facilities.size(); ++f) {
+    if (!used[f]) continue;
+    rat.SetValue(row, 0, static_cast<int>(f + 1));
+    rat.SetValue(row, 1, facilities[f].source_id.c_str());
+    rat.SetValue(row, 2, facilities[f].name.c_str());
+    rat.SetValue(row, 3, facilities[f].type.c_str());
+    ++row;
+  }
+  band->SetDefaultRAT(&rat);
+  finish(std::move(ds), tmp, file);
+}
+
+}  // namespace carereach::io

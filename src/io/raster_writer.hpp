@@ -1,0 +1,31 @@
+#pragma once
+// GeoTIFF outputs of the travel-time engines: minutes (Float32) and the nearest facility (UInt32 with a raster
+// attribute table), tiled and compressed, no-data where a cell was not reached.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/facility.hpp"
+#include "core/travel_time.hpp"
+#include "geo/crs.hpp"
+
+namespace carereach::io {
+
+/// No-data value of travel-time rasters (minutes are never negative).
+inline constexpr double kTravelTimeNoData = -9999.0;
+
+/// Writes T in minutes: Float32, 256×256 tiles, DEFLATE with the floating-point predictor, no-data
+/// kTravelTimeNoData where the cell was not reached. `metadata` goes into the GDAL metadata (standard id, mode …).
+/// The file is written beside its final name and renamed. Throws OutputError.
+void write_travel_time_geotiff(const std::filesystem::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
+                               const std::map<std::string, std::string>& metadata);
+
+/// Writes F: UInt32 values = facility index + 1 (0 = no facility within the limit), with a raster attribute table
+/// (value, facility id, name, type) so GIS software shows the facility of each cell.
+void write_nearest_facility_geotiff(const std::filesystem::path& file, const TravelTimeField& field,
+                                    const geo::CrsSpec& crs, const std::vector<Facility>& facilities,
+                                    const std::map<std::string, std::string>& metadata);
+
+}  // namespace carereach::io
