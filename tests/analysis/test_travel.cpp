@@ -1,0 +1,470 @@
+// Travel times per service standard (analysis::TravelModel): which facilities a standard counts, the search limit,
+// what is built once per mode and reused, and both engines on networks drawn as ASCII maps and on small grids.
+// Every expected value is worked out by hand in the comments.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/travel.hpp"
+#include "core/diagnostics.hpp"
+#include "core/facility.hpp"
+#include "core/landcover.hpp"
+#include "core/population.hpp"
+#include "core/standard.hpp"
+#include "core/travel_time.hpp"
+#include "network/ascii_map.hpp"
+
+using namespace carereach;
+using carereach::analysis::StandardTravel;
+using carereach::analysis::TravelModel;
+using carereach::analysis::TravelSettings;
+using carereach::testing::AsciiMap;
+using carereach::testing::AsciiNetwork;
+using carereach::testing::test_speed_profile;
+
+namespace {
+
+const double kSqrt2 = std::sqrt(2.0);
+const double kSqrt5 = std::sqrt(5.0);
+
+/// cols × rows cells of cell_m metres, top-left corner at (x0, y_top); persons as given (1 in every cell when
+/// empty).
+PopulationGrid population(std::uint32_t cols, std::uint32_t rows, double cell_m, double x0, double y_top,
+                          std::vector<double> persons = {}) {
+  PopulationGrid p;
+  p.grid.origin_x_m = x0;
+  p.grid.origin_y_m = y_top;
+  p.grid.cell_size_m = cell_m;
+  p.grid.cols = cols;
+  p.grid.rows = rows;
+  p.persons = persons.empty() ? std::vector<double>(p.grid.cell_count(), 1.0) : std::move(persons);
+  return p;
+}
+
+Facility facility(std::uint32_t id, const std::string& source_id, const std::string& type, double x, double y) {
+  Facility f;
+  f.id = FacilityId{id};
+  f.source_id = source_id;
+  f.name = source_id;
+  f.type = type;
+  f.x_m = x;
+  f.y_m = y;
+  f.source_file = "facilities.csv";
+  f.source_feature = "row " + std::to_string(id + 2);
+  return f;
+}
+
+Standard time_standard(const std::string& id, std::vector<std::string> types, double threshold_min,
+                       TravelMode mode = TravelMode::kWalk, TravelEngine engine = TravelEngine::kNetwork) {
+  Standard s;
+  s.id = id;
+  s.name_zh = id;
+  s.name_en = id;
+  s.select.types = std::move(types);
+  s.mode = mode;
+  s.engine = engine;
+  s.threshold_min = threshold_min;
+  return s;
+}
+
+/// The test profile (walking and off-road walks at 1 m/s, cars at 10 m/s on residential roads) with cells and
+/// facilities joined to roads and walking straight to facilities only within max_access_m.
+TravelSettings settings(double max_access_m = 300.0) {
+  TravelSettings s;
+  s.profile = test_speed_profile();
+  s.profile.max_access_distance_m = max_access_m;
+  return s;
+}
+
+double minutes(double seconds) { return seconds / 60.0; }
+
+float at(const TravelTimeField& f, std::uint32_t col, std::uint32_t row) { return f.minutes[f.grid.index(col, row)]; }
+std::uint32_t nearest_at(const TravelTimeField& f, std::uint32_t col, std::uint32_t row) {
+  return f.nearest[f.grid.index(col, row)];
+}
+
+/// Least cost in cells of a displacement (dx, dy) over a uniform grid with 16 neighbours: every mix of straight
+/// (1, 0), diagonal (1, 1) and knight's (2, 1) steps is tried.
+double knight_distance(int dx, int dy) {
+  const int big = std::max(std::abs(dx), std::abs(dy));
+  const int small = std::min(std::abs(dx), std::abs(dy));
+  double best = std::numeric_limits<double>::infinity();
+  for (int knights = 0; 2 * knights <= big && knights <= small; ++knights) {
+    const int diagonals = small - knights;
+    const int straights = big - 2 * knights - diagonals;
+    if (straights >= 0) best = std::min(best, straights + kSqrt2 * diagonals + kSqrt5 * knights);
+  }
+  return best;
+}
+
+/// The scene of the network tests (grid 100 m, walking at 1 m/s):
+///
+///     A---------B---------C        A (0, 0), B (1000, 0), C (2000, 0); ways AB and BC (B a junction)
+///
+/// Facilities: 0 "V1", a village clinic at (100, 120); 1 "T1", a township health centre at (1400, 80), 80 m off
+/// B — C. Population: 20 × 2 cells of 100 m, top edge y = 200; only cell (1, 1), centre (150, 50), and cell
+/// (15, 0), centre (1550, 150), have people.
+struct Scene {
+  AsciiNetwork net = AsciiMap("A---------B---------C", 100.0).way("AB").way("BC").build();
+  PopulationGrid pop;
+  std::vector<Facility> facilities;
+
+  Scene() {
+    std::vector<double> persons(40, 0.0);
+    persons[20 + 1] = 100;  // cell (1, 1)
+    persons[15] = 50;       // cell (15, 0)
+    pop = population(20, 2, 100.0, 0.0, 200.0, persons);
+    facilities.push_back(facility(0, "V1", "village_clinic", 100, 120));
+    facilities.push_back(facility(1, "T1", "township_health_center", 1400, 80));
+  }
+};
+
+// Hand computation for the standard of township health centres (T1 only), walking, max access distance 300 m:
+// T1 snaps to B — C at (1400, 0), 80 m away: leg 80 s, at 40 % of the piece. Sources: B at 80 + 400 = 480 s, C at
+// 80 + 600 = 680 s; A = B + 1000 = 1480 s.
+// Cell (1, 1), centre (150, 50): the only piece within 300 m is A — B, met at (150, 0) after 50 m. Links: A at
+// 50 + 150 = 200 s, B at 50 + 850 = 900 s. T = min(200 + 1480, 900 + 480) = 1380 s = 23 min (T1 is 1250 m away:
+// no direct walk).
+// Cell (15, 0), centre (1550, 150): T1 is 165.53 m away (√(150² + 70²)), within 300 m: a direct walk of 165.53 s
+// beats the road (150 s to the road, 150 s back along it, 80 s to T1 = 380 s).
+constexpr double kCell1Seconds = 1380.0;
+const double kCell15Seconds = std::hypot(150.0, 70.0);
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------- network engine
+
+TEST_CASE("network engine: a cell joined to a road and a facility off the road, by hand", "[analysis][travel]") {
+  const Scene s;
+  TravelModel model(&s.net.roads, s.pop, nullptr, settings());
+  Diagnostics diag;
+  const StandardTravel t = model.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag);
+
+  CHECK(t.facilities_used == 1);
+  CHECK(t.limit_min == 120.0);  // max(search limit 120, threshold 30)
+  CHECK(at(t.field, 1, 1) == Approx(minutes(kCell1Seconds)).epsilon(1e-6));
+  CHECK(nearest_at(t.field, 1, 1) == 1U);
+  CHECK(at(t.field, 15, 0) == Approx(minutes(kCell15Seconds)).epsilon(1e-6));
+  CHECK(nearest_at(t.field, 15, 0) == 1U);
+  // Cells without people are not computed.
+  CHECK(at(t.field, 0, 0) == TravelTimeField::kUnreached);
+  CHECK(nearest_at(t.field, 0, 0) == TravelTimeField::kNoFacility);
+  CHECK_FALSE(t.field.reached(t.field.grid.index(1, 0)));
+
+  // Node times towards T1, by position: A 1480 s, B 480 s, C 680 s.
+  REQUIRE(t.node_time_s.size() == 3);
+  REQUIRE(t.node_x_m.size() == 3);
+  for (std::size_t v = 0; v < 3; ++v) {
+    INFO("node at x = " << t.node_x_m[v]);
+    CHECK(t.node_y_m[v] == 0.0);
+    const double expected = t.node_x_m[v] == 0.0 ? 1480.0 : t.node_x_m[v] == 1000.0 ? 480.0 : 680.0;
+    CHECK(t.node_time_s[v] == Approx(expected).epsilon(1e-6));
+  }
+  CHECK(diag.all().empty());
+}
+
+TEST_CASE("network engine: the selector picks only the standard's facilities", "[analysis][travel]") {
+  const Scene s;
+  TravelModel model(&s.net.roads, s.pop, nullptr, settings());
+  Diagnostics diag;
+
+  SECTION("village clinics only") {
+    // Cell (1, 1) walks straight to V1 at (100, 120): √(50² + 70²) = 86.02 m, 86.02 s. V1 snaps to A — B at
+    // (100, 0), leg 120 s: A at 220 s, B at 1020 s, C at 2020 s. Cell (15, 0): 150 s to B — C, 550 s along it
+    // to B, then 1020 s: 1720 s = 28.67 min (through C: 150 + 450 + 2020 s).
+    const StandardTravel t = model.compute(time_standard("vc", {"village_clinic"}, 30), s.facilities, diag);
+    CHECK(t.facilities_used == 1);
+    CHECK(at(t.field, 1, 1) == Approx(minutes(std::hypot(50.0, 70.0))).epsilon(1e-6));
+    CHECK(nearest_at(t.field, 1, 1) == 0U);
+    CHECK(at(t.field, 15, 0) == Approx(minutes(1720.0)).epsilon(1e-6));
+    CHECK(nearest_at(t.field, 15, 0) == 0U);
+  }
+  SECTION("both types: each cell takes its nearest, by facility id") {
+    const StandardTravel t =
+        model.compute(time_standard("primary", {"village_clinic", "township_health_center"}, 30), s.facilities, diag);
+    CHECK(t.facilities_used == 2);
+    CHECK(at(t.field, 1, 1) == Approx(minutes(std::hypot(50.0, 70.0))).epsilon(1e-6));
+    CHECK(nearest_at(t.field, 1, 1) == 0U);
+    CHECK(at(t.field, 15, 0) == Approx(minutes(kCell15Seconds)).epsilon(1e-6));
+    CHECK(nearest_at(t.field, 15, 0) == 1U);
+  }
+  SECTION("closed facilities never count, planned ones only when the standard says so") {
+    std::vector<Facility> changed = s.facilities;
+    changed[0].status = FacilityStatus::kClosed;
+    changed[1].status = FacilityStatus::kPlanned;
+    Standard st = time_standard("primary", {"village_clinic", "township_health_center"}, 30);
+    const StandardTravel none = model.compute(st, changed, diag);
+    CHECK(none.facilities_used == 0);
+    st.select.include_planned = true;
+    const StandardTravel planned = model.compute(st, changed, diag);
+    CHECK(planned.facilities_used == 1);
+    CHECK(at(planned.field, 1, 1) == Approx(minutes(kCell1Seconds)).epsilon(1e-6));
+    CHECK(nearest_at(planned.field, 1, 1) == 1U);
+  }
+}
+
+TEST_CASE("network engine: the search goes to max(search limit, threshold)", "[analysis][travel]") {
+  const Scene s;
+  TravelSettings set = settings();
+  set.search_limit_min = 10.0;
+  TravelModel model(&s.net.roads, s.pop, nullptr, set);
+  Diagnostics diag;
+
+  // Threshold 30 min > search limit 10 min: the limit is 30 min, and cell (1, 1) at 23 min is reached.
+  const StandardTravel t30 = model.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag);
+  CHECK(t30.limit_min == 30.0);
+  CHECK(at(t30.field, 1, 1) == Approx(23.0).epsilon(1e-6));
+
+  // Threshold 20 min: the limit is 20 min; cell (1, 1) is beyond it (no data, no facility), cell (15, 0) is not.
+  const StandardTravel t20 = model.compute(time_standard("thc_20", {"township_health_center"}, 20), s.facilities, diag);
+  CHECK(t20.limit_min == 20.0);
+  CHECK(at(t20.field, 1, 1) == TravelTimeField::kUnreached);
+  CHECK(nearest_at(t20.field, 1, 1) == TravelTimeField::kNoFacility);
+  CHECK(at(t20.field, 15, 0) == Approx(minutes(kCell15Seconds)).epsilon(1e-6));
+  // Node A (1480 s = 24.7 min) is beyond 20 min too.
+  for (std::size_t v = 0; v < t20.node_time_s.size(); ++v)
+    if (t20.node_x_m[v] == 0.0) CHECK(std::isinf(t20.node_time_s[v]));
+
+  // A search limit above the threshold wins: 120 min.
+  TravelSettings wide = settings();
+  wide.search_limit_min = 120.0;
+  TravelModel model120(&s.net.roads, s.pop, nullptr, wide);
+  CHECK(model120.compute(time_standard("thc_20", {"township_health_center"}, 20), s.facilities, diag).limit_min ==
+        120.0);
+}
+
+TEST_CASE("a standard that selects no facility: all unreached and a warning", "[analysis][travel]") {
+  const Scene s;
+  const Standard st = time_standard("tcm_hosp", {"tcm_hospital"}, 30);
+
+  SECTION("network engine") {
+    TravelModel model(&s.net.roads, s.pop, nullptr, settings());
+    Diagnostics diag;
+    const StandardTravel t = model.compute(st, s.facilities, diag);
+    CHECK(t.facilities_used == 0);
+    CHECK(std::all_of(t.field.minutes.begin(), t.field.minutes.end(),
+                      [](float m) { return m == TravelTimeField::kUnreached; }));
+    CHECK(std::all_of(t.field.nearest.begin(), t.field.nearest.end(),
+                      [](std::uint32_t f) { return f == TravelTimeField::kNoFacility; }));
+    CHECK(diag.count("standard.no_facilities") == 1);
+    CHECK(diag.all().size() == 1);
+    CHECK(diag.all()[0].message.find("tcm_hosp") != std::string::npos);
+  }
+  SECTION("raster engine") {
+    TravelModel model(nullptr, s.pop, nullptr, settings());
+    Diagnostics diag;
+    Standard rs = st;
+    rs.engine = TravelEngine::kRaster;
+    const StandardTravel t = model.compute(rs, s.facilities, diag);
+    CHECK(t.facilities_used == 0);
+    CHECK(std::none_of(t.field.minutes.begin(), t.field.minutes.end(),
+                       [](float m) { return m != TravelTimeField::kUnreached; }));
+    CHECK(diag.count("standard.no_facilities") == 1);
+  }
+}
+
+TEST_CASE("the graph and connectors of a mode are built once and reused", "[analysis][travel]") {
+  const Scene s;
+  TravelModel model(&s.net.roads, s.pop, nullptr, settings());
+  Diagnostics diag;
+  const StandardTravel first = model.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag);
+  CHECK(first.timings_s.contains("graph"));
+  CHECK(first.timings_s.contains("connectors"));
+  CHECK(first.timings_s.contains("search"));
+
+  // A second walking standard reuses them: no "graph", no "connectors", the same results for the same facilities.
+  const StandardTravel second = model.compute(time_standard("thc_15", {"township_health_center"}, 15), s.facilities, diag);
+  CHECK_FALSE(second.timings_s.contains("graph"));
+  CHECK_FALSE(second.timings_s.contains("connectors"));
+  CHECK(second.timings_s.contains("search"));
+  CHECK(second.field.minutes == first.field.minutes);
+  CHECK(second.field.nearest == first.field.nearest);
+
+  // Another mode builds its own graph. By car (10 m/s on the roads, walking 1 m/s off them): T1's sources are
+  // B at 80 + 40 = 120 s and C at 80 + 60 = 140 s; cell (1, 1) drives from (150, 0) to B: 50 + 85 + 120 = 255 s.
+  const StandardTravel car =
+      model.compute(time_standard("thc_car", {"township_health_center"}, 30, TravelMode::kCar), s.facilities, diag);
+  CHECK(car.timings_s.contains("graph"));
+  CHECK(car.timings_s.contains("connectors"));
+  CHECK(at(car.field, 1, 1) == Approx(minutes(255.0)).epsilon(1e-6));
+  // And the walking graph is still there.
+  const StandardTravel again = model.compute(time_standard("thc_45", {"township_health_center"}, 45), s.facilities, diag);
+  CHECK_FALSE(again.timings_s.contains("graph"));
+}
+
+TEST_CASE("snap = node: facilities and cells join the nearest graph node", "[analysis][travel]") {
+  // T1 (1400, 80) joins B (407.9 m; C is 605.3 m away) and starts there at 0 s. Cell (1, 1) walks to A
+  // (√(150² + 50²) = 158.11 m) and drives on to B: 158.11 + 1000 = 1158.11 s. Cell (15, 0) walks to C
+  // (√(450² + 150²) = 474.34 m) and on to B: 474.34 + 1000 = 1474.34 s.
+  const Scene s;
+  TravelSettings set = settings();
+  set.snap_to_nodes = true;
+  TravelModel model(&s.net.roads, s.pop, nullptr, set);
+  Diagnostics diag;
+  const StandardTravel t = model.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag);
+  CHECK(at(t.field, 1, 1) == Approx(minutes(std::hypot(150.0, 50.0) + 1000.0)).epsilon(1e-6));
+  CHECK(at(t.field, 15, 0) == Approx(minutes(std::hypot(450.0, 150.0) + 1000.0)).epsilon(1e-6));
+}
+
+TEST_CASE("a distance standard, or a network standard without roads, is refused", "[analysis][travel]") {
+  const Scene s;
+  Diagnostics diag;
+  Standard distance = time_standard("emergency", {"township_health_center"}, 30);
+  distance.threshold_min.reset();
+  distance.distance_m = 5000;
+  TravelModel with_roads(&s.net.roads, s.pop, nullptr, settings());
+  CHECK_THROWS_AS(with_roads.compute(distance, s.facilities, diag), std::invalid_argument);
+
+  TravelModel no_roads(nullptr, s.pop, nullptr, settings());
+  try {
+    (void)no_roads.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag);
+    FAIL("expected std::invalid_argument");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("thc_30") != std::string::npos);
+    CHECK(std::string(e.what()).find("roads") != std::string::npos);
+  }
+  // The raster engine needs no roads.
+  CHECK_NOTHROW(no_roads.compute(time_standard("thc_r", {"township_health_center"}, 30, TravelMode::kWalk,
+                                               TravelEngine::kRaster),
+                                 s.facilities, diag));
+}
+
+// -------------------------------------------------------------------------------------------- raster engine
+
+TEST_CASE("raster engine on a uniform grid: the 16-neighbour distance", "[analysis][travel][raster]") {
+  // 21 × 21 cells of 100 m, no land cover: every cell walks at the default 3.6 km/h = 1 s/m, so a step of n cell
+  // lengths costs 100 n s. The facility stands in cell (10, 10).
+  const PopulationGrid pop = population(21, 21, 100.0, 0.0, 2100.0);
+  TravelSettings set = settings();
+  set.raster_default_speed_kmh = 3.6;
+  TravelModel model(nullptr, pop, nullptr, set);
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 1050, 1050)};
+  Diagnostics diag;
+  const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
+  const StandardTravel t = model.compute(st, fac, diag);
+  CHECK(diag.all().empty());
+  CHECK(t.facilities_used == 1);
+  CHECK(t.timings_s.contains("friction"));
+
+  // By hand: 10 cells east 1000 s; (3, 1) a knight's move and a straight step, 100 (√5 + 1) = 323.61 s; (4, 2)
+  // two knight's moves, 200 √5 = 447.21 s; (5, 5) five diagonals, 500 √2 = 707.11 s.
+  CHECK(at(t.field, 10, 10) == 0.0F);
+  CHECK(at(t.field, 20, 10) == Approx(minutes(1000.0)).epsilon(1e-6));
+  CHECK(at(t.field, 13, 9) == Approx(minutes(100.0 * (kSqrt5 + 1.0))).epsilon(1e-6));
+  CHECK(at(t.field, 6, 12) == Approx(minutes(200.0 * kSqrt5)).epsilon(1e-6));
+  CHECK(at(t.field, 15, 15) == Approx(minutes(500.0 * kSqrt2)).epsilon(1e-6));
+  // Every cell.
+  for (std::uint32_t row = 0; row < 21; ++row)
+    for (std::uint32_t col = 0; col < 21; ++col) {
+      INFO("cell " << col << ", " << row);
+      REQUIRE(at(t.field, col, row) ==
+              Approx(minutes(100.0 * knight_distance(int(col) - 10, int(row) - 10))).epsilon(1e-6));
+      REQUIRE(nearest_at(t.field, col, row) == 0U);
+    }
+
+  SECTION("8 neighbours: the octile distance") {
+    TravelSettings set8 = set;
+    set8.raster_neighbours = 8;
+    TravelModel model8(nullptr, pop, nullptr, set8);
+    const StandardTravel t8 = model8.compute(st, fac, diag);
+    // (3, 1): two straight steps and a diagonal, 100 (2 + √2) = 341.42 s.
+    CHECK(at(t8.field, 13, 9) == Approx(minutes(100.0 * (2.0 + kSqrt2))).epsilon(1e-6));
+  }
+  SECTION("a second raster standard of the mode reuses the friction surface") {
+    const StandardTravel again = model.compute(time_standard("r2", {}, 15, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+    CHECK_FALSE(again.timings_s.contains("friction"));
+    CHECK(again.field.minutes == t.field.minutes);
+  }
+}
+
+TEST_CASE("raster engine: a barrier makes the search go round", "[analysis][travel][raster]") {
+  // 7 × 5 cells of 100 m at 1 s/m. The facility is in cell (1, 1); the target cell (5, 1) is 4 straight steps
+  // away: 400 s. A wall fills column 3 from row 0 to row 3; the only way past is cell (3, 4).
+  //   (1,1) → (2,3) knight's move (passes (1,2) and (2,2)), → (3,4) diagonal, → (4,3) diagonal, → (5,1) knight's
+  //   move (passes (4,2) and (5,2)): 2 (√5 + √2) = 7.301 cell lengths = 730.1 s. A knight's move across column 3
+  //   would pass a wall cell, so none is shorter. With 8 neighbours: (1,1) → (1,2) → diagonals to (3,4) and
+  //   (5,2) → (5,1): 2 + 4 √2 = 7.657 cell lengths = 765.7 s.
+  const PopulationGrid pop = population(7, 5, 100.0, 0.0, 500.0);
+  RasterTravelData raster;
+  raster.barrier.assign(pop.grid.cell_count(), 0);
+  for (std::uint32_t row = 0; row <= 3; ++row) raster.barrier[pop.grid.index(3, row)] = 1;
+  raster.barrier_cells = 4;
+  TravelSettings set = settings();
+  set.raster_default_speed_kmh = 3.6;
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 150, 350)};
+  const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
+  Diagnostics diag;
+
+  TravelModel open(nullptr, pop, nullptr, set);
+  CHECK(at(open.compute(st, fac, diag).field, 5, 1) == Approx(minutes(400.0)).epsilon(1e-6));
+
+  TravelModel walled(nullptr, pop, &raster, set);
+  const StandardTravel t = walled.compute(st, fac, diag);
+  CHECK(at(t.field, 5, 1) == Approx(minutes(200.0 * (kSqrt5 + kSqrt2))).epsilon(1e-6));
+  CHECK(at(t.field, 3, 0) == TravelTimeField::kUnreached);  // a wall cell
+  CHECK(nearest_at(t.field, 3, 0) == TravelTimeField::kNoFacility);
+  CHECK(at(t.field, 3, 4) == Approx(minutes(100.0 * (kSqrt5 + kSqrt2))).epsilon(1e-6));
+
+  set.raster_neighbours = 8;
+  TravelModel walled8(nullptr, pop, &raster, set);
+  CHECK(at(walled8.compute(st, fac, diag).field, 5, 1) == Approx(minutes(200.0 + 400.0 * kSqrt2)).epsilon(1e-6));
+  CHECK(diag.all().empty());
+}
+
+TEST_CASE("raster engine: land cover classes and roads burned in at the mode's speed", "[analysis][travel][raster]") {
+  // One row of 10 cells of 100 m; the facility is in cell 0.
+  const PopulationGrid pop = population(10, 1, 100.0, 0.0, 100.0);
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  Diagnostics diag;
+  TravelSettings set = settings();
+
+  SECTION("land cover: class 1 at 3.6 km/h (1 s/m) in cells 0–4, class 2 at 7.2 km/h (0.5 s/m) in cells 5–9") {
+    // Cell 9: four steps of 100 s, one of 100 (1 + 0.5) / 2 = 75 s, four of 50 s: 675 s.
+    RasterTravelData raster;
+    raster.landcover = {1, 1, 1, 1, 1, 2, 2, 2, 2, 2};
+    raster.classes = {{1, "farmland", 3.6, "walking"}, {2, "track", 7.2, "walking"}};
+    TravelModel model(nullptr, pop, &raster, set);
+    const StandardTravel t = model.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+    CHECK(at(t.field, 4, 0) == Approx(minutes(400.0)).epsilon(1e-6));
+    CHECK(at(t.field, 9, 0) == Approx(minutes(675.0)).epsilon(1e-6));
+  }
+  SECTION("a car road along the row: 36 km/h (0.1 s/m) in every cell it passes") {
+    // The road A — B runs through the cell centres; driving, cell 9 is 9 × 100 × 0.1 = 90 s away. Without
+    // burning the roads in, the default 3.6 km/h gives 900 s.
+    const AsciiNetwork net = AsciiMap("A---------B", 100.0, 0.0, 50.0).way("AB").build();
+    set.raster_default_speed_kmh = 3.6;
+    const Standard st = time_standard("r", {}, 30, TravelMode::kCar, TravelEngine::kRaster);
+    TravelModel burnt(&net.roads, pop, nullptr, set);
+    CHECK(at(burnt.compute(st, fac, diag).field, 9, 0) == Approx(minutes(90.0)).epsilon(1e-6));
+    set.raster_burn_roads = false;
+    TravelModel bare(&net.roads, pop, nullptr, set);
+    CHECK(at(bare.compute(st, fac, diag).field, 9, 0) == Approx(minutes(900.0)).epsilon(1e-6));
+  }
+  CHECK(diag.all().empty());
+}
+
+TEST_CASE("raster engine: a facility outside the grid is left out with a warning", "[analysis][travel][raster]") {
+  const PopulationGrid pop = population(5, 1, 100.0, 0.0, 100.0);
+  TravelSettings set = settings();
+  set.raster_default_speed_kmh = 3.6;
+  TravelModel model(nullptr, pop, nullptr, set);
+  // Facility 1 stands 1 km east of the grid; facility 0 in cell 0. Cell 4 is 400 s from facility 0.
+  const std::vector<Facility> fac = {facility(0, "IN", "township_health_center", 50, 50),
+                                     facility(1, "OUT", "township_health_center", 1500, 50)};
+  Diagnostics diag;
+  const StandardTravel t = model.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+  CHECK(t.facilities_used == 2);  // both selected; one could not start
+  CHECK(diag.count("facility.outside_grid") == 1);
+  REQUIRE(diag.all().size() == 1);
+  CHECK(diag.all()[0].message.find("'OUT'") != std::string::npos);
+  CHECK(diag.all()[0].where.file == "facilities.csv");
+  CHECK(at(t.field, 4, 0) == Approx(minutes(400.0)).epsilon(1e-6));
+  CHECK(nearest_at(t.field, 4, 0) == 0U);
+}
