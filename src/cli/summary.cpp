@@ -117,6 +117,10 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     for (const auto& [k, v] : by_status) line += " " + k + " " + grouped(double(v));
     c.out(line);
   }
+  if (!l.changes.lines.empty()) {
+    c.out("  changes 情景调整" + (s.changes.label_zh.empty() ? std::string() : " (" + s.changes.label_zh + ")") + ":");
+    for (const auto& line : l.changes.lines) c.out("    " + line);
+  }
   if (l.roads) {
     const RoadSummary r = summarise(*l.roads);
     char share[32];

@@ -16,6 +16,9 @@ struct Zone {
   std::string parent_code;  ///< code of the zone one level up, when known
   double area_km2 = 0.0;    ///< area in the analysis CRS
   bool approximate = false;  ///< true for zones derived from seats (not surveyed boundaries)
+  /// "urban" or "rural" (for standards with one distance per zone class, such as the emergency radius); empty
+  /// when unknown. From the scenario's class_field, or from the name (…街道 / …办事处 urban, …镇 / …乡 rural).
+  std::string zone_class;
 };
 
 struct ZoneLevel {

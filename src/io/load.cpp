@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/units.hpp"
+#include "io/changes.hpp"
 #include "io/facilities.hpp"
 #include "io/files.hpp"
 #include "io/raster_inputs.hpp"
@@ -222,6 +223,9 @@ class Loader {
   void load_all_facilities() {
     const Scenario& s = out_.scenario;
     out_.facilities = load_facilities(s.facilities, s.taxonomy, out_.analysis_crs, diag_);
+    if (!s.changes.empty())
+      out_.changes = apply_changes(out_.facilities, s.changes, s.taxonomy, out_.analysis_crs,
+                                   s.file.filename().string(), diag_);
     if (out_.study_area.null()) return;
     const geo::PreparedGeometry area(out_.study_area);
     for (const auto& f : out_.facilities) {

@@ -16,6 +16,7 @@
 #include "core/road_data.hpp"
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
+#include "io/changes.hpp"
 #include "io/population.hpp"
 #include "io/scenario.hpp"
 #include "io/zone_raster.hpp"
@@ -50,6 +51,7 @@ struct LoadedScenario {
   std::vector<Facility> facilities;
   std::optional<RoadData> roads;
   std::optional<RasterTravelData> raster;  ///< [raster] inputs on the grid, when the scenario names any
+  ChangeSummary changes;                   ///< what the scenario's [changes] did to the facilities
   std::vector<InputFile> inputs;
   std::vector<StepTiming> timings;
 

@@ -51,6 +51,7 @@ class Parser {
     s.travel.profile = default_speed_profile();
     if (auto t = top.table("travel")) parse_travel(*t, s.travel);
     if (auto t = top.table("raster")) parse_raster(*t, s.raster);
+    if (auto t = top.table("changes")) parse_changes(*t, s.changes);
 
     std::optional<TomlTable> standards = top.table("standards");
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
@@ -128,6 +129,11 @@ class Parser {
     z.filter_values = t.string_list("filter_values");
     if (z.filter_field.empty() != z.filter_values.empty())
       t.fail(z.filter_field.empty() ? "filter_values" : "filter_field", "filter_field and filter_values go together");
+    z.class_field = t.string("class_field", "");
+    z.urban_values = t.string_list("urban_values");
+    if (!z.urban_values.empty() && z.class_field.empty())
+      t.fail("urban_values", "needs class_field (the field whose values are compared)");
+    if (z.urban_values.empty()) z.urban_values = {"urban", "城区", "城镇", "街道", "办事处", "城市"};
     if (z.label_zh.empty()) z.label_zh = default_label_zh(z.level);
     if (z.label_en.empty()) z.label_en = default_label_en(z.level);
     t.finish();
@@ -324,6 +330,74 @@ class Parser {
     if (auto m = t.number("search_limit_min")) {
       if (!(*m > 0 && *m <= 1440)) t.fail("search_limit_min", "must be more than 0 and at most 1440 minutes");
       travel.search_limit_min = *m;
+    }
+    t.finish();
+  }
+
+  static FacilityAttributes parse_attributes(TomlTable& t) {
+    FacilityAttributes a;
+    auto take = [&](const char* key, std::optional<double>& into) {
+      if (auto v = t.number(key)) {
+        if (!(*v >= 0)) t.fail(key, "must be a number of 0 or more");
+        into = *v;
+      }
+    };
+    take("beds", a.beds);
+    take("doctors", a.doctors);
+    take("nurses", a.nurses);
+    take("gps", a.gps);
+    take("tcm_beds", a.tcm_beds);
+    take("tcm_doctors", a.tcm_doctors);
+    take("capacity", a.capacity);
+    return a;
+  }
+
+  void parse_changes(TomlTable& t, ScenarioChanges& c) {
+    c.label_zh = t.string("label_zh", "");
+    c.label_en = t.string("label_en", "");
+    c.close = t.string_list("close");
+    c.close_line = t.line_of("close");
+    auto upgrades = t.array_of_tables("upgrade");
+    for (std::size_t i = 0; i < upgrades.size(); ++i) {
+      TomlTable& u = upgrades[i];
+      FacilityUpgrade up;
+      up.key = u.path();
+      up.line = u.line();
+      up.ids = u.string_list("ids");
+      if (up.ids.empty()) u.fail("ids", "is required: the ids of the facilities to change", "ids = [\"V341602001\"]");
+      up.type = u.string("type", "");
+      up.level = u.string("level", "");
+      if (!up.level.empty() && !parse_level(up.level))
+        u.fail("level", "'" + up.level + "' is not a level", "三级, 二级, 一级 or 未定级 (grades: 三级甲等 …)");
+      up.add_tags = u.string_list("add_tags");
+      up.remove_tags = u.string_list("remove_tags");
+      up.attributes = parse_attributes(u);
+      u.finish();
+      c.upgrade.push_back(std::move(up));
+    }
+    auto adds = t.array_of_tables("add");
+    for (std::size_t i = 0; i < adds.size(); ++i) {
+      TomlTable& a = adds[i];
+      FacilityAddition f;
+      f.key = a.path();
+      f.line = a.line();
+      f.id = a.required_string("id", "a new id, unique in the scenario");
+      f.name = a.string("name", "");
+      f.type = a.required_string("type", "a facility type (taxonomy id or Chinese name, e.g. 村卫生室)");
+      f.level = a.string("level", "");
+      if (!f.level.empty() && !parse_level(f.level))
+        a.fail("level", "'" + f.level + "' is not a level", "三级, 二级, 一级 or 未定级");
+      f.tags = a.string_list("tags");
+      const auto x = a.number("x");
+      const auto y = a.number("y");
+      if (!x) a.fail("x", "is required: the facility's x (longitude in a geographic CRS)");
+      if (!y) a.fail("y", "is required: the facility's y (latitude in a geographic CRS)");
+      f.x = *x;
+      f.y = *y;
+      f.crs = a.string("crs", "EPSG:4326");
+      f.attributes = parse_attributes(a);
+      a.finish();
+      c.add.push_back(std::move(f));
     }
     t.finish();
   }

@@ -51,6 +51,8 @@ struct ZoneLevelSpec {
   std::string parent_level;  ///< level the parent codes refer to
   std::string filter_field;  ///< keep only features whose filter_field value is in filter_values
   std::vector<std::string> filter_values;
+  std::string class_field;   ///< urban/rural class of each zone (emergency radius); empty: from the zone name
+  std::vector<std::string> urban_values;  ///< class_field values meaning urban (the others are rural)
 };
 
 /// raster: persons per pixel; points: a count per point; zone totals: a count per zone of a zone level;
@@ -129,6 +131,49 @@ struct RasterSpec {
   double default_speed_kmh = 5.0;       ///< cells without land cover
 };
 
+/// Values of facility attributes a change sets (absent: unchanged).
+struct FacilityAttributes {
+  std::optional<double> beds, doctors, nurses, gps, tcm_beds, tcm_doctors, capacity;
+};
+
+/// A facility the scenario adds inline ([[changes.add]]).
+struct FacilityAddition {
+  std::string id;
+  std::string name;
+  std::string type;   ///< taxonomy id, Chinese name or alias
+  std::string level;  ///< 三级/二级/一级/未定级 …
+  std::vector<std::string> tags;
+  double x = 0.0;     ///< in `crs` (longitude first for geographic CRSs)
+  double y = 0.0;
+  std::string crs = "EPSG:4326";  ///< any CRS, or gcj02 / bd09
+  FacilityAttributes attributes;
+  std::string key;    ///< changes.add[0]
+  int line = 0;
+};
+
+/// Changes to existing facilities ([[changes.upgrade]]): new type, level, tags added or removed, attributes set.
+struct FacilityUpgrade {
+  std::vector<std::string> ids;  ///< facility ids as in the inputs (after id_prefix)
+  std::string type;
+  std::string level;
+  std::vector<std::string> add_tags;
+  std::vector<std::string> remove_tags;
+  FacilityAttributes attributes;
+  std::string key;  ///< changes.upgrade[0]
+  int line = 0;
+};
+
+/// What a scenario changes in the facilities ([changes]): applied after loading, in the order close, upgrade, add.
+struct ScenarioChanges {
+  std::string label_zh;  ///< e.g. 村卫生室新增中医阁 (for reports and compare)
+  std::string label_en;
+  std::vector<std::string> close;  ///< ids of facilities closed
+  int close_line = 0;
+  std::vector<FacilityUpgrade> upgrade;
+  std::vector<FacilityAddition> add;
+  [[nodiscard]] bool empty() const { return close.empty() && upgrade.empty() && add.empty(); }
+};
+
 struct ScenarioInfo {
   std::string name;     ///< 亳州市 基线
   std::string name_en;
@@ -147,6 +192,7 @@ struct Scenario {
   std::optional<RoadSpec> roads;
   TravelSpec travel;
   RasterSpec raster;
+  ScenarioChanges changes;
   Taxonomy taxonomy;               ///< built-in taxonomy plus the scenario's additions
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
 

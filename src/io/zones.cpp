@@ -44,6 +44,30 @@ std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
 
 namespace {
 
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::string zone_class_from_name(const std::string& name) {
+  // 街道 (sub-district) and the older 办事处 are urban units; 镇, 乡 and 苏木 (Inner Mongolia) rural ones.
+  for (const char* urban : {"街道", "办事处"})
+    if (ends_with(name, urban)) return "urban";
+  for (const char* rural : {"镇", "乡", "苏木"})
+    if (ends_with(name, rural)) return "rural";
+  return {};
+}
+
+std::string zone_class_from_value(const std::string& value, const std::vector<std::string>& urban_values) {
+  if (value.empty()) return {};
+  for (const auto& u : urban_values)
+    if (value == u) return "urban";
+  return "rural";
+}
+
+namespace {
+
 bool matches_filter(const ZoneLevelSpec& spec, const std::string& value) {
   for (const auto& v : spec.filter_values)
     if (v == value) return true;
@@ -66,6 +90,7 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
   const int name_i = src.field_index(spec.name_field, key + ".name_field");
   const int parent_i = src.field_index(spec.parent_field, key + ".parent_field", true);
   const int filter_i = src.field_index(spec.filter_field, key + ".filter_field", true);
+  const int class_i = src.field_index(spec.class_field, key + ".class_field", true);
 
   if (spec.geometry == ZoneGeometryKind::kPolygons && !src.is_table()) {
     const auto gtype = wkbFlatten(src.layer().GetGeomType());
@@ -102,6 +127,8 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
     z.name = VectorSource::text(*f, name_i);
     z.parent_code = parent_i >= 0 ? VectorSource::code(*f, parent_i) : std::string();
     z.approximate = spec.geometry == ZoneGeometryKind::kSeats;
+    z.zone_class = class_i >= 0 ? zone_class_from_value(VectorSource::text(*f, class_i), spec.urban_values)
+                                : zone_class_from_name(z.name);
 
     if (spec.geometry == ZoneGeometryKind::kSeats) {
       auto p = src.point(*f, diag, Severity::kError);

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <utility>
+#include <string>
 #include <vector>
 
 #include "core/diagnostics.hpp"
@@ -25,6 +26,11 @@ struct LoadedZoneLevel {
 /// The centre of a zone source's extent in WGS 84 longitude/latitude (to choose the analysis CRS before
 /// anything is projected). Throws like VectorSource.
 std::pair<double, double> source_centre_lonlat(const SourceSpec& source);
+
+/// A zone's class from its name: "urban" for …街道 / …办事处, "rural" for …镇 / …乡 / …苏木, "" otherwise.
+std::string zone_class_from_name(const std::string& name);
+/// A zone's class from a class field's value: "urban" when it is one of urban_values, "" when empty, else "rural".
+std::string zone_class_from_value(const std::string& value, const std::vector<std::string>& urban_values);
 
 /// Loads one zone level. Fatal problems (missing file/layer/field, no CRS, empty layer) throw; problems of single
 /// features (invalid polygon: repaired, warning; empty geometry, duplicate or empty code: error) go to diag.

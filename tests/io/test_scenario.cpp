@@ -101,6 +101,16 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
   CHECK(s.standards[0].threshold_min == 15.0);  // unchanged keys keep the default
   CHECK(s.standards[4].threshold_min == 20.0);
   CHECK(s.standards[4].select.types == std::vector<std::string>{"village_clinic"});
+  CHECK(s.zones[1].class_field == "kind");
+  CHECK(s.zones[1].urban_values == std::vector<std::string>{"街道"});
+  CHECK(s.changes.close == std::vector<std::string>{"WS341602100212"});
+  REQUIRE(s.changes.upgrade.size() == 1);
+  CHECK(s.changes.upgrade[0].ids.size() == 2);
+  CHECK(s.changes.upgrade[0].add_tags == std::vector<std::string>{"中医阁"});
+  REQUIRE(s.changes.add.size() == 1);
+  CHECK(s.changes.add[0].id == "new-001");
+  CHECK(s.changes.add[0].x == 115.80);
+  CHECK(s.changes.add[0].attributes.beds == 20.0);
 }
 
 TEST_CASE("defaults: analysis, labels, standards", "[scenario]") {
