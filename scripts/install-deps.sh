@@ -11,8 +11,9 @@ packages=(
   catch2 libbenchmark-dev fonts-noto-cjk
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  # The tests also read the demo data with GDAL's Python bindings in a few cross-checks.
-  packages+=(python3 python3-gdal python3-numpy)
+  # The tests also read the demo data with GDAL's Python bindings in a few cross-checks, and look inside the
+  # XLSX files they write with unzip.
+  packages+=(python3 python3-gdal python3-numpy unzip)
 fi
 
 missing=()

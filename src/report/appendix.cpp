@@ -1,0 +1,850 @@
+#include "report/appendix.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "core/text.hpp"
+#include "core/units.hpp"
+#include "report/writers.hpp"
+
+namespace carereach::report {
+namespace {
+
+using analysis::CoverageStats;
+using analysis::CoverageUnit;
+using analysis::kNoZone;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// A share equal to the target up to rounding noise meets it (0.9 may come out as 0.8999999999999999).
+constexpr double kShareTolerance = 1e-9;
+constexpr int kTimeDecimals = 1;      // minutes
+constexpr int kDistanceDecimals = 2;  // kilometres
+constexpr int kShareDecimals = 1;     // percent
+constexpr int kDensityDecimals = 2;   // per 1,000
+constexpr int kAreaDecimals = 2;      // km²
+constexpr std::size_t kNarrativeZones = 5;
+constexpr std::size_t kNarrativeGaps = 3;
+const std::string kBelowMarker = "✗";
+
+// ---------------------------------------------------------------------------------------------- small helpers
+
+Column text_col(std::string key, std::string zh, std::string en, int width = 0) {
+  return Column{std::move(key), std::move(zh), std::move(en), {}, {}, ColumnKind::kText, 0, width};
+}
+Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en) {
+  return Column{
+      std::move(key), std::move(zh), std::move(en), std::move(unit_zh), std::move(unit_en), ColumnKind::kInteger, 0, 0};
+}
+Column num_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en,
+               int decimals) {
+  return Column{std::move(key),     std::move(zh),       std::move(en), std::move(unit_zh),
+                std::move(unit_en), ColumnKind::kNumber, decimals,      0};
+}
+Column pct_col(std::string key, std::string zh, std::string en) {
+  return Column{std::move(key), std::move(zh), std::move(en), "%", "%", ColumnKind::kPercent, kShareDecimals, 0};
+}
+
+Cell yes_no(bool yes) {
+  return yes ? Cell::text("是", "Yes") : Cell::text("否", "No");
+}
+Cell not_applicable() {
+  return Cell::text("—", "—");
+}
+Cell total_label() {
+  return Cell::text("合计", "Total");
+}
+
+bool meets(double share, double target) {
+  return share + kShareTolerance >= target;
+}
+
+std::string shortest(double v) {
+  std::array<char, 64> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), res.ptr);
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? sep : "") + parts[i];
+  return out;
+}
+
+std::string lower_label(const ZoneLevel& level) {
+  return ascii_lower(level.label_en.empty() ? level.level : level.label_en);
+}
+
+const std::string& label_zh(const ZoneLevel& level) {
+  return level.label_zh.empty() ? level.level : level.label_zh;
+}
+const std::string& label_en(const ZoneLevel& level) {
+  return level.label_en.empty() ? level.level : level.label_en;
+}
+
+Cell zone_name(const Zone& z) {
+  if (!z.approximate) return Cell::text(z.name);
+  return Cell::text(z.name + "〔近似〕", z.name + " (approx.)");
+}
+
+/// Resolves parent codes of a level against the previous level.
+class Parents {
+ public:
+  Parents(const RunTables& run, std::size_t level) : run_(run), level_(level) {
+    if (level > 0)
+      for (std::size_t i = 0; i < run.levels[level - 1].zones.size(); ++i)
+        index_.emplace(run.levels[level - 1].zones[i].code, i);
+  }
+  [[nodiscard]] bool has_parent_level() const { return level_ > 0; }
+  [[nodiscard]] Cell of(const Zone& z) const {
+    if (z.parent_code.empty()) return Cell::empty();
+    const auto it = index_.find(z.parent_code);
+    if (it == index_.end()) return Cell::text(z.parent_code);  // the code, when the parent level lacks it
+    return zone_name(run_.levels[level_ - 1].zones[it->second]);
+  }
+
+ private:
+  const RunTables& run_;
+  std::size_t level_;
+  std::map<std::string, std::size_t> index_;
+};
+
+void check_level(const RunTables& run, std::size_t level) {
+  if (level >= run.levels.size())
+    throw std::invalid_argument("report: level " + std::to_string(level) + " out of range (" +
+                                std::to_string(run.levels.size()) + " levels)");
+}
+
+void check_size(std::size_t got, std::size_t want, const std::string& what) {
+  if (got != want)
+    throw std::invalid_argument("report: " + what + " has " + std::to_string(got) + " entries, expected " +
+                                std::to_string(want));
+}
+
+const analysis::LevelCoverage* coverage_at(const RunTables& run, const StandardTables& s, std::size_t level) {
+  if (s.coverage.empty()) return nullptr;
+  check_size(s.coverage.size(), run.levels.size(), "coverage of standard '" + s.id + "'");
+  if (!s.coverage[level]) return nullptr;
+  check_size(s.coverage[level]->zones.size(), run.levels[level].zones.size(),
+             "coverage of standard '" + s.id + "' at level '" + run.levels[level].level + "'");
+  return &*s.coverage[level];
+}
+
+const analysis::LevelDensity* density_at(const RunTables& run, std::size_t level) {
+  const auto& by_level = run.density.by_level;
+  if (by_level.empty()) return nullptr;
+  check_size(by_level.size(), run.levels.size(), "density by level");
+  if (!by_level[level]) return nullptr;
+  check_size(by_level[level]->zones.size(), run.levels[level].zones.size(),
+             "density at level '" + run.levels[level].level + "'");
+  return &*by_level[level];
+}
+
+/// The first (coarsest) level with the standard's coverage, or levels.size().
+std::size_t first_coverage_level(const RunTables& run, const StandardTables& s) {
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
+    if (coverage_at(run, s, k) != nullptr) return k;
+  return run.levels.size();
+}
+/// The last (finest) level with the standard's coverage, or levels.size().
+std::size_t finest_coverage_level(const RunTables& run, const StandardTables& s) {
+  for (std::size_t k = run.levels.size(); k-- > 0;)
+    if (coverage_at(run, s, k) != nullptr) return k;
+  return run.levels.size();
+}
+
+bool any_approximate(const ZoneLevel& level) {
+  return std::any_of(level.zones.begin(), level.zones.end(), [](const Zone& z) { return z.approximate; });
+}
+
+std::string engine_zh(TravelEngine e) {
+  return e == TravelEngine::kNetwork ? "路网法" : "栅格成本距离法";
+}
+std::string engine_en(TravelEngine e) {
+  return e == TravelEngine::kNetwork ? "road network" : "raster cost distance";
+}
+
+/// "步行 15 分钟（路网法）" / "walking, 15 min (road network)"; distance standards name no engine.
+std::string method_zh(const StandardTables& s) {
+  std::string t = s.mode_zh + " " + s.threshold_zh;
+  if (s.unit == CoverageUnit::kMinutes) t += "（" + engine_zh(s.engine) + "）";
+  return t;
+}
+std::string method_en(const StandardTables& s) {
+  std::string t = s.mode_en + ", " + s.threshold_en;
+  if (s.unit == CoverageUnit::kMinutes) t += " (" + engine_en(s.engine) + ")";
+  return t;
+}
+
+/// The common tail of every table's notes: the approximate-zone note and the data sources.
+void add_common_notes(Table& t, const RunTables& run, bool approximate) {
+  if (approximate) {
+    t.notes_zh.push_back("注：名称后标〔近似〕的区划，其边界由驻地位置推算，并非勘定界线，相应数值仅供参考。");
+    t.notes_en.push_back(
+        "Note: zones marked (approx.) have boundaries derived from their seats, not surveyed boundaries; treat "
+        "their figures as approximate.");
+  }
+  if (!run.sources_zh.empty()) t.notes_zh.push_back("资料来源：" + join(run.sources_zh, "；") + "。");
+  const auto& en = run.sources_en.empty() ? run.sources_zh : run.sources_en;
+  if (!en.empty()) t.notes_en.push_back("Source: " + join(en, "; ") + ".");
+}
+
+/// A value in the measure's unit to the shown unit (minutes stay minutes, metres become kilometres).
+double shown_value(double v, CoverageUnit unit) {
+  return unit == CoverageUnit::kMetres ? v / units::kMetresPerKm : v;
+}
+
+bool has_unit(const RunTables& run, CoverageUnit unit) {
+  return std::any_of(run.standards.begin(), run.standards.end(),
+                     [&](const StandardTables& s) { return s.unit == unit; });
+}
+
+const std::array<const char*, 6> kAttrKey = {"beds", "doctors", "nurses", "gps", "tcm_beds", "tcm_doctors"};
+const std::array<const char*, 6> kAttrZh = {"床位数",   "执业（助理）医师", "注册护士",
+                                            "全科医生", "中医类床位",       "中医类执业（助理）医师"};
+const std::array<const char*, 6> kAttrEn = {
+    "Beds", "Licensed (assistant) doctors", "Registered nurses", "General practitioners", "TCM beds", "TCM doctors"};
+const std::array<const char*, 6> kAttrUnitZh = {"张", "人", "人", "人", "张", "人"};
+const std::array<const char*, 6> kAttrUnitEn = {"beds", "persons", "persons", "persons", "beds", "persons"};
+
+std::string basis_zh(const analysis::DensityIndicator& ind) {
+  if (ind.nurse_doctor_ratio) return "注册护士数∶执业（助理）医师数";
+  if (ind.per_persons == 1000.0) return "每千常住人口";
+  if (ind.per_persons == 10000.0) return "每万常住人口";
+  return "每" + shortest(ind.per_persons) + "常住人口";
+}
+std::string basis_en(const analysis::DensityIndicator& ind) {
+  if (ind.nurse_doctor_ratio) return "nurses per doctor";
+  return "per " + format_fixed(ind.per_persons, 0, true) + " residents";
+}
+
+std::string number_label(const std::string& base, std::size_t index, std::size_t count) {
+  return count > 1 ? base + "-" + std::to_string(index + 1) : base;
+}
+
+void number_table(Table& t, const std::string& number) {
+  t.sheet_zh = "附表" + number + " " + t.sheet_zh;
+  t.title_zh = "附表" + number + " " + t.title_zh;
+  t.sheet_en = "Table " + number + " " + t.sheet_en;
+  t.title_en = "Table " + number + " " + t.title_en;
+}
+
+std::string region_prefix_zh(const RunTables& run) {
+  return run.region_zh;
+}
+std::string region_suffix_en(const RunTables& run) {
+  const std::string& r = run.region_en.empty() ? run.region_zh : run.region_en;
+  return r.empty() ? "" : ", " + r;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------- standards
+
+StandardTables describe_standard(const Standard& standard) {
+  StandardTables s;
+  s.id = standard.id;
+  s.name_zh = standard.name_zh;
+  s.name_en = standard.name_en;
+  s.engine = standard.engine;
+  s.target_share = standard.target_share;
+  s.source = standard.source;
+  if (standard.is_distance()) {
+    s.unit = CoverageUnit::kMetres;
+    s.mode_zh = "直线距离";
+    s.mode_en = "straight line";
+    std::vector<std::string> zh;
+    std::vector<std::string> en;
+    auto km = [](double m) { return shortest(m / units::kMetresPerKm); };
+    // Urban first, then rural, then any other class in name order.
+    std::vector<std::pair<std::string, double>> classes(standard.distance_m_by_zone_class.begin(),
+                                                        standard.distance_m_by_zone_class.end());
+    auto rank = [](const std::string& c) { return c == "urban" ? 0 : c == "rural" ? 1 : 2; };
+    std::stable_sort(classes.begin(), classes.end(),
+                     [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+    for (const auto& [cls, m] : classes) {
+      const std::string cls_zh = cls == "urban" ? "城区" : cls == "rural" ? "乡村" : cls;
+      zh.push_back(km(m) + " 千米（" + cls_zh + "）");
+      en.push_back(km(m) + " km (" + cls + ")");
+    }
+    if (standard.distance_m) {
+      zh.push_back(km(*standard.distance_m) + " 千米" + (classes.empty() ? "" : "（其他）"));
+      en.push_back(km(*standard.distance_m) + " km" + (classes.empty() ? "" : " (other)"));
+    }
+    s.threshold_zh = join(zh, " / ");
+    s.threshold_en = join(en, " / ");
+  } else {
+    s.unit = CoverageUnit::kMinutes;
+    s.mode_zh = to_label_zh(standard.mode);
+    switch (standard.mode) {
+      case TravelMode::kWalk:
+        s.mode_en = "walking";
+        break;
+      case TravelMode::kBicycle:
+        s.mode_en = "bicycle";
+        break;
+      case TravelMode::kEbike:
+        s.mode_en = "e-bike";
+        break;
+      case TravelMode::kCar:
+        s.mode_en = "car";
+        break;
+      case TravelMode::kMixed:
+        s.mode_en = "walking + car";
+        break;
+    }
+    const std::string t = standard.threshold_min ? shortest(*standard.threshold_min) : "?";
+    s.threshold_zh = t + " 分钟";
+    s.threshold_en = t + " min";
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表1
+
+Table summary_table(const RunTables& run) {
+  Table t;
+  t.id = "summary";
+  t.sheet_zh = "主要指标";
+  t.sheet_en = "Key indicators";
+  t.title_zh = region_prefix_zh(run) + "医疗卫生服务主要指标";
+  t.title_en = "Key indicators of health services" + region_suffix_en(run);
+  t.columns = {text_col("item", "指标", "Indicator", 16),
+               text_col("standard", "口径", "Measure"),
+               int_col("pop_total", "常住人口", "Population", "人", "persons"),
+               int_col("pop_covered", "覆盖人口", "Population covered", "人", "persons"),
+               num_col("value", "现状值", "Value", "", "", kDensityDecimals),
+               num_col("target", "目标值", "Target", "", "", kDensityDecimals),
+               text_col("unit", "单位", "Unit"),
+               text_col("meets", "是否达标", "Meets target"),
+               text_col("basis", "依据", "Basis")};
+
+  bool approximate = false;
+  for (const StandardTables& s : run.standards) {
+    const std::size_t k = first_coverage_level(run, s);
+    Row row;
+    row.cells = {Cell::text(s.name_zh, s.name_en),
+                 Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
+    if (k < run.levels.size()) {
+      approximate = approximate || any_approximate(run.levels[k]);
+      const CoverageStats& total = coverage_at(run, s, k)->total;
+      const bool has_pop = total.pop_total > 0;
+      const bool ok = meets(total.share_covered(), s.target_share);
+      Cell value = has_pop ? Cell::num(total.share_covered() * 100.0, kShareDecimals) : Cell::empty();
+      if (has_pop && !ok) value = value.marked(kBelowMarker);
+      row.cells.insert(row.cells.end(), {Cell::num(total.pop_total), Cell::num(total.pop_covered), value,
+                                         Cell::num(s.target_share * 100.0, kShareDecimals), Cell::text("%"),
+                                         has_pop ? yes_no(ok) : not_applicable(), Cell::text(s.source)});
+    } else {
+      row.cells.insert(row.cells.end(),
+                       {Cell::empty(), Cell::empty(), Cell::empty(), Cell::num(s.target_share * 100.0, kShareDecimals),
+                        Cell::text("%"), not_applicable(), Cell::text(s.source)});
+    }
+    t.rows.push_back(std::move(row));
+  }
+
+  std::size_t dk = 0;
+  while (dk < run.levels.size() && density_at(run, dk) == nullptr) ++dk;
+  if (dk < run.levels.size()) {
+    const analysis::ZoneDensity& total = density_at(run, dk)->total;
+    const auto& inds = run.density.indicators;
+    check_size(total.value.size(), inds.size(), "density indicator values");
+    check_size(total.below_target.size(), inds.size(), "density below-target flags");
+    for (std::size_t i = 0; i < inds.size(); ++i) {
+      const auto& ind = inds[i];
+      Cell value = Cell::num(total.value[i]);
+      if (total.below_target[i] == 1) value = value.marked(kBelowMarker);
+      t.rows.push_back(Row{{Cell::text(ind.name_zh, ind.name_en), Cell::text(basis_zh(ind), basis_en(ind)),
+                            Cell::num(total.population), Cell::empty(), value,
+                            ind.target ? Cell::num(*ind.target) : Cell::empty(), Cell::text(ind.unit_zh, ind.unit_en),
+                            total.below_target[i] < 0 ? not_applicable() : yes_no(total.below_target[i] == 0),
+                            Cell::text(ind.target_source)},
+                           false});
+    }
+  }
+
+  t.notes_zh.push_back("注：服务圈指标的现状值为覆盖率，即服务标准内常住人口占常住人口的比例；✗ 表示未达到目标值。");
+  t.notes_en.push_back(
+      "Note: for service standards the value is the share of the population within the standard; ✗ marks a "
+      "value below its target.");
+  for (const StandardTables& s : run.standards) {
+    t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " is computed for " + method_en(s) + ".");
+  }
+  if (dk < run.levels.size()) {
+    t.notes_zh.push_back("注：资源配置指标为全域合计（各" + label_zh(run.levels[dk]) + "合计）。");
+    t.notes_en.push_back("Note: resource indicators are totals over every " + lower_label(run.levels[dk]) + ".");
+  }
+  add_common_notes(t, run, approximate);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表2
+
+Table density_table(const RunTables& run, std::size_t level) {
+  check_level(run, level);
+  const analysis::LevelDensity* density = density_at(run, level);
+  if (density == nullptr) throw std::invalid_argument("report: no density at level '" + run.levels[level].level + "'");
+  const ZoneLevel& zl = run.levels[level];
+  const auto& inds = run.density.indicators;
+  const Parents parents(run, level);
+
+  Table t;
+  t.id = "density_" + zl.level;
+  t.sheet_zh = "医疗资源配置（" + label_zh(zl) + "）";
+  t.sheet_en = "Resources (" + label_en(zl) + ")";
+  t.title_zh = region_prefix_zh(run) + "各" + label_zh(zl) + "医疗资源配置";
+  t.title_en = "Health resources by " + lower_label(zl) + region_suffix_en(run);
+  t.columns.push_back(text_col("code", "区划代码", "Code"));
+  if (parents.has_parent_level())
+    t.columns.push_back(text_col("parent", label_zh(run.levels[level - 1]), label_en(run.levels[level - 1])));
+  t.columns.push_back(text_col("name", label_zh(zl), label_en(zl)));
+  t.columns.push_back(int_col("population", "常住人口", "Population", "人", "persons"));
+  for (std::size_t a = 0; a < kAttrKey.size(); ++a)
+    t.columns.push_back(int_col(kAttrKey[a], kAttrZh[a], kAttrEn[a], kAttrUnitZh[a], kAttrUnitEn[a]));
+  for (const auto& ind : inds)
+    t.columns.push_back(num_col(ind.id, ind.name_zh, ind.name_en, ind.unit_zh, ind.unit_en, kDensityDecimals));
+  t.columns.push_back(int_col("below_target", "未达标指标数", "Indicators below target", "项", "count"));
+
+  auto add = [&](const analysis::ZoneDensity& z, std::vector<Cell> head, bool total) {
+    check_size(z.totals.size(), kAttrKey.size(), "density attribute totals");
+    check_size(z.value.size(), inds.size(), "density indicator values");
+    check_size(z.below_target.size(), inds.size(), "density below-target flags");
+    Row row{std::move(head), total};
+    row.cells.push_back(Cell::num(z.population));
+    for (double v : z.totals) row.cells.push_back(Cell::num(v));
+    double below = 0;
+    for (std::size_t i = 0; i < inds.size(); ++i) {
+      Cell c = Cell::num(z.value[i]);
+      if (z.below_target[i] == 1) {
+        c = c.marked(kBelowMarker);
+        ++below;
+      }
+      row.cells.push_back(std::move(c));
+    }
+    row.cells.push_back(Cell::num(below));
+    t.rows.push_back(std::move(row));
+  };
+  std::vector<Cell> head{Cell::empty()};
+  if (parents.has_parent_level()) head.push_back(Cell::empty());
+  head.push_back(total_label());
+  add(density->total, head, true);
+  for (std::size_t i = 0; i < zl.zones.size(); ++i) {
+    const Zone& z = zl.zones[i];
+    head = {Cell::text(z.code)};
+    if (parents.has_parent_level()) head.push_back(parents.of(z));
+    head.push_back(zone_name(z));
+    add(density->zones[i], head, false);
+  }
+
+  t.notes_zh.push_back("注：资源数为填报该项数据的机构合计，已关闭的机构不计；✗ 表示低于目标值。");
+  t.notes_en.push_back(
+      "Note: resources are the totals of the facilities that report them, closed facilities excluded; ✗ marks a "
+      "value below its target.");
+  for (const auto& ind : inds) {
+    if (!ind.target) continue;
+    const std::string target = format_fixed(*ind.target, kDensityDecimals);
+    t.notes_zh.push_back("注：" + ind.name_zh + "目标值 ≥ " + target + (ind.unit_zh.empty() ? "" : " " + ind.unit_zh) +
+                         (ind.target_source.empty() ? "" : "（" + ind.target_source + "）") + "。");
+    t.notes_en.push_back("Note: target for " + pick(Lang::kEn, ind.name_zh, ind.name_en) + ": at least " + target +
+                         (ind.unit_en.empty() ? "" : " " + ind.unit_en) +
+                         (ind.target_source.empty() ? "" : " (" + ind.target_source + ")") + ".");
+  }
+  add_common_notes(t, run, any_approximate(zl) || (level > 0 && any_approximate(run.levels[level - 1])));
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表3
+
+Table coverage_table(const RunTables& run, std::size_t level) {
+  check_level(run, level);
+  const ZoneLevel& zl = run.levels[level];
+  const Parents parents(run, level);
+  // Time and distance columns only for the kinds of the standards that report this level.
+  bool time = false;
+  bool distance = false;
+  for (const StandardTables& s : run.standards) {
+    if (coverage_at(run, s, level) == nullptr) continue;
+    (s.unit == CoverageUnit::kMinutes ? time : distance) = true;
+  }
+
+  Table t;
+  t.id = "coverage_" + zl.level;
+  t.sheet_zh = "服务圈覆盖情况（" + label_zh(zl) + "）";
+  t.sheet_en = "Coverage (" + label_en(zl) + ")";
+  t.title_zh = region_prefix_zh(run) + "各" + label_zh(zl) + "服务圈覆盖情况";
+  t.title_en = "Service coverage by " + lower_label(zl) + region_suffix_en(run);
+  t.columns.push_back(text_col("standard", "服务标准", "Standard"));
+  t.columns.push_back(text_col("code", "区划代码", "Code"));
+  if (parents.has_parent_level())
+    t.columns.push_back(text_col("parent", label_zh(run.levels[level - 1]), label_en(run.levels[level - 1])));
+  t.columns.push_back(text_col("name", label_zh(zl), label_en(zl)));
+  t.columns.push_back(int_col("pop_total", "常住人口", "Population", "人", "persons"));
+  t.columns.push_back(int_col("pop_covered", "覆盖人口", "Population covered", "人", "persons"));
+  t.columns.push_back(pct_col("share_covered", "覆盖率", "Share covered"));
+  t.columns.push_back(int_col("pop_uncovered", "未覆盖人口", "Population not covered", "人", "persons"));
+  if (time) {
+    t.columns.push_back(num_col("mean_time_min", "平均时间", "Mean time", "分钟", "min", kTimeDecimals));
+    t.columns.push_back(num_col("p50_time_min", "中位时间", "Median time", "分钟", "min", kTimeDecimals));
+    t.columns.push_back(num_col("p90_time_min", "90%人口时间", "90th percentile time", "分钟", "min", kTimeDecimals));
+    t.columns.push_back(num_col("max_time_min", "最长时间", "Maximum time", "分钟", "min", kTimeDecimals));
+  }
+  if (distance) {
+    t.columns.push_back(num_col("mean_distance_km", "平均距离", "Mean distance", "千米", "km", kDistanceDecimals));
+    t.columns.push_back(num_col("p50_distance_km", "中位距离", "Median distance", "千米", "km", kDistanceDecimals));
+    t.columns.push_back(
+        num_col("p90_distance_km", "90%人口距离", "90th percentile distance", "千米", "km", kDistanceDecimals));
+    t.columns.push_back(num_col("max_distance_km", "最远距离", "Maximum distance", "千米", "km", kDistanceDecimals));
+  }
+  t.columns.push_back(int_col("n_facilities", "机构数", "Facilities", "个", "count"));
+  t.columns.push_back(pct_col("target_share", "目标覆盖率", "Target share"));
+  t.columns.push_back(text_col("meets_target", "是否达标", "Meets target"));
+
+  auto add = [&](const StandardTables& s, const CoverageStats& st, std::vector<Cell> head, bool total) {
+    Row row{std::move(head), total};
+    const bool has_pop = st.pop_total > 0;
+    const bool ok = meets(st.share_covered(), s.target_share);
+    Cell share = has_pop ? Cell::num(st.share_covered()) : Cell::empty();
+    if (has_pop && !ok) share = share.marked(kBelowMarker);
+    row.cells.insert(row.cells.end(),
+                     {Cell::num(st.pop_total), Cell::num(st.pop_covered), share, Cell::num(st.pop_uncovered)});
+    for (CoverageUnit u : {CoverageUnit::kMinutes, CoverageUnit::kMetres}) {
+      if ((u == CoverageUnit::kMinutes && !time) || (u == CoverageUnit::kMetres && !distance)) continue;
+      for (double v : {st.mean, st.p50, st.p90, st.max})
+        row.cells.push_back(s.unit == u ? Cell::num(shown_value(v, u)) : Cell::empty());
+    }
+    row.cells.push_back(Cell::num(static_cast<double>(st.n_facilities)));
+    row.cells.push_back(Cell::num(s.target_share));
+    row.cells.push_back(has_pop ? yes_no(ok) : not_applicable());
+    t.rows.push_back(std::move(row));
+  };
+
+  for (const StandardTables& s : run.standards) {
+    const analysis::LevelCoverage* cov = coverage_at(run, s, level);
+    if (cov == nullptr) continue;
+    const Cell name = Cell::text(s.name_zh, s.name_en);
+    std::vector<Cell> head{name, Cell::empty()};
+    if (parents.has_parent_level()) head.push_back(Cell::empty());
+    head.push_back(total_label());
+    add(s, cov->total, head, true);
+    for (std::size_t i = 0; i < zl.zones.size(); ++i) {
+      const Zone& z = zl.zones[i];
+      head = {name, Cell::text(z.code)};
+      if (parents.has_parent_level()) head.push_back(parents.of(z));
+      head.push_back(zone_name(z));
+      add(s, cov->zones[i], head, false);
+    }
+  }
+
+  t.notes_zh.push_back("注：覆盖率为服务标准内常住人口占常住人口的比例；✗ 表示低于目标覆盖率。");
+  t.notes_en.push_back(
+      "Note: the share covered is the population within the standard over the population; ✗ marks "
+      "a share below the target.");
+  t.notes_zh.push_back("注：平均值按可达人口加权；中位数和90%人口值按全部人口计，落在计算范围以外的显示为「＞上限」。");
+  t.notes_en.push_back(
+      "Note: means are weighted by the population reached; medians and 90th percentiles count everybody, and show "
+      "\"> limit\" when they fall beyond the search limit.");
+  for (const StandardTables& s : run.standards) {
+    if (coverage_at(run, s, level) == nullptr) continue;
+    t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算" +
+                         (s.source.empty() ? "" : "，依据：" + s.source) + "。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + ": " + method_en(s) +
+                         (s.source.empty() ? "" : "; basis: " + s.source) + ".");
+  }
+  add_common_notes(t, run, any_approximate(zl) || (level > 0 && any_approximate(run.levels[level - 1])));
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表4
+
+Table gaps_table(const RunTables& run) {
+  const bool time = has_unit(run, CoverageUnit::kMinutes);
+  const bool distance = has_unit(run, CoverageUnit::kMetres);
+  Table t;
+  t.id = "gaps";
+  t.sheet_zh = "服务缺口清单";
+  t.sheet_en = "Service gaps";
+  t.title_zh = region_prefix_zh(run) + "服务缺口清单";
+  t.title_en = "Service gaps" + region_suffix_en(run);
+  t.columns = {text_col("standard", "服务标准", "Standard"), int_col("rank", "序号", "Rank", "", ""),
+               int_col("population", "人口", "Population", "人", "persons"),
+               num_col("area_km2", "面积", "Area", "平方千米", "km²", kAreaDecimals)};
+  for (const ZoneLevel& zl : run.levels) t.columns.push_back(text_col(zl.level, label_zh(zl), label_en(zl)));
+  if (time) {
+    t.columns.push_back(num_col("min_time_min", "最短时间", "Shortest time", "分钟", "min", kTimeDecimals));
+    t.columns.push_back(num_col("mean_time_min", "平均时间", "Mean time", "分钟", "min", kTimeDecimals));
+  }
+  if (distance) {
+    t.columns.push_back(num_col("min_distance_km", "最近距离", "Shortest distance", "千米", "km", kDistanceDecimals));
+    t.columns.push_back(num_col("mean_distance_km", "平均距离", "Mean distance", "千米", "km", kDistanceDecimals));
+  }
+
+  auto measures = [&](Row& row, const StandardTables& s, double min_v, double mean_v) {
+    for (CoverageUnit u : {CoverageUnit::kMinutes, CoverageUnit::kMetres}) {
+      if ((u == CoverageUnit::kMinutes && !time) || (u == CoverageUnit::kMetres && !distance)) continue;
+      row.cells.push_back(s.unit == u ? Cell::num(shown_value(min_v, u)) : Cell::empty());
+      row.cells.push_back(s.unit == u ? Cell::num(shown_value(mean_v, u)) : Cell::empty());
+    }
+  };
+
+  bool approximate = false;
+  for (const StandardTables& s : run.standards) {
+    const Cell name = Cell::text(s.name_zh, s.name_en);
+    double pop = 0;
+    double area = 0;
+    double min_v = s.gaps.empty() ? kNaN : kInf;
+    for (const auto& g : s.gaps) {
+      pop += g.population;
+      area += g.area_km2;
+      min_v = std::min(min_v, g.min_value);
+    }
+    Row total{{name, total_label(), Cell::num(pop), Cell::num(area)}, true};
+    for (std::size_t k = 0; k < run.levels.size(); ++k) total.cells.push_back(Cell::empty());
+    measures(total, s, min_v, kNaN);
+    t.rows.push_back(std::move(total));
+    for (const auto& g : s.gaps) {
+      if (g.main_zone.size() > run.levels.size())
+        throw std::invalid_argument("report: a gap of standard '" + s.id + "' has more zone levels than the run");
+      Row row{{name, Cell::num(g.rank), Cell::num(g.population), Cell::num(g.area_km2)}, false};
+      for (std::size_t k = 0; k < run.levels.size(); ++k) {
+        const std::uint32_t z = k < g.main_zone.size() ? g.main_zone[k] : kNoZone;
+        if (z == kNoZone) {
+          row.cells.push_back(Cell::empty());
+          continue;
+        }
+        if (z >= run.levels[k].zones.size())
+          throw std::invalid_argument("report: a gap of standard '" + s.id + "' names zone " + std::to_string(z) +
+                                      " of level '" + run.levels[k].level + "', which has " +
+                                      std::to_string(run.levels[k].zones.size()));
+        approximate = approximate || run.levels[k].zones[z].approximate;
+        row.cells.push_back(zone_name(run.levels[k].zones[z]));
+      }
+      measures(row, s, g.min_value, g.mean_value);
+      t.rows.push_back(std::move(row));
+    }
+  }
+
+  t.notes_zh.push_back(
+      "注：服务缺口为服务标准以外、相互连通（八邻域）的有人口网格，按人口由多到少排序；所在区划为缺口内人口最多的区划"
+      "。");
+  t.notes_en.push_back(
+      "Note: a service gap is a connected cluster (8 neighbours) of populated cells outside the standard, ranked by "
+      "population; its zones are those holding most of its population.");
+  t.notes_zh.push_back(
+      "注：最短时间（距离）为缺口内离最近机构最近的网格的值，平均值按可达人口加权；超出计算范围的显示为「＞上限」。");
+  t.notes_en.push_back(
+      "Note: the shortest time (distance) is that of the gap's best-served cell; means are weighted by the "
+      "population reached; \"> limit\" means beyond the search limit.");
+  add_common_notes(t, run, approximate);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- the appendix
+
+std::vector<Table> appendix_tables(const RunTables& run) {
+  std::vector<Table> out;
+  out.push_back(summary_table(run));
+  number_table(out.back(), "1");
+
+  std::vector<std::size_t> density_levels;
+  std::vector<std::size_t> coverage_levels;
+  for (std::size_t k = 0; k < run.levels.size(); ++k) {
+    if (density_at(run, k) != nullptr) density_levels.push_back(k);
+    if (std::any_of(run.standards.begin(), run.standards.end(),
+                    [&](const StandardTables& s) { return coverage_at(run, s, k) != nullptr; }))
+      coverage_levels.push_back(k);
+  }
+  for (std::size_t i = 0; i < density_levels.size(); ++i) {
+    out.push_back(density_table(run, density_levels[i]));
+    number_table(out.back(), number_label("2", i, density_levels.size()));
+  }
+  for (std::size_t i = 0; i < coverage_levels.size(); ++i) {
+    out.push_back(coverage_table(run, coverage_levels[i]));
+    number_table(out.back(), number_label("3", i, coverage_levels.size()));
+  }
+  out.push_back(gaps_table(run));
+  number_table(out.back(), "4");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- report.md
+
+namespace {
+
+std::string persons(double v) {
+  return format_fixed(v, 0, true);
+}
+std::string percent(double share) {
+  return format_fixed(share * 100.0, kShareDecimals) + "%";
+}
+
+/// "B县A镇" (coarse to fine) / "A Town, B County" (fine to coarse) of a gap's main zones.
+std::string gap_place(const RunTables& run, const analysis::GapArea& g, Lang lang) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < g.main_zone.size() && k < run.levels.size(); ++k)
+    if (g.main_zone[k] != kNoZone && g.main_zone[k] < run.levels[k].zones.size())
+      names.push_back(run.levels[k].zones[g.main_zone[k]].name);
+  if (lang == Lang::kZh) return join(names, "");
+  std::reverse(names.begin(), names.end());
+  return join(names, ", ");
+}
+
+std::string measure_text(double v, CoverageUnit unit, Lang lang) {
+  if (std::isnan(v)) return {};
+  if (std::isinf(v)) return lang == Lang::kZh ? "超出计算范围" : "beyond the search limit";
+  if (unit == CoverageUnit::kMetres)
+    return format_fixed(v / units::kMetresPerKm, kDistanceDecimals) + (lang == Lang::kZh ? " 千米" : " km");
+  return format_fixed(v, kTimeDecimals) + (lang == Lang::kZh ? " 分钟" : " min");
+}
+
+void standard_findings(std::string& md, const RunTables& run, const StandardTables& s, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  md += "### " + pick(lang, s.name_zh, s.name_en) + "\n\n";
+  md += zh ? "- 口径：" + method_zh(s) + "；目标：" + percent(s.target_share) + " 的常住人口在服务标准内" +
+                 (s.source.empty() ? "" : "（" + s.source + "）") + "。\n"
+           : "- Measure: " + method_en(s) + "; target: " + percent(s.target_share) +
+                 " of the population within the standard" + (s.source.empty() ? "" : " (" + s.source + ")") + ".\n";
+  const std::size_t k0 = first_coverage_level(run, s);
+  if (k0 == run.levels.size()) {
+    md += zh ? "- 未计算覆盖情况。\n\n" : "- Coverage was not computed.\n\n";
+    return;
+  }
+  const CoverageStats& total = coverage_at(run, s, k0)->total;
+  const double share = total.share_covered();
+  const bool ok = meets(share, s.target_share);
+  const double gap_pp = (s.target_share - share) * 100.0;
+  if (zh) {
+    md += "- 覆盖率 " + percent(share) + "（" + persons(total.pop_covered) + " / " + persons(total.pop_total) +
+          " 人），" + (ok ? "达到目标" : "低于目标 " + format_fixed(gap_pp, kShareDecimals) + " 个百分点") +
+          "；服务标准以外 " + persons(total.pop_uncovered) + " 人。\n";
+  } else {
+    md += "- Share covered " + percent(share) + " (" + persons(total.pop_covered) + " of " + persons(total.pop_total) +
+          " people), " +
+          (ok ? "meeting the target" : format_fixed(gap_pp, kShareDecimals) + " percentage points below the target") +
+          "; " + persons(total.pop_uncovered) + " people outside the standard.\n";
+  }
+
+  // Zones failing at the finest level reported, the most people outside first.
+  const std::size_t kf = finest_coverage_level(run, s);
+  const ZoneLevel& zl = run.levels[kf];
+  const analysis::LevelCoverage& cov = *coverage_at(run, s, kf);
+  std::vector<std::size_t> failing;
+  for (std::size_t i = 0; i < cov.zones.size(); ++i)
+    if (cov.zones[i].pop_total > 0 && !meets(cov.zones[i].share_covered(), s.target_share)) failing.push_back(i);
+  std::stable_sort(failing.begin(), failing.end(), [&](std::size_t a, std::size_t b) {
+    return cov.zones[a].pop_uncovered > cov.zones[b].pop_uncovered;
+  });
+  if (failing.empty()) {
+    md += zh ? "- 各" + label_zh(zl) + "均达到目标。\n" : "- Every " + lower_label(zl) + " meets the target.\n";
+  } else {
+    std::vector<std::string> names;
+    for (std::size_t j = 0; j < failing.size() && j < kNarrativeZones; ++j) {
+      const Zone& z = zl.zones[failing[j]];
+      const Cell zc = zone_name(z);
+      const std::string& zn = pick(lang, zc.text_zh, zc.text_en);
+      names.push_back(zn + (zh ? "（" + percent(cov.zones[failing[j]].share_covered()) + "）"
+                               : " (" + percent(cov.zones[failing[j]].share_covered()) + ")"));
+    }
+    const bool more = failing.size() > kNarrativeZones;
+    md += zh ? "- 未达标" + label_zh(zl) + " " + std::to_string(failing.size()) + " 个（共 " +
+                   std::to_string(zl.zones.size()) + " 个）：" + join(names, "、") + (more ? "等" : "") + "。\n"
+             : "- " + std::to_string(failing.size()) + " of " + std::to_string(zl.zones.size()) + " " +
+                   lower_label(zl) + " zones below the target: " + join(names, ", ") + (more ? ", …" : "") + ".\n";
+  }
+
+  if (s.gaps.empty()) {
+    md += zh ? "- 无服务缺口。\n\n" : "- No service gaps.\n\n";
+    return;
+  }
+  std::vector<std::string> gaps;
+  for (std::size_t j = 0; j < s.gaps.size() && j < kNarrativeGaps; ++j) {
+    const auto& g = s.gaps[j];
+    const std::string place = gap_place(run, g, lang);
+    const std::string m = measure_text(g.min_value, s.unit, lang);
+    if (zh)
+      gaps.push_back((place.empty() ? "" : place + " ") + persons(g.population) + " 人，" +
+                     format_fixed(g.area_km2, kAreaDecimals) + " 平方千米" + (m.empty() ? "" : "，最近处 " + m));
+    else
+      gaps.push_back((place.empty() ? "" : place + ": ") + persons(g.population) + " people, " +
+                     format_fixed(g.area_km2, kAreaDecimals) + " km²" + (m.empty() ? "" : ", nearest edge " + m));
+  }
+  md += zh ? "- 服务缺口 " + std::to_string(s.gaps.size()) + " 处，最大的：" + join(gaps, "；") + "。\n\n"
+           : "- " + std::to_string(s.gaps.size()) + " service gaps; the largest: " + join(gaps, "; ") + ".\n\n";
+}
+
+void density_findings(std::string& md, const RunTables& run, Lang lang) {
+  std::size_t k0 = 0;
+  while (k0 < run.levels.size() && density_at(run, k0) == nullptr) ++k0;
+  if (k0 == run.levels.size() || run.density.indicators.empty()) return;
+  std::size_t kf = k0;
+  for (std::size_t k = k0; k < run.levels.size(); ++k)
+    if (density_at(run, k) != nullptr) kf = k;
+  const bool zh = lang == Lang::kZh;
+  const analysis::ZoneDensity& total = density_at(run, k0)->total;
+  const analysis::LevelDensity& fine = *density_at(run, kf);
+  const ZoneLevel& zl = run.levels[kf];
+  md += zh ? "### 医疗资源配置\n\n" : "### Health resources\n\n";
+  const auto& inds = run.density.indicators;
+  check_size(total.value.size(), inds.size(), "density indicator values");
+  for (std::size_t i = 0; i < inds.size(); ++i) {
+    const auto& ind = inds[i];
+    const std::string& unit = pick(lang, ind.unit_zh, ind.unit_en);
+    const std::string value = std::isnan(total.value[i]) ? "—" : format_fixed(total.value[i], kDensityDecimals);
+    std::string line =
+        "- " + pick(lang, ind.name_zh, ind.name_en) + (zh ? "：" : ": ") + value + (unit.empty() ? "" : " " + unit);
+    if (ind.target) {
+      const std::string target = format_fixed(*ind.target, kDensityDecimals);
+      const std::int8_t below = total.below_target[i];
+      line += zh ? "，目标 ≥ " + target +
+                       (below == 1   ? "，未达标"
+                        : below == 0 ? "，达标"
+                                     : "")
+                 : ", target at least " + target +
+                       (below == 1   ? ", below target"
+                        : below == 0 ? ", met"
+                                     : "");
+      std::vector<std::string> names;
+      for (std::size_t z = 0; z < fine.zones.size(); ++z)
+        if (fine.zones[z].below_target.size() > i && fine.zones[z].below_target[i] == 1)
+          names.push_back(format_cell(zone_name(zl.zones[z]), Column{}, lang));
+      if (!names.empty()) {
+        const std::size_t n = names.size();
+        const bool more = n > kNarrativeZones;
+        names.resize(std::min(n, kNarrativeZones));
+        line += zh ? "；低于目标的" + label_zh(zl) + " " + std::to_string(n) + " 个：" + join(names, "、") +
+                         (more ? "等" : "")
+                   : "; " + std::to_string(n) + " " + lower_label(zl) + " zones below: " + join(names, ", ") +
+                         (more ? ", …" : "");
+      }
+    }
+    md += line + (zh ? "。\n" : ".\n");
+  }
+  md += "\n";
+}
+
+}  // namespace
+
+std::string report_markdown(const RunTables& run, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  std::string md;
+  if (zh) {
+    md += "# " + run.region_zh + "医疗卫生服务可及性分析报告\n\n";
+    md += "情景：" + run.scenario_zh + "\n\n";
+    md += "## 主要发现\n\n";
+  } else {
+    md += "# Access to health services" + region_suffix_en(run) + "\n\n";
+    md += "Scenario: " + pick(lang, run.scenario_zh, run.scenario_en) + "\n\n";
+    md += "## Main findings\n\n";
+  }
+  for (const StandardTables& s : run.standards) standard_findings(md, run, s, lang);
+  density_findings(md, run, lang);
+  md += zh ? "## 附表\n" : "## Appendix tables\n";
+  for (const Table& t : appendix_tables(run)) md += "\n" + to_markdown(t, lang);
+  return md;
+}
+
+}  // namespace carereach::report

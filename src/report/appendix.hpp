@@ -1,0 +1,104 @@
+#pragma once
+// Planning appendices (规划附表) from analysis results: the builders turn one run's coverage, gap and density results
+// into report::Tables (rendered by writers.hpp) and write the narrative of report.md.
+//
+// The appendix, in this order (k numbers the zone levels when there are several: 附表2-1 区县, 附表2-2 乡镇):
+//   附表1    主要指标            summary            one row per standard, then one per density indicator
+//   附表2-k  医疗资源配置        density_<level>    per zone: population, resources, per-1,000 values, flags
+//   附表3-k  服务圈覆盖情况      coverage_<level>   per standard × zone, each standard's total row first
+//   附表4    服务缺口清单        gaps               per standard its gap areas, its total row first
+// The table ids are the CSV file stems (tables/<id>.csv).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/coverage.hpp"
+#include "analysis/density.hpp"
+#include "core/standard.hpp"
+#include "core/zone.hpp"
+#include "report/table.hpp"
+
+namespace carereach::report {
+
+/// One service standard's labels and results.
+struct StandardTables {
+  std::string id;       ///< "tcm_15min"
+  std::string name_zh;  ///< 15分钟中医药服务圈
+  std::string name_en;
+  std::string mode_zh;  ///< 步行 (distance standards: 直线距离)
+  std::string mode_en;  ///< walking (distance standards: straight line)
+  TravelEngine engine = TravelEngine::kNetwork;
+  std::string threshold_zh;  ///< "15 分钟", "5 千米（城区）/ 15 千米（乡村）"
+  std::string threshold_en;  ///< "15 min", "5 km (urban) / 15 km (rural)"
+  analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;  ///< of the times/distances in the results
+  double target_share = 0.9;                                       ///< 0–1
+  std::string source;  ///< where the threshold and target come from (shown as given in both languages)
+  /// Per RunTables::levels entry: the coverage at that level, or nullopt when the standard does not report it.
+  std::vector<std::optional<analysis::LevelCoverage>> coverage;
+  /// Sorted by rank. main_zone[k] is a zone index in RunTables::levels[k] (so gap_areas() must be given the levels'
+  /// zone_of_cell in the same order), or kNoZone.
+  std::vector<analysis::GapArea> gaps;
+};
+
+/// Labels of a Standard (everything but the results): names, mode and threshold texts, unit, target, source.
+StandardTables describe_standard(const Standard& standard);
+
+struct DensityTables {
+  std::vector<analysis::DensityIndicator> indicators;
+  /// Per RunTables::levels entry (nullopt: not computed at that level); value/below_target follow `indicators`.
+  std::vector<std::optional<analysis::LevelDensity>> by_level;
+};
+
+/// Everything the appendix shows of one run.
+struct RunTables {
+  std::string scenario_zh;  ///< 某市2025年现状
+  std::string scenario_en;  ///< (empty: scenario_zh)
+  std::string region_zh;    ///< the study area, e.g. 某市 (may be empty)
+  std::string region_en;
+  /// Coarse to fine (county, then township). A zone's parent_code names a zone of the previous level; zones marked
+  /// approximate (boundaries derived from seats) are flagged 〔近似〕 / (approx.) in every table.
+  std::vector<ZoneLevel> levels;
+  std::vector<StandardTables> standards;
+  DensityTables density;
+  /// Data sources, one per line without prefix ("第七次全国人口普查乡镇常住人口"); every table lists them after
+  /// 资料来源： / Source:.
+  std::vector<std::string> sources_zh;
+  std::vector<std::string> sources_en;  ///< (empty: sources_zh)
+};
+
+// The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a
+// per-level vector of the wrong length, a main_zone out of range): that is a bug of the caller, not an input error.
+
+/// 附表1 主要指标 (id "summary"). Columns: item, standard, pop_total, pop_covered, value, target, unit, meets, basis.
+/// Coverage rows: value and target in % (1 decimal), over the first level that has the standard's coverage;
+/// density rows: the total over the first level with density (2 decimals).
+Table summary_table(const RunTables& run);
+
+/// 附表2 医疗资源配置 at level `level` (id "density_<level id>"). Columns: code, [parent], name, population, beds,
+/// doctors, nurses, gps, tcm_beds, tcm_doctors, one per indicator (key = indicator id; ✗ when below target),
+/// below_target (count). Total row first. Requires density.by_level[level].
+Table density_table(const RunTables& run, std::size_t level);
+
+/// 附表3 服务圈覆盖情况 at level `level` (id "coverage_<level id>"). Columns: standard, code, [parent], name,
+/// pop_total, pop_covered, share_covered (✗ when below target), pop_uncovered, then mean/p50/p90/max_time_min when
+/// a time standard reports the level and mean/p50/p90/max_distance_km when a distance standard does (empty for the
+/// other kind), n_facilities, target_share, meets_target. Per standard reporting the level: its total row,
+/// then its zones in level order.
+Table coverage_table(const RunTables& run, std::size_t level);
+
+/// 附表4 服务缺口清单 (id "gaps"). Columns: standard, rank, population, area_km2, one zone name per level (key =
+/// level id), min/mean_time_min and/or min/mean_distance_km. Per standard: a total row (合计: population and area
+/// summed, the smallest min), then its gaps by rank.
+Table gaps_table(const RunTables& run);
+
+/// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
+/// per level that has it, coverage per level that some standard reports, gaps.
+std::vector<Table> appendix_tables(const RunTables& run);
+
+/// report.md: a title, the main findings per standard (share against target, people outside, zones failing at the
+/// finest level reported, the largest gaps) and per density indicator, then every appendix table in Markdown.
+std::string report_markdown(const RunTables& run, Lang lang);
+
+}  // namespace carereach::report
