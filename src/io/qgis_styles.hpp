@@ -1,0 +1,116 @@
+#pragma once
+// QGIS layer styles (QML, the QGIS 3.22 format) for the layers carereach writes: graduated, categorized and
+// single-symbol fills, categorized point markers, optional labels, and field aliases. write_geopackage stores them
+// in the GeoPackage's layer_styles table, so QGIS opens each layer styled. The QML is minimal but complete for
+// QGIS 3.22 and later: a renderer-v2 with its symbols and ranges or categories, and what QGIS needs to read it.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace carereach::io::qgis {
+
+/// An sRGB colour with its opacity (a = 255 opaque), written "r,g,b,a" in QML.
+struct Colour {
+  std::uint8_t r = 0;
+  std::uint8_t g = 0;
+  std::uint8_t b = 0;
+  std::uint8_t a = 255;
+};
+
+/// "#rrggbb" or "#rrggbbaa" (any case) to a Colour. Throws std::invalid_argument on anything else.
+Colour colour(std::string_view hex);
+
+/// Labels drawn from a field's values.
+struct Labels {
+  std::string field;
+  double size_pt = 9.0;
+  Colour colour{40, 40, 40, 255};
+  bool halo = true;  ///< a white 0.8 mm halo, readable on any fill
+};
+
+/// Outline of polygon symbols.
+struct Outline {
+  Colour colour{255, 255, 255, 255};
+  double width_mm = 0.1;
+};
+
+/// One class of a graduated fill: values v with lower ≤ v ≤ upper. A value on a bound shared by two classes falls
+/// in the first one (QGIS takes the first class that contains the value).
+struct GraduatedClass {
+  double lower = 0;
+  double upper = 0;
+  Colour fill;
+  std::string label;  ///< legend text, e.g. "50%–80%"
+};
+
+struct GraduatedFill {
+  std::string field;
+  std::vector<GraduatedClass> classes;  ///< in legend order; bounds finite
+  Colour no_data_fill{200, 200, 200, 255};
+  std::string no_data_label = "无数据";
+  Outline outline;
+  std::optional<Labels> labels;
+};
+
+/// A graduated fill on a numeric field with a class for NULL (no data). QGIS's graduated renderer has no NULL
+/// class, so the renderer classifies coalesce("field", S) where S = floor(lowest lower bound) - 1, and the
+/// no-data class is the range [S, S], shown last in the legend. Throws std::invalid_argument when there are no
+/// classes, a bound is not finite or lower > upper.
+std::string graduated_fill_qml(const GraduatedFill& style);
+
+/// One category: features whose field value, as text, equals value. An empty value is QGIS's catch-all category:
+/// every other value, NULL included (put it last).
+struct Category {
+  std::string value;
+  Colour colour;
+  std::string label;  ///< legend text
+};
+
+struct CategorizedFill {
+  std::string field;
+  std::vector<Category> categories;
+  Outline outline;
+  std::optional<Labels> labels;
+};
+
+/// A categorized fill on a field (e.g. a zone's level of coverage). Throws std::invalid_argument when there are
+/// no categories.
+std::string categorized_fill_qml(const CategorizedFill& style);
+
+struct SingleFill {
+  Colour fill{49, 130, 189, 90};  ///< semi-transparent by default: service areas overlap other layers
+  Outline outline{{8, 81, 156, 255}, 0.4};
+  std::optional<Labels> labels;
+};
+
+/// One fill symbol for every feature (service areas, gap areas).
+std::string single_fill_qml(const SingleFill& style);
+
+struct CategorizedMarker {
+  std::string field;  ///< e.g. the facility type
+  std::vector<Category> categories;
+  double size_mm = 2.6;
+  std::string shape = "circle";  ///< a QGIS SimpleMarker shape: circle, square, triangle, diamond, star, cross …
+  Outline outline{{255, 255, 255, 255}, 0.2};
+  std::optional<Labels> labels;
+};
+
+/// Point markers coloured by a field (facility type). Throws std::invalid_argument when there are no categories.
+std::string categorized_marker_qml(const CategorizedMarker& style);
+
+/// A field's display name (QGIS alias).
+struct FieldAlias {
+  std::string field;
+  std::string alias;
+};
+
+/// The QML with an <aliases> element naming the fields (QGIS 3.22 shows them in the attribute table and forms).
+/// QML that already has an <aliases> element, or an empty QML, is returned unchanged; aliases that are empty are
+/// left out. field_index_offset is the index of the first field in QGIS (1 in a GeoPackage, whose fid comes first).
+std::string with_field_aliases(std::string_view qml, std::span<const FieldAlias> aliases, int field_index_offset = 1);
+
+}  // namespace carereach::io::qgis
