@@ -6,6 +6,10 @@
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_analysis.hpp"
+#include "cli/run_json.hpp"
+#include "cli/run_layers.hpp"
+#include "cli/run_tables.hpp"
 #include "cli/summary.hpp"
 #include "cli/travel_setup.hpp"
 #include "cli/versions.hpp"
@@ -22,17 +26,20 @@ namespace {
 class RunCommand final : public Command {
  public:
   const char* name() const override { return "run"; }
-  const char* summary() const override { return "Run a scenario and write its outputs (run.json …) to a folder"; }
+  const char* summary() const override { return "Run a scenario: coverage tables, layers and travel times of every service standard, in one folder"; }
   void setup(CLI::App& app) override {
     app.add_option("scenario", scenario_, "Scenario file (.toml); see docs/scenario.md")->required();
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if it holds an earlier carereach output");
+    app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")
+        ->check(CLI::IsMember({"zh", "en"}));
   }
   int run(Console& console) override {
     io::RunInfo info;
     info.command = "run";
     info.arguments = {scenario_, "--out", out_};
     if (overwrite_) info.arguments.emplace_back("--overwrite");
+    if (lang_ != "zh") info.arguments.insert(info.arguments.end(), {"--lang", lang_});
     info.started_at = io::utc_now_iso8601();
     info.versions = versions();
 
@@ -44,7 +51,15 @@ class RunCommand final : public Command {
     diag.throw_if_errors();
 
     info.outputs = {"run.json"};
-    if (loaded.population) write_travel_times(loaded, dir, info, diag, progress);
+    if (!loaded.changes.lines.empty()) {
+      info.changes["label_zh"] = loaded.scenario.changes.label_zh;
+      info.changes["label_en"] = loaded.scenario.changes.label_en;
+      info.changes["closed"] = loaded.changes.closed;
+      info.changes["upgraded"] = loaded.changes.upgraded;
+      info.changes["added"] = loaded.changes.added;
+      info.changes["lines"] = loaded.changes.lines;
+    }
+    if (loaded.population) write_outputs(loaded, dir, info, diag, progress);
     info.finished_at = io::utc_now_iso8601();
     io::write_file_atomically(dir.path() / "run.json", io::make_run_manifest(loaded, diag, info).dump(2) + "\n");
     dir.commit();
@@ -54,74 +69,110 @@ class RunCommand final : public Command {
       print_problems(console, diag, 5, "(all of them are in run.json)", ProblemStream::kStatus);
     }
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(dir.target()).lexically_normal().string());
-    console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, warnings and timings");
-    for (const auto& line : travel_lines_) console.out(line);
+    if (std::find(info.outputs.begin(), info.outputs.end(), "layers.gpkg") != info.outputs.end()) {
+      console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
+      console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
+      for (const auto& f : info.outputs)
+        if (f.starts_with("travel_time_")) console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) + ")");
+    }
+    console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
+    if (!summary_lines_.empty()) console.out("Coverage 覆盖情况:");
+    for (const auto& line : summary_lines_) console.out(line);
     return 0;
   }
 
-  /// travel_time_<standard>.tif for every time standard, and the travel section of run.json.
-  void write_travel_times(const io::LoadedScenario& loaded, const io::OutputDir& dir, io::RunInfo& info,
-                          Diagnostics& diag, ProgressSink& progress) {
-    analysis::TravelModel model = make_travel_model(loaded);
+  /// Everything after loading: per standard the travel-time GeoTIFF, coverage, gaps and catchments; then the
+  /// travel and coverage sections of run.json and facility_access.csv.
+  void write_outputs(const io::LoadedScenario& loaded, const io::OutputDir& dir, io::RunInfo& info, Diagnostics& diag,
+                     ProgressSink& progress) {
     nlohmann::ordered_json standards = nlohmann::ordered_json::array();
     std::string access_csv;
-    const auto& all = loaded.scenario.standards;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      const Standard& st = all[i];
+    const auto t_all = std::chrono::steady_clock::now();
+    RunLayers layers(loaded);
+    RunAnalysis analysis = analyse_run(loaded, diag, &progress, [&](StandardOutcome& o, const StandardCells& cells) {
+      const Standard& st = *o.standard;
+      {
+        ProgressStep step(&progress, "layers " + st.id);
+        const auto t0 = std::chrono::steady_clock::now();
+        layers.add_standard(o, cells);
+        o.timings_s["layers"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+      if (cells.travel != nullptr) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string file = "travel_time_" + st.id + ".tif";
+        io::write_travel_time_geotiff(dir.path() / file, cells.travel->field, loaded.analysis_crs,
+                                      raster_metadata(loaded, st, *cells.travel));
+        o.timings_s["geotiff"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        double travel_s = 0.0;
+        for (const char* step : {"graph", "connectors", "friction", "search", "geotiff"})
+          if (auto it = o.timings_s.find(step); it != o.timings_s.end()) travel_s += it->second;
+        info.timings.push_back({"travel times " + st.id, travel_s});
+        info.outputs.push_back(file);
+        access_csv += facility_access_rows(loaded, st, *cells.travel, access_csv.empty());
+      }
+    });
+    info.timings.push_back({"analysis", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_all).count()});
+
+    for (const StandardOutcome& o : analysis.standards) {
+      const Standard& st = *o.standard;
       nlohmann::ordered_json j;
       j["id"] = st.id;
-      if (const std::string why = why_not_computable(loaded, st); !why.empty()) {
-        j["status"] = "not computed: " + why;
-        if (st.threshold_min)
-          diag.warn("standard.not_computed", "travel times of standard " + st.id + " (" + st.name_zh +
-                                                 ") were not computed: " + why,
-                    Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0},
-                    "add a [roads] source, or set engine = \"raster\" for this standard");
+      if (!o.not_computed.empty()) {
+        j["status"] = "not computed: " + o.not_computed;
         standards.push_back(j);
         continue;
       }
-      const auto t0 = std::chrono::steady_clock::now();
-      const analysis::StandardTravel travel = model.compute(st, loaded.facilities, diag, &progress);
-      const std::string file = "travel_time_" + st.id + ".tif";
-      io::write_travel_time_geotiff(dir.path() / file, travel.field, loaded.analysis_crs,
-                                    raster_metadata(loaded, st, travel));
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      info.outputs.push_back(file);
-      info.timings.push_back({"travel times " + st.id, seconds});
-      access_csv += facility_access_rows(loaded, st, travel, access_csv.empty());
-      // Memory: what a mode keeps (connectors above all) is freed once no later standard needs it.
-      if (std::none_of(all.begin() + static_cast<std::ptrdiff_t>(i) + 1, all.end(),
-                       [&](const Standard& later) { return later.mode == st.mode; }))
-        model.release(st.mode);
-      const Reach reach = population_within(loaded.population->surface, travel.field, *st.threshold_min);
-      j["file"] = file;
-      j["engine"] = to_string(st.engine);
-      j["mode"] = to_string(st.mode);
-      j["threshold_min"] = *st.threshold_min;
-      j["search_limit_min"] = travel.limit_min;
-      j["facilities"] = travel.facilities_used;
-      j["persons_within_threshold"] = reach.persons_within;
-      j["share_within_threshold"] = reach.share();
-      j["timings_s"] = travel.timings_s;
+      const analysis::CoverageStats& total = total_of(analysis, o);
+      if (st.threshold_min) {
+        j["file"] = "travel_time_" + st.id + ".tif";
+        j["engine"] = to_string(st.engine);
+        j["mode"] = to_string(st.mode);
+        j["threshold_min"] = *st.threshold_min;
+        j["search_limit_min"] = o.limit;
+        j["facilities"] = o.facility_ids.size();
+        j["persons_within_threshold"] = total.pop_covered;
+        j["share_within_threshold"] = total.share_covered();
+        j["timings_s"] = o.timings_s;
+      } else {
+        j["status"] = "not computed: a distance standard (straight-line distance, in the coverage section)";
+      }
       standards.push_back(j);
       char share[32];
-      std::snprintf(share, sizeof share, "%.1f %%", 100.0 * reach.share());
-      travel_lines_.push_back("  " + file + " — " + st.name_zh + ": " + share + " of the population within " +
-                              grouped(*st.threshold_min) + " min (" + to_string(st.mode) + ")");
+      std::snprintf(share, sizeof share, "%.1f %%", 100.0 * total.share_covered());
+      summary_lines_.push_back("  " + st.id + " " + st.name_zh + ": " + share + " of the population covered (target " +
+                               std::to_string(static_cast<int>(std::lround(st.target_share * 100))) + " %), " +
+                               grouped(double(o.gaps.size())) + " gap areas");
     }
     if (!access_csv.empty()) {
       io::write_file_atomically(dir.path() / "facility_access.csv", "\xEF\xBB\xBF" + access_csv);
       info.outputs.push_back("facility_access.csv");
     }
-    info.travel = travel_settings_json(model.settings(), loaded.scenario);
+    info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
+    info.coverage = coverage_json(analysis);
+
+    {
+      ProgressStep step(&progress, "layers.gpkg");
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::vector<io::LayerData> all = layers.finish(analysis);
+      io::GeoPackageOptions options;
+      options.timestamp = info.started_at;
+      io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
+      info.outputs.push_back("layers.gpkg");
+      info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+    }
+    const auto t_tables = std::chrono::steady_clock::now();
+    write_run_tables(make_run_tables(loaded, analysis), dir.path(), lang_ == "en" ? report::Lang::kEn : report::Lang::kZh,
+                     info.outputs);
+    info.timings.push_back({"tables", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tables).count()});
   }
 
  private:
   std::string scenario_;
   std::string out_;
   bool overwrite_ = false;
-  std::vector<std::string> travel_lines_;
+  std::string lang_ = "zh";
+  std::vector<std::string> summary_lines_;
 };
 
 }  // namespace

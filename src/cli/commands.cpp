@@ -7,14 +7,18 @@ namespace carereach::cli {
 std::unique_ptr<Command> make_run_command();
 std::unique_ptr<Command> make_validate_command();
 std::unique_ptr<Command> make_traveltime_command();
+std::unique_ptr<Command> make_compare_command();
 std::unique_ptr<Command> make_convert_coords_command();
+std::unique_ptr<Command> make_export_command();
 
 std::vector<std::unique_ptr<Command>> make_commands() {
   std::vector<std::unique_ptr<Command>> out;
   out.push_back(make_run_command());
   out.push_back(make_validate_command());
   out.push_back(make_traveltime_command());
+  out.push_back(make_compare_command());
   out.push_back(make_convert_coords_command());
+  out.push_back(make_export_command());
   return out;
 }
 

@@ -3,7 +3,11 @@
 #include <cpl_string.h>
 #include <gdal_priv.h>
 #include <gdal_rat.h>
+#include <ogr_spatialref.h>
+#include <cpl_conv.h>
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "core/error.hpp"
@@ -135,6 +139,57 @@ void write_nearest_facility_geotiff(const fs::path& file, const TravelTimeField&
     ++row;
   }
   band->SetDefaultRAT(&rat);
+  finish(std::move(ds), tmp, file);
+}
+
+MinutesRaster read_travel_time_geotiff(const fs::path& file) {
+  ensure_gdal();
+  const Location at{file.string(), {}, {}, {}, 0};
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    throw InputError("file not found", at, "give the folder of a finished `carereach run`");
+  DatasetPtr ds(GDALDataset::Open(file.string().c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) throw InputError("cannot be opened as a raster (" + last_gdal_error() + ")", at);
+  double gt[6];
+  if (ds->GetGeoTransform(gt) != CE_None || gt[2] != 0 || gt[4] != 0 || gt[1] <= 0 || gt[5] != -gt[1])
+    throw InputError("is not a north-up raster of square cells", at, "compare the travel-time rasters of carereach runs");
+  MinutesRaster r;
+  r.grid.origin_x_m = gt[0];
+  r.grid.origin_y_m = gt[3];
+  r.grid.cell_size_m = gt[1];
+  r.grid.cols = static_cast<std::uint32_t>(ds->GetRasterXSize());
+  r.grid.rows = static_cast<std::uint32_t>(ds->GetRasterYSize());
+  if (const OGRSpatialReference* srs = ds->GetSpatialRef(); srs != nullptr) {
+    char* wkt = nullptr;
+    srs->exportToWkt(&wkt);
+    r.crs_wkt = wkt != nullptr ? wkt : "";
+    CPLFree(wkt);
+  }
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  int has_nodata = 0;
+  const double nodata = band->GetNoDataValue(&has_nodata);
+  r.minutes.resize(r.grid.cell_count());
+  if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(r.grid.cols), static_cast<int>(r.grid.rows), r.minutes.data(),
+                     static_cast<int>(r.grid.cols), static_cast<int>(r.grid.rows), GDT_Float32, 0, 0) != CE_None)
+    throw InputError("cannot be read (" + last_gdal_error() + ")", at);
+  for (float& v : r.minutes)
+    if (!std::isfinite(v) || (has_nodata && static_cast<double>(v) == nodata)) v = std::numeric_limits<float>::infinity();
+  return r;
+}
+
+void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
+                                      const std::string& crs_wkt, const std::map<std::string, std::string>& metadata) {
+  const fs::path tmp = temp_beside(file);
+  DatasetPtr ds = create(tmp, file, grid, GDT_Float32, geo::CrsSpec::from_wkt(crs_wkt), true);
+  set_metadata(*ds, metadata);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetNoDataValue(kTravelTimeNoData);
+  band->SetDescription("change of the travel time (minutes, B - A)");
+  band->SetUnitType("min");
+  std::vector<float> out(values.size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+  write_band(*ds, grid, GDT_Float32, out.data(), file);
   finish(std::move(ds), tmp, file);
 }
 

@@ -28,4 +28,21 @@ void write_nearest_facility_geotiff(const std::filesystem::path& file, const Tra
                                     const geo::CrsSpec& crs, const std::vector<Facility>& facilities,
                                     const std::map<std::string, std::string>& metadata);
 
+/// A travel-time raster as written by write_travel_time_geotiff: its grid (from the geotransform; square cells,
+/// north up) and minutes per cell, +inf where no-data.
+struct MinutesRaster {
+  Grid grid;
+  std::vector<float> minutes;
+  std::string crs_wkt;
+};
+
+/// Reads a travel-time GeoTIFF of a run. Throws InputError naming the file when it cannot be read or is not a
+/// north-up raster of square cells.
+MinutesRaster read_travel_time_geotiff(const std::filesystem::path& file);
+
+/// Writes a Float32 difference raster (minutes, B − A) with no-data where `values` is NaN; same layout as the
+/// travel-time rasters. Throws OutputError.
+void write_minutes_difference_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<float>& values,
+                                      const std::string& crs_wkt, const std::map<std::string, std::string>& metadata);
+
 }  // namespace carereach::io

@@ -189,7 +189,9 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
     warnings.push_back(w);
   }
   j["warnings"] = warnings;
+  if (!info.changes.is_null()) j["changes"] = info.changes;
   if (!info.travel.is_null()) j["travel"] = info.travel;
+  if (!info.coverage.is_null()) j["coverage"] = info.coverage;
   json timings = json::object();
   for (const auto& t : loaded.timings) timings[t.step] = t.seconds;
   for (const auto& t : info.timings) timings[t.step] = t.seconds;

@@ -20,6 +20,8 @@ struct RunInfo {
   std::map<std::string, std::string> versions;  ///< carereach and library versions
   std::vector<std::string> outputs;        ///< files written, relative to the output folder
   nlohmann::ordered_json travel;           ///< travel settings and per-standard results (null: none computed)
+  nlohmann::ordered_json coverage;         ///< coverage per standard and zone level (null: none computed)
+  nlohmann::ordered_json changes;          ///< what the scenario's [changes] did (null: none)
   std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };
 

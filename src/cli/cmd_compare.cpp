@@ -1,0 +1,399 @@
+// carereach compare DIR_A DIR_B --out DIR — what changes between two runs (a baseline and a scenario): per zone
+// and standard the covered population and share, the areas newly covered and newly uncovered, the change of
+// every cell's travel time, and a table and Markdown summary of who gains and who loses.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/progress.hpp"
+#include "cli/summary.hpp"
+#include "cli/versions.hpp"
+#include "core/error.hpp"
+#include "io/files.hpp"
+#include "io/layers.hpp"
+#include "io/polygonize.hpp"
+#include "io/qgis_styles.hpp"
+#include "io/raster_writer.hpp"
+#include "io/run_manifest.hpp"
+#include "report/table.hpp"
+#include "report/writers.hpp"
+
+namespace carereach::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+json read_run_json(const std::string& dir) {
+  const fs::path file = fs::path(dir) / "run.json";
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw InputError("is not the folder of a finished run (no run.json)", Location{dir, {}, {}, {}, 0},
+                     "give two folders written by `carereach run`");
+  try {
+    json j = json::parse(in);
+    if (!j.contains("coverage") || !j["coverage"].is_array())
+      throw InputError("has no coverage results", Location{file.string(), {}, {}, {}, 0},
+                       "run the scenario again with this version of carereach");
+    return j;
+  } catch (const json::exception& e) {
+    throw InputError(std::string("is not valid JSON: ") + e.what(), Location{file.string(), {}, {}, {}, 0});
+  }
+}
+
+double num(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nan("");
+  return j[key].get<double>();
+}
+
+/// A zone's figures in one run.
+struct ZoneFigures {
+  std::string name;
+  std::string parent_code;
+  double pop_total = 0, pop_covered = 0;
+};
+
+struct ZoneChange {
+  std::string code, name, parent_code;
+  double pop_total = 0;
+  double covered_a = 0, covered_b = 0;
+  double share_a = 0, share_b = 0;
+  [[nodiscard]] double delta() const { return covered_b - covered_a; }
+};
+
+struct LevelChange {
+  std::string level;
+  std::string label_zh, label_en;
+  bool approximate = false;
+  ZoneChange total;
+  std::vector<ZoneChange> zones;
+};
+
+struct StandardChange {
+  std::string id, name_zh, name_en;
+  double threshold_min = std::nan("");  ///< time standards
+  double target_share = 0;
+  std::vector<LevelChange> levels;
+  double area_gained_km2 = 0, area_lost_km2 = 0;
+  bool raster = false;
+};
+
+std::map<std::string, ZoneFigures> zones_of(const json& level) {
+  std::map<std::string, ZoneFigures> out;
+  for (const auto& z : level["zones"])
+    out[z["code"].get<std::string>()] = {z.value("name", ""), z.value("parent_code", ""), num(z, "pop_total"),
+                                         num(z, "pop_covered")};
+  return out;
+}
+
+ZoneChange change(const std::string& code, const ZoneFigures& a, const ZoneFigures& b) {
+  ZoneChange c;
+  c.code = code;
+  c.name = b.name;
+  c.parent_code = b.parent_code;
+  c.pop_total = b.pop_total;
+  c.covered_a = a.pop_covered;
+  c.covered_b = b.pop_covered;
+  c.share_a = a.pop_total > 0 ? a.pop_covered / a.pop_total : 0;
+  c.share_b = b.pop_total > 0 ? b.pop_covered / b.pop_total : 0;
+  return c;
+}
+
+std::string signed_persons(double v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + grouped(std::abs(v)); }
+std::string signed_points(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%.1f", v > 0 ? "+" : v < 0 ? "−" : "±", std::abs(v) * 100.0);
+  return buf;
+}
+
+class CompareCommand final : public Command {
+ public:
+  const char* name() const override { return "compare"; }
+  const char* summary() const override {
+    return "Compare two runs (baseline and scenario): who gains and who loses coverage, zone by zone";
+  }
+  void setup(CLI::App& app) override {
+    app.add_option("run_a", dir_a_, "Folder of the first run (the baseline)")->required();
+    app.add_option("run_b", dir_b_, "Folder of the second run (the scenario)")->required();
+    app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
+    app.add_flag("--overwrite", overwrite_, "Replace the output folder if it holds an earlier carereach output");
+    app.add_option("--lang", lang_, "Language of the tables and summary: zh (default) or en")
+        ->check(CLI::IsMember({"zh", "en"}));
+  }
+
+  int run(Console& console) override {
+    const json a = read_run_json(dir_a_);
+    const json b = read_run_json(dir_b_);
+    const json& grid_a = a["counts"]["grid"];
+    const json& grid_b = b["counts"]["grid"];
+    if (grid_a != grid_b)
+      throw InputError("the two runs are on different analysis grids (extent, cell size or CRS differ)",
+                       Location{dir_b_, {}, {}, {}, 0}, "compare runs of scenarios with the same zones and [analysis]");
+    io::OutputDir dir(out_, overwrite_);
+    ConsoleProgress progress(console);
+    const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
+
+    std::vector<StandardChange> changes;
+    std::vector<io::LayerData> layers;
+    std::vector<std::string> outputs;
+    for (const auto& sb : b["coverage"]) {
+      const std::string id = sb["standard"];
+      const auto sa_it = std::find_if(a["coverage"].begin(), a["coverage"].end(),
+                                      [&](const json& s) { return s["standard"] == id; });
+      if (sa_it == a["coverage"].end() || sb.contains("status") || sa_it->contains("status")) continue;
+      const json& sa = *sa_it;
+      StandardChange sc;
+      sc.id = id;
+      sc.name_zh = sb.value("name_zh", id);
+      sc.name_en = sb.value("name_en", id);
+      sc.threshold_min = num(sb, "threshold_min");
+      sc.target_share = num(sb, "target_share");
+      std::map<std::string, std::string> names;  // codes of the coarser levels → names
+      for (const auto& lb : sb["levels"]) {
+        const auto la_it = std::find_if(sa["levels"].begin(), sa["levels"].end(),
+                                        [&](const json& l) { return l["level"] == lb["level"]; });
+        if (la_it == sa["levels"].end()) continue;
+        LevelChange lc;
+        lc.level = lb["level"];
+        lc.label_zh = lb.value("label_zh", lc.level);
+        lc.label_en = lb.value("label_en", lc.level);
+        lc.approximate = lb.value("approximate", false);
+        const auto za = zones_of(*la_it);
+        const auto zb = zones_of(lb);
+        ZoneFigures ta{"", "", num((*la_it)["total"], "pop_total"), num((*la_it)["total"], "pop_covered")};
+        ZoneFigures tb{"", "", num(lb["total"], "pop_total"), num(lb["total"], "pop_covered")};
+        lc.total = change("", ta, tb);
+        for (const auto& z : lb["zones"]) {
+          const std::string code = z["code"];
+          if (auto it = za.find(code); it != za.end()) lc.zones.push_back(change(code, it->second, zb.at(code)));
+        }
+        // Names with the parent zone's name in front (several townships are called 城关镇).
+        for (auto& zc : lc.zones)
+          if (auto it = names.find(zc.parent_code); it != names.end()) zc.name = it->second + zc.name;
+        for (const auto& z : lb["zones"]) names.emplace(z["code"].get<std::string>(), z.value("name", ""));
+        sc.levels.push_back(std::move(lc));
+      }
+      if (std::isfinite(sc.threshold_min)) compare_rasters(sc, dir, layers, outputs, progress);
+      changes.push_back(std::move(sc));
+    }
+
+    const std::vector<report::Table> tables = make_tables(changes);
+    std::filesystem::create_directories(dir.path() / "tables");
+    for (const auto& t : tables) {
+      io::write_file_atomically(dir.path() / ("tables/" + t.id + ".csv"), report::to_csv(t, lang));
+      outputs.push_back("tables/" + t.id + ".csv");
+    }
+    const std::string md = summary_markdown(a, b, changes, tables, lang);
+    io::write_file_atomically(dir.path() / "compare.md", md);
+    outputs.push_back("compare.md");
+    if (!layers.empty()) {
+      io::GeoPackageOptions options;
+      options.timestamp = io::utc_now_iso8601();
+      const geo::CrsSpec analysis_crs = geo::CrsSpec::from_wkt(raster_crs_wkt_);
+      const geo::CrsSpec output_crs = geo::CrsSpec::parse(b["settings"].value("output_crs", std::string("EPSG:4490")));
+      io::write_geopackage(dir.path() / "layers.gpkg", layers, analysis_crs, output_crs, options);
+      outputs.push_back("layers.gpkg");
+    }
+    dir.commit();
+
+    console.out("Comparison written to 对比结果: " + fs::absolute(dir.target()).lexically_normal().string());
+    for (const auto& sc : changes) {
+      if (sc.levels.empty()) continue;
+      const ZoneChange& t = sc.levels.front().total;
+      console.out("  " + sc.id + " " + sc.name_zh + ": " + signed_persons(t.delta()) + " persons covered (" +
+                  signed_points(t.share_b - t.share_a) + " points)");
+    }
+    return 0;
+  }
+
+ private:
+  /// The travel-time difference raster and the layers of newly covered and newly uncovered areas.
+  void compare_rasters(StandardChange& sc, const io::OutputDir& dir, std::vector<io::LayerData>& layers,
+                       std::vector<std::string>& outputs, ProgressSink& progress) {
+    const std::string file = "travel_time_" + sc.id + ".tif";
+    const fs::path fa = fs::path(dir_a_) / file;
+    const fs::path fb = fs::path(dir_b_) / file;
+    std::error_code ec;
+    if (!fs::exists(fa, ec) || !fs::exists(fb, ec)) return;
+    ProgressStep step(&progress, "compare " + sc.id);
+    const io::MinutesRaster ra = io::read_travel_time_geotiff(fa);
+    const io::MinutesRaster rb = io::read_travel_time_geotiff(fb);
+    if (ra.grid.cols != rb.grid.cols || ra.grid.rows != rb.grid.rows || ra.grid.origin_x_m != rb.grid.origin_x_m ||
+        ra.grid.origin_y_m != rb.grid.origin_y_m || ra.grid.cell_size_m != rb.grid.cell_size_m)
+      throw InputError("is not on the grid of " + fa.string(), Location{fb.string(), {}, {}, {}, 0});
+    raster_crs_wkt_ = rb.crs_wkt;
+    sc.raster = true;
+    const float threshold = static_cast<float>(sc.threshold_min);
+    std::vector<float> diff(ra.minutes.size(), std::nanf(""));
+    std::vector<std::uint32_t> labels(ra.minutes.size(), 0);
+    std::size_t gained = 0, lost = 0;
+    for (std::size_t c = 0; c < diff.size(); ++c) {
+      const float ta = ra.minutes[c], tb = rb.minutes[c];
+      if (std::isfinite(ta) && std::isfinite(tb)) diff[c] = tb - ta;
+      const bool in_a = ta <= threshold, in_b = tb <= threshold;
+      if (in_b && !in_a) labels[c] = 1, ++gained;
+      if (in_a && !in_b) labels[c] = 2, ++lost;
+    }
+    sc.area_gained_km2 = static_cast<double>(gained) * ra.grid.cell_area_km2();
+    sc.area_lost_km2 = static_cast<double>(lost) * ra.grid.cell_area_km2();
+    const std::string diff_file = "travel_time_diff_" + sc.id + ".tif";
+    io::write_minutes_difference_geotiff(dir.path() / diff_file, rb.grid, diff, rb.crs_wkt,
+                                         {{"CAREREACH_STANDARD", sc.id}, {"CAREREACH_UNITS", "minutes, B - A"}});
+    outputs.push_back(diff_file);
+
+    io::LayerData l;
+    l.name = "change_" + sc.id;
+    l.title_zh = sc.name_zh + " 覆盖变化";
+    l.description = sc.name_en + ": cells newly covered and newly uncovered in run B compared with run A";
+    l.fields = {{"change", "变化", io::FieldDef::Type::kString},
+                {"change_zh", "变化（中文）", io::FieldDef::Type::kString},
+                {"area_km2", "面积（平方千米）", io::FieldDef::Type::kReal}};
+    for (auto& p : io::polygonize_labels(rb.grid, labels, 0)) {
+      io::LayerFeature f;
+      f.geometry = std::move(p.polygon);
+      f.values = {std::string(p.label == 1 ? "newly covered" : "newly uncovered"),
+                  std::string(p.label == 1 ? "新增覆盖" : "不再覆盖"),
+                  static_cast<double>(p.cell_count) * rb.grid.cell_area_km2()};
+      l.features.push_back(std::move(f));
+    }
+    io::qgis::CategorizedFill style;
+    style.field = "change";
+    style.categories = {{"newly covered", io::qgis::colour("#1a9641"), "新增覆盖"},
+                        {"newly uncovered", io::qgis::colour("#d7191c"), "不再覆盖"}};
+    std::vector<io::qgis::FieldAlias> aliases;
+    for (const auto& f : l.fields) aliases.push_back({f.name, f.alias_zh});
+    l.qml = io::qgis::with_field_aliases(io::qgis::categorized_fill_qml(style), aliases);
+    layers.push_back(std::move(l));
+  }
+
+  static std::vector<report::Table> make_tables(const std::vector<StandardChange>& changes) {
+    std::map<std::string, report::Table> by_level;
+    for (const auto& sc : changes) {
+      for (const auto& lc : sc.levels) {
+        report::Table& t = by_level[lc.level];
+        if (t.columns.empty()) {
+          t.id = "compare_" + lc.level;
+          t.sheet_zh = "覆盖变化（" + lc.label_zh + "）";
+          t.sheet_en = "Change (" + lc.label_en + ")";
+          t.title_zh = "情景对比：服务圈覆盖人口变化（" + lc.label_zh + "）";
+          t.title_en = "Scenario comparison: change of the population covered (" + lc.label_en + ")";
+          using K = report::ColumnKind;
+          t.columns = {{"standard", "服务标准", "Standard", "", "", K::kText},
+                       {"code", "代码", "Code", "", "", K::kText},
+                       {"name", "名称", "Name", "", "", K::kText},
+                       {"pop_total", "常住人口", "Population", "人", "persons", K::kInteger},
+                       {"covered_a", "基准覆盖人口", "Covered, baseline", "人", "persons", K::kInteger},
+                       {"covered_b", "情景覆盖人口", "Covered, scenario", "人", "persons", K::kInteger},
+                       {"delta_covered", "覆盖人口变化", "Change of covered", "人", "persons", K::kInteger},
+                       {"share_a", "基准覆盖率", "Share, baseline", "%", "%", K::kPercent, 1},
+                       {"share_b", "情景覆盖率", "Share, scenario", "%", "%", K::kPercent, 1},
+                       {"delta_share", "覆盖率变化", "Change of share", "百分点", "points", K::kNumber, 1}};
+          t.notes_zh = {"注：覆盖人口变化 = 情景覆盖人口 − 基准覆盖人口；每个服务标准先列合计行。"};
+          t.notes_en = {"Note: change = covered in the scenario − covered in the baseline; each standard's total first."};
+        }
+        auto row = [&](const ZoneChange& z, bool total) {
+          report::Row r;
+          r.total = total;
+          r.cells = {report::Cell::text(sc.name_zh, sc.name_en),
+                     total ? report::Cell::text("合计", "Total") : report::Cell::text(z.code),
+                     total ? report::Cell::empty() : report::Cell::text(z.name + (lc.approximate ? "〔近似〕" : ""),
+                                                                        z.name + (lc.approximate ? " (approx.)" : "")),
+                     report::Cell::num(z.pop_total),
+                     report::Cell::num(z.covered_a),
+                     report::Cell::num(z.covered_b),
+                     report::Cell::num(z.delta()),
+                     report::Cell::num(z.share_a),
+                     report::Cell::num(z.share_b),
+                     report::Cell::num((z.share_b - z.share_a) * 100.0)};
+          t.rows.push_back(std::move(r));
+        };
+        row(lc.total, true);
+        for (const auto& z : lc.zones) row(z, false);
+      }
+    }
+    std::vector<report::Table> out;
+    for (auto& [level, t] : by_level) out.push_back(std::move(t));
+    return out;
+  }
+
+  static std::string summary_markdown(const json& a, const json& b, const std::vector<StandardChange>& changes,
+                                      const std::vector<report::Table>& tables, report::Lang lang) {
+    const bool zh = lang == report::Lang::kZh;
+    auto scenario_name = [&](const json& run) {
+      const json& s = run["scenario"];
+      const std::string en = s.value("name_en", "");
+      return zh || en.empty() ? s.value("name", std::string("?")) : en;
+    };
+    std::string md = zh ? "# 情景对比\n\n" : "# Scenario comparison\n\n";
+    md += (zh ? "- 基准 A：" : "- Baseline A: ") + scenario_name(a) + "\n";
+    md += (zh ? "- 情景 B：" : "- Scenario B: ") + scenario_name(b) + "\n";
+    if (b.contains("changes")) {
+      for (const auto& line : b["changes"]["lines"]) md += "  - " + line.get<std::string>() + "\n";
+    }
+    md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
+    for (const auto& sc : changes) {
+      if (sc.levels.empty()) continue;
+      const ZoneChange& t = sc.levels.front().total;
+      md += "**" + (zh ? sc.name_zh : sc.name_en) + "**: ";
+      char share[96];
+      std::snprintf(share, sizeof share, "%.1f %% → %.1f %%", t.share_a * 100, t.share_b * 100);
+      md += zh ? "覆盖人口 " + signed_persons(t.delta()) + " 人（覆盖率 " + share + "）"
+               : signed_persons(t.delta()) + " persons covered (" + share + ")";
+      if (sc.raster) {
+        char area[96];
+        std::snprintf(area, sizeof area, "%.1f / %.1f", sc.area_gained_km2, sc.area_lost_km2);
+        md += zh ? "；新增 / 不再覆盖面积 " + std::string(area) + " 平方千米"
+                 : "; area newly covered / no longer covered " + std::string(area) + " km²";
+      }
+      md += zh ? "。\n\n" : ".\n\n";
+      // Who gains and who loses at the finest level.
+      const LevelChange& finest = sc.levels.back();
+      std::vector<const ZoneChange*> gain, loss;
+      for (const auto& z : finest.zones) {
+        if (z.delta() > 0.5) gain.push_back(&z);
+        if (z.delta() < -0.5) loss.push_back(&z);
+      }
+      auto by_delta = [](const ZoneChange* x, const ZoneChange* y) {
+        return std::abs(x->delta()) > std::abs(y->delta()) || (std::abs(x->delta()) == std::abs(y->delta()) && x->code < y->code);
+      };
+      std::sort(gain.begin(), gain.end(), by_delta);
+      std::sort(loss.begin(), loss.end(), by_delta);
+      auto list = [&](const std::vector<const ZoneChange*>& v) {
+        std::string s;
+        for (std::size_t i = 0; i < v.size() && i < 5; ++i)
+          s += (i ? (zh ? "、" : ", ") : "") + v[i]->name + " " + signed_persons(v[i]->delta());
+        return s;
+      };
+      if (!gain.empty())
+        md += (zh ? "- 受益最多（" : "- Gaining most (") + std::to_string(gain.size()) + (zh ? " 个）：" : " zones): ") +
+              list(gain) + "\n";
+      if (!loss.empty())
+        md += (zh ? "- 受损（" : "- Losing (") + std::to_string(loss.size()) + (zh ? " 个）：" : " zones): ") + list(loss) + "\n";
+      if (gain.empty() && loss.empty()) md += zh ? "- 各区域覆盖人口无变化\n" : "- No zone changes\n";
+      md += "\n";
+    }
+    for (const auto& t : tables) md += report::to_markdown(t, lang) + "\n";
+    return md;
+  }
+
+  std::string dir_a_;
+  std::string dir_b_;
+  std::string out_;
+  bool overwrite_ = false;
+  std::string lang_ = "zh";
+  std::string raster_crs_wkt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_compare_command() { return std::make_unique<CompareCommand>(); }
+
+}  // namespace carereach::cli

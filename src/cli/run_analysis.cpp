@@ -1,0 +1,297 @@
+#include "cli/run_analysis.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+#include "cli/travel_setup.hpp"
+#include "core/units.hpp"
+
+namespace carereach::cli {
+
+namespace {
+
+using analysis::kNoZone;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::vector<double> population_per_zone(const PopulationGrid& pop, const std::vector<std::uint32_t>& zone_of_cell,
+                                        std::size_t zones) {
+  std::vector<CompensatedSum> sums(zones);
+  for (std::size_t c = 0; c < zone_of_cell.size(); ++c)
+    if (zone_of_cell[c] != kNoZone && pop.persons[c] > 0) sums[zone_of_cell[c]].add(pop.persons[c]);
+  std::vector<double> out(zones);
+  for (std::size_t z = 0; z < zones; ++z) out[z] = sums[z].value();
+  return out;
+}
+
+std::optional<std::size_t> level_index(const io::LoadedScenario& loaded, const std::string& level) {
+  for (std::size_t i = 0; i < loaded.zones.size(); ++i)
+    if (loaded.zones[i].level.level == level) return i;
+  return std::nullopt;
+}
+
+const io::ZoneLevelSpec* spec_of(const io::LoadedScenario& loaded, const std::string& level) {
+  for (const auto& z : loaded.scenario.zones)
+    if (z.level == level) return &z;
+  return nullptr;
+}
+
+/// Parent zone index of each zone of `child` in `parent`, matched by code (kNoZone when unmatched).
+std::vector<std::uint32_t> match_parents(const ZoneLevel& child, const ZoneLevel& parent) {
+  std::unordered_map<std::string, std::uint32_t> by_code;
+  for (std::size_t z = 0; z < parent.zones.size(); ++z) by_code.emplace(parent.zones[z].code, static_cast<std::uint32_t>(z));
+  std::vector<std::uint32_t> out(child.zones.size(), kNoZone);
+  for (std::size_t z = 0; z < child.zones.size(); ++z)
+    if (auto it = by_code.find(child.zones[z].parent_code); it != by_code.end()) out[z] = it->second;
+  return out;
+}
+
+/// Travel times from seats by car over the network, for the allocation of seat zones.
+analysis::SeatTravel seat_travel(analysis::TravelModel* model, const std::vector<analysis::Seat>& seats,
+                                 double limit_min) {
+  if (model == nullptr) return {};
+  return [model, &seats, limit_min](std::span<const std::uint32_t> chosen, std::vector<float>& minutes,
+                                    std::vector<std::uint32_t>& nearest) {
+    std::vector<Facility> pseudo;
+    pseudo.reserve(chosen.size());
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      Facility f;
+      f.id = FacilityId(static_cast<std::uint32_t>(i));
+      f.source_id = "seat-" + std::to_string(chosen[i]);
+      f.type = "seat";
+      f.x_m = seats[chosen[i]].x_m;
+      f.y_m = seats[chosen[i]].y_m;
+      pseudo.push_back(std::move(f));
+    }
+    Standard st;
+    st.id = "seat_allocation";
+    st.name_zh = "驻地分配";
+    st.select.types = {"seat"};
+    st.mode = TravelMode::kCar;
+    st.threshold_min = limit_min;
+    Diagnostics ignored;  // seats far from roads are still allocated (in a straight line when not reached)
+    const analysis::StandardTravel t = model->compute(st, pseudo, ignored);
+    minutes.assign(t.field.minutes.begin(), t.field.minutes.end());
+    nearest.resize(t.field.nearest.size());
+    for (std::size_t c = 0; c < nearest.size(); ++c)
+      nearest[c] = t.field.nearest[c] == TravelTimeField::kNoFacility ? analysis::kNoZone : chosen[t.field.nearest[c]];
+  };
+}
+
+}  // namespace
+
+RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
+                        const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard) {
+  RunAnalysis out;
+  const PopulationGrid& pop = loaded.population->surface;
+  const Grid& grid = pop.grid;
+  analysis::TravelModel model = make_travel_model(loaded);
+  out.travel_settings = model.settings();
+  const bool have_roads = loaded.roads.has_value();
+  const auto& standards = loaded.scenario.standards;
+  auto later_uses = [&](std::size_t from, TravelMode mode) {
+    for (std::size_t i = from; i < standards.size(); ++i)
+      if (standards[i].threshold_min && standards[i].mode == mode && standards[i].engine == TravelEngine::kNetwork)
+        return true;
+    return false;
+  };
+
+  // --- zone levels on the grid: polygon levels first (seat levels need their parent's cells)
+  out.levels.resize(loaded.zones.size());
+  for (std::size_t i = 0; i < loaded.zones.size(); ++i) {
+    const io::LoadedZoneLevel& z = loaded.zones[i];
+    LevelOnGrid& l = out.levels[i];
+    l.level = z.level;
+    l.from_seats = z.kind == io::ZoneGeometryKind::kSeats;
+    if (!l.from_seats) l.zone_of_cell = loaded.zone_rasters[i].zone_of_cell;
+  }
+  for (std::size_t i = 0; i < loaded.zones.size(); ++i) {
+    LevelOnGrid& l = out.levels[i];
+    const io::ZoneLevelSpec* spec = spec_of(loaded, l.level.level);
+    if (spec != nullptr && !spec->parent_level.empty()) l.parent_level = level_index(loaded, spec->parent_level);
+    if (l.parent_level) l.parent_of_zone = match_parents(l.level, out.levels[*l.parent_level].level);
+    if (!l.from_seats) continue;
+
+    // Seats: allocate the cells of each parent zone (or of the whole study area) to its seats.
+    const io::LoadedZoneLevel& z = loaded.zones[i];
+    std::vector<std::uint32_t> parent_of_cell;
+    std::size_t parent_count = 1;
+    std::vector<analysis::Seat> seats(z.seats_m.size());
+    const bool polygon_parent = l.parent_level && !out.levels[*l.parent_level].from_seats;
+    if (polygon_parent) {
+      parent_of_cell = out.levels[*l.parent_level].zone_of_cell;
+      parent_count = out.levels[*l.parent_level].level.zones.size();
+    } else {
+      parent_of_cell = loaded.zone_rasters[*loaded.study_area_level].zone_of_cell;
+      for (auto& p : parent_of_cell) p = p == kNoZone ? kNoZone : 0;
+    }
+    for (std::size_t s = 0; s < seats.size(); ++s) {
+      seats[s].x_m = z.seats_m[s].first;
+      seats[s].y_m = z.seats_m[s].second;
+      seats[s].parent = polygon_parent ? l.parent_of_zone[s] : 0;
+      if (seats[s].parent == kNoZone)
+        diag.warn("zones.seat_without_parent",
+                  l.level.label_zh + " " + l.level.zones[s].code + " " + l.level.zones[s].name + ": its parent code '" +
+                      l.level.zones[s].parent_code + "' is not a zone of the parent level; it gets no cells",
+                  {}, "check the seat's parent code");
+    }
+    ProgressStep step(progress, l.level.label_en + " zones from seats");
+    const auto travel = seat_travel(have_roads ? &model : nullptr, seats, model.settings().search_limit_min);
+    l.allocation = analysis::allocate_to_seats(grid, parent_of_cell, parent_count, seats, travel);
+    l.zone_of_cell = l.allocation.zone_of_cell;
+    for (auto& zone : l.level.zones) zone.approximate = true;
+    for (std::uint32_t p : l.allocation.parents_without_seat) {
+      const std::string name = polygon_parent ? out.levels[*l.parent_level].level.zones[p].name : std::string("study area");
+      diag.warn("zones.parent_without_seat",
+                name + " has no " + l.level.label_zh + " seat: its cells belong to no " + l.level.label_zh +
+                    " and are left out of the " + l.level.label_en + " tables",
+                {}, "add the missing seats");
+    }
+    if (!later_uses(0, TravelMode::kCar)) model.release(TravelMode::kCar);
+  }
+  for (LevelOnGrid& l : out.levels) {
+    l.population = population_per_zone(pop, l.zone_of_cell, l.level.zones.size());
+    // Zone areas of derived zones: their cells.
+    if (l.from_seats) {
+      std::vector<std::size_t> cells(l.level.zones.size(), 0);
+      for (auto z : l.zone_of_cell)
+        if (z != kNoZone) ++cells[z];
+      for (std::size_t z = 0; z < cells.size(); ++z) l.level.zones[z].area_km2 = static_cast<double>(cells[z]) * grid.cell_area_km2();
+    }
+  }
+
+  // --- facilities in zones
+  std::vector<std::vector<std::uint32_t>> facility_zone(out.levels.size());
+  for (std::size_t li = 0; li < out.levels.size(); ++li) {
+    facility_zone[li].assign(loaded.facilities.size(), kNoZone);
+    for (std::size_t f = 0; f < loaded.facilities.size(); ++f)
+      if (auto cell = grid.cell_at(loaded.facilities[f].x_m, loaded.facilities[f].y_m))
+        facility_zone[li][f] = out.levels[li].zone_of_cell[*cell];
+  }
+  if (!out.levels.empty()) out.facility_zone_lowest = facility_zone.back();
+
+  // --- the zone class of each cell, from the lowest level with classes (distance standards by zone class)
+  std::vector<std::uint8_t> class_of_cell;
+  for (std::size_t li = out.levels.size(); li-- > 0;) {
+    const auto& zones = out.levels[li].level.zones;
+    if (std::none_of(zones.begin(), zones.end(), [](const Zone& z) { return !z.zone_class.empty(); })) continue;
+    class_of_cell.assign(grid.cell_count(), 255);
+    for (std::size_t c = 0; c < class_of_cell.size(); ++c) {
+      const auto z = out.levels[li].zone_of_cell[c];
+      if (z == kNoZone) continue;
+      const std::string& k = zones[z].zone_class;
+      class_of_cell[c] = k == "urban" ? 0 : k == "rural" ? 1 : 255;
+    }
+    break;
+  }
+
+  std::vector<std::span<const std::uint32_t>> level_spans;
+  for (const auto& l : out.levels) level_spans.emplace_back(l.zone_of_cell);
+
+  // --- per standard
+  for (std::size_t si = 0; si < standards.size(); ++si) {
+    const Standard& st = standards[si];
+    StandardOutcome o;
+    o.standard = &st;
+    std::vector<Facility> selected;
+    for (const auto& f : loaded.facilities)
+      if (st.select.matches(f)) {
+        o.facility_ids.push_back(f.id.value);
+        selected.push_back(f);
+      }
+    for (std::size_t li = 0; li < out.levels.size(); ++li)
+      o.reported.push_back(st.report_levels.empty() ||
+                           std::find(st.report_levels.begin(), st.report_levels.end(), out.levels[li].level.level) !=
+                               st.report_levels.end());
+
+    analysis::CellMeasure measure;
+    analysis::CellThreshold threshold;
+    std::optional<analysis::StandardTravel> travel;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (st.threshold_min) {
+      if (const std::string why = why_not_computable(loaded, st); !why.empty()) {
+        o.not_computed = why;
+        diag.warn("standard.not_computed",
+                  "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why,
+                  Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0},
+                  "add a [roads] source, or set engine = \"raster\" for this standard");
+        out.standards.push_back(std::move(o));
+        continue;
+      }
+      travel = model.compute(st, loaded.facilities, diag, progress);
+      o.timings_s = travel->timings_s;
+      o.access = travel->access;
+      o.limit = travel->limit_min;
+      measure = analysis::measure_from_travel_time(travel->field);
+      threshold.uniform = static_cast<float>(*st.threshold_min);
+      if (!later_uses(si + 1, st.mode)) model.release(st.mode);
+    } else {
+      ProgressStep step(progress, "distances " + st.id);
+      double largest = st.distance_m.value_or(0.0);
+      for (const auto& [k, v] : st.distance_m_by_zone_class) largest = std::max(largest, v);
+      o.unit = analysis::CoverageUnit::kMetres;
+      o.limit = 2.0 * largest;  // gap areas still get a distance up to twice the largest radius
+      measure = analysis::measure_straight_line(pop, selected, o.limit);
+      if (st.distance_m) {
+        threshold.uniform = static_cast<float>(*st.distance_m);
+      } else {
+        const auto get = [&](const char* k, double fallback) {
+          auto it = st.distance_m_by_zone_class.find(k);
+          return static_cast<float>(it == st.distance_m_by_zone_class.end() ? fallback : it->second);
+        };
+        const float rural = get("rural", largest);
+        threshold.by_class = {get("urban", rural), rural};
+        threshold.fallback = rural;
+        if (class_of_cell.empty()) {
+          threshold.uniform = rural;
+          o.unclassified_population = pop.total();
+        } else {
+          threshold.class_of_cell = class_of_cell;
+          CompensatedSum unclassified;
+          for (std::size_t c = 0; c < class_of_cell.size(); ++c)
+            if (class_of_cell[c] == 255 && pop.persons[c] > 0) unclassified.add(pop.persons[c]);
+          o.unclassified_population = unclassified.value();
+        }
+        if (o.unclassified_population > 0)
+          diag.warn("standard.zone_class_unknown",
+                    "standard " + st.id + ": " + std::to_string(static_cast<long long>(std::llround(o.unclassified_population))) +
+                        " persons live in zones that are neither urban nor rural; they are held to the rural radius",
+                    {}, "add class_field (and urban_values) to the lowest [[zones]] level (docs/scenario.md)");
+      }
+      o.timings_s["distance"] = seconds_since(t0);
+    }
+
+    const auto t1 = std::chrono::steady_clock::now();
+    for (std::size_t li = 0; li < out.levels.size(); ++li) {
+      const LevelOnGrid& l = out.levels[li];
+      if (!o.reported[li]) {
+        o.levels.emplace_back();
+        continue;
+      }
+      std::vector<std::uint32_t> fz;
+      for (const auto id : o.facility_ids) fz.push_back(facility_zone[li][id]);
+      o.levels.push_back(analysis::zone_coverage(pop, measure, threshold, l.zone_of_cell, l.level.zones.size(), fz));
+    }
+    // Gap areas lie within one zone of the finest level (an uncovered band across a whole prefecture would be
+    // one "gap" otherwise); clusters of less than one person are left out.
+    o.gaps = analysis::gap_areas(pop, measure, threshold, level_spans, 1.0,
+                                 level_spans.empty() ? std::span<const std::uint32_t>{} : level_spans.back());
+    o.catchments = analysis::catchments(pop, measure, threshold, o.facility_ids);
+    o.timings_s["coverage"] = seconds_since(t1);
+    on_standard(o, StandardCells{measure, threshold, travel ? &*travel : nullptr});
+    out.standards.push_back(std::move(o));
+  }
+
+  // --- resource density per level
+  out.indicators = analysis::default_density_indicators();
+  for (std::size_t li = 0; li < out.levels.size(); ++li)
+    out.density.push_back(analysis::zone_density(loaded.facilities, facility_zone[li], out.levels[li].population,
+                                                 out.indicators));
+  return out;
+}
+
+}  // namespace carereach::cli

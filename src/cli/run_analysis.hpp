@@ -1,0 +1,72 @@
+#pragma once
+// The analysis of `carereach run` after loading: zone levels on the grid (seat levels derived from their seats),
+// then per service standard the travel times (or straight-line distances), coverage per zone level, gap areas and
+// catchments, and per level the resource density. Plain results for the writers (GeoTIFFs, layers, tables).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/coverage.hpp"
+#include "analysis/density.hpp"
+#include "analysis/seat_zones.hpp"
+#include "analysis/travel.hpp"
+#include "core/diagnostics.hpp"
+#include "core/progress.hpp"
+#include "core/zone.hpp"
+#include "io/load.hpp"
+
+namespace carereach::cli {
+
+/// One zone level on the analysis grid.
+struct LevelOnGrid {
+  ZoneLevel level;                          ///< codes, names, classes; approximate for seat-derived zones
+  bool from_seats = false;
+  std::vector<std::uint32_t> zone_of_cell;  ///< per cell: zone index or analysis::kNoZone
+  std::vector<double> population;           ///< per zone
+  std::optional<std::size_t> parent_level;  ///< index of the parent level (seat levels: the level the seats belong to)
+  std::vector<std::uint32_t> parent_of_zone;  ///< per zone: index in the parent level, or kNoZone
+  analysis::SeatAllocation allocation;      ///< seat levels: how the cells were allocated
+};
+
+/// What one service standard gave.
+struct StandardOutcome {
+  const Standard* standard = nullptr;
+  std::string not_computed;  ///< why not ("" when computed)
+  analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;
+  double limit = 0.0;        ///< search limit in the unit (minutes, or metres for distance standards)
+  std::vector<std::uint32_t> facility_ids;  ///< the selected facilities (FacilityId values, ascending)
+  std::vector<analysis::LevelCoverage> levels;  ///< aligned with the levels; empty zones for unreported levels
+  std::vector<bool> reported;                   ///< per level: in the standard's report_levels
+  std::vector<analysis::GapArea> gaps;
+  std::vector<analysis::Catchment> catchments;  ///< aligned with facility_ids
+  double unclassified_population = 0.0;  ///< distance standards by zone class: persons held to the fallback radius
+  std::vector<analysis::FacilityAccess> access;  ///< time standards: how each selected facility joins
+  std::map<std::string, double> timings_s;
+};
+
+/// Everything the per-standard writer needs at the moment the standard is done (its cells are dropped after).
+struct StandardCells {
+  const analysis::CellMeasure& measure;
+  const analysis::CellThreshold& threshold;
+  const analysis::StandardTravel* travel;  ///< time standards: the travel result (for the GeoTIFF metadata)
+};
+
+struct RunAnalysis {
+  std::vector<LevelOnGrid> levels;
+  std::vector<StandardOutcome> standards;
+  std::vector<analysis::DensityIndicator> indicators;
+  std::vector<analysis::LevelDensity> density;  ///< aligned with levels
+  std::vector<std::uint32_t> facility_zone_lowest;  ///< per facility: zone at the lowest level (kNoZone outside)
+  analysis::TravelSettings travel_settings;
+};
+
+/// Runs the analysis. on_standard is called for each computed standard while its cells are in memory (write the
+/// GeoTIFF and the polygon layers there); the outcome is then complete except for what the caller adds.
+RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
+                        const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard);
+
+}  // namespace carereach::cli

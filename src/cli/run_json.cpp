@@ -1,0 +1,91 @@
+#include "cli/run_json.hpp"
+
+#include <cmath>
+
+namespace carereach::cli {
+
+namespace {
+
+nlohmann::ordered_json number(double v) {
+  if (std::isnan(v)) return nullptr;
+  if (std::isinf(v)) return "beyond_limit";
+  return v;
+}
+
+}  // namespace
+
+const analysis::CoverageStats& total_of(const RunAnalysis& analysis, const StandardOutcome& outcome) {
+  static const analysis::CoverageStats kEmpty;
+  for (std::size_t li = 0; li < outcome.levels.size() && li < analysis.levels.size(); ++li)
+    if (outcome.reported[li]) return outcome.levels[li].total;
+  return kEmpty;
+}
+
+nlohmann::ordered_json stats_json(const analysis::CoverageStats& s) {
+  nlohmann::ordered_json j;
+  j["pop_total"] = s.pop_total;
+  j["pop_covered"] = s.pop_covered;
+  j["share_covered"] = s.share_covered();
+  j["pop_uncovered"] = s.pop_uncovered;
+  j["pop_reached"] = s.pop_reached;
+  j["mean"] = number(s.mean);
+  j["p50"] = number(s.p50);
+  j["p90"] = number(s.p90);
+  j["max"] = number(s.max);
+  j["n_facilities"] = s.n_facilities;
+  return j;
+}
+
+nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const StandardOutcome& o : analysis.standards) {
+    const Standard& st = *o.standard;
+    nlohmann::ordered_json j;
+    j["standard"] = st.id;
+    j["name_zh"] = st.name_zh;
+    j["name_en"] = st.name_en;
+    if (!o.not_computed.empty()) {
+      j["status"] = "not computed: " + o.not_computed;
+      out.push_back(j);
+      continue;
+    }
+    j["unit"] = o.unit == analysis::CoverageUnit::kMinutes ? "min" : "m";
+    if (st.threshold_min) j["threshold_min"] = *st.threshold_min;
+    if (st.distance_m) j["distance_m"] = *st.distance_m;
+    if (!st.distance_m_by_zone_class.empty()) j["distance_m_by_zone_class"] = st.distance_m_by_zone_class;
+    j["mode"] = to_string(st.mode);
+    j["engine"] = st.threshold_min ? to_string(st.engine) : "straight line";
+    j["target_share"] = st.target_share;
+    j["facilities"] = o.facility_ids.size();
+    j["total"] = stats_json(total_of(analysis, o));
+    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+    for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
+      if (!o.reported[li]) continue;
+      const LevelOnGrid& l = analysis.levels[li];
+      nlohmann::ordered_json lj;
+      lj["level"] = l.level.level;
+      lj["label_zh"] = l.level.label_zh;
+      lj["label_en"] = l.level.label_en;
+      lj["approximate"] = l.from_seats;
+      lj["total"] = stats_json(o.levels[li].total);
+      nlohmann::ordered_json zones = nlohmann::ordered_json::array();
+      for (std::size_t z = 0; z < l.level.zones.size(); ++z) {
+        nlohmann::ordered_json zj;
+        zj["code"] = l.level.zones[z].code;
+        zj["name"] = l.level.zones[z].name;
+        zj["parent_code"] = l.level.zones[z].parent_code;
+        zj["meets_target"] = o.levels[li].zones[z].share_covered() >= st.target_share;
+        zj.update(stats_json(o.levels[li].zones[z]));
+        zones.push_back(zj);
+      }
+      lj["zones"] = zones;
+      levels.push_back(lj);
+    }
+    j["levels"] = levels;
+    j["gap_areas"] = o.gaps.size();
+    out.push_back(j);
+  }
+  return out;
+}
+
+}  // namespace carereach::cli

@@ -1,0 +1,311 @@
+#include "cli/run_layers.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/taxonomy.hpp"
+#include "io/polygonize.hpp"
+#include "io/qgis_styles.hpp"
+
+namespace carereach::cli {
+
+namespace {
+
+using io::FieldDef;
+using io::FieldValue;
+using io::LayerData;
+using io::LayerFeature;
+using Type = io::FieldDef::Type;
+namespace qgis = io::qgis;
+using analysis::kNoZone;
+
+constexpr std::uint32_t kNoLabel = 0;
+
+FieldValue real(double v) { return v; }
+FieldValue integer(std::int64_t v) { return v; }
+FieldValue text(std::string v) { return v; }
+
+/// The unit of a standard's values in the layers: minutes, or kilometres for distance standards.
+double shown(double v, analysis::CoverageUnit unit) { return unit == analysis::CoverageUnit::kMetres ? v / 1000.0 : v; }
+/// Field-name ending of a value: "_time_min" or "_distance_km".
+std::string unit_suffix(analysis::CoverageUnit unit) {
+  return unit == analysis::CoverageUnit::kMetres ? "_distance_km" : "_time_min";
+}
+std::string unit_zh(analysis::CoverageUnit unit) { return unit == analysis::CoverageUnit::kMetres ? "千米" : "分钟"; }
+
+std::string qml_with_aliases(std::string qml, const std::vector<FieldDef>& fields) {
+  std::vector<qgis::FieldAlias> aliases;
+  for (const auto& f : fields) aliases.push_back({f.name, f.alias_zh});
+  return qgis::with_field_aliases(qml, aliases);
+}
+
+/// Share classes for zone maps (share of the population covered), red to green.
+qgis::GraduatedFill share_style(const std::string& field) {
+  qgis::GraduatedFill g;
+  g.field = field;
+  g.classes = {{0.0, 0.5, qgis::colour("#d7191c"), "< 50%"},
+               {0.5, 0.8, qgis::colour("#fdae61"), "50%–80%"},
+               {0.8, 0.9, qgis::colour("#ffffbf"), "80%–90%"},
+               {0.9, 0.95, qgis::colour("#a6d96a"), "90%–95%"},
+               {0.95, 1.0, qgis::colour("#1a9641"), "≥ 95%"}};
+  g.outline = {{90, 90, 90, 255}, 0.2};
+  return g;
+}
+
+}  // namespace
+
+void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cells) {
+  const Standard& st = *o.standard;
+  const Grid& grid = cells.measure.grid;
+  const PopulationGrid& pop = loaded_.population->surface;
+  const std::string u = unit_suffix(o.unit);
+
+  // --- service area: the covered populated cells, smoothed without losing any
+  {
+    const std::vector<std::uint8_t> covered = analysis::covered_cells(pop, cells.measure, cells.threshold);
+    std::vector<std::uint32_t> labels(covered.begin(), covered.end());
+    LayerData l;
+    l.name = "service_area_" + st.id;
+    l.title_zh = st.name_zh + " 服务范围";
+    l.description = st.name_en + ": the populated cells within the standard";
+    l.fields = {{"standard", "服务标准", Type::kString},
+                {"name_zh", "名称", Type::kString},
+                {"mode", "出行方式", Type::kString},
+                {"pop_covered", "覆盖人口（人）", Type::kReal},
+                {"area_km2", "面积（平方千米）", Type::kReal}};
+    double covered_pop = 0.0;
+    for (const auto& z : o.levels)
+      if (!z.zones.empty()) {
+        covered_pop = z.total.pop_covered;
+        break;
+      }
+    for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
+      LayerFeature f;
+      f.geometry = io::smooth_without_loss(p.polygon, grid.cell_size_m);
+      f.values = {text(st.id), text(st.name_zh), text(st.threshold_min ? to_label_zh(st.mode) : "直线距离"),
+                  real(covered_pop), real(static_cast<double>(p.cell_count) * grid.cell_area_km2())};
+      l.features.push_back(std::move(f));
+    }
+    qgis::SingleFill style;
+    l.qml = qml_with_aliases(qgis::single_fill_qml(style), l.fields);
+    per_standard_.push_back(std::move(l));
+  }
+
+  // --- catchments: the covered cells by their nearest facility
+  {
+    std::vector<std::uint32_t> labels(grid.cell_count(), kNoLabel);
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      const float v = cells.measure.value[c];
+      if (pop.persons[c] > 0 && v <= cells.threshold.at(c) && cells.measure.nearest[c] != TravelTimeField::kNoFacility)
+        labels[c] = cells.measure.nearest[c] + 1;
+    }
+    LayerData l;
+    l.name = "catchment_" + st.id;
+    l.title_zh = st.name_zh + " 服务人口范围";
+    l.description = st.name_en + ": the covered cells of each facility (its nearest)";
+    l.fields = {{"facility_id", "机构代码", Type::kString},
+                {"name", "机构名称", Type::kString},
+                {"type", "机构类别", Type::kString},
+                {"pop_within", "标准内服务人口（人）", Type::kReal},
+                {"pop_nearest", "就近服务人口（人）", Type::kReal},
+                {"area_km2", "面积（平方千米）", Type::kReal},
+                {"mean" + u, "平均" + std::string(o.unit == analysis::CoverageUnit::kMetres ? "距离" : "时间") + "（" +
+                                  unit_zh(o.unit) + "）",
+                 Type::kReal}};
+    for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
+      const std::uint32_t id = p.label - 1;
+      const Facility& fac = loaded_.facilities[id];
+      const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), id);
+      const analysis::Catchment* c =
+          it != o.facility_ids.end() && *it == id ? &o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())]
+                                                  : nullptr;
+      LayerFeature f;
+      f.geometry = std::move(p.polygon);
+      f.values = {text(fac.source_id), text(fac.name), text(fac.type), real(c ? c->pop_within : NAN),
+                  real(c ? c->pop_nearest : NAN), real(static_cast<double>(p.cell_count) * grid.cell_area_km2()),
+                  real(c ? shown(c->mean_within, o.unit) : NAN)};
+      l.features.push_back(std::move(f));
+    }
+    qgis::GraduatedFill g;
+    g.field = "pop_within";
+    g.classes = {{0, 1000, qgis::colour("#edf8fb"), "< 1,000"},
+                 {1000, 5000, qgis::colour("#b2e2e2"), "1,000–5,000"},
+                 {5000, 20000, qgis::colour("#66c2a4"), "5,000–20,000"},
+                 {20000, 50000, qgis::colour("#2ca25f"), "20,000–50,000"},
+                 {50000, 1e12, qgis::colour("#006d2c"), "≥ 50,000"}};
+    l.qml = qml_with_aliases(qgis::graduated_fill_qml(g), l.fields);
+    per_standard_.push_back(std::move(l));
+  }
+
+  // --- gap areas
+  {
+    std::vector<std::uint32_t> labels(grid.cell_count(), kNoLabel);
+    for (const auto& g : o.gaps)
+      for (const auto c : g.cells) labels[c] = g.rank;
+    LayerData l;
+    l.name = "gap_" + st.id;
+    l.title_zh = st.name_zh + " 服务缺口";
+    l.description = st.name_en + ": connected clusters of populated cells outside the standard";
+    l.fields = {{"rank", "排序（按人口）", Type::kInteger}, {"population", "人口（人）", Type::kReal},
+                {"area_km2", "面积（平方千米）", Type::kReal}};
+    for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {
+      const std::string& level = loaded_.zones[li].level.level;
+      l.fields.push_back({level + "_code", loaded_.zones[li].level.label_zh + "代码", Type::kString});
+      l.fields.push_back({level + "_name", loaded_.zones[li].level.label_zh, Type::kString});
+    }
+    const std::string what = o.unit == analysis::CoverageUnit::kMetres ? "距离" : "时间";
+    l.fields.push_back({"min" + u, "最近" + what + "（" + unit_zh(o.unit) + "）", Type::kReal});
+    l.fields.push_back({"mean" + u, "平均" + what + "（" + unit_zh(o.unit) + "）", Type::kReal});
+    auto polygons = io::polygonize_labels(grid, labels, kNoLabel);
+    for (auto& p : polygons) {
+      const analysis::GapArea& g = o.gaps[p.label - 1];
+      LayerFeature f;
+      f.geometry = std::move(p.polygon);
+      f.values = {integer(g.rank), real(g.population), real(g.area_km2)};
+      for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {
+        const std::uint32_t z = li < g.main_zone.size() ? g.main_zone[li] : kNoZone;
+        const auto& zones = loaded_.zones[li].level.zones;
+        f.values.push_back(z == kNoZone ? FieldValue{} : text(zones[z].code));
+        f.values.push_back(z == kNoZone ? FieldValue{} : text(zones[z].name));
+      }
+      f.values.push_back(real(shown(g.min_value, o.unit)));
+      f.values.push_back(real(shown(g.mean_value, o.unit)));
+      l.features.push_back(std::move(f));
+    }
+    qgis::SingleFill style;
+    style.fill = {215, 25, 28, 140};
+    style.outline = {{165, 0, 38, 255}, 0.3};
+    l.qml = qml_with_aliases(qgis::single_fill_qml(style), l.fields);
+    per_standard_.push_back(std::move(l));
+  }
+}
+
+std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
+  std::vector<io::LayerData> out;
+  const Taxonomy& taxonomy = loaded_.scenario.taxonomy;
+
+  // --- facilities, with their catchment population per standard
+  {
+    LayerData l;
+    l.name = "facilities";
+    l.title_zh = "医疗卫生机构";
+    l.description = "Facilities as normalised by carereach (after the scenario's changes)";
+    l.geometry_type = LayerData::GeometryType::kPoint;
+    l.fields = {{"facility_id", "机构代码", Type::kString}, {"name", "机构名称", Type::kString},
+                {"type", "机构类别代码", Type::kString},     {"type_zh", "机构类别", Type::kString},
+                {"level", "等级", Type::kString},            {"tags", "标签", Type::kString},
+                {"status", "状态", Type::kString},           {"beds", "床位数（张）", Type::kReal},
+                {"doctors", "执业（助理）医师（人）", Type::kReal}, {"nurses", "注册护士（人）", Type::kReal},
+                {"gps", "全科医生（人）", Type::kReal},      {"tcm_beds", "中医床位（张）", Type::kReal},
+                {"tcm_doctors", "中医类别医师（人）", Type::kReal}, {"lon", "经度", Type::kReal},
+                {"lat", "纬度", Type::kReal}};
+    for (const auto& o : a.standards)
+      if (o.not_computed.empty())
+        l.fields.push_back({"pop_" + o.standard->id, o.standard->name_zh + " 服务人口（人）", Type::kReal});
+    auto opt = [](const std::optional<double>& v) { return v ? FieldValue{*v} : FieldValue{}; };
+    for (const Facility& fac : loaded_.facilities) {
+      LayerFeature f;
+      f.geometry = geo::Geometry::point(fac.x_m, fac.y_m);
+      std::string tags;
+      for (const auto& t : fac.tags) tags += (tags.empty() ? "" : ";") + t;
+      const FacilityType* type = taxonomy.type_by_id(fac.type);
+      f.values = {text(fac.source_id), text(fac.name), text(fac.type), text(type ? type->name_zh : fac.type),
+                  text(to_label_zh(fac.level)), text(tags), text(to_string(fac.status)), opt(fac.beds),
+                  opt(fac.doctors), opt(fac.nurses), opt(fac.gps), opt(fac.tcm_beds), opt(fac.tcm_doctors),
+                  real(fac.lon), real(fac.lat)};
+      for (const auto& o : a.standards) {
+        if (!o.not_computed.empty()) continue;
+        const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), fac.id.value);
+        if (it != o.facility_ids.end() && *it == fac.id.value)
+          f.values.push_back(real(o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())].pop_within));
+        else
+          f.values.push_back(FieldValue{});
+      }
+      l.features.push_back(std::move(f));
+    }
+    qgis::CategorizedMarker m;
+    m.field = "type";
+    const std::vector<std::pair<std::string, std::string>> colours = {
+        {"general_hospital", "#d7191c"},        {"tcm_hospital", "#1a9641"},
+        {"integrated_hospital", "#7b3294"},     {"township_health_center", "#2b83ba"},
+        {"community_health_center", "#5e3c99"}, {"community_health_station", "#b2abd2"},
+        {"village_clinic", "#fdae61"}};
+    for (const auto& [type, colour] : colours) {
+      const FacilityType* t = taxonomy.type_by_id(type);
+      m.categories.push_back({type, qgis::colour(colour), t ? t->name_zh : type});
+    }
+    m.categories.push_back({"", qgis::colour("#636363"), "其他"});
+    l.qml = qml_with_aliases(qgis::categorized_marker_qml(m), l.fields);
+    out.push_back(std::move(l));
+  }
+
+  // --- zones per level with coverage and density columns
+  for (std::size_t li = 0; li < a.levels.size(); ++li) {
+    const LevelOnGrid& level = a.levels[li];
+    LayerData l;
+    l.name = "zones_" + level.level.level;
+    l.title_zh = level.level.label_zh + (level.from_seats ? "（驻地推算，近似）" : "");
+    l.description = level.level.label_en + (level.from_seats ? " zones derived from their seats (approximate)" : "") +
+                    " with coverage and resource density";
+    l.fields = {{"code", "代码", Type::kString},         {"name", "名称", Type::kString},
+                {"parent_code", "上级代码", Type::kString}, {"approximate", "范围为近似", Type::kInteger},
+                {"zone_class", "城乡类别", Type::kString},  {"population", "常住人口（人）", Type::kReal},
+                {"area_km2", "面积（平方千米）", Type::kReal}};
+    std::vector<const StandardOutcome*> shown_standards;
+    for (const auto& o : a.standards) {
+      if (!o.not_computed.empty() || !o.reported[li]) continue;
+      shown_standards.push_back(&o);
+      const std::string& id = o.standard->id;
+      l.fields.push_back({"share_" + id, o.standard->name_zh + " 覆盖率", Type::kReal});
+      l.fields.push_back({"covered_" + id, o.standard->name_zh + " 覆盖人口（人）", Type::kReal});
+      l.fields.push_back({"meets_" + id, o.standard->name_zh + " 达标", Type::kInteger});
+    }
+    const analysis::LevelDensity* density = li < a.density.size() ? &a.density[li] : nullptr;
+    if (density != nullptr)
+      for (const auto& ind : a.indicators) l.fields.push_back({ind.id, ind.name_zh + "（" + ind.unit_zh + "）", Type::kReal});
+
+    // Geometry: the input polygons, or the seat zones' cells.
+    std::vector<geo::Geometry> geometry(level.level.zones.size());
+    if (level.from_seats) {
+      for (auto& p : io::polygonize_labels(loaded_.population->surface.grid, level.zone_of_cell, kNoZone))
+        geometry[p.label] = std::move(p.polygon);
+    } else {
+      for (std::size_t z = 0; z < geometry.size() && z < loaded_.zones[li].polygons.size(); ++z)
+        geometry[z] = loaded_.zones[li].polygons[z].clone();
+    }
+    for (std::size_t z = 0; z < level.level.zones.size(); ++z) {
+      const Zone& zone = level.level.zones[z];
+      LayerFeature f;
+      f.geometry = std::move(geometry[z]);
+      f.values = {text(zone.code),
+                  text(zone.name),
+                  text(zone.parent_code),
+                  integer(level.from_seats ? 1 : 0),
+                  text(zone.zone_class == "urban" ? "城区" : zone.zone_class == "rural" ? "乡村" : ""),
+                  real(level.population[z]),
+                  real(zone.area_km2)};
+      for (const StandardOutcome* o : shown_standards) {
+        const analysis::CoverageStats& s = o->levels[li].zones[z];
+        f.values.push_back(s.pop_total > 0 ? real(s.share_covered()) : FieldValue{});
+        f.values.push_back(real(s.pop_covered));
+        f.values.push_back(integer(s.pop_total > 0 && s.share_covered() >= o->standard->target_share ? 1 : 0));
+      }
+      if (density != nullptr)
+        for (std::size_t k = 0; k < a.indicators.size(); ++k) f.values.push_back(real(density->zones[z].value[k]));
+      l.features.push_back(std::move(f));
+    }
+    const std::string styled = shown_standards.empty() ? std::string() : "share_" + shown_standards.front()->standard->id;
+    if (!styled.empty()) {
+      qgis::GraduatedFill g = share_style(styled);
+      g.labels = qgis::Labels{"name"};
+      l.qml = qml_with_aliases(qgis::graduated_fill_qml(g), l.fields);
+    }
+    out.push_back(std::move(l));
+  }
+
+  for (auto& l : per_standard_) out.push_back(std::move(l));
+  per_standard_.clear();
+  return out;
+}
+
+}  // namespace carereach::cli

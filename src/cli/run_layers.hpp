@@ -1,0 +1,29 @@
+#pragma once
+// The layers of `carereach run` (layers.gpkg, docs/layers.md): per standard its service area, catchments and gap
+// areas, built while the standard's cells are in memory; then the facilities and one zone layer per level with
+// the coverage and density columns; each with Chinese aliases and a QGIS style.
+
+#include <vector>
+
+#include "cli/run_analysis.hpp"
+#include "io/layers.hpp"
+#include "io/load.hpp"
+
+namespace carereach::cli {
+
+class RunLayers {
+ public:
+  explicit RunLayers(const io::LoadedScenario& loaded) : loaded_(loaded) {}
+
+  /// service_area_<std>, catchment_<std> and gap_<std> of a computed standard.
+  void add_standard(const StandardOutcome& outcome, const StandardCells& cells);
+
+  /// facilities and zones_<level>, after every standard; then every layer in order.
+  std::vector<io::LayerData> finish(const RunAnalysis& analysis);
+
+ private:
+  const io::LoadedScenario& loaded_;
+  std::vector<io::LayerData> per_standard_;
+};
+
+}  // namespace carereach::cli

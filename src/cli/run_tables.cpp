@@ -1,0 +1,77 @@
+#include "cli/run_tables.hpp"
+
+#include <filesystem>
+
+#include "io/files.hpp"
+#include "report/writers.hpp"
+
+namespace carereach::cli {
+
+report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
+  const io::Scenario& s = loaded.scenario;
+  report::RunTables t;
+  t.scenario_zh = s.info.name;
+  t.scenario_en = s.info.name_en;
+  t.region_zh = s.info.region;
+  for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
+  for (const StandardOutcome& o : analysis.standards) {
+    if (!o.not_computed.empty()) continue;
+    report::StandardTables st = report::describe_standard(*o.standard);
+    for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
+      if (o.reported[li]) st.coverage.emplace_back(o.levels[li]);
+      else st.coverage.emplace_back(std::nullopt);
+    }
+    st.gaps = o.gaps;
+    t.standards.push_back(std::move(st));
+  }
+  t.density.indicators = analysis.indicators;
+  for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
+
+  // Data sources, as the scenario labels them.
+  if (s.population) {
+    std::string p = s.population->label.empty() ? s.population->source.path_as_written : s.population->label;
+    if (!s.population->year.empty()) p += "（" + s.population->year + "）";
+    t.sources_zh.push_back("人口：" + p);
+    t.sources_en.push_back("Population: " + p);
+  }
+  for (const auto& z : s.zones) {
+    t.sources_zh.push_back(z.label_zh + "：" + z.source.path_as_written +
+                           (z.geometry == io::ZoneGeometryKind::kSeats ? "（驻地点，范围为近似推算）" : ""));
+    t.sources_en.push_back(z.label_en + ": " + z.source.path_as_written +
+                           (z.geometry == io::ZoneGeometryKind::kSeats ? " (seats; zones approximate)" : ""));
+  }
+  for (const auto& f : s.facilities) {
+    t.sources_zh.push_back("医疗卫生机构：" + f.source.path_as_written);
+    t.sources_en.push_back("Facilities: " + f.source.path_as_written);
+  }
+  if (!s.changes.empty()) {
+    t.sources_zh.push_back("情景调整：" + (s.changes.label_zh.empty() ? std::string("[changes]") : s.changes.label_zh));
+    t.sources_en.push_back("Scenario changes: " +
+                           (s.changes.label_en.empty() ? std::string("[changes]") : s.changes.label_en));
+  }
+  if (s.roads) {
+    const std::string r = s.roads->label.empty() ? s.roads->source.path_as_written : s.roads->label;
+    t.sources_zh.push_back("道路：" + r + (s.roads->modelled ? "（模拟）" : ""));
+    t.sources_en.push_back("Roads: " + r + (s.roads->modelled ? " (modelled)" : ""));
+  }
+  return t;
+}
+
+void write_run_tables(const report::RunTables& tables, const std::filesystem::path& dir, report::Lang lang,
+                      std::vector<std::string>& outputs) {
+  const std::vector<report::Table> appendix = report::appendix_tables(tables);
+  std::filesystem::create_directories(dir / "tables");
+  for (const report::Table& t : appendix) {
+    const std::string name = "tables/" + t.id + ".csv";
+    io::write_file_atomically(dir / name, report::to_csv(t, lang));
+    outputs.push_back(name);
+  }
+  report::XlsxOptions options;
+  options.subject = lang == report::Lang::kZh || tables.scenario_en.empty() ? tables.scenario_zh : tables.scenario_en;
+  report::write_xlsx(dir / "appendix.xlsx", appendix, lang, options);
+  outputs.push_back("appendix.xlsx");
+  io::write_file_atomically(dir / "report.md", report::report_markdown(tables, lang));
+  outputs.push_back("report.md");
+}
+
+}  // namespace carereach::cli
