@@ -705,7 +705,7 @@ def main():
     for c in COUNTIES:
         x, y = county_seat_g[c]
         short = county_names[c]
-        fac("综合医院", c, f"{short}人民医院", to_wgs84(x - HOSPITAL_OFFSET, y + HOSPITAL_OFFSET), c, "", "县级医院")
+        fac("综合医院", c, f"{short}人民医院", to_wgs84(x - HOSPITAL_OFFSET, y + HOSPITAL_OFFSET), c, "", "县级医院;急救")
         fac("中医医院", c, f"{short}中医院", to_wgs84(x + HOSPITAL_OFFSET, y - HOSPITAL_OFFSET), c, "", "县级医院")
     for t in towns:
         tf = township_facility(t["name"], t["kind"])

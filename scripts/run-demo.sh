@@ -9,5 +9,7 @@ out="${1:-out/bozhou}"
 scripts/install-deps.sh
 echo "carereach: building (Release) in build/"
 scripts/build.sh build
-echo "carereach: running the Bozhou demo"
+echo "carereach: running the Bozhou demo (baseline, the TCM-corner scenario, and their comparison)"
 build/src/cli/carereach run geodata/bozhou/scenario.toml --out "$out" --overwrite
+build/src/cli/carereach run geodata/bozhou/scenario_tcm_corners.toml --out "$out-tcm-corners" --overwrite
+build/src/cli/carereach compare "$out" "$out-tcm-corners" --out "$out-compare" --overwrite
