@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "cli/travel_setup.hpp"
+#include "core/error.hpp"
 #include "core/units.hpp"
 
 namespace carereach::cli {
@@ -288,9 +289,24 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
 
   // --- resource density per level
   out.indicators = analysis::default_density_indicators();
+  const io::DensitySpec& local = loaded.scenario.density;
+  for (const auto& [id, target] : local.targets) {
+    auto it = std::find_if(out.indicators.begin(), out.indicators.end(),
+                           [&](const analysis::DensityIndicator& d) { return d.id == id; });
+    if (it == out.indicators.end()) {
+      std::string ids;
+      for (const auto& d : out.indicators) ids += (ids.empty() ? "" : ", ") + d.id;
+      throw ScenarioError("'" + id + "' is not a density indicator",
+                          Location{loaded.scenario.file.filename().string(), {}, {}, "density.targets." + id,
+                                   local.target_lines.at(id)},
+                          "the indicators are: " + ids + " (docs/method/density.md)");
+    }
+    it->target = target;
+    it->target_source = local.source;
+  }
   for (std::size_t li = 0; li < out.levels.size(); ++li)
     out.density.push_back(analysis::zone_density(loaded.facilities, facility_zone[li], out.levels[li].population,
-                                                 out.indicators));
+                                                 out.indicators, local.include_planned));
   return out;
 }
 

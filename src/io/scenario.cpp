@@ -52,6 +52,7 @@ class Parser {
     if (auto t = top.table("travel")) parse_travel(*t, s.travel);
     if (auto t = top.table("raster")) parse_raster(*t, s.raster);
     if (auto t = top.table("changes")) parse_changes(*t, s.changes);
+    if (auto t = top.table("density")) parse_density(*t, s.density);
 
     std::optional<TomlTable> standards = top.table("standards");
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
@@ -350,6 +351,24 @@ class Parser {
     take("tcm_doctors", a.tcm_doctors);
     take("capacity", a.capacity);
     return a;
+  }
+
+  void parse_density(TomlTable& t, DensitySpec& d) {
+    d.source = t.string("source", "");
+    d.include_planned = t.boolean("include_planned", false);
+    if (auto targets = t.table("targets")) {
+      for (const std::string& id : targets->remaining()) {
+        const auto v = targets->number(id);
+        if (!v || !(*v >= 0)) targets->fail(id, "must be a number of 0 or more (the indicator's target)");
+        d.targets[id] = *v;
+        d.target_lines[id] = targets->line_of(id);
+      }
+      targets->finish();
+    }
+    if (!d.targets.empty() && d.source.empty())
+      t.fail("source", "is required with local targets: name the plan they come from",
+             "source = \"《某市“十四五”卫生健康规划》\"");
+    t.finish();
   }
 
   void parse_changes(TomlTable& t, ScenarioChanges& c) {

@@ -174,6 +174,14 @@ struct ScenarioChanges {
   [[nodiscard]] bool empty() const { return close.empty() && upgrade.empty() && add.empty(); }
 };
 
+/// Local targets of the resource-density indicators ([density]): indicator id → target, with their source.
+struct DensitySpec {
+  std::map<std::string, double> targets;  ///< e.g. beds_per_1000 = 6.5
+  std::map<std::string, int> target_lines;  ///< line of each target in the scenario file (for errors)
+  std::string source;                     ///< where the local targets come from (local plan)
+  bool include_planned = false;           ///< planned facilities count in the density
+};
+
 struct ScenarioInfo {
   std::string name;     ///< 亳州市 基线
   std::string name_en;
@@ -193,6 +201,7 @@ struct Scenario {
   TravelSpec travel;
   RasterSpec raster;
   ScenarioChanges changes;
+  DensitySpec density;
   Taxonomy taxonomy;               ///< built-in taxonomy plus the scenario's additions
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
 

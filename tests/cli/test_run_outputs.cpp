@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 
 #include "cli_runner.hpp"
 
@@ -209,4 +210,36 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
     else CHECK(z["pop_covered"].get<double>() >= before);
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("15分钟中医药服务圈"));
+}
+
+TEST_CASE("run: local density targets replace the national ones; an unknown indicator stops the run",
+          "[cli][outputs][density]") {
+  // The Bozhou demo's beds (geodata/bozhou/README.md): 4 general hospitals × 1000 + 4 TCM hospitals × 600 + 78
+  // township health centres × 40 + 4 community health centres × 20 = 9,600 beds for 4,996,844 persons: 1.92 per
+  // 1,000, below the national 7.4, above a local target of 1.0.
+  const std::string base = slurp(fs::path(CAREREACH_GEODATA) / "bozhou" / "scenario.toml");
+  TempDir tmp;
+  for (const auto& f : fs::directory_iterator(fs::path(CAREREACH_GEODATA) / "bozhou"))
+    if (f.is_regular_file()) fs::copy_file(f.path(), tmp / f.path().filename().string());
+  tmp.write("local.toml", base + "\n[density]\nsource = \"本地规划（测试）\"\n[density.targets]\nbeds_per_1000 = 1.0\n");
+  const auto r = run_cli({"-q", "run", (tmp / "local.toml").string(), "--out", (tmp / "out").string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const std::string summary = slurp(tmp / "out" / "tables" / "summary.csv");
+  CHECK_THAT(summary, Catch::Contains("本地规划（测试）"));
+  // The beds row: value 1.92 against target 1.00, met (是).
+  bool found = false;
+  std::istringstream lines(summary);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("每千常住人口医疗卫生机构床位数", 0) == 0) {
+      found = true;
+      CHECK_THAT(line, Catch::Contains(",1.92,1.00,") && Catch::Contains(",是,"));
+    }
+  CHECK(found);
+
+  tmp.write("bad.toml", base + "\n[density]\nsource = \"x\"\n[density.targets]\nbeds_per_person = 1.0\n");
+  const auto bad = run_cli({"-q", "run", (tmp / "bad.toml").string(), "--out", (tmp / "out2").string()});
+  CHECK(bad.code == 3);
+  CHECK_THAT(bad.err, Catch::Contains("beds_per_person") && Catch::Contains("beds_per_1000"));
+  CHECK_FALSE(fs::exists(tmp / "out2"));
 }

@@ -111,6 +111,9 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
   CHECK(s.changes.add[0].id == "new-001");
   CHECK(s.changes.add[0].x == 115.80);
   CHECK(s.changes.add[0].attributes.beds == 20.0);
+  CHECK(s.density.targets.at("beds_per_1000") == 6.5);
+  CHECK(s.density.targets.at("nurses_per_1000") == 3.5);
+  CHECK_FALSE(s.density.source.empty());
 }
 
 TEST_CASE("defaults: analysis, labels, standards", "[scenario]") {
