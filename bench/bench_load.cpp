@@ -35,6 +35,7 @@
 #include "io/load.hpp"
 #include "io/scenario.hpp"
 #include "io/vector_source.hpp"
+#include "core/text.hpp"
 
 extern char** environ;
 
@@ -248,28 +249,6 @@ bool chinese_web_crs(const std::string& crs) {
   return s == "gcj02" || s == "gcj-02" || s == "bd09" || s == "bd-09";
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 /// The name of the first layer of a vector file ("" when it cannot be opened).
 std::string first_layer_name(const fs::path& file) {

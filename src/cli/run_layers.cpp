@@ -52,6 +52,13 @@ qgis::GraduatedFill share_style(const std::string& field) {
   return g;
 }
 
+/// The catchment of a facility in a standard's outcome, or null when the standard does not select it.
+const analysis::Catchment* catchment_of(const StandardOutcome& o, std::uint32_t facility) {
+  const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), facility);
+  if (it == o.facility_ids.end() || *it != facility) return nullptr;
+  return &o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())];
+}
+
 }  // namespace
 
 void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cells) {
@@ -115,10 +122,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
       const std::uint32_t id = p.label - 1;
       const Facility& fac = loaded_.facilities[id];
-      const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), id);
-      const analysis::Catchment* c =
-          it != o.facility_ids.end() && *it == id ? &o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())]
-                                                  : nullptr;
+      const analysis::Catchment* c = catchment_of(o, id);
       LayerFeature f;
       f.geometry = std::move(p.polygon);
       f.values = {text(fac.source_id), text(fac.name), text(fac.type), real(c ? c->pop_within : NAN),
@@ -215,11 +219,8 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
                   real(fac.lon), real(fac.lat)};
       for (const auto& o : a.standards) {
         if (!o.not_computed.empty()) continue;
-        const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), fac.id.value);
-        if (it != o.facility_ids.end() && *it == fac.id.value)
-          f.values.push_back(real(o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())].pop_within));
-        else
-          f.values.push_back(FieldValue{});
+        const analysis::Catchment* c = catchment_of(o, fac.id.value);
+        f.values.push_back(c != nullptr ? real(c->pop_within) : FieldValue{});
       }
       l.features.push_back(std::move(f));
     }

@@ -34,4 +34,21 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\n': out += "&#xa;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace carereach

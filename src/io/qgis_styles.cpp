@@ -1,5 +1,7 @@
 #include "io/qgis_styles.hpp"
 
+#include "core/text.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -11,36 +13,6 @@ namespace {
 
 using Props = std::vector<std::pair<std::string, std::string>>;
 
-/// Text as an XML attribute value (between double quotes).
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += "&#xa;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 /// Shortest text that reads back as the same double ("0.5", "1e+300").
 std::string number(double v) {
