@@ -7,6 +7,7 @@
 #include <geos_c.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -232,6 +233,14 @@ Geometry Geometry::make_valid_polygonal() const {
   if (polygons.empty()) return Geometry(checked(GEOSGeom_createEmptyPolygon_r(ctx()), "create empty polygon"));
   if (polygons.size() == 1) return Geometry(polygons.front());
   return make_collection(GEOS_MULTIPOLYGON, std::move(polygons));
+}
+
+Geometry Geometry::simplified(double tolerance) const {
+  require_geometry(*this, "simplify");
+  if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
+    throw std::invalid_argument("simplify: the tolerance must be a finite number >= 0");
+  thread_context().clear_error();
+  return Geometry(checked(GEOSTopologyPreserveSimplify_r(ctx(), g_, tolerance), "simplify"));
 }
 
 double Geometry::area() const {

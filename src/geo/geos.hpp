@@ -51,6 +51,10 @@ class Geometry {
   [[nodiscard]] bool is_valid(std::string* reason = nullptr) const;
   /// A valid geometry covering the same area (GEOS MakeValid), keeping only polygonal parts.
   [[nodiscard]] Geometry make_valid_polygonal() const;
+  /// A simpler outline for drawing at a small scale (GEOS TopologyPreserveSimplify, Douglas–Peucker that keeps rings
+  /// simple and holes inside their shells): no vertex moves, vertices are dropped where the outline stays within
+  /// `tolerance` (in CRS units, ≥ 0) of the original. Not for analysis: areas change by up to tolerance × length.
+  [[nodiscard]] Geometry simplified(double tolerance) const;
   [[nodiscard]] double area() const;
   [[nodiscard]] Envelope envelope() const;
   /// Centroid (x, y).

@@ -701,31 +701,39 @@ std::string measure_text(double v, CoverageUnit unit, Lang lang) {
   return format_fixed(v, kTimeDecimals) + (lang == Lang::kZh ? " 分钟" : " min");
 }
 
-void standard_findings(std::string& md, const RunTables& run, const StandardTables& s, Lang lang) {
+Findings standard_findings(const RunTables& run, const StandardTables& s, Lang lang) {
   const bool zh = lang == Lang::kZh;
-  md += "### " + pick(lang, s.name_zh, s.name_en) + "\n\n";
-  md += zh ? "- 口径：" + method_zh(s) + "；目标：" + percent(s.target_share) + " 的常住人口在服务标准内" +
-                 (s.source.empty() ? "" : "（" + s.source + "）") + "。\n"
-           : "- Measure: " + method_en(s) + "; target: " + percent(s.target_share) +
-                 " of the population within the standard" + (s.source.empty() ? "" : " (" + s.source + ")") + ".\n";
+  Findings f;
+  f.title = pick(lang, s.name_zh, s.name_en);
+  f.standard_id = s.id;
+  std::string md;  // the current item
+  auto item = [&] { f.items.push_back(std::move(md)); md.clear(); };
+  md += zh ? "口径：" + method_zh(s) + "；目标：" + percent(s.target_share) + " 的常住人口在服务标准内" +
+                 (s.source.empty() ? "" : "（" + s.source + "）") + "。"
+           : "Measure: " + method_en(s) + "; target: " + percent(s.target_share) +
+                 " of the population within the standard" + (s.source.empty() ? "" : " (" + s.source + ")") + ".";
+  item();
   const std::size_t k0 = first_coverage_level(run, s);
   if (k0 == run.levels.size()) {
-    md += zh ? "- 未计算覆盖情况。\n\n" : "- Coverage was not computed.\n\n";
-    return;
+    md += zh ? "未计算覆盖情况。" : "Coverage was not computed.";
+    item();
+    return f;
   }
   const CoverageStats& total = coverage_at(run, s, k0)->total;
   const double share = total.share_covered();
   const bool ok = meets(share, s.target_share);
   const double gap_pp = (s.target_share - share) * 100.0;
   if (zh) {
-    md += "- 覆盖率 " + percent(share) + "（" + persons(total.pop_covered) + " / " + persons(total.pop_total) +
+    md += "覆盖率 " + percent(share) + "（" + persons(total.pop_covered) + " / " + persons(total.pop_total) +
           " 人），" + (ok ? "达到目标" : "低于目标 " + format_fixed(gap_pp, kShareDecimals) + " 个百分点") +
-          "；服务标准以外 " + persons(total.pop_uncovered) + " 人。\n";
+          "；服务标准以外 " + persons(total.pop_uncovered) + " 人。";
+    item();
   } else {
-    md += "- Share covered " + percent(share) + " (" + persons(total.pop_covered) + " of " + persons(total.pop_total) +
+    md += "Share covered " + percent(share) + " (" + persons(total.pop_covered) + " of " + persons(total.pop_total) +
           " people), " +
           (ok ? "meeting the target" : format_fixed(gap_pp, kShareDecimals) + " percentage points below the target") +
-          "; " + persons(total.pop_uncovered) + " people outside the standard.\n";
+          "; " + persons(total.pop_uncovered) + " people outside the standard.";
+    item();
   }
 
   // Zones failing at the finest level reported, the most people outside first.
@@ -739,7 +747,8 @@ void standard_findings(std::string& md, const RunTables& run, const StandardTabl
     return cov.zones[a].pop_uncovered > cov.zones[b].pop_uncovered;
   });
   if (failing.empty()) {
-    md += zh ? "- 各" + label_zh(zl) + "均达到目标。\n" : "- Every " + lower_label(zl) + " meets the target.\n";
+    md += zh ? "各" + label_zh(zl) + "均达到目标。" : "Every " + lower_label(zl) + " meets the target.";
+    item();
   } else {
     std::vector<std::string> names;
     for (std::size_t j = 0; j < failing.size() && j < kNarrativeZones; ++j) {
@@ -750,15 +759,17 @@ void standard_findings(std::string& md, const RunTables& run, const StandardTabl
                                : " (" + percent(cov.zones[failing[j]].share_covered()) + ")"));
     }
     const bool more = failing.size() > kNarrativeZones;
-    md += zh ? "- 未达标" + label_zh(zl) + " " + std::to_string(failing.size()) + " 个（共 " +
-                   std::to_string(zl.zones.size()) + " 个）：" + join(names, "、") + (more ? "等" : "") + "。\n"
-             : "- " + std::to_string(failing.size()) + " of " + std::to_string(zl.zones.size()) + " " +
-                   lower_label(zl) + " zones below the target: " + join(names, ", ") + (more ? ", …" : "") + ".\n";
+    md += zh ? "未达标" + label_zh(zl) + " " + std::to_string(failing.size()) + " 个（共 " +
+                   std::to_string(zl.zones.size()) + " 个）：" + join(names, "、") + (more ? "等" : "") + "。"
+             : std::to_string(failing.size()) + " of " + std::to_string(zl.zones.size()) + " " +
+                   lower_label(zl) + " zones below the target: " + join(names, ", ") + (more ? ", …" : "") + ".";
+    item();
   }
 
   if (s.gaps.empty()) {
-    md += zh ? "- 无服务缺口。\n\n" : "- No service gaps.\n\n";
-    return;
+    md += zh ? "无服务缺口。" : "No service gaps.";
+    item();
+    return f;
   }
   std::vector<std::string> gaps;
   for (std::size_t j = 0; j < s.gaps.size() && j < kNarrativeGaps; ++j) {
@@ -772,14 +783,16 @@ void standard_findings(std::string& md, const RunTables& run, const StandardTabl
       gaps.push_back((place.empty() ? "" : place + ": ") + persons(g.population) + " people, " +
                      format_fixed(g.area_km2, kAreaDecimals) + " km²" + (m.empty() ? "" : ", nearest edge " + m));
   }
-  md += zh ? "- 服务缺口 " + std::to_string(s.gaps.size()) + " 处，最大的：" + join(gaps, "；") + "。\n\n"
-           : "- " + std::to_string(s.gaps.size()) + " service gaps; the largest: " + join(gaps, "; ") + ".\n\n";
+  md += zh ? "服务缺口 " + std::to_string(s.gaps.size()) + " 处，最大的：" + join(gaps, "；") + "。"
+           : std::to_string(s.gaps.size()) + " service gaps; the largest: " + join(gaps, "; ") + ".";
+  item();
+  return f;
 }
 
-void density_findings(std::string& md, const RunTables& run, Lang lang) {
+std::optional<Findings> density_findings(const RunTables& run, Lang lang) {
   std::size_t k0 = 0;
   while (k0 < run.levels.size() && density_at(run, k0) == nullptr) ++k0;
-  if (k0 == run.levels.size() || run.density.indicators.empty()) return;
+  if (k0 == run.levels.size() || run.density.indicators.empty()) return std::nullopt;
   std::size_t kf = k0;
   for (std::size_t k = k0; k < run.levels.size(); ++k)
     if (density_at(run, k) != nullptr) kf = k;
@@ -787,7 +800,8 @@ void density_findings(std::string& md, const RunTables& run, Lang lang) {
   const analysis::ZoneDensity& total = density_at(run, k0)->total;
   const analysis::LevelDensity& fine = *density_at(run, kf);
   const ZoneLevel& zl = run.levels[kf];
-  md += zh ? "### 医疗资源配置\n\n" : "### Health resources\n\n";
+  Findings f;
+  f.title = zh ? "医疗资源配置" : "Health resources";
   const auto& inds = run.density.indicators;
   check_size(total.value.size(), inds.size(), "density indicator values");
   for (std::size_t i = 0; i < inds.size(); ++i) {
@@ -795,7 +809,7 @@ void density_findings(std::string& md, const RunTables& run, Lang lang) {
     const std::string& unit = pick(lang, ind.unit_zh, ind.unit_en);
     const std::string value = std::isnan(total.value[i]) ? "—" : format_fixed(total.value[i], kDensityDecimals);
     std::string line =
-        "- " + pick(lang, ind.name_zh, ind.name_en) + (zh ? "：" : ": ") + value + (unit.empty() ? "" : " " + unit);
+        pick(lang, ind.name_zh, ind.name_en) + (zh ? "：" : ": ") + value + (unit.empty() ? "" : " " + unit);
     if (ind.target) {
       const std::string target = format_fixed(*ind.target, kDensityDecimals);
       const std::int8_t below = total.below_target[i];
@@ -821,12 +835,19 @@ void density_findings(std::string& md, const RunTables& run, Lang lang) {
                          (more ? ", …" : "");
       }
     }
-    md += line + (zh ? "。\n" : ".\n");
+    f.items.push_back(line + (zh ? "。" : "."));
   }
-  md += "\n";
+  return f;
 }
 
 }  // namespace
+
+std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
+  std::vector<Findings> out;
+  for (const StandardTables& s : run.standards) out.push_back(standard_findings(run, s, lang));
+  if (auto d = density_findings(run, lang)) out.push_back(std::move(*d));
+  return out;
+}
 
 std::string report_markdown(const RunTables& run, Lang lang) {
   const bool zh = lang == Lang::kZh;
@@ -840,8 +861,11 @@ std::string report_markdown(const RunTables& run, Lang lang) {
     md += "Scenario: " + pick(lang, run.scenario_zh, run.scenario_en) + "\n\n";
     md += "## Main findings\n\n";
   }
-  for (const StandardTables& s : run.standards) standard_findings(md, run, s, lang);
-  density_findings(md, run, lang);
+  for (const Findings& f : key_findings(run, lang)) {
+    md += "### " + f.title + "\n\n";
+    for (const std::string& item : f.items) md += "- " + item + "\n";
+    md += "\n";
+  }
   md += zh ? "## 附表\n" : "## Appendix tables\n";
   for (const Table& t : appendix_tables(run)) md += "\n" + to_markdown(t, lang);
   return md;

@@ -97,6 +97,19 @@ Table gaps_table(const RunTables& run);
 /// per level that has it, coverage per level that some standard reports, gaps.
 std::vector<Table> appendix_tables(const RunTables& run);
 
+/// One block of key findings: a heading and its sentences (plain text, each a whole sentence with its full stop;
+/// escape before putting into HTML).
+struct Findings {
+  std::string title;        ///< the standard's name, or 医疗资源配置 / Health resources
+  std::string standard_id;  ///< the standard's id ("" for the density block)
+  std::vector<std::string> items;
+};
+
+/// The main findings, one block per standard (measure and target; share covered against target and the people
+/// outside; zones failing at the finest level reported; the largest gap areas with their zones), then one for the
+/// density indicators (when computed). report.md and report.html both show these.
+std::vector<Findings> key_findings(const RunTables& run, Lang lang);
+
 /// report.md: a title, the main findings per standard (share against target, people outside, zones failing at the
 /// finest level reported, the largest gaps) and per density indicator, then every appendix table in Markdown.
 std::string report_markdown(const RunTables& run, Lang lang);

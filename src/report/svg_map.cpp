@@ -297,6 +297,24 @@ void text_element(std::string& out, std::string_view cls, double x, double y, do
   out += "</text>\n";
 }
 
+void render_labels(std::string& out, const MapLayerLabels& layer, const Transform& t, std::size_t index) {
+  const std::size_t n = layer.points.size();
+  if (layer.texts.size() != n) invalid("layer " + std::to_string(index) + ": one text per label point is needed");
+  if (!finite(layer.font_px) || layer.font_px <= 0) invalid("layer " + std::to_string(index) + ": font_px");
+  // paint-order draws the white stroke under the glyphs: a halo that keeps the text readable over any fill.
+  out += "<g class=\"map-layer map-labels\" text-anchor=\"middle\" dominant-baseline=\"central\"";
+  attr_text(out, "fill", layer.fill);
+  out += " stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
+  if (layer.bold) out += " font-weight=\"bold\"";
+  out += ">\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto [x, y] = layer.points[i];
+    if (!finite(x) || !finite(y)) invalid("layer " + std::to_string(index) + ": label " + std::to_string(i) + " is not finite");
+    text_element(out, "", t.x(x), t.y(y), layer.font_px, layer.texts[i]);
+  }
+  out += "</g>\n";
+}
+
 void rect_element(std::string& out, double x, double y, double w, double h, std::string_view extra) {
   out += "<rect";
   attr(out, "x", tenths(x));
@@ -412,8 +430,10 @@ std::string render_svg(const MapSpec& spec) {
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
     if (const auto* polygons = std::get_if<MapLayerPolygons>(&spec.layers[i])) {
       render_polygons(out, *polygons, t, i);
+    } else if (const auto* points = std::get_if<MapLayerPoints>(&spec.layers[i])) {
+      render_points(out, *points, t, i);
     } else {
-      render_points(out, std::get<MapLayerPoints>(spec.layers[i]), t, i);
+      render_labels(out, std::get<MapLayerLabels>(spec.layers[i]), t, i);
     }
   }
   out += "</svg>\n";

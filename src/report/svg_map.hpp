@@ -47,8 +47,17 @@ struct MapLayerPoints {
   std::vector<std::string> titles;  ///< tooltips (escaped here): empty, or one per point ("" for none)
 };
 
+/// Text labels centred on points (ranks of gap areas, place names), with a white halo so they read over any fill.
+struct MapLayerLabels {
+  std::vector<std::pair<double, double>> points;  ///< (x, y) in metres
+  std::vector<std::string> texts;                 ///< one per point (escaped here)
+  double font_px = 12.0;
+  std::string fill = "#222222";
+  bool bold = true;
+};
+
 /// Layers are drawn in order: the first is at the bottom.
-using MapLayer = std::variant<MapLayerPolygons, MapLayerPoints>;
+using MapLayer = std::variant<MapLayerPolygons, MapLayerPoints, MapLayerLabels>;
 
 struct LegendEntry {
   std::string colour;

@@ -453,3 +453,27 @@ TEST_CASE("class colours by hand", "[report][svg][classes]") {
   CHECK_THROWS_AS(class_colours(minutes, nan_break, colours, "none"), std::invalid_argument);
   CHECK_THROWS_AS(class_colours(minutes, time_breaks, one, "none"), std::invalid_argument);
 }
+
+TEST_CASE("labels are escaped text centred on their points, with a halo", "[report][svg]") {
+  MapSpec spec = hand_spec();
+  MapLayerLabels labels;
+  // (500, 500) → (250, 250), as for the points above.
+  labels.points = {{500, 500}};
+  labels.texts = {kMalicious};
+  labels.font_px = 11;
+  spec.layers.emplace_back(labels);
+  const std::string svg = render_svg(spec);
+  INFO(svg);
+  const std::string g = group(svg, "<g class=\"map-layer map-labels\"");
+  CHECK(g.find("text-anchor=\"middle\"") != std::string::npos);
+  CHECK(g.find("paint-order=\"stroke\"") != std::string::npos);
+  CHECK(g.find("<text x=\"250\" y=\"250\" font-size=\"11\">" + kMaliciousEscaped + "</text>") != std::string::npos);
+  CHECK(svg.find("<img") == std::string::npos);
+  CHECK(well_formed_problem(svg).empty());
+
+  std::get<MapLayerLabels>(spec.layers[0]).texts.clear();
+  CHECK_THROWS_AS(render_svg(spec), std::invalid_argument);
+  std::get<MapLayerLabels>(spec.layers[0]).texts = {"1"};
+  std::get<MapLayerLabels>(spec.layers[0]).points = {{kNaN, 0}};
+  CHECK_THROWS_AS(render_svg(spec), std::invalid_argument);
+}
