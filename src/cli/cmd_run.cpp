@@ -9,6 +9,7 @@
 #include "cli/run_analysis.hpp"
 #include "cli/run_json.hpp"
 #include "cli/run_layers.hpp"
+#include "cli/run_report.hpp"
 #include "cli/run_tables.hpp"
 #include "cli/summary.hpp"
 #include "cli/travel_setup.hpp"
@@ -70,6 +71,7 @@ class RunCommand final : public Command {
     }
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(dir.target()).lexically_normal().string());
     if (std::find(info.outputs.begin(), info.outputs.end(), "layers.gpkg") != info.outputs.end()) {
+      console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
       for (const auto& f : info.outputs)
@@ -88,13 +90,16 @@ class RunCommand final : public Command {
     nlohmann::ordered_json standards = nlohmann::ordered_json::array();
     std::string access_csv;
     const auto t_all = std::chrono::steady_clock::now();
+    const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
     RunLayers layers(loaded);
+    RunReport report(loaded, lang);
     RunAnalysis analysis = analyse_run(loaded, diag, &progress, [&](StandardOutcome& o, const StandardCells& cells) {
       const Standard& st = *o.standard;
       {
         ProgressStep step(&progress, "layers " + st.id);
         const auto t0 = std::chrono::steady_clock::now();
         layers.add_standard(o, cells);
+        report.add_standard(o, cells);
         o.timings_s["layers"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       if (cells.travel != nullptr) {
@@ -151,10 +156,11 @@ class RunCommand final : public Command {
     info.travel["standards"] = standards;
     info.coverage = coverage_json(analysis);
 
+    std::vector<io::LayerData> all;
     {
       ProgressStep step(&progress, "layers.gpkg");
       const auto t0 = std::chrono::steady_clock::now();
-      const std::vector<io::LayerData> all = layers.finish(analysis);
+      all = layers.finish(analysis);
       io::GeoPackageOptions options;
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
@@ -162,9 +168,21 @@ class RunCommand final : public Command {
       info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
     const auto t_tables = std::chrono::steady_clock::now();
-    write_run_tables(make_run_tables(loaded, analysis), dir.path(), lang_ == "en" ? report::Lang::kEn : report::Lang::kZh,
-                     info.outputs);
+    const report::RunTables tables = make_run_tables(loaded, analysis);
+    write_run_tables(tables, dir.path(), lang, info.outputs);
     info.timings.push_back({"tables", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tables).count()});
+    {
+      ProgressStep step(&progress, "report.html");
+      const auto t0 = std::chrono::steady_clock::now();
+      ReportContext context;
+      context.date = report_date(info.started_at);
+      context.version = versions().at("carereach");
+      if (info.changes.contains("lines"))
+        for (const auto& line : info.changes["lines"]) context.change_lines.push_back(line.get<std::string>());
+      io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
+      info.outputs.push_back("report.html");
+      info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+    }
   }
 
  private:

@@ -53,7 +53,9 @@ table.report-table caption { text-align: left; font-weight: bold; font-size: 15p
 table.report-table th { background: #eef2f5; border-top: 1.5px solid var(--ink); border-bottom: 1px solid var(--ink);
                         padding: 4px 6px; text-align: center; vertical-align: bottom; font-weight: bold; }
 table.report-table td { border-bottom: 1px solid var(--rule); padding: 3px 6px; vertical-align: top; }
-table.report-table td.num { text-align: right; white-space: nowrap; }
+table.report-table td { white-space: nowrap; }
+table.report-table td.num { text-align: right; }
+table.report-table td.long { white-space: normal; min-width: 14em; }
 table.report-table tr.total td { font-weight: bold; background: #f7f9fa; }
 table.report-table .marker { color: var(--bad); margin-left: 2px; }
 table.report-table tbody tr:last-child td { border-bottom: 1.5px solid var(--ink); }
@@ -77,6 +79,9 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px
   .headline { grid-template-columns: 12em 1fr 11em; }
 }
 )css";
+
+/// Text cells wider than this (in character cells, a CJK character counting 2) may wrap.
+constexpr std::size_t kLongTextWidth = 24;
 
 struct Labels {
   const char* toc;
@@ -145,7 +150,8 @@ std::string to_html(const Table& table, Lang lang) {
       const Cell& cell = row.cells[c];
       const bool number = table.columns[c].kind != ColumnKind::kText || cell.type == Cell::Type::kNumber;
       const std::string text = format_cell(cell, table.columns[c], lang, true);
-      out += number ? "<td class=\"num\">" : "<td>";
+      // Short texts (codes, names) stay on one line; long ones (sources, notes) wrap in a wider column.
+      out += number ? "<td class=\"num\">" : display_width(text) > kLongTextWidth ? "<td class=\"long\">" : "<td>";
       out += escape_html(text);
       if (!text.empty() && !cell.marker.empty()) out += "<span class=\"marker\">" + escape_html(cell.marker) + "</span>";
       out += "</td>";

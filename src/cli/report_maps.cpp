@@ -1,0 +1,133 @@
+#include "cli/report_maps.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "report/table.hpp"
+
+namespace carereach::cli {
+
+MapFrame make_map_frame(const geo::Envelope& envelope, const geo::CrsSpec& crs, report::Lang lang) {
+  MapFrame f;
+  f.lang = lang;
+  f.extent = {envelope.min_x, envelope.min_y, envelope.max_x, envelope.max_y};
+  f.crs_note = (lang == report::Lang::kZh ? "坐标系：" : "CRS: ") + crs.display();
+  report::MapSpec probe;
+  probe.width_px = kReportMapWidthPx;
+  probe.extent = f.extent;
+  const report::MapLayout layout = report::layout_map(probe);
+  f.tolerance_m = layout.px_per_m > 0 ? 0.5 / layout.px_per_m : 0.0;
+  return f;
+}
+
+report::MapSpec map_spec(const MapFrame& frame, std::string title, std::string legend_title) {
+  report::MapSpec s;
+  s.title = std::move(title);
+  s.width_px = kReportMapWidthPx;
+  s.extent = frame.extent;
+  s.legend_title = std::move(legend_title);
+  s.crs_note = frame.crs_note;
+  s.north_label = frame.lang == report::Lang::kZh ? "北" : "N";
+  return s;
+}
+
+std::vector<geo::PolygonRings> drawable_rings(const geo::Geometry& g, const MapFrame& frame, double pixels) {
+  if (g.null() || g.is_empty()) return {};
+  const double tolerance = frame.tolerance_m * 2.0 * pixels;
+  return geo::polygon_rings(tolerance > 0 ? g.simplified(tolerance) : g.make_valid_polygonal());
+}
+
+std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
+                                      const MapFrame& frame) {
+  for (const io::LayerData& l : layers) {
+    if (l.name != layer) continue;
+    ZoneShapes z;
+    z.layer = layer;
+    std::size_t name_field = l.fields.size();
+    for (std::size_t i = 0; i < l.fields.size(); ++i)
+      if (l.fields[i].name == "name") name_field = i;
+    for (const io::LayerFeature& f : l.features) {
+      z.rings.push_back(drawable_rings(f.geometry, frame));
+      const std::string* name =
+          name_field < f.values.size() ? std::get_if<std::string>(&f.values[name_field]) : nullptr;
+      z.names.push_back(name != nullptr ? *name : std::string());
+    }
+    return z;
+  }
+  return std::nullopt;
+}
+
+report::MapLayerPolygons filled_features(const std::vector<std::vector<geo::PolygonRings>>& rings,
+                                         const std::vector<std::string>& fills,
+                                         const std::vector<std::string>& titles) {
+  report::MapLayerPolygons layer;
+  layer.stroke = "#ffffff";
+  layer.stroke_width_px = 0.4;
+  for (std::size_t i = 0; i < rings.size(); ++i)
+    for (const auto& p : rings[i]) {
+      layer.polygons.push_back(p);
+      layer.fill.push_back(i < fills.size() ? fills[i] : kNoDataColour);
+      if (!titles.empty()) layer.titles.push_back(i < titles.size() ? titles[i] : std::string());
+    }
+  if (layer.polygons.empty()) layer.fill.clear();
+  return layer;
+}
+
+report::MapLayerPolygons outline_layer(const std::vector<std::vector<geo::PolygonRings>>& rings,
+                                       const std::string& colour, double width_px) {
+  report::MapLayerPolygons layer;
+  for (const auto& zone : rings)
+    for (const auto& p : zone) layer.polygons.push_back(p);
+  layer.stroke = colour;
+  layer.stroke_width_px = width_px;
+  return layer;
+}
+
+report::MapLayerPolygons solid_layer(std::vector<geo::PolygonRings> rings, const std::string& colour,
+                                     double fill_opacity) {
+  report::MapLayerPolygons layer;
+  layer.polygons = std::move(rings);
+  if (!layer.polygons.empty()) layer.fill = {colour};
+  layer.stroke = colour;
+  layer.stroke_width_px = 0.6;
+  layer.fill_opacity = fill_opacity;
+  return layer;
+}
+
+LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t factor) {
+  if (labels.size() != grid.cell_count()) throw std::invalid_argument("coarsen_labels: one label per cell is needed");
+  if (factor == 0) throw std::invalid_argument("coarsen_labels: factor must be at least 1");
+  LabelGrid out;
+  out.grid = grid;
+  if (factor == 1) {
+    out.labels = labels;
+    return out;
+  }
+  out.grid.cell_size_m = grid.cell_size_m * factor;
+  out.grid.cols = (grid.cols + factor - 1) / factor;
+  out.grid.rows = (grid.rows + factor - 1) / factor;
+  out.labels.assign(out.grid.cell_count(), 0);
+  std::map<std::uint32_t, std::uint32_t> count;
+  for (std::uint32_t br = 0; br < out.grid.rows; ++br)
+    for (std::uint32_t bc = 0; bc < out.grid.cols; ++bc) {
+      count.clear();
+      for (std::uint32_t r = br * factor; r < std::min(grid.rows, (br + 1) * factor); ++r)
+        for (std::uint32_t c = bc * factor; c < std::min(grid.cols, (bc + 1) * factor); ++c)
+          if (const std::uint32_t l = labels[grid.index(c, r)]; l != 0) ++count[l];
+      std::uint32_t best = 0, best_n = 0;
+      for (const auto& [l, n] : count)  // ascending labels: a tie keeps the smaller
+        if (n > best_n) best = l, best_n = n;
+      out.labels[out.grid.index(bc, br)] = best;
+    }
+  return out;
+}
+
+std::string persons_text(double v) { return std::isfinite(v) ? report::format_fixed(v, 0, true) : "—"; }
+
+std::string percent_text(double share) {
+  return std::isfinite(share) ? report::format_fixed(share * 100.0, 1) + "%" : "—";
+}
+
+}  // namespace carereach::cli

@@ -1,0 +1,61 @@
+#pragma once
+// report.html of `carereach run`: the page model (report/html_report.hpp) filled from the run — the title block,
+// the key findings and headline bars, per standard a travel-time (or distance) map, a map of the share covered per
+// zone and a map of the gap areas, a map of resource density against target, the appendix tables, the method and
+// assumptions, and the warnings. docs/report.md describes every part.
+
+#include <string>
+#include <vector>
+
+#include "cli/report_maps.hpp"
+#include "cli/run_analysis.hpp"
+#include "core/diagnostics.hpp"
+#include "io/layers.hpp"
+#include "io/load.hpp"
+#include "report/appendix.hpp"
+#include "report/html_report.hpp"
+
+namespace carereach::cli {
+
+/// What the title block and footer say beyond the scenario.
+struct ReportContext {
+  std::string date;     ///< "2026-11-24" (the run's day, or SOURCE_DATE_EPOCH's)
+  std::string version;  ///< carereach's version
+  std::vector<std::string> change_lines;  ///< what the scenario's [changes] did (run.json "changes.lines")
+};
+
+class RunReport {
+ public:
+  RunReport(const io::LoadedScenario& loaded, report::Lang lang);
+
+  /// The travel-time (or distance) bands of a computed standard, while its cells are in memory.
+  void add_standard(const StandardOutcome& outcome, const StandardCells& cells);
+
+  /// The page, after every standard, from the run's layers (zones, gap areas, facilities) and tables.
+  [[nodiscard]] std::string finish(const RunAnalysis& analysis, const std::vector<io::LayerData>& layers,
+                                   const report::RunTables& tables, const Diagnostics& diag,
+                                   const ReportContext& context) const;
+
+ private:
+  struct Bands {
+    std::string standard_id;
+    std::vector<std::string> labels;   ///< legend, best class first
+    std::vector<std::string> colours;
+    std::vector<std::vector<geo::PolygonRings>> rings;  ///< per class
+  };
+  [[nodiscard]] report::MapGroup standard_maps(const StandardOutcome& o, const RunAnalysis& a,
+                                               const std::vector<io::LayerData>& layers,
+                                               const std::vector<std::optional<ZoneShapes>>& zones) const;
+  [[nodiscard]] std::vector<report::Findings> method(const RunAnalysis& a) const;
+
+  const io::LoadedScenario& loaded_;
+  report::Lang lang_;
+  MapFrame frame_;
+  std::vector<Bands> bands_;
+};
+
+/// The report's date: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when it is set to a number — so that a build or
+/// test can ask for the same bytes on another day — else the day of `started_at` ("2026-11-24T…").
+std::string report_date(const std::string& started_at);
+
+}  // namespace carereach::cli
