@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/compare_report.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_report.hpp"
 #include "cli/summary.hpp"
 #include "cli/versions.hpp"
 #include "core/error.hpp"
@@ -61,31 +63,6 @@ struct ZoneFigures {
   double pop_total = 0, pop_covered = 0;
 };
 
-struct ZoneChange {
-  std::string code, name, parent_code;
-  double pop_total = 0;
-  double covered_a = 0, covered_b = 0;
-  double share_a = 0, share_b = 0;
-  [[nodiscard]] double delta() const { return covered_b - covered_a; }
-};
-
-struct LevelChange {
-  std::string level;
-  std::string label_zh, label_en;
-  bool approximate = false;
-  ZoneChange total;
-  std::vector<ZoneChange> zones;
-};
-
-struct StandardChange {
-  std::string id, name_zh, name_en;
-  double threshold_min = std::nan("");  ///< time standards
-  double target_share = 0;
-  std::vector<LevelChange> levels;
-  double area_gained_km2 = 0, area_lost_km2 = 0;
-  bool raster = false;
-};
-
 std::map<std::string, ZoneFigures> zones_of(const json& level) {
   std::map<std::string, ZoneFigures> out;
   for (const auto& z : level["zones"])
@@ -105,13 +82,6 @@ ZoneChange change(const std::string& code, const ZoneFigures& a, const ZoneFigur
   c.share_a = a.pop_total > 0 ? a.pop_covered / a.pop_total : 0;
   c.share_b = b.pop_total > 0 ? b.pop_covered / b.pop_total : 0;
   return c;
-}
-
-std::string signed_persons(double v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + grouped(std::abs(v)); }
-std::string signed_points(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%.1f", v > 0 ? "+" : v < 0 ? "−" : "±", std::abs(v) * 100.0);
-  return buf;
 }
 
 class CompareCommand final : public Command {
@@ -144,11 +114,19 @@ class CompareCommand final : public Command {
     std::vector<StandardChange> changes;
     std::vector<io::LayerData> layers;
     std::vector<std::string> outputs;
+    std::vector<std::string> warnings;
     for (const auto& sb : b["coverage"]) {
       const std::string id = sb["standard"];
       const auto sa_it = std::find_if(a["coverage"].begin(), a["coverage"].end(),
                                       [&](const json& s) { return s["standard"] == id; });
-      if (sa_it == a["coverage"].end() || sb.contains("status") || sa_it->contains("status")) continue;
+      if (sa_it == a["coverage"].end()) {
+        warnings.push_back(id + ": " + (lang == report::Lang::kZh ? "基准运行中没有该服务标准，未对比" : "not in the baseline run; not compared"));
+        continue;
+      }
+      if (sb.contains("status") || sa_it->contains("status")) {
+        warnings.push_back(id + ": " + (lang == report::Lang::kZh ? "至少一次运行未计算该标准，未对比" : "not computed in one of the runs; not compared"));
+        continue;
+      }
       const json& sa = *sa_it;
       StandardChange sc;
       sc.id = id;
@@ -191,9 +169,25 @@ class CompareCommand final : public Command {
       io::write_file_atomically(dir.path() / ("tables/" + t.id + ".csv"), report::to_csv(t, lang));
       outputs.push_back("tables/" + t.id + ".csv");
     }
-    const std::string md = summary_markdown(a, b, changes, tables, lang);
-    io::write_file_atomically(dir.path() / "compare.md", md);
+    io::write_file_atomically(dir.path() / "compare.md", compare_markdown(a, b, changes, tables, lang));
     outputs.push_back("compare.md");
+    {
+      ProgressStep step(&progress, "compare.html");
+      CompareReportInput in;
+      in.run_a = &a;
+      in.run_b = &b;
+      in.dir_a = fs::path(dir_a_);
+      in.dir_b = fs::path(dir_b_);
+      in.changes = &changes;
+      in.tables = &tables;
+      in.change_layers = &layers;
+      in.warnings = warnings;
+      in.date = report_date(io::utc_now_iso8601());
+      in.version = versions().at("carereach");
+      in.lang = lang;
+      io::write_file_atomically(dir.path() / "compare.html", compare_html(in));
+      outputs.push_back("compare.html");
+    }
     if (!layers.empty()) {
       io::GeoPackageOptions options;
       options.timestamp = io::utc_now_iso8601();
@@ -322,66 +316,6 @@ class CompareCommand final : public Command {
     std::vector<report::Table> out;
     for (auto& [level, t] : by_level) out.push_back(std::move(t));
     return out;
-  }
-
-  static std::string summary_markdown(const json& a, const json& b, const std::vector<StandardChange>& changes,
-                                      const std::vector<report::Table>& tables, report::Lang lang) {
-    const bool zh = lang == report::Lang::kZh;
-    auto scenario_name = [&](const json& run) {
-      const json& s = run["scenario"];
-      const std::string en = s.value("name_en", "");
-      return zh || en.empty() ? s.value("name", std::string("?")) : en;
-    };
-    std::string md = zh ? "# 情景对比\n\n" : "# Scenario comparison\n\n";
-    md += (zh ? "- 基准 A：" : "- Baseline A: ") + scenario_name(a) + "\n";
-    md += (zh ? "- 情景 B：" : "- Scenario B: ") + scenario_name(b) + "\n";
-    if (b.contains("changes")) {
-      for (const auto& line : b["changes"]["lines"]) md += "  - " + line.get<std::string>() + "\n";
-    }
-    md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
-    for (const auto& sc : changes) {
-      if (sc.levels.empty()) continue;
-      const ZoneChange& t = sc.levels.front().total;
-      md += "**" + (zh ? sc.name_zh : sc.name_en) + "**: ";
-      char share[96];
-      std::snprintf(share, sizeof share, "%.1f %% → %.1f %%", t.share_a * 100, t.share_b * 100);
-      md += zh ? "覆盖人口 " + signed_persons(t.delta()) + " 人（覆盖率 " + share + "）"
-               : signed_persons(t.delta()) + " persons covered (" + share + ")";
-      if (sc.raster) {
-        char area[96];
-        std::snprintf(area, sizeof area, "%.1f / %.1f", sc.area_gained_km2, sc.area_lost_km2);
-        md += zh ? "；新增 / 不再覆盖面积 " + std::string(area) + " 平方千米"
-                 : "; area newly covered / no longer covered " + std::string(area) + " km²";
-      }
-      md += zh ? "。\n\n" : ".\n\n";
-      // Who gains and who loses at the finest level.
-      const LevelChange& finest = sc.levels.back();
-      std::vector<const ZoneChange*> gain, loss;
-      for (const auto& z : finest.zones) {
-        if (z.delta() > 0.5) gain.push_back(&z);
-        if (z.delta() < -0.5) loss.push_back(&z);
-      }
-      auto by_delta = [](const ZoneChange* x, const ZoneChange* y) {
-        return std::abs(x->delta()) > std::abs(y->delta()) || (std::abs(x->delta()) == std::abs(y->delta()) && x->code < y->code);
-      };
-      std::sort(gain.begin(), gain.end(), by_delta);
-      std::sort(loss.begin(), loss.end(), by_delta);
-      auto list = [&](const std::vector<const ZoneChange*>& v) {
-        std::string s;
-        for (std::size_t i = 0; i < v.size() && i < 5; ++i)
-          s += (i ? (zh ? "、" : ", ") : "") + v[i]->name + " " + signed_persons(v[i]->delta());
-        return s;
-      };
-      if (!gain.empty())
-        md += (zh ? "- 受益最多（" : "- Gaining most (") + std::to_string(gain.size()) + (zh ? " 个）：" : " zones): ") +
-              list(gain) + "\n";
-      if (!loss.empty())
-        md += (zh ? "- 受损（" : "- Losing (") + std::to_string(loss.size()) + (zh ? " 个）：" : " zones): ") + list(loss) + "\n";
-      if (gain.empty() && loss.empty()) md += zh ? "- 各区域覆盖人口无变化\n" : "- No zone changes\n";
-      md += "\n";
-    }
-    for (const auto& t : tables) md += report::to_markdown(t, lang) + "\n";
-    return md;
   }
 
   std::string dir_a_;

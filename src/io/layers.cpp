@@ -422,4 +422,54 @@ void write_geopackage(const fs::path& file, std::span<const LayerData> layers, c
   tmp.keep();
 }
 
+std::optional<LayerData> read_geopackage_layer(const fs::path& file, const std::string& layer,
+                                               const geo::CrsSpec& from_crs, const geo::CrsSpec& to_crs) {
+  ensure_gdal();
+  GDALDatasetUniquePtr ds(GDALDataset::Open(file.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  if (!ds)
+    throw InputError("cannot be opened as a GeoPackage: " + last_gdal_error(), Location{file.string(), {}, {}, {}, 0});
+  OGRLayer* l = ds->GetLayerByName(layer.c_str());
+  if (l == nullptr) return std::nullopt;
+  LayerData out;
+  out.name = layer;
+  const OGRFeatureDefn* defn = l->GetLayerDefn();
+  out.geometry_type = wkbFlatten(defn->GetGeomType()) == wkbPoint ? LayerData::GeometryType::kPoint
+                                                                  : LayerData::GeometryType::kMultiPolygon;
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    const OGRFieldDefn* f = defn->GetFieldDefn(i);
+    const OGRFieldType t = f->GetType();
+    out.fields.push_back({f->GetNameRef(), f->GetAlternativeNameRef(),
+                          t == OFTInteger || t == OFTInteger64 ? FieldDef::Type::kInteger
+                          : t == OFTReal                       ? FieldDef::Type::kReal
+                                                               : FieldDef::Type::kString});
+  }
+  const bool same_crs = from_crs.definition == to_crs.definition;
+  const std::unique_ptr<OgrTransformAdapter> transform =
+      same_crs ? nullptr : std::make_unique<OgrTransformAdapter>(from_crs, to_crs);
+  l->ResetReading();
+  for (auto& feature : *l) {
+    LayerFeature lf;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+      if (!feature->IsFieldSetAndNotNull(i)) {
+        lf.values.emplace_back();
+        continue;
+      }
+      switch (out.fields[static_cast<std::size_t>(i)].type) {
+        case FieldDef::Type::kInteger: lf.values.emplace_back(static_cast<std::int64_t>(feature->GetFieldAsInteger64(i))); break;
+        case FieldDef::Type::kReal: lf.values.emplace_back(feature->GetFieldAsDouble(i)); break;
+        case FieldDef::Type::kString: lf.values.emplace_back(std::string(feature->GetFieldAsString(i))); break;
+      }
+    }
+    if (OGRGeometry* g = feature->GetGeometryRef(); g != nullptr) {
+      std::unique_ptr<OGRGeometry> copy(g->clone());
+      if (transform && copy->transform(transform.get()) != OGRERR_NONE)
+        throw InputError("a geometry cannot be converted to the analysis CRS",
+                         Location{file.string(), layer, std::to_string(feature->GetFID()), {}, 0});
+      lf.geometry = to_geos(*copy);
+    }
+    out.features.push_back(std::move(lf));
+  }
+  return out;
+}
+
 }  // namespace carereach::io

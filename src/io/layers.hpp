@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -59,5 +60,13 @@ struct GeoPackageOptions {
 /// cannot write; std::invalid_argument for a malformed options.timestamp.
 void write_geopackage(const std::filesystem::path& file, std::span<const LayerData> layers,
                       const geo::CrsSpec& from_crs, const geo::CrsSpec& to_crs, const GeoPackageOptions& options = {});
+
+/// Reads one layer of a GeoPackage written by write_geopackage back (for `compare`, which draws the zones and
+/// facilities of the runs it compares): its fields (name, alias from gpkg_data_columns when GDAL gives it, type) and
+/// features in fid order, geometries converted from from_crs (the CRS the file was written in, which may be
+/// GCJ-02/BD-09) to to_crs. nullopt when the file has no such layer. Throws InputError naming the file (and layer
+/// and feature) when it cannot be opened or a geometry cannot be converted.
+std::optional<LayerData> read_geopackage_layer(const std::filesystem::path& file, const std::string& layer,
+                                               const geo::CrsSpec& from_crs, const geo::CrsSpec& to_crs);
 
 }  // namespace carereach::io

@@ -39,6 +39,7 @@ table.facts td { padding: 2px 0; }
 .headline .bar { position: relative; height: 14px; background: #eceff1; border-radius: 2px; }
 .headline .fill { position: absolute; left: 0; top: 0; bottom: 0; background: var(--bad); border-radius: 2px; }
 .headline.meets .fill { background: var(--good); }
+.headline .baseline { position: absolute; left: 0; top: -2px; bottom: -2px; border-right: 2px dashed #555; }
 .headline .target { position: absolute; top: -4px; bottom: -4px; width: 2px; background: var(--ink); }
 .headline .value { font-variant-numeric: tabular-nums; }
 .finding { break-inside: avoid; }
@@ -215,6 +216,8 @@ std::string render_html_report(const HtmlReport& r) {
       out += "<span class=\"label\">" + escape_html(h.label) + "</span><span class=\"bar\">";
       if (std::isfinite(h.share))
         out += "<span class=\"fill\" style=\"width:" + css_percent(h.share) + "\"></span>";
+      if (std::isfinite(h.baseline))
+        out += "<span class=\"baseline\" style=\"width:" + css_percent(h.baseline) + "\"></span>";
       out += "<span class=\"target\" style=\"left:" + css_percent(h.target) + "\" title=\"" + L.target + " " +
              css_percent(h.target) + "\"></span></span>";
       out += "<span class=\"value\">" + escape_html(h.value_text) + "</span></div>\n";

@@ -8,6 +8,7 @@
 // of that language, escapes every text (names from inputs may hold markup) and writes the same bytes for the same
 // model. docs/report.md shows each section.
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct Headline {
   double target = 0.0;      ///< 0–1
   std::string value_text;   ///< shown beside the bar, e.g. "15.6%（目标 90%）"
   bool meets = false;
+  /// A comparison's baseline share (0–1), drawn as a dashed mark on the bar; NaN: none.
+  double baseline = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct MapFigure {

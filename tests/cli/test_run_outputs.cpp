@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <map>
 #include <memory>
 #include <set>
@@ -187,7 +188,7 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
   const auto r = run_cli({"compare", base.out.string(), scenario.out.string(), "--out", (tmp / "cmp").string()});
   INFO(r.all());
   REQUIRE(r.code == 0);
-  for (const char* f : {"compare.md", "tables/compare_county.csv", "tables/compare_township.csv", "layers.gpkg",
+  for (const char* f : {"compare.md", "compare.html", "tables/compare_county.csv", "tables/compare_township.csv", "layers.gpkg",
                         "travel_time_diff_tcm_15min.tif"})
     CHECK(fs::exists(tmp / "cmp" / f));
   // Only the TCM circle changes: the corners are tagged tcm, and no other standard selects on that tag.
@@ -210,6 +211,25 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
     else CHECK(z["pop_covered"].get<double>() >= before);
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("15分钟中医药服务圈"));
+
+  // compare.html: the TCM circle's gain as the two run.json files give it, its two maps (change of coverage with
+  // the 35 upgraded clinics, change per township); the unchanged standards get no maps.
+  const std::string html = slurp(tmp / "cmp" / "compare.html");
+  const double gain = total(scenario.run, "tcm_15min") - total(base.run, "tcm_15min");
+  std::ostringstream grouped;
+  const auto whole = static_cast<long long>(std::llround(gain));
+  grouped << "+" << whole / 1000 << "," << std::setw(3) << std::setfill('0') << whole % 1000;
+  REQUIRE(whole >= 1000);
+  REQUIRE(whole < 1000000);
+  CHECK_THAT(html, Catch::Contains("覆盖人口 " + grouped.str() + " 人"));
+  CHECK_THAT(html, Catch::Contains("<span class=\"baseline\""));
+  CHECK_THAT(html, Catch::Contains("15分钟中医药服务圈 — 覆盖变化"));
+  CHECK_THAT(html, Catch::Contains("调整机构（等级、标签） (35)"));
+  std::size_t maps = 0;
+  for (auto at = html.find("class=\"carereach-map\""); at != std::string::npos; at = html.find("class=\"carereach-map\"", at + 1))
+    ++maps;
+  CHECK(maps == 2);
+  CHECK(html.find("<img") == std::string::npos);
 }
 
 TEST_CASE("run: local density targets replace the national ones; an unknown indicator stops the run",

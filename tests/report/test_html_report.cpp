@@ -125,6 +125,11 @@ TEST_CASE("headline bars: the share's width (clamped to 100 %), the target's mar
         std::string::npos);
   CHECK(html.find("<div class=\"headline meets\"><span class=\"label\">急救半径</span><span class=\"bar\"><span "
                   "class=\"fill\" style=\"width:100.0%\">") != std::string::npos);
+  // A comparison's baseline: a dashed mark at its share.
+  HtmlReport compare = model("x");
+  compare.headlines = {{"15分钟中医药服务圈", 0.172, 0.9, "15.6% → 17.2%", false, 0.156}};
+  CHECK(render_html_report(compare).find("<span class=\"fill\" style=\"width:17.2%\"></span><span class=\"baseline\" "
+                                         "style=\"width:15.6%\"></span><span class=\"target\"") != std::string::npos);
   // Not computed: no fill at all.
   CHECK(html.find("<span class=\"label\">未计算</span><span class=\"bar\"><span class=\"target\"") != std::string::npos);
 }
