@@ -22,6 +22,8 @@ using report::MapSpec;
 
 /// Gap areas numbered on their map.
 constexpr std::size_t kLabelledGaps = 5;
+/// Gap areas per standard in the report's gap table.
+constexpr std::size_t kGapRowsInReport = 20;
 /// Warnings listed in the page (all of them are in run.json).
 constexpr std::size_t kListedWarnings = 40;
 
@@ -493,6 +495,11 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   for (std::size_t k = 0; k < a.levels.size() && k < a.density.size(); ++k) {
     if (!zones[k] || a.indicators.empty()) continue;
     const auto& dz = a.density[k].zones;
+    // No zone with a value (the facilities give no counts): a map of "no data" says nothing.
+    const bool any_value = std::any_of(dz.begin(), dz.end(), [](const analysis::ZoneDensity& z) {
+      return std::any_of(z.value.begin(), z.value.end(), [](double v) { return std::isfinite(v); });
+    });
+    if (!any_value) break;
     std::vector<double> below(dz.size());
     std::vector<std::string> titles(dz.size());
     for (std::size_t z = 0; z < dz.size(); ++z) {
@@ -543,6 +550,27 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
 
   // --- tables, method, warnings
   r.tables = report::appendix_tables(tables);
+  // The gap list keeps, per standard, its total and its largest gaps: a printed report of every small cluster
+  // would run to dozens of pages; appendix.xlsx and tables/gaps.csv hold them all.
+  for (report::Table& t : r.tables) {
+    if (t.id != "gaps") continue;
+    std::vector<report::Row> kept;
+    std::size_t in_block = 0;
+    bool cut = false;
+    for (report::Row& row : t.rows) {
+      in_block = row.total ? 0 : in_block + 1;
+      if (in_block <= kGapRowsInReport) kept.push_back(std::move(row));
+      else cut = true;
+    }
+    t.rows = std::move(kept);
+    if (cut) {
+      t.notes_zh.insert(t.notes_zh.begin(), "注：本报告每个服务标准列出人口最多的 " + std::to_string(kGapRowsInReport) +
+                                                 " 处缺口（合计行为全部缺口）；完整清单见 appendix.xlsx 与 tables/gaps.csv。");
+      t.notes_en.insert(t.notes_en.begin(), "Note: this report lists the " + std::to_string(kGapRowsInReport) +
+                                                 " gaps with the most people per standard (the total row counts every gap); "
+                                                 "appendix.xlsx and tables/gaps.csv list them all.");
+    }
+  }
   r.method = method(a);
   std::map<std::string, std::size_t> per_code;
   for (const Problem& p : diag.all())

@@ -807,9 +807,11 @@ std::optional<Findings> density_findings(const RunTables& run, Lang lang) {
   for (std::size_t i = 0; i < inds.size(); ++i) {
     const auto& ind = inds[i];
     const std::string& unit = pick(lang, ind.unit_zh, ind.unit_en);
-    const std::string value = std::isnan(total.value[i]) ? "—" : format_fixed(total.value[i], kDensityDecimals);
-    std::string line =
-        pick(lang, ind.name_zh, ind.name_en) + (zh ? "：" : ": ") + value + (unit.empty() ? "" : " " + unit);
+    // No value: the facilities give none of the counts the indicator needs.
+    const bool known = !std::isnan(total.value[i]);
+    const std::string value = known ? format_fixed(total.value[i], kDensityDecimals) + (unit.empty() ? "" : " " + unit)
+                                    : (zh ? "无数据（机构数据未提供相应数量）" : "no data (the facilities give no such counts)");
+    std::string line = pick(lang, ind.name_zh, ind.name_en) + (zh ? "：" : ": ") + value;
     if (ind.target) {
       const std::string target = format_fixed(*ind.target, kDensityDecimals);
       const std::int8_t below = total.below_target[i];

@@ -63,6 +63,7 @@ table.report-table tbody tr:last-child td { border-bottom: 1.5px solid var(--ink
 ul.warnings li { margin: 2px 0; }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 8px; }
 @page { size: A4; margin: 14mm 12mm; }
+@page tables { size: A4 landscape; margin: 12mm 12mm; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
   nav.report-toc { display: none; }
@@ -71,6 +72,7 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px
   section.report-section { break-before: page; }
   section#overview { break-before: auto; }
   .table-wrap { overflow: visible; }
+  section#tables { page: tables; }
   table.report-table { font-size: 7.5pt; }
   table.report-table th, table.report-table td { padding: 2px 3px; }
   table.report-table thead { display: table-header-group; }

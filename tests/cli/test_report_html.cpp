@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
@@ -162,12 +163,21 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
   // The five largest gaps of each standard are numbered on its gap map.
   CHECK(count(html, "<g class=\"map-layer map-labels\"") == 5);
 
-  // Every appendix table, row by row and cell by cell, as in its CSV (the CSV has no markers and no separators).
+  // Every appendix table, row by row and cell by cell, as in its CSV (the CSV has no markers and no separators);
+  // the gap list with each standard's total row and its 20 largest gaps.
   std::size_t tables = 0;
   for (const auto& entry : fs::directory_iterator(out / "tables")) {
     const std::string id = entry.path().stem().string();
     INFO("table " << id);
-    const auto from_csv = csv_rows(slurp(entry.path()));
+    auto from_csv = csv_rows(slurp(entry.path()));
+    if (id == "gaps") {
+      std::vector<std::vector<std::string>> cut;
+      std::map<std::string, std::size_t> per_standard;
+      for (auto& row : from_csv)
+        if (per_standard[row.at(0)]++ <= 20) cut.push_back(row);
+      CHECK(cut.size() < from_csv.size());
+      from_csv = cut;
+    }
     const auto from_html = html_rows(html, id);
     CHECK(from_html == from_csv);
     ++tables;
