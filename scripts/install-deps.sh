@@ -11,9 +11,10 @@ packages=(
   catch2 libbenchmark-dev fonts-noto-cjk
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  # The tests also read the demo data with GDAL's Python bindings in a few cross-checks, and look inside the
-  # XLSX files they write with unzip.
-  packages+=(python3 python3-gdal python3-numpy unzip)
+  # The tests also read the demo data with GDAL's Python bindings in a few cross-checks, look inside the XLSX
+  # files they write with unzip, and open the HTML reports in headless Chromium (screenshot, print to PDF, read
+  # back with poppler's pdftotext and pdfinfo).
+  packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils)
 fi
 
 missing=()
