@@ -198,6 +198,7 @@ class CompareCommand final : public Command {
     }
     dir.commit();
 
+    for (const auto& w : warnings) console.info("Not compared 未对比: " + w);
     console.out("Comparison written to 对比结果: " + fs::absolute(dir.target()).lexically_normal().string());
     for (const auto& sc : changes) {
       if (sc.levels.empty()) continue;

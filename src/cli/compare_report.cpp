@@ -29,6 +29,13 @@ std::string scenario_name(const json& run, Lang lang) {
   return str(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
 }
 
+/// The last name of a folder as given ("out/bozhou/" → "bozhou").
+std::string folder_name(const std::filesystem::path& dir) {
+  std::filesystem::path p = dir.lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  return p.filename().string();
+}
+
 std::string share_pair(const ZoneChange& t) {
   char share[96];
   std::snprintf(share, sizeof share, "%.1f%% → %.1f%%", t.share_a * 100, t.share_b * 100);
@@ -195,8 +202,8 @@ std::string compare_html(const CompareReportInput& in) {
   r.subtitle = scenario_name(a, L) + " → " + scenario_name(b, L);
 
   // --- title block
-  r.facts.push_back({tr(L, "基准 A", "Baseline A"), scenario_name(a, L) + " (" + in.dir_a.filename().string() + ")"});
-  r.facts.push_back({tr(L, "情景 B", "Scenario B"), scenario_name(b, L) + " (" + in.dir_b.filename().string() + ")"});
+  r.facts.push_back({tr(L, "基准 A", "Baseline A"), scenario_name(a, L) + " (" + folder_name(in.dir_a) + ")"});
+  r.facts.push_back({tr(L, "情景 B", "Scenario B"), scenario_name(b, L) + " (" + folder_name(in.dir_b) + ")"});
   if (b.contains("changes")) {
     const json& c = b["changes"];
     const std::string label = str(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
@@ -229,20 +236,25 @@ std::string compare_html(const CompareReportInput& in) {
   std::vector<std::string> levels;
   if (!in.changes->empty())
     for (const auto& lc : in.changes->front().levels) levels.push_back(lc.level);
-  const geo::CrsSpec analysis_crs = geo::CrsSpec::parse(analysis_def);
+  // Runs of an earlier version name no CRS in run.json: their zones and facilities cannot be placed.
+  const bool placed = !analysis_def.empty();
+  if (!placed)
+    r.warnings.push_back(zh ? "run.json 未记录坐标系（较早版本的运行），未绘制地图；请用本版本重新运行两个情景。"
+                            : "run.json names no CRS (a run of an earlier version): no maps; run both scenarios again.");
+  const geo::CrsSpec analysis_crs = geo::CrsSpec::parse(placed ? analysis_def : std::string("EPSG:4326"));
   const geo::CrsSpec output_crs = geo::CrsSpec::parse(output_def);
   std::vector<io::LayerData> zone_layers;
   std::optional<io::LayerData> fac_a, fac_b;
   const auto gpkg_a = in.dir_a / "layers.gpkg";
   const auto gpkg_b = in.dir_b / "layers.gpkg";
   std::error_code ec;
-  if (std::filesystem::exists(gpkg_b, ec)) {
+  if (placed && std::filesystem::exists(gpkg_b, ec)) {
     for (const auto& level : levels)
       if (auto l = io::read_geopackage_layer(gpkg_b, "zones_" + level, output_crs, analysis_crs))
         zone_layers.push_back(std::move(*l));
     fac_b = io::read_geopackage_layer(gpkg_b, "facilities", output_crs, analysis_crs);
   }
-  if (std::filesystem::exists(gpkg_a, ec)) fac_a = io::read_geopackage_layer(gpkg_a, "facilities", output_crs, analysis_crs);
+  if (placed && std::filesystem::exists(gpkg_a, ec)) fac_a = io::read_geopackage_layer(gpkg_a, "facilities", output_crs, analysis_crs);
 
   geo::Envelope env;
   bool have_env = false;
@@ -253,7 +265,8 @@ std::string compare_html(const CompareReportInput& in) {
         if (!have_env) env = e, have_env = true;
         else env.expand(e);
       }
-  for (const auto& l : *in.change_layers)
+  static const std::vector<io::LayerData> kNone;
+  for (const auto& l : placed ? *in.change_layers : kNone)
     for (const auto& f : l.features)
       if (!f.geometry.null() && !f.geometry.is_empty()) {
         const geo::Envelope e = f.geometry.envelope();
@@ -388,7 +401,7 @@ std::string compare_html(const CompareReportInput& in) {
   m.items.push_back(zh ? "出行时间差值栅格（travel_time_diff_<标准>.tif）= B − A（分钟），两次均可到达的格网才有值。"
                        : "The difference rasters (travel_time_diff_<standard>.tif) hold B − A in minutes where both runs reach the cell.");
   r.method.push_back(std::move(m));
-  r.warnings = in.warnings;
+  r.warnings.insert(r.warnings.begin(), in.warnings.begin(), in.warnings.end());
   r.footer = "carereach " + in.version +
              (zh ? " · 两次运行的输入与参数见各自的 run.json" : " · each run's run.json holds its inputs and settings");
   return report::render_html_report(r);

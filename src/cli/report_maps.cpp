@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <stdexcept>
 
 #include "report/table.hpp"
@@ -94,34 +93,6 @@ report::MapLayerPolygons solid_layer(std::vector<geo::PolygonRings> rings, const
   layer.stroke_width_px = 0.6;
   layer.fill_opacity = fill_opacity;
   return layer;
-}
-
-LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t factor) {
-  if (labels.size() != grid.cell_count()) throw std::invalid_argument("coarsen_labels: one label per cell is needed");
-  if (factor == 0) throw std::invalid_argument("coarsen_labels: factor must be at least 1");
-  LabelGrid out;
-  out.grid = grid;
-  if (factor == 1) {
-    out.labels = labels;
-    return out;
-  }
-  out.grid.cell_size_m = grid.cell_size_m * factor;
-  out.grid.cols = (grid.cols + factor - 1) / factor;
-  out.grid.rows = (grid.rows + factor - 1) / factor;
-  out.labels.assign(out.grid.cell_count(), 0);
-  std::map<std::uint32_t, std::uint32_t> count;
-  for (std::uint32_t br = 0; br < out.grid.rows; ++br)
-    for (std::uint32_t bc = 0; bc < out.grid.cols; ++bc) {
-      count.clear();
-      for (std::uint32_t r = br * factor; r < std::min(grid.rows, (br + 1) * factor); ++r)
-        for (std::uint32_t c = bc * factor; c < std::min(grid.cols, (bc + 1) * factor); ++c)
-          if (const std::uint32_t l = labels[grid.index(c, r)]; l != 0) ++count[l];
-      std::uint32_t best = 0, best_n = 0;
-      for (const auto& [l, n] : count)  // ascending labels: a tie keeps the smaller
-        if (n > best_n) best = l, best_n = n;
-      out.labels[out.grid.index(bc, br)] = best;
-    }
-  return out;
 }
 
 std::string persons_text(double v) { return std::isfinite(v) ? report::format_fixed(v, 0, true) : "—"; }

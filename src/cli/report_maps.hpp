@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "core/grid.hpp"
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
 #include "geo/rings.hpp"
@@ -71,18 +70,6 @@ struct ShareClasses {
   std::vector<std::string> colours{"#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"};
   std::vector<std::string> labels{"< 50%", "50%–80%", "80%–90%", "90%–95%", "≥ 95%"};
 };
-
-/// Labels on a grid (row-major like the grid), 0 = none.
-struct LabelGrid {
-  Grid grid;
-  std::vector<std::uint32_t> labels;
-};
-
-/// The labels on a grid `factor` times coarser (same origin; the last row and column of blocks may reach past the
-/// grid): each block takes the label most of its labelled cells carry (ties: the smaller label, which is the better
-/// class of a band map), 0 when none of its cells is labelled. factor 1 copies. Throws std::invalid_argument when
-/// labels does not hold grid.cell_count() values or factor is 0.
-LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t factor);
 
 /// The no-data fill of zone maps (zones without population).
 inline constexpr const char* kNoDataColour = "#d9d9d9";

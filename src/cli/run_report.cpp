@@ -174,8 +174,8 @@ void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cell
   b.rings.resize(b.labels.size());
   // Polygons at about one pixel per cell: finer cells cannot be seen and would only cost time and bytes.
   const auto factor = static_cast<std::uint32_t>(std::max(1.0, std::round(2.0 * frame_.tolerance_m / m.grid.cell_size_m)));
-  const LabelGrid shown = coarsen_labels(m.grid, labels, factor);
-  for (auto& p : io::polygonize_labels(shown.grid, shown.labels, 0))
+  const io::LabelGrid drawn = io::coarsen_labels(m.grid, labels, factor);
+  for (auto& p : io::polygonize_labels(drawn.grid, drawn.labels, 0))
     b.rings[p.label - 1] = drawable_rings(p.polygon, frame_, 1.0);
   bands_.push_back(std::move(b));
 }

@@ -234,4 +234,38 @@ geo::Geometry smooth_without_loss(const geo::Geometry& cells_polygon, double cel
   return result;
 }
 
+LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t factor) {
+  if (labels.size() != grid.cell_count()) throw std::invalid_argument("coarsen_labels: one label per cell is needed");
+  if (factor == 0) throw std::invalid_argument("coarsen_labels: factor must be at least 1");
+  LabelGrid out;
+  out.grid = grid;
+  if (factor == 1) {
+    out.labels = labels;
+    return out;
+  }
+  out.grid.cell_size_m = grid.cell_size_m * factor;
+  out.grid.cols = (grid.cols + factor - 1) / factor;
+  out.grid.rows = (grid.rows + factor - 1) / factor;
+  out.labels.assign(out.grid.cell_count(), 0);
+  // Label counts of one block: few distinct labels per block, so a short list searched linearly.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> count;
+  for (std::uint32_t br = 0; br < out.grid.rows; ++br)
+    for (std::uint32_t bc = 0; bc < out.grid.cols; ++bc) {
+      count.clear();
+      for (std::uint32_t r = br * factor; r < std::min(grid.rows, (br + 1) * factor); ++r)
+        for (std::uint32_t c = bc * factor; c < std::min(grid.cols, (bc + 1) * factor); ++c) {
+          const std::uint32_t l = labels[grid.index(c, r)];
+          if (l == 0) continue;
+          auto it = std::find_if(count.begin(), count.end(), [l](const auto& e) { return e.first == l; });
+          if (it == count.end()) count.emplace_back(l, 1);
+          else ++it->second;
+        }
+      std::uint32_t best = 0, best_n = 0;
+      for (const auto& [l, n] : count)  // a tie keeps the smaller label
+        if (n > best_n || (n == best_n && l < best)) best = l, best_n = n;
+      out.labels[out.grid.index(bc, br)] = best;
+    }
+  return out;
+}
+
 }  // namespace carereach::io

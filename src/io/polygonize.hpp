@@ -28,6 +28,18 @@ struct LabelledPolygon {
 std::vector<LabelledPolygon> polygonize_labels(const Grid& grid, std::span<const std::uint32_t> label_of_cell,
                                                std::uint32_t no_label);
 
+/// Labels on a grid (row-major like the grid), 0 = none.
+struct LabelGrid {
+  Grid grid;
+  std::vector<std::uint32_t> labels;
+};
+
+/// The labels on a grid `factor` times coarser, for drawing at a scale where single cells cannot be seen (same
+/// origin; the last row and column of blocks may reach past the grid): each block takes the label most of its
+/// labelled cells carry (ties: the smaller label), 0 when none of its cells is labelled. factor 1 copies. Throws
+/// std::invalid_argument when labels does not hold grid.cell_count() values or factor is 0.
+LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t factor);
+
 /// A smoother outline of a polygon made of cells (from polygonize_labels) that keeps every covered point:
 ///   result = union(original, C(original)) made valid,
 /// where C cuts the corners of every ring (shells and holes) with two passes of Chaikin's algorithm whose cut

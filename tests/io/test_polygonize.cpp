@@ -21,6 +21,8 @@
 #include "io/polygonize.hpp"
 
 using carereach::Grid;
+using carereach::io::coarsen_labels;
+using carereach::io::LabelGrid;
 using carereach::io::polygonize_labels;
 using carereach::io::smooth_without_loss;
 using carereach::io::to_geos;
@@ -34,11 +36,6 @@ constexpr int kPolygon = 3;
 constexpr int kMultiPolygon = 6;
 
 /// A grid from rows of text, row 0 at the top: '.' = no label, a digit = that label.
-struct LabelGrid {
-  Grid grid;
-  std::vector<std::uint32_t> labels;
-};
-
 LabelGrid from_text(const std::vector<std::string>& rows, double cell_size_m = 100.0, double origin_x_m = 1000.0,
                     double origin_y_m = 5000.0) {
   LabelGrid g;
@@ -274,4 +271,29 @@ TEST_CASE("smooth_without_loss: null, empty and bad cell sizes", "[polygonize][s
   CHECK_THROWS_AS(smooth_without_loss(box, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(smooth_without_loss(box, std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
   CHECK_THROWS_AS(smooth_without_loss(geo::Geometry::point(1, 1), 100.0), std::invalid_argument);
+}
+
+TEST_CASE("coarsen_labels: each block takes its most frequent label, ties the smaller, empty blocks none",
+          "[polygonize][coarsen]") {
+  // 5 × 4 cells in blocks of 2: three block columns (the last one cell wide), two block rows.
+  const LabelGrid g = from_text({"1122.",  //
+                                 "1222.",  //
+                                 "33..3",  //
+                                 "3...."});
+  const LabelGrid c = coarsen_labels(g.grid, g.labels, 2);
+  CHECK(c.grid.cols == 3);
+  CHECK(c.grid.rows == 2);
+  CHECK(c.grid.cell_size_m == 200.0);
+  CHECK(c.grid.origin_x_m == g.grid.origin_x_m);
+  CHECK(c.grid.origin_y_m == g.grid.origin_y_m);
+  // Block (0,0): 1,1,1,2 → 1. Block (1,0): 2,2,2,2 → 2. Block (2,0): two empty cells → none.
+  // Block (0,1): 3,3,3 → 3. Block (1,1): empty → none. Block (2,1): one 3 → 3.
+  CHECK(c.labels == std::vector<std::uint32_t>{1, 2, 0, 3, 0, 3});
+  // A tie (two 4s, two 2s) goes to the smaller label.
+  const LabelGrid tie = from_text({"42", "24"});
+  CHECK(coarsen_labels(tie.grid, tie.labels, 2).labels == std::vector<std::uint32_t>{2});
+  // factor 1 copies; bad arguments are refused.
+  CHECK(coarsen_labels(g.grid, g.labels, 1).labels == g.labels);
+  CHECK_THROWS_AS(coarsen_labels(g.grid, g.labels, 0), std::invalid_argument);
+  CHECK_THROWS_AS(coarsen_labels(g.grid, std::vector<std::uint32_t>(3, 1), 2), std::invalid_argument);
 }
