@@ -15,12 +15,14 @@ import math
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
+from headless_chromium import (CHROMIUM_TIMEOUT_S, find_chromium, inject, probe_result, probe_script,  # noqa: E402
+                               reexec_with_system_python, run_chromium)
 
 
 def import_gdal():
@@ -29,18 +31,12 @@ def import_gdal():
     try:
         from osgeo import gdal
     except ImportError:
-        system_python = "/usr/bin/python3"
-        if (os.path.exists(system_python) and os.path.realpath(sys.executable) != os.path.realpath(system_python)
-                and not os.environ.get("CAREREACH_NO_REEXEC")):
-            os.environ["CAREREACH_NO_REEXEC"] = "1"
-            os.execv(system_python, [system_python, os.path.abspath(__file__)] + sys.argv[1:])
+        reexec_with_system_python(__file__)
         sys.exit("error: this script needs the GDAL Python bindings (Debian: python3-gdal; "
                  "scripts/install-deps.sh --tests)")
     gdal.UseExceptions()
     return gdal
 
-CHROMIUM_TIMEOUT_S = 120
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 MAX_HEIGHT_PX = 2600
 # Headless Chromium's page viewport is smaller than --window-size (by the height of the invisible browser
 # toolbars, about 90 to 145 px), and content below the viewport may be left unpainted in a short window: so the
@@ -52,11 +48,9 @@ PROBE_ID = "carereach-shot-probe"
 # report has no scripts, but a broken one might).
 GUARD = ("<script>['alert','confirm','prompt','print'].forEach(function(n){window[n]=function(){};});</script>")
 
-# End of <body> in the probe copy: for each section, applies its hiding style, measures, and writes the heights
-# as JSON (ASCII, without < > &) into <pre id="carereach-shot-probe"> for --dump-dom to print.
-PROBE_SCRIPT = r"""<script>
-window.addEventListener('load', function () {
-  'use strict';
+# End of <body> in the probe copy (in probe_script): for each section, applies its hiding style, measures, and
+# writes the heights as JSON (ASCII, without < > &) into <pre id="carereach-shot-probe"> for --dump-dom to print.
+PROBE_JS = r"""
   var style = document.getElementById('carereach-shot-style'), css = %s, r = {sections: {}, error: null};
   function px(v) { return parseFloat(v) || 0; }
   try {
@@ -75,14 +69,6 @@ window.addEventListener('load', function () {
   } catch (e) {
     r.error = String(e && e.stack || e);
   }
-  var pre = document.createElement('pre');
-  pre.id = 'carereach-shot-probe';
-  pre.textContent = JSON.stringify(r).replace(/[<>&\u007f-\uffff]/g, function (c) {
-    return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
-  });
-  document.body.appendChild(pre);
-});
-</script>
 """
 
 
@@ -106,54 +92,14 @@ def hiding_css(section_id):
     return f"body *:not(:has({sel})):not({sel}):not({sel} *) {{ display: none !important; }}\n"
 
 
-def inject(text, style_css, body_script=""):
+def make_copy(text, style_css, body_script=""):
     """A copy of the report: GUARD first in <head>, a <style id="carereach-shot-style"> last in <head> (so it comes
-    after the report's own style) and body_script at the end of <body>. The UTF-8 byte order mark keeps the
-    decoding UTF-8 even if the injected text pushes <meta charset> beyond the first 1024 bytes."""
-    m = re.search(r"<head\b[^>]*>", text, re.I)
-    if not m:
+    after the report's own style) and body_script at the end of <body>; starting with a UTF-8 byte order mark
+    (see headless_chromium.inject). Raises ValueError when the report has no <head> start tag."""
+    copy = inject(text, GUARD, f'<style id="carereach-shot-style">{style_css}</style>', body_script)
+    if copy is None:
         raise ValueError("the report has no <head> start tag")
-    style = f'<style id="carereach-shot-style">{style_css}</style>'
-    head_end = text.lower().find("</head>", m.end())
-    if head_end < 0:
-        text = text[:m.end()] + GUARD + style + text[m.end():]
-    else:
-        text = text[:m.end()] + GUARD + text[m.end():head_end] + style + text[head_end:]
-    end = text.lower().rfind("</body>")
-    text = text + body_script if end < 0 else text[:end] + body_script + text[end:]
-    return "\ufeff" + text
-
-
-def find_chromium(explicit):
-    if explicit:
-        return explicit if shutil.which(explicit) else None
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def run_chromium(chromium, args, url, work):
-    """Runs headless Chromium once in a fresh profile and its own process group, killed after
-    CHROMIUM_TIMEOUT_S. Returns (stdout, stderr, error or None)."""
-    profile = tempfile.mkdtemp(prefix="profile-", dir=work)
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-           f"--user-data-dir={profile}", *args, url]
-    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=CHROMIUM_TIMEOUT_S)
-        error = None if proc.returncode == 0 else f"chromium exited with status {proc.returncode}"
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate()
-        error = f"chromium timed out after {CHROMIUM_TIMEOUT_S} s"
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), error
+    return copy
 
 
 def safe_name(section_id):
@@ -202,18 +148,18 @@ def main():
     try:
         # 1. Measure every section's height at this width, with the others hidden, in one run.
         probe = Path(work) / "probe.html"
-        script = PROBE_SCRIPT % json.dumps(css).replace("</", "<\\/")  # no "</script>" inside the script
+        script = probe_script(PROBE_JS % json.dumps(css).replace("</", "<\\/"), PROBE_ID)  # no "</script>" in it
         try:
-            probe.write_text(inject(text, "", script), encoding="utf-8")
+            probe.write_text(make_copy(text, "", script), encoding="utf-8")
         except ValueError as e:
             sys.exit(f"error: {e}")
-        dom, err, error = run_chromium(chromium, [f"--window-size={args.width},{MAX_HEIGHT_PX}", "--dump-dom"],
-                                       probe.as_uri(), work)
-        start = dom.rfind(f'<pre id="{PROBE_ID}">')
-        if error or start < 0:
+        dom, err, error = run_chromium(
+            chromium, ["--hide-scrollbars", f"--window-size={args.width},{MAX_HEIGHT_PX}", "--dump-dom"],
+            probe.as_uri(), work)
+        found = probe_result(dom, PROBE_ID)
+        if error or found is None:
             sys.exit(f"error: measuring the sections failed: {error or 'no result in the dumped DOM'}")
-        start += len(f'<pre id="{PROBE_ID}">')
-        result = json.loads(dom[start:dom.find("</pre>", start)])
+        result = json.loads(found)
         if result.get("error"):
             sys.exit(f"error: measuring the sections failed: {result['error']}")
 
@@ -227,14 +173,14 @@ def main():
             full = max(1, math.ceil(m["height"]))
             height = min(full, MAX_HEIGHT_PX)
             copy = Path(work) / f"shot-{safe_name(section_id)}.html"
-            copy.write_text(inject(text, css[section_id]), encoding="utf-8")
+            copy.write_text(make_copy(text, css[section_id]), encoding="utf-8")
             png = outdir / f"report-{safe_name(section_id)}.png"
             shot = Path(work) / "shot.png"
             # With --screenshot=PATH Chromium writes exactly PATH (a bare --screenshot writes screenshot.png in
             # the working directory); the PNG is as large as the window.
             _, err, error = run_chromium(
-                chromium, [f"--window-size={args.width},{height + WINDOW_EXTRA_PX}", f"--screenshot={shot}"],
-                copy.as_uri(), work)
+                chromium, ["--hide-scrollbars", f"--window-size={args.width},{height + WINDOW_EXTRA_PX}",
+                           f"--screenshot={shot}"], copy.as_uri(), work)
             if error or not shot.exists():
                 print(f"error: section {section_id!r}: {error or 'no PNG written'}", file=sys.stderr)
                 problems += 1

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,8 +34,11 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-CHROMIUM_TIMEOUT_S = 120
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+sys.dont_write_bytecode = True  # no scripts/__pycache__ in the source tree from the import below
+from headless_chromium import (CHROMIUM_NAMES, CHROMIUM_TIMEOUT_S, find_chromium,  # noqa: E402
+                               inject, probe_result, probe_script, reexec_with_system_python, run_chromium)
+
 INSTALL_HINT = "install chromium: scripts/install-deps.sh --tests"
 FONT_FAMILY = "Noto Sans CJK SC"
 SCREENSHOT_SIZE = (1280, 2400)
@@ -53,12 +55,7 @@ def import_gdal_numpy():
         import numpy
         from osgeo import gdal
     except ImportError:
-        system_python = "/usr/bin/python3"
-        if (os.path.exists(system_python) and os.path.realpath(sys.executable) != os.path.realpath(system_python)
-                and not os.environ.get("CAREREACH_NO_REEXEC")):
-            os.environ["CAREREACH_NO_REEXEC"] = "1"
-            sys.stdout.flush()
-            os.execv(system_python, [system_python, os.path.abspath(__file__)] + sys.argv[1:])
+        reexec_with_system_python(__file__)
         sys.exit("error: this check needs numpy and the GDAL Python bindings (Debian: python3-numpy python3-gdal; "
                  "scripts/install-deps.sh --tests)")
     gdal.UseExceptions()
@@ -66,39 +63,8 @@ def import_gdal_numpy():
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Running Chromium
-
-
-def find_chromium(explicit):
-    if explicit:
-        return explicit if shutil.which(explicit) else None
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def run_chromium(chromium, args, url, cwd, profile_root):
-    """Runs headless Chromium once, in its own fresh profile (so several checks can run at once) and in its own
-    process group, which is killed whole after CHROMIUM_TIMEOUT_S. Returns (stdout, stderr, error or None)."""
-    profile = tempfile.mkdtemp(prefix="profile-", dir=profile_root)
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}", *args, url]
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=CHROMIUM_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate()
-        return (out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-                f"chromium {args[-1]} timed out after {CHROMIUM_TIMEOUT_S} s")
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    error = None if proc.returncode == 0 else f"chromium {args[-1]} exited with status {proc.returncode}"
-    return out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), error
+# Running Chromium: find_chromium and run_chromium are in scripts/headless_chromium.py. Each run here works in
+# out_dir, has its profile in work, and its error names what it did ("chromium --dump-dom timed out after 120 s").
 
 
 def written_file(stderr):
@@ -315,12 +281,10 @@ HEAD_PROBE = ("<script>window.__carereachErrors=[];"
               "window.addEventListener('unhandledrejection',function(e){window.__carereachErrors.push("
               "'unhandled rejection: '+String(e.reason));});</script>")
 
-# End of <body>: measures on the load event (when layout is done and every resource has loaded or failed) and
-# writes the result as JSON into <pre id="carereach-probe">, which --dump-dom then prints. The JSON is escaped to
-# ASCII without < > & so the serialised DOM carries it unchanged. It must not use console.*.
-BODY_PROBE = r"""<script>
-window.addEventListener('load', function () {
-  'use strict';
+# End of <body> (made by probe_script): measures on the load event (when layout is done and every resource has
+# loaded or failed) and writes the result as JSON into <pre id="carereach-probe">, which --dump-dom then prints.
+# The JSON is escaped to ASCII without < > & so the serialised DOM carries it unchanged. It must not use console.*.
+BODY_PROBE = probe_script(r"""
   var r = {errors: (window.__carereachErrors || []).slice(), maps: [], resources: [], imgCount: 0,
            fontFamily: '', innerText: '', textContent: '', probeError: null};
   function bbox(el) {
@@ -404,30 +368,14 @@ window.addEventListener('load', function () {
   } catch (e) {
     r.probeError = String(e && e.stack || e);
   }
-  var pre = document.createElement('pre');
-  pre.id = 'carereach-probe';
-  pre.textContent = JSON.stringify(r).replace(/[<>&\u007f-\uffff]/g, function (c) {
-    return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
-  });
-  document.body.appendChild(pre);
-});
-</script>
-"""
+""", PROBE_ID)
 
 
 def make_probe_copy(text, measure=True):
     """The report with HEAD_PROBE as the first child of <head> and (when measure) BODY_PROBE at the end of <body>,
     or None when there is no <head> start tag. A UTF-8 byte order mark keeps the decoding UTF-8 however far the
     injected script pushes <meta charset> (the original is checked for it separately)."""
-    m = re.search(r"<head\b[^>]*>", text, re.I)
-    if not m:
-        return None
-    text = text[:m.end()] + HEAD_PROBE + text[m.end():]
-    if not measure:
-        return "\ufeff" + text
-    end = text.lower().rfind("</body>")
-    text = text + BODY_PROBE if end < 0 else text[:end] + BODY_PROBE + text[end:]
-    return "\ufeff" + text
+    return inject(text, head_first=HEAD_PROBE, body_end=BODY_PROBE if measure else "")
 
 
 def run_probe(chromium, report_text, scanner, work, out_dir, expect_texts, failures, summary):
@@ -440,7 +388,7 @@ def run_probe(chromium, report_text, scanner, work, out_dir, expect_texts, failu
     dom, err, error = run_chromium(
         chromium, ["--hide-scrollbars", f"--window-size={SCREENSHOT_SIZE[0]},{SCREENSHOT_SIZE[1]}",
                    "--enable-logging=stderr", "--v=0", "--dump-dom"],
-        probe_path.as_uri(), out_dir, work)
+        probe_path.as_uri(), out_dir, work, label="chromium --dump-dom")
     (Path(out_dir) / "probe-dom.html").write_text(dom, encoding="utf-8")
     (Path(out_dir) / "probe-chromium.log").write_text(err, encoding="utf-8")
     if error:
@@ -460,15 +408,13 @@ def run_probe(chromium, report_text, scanner, work, out_dir, expect_texts, failu
             where = f" (line {src_line}{', map ' + repr(name) if name else ''})"
         failures.append(f"console message{where}: {msg}")
 
-    start = dom.rfind(f'<pre id="{PROBE_ID}">')
-    if start < 0:
+    found = probe_result(dom, PROBE_ID)
+    if found is None:
         failures.append(f"probe: no result in the dumped DOM (the page did not finish loading?) "
                         f"({stderr_tail(err)})")
         return
-    start += len(f'<pre id="{PROBE_ID}">')
-    end = dom.find("</pre>", start)
     try:
-        r = json.loads(html.unescape(dom[start:end]))
+        r = json.loads(html.unescape(found))
     except ValueError as e:
         failures.append(f"probe: unreadable result: {e}")
         return
@@ -532,7 +478,7 @@ def check_screenshot(chromium, report_uri, work, out_dir, failures, summary):
     # working directory. Either way it prints "<n> bytes written to file <path>" on stderr.
     _, err, error = run_chromium(
         chromium, ["--hide-scrollbars", f"--window-size={SCREENSHOT_SIZE[0]},{SCREENSHOT_SIZE[1]}",
-                   f"--screenshot={target}"], report_uri, out_dir, work)
+                   f"--screenshot={target}"], report_uri, out_dir, work, label=f"chromium --screenshot={target}")
     reported = written_file(err)
     if not target.exists() and reported and Path(out_dir, reported).exists():
         shutil.move(str(Path(out_dir, reported)), target)
@@ -615,7 +561,7 @@ def check_print(chromium, report_uri, scanner, work, out_dir, failures, summary)
             return
     pdf = Path(out_dir) / "report.pdf"
     _, err, error = run_chromium(chromium, ["--no-pdf-header-footer", f"--print-to-pdf={pdf}"],
-                                 report_uri, out_dir, work)
+                                 report_uri, out_dir, work, label=f"chromium --print-to-pdf={pdf}")
     if error or not pdf.exists():
         failures.append(f"print: {error or 'no PDF written'} ({stderr_tail(err)})")
         return
