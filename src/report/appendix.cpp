@@ -28,7 +28,7 @@ constexpr int kShareDecimals = 1;     // percent
 constexpr int kDensityDecimals = 2;   // per 1,000
 constexpr int kAreaDecimals = 2;      // km²
 constexpr std::size_t kNarrativeZones = 5;
-constexpr std::size_t kNarrativeGaps = 3;
+constexpr std::size_t kNarrativeGaps = 5;
 const std::string kBelowMarker = "✗";
 
 // ---------------------------------------------------------------------------------------------- small helpers

@@ -371,3 +371,28 @@ TEST_CASE("builders reject results that do not match the levels", "[report][appe
   CHECK_THROWS_AS(appendix_tables(run), std::invalid_argument);
   CHECK_THROWS_AS(coverage_table(sample_run(), 2), std::invalid_argument);
 }
+
+TEST_CASE("key_findings: the five largest gap areas are named, the sixth is not", "[report][appendix]") {
+  RunTables run = sample_run();
+  // Seven gaps of 700, 600, … 100 people, all in 涡阳县城关镇 (main zones 1, 1).
+  std::vector<analysis::GapArea> gaps;
+  for (std::uint32_t i = 0; i < 7; ++i) {
+    analysis::GapArea g;
+    g.rank = i + 1;
+    g.population = 700.0 - 100.0 * i;
+    g.area_km2 = 1.0;
+    g.min_value = 20.0;
+    g.main_zone = {1, 1};
+    gaps.push_back(g);
+  }
+  run.standards[0].gaps = gaps;
+  const auto findings = key_findings(run, Lang::kZh);
+  REQUIRE(findings.size() >= 1);
+  CHECK(findings[0].title == "15分钟中医药服务圈");
+  CHECK(findings[0].standard_id == run.standards[0].id);
+  const std::string& last = findings[0].items.back();
+  CHECK_THAT(last, Catch::StartsWith("服务缺口 7 处，最大的："));
+  for (const char* shown : {" 700 人", " 600 人", " 500 人", " 400 人", " 300 人"}) CHECK_THAT(last, Catch::Contains(shown));
+  CHECK_THAT(last, !Catch::Contains(" 200 人"));
+  CHECK_THAT(last, !Catch::Contains(" 100 人"));
+}
