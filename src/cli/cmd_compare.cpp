@@ -263,9 +263,7 @@ class CompareCommand final : public Command {
     style.field = "change";
     style.categories = {{"newly covered", io::qgis::colour("#1a9641"), "新增覆盖"},
                         {"newly uncovered", io::qgis::colour("#d7191c"), "不再覆盖"}};
-    std::vector<io::qgis::FieldAlias> aliases;
-    for (const auto& f : l.fields) aliases.push_back({f.name, f.alias_zh});
-    l.qml = io::qgis::with_field_aliases(io::qgis::categorized_fill_qml(style), aliases);
+    l.qml = io::qml_with_field_aliases(io::qgis::categorized_fill_qml(style), l.fields);
     layers.push_back(std::move(l));
   }
 

@@ -33,11 +33,6 @@ std::string unit_suffix(analysis::CoverageUnit unit) {
 }
 std::string unit_zh(analysis::CoverageUnit unit) { return unit == analysis::CoverageUnit::kMetres ? "千米" : "分钟"; }
 
-std::string qml_with_aliases(std::string qml, const std::vector<FieldDef>& fields) {
-  std::vector<qgis::FieldAlias> aliases;
-  for (const auto& f : fields) aliases.push_back({f.name, f.alias_zh});
-  return qgis::with_field_aliases(qml, aliases);
-}
 
 /// Share classes for zone maps (share of the population covered), red to green.
 qgis::GraduatedFill share_style(const std::string& field) {
@@ -94,7 +89,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
       l.features.push_back(std::move(f));
     }
     qgis::SingleFill style;
-    l.qml = qml_with_aliases(qgis::single_fill_qml(style), l.fields);
+    l.qml = io::qml_with_field_aliases(qgis::single_fill_qml(style), l.fields);
     per_standard_.push_back(std::move(l));
   }
 
@@ -137,7 +132,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
                  {5000, 20000, qgis::colour("#66c2a4"), "5,000–20,000"},
                  {20000, 50000, qgis::colour("#2ca25f"), "20,000–50,000"},
                  {50000, 1e12, qgis::colour("#006d2c"), "≥ 50,000"}};
-    l.qml = qml_with_aliases(qgis::graduated_fill_qml(g), l.fields);
+    l.qml = io::qml_with_field_aliases(qgis::graduated_fill_qml(g), l.fields);
     per_standard_.push_back(std::move(l));
   }
 
@@ -179,7 +174,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     qgis::SingleFill style;
     style.fill = {215, 25, 28, 140};
     style.outline = {{165, 0, 38, 255}, 0.3};
-    l.qml = qml_with_aliases(qgis::single_fill_qml(style), l.fields);
+    l.qml = io::qml_with_field_aliases(qgis::single_fill_qml(style), l.fields);
     per_standard_.push_back(std::move(l));
   }
 }
@@ -236,7 +231,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
       m.categories.push_back({type, qgis::colour(colour), t ? t->name_zh : type});
     }
     m.categories.push_back({"", qgis::colour("#636363"), "其他"});
-    l.qml = qml_with_aliases(qgis::categorized_marker_qml(m), l.fields);
+    l.qml = io::qml_with_field_aliases(qgis::categorized_marker_qml(m), l.fields);
     out.push_back(std::move(l));
   }
 
@@ -299,7 +294,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
     if (!styled.empty()) {
       qgis::GraduatedFill g = share_style(styled);
       g.labels = qgis::Labels{"name"};
-      l.qml = qml_with_aliases(qgis::graduated_fill_qml(g), l.fields);
+      l.qml = io::qml_with_field_aliases(qgis::graduated_fill_qml(g), l.fields);
     }
     out.push_back(std::move(l));
   }

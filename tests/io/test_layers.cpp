@@ -525,6 +525,14 @@ TEST_CASE("qgis styles: field aliases", "[qgis_styles]") {
   CHECK(with.find("<alias field=\"a&quot;b\" index=\"3\" name=\"x&lt;y\"/>") != std::string::npos);
   CHECK(qgis::with_field_aliases(with, aliases) == with);  // already has aliases
   CHECK(qgis::with_field_aliases("", aliases).empty());
+  // From a layer's field definitions: the Chinese alias of each, by position (fid first).
+  const std::vector<FieldDef> fields = {{"code", "代码", FieldDef::Type::kString},
+                                        {"pop", "", FieldDef::Type::kReal},
+                                        {"share", "覆盖率", FieldDef::Type::kReal}};
+  const std::string from_fields = carereach::io::qml_with_field_aliases(qml, fields);
+  CHECK(from_fields.find("<alias field=\"code\" index=\"1\" name=\"代码\"/>") != std::string::npos);
+  CHECK(from_fields.find("<alias field=\"share\" index=\"3\" name=\"覆盖率\"/>") != std::string::npos);
+  CHECK(from_fields.find("field=\"pop\"") == std::string::npos);
 }
 
 TEST_CASE("read_geopackage_layer: what write_geopackage wrote, back in the analysis CRS", "[layers]") {
