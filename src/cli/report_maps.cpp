@@ -39,7 +39,7 @@ std::vector<geo::PolygonRings> drawable_rings(const geo::Geometry& g, const MapF
 }
 
 std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
-                                      const MapFrame& frame) {
+                                      const MapFrame& frame, double pixels) {
   for (const io::LayerData& l : layers) {
     if (l.name != layer) continue;
     ZoneShapes z;
@@ -48,7 +48,7 @@ std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, 
     for (std::size_t i = 0; i < l.fields.size(); ++i)
       if (l.fields[i].name == "name") name_field = i;
     for (const io::LayerFeature& f : l.features) {
-      z.rings.push_back(drawable_rings(f.geometry, frame));
+      z.rings.push_back(drawable_rings(f.geometry, frame, pixels));
       const std::string* name =
           name_field < f.values.size() ? std::get_if<std::string>(&f.values[name_field]) : nullptr;
       z.names.push_back(name != nullptr ? *name : std::string());

@@ -47,8 +47,9 @@ struct ZoneShapes {
 };
 
 /// The zone shapes of `layer` (features in zone order, the "name" field as name), or nullopt when it is not there.
+/// `pixels` as for drawable_rings (1 for zones made of cells, whose staircase outlines would cost many vertices).
 std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
-                                      const MapFrame& frame);
+                                      const MapFrame& frame, double pixels = 0.5);
 
 /// Polygons with one fill and one tooltip per feature: a feature of several parts gives several polygons.
 report::MapLayerPolygons filled_features(const std::vector<std::vector<geo::PolygonRings>>& rings,

@@ -488,7 +488,8 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
 
   // --- maps
   std::vector<std::optional<ZoneShapes>> zones;
-  for (const LevelOnGrid& l : a.levels) zones.push_back(zone_shapes(layers, "zones_" + l.level.level, frame_));
+  for (const LevelOnGrid& l : a.levels)  // zones derived from seats are cells: simplified to a pixel
+    zones.push_back(zone_shapes(layers, "zones_" + l.level.level, frame_, l.from_seats ? 1.0 : 0.5));
   for (const StandardOutcome& o : a.standards)
     if (o.not_computed.empty()) r.map_groups.push_back(standard_maps(o, a, layers, zones));
   // Density: the coarsest level with density and shapes, by the number of indicators below target.
