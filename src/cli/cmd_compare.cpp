@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -100,6 +101,7 @@ class CompareCommand final : public Command {
   }
 
   int run(Console& console) override {
+    const std::string started_at = io::utc_now_iso8601();
     const json a = read_run_json(dir_a_);
     const json b = read_run_json(dir_b_);
     const json& grid_a = a["counts"]["grid"];
@@ -196,6 +198,24 @@ class CompareCommand final : public Command {
       io::write_geopackage(dir.path() / "layers.gpkg", layers, analysis_crs, output_crs, options);
       outputs.push_back("layers.gpkg");
     }
+    // compare.json: what was compared, with what, and what was written (it also marks the folder as a carereach
+    // output, so that --overwrite may replace it).
+    outputs.push_back("compare.json");
+    nlohmann::ordered_json manifest;
+    nlohmann::ordered_json args = {dir_a_, dir_b_, "--out", out_};
+    if (overwrite_) args.push_back("--overwrite");
+    if (lang_ != "zh") args.insert(args.end(), {"--lang", lang_});
+    manifest["carereach"] = {{"version", versions().at("carereach")}, {"command", "compare"}, {"arguments", args}};
+    manifest["started_at"] = started_at;
+    manifest["finished_at"] = io::utc_now_iso8601();
+    for (const auto& [key, folder, run] : {std::tuple{"run_a", &dir_a_, &a}, std::tuple{"run_b", &dir_b_, &b}})
+      manifest[key] = {{"folder", *folder},
+                       {"scenario", (*run)["scenario"].value("name", std::string())},
+                       {"started_at", run->value("started_at", std::string())},
+                       {"run_json_sha256", io::sha256_file(fs::path(*folder) / "run.json")}};
+    manifest["warnings"] = warnings;
+    manifest["outputs"] = outputs;
+    io::write_file_atomically(dir.path() / "compare.json", manifest.dump(2) + "\n");
     dir.commit();
 
     for (const auto& w : warnings) console.info("Not compared 未对比: " + w);

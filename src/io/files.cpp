@@ -78,10 +78,11 @@ OutputDir::OutputDir(fs::path target, bool overwrite) : target_(std::move(target
       throw OutputError("exists and is not a folder", at, "choose another --out path");
     if (!overwrite_)
       throw OutputError("already exists", at, "choose another --out folder, or add --overwrite to replace it");
-    const bool is_output = fs::exists(target_ / "run.json", ec);
+    const bool is_output = fs::exists(target_ / "run.json", ec) || fs::exists(target_ / "compare.json", ec);
     const bool empty = fs::is_empty(target_, ec);
     if (!is_output && !empty)
-      throw OutputError("exists and is not a carereach output folder (it has no run.json); refusing to replace it", at,
+      throw OutputError("exists and is not a carereach output folder (it has no run.json or compare.json); refusing "
+                        "to replace it", at,
                         "choose another --out folder; --overwrite only replaces earlier carereach outputs");
   }
   fs::path parent = target_.parent_path();

@@ -15,7 +15,8 @@ std::string sha256_text(const std::string& text);
 /// An output folder written in a temporary folder beside it and renamed into place by commit(), so a run that
 /// fails leaves no half-written output and the previous output intact.
 ///  - If the target exists and overwrite is false: OutputError (nothing is touched).
-///  - If the target exists and is not a carereach output (no run.json) and not empty: OutputError even with
+///  - If the target exists and is not a carereach output (no run.json of `run`, no compare.json of `compare`) and
+///    not empty: OutputError even with
 ///    overwrite, so a mistyped path cannot delete someone's folder.
 ///  - If commit() is never called (an error), the temporary folder is removed.
 class OutputDir {

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -230,6 +231,22 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
     ++maps;
   CHECK(maps == 2);
   CHECK(html.find("<img") == std::string::npos);
+
+  // compare.json records both runs (with the checksum of their run.json) and the outputs, and marks the folder as
+  // a carereach output: --overwrite replaces it.
+  const json manifest = json::parse(slurp(tmp / "cmp" / "compare.json"));
+  CHECK(manifest["carereach"]["command"] == "compare");
+  CHECK(manifest["run_a"]["folder"] == base.out.string());
+  CHECK(manifest["run_b"]["started_at"] == scenario.run["started_at"]);
+  CHECK(manifest["run_a"]["run_json_sha256"].get<std::string>().size() == 64);
+  const auto outputs = manifest["outputs"].get<std::vector<std::string>>();
+  for (const char* f : {"compare.html", "compare.md", "layers.gpkg", "compare.json"})
+    CHECK(std::find(outputs.begin(), outputs.end(), f) != outputs.end());
+  const auto again = run_cli({"-q", "compare", base.out.string(), scenario.out.string(), "--out", (tmp / "cmp").string(),
+                              "--overwrite"});
+  INFO(again.all());
+  CHECK(again.code == 0);
+  CHECK(fs::exists(tmp / "cmp" / "compare.html"));
 }
 
 TEST_CASE("run: local density targets replace the national ones; an unknown indicator stops the run",
