@@ -195,10 +195,10 @@ std::string compare_html(const CompareReportInput& in) {
   const json& b = *in.run_b;
   report::HtmlReport r;
   r.lang = L;
-  r.title = zh ? b["scenario"].value("region", std::string()) + "医疗卫生服务情景对比报告"
-               : "Scenario comparison" + (b["scenario"].value("region", std::string()).empty()
-                                              ? std::string()
-                                              : " — " + b["scenario"].value("region", std::string()));
+  const std::string region =
+      str(L, b["scenario"].value("region", std::string()), b["scenario"].value("region_en", std::string()));
+  r.title = zh ? region + "医疗卫生服务情景对比报告"
+               : "Scenario comparison" + (region.empty() ? std::string() : " — " + region);
   r.subtitle = scenario_name(a, L) + " → " + scenario_name(b, L);
 
   // --- title block

@@ -443,7 +443,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   const io::Scenario& sc = loaded_.scenario;
   report::HtmlReport r;
   r.lang = L;
-  const std::string region = str(L, sc.info.region, sc.info.region);
+  const std::string region = str(L, sc.info.region, sc.info.region_en.empty() ? sc.info.region : sc.info.region_en);
   r.title = zh ? region + "医疗卫生服务可及性分析报告"
                : "Access to health services" + (region.empty() ? std::string() : " — " + region);
   r.subtitle = str(L, sc.info.name, sc.info.name_en.empty() ? sc.info.name : sc.info.name_en);

@@ -13,6 +13,7 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.scenario_zh = s.info.name;
   t.scenario_en = s.info.name_en;
   t.region_zh = s.info.region;
+  t.region_en = s.info.region_en;
   for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
   for (const StandardOutcome& o : analysis.standards) {
     if (!o.not_computed.empty()) continue;

@@ -154,6 +154,7 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
                    {"name", s.info.name},
                    {"name_en", s.info.name_en},
                    {"region", s.info.region},
+                   {"region_en", s.info.region_en},
                    {"description", s.info.description}};
   json inputs = json::array();
   for (const auto& in : loaded.inputs)

@@ -66,6 +66,7 @@ class Parser {
     info.name = t.string("name", "");
     info.name_en = t.string("name_en", "");
     info.region = t.string("region", "");
+    info.region_en = t.string("region_en", "");
     info.description = t.string("description", "");
     t.finish();
     return info;

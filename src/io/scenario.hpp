@@ -186,6 +186,7 @@ struct ScenarioInfo {
   std::string name;     ///< 亳州市 基线
   std::string name_en;
   std::string region;   ///< study area name
+  std::string region_en;  ///< in English (empty: `region` in both languages)
   std::string description;
 };
 

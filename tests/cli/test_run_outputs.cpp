@@ -176,6 +176,13 @@ TEST_CASE("run --lang en writes English tables and report", "[cli][demo][outputs
   const std::string summary = slurp(r.out / "tables/summary.csv");
   CHECK_THAT(summary, Catch::Contains("Population"));
   CHECK_THAT(slurp(r.out / "report.md"), Catch::Contains("Main findings"));
+  // The study area in English (region_en) titles the English reports; run.json keeps both names.
+  CHECK_THAT(slurp(r.out / "report.md"), Catch::StartsWith("# Access to health services, Porto Alegre, Rio Grande do Sul"));
+  CHECK_THAT(slurp(r.out / "report.html"),
+             Catch::Contains("<h1>Access to health services — Porto Alegre, Rio Grande do Sul, Brazil</h1>"));
+  CHECK_THAT(slurp(r.out / "report.html"), Catch::Contains("<html lang=\"en\">"));
+  CHECK(r.run["scenario"]["region_en"] == "Porto Alegre, Rio Grande do Sul, Brazil");
+  CHECK(r.run["scenario"]["region"] == "巴西南里奥格兰德州阿雷格里港市");
 }
 
 TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][demo][compare]") {

@@ -79,6 +79,8 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
     d.touch((*it)[2]);
   const io::Scenario s = io::parse_scenario(toml, d.path / "scenario.toml");
   CHECK(s.info.name == "亳州市医疗卫生服务圈（基线）");
+  CHECK(s.info.region == "安徽省亳州市");
+  CHECK(s.info.region_en == "Bozhou, Anhui");
   CHECK(s.analysis.cell_size_m == 100);
   REQUIRE(s.zones.size() == 2);
   CHECK(s.zones[1].geometry == io::ZoneGeometryKind::kSeats);
