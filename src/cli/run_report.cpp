@@ -117,6 +117,51 @@ const char* mode_en(TravelMode m) {
   return "?";
 }
 
+/// What a warning is about, in Chinese, by its code (the message itself is in English, as in run.json).
+std::string warning_kind_zh(const std::string& code) {
+  static const std::map<std::string, std::string> kinds = {
+      {"cells.no_road_access", "格网距道路过远"},
+      {"changes.already_closed", "情景调整：机构已关闭"},
+      {"coordinate.empty_copied", "坐标为空"},
+      {"facilities.missing", "缺少机构数据"},
+      {"facility.far_from_road", "机构距道路过远"},
+      {"facility.not_joined", "机构未接入道路网络"},
+      {"facility.outside_grid", "机构在格网范围外"},
+      {"facility.outside_study_area", "机构位于研究区域外"},
+      {"facility.unknown_level", "机构等级无法识别"},
+      {"facility.unknown_status", "机构状态无法识别"},
+      {"facility.unknown_tag", "机构标签无法识别"},
+      {"population.missing", "缺少人口数据"},
+      {"population.negative_values", "人口为负值"},
+      {"population.outside_study_area", "人口位于研究区域外"},
+      {"population.polygon_without_cells", "人口面未覆盖任何格网"},
+      {"population.polygons_overlap", "人口面相互重叠"},
+      {"population.polygons_repaired", "人口面几何已修复"},
+      {"population.unknown_code", "人口数据区划代码无法匹配"},
+      {"population.unplaced_pixels", "部分人口栅格未能落入格网"},
+      {"population.weights_zero", "人口分配权重为零"},
+      {"population.zone_without_cells", "区域未覆盖任何格网"},
+      {"population.zone_without_total", "区域缺少人口总数"},
+      {"raster.unknown_class", "土地覆盖类别无法识别"},
+      {"roads.bad_oneway", "道路单行属性无法识别"},
+      {"roads.bad_speed", "道路限速无法识别"},
+      {"roads.islands_dropped", "孤立路段已剔除"},
+      {"roads.not_a_line", "道路要素不是线"},
+      {"roads.osm_crs_ignored", "OSM 道路坐标系设置被忽略"},
+      {"roads.osm_missing_nodes", "OSM 道路缺少节点"},
+      {"roads.transform_failed", "道路坐标转换失败"},
+      {"roads.unknown_class", "道路等级无法识别"},
+      {"standard.no_facilities", "服务标准没有纳入机构"},
+      {"standard.not_computed", "服务标准未计算"},
+      {"standard.zone_class_unknown", "区域城乡类别未知"},
+      {"zone.repaired", "区划边界几何已修复"},
+      {"zone.unknown_parent", "区划上级代码无法匹配"},
+      {"zones.parent_without_seat", "上级区域内没有驻地"},
+      {"zones.seat_without_parent", "驻地不在任何上级区域内"}};
+  const auto it = kinds.find(code);
+  return it != kinds.end() ? it->second : code;
+}
+
 }  // namespace
 
 std::string report_date(const std::string& started_at) {
@@ -582,7 +627,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     if (p.severity != Severity::kWarning) continue;
     ++total;
     if (r.warnings.size() >= kListedWarnings || listed[p.code]++ >= 3) continue;
-    std::string w = p.describe();
+    std::string w = (zh ? "【" + warning_kind_zh(p.code) + "】" : "") + p.describe();
     if (!p.hint.empty()) w += zh ? "（" + p.hint + "）" : " (" + p.hint + ")";
     if (listed[p.code] == 3 && per_code[p.code] > 3)
       w += zh ? " …同类共 " + std::to_string(per_code[p.code]) + " 条"
@@ -590,7 +635,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     r.warnings.push_back(std::move(w));
   }
   if (total > 0)
-    r.warnings_note = zh ? "共 " + std::to_string(total) + " 条警告，全部列于 run.json。"
+    r.warnings_note = zh ? "共 " + std::to_string(total) + " 条警告，全部列于 run.json；【】内为警告类别，其后为原文（英文）。"
                          : std::to_string(total) + " warnings in all; run.json lists every one.";
   r.footer = "carereach " + context.version +
              (zh ? " · 输入文件及其校验和、参数与计时见 run.json；图层见 layers.gpkg；附表见 appendix.xlsx"

@@ -3,6 +3,7 @@
 // tables/*.csv (the browser checks of the page are tests/report/check_report_in_browser.py).
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <map>
@@ -116,6 +117,13 @@ TEST_CASE("report.html: names from inputs are escaped and run nothing", "[cli][r
   CHECK(count(html, "测试情景 " + kEscaped) >= 2);
   CHECK(count(html, kEscaped + "</td>") >= 1);
   CHECK(html.find("<title>" + kEscaped) != std::string::npos);
+
+  // The warnings section: as many as run.json holds, each with its kind in Chinese (the fixture has no roads, so
+  // its time standards are not computed).
+  const auto run = nlohmann::json::parse(slurp(tmp / "out" / "run.json"));
+  REQUIRE(run["warnings"].size() > 0);
+  CHECK(html.find("共 " + std::to_string(run["warnings"].size()) + " 条警告") != std::string::npos);
+  CHECK(html.find("<li>【服务标准未计算】") != std::string::npos);
 }
 
 TEST_CASE("report.html: the same inputs and date give the same bytes; the date is the run's", "[cli][report][html]") {
