@@ -24,8 +24,11 @@ std::string str(Lang lang, const std::string& zh, const std::string& en) {
   return lang == Lang::kZh || en.empty() ? zh : en;
 }
 
+/// An object member, or an empty object when the run.json (of an earlier version) lacks it.
+json member(const json& j, const char* key) { return j.is_object() ? j.value(key, json::object()) : json::object(); }
+
 std::string scenario_name(const json& run, Lang lang) {
-  const json& s = run["scenario"];
+  const json s = member(run, "scenario");
   return str(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
 }
 
@@ -177,7 +180,8 @@ std::string compare_markdown(const json& a, const json& b, const std::vector<Sta
   md += (zh ? "- 基准 A：" : "- Baseline A: ") + scenario_name(a, lang) + "\n";
   md += (zh ? "- 情景 B：" : "- Scenario B: ") + scenario_name(b, lang) + "\n";
   if (b.contains("changes"))
-    for (const auto& line : b["changes"]["lines"]) md += "  - " + line.get<std::string>() + "\n";
+    for (const auto& line : member(b, "changes").value("lines", json::array()))
+      if (line.is_string()) md += "  - " + line.get<std::string>() + "\n";
   md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
   for (const auto& f : compare_findings(changes, lang)) {
     md += "### " + f.title + "\n\n";
@@ -195,8 +199,9 @@ std::string compare_html(const CompareReportInput& in) {
   const json& b = *in.run_b;
   report::HtmlReport r;
   r.lang = L;
+  const json scenario_b = member(b, "scenario");
   const std::string region =
-      str(L, b["scenario"].value("region", std::string()), b["scenario"].value("region_en", std::string()));
+      str(L, scenario_b.value("region", std::string()), scenario_b.value("region_en", std::string()));
   r.title = zh ? region + "医疗卫生服务情景对比报告"
                : "Scenario comparison" + (region.empty() ? std::string() : " — " + region);
   r.subtitle = scenario_name(a, L) + " → " + scenario_name(b, L);
@@ -205,15 +210,17 @@ std::string compare_html(const CompareReportInput& in) {
   r.facts.push_back({tr(L, "基准 A", "Baseline A"), scenario_name(a, L) + " (" + folder_name(in.dir_a) + ")"});
   r.facts.push_back({tr(L, "情景 B", "Scenario B"), scenario_name(b, L) + " (" + folder_name(in.dir_b) + ")"});
   if (b.contains("changes")) {
-    const json& c = b["changes"];
+    const json c = member(b, "changes");
     const std::string label = str(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
     if (!label.empty()) r.facts.push_back({tr(L, "情景调整", "Scenario changes"), label});
-    for (const auto& line : c["lines"]) r.facts.push_back({"", line.get<std::string>()});
+    for (const auto& line : c.value("lines", json::array()))
+      if (line.is_string()) r.facts.push_back({"", line.get<std::string>()});
   }
   r.facts.push_back({tr(L, "报告日期", "Date"), in.date});
-  const std::string analysis_def = b["crs"]["analysis"].value("definition", std::string());
-  const std::string output_def = b["crs"]["output"].value("definition", std::string("EPSG:4490"));
-  r.facts.push_back({tr(L, "分析坐标系", "Analysis CRS"), b["crs"]["analysis"].value("name", analysis_def)});
+  const json crs_analysis = member(member(b, "crs"), "analysis");
+  const std::string analysis_def = crs_analysis.value("definition", std::string());
+  const std::string output_def = member(member(b, "crs"), "output").value("definition", std::string("EPSG:4490"));
+  r.facts.push_back({tr(L, "分析坐标系", "Analysis CRS"), crs_analysis.value("name", analysis_def)});
   r.facts.push_back({tr(L, "运行时间", "Runs started"), a.value("started_at", std::string()) + " / " +
                                                              b.value("started_at", std::string())});
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -254,6 +255,21 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
   INFO(again.all());
   CHECK(again.code == 0);
   CHECK(fs::exists(tmp / "cmp" / "compare.html"));
+
+  // Runs of an earlier version whose run.json names no CRS: the comparison is written, without maps, and says why.
+  for (const auto& [from, to] : {std::pair{base.out, tmp / "old_a"}, std::pair{scenario.out, tmp / "old_b"}}) {
+    fs::copy(from, to, fs::copy_options::recursive);
+    json j = json::parse(slurp(to / "run.json"));
+    j.erase("crs");
+    std::ofstream(to / "run.json", std::ios::binary) << j.dump(2);
+  }
+  const auto old = run_cli({"-q", "compare", (tmp / "old_a").string(), (tmp / "old_b").string(), "--out",
+                            (tmp / "cmp_old").string()});
+  INFO(old.all());
+  REQUIRE(old.code == 0);
+  const std::string old_html = slurp(tmp / "cmp_old" / "compare.html");
+  CHECK_THAT(old_html, Catch::Contains("run.json 未记录坐标系"));
+  CHECK(old_html.find("class=\"carereach-map\"") == std::string::npos);
 }
 
 TEST_CASE("run: local density targets replace the national ones; an unknown indicator stops the run",
