@@ -86,6 +86,11 @@ struct CoverageStats {
   [[nodiscard]] double share_covered() const { return pop_total > 0 ? pop_covered / pop_total : 0.0; }
 };
 
+/// Whether a share of the population covered meets a standard's target share (both 0–1). A share equal to the
+/// target meets it; shares within 1e-9 below count as equal, since a share is a ratio of sums of persons and the
+/// target is written with few digits. Every output that says "meets" (tables, layers, run.json, reports) uses this.
+[[nodiscard]] inline bool meets_target(double share, double target) { return share + 1e-9 >= target; }
+
 /// Coverage of one standard for the zones of one level (and the total over every cell of the grid).
 struct LevelCoverage {
   std::vector<CoverageStats> zones;  ///< indexed by zone

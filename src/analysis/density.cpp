@@ -7,12 +7,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "analysis/coverage.hpp"
+
 namespace carereach::analysis {
 
 namespace {
 
 constexpr std::size_t kAttributes = 6;
-constexpr std::uint32_t kOutside = std::numeric_limits<std::uint32_t>::max();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const char* const kHealthPlan = "《“十四五”国民健康规划》（国办发〔2022〕11号）";
@@ -121,7 +122,7 @@ LevelDensity zone_density(std::span<const Facility> facilities, std::span<const 
   for (std::size_t f = 0; f < facilities.size(); ++f) {
     const Facility& fac = facilities[f];
     const std::uint32_t z = facility_zone[f];
-    if (z == kOutside) continue;
+    if (z == kNoZone) continue;
     if (z >= zones)
       throw std::invalid_argument("zone density: facility " + fac.source_id + " has zone " + std::to_string(z) +
                                   " of " + std::to_string(zones));

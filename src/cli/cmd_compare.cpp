@@ -283,7 +283,7 @@ class CompareCommand final : public Command {
     style.field = "change";
     style.categories = {{"newly covered", io::qgis::colour("#1a9641"), "新增覆盖"},
                         {"newly uncovered", io::qgis::colour("#d7191c"), "不再覆盖"}};
-    l.qml = io::qml_with_field_aliases(io::qgis::categorized_fill_qml(style), l.fields);
+    l.qml = io::qgis::categorized_fill_qml(style);
     layers.push_back(std::move(l));
   }
 

@@ -43,15 +43,7 @@ class ConvertCoordsCommand final : public Command {
     const io::ConvertResult r = io::convert_coordinates(o_, diag);
     if (diag.has_errors()) {
       // The failure's reasons are messages, not results: they go to stderr with the final line.
-      constexpr std::size_t kMaxErrorsShown = 20;
-      std::size_t errors = 0;
-      for (const auto& p : diag.all()) {
-        if (p.severity != Severity::kError || errors++ >= kMaxErrorsShown) continue;
-        console.error(p.describe());
-        if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
-      }
-      if (errors > kMaxErrorsShown)
-        console.error("… and " + grouped(double(errors - kMaxErrorsShown)) + " more error(s)");
+      print_errors(console, diag);
       console.error("nothing was written: fix the rows above, or remove them");
       return static_cast<int>(diag.first_error()->kind);
     }

@@ -93,13 +93,7 @@ class ExportCommand final : public Command {
     DelayedProgress progress(console);
     const io::ExportResult r = io::export_layers(o_, diag, &progress);
     if (diag.has_errors()) {
-      constexpr std::size_t kMaxErrorsShown = 20;
-      std::size_t errors = 0;
-      for (const auto& p : diag.all()) {
-        if (p.severity != Severity::kError || errors++ >= kMaxErrorsShown) continue;
-        console.error(p.describe());
-        if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
-      }
+      print_errors(console, diag);
       console.error("nothing was written");
       return static_cast<int>(diag.first_error()->kind);
     }

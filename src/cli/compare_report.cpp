@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "analysis/coverage.hpp"
 #include "cli/report_maps.hpp"
 #include "cli/summary.hpp"
 #include "geo/crs.hpp"
@@ -19,17 +20,13 @@ namespace {
 using report::Lang;
 using json = nlohmann::json;
 
-const char* tr(Lang lang, const char* zh, const char* en) { return lang == Lang::kZh ? zh : en; }
-std::string str(Lang lang, const std::string& zh, const std::string& en) {
-  return lang == Lang::kZh || en.empty() ? zh : en;
-}
 
 /// An object member, or an empty object when the run.json (of an earlier version) lacks it.
 json member(const json& j, const char* key) { return j.is_object() ? j.value(key, json::object()) : json::object(); }
 
 std::string scenario_name(const json& run, Lang lang) {
   const json s = member(run, "scenario");
-  return str(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
+  return in_lang(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
 }
 
 /// The last name of a folder as given ("out/bozhou/" → "bozhou").
@@ -126,7 +123,7 @@ std::vector<report::Findings> compare_findings(const std::vector<StandardChange>
   for (const auto& sc : changes) {
     if (sc.levels.empty()) continue;
     report::Findings f;
-    f.title = str(lang, sc.name_zh, sc.name_en);
+    f.title = in_lang(lang, sc.name_zh, sc.name_en);
     f.standard_id = sc.id;
     const ZoneChange& t = sc.levels.front().total;
     std::string line = zh ? "覆盖人口 " + signed_persons(t.delta()) + " 人（覆盖率 " + share_pair(t) + "，" +
@@ -159,7 +156,7 @@ std::vector<report::Findings> compare_findings(const std::vector<StandardChange>
         s += (i ? (zh ? "、" : ", ") : "") + v[i]->name + " " + signed_persons(v[i]->delta());
       return s;
     };
-    const std::string level = str(lang, finest.label_zh, finest.label_en);
+    const std::string level = in_lang(lang, finest.label_zh, finest.label_en);
     if (!gain.empty())
       f.items.push_back(zh ? "受益最多的" + level + "（共 " + std::to_string(gain.size()) + " 个）：" + list(gain) + "。"
                            : "Gaining most (" + std::to_string(gain.size()) + " zones): " + list(gain) + ".");
@@ -201,27 +198,27 @@ std::string compare_html(const CompareReportInput& in) {
   r.lang = L;
   const json scenario_b = member(b, "scenario");
   const std::string region =
-      str(L, scenario_b.value("region", std::string()), scenario_b.value("region_en", std::string()));
+      in_lang(L, scenario_b.value("region", std::string()), scenario_b.value("region_en", std::string()));
   r.title = zh ? region + "医疗卫生服务情景对比报告"
                : "Scenario comparison" + (region.empty() ? std::string() : " — " + region);
   r.subtitle = scenario_name(a, L) + " → " + scenario_name(b, L);
 
   // --- title block
-  r.facts.push_back({tr(L, "基准 A", "Baseline A"), scenario_name(a, L) + " (" + folder_name(in.dir_a) + ")"});
-  r.facts.push_back({tr(L, "情景 B", "Scenario B"), scenario_name(b, L) + " (" + folder_name(in.dir_b) + ")"});
+  r.facts.push_back({in_lang(L, "基准 A", "Baseline A"), scenario_name(a, L) + " (" + folder_name(in.dir_a) + ")"});
+  r.facts.push_back({in_lang(L, "情景 B", "Scenario B"), scenario_name(b, L) + " (" + folder_name(in.dir_b) + ")"});
   if (b.contains("changes")) {
     const json c = member(b, "changes");
-    const std::string label = str(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
-    if (!label.empty()) r.facts.push_back({tr(L, "情景调整", "Scenario changes"), label});
+    const std::string label = in_lang(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
+    if (!label.empty()) r.facts.push_back({in_lang(L, "情景调整", "Scenario changes"), label});
     for (const auto& line : c.value("lines", json::array()))
       if (line.is_string()) r.facts.push_back({"", line.get<std::string>()});
   }
-  r.facts.push_back({tr(L, "报告日期", "Date"), in.date});
+  r.facts.push_back({in_lang(L, "报告日期", "Date"), in.date});
   const json crs_analysis = member(member(b, "crs"), "analysis");
   const std::string analysis_def = crs_analysis.value("definition", std::string());
   const std::string output_def = member(member(b, "crs"), "output").value("definition", std::string("EPSG:4490"));
-  r.facts.push_back({tr(L, "分析坐标系", "Analysis CRS"), crs_analysis.value("name", analysis_def)});
-  r.facts.push_back({tr(L, "运行时间", "Runs started"), a.value("started_at", std::string()) + " / " +
+  r.facts.push_back({in_lang(L, "分析坐标系", "Analysis CRS"), crs_analysis.value("name", analysis_def)});
+  r.facts.push_back({in_lang(L, "运行时间", "Runs started"), a.value("started_at", std::string()) + " / " +
                                                              b.value("started_at", std::string())});
 
   // --- headlines and findings
@@ -229,11 +226,11 @@ std::string compare_html(const CompareReportInput& in) {
     if (sc.levels.empty()) continue;
     const ZoneChange& t = sc.levels.front().total;
     report::Headline h;
-    h.label = str(L, sc.name_zh, sc.name_en);
+    h.label = in_lang(L, sc.name_zh, sc.name_en);
     h.share = t.share_b;
     h.baseline = t.share_a;
     h.target = sc.target_share;
-    h.meets = t.share_b + 1e-12 >= sc.target_share;
+    h.meets = analysis::meets_target(t.share_b, sc.target_share);
     h.value_text = share_pair(t) + " (" + signed_persons(t.delta()) + ")";
     r.headlines.push_back(std::move(h));
   }
@@ -283,28 +280,11 @@ std::string compare_html(const CompareReportInput& in) {
   if (have_env) {
     const MapFrame frame = make_map_frame(env, analysis_crs, L);
     std::vector<std::optional<ZoneShapes>> zones;
-    std::vector<std::vector<std::string>> codes;
-    for (const auto& level : levels) {
-      zones.push_back(zone_shapes(zone_layers, "zones_" + level, frame));
-      std::vector<std::string> c;
-      for (const auto& l : zone_layers)
-        if (l.name == "zones_" + level) {
-          std::size_t code = l.fields.size();
-          for (std::size_t i = 0; i < l.fields.size(); ++i)
-            if (l.fields[i].name == "code") code = i;
-          for (const auto& f : l.features) {
-            const std::string* s = code < f.values.size() ? std::get_if<std::string>(&f.values[code]) : nullptr;
-            c.push_back(s ? *s : std::string());
-          }
-        }
-      codes.push_back(std::move(c));
-    }
+    for (const auto& level : levels) zones.push_back(zone_shapes(zone_layers, "zones_" + level, frame));
     const FacilityChanges fc = fac_a && fac_b ? facility_changes(facility_states(*fac_a), facility_states(*fac_b))
                                               : FacilityChanges{};
     auto context = [&](report::MapSpec& spec) {
-      for (std::size_t k = zones.size(); k-- > 0;)
-        if (zones[k])
-          spec.layers.emplace_back(outline_layer(zones[k]->rings, k == 0 ? "#333333" : "#8c8c8c", k == 0 ? 1.1 : 0.4));
+      add_outlines(spec, zones);
       const std::vector<std::pair<const report::MapLayerPoints*, std::pair<const char*, const char*>>> kinds = {
           {&fc.added, {"新增机构", "Added facilities"}},
           {&fc.closed, {"关闭机构", "Closed facilities"}},
@@ -313,15 +293,10 @@ std::string compare_html(const CompareReportInput& in) {
         if (!layer->points.empty()) {
           spec.layers.emplace_back(*layer);
           spec.legend.push_back({layer->fill.front(),
-                                 std::string(tr(L, label.first, label.second)) + " (" +
+                                 in_lang(L, label.first, label.second) + " (" +
                                      std::to_string(layer->points.size()) + ")",
                                  true, layer->shape});
         }
-    };
-    auto ground = [&]() {
-      for (const auto& z : zones)
-        if (z) return filled_features(z->rings, std::vector<std::string>(z->rings.size(), "#f2f2f2"), {});
-      return report::MapLayerPolygons{};
     };
     for (const auto& sc : *in.changes) {
       if (sc.levels.empty()) continue;
@@ -332,14 +307,14 @@ std::string compare_html(const CompareReportInput& in) {
       if (unchanged) continue;
       report::MapGroup g;
       g.id = "map-" + sc.id;
-      g.title = str(L, sc.name_zh, sc.name_en);
+      g.title = in_lang(L, sc.name_zh, sc.name_en);
       const std::string name = g.title;
       // 1. Cells newly covered and no longer covered.
       const auto cl = std::find_if(in.change_layers->begin(), in.change_layers->end(),
                                    [&](const io::LayerData& l) { return l.name == "change_" + sc.id; });
       if (cl != in.change_layers->end()) {
-        report::MapSpec spec = map_spec(frame, name + tr(L, " — 覆盖变化", " — change of coverage"), tr(L, "图例", "Legend"));
-        spec.layers.emplace_back(ground());
+        report::MapSpec spec = map_spec(frame, name + in_lang(L, " — 覆盖变化", " — change of coverage"), in_lang(L, "图例", "Legend"));
+        spec.layers.emplace_back(ground_layer(zones));
         std::vector<geo::PolygonRings> gained, lost;
         for (const auto& f : cl->features) {
           const std::string* kind = f.values.empty() ? nullptr : std::get_if<std::string>(&f.values[0]);
@@ -349,9 +324,9 @@ std::string compare_html(const CompareReportInput& in) {
         }
         spec.layers.emplace_back(solid_layer(std::move(gained), "#1a9641"));
         spec.layers.emplace_back(solid_layer(std::move(lost), "#d7191c"));
-        spec.legend = {{"#1a9641", std::string(tr(L, "新增覆盖", "Newly covered")) + " (" +
+        spec.legend = {{"#1a9641", in_lang(L, "新增覆盖", "Newly covered") + " (" +
                                        report::format_fixed(sc.area_gained_km2, 1) + " km²)"},
-                       {"#d7191c", std::string(tr(L, "不再覆盖", "No longer covered")) + " (" +
+                       {"#d7191c", in_lang(L, "不再覆盖", "No longer covered") + " (" +
                                        report::format_fixed(sc.area_lost_km2, 1) + " km²)"}};
         context(spec);
         g.maps.push_back({report::render_svg(spec),
@@ -368,8 +343,8 @@ std::string compare_html(const CompareReportInput& in) {
         for (const auto& z : sc.levels[k].zones) by_code[z.code] = &z;
         std::vector<double> delta;
         std::vector<std::string> titles;
-        for (std::size_t z = 0; z < codes[k].size(); ++z) {
-          const auto it = by_code.find(codes[k][z]);
+        for (std::size_t z = 0; z < zones[k]->codes.size(); ++z) {
+          const auto it = by_code.find(zones[k]->codes[z]);
           delta.push_back(it == by_code.end() ? std::nan("") : it->second->delta());
           titles.push_back((z < zones[k]->names.size() ? zones[k]->names[z] : "") +
                            (it == by_code.end() ? std::string()
@@ -379,12 +354,12 @@ std::string compare_html(const CompareReportInput& in) {
         const std::vector<std::string> colours{"#d7191c", "#fdae61", "#f7f7f7", "#a6d96a", "#66bd63", "#1a9641"};
         const auto fills = report::class_colours(delta, breaks, colours, kNoDataColour);
         const LevelChange& lc = sc.levels[k];
-        const std::string level = str(L, lc.label_zh, lc.label_en);
+        const std::string level = in_lang(L, lc.label_zh, lc.label_en);
         report::MapSpec spec = map_spec(frame, name + (zh ? " — 各" + level + "覆盖人口变化" : " — change of covered per " + level),
-                                        tr(L, "覆盖人口变化（人）", "Change of covered (persons)"));
+                                        in_lang(L, "覆盖人口变化（人）", "Change of covered (persons)"));
         spec.layers.emplace_back(filled_features(zones[k]->rings, fills, titles));
         spec.legend = {{colours[5], "> +5,000"}, {colours[4], "+1,000 – +5,000"}, {colours[3], "+1 – +1,000"},
-                       {colours[2], tr(L, "无变化", "No change")}, {colours[1], "−1 – −1,000"},
+                       {colours[2], in_lang(L, "无变化", "No change")}, {colours[1], "−1 – −1,000"},
                        {colours[0], "< −1,000"}};
         context(spec);
         g.maps.push_back({report::render_svg(spec),
@@ -400,7 +375,7 @@ std::string compare_html(const CompareReportInput& in) {
   // --- tables, method, warnings
   r.tables = *in.tables;
   report::Findings m;
-  m.title = tr(L, "对比方法", "How the runs are compared");
+  m.title = in_lang(L, "对比方法", "How the runs are compared");
   m.items.push_back(zh ? "两次运行使用同一分析格网（范围、格网大小、坐标系一致），各服务标准的阈值与目标取自情景 B。"
                        : "Both runs are on the same analysis grid (extent, cell size, CRS); thresholds and targets are those of run B.");
   m.items.push_back(zh ? "覆盖人口变化 = 情景 B 覆盖人口 − 基准 A 覆盖人口，按区域与合计计算；覆盖率变化以百分点计。"

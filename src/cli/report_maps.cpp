@@ -44,14 +44,16 @@ std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, 
     if (l.name != layer) continue;
     ZoneShapes z;
     z.layer = layer;
-    std::size_t name_field = l.fields.size();
-    for (std::size_t i = 0; i < l.fields.size(); ++i)
-      if (l.fields[i].name == "name") name_field = i;
+    const auto text_of = [&](const io::LayerFeature& f, const char* field) {
+      for (std::size_t i = 0; i < l.fields.size() && i < f.values.size(); ++i)
+        if (l.fields[i].name == field)
+          if (const auto* s = std::get_if<std::string>(&f.values[i])) return *s;
+      return std::string();
+    };
     for (const io::LayerFeature& f : l.features) {
       z.rings.push_back(drawable_rings(f.geometry, frame, pixels));
-      const std::string* name =
-          name_field < f.values.size() ? std::get_if<std::string>(&f.values[name_field]) : nullptr;
-      z.names.push_back(name != nullptr ? *name : std::string());
+      z.names.push_back(text_of(f, "name"));
+      z.codes.push_back(text_of(f, "code"));
     }
     return z;
   }
@@ -72,6 +74,18 @@ report::MapLayerPolygons filled_features(const std::vector<std::vector<geo::Poly
     }
   if (layer.polygons.empty()) layer.fill.clear();
   return layer;
+}
+
+report::MapLayerPolygons ground_layer(const std::vector<std::optional<ZoneShapes>>& levels) {
+  for (const auto& z : levels)
+    if (z) return filled_features(z->rings, std::vector<std::string>(z->rings.size(), "#f2f2f2"), {});
+  return {};
+}
+
+void add_outlines(report::MapSpec& spec, const std::vector<std::optional<ZoneShapes>>& levels, std::size_t from) {
+  for (std::size_t k = levels.size(); k-- > from;)
+    if (levels[k]) spec.layers.emplace_back(outline_layer(levels[k]->rings, k == from ? "#333333" : "#8c8c8c",
+                                                          k == from ? 1.1 : 0.4));
 }
 
 report::MapLayerPolygons outline_layer(const std::vector<std::vector<geo::PolygonRings>>& rings,

@@ -17,6 +17,12 @@
 
 namespace carereach::cli {
 
+/// The text in the report's language: `en` in English unless it is empty (names without a translation), else `zh`
+/// (report::pick, as a copy so that temporaries may be passed).
+inline std::string in_lang(report::Lang lang, const std::string& zh, const std::string& en) {
+  return report::pick(lang, zh, en);
+}
+
 /// Width of every map in the report, px (the page scales it down on narrow screens and in print).
 constexpr double kReportMapWidthPx = 960.0;
 
@@ -44,12 +50,20 @@ struct ZoneShapes {
   std::string layer;  ///< "zones_county"
   std::vector<std::vector<geo::PolygonRings>> rings;  ///< per zone (feature order = zone order)
   std::vector<std::string> names;
+  std::vector<std::string> codes;  ///< the "code" field
 };
 
 /// The zone shapes of `layer` (features in zone order, the "name" field as name), or nullopt when it is not there.
 /// `pixels` as for drawable_rings (1 for zones made of cells, whose staircase outlines would cost many vertices).
 std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
                                       const MapFrame& frame, double pixels = 0.5);
+
+/// The grey ground of a map: the zones of the coarsest level that has shapes (an empty layer when none has).
+report::MapLayerPolygons ground_layer(const std::vector<std::optional<ZoneShapes>>& levels);
+
+/// Adds the outlines of levels `from` … last to a map, finest first (drawn below): level `from` dark and heavy, the
+/// finer ones grey and thin.
+void add_outlines(report::MapSpec& spec, const std::vector<std::optional<ZoneShapes>>& levels, std::size_t from = 0);
 
 /// Polygons with one fill and one tooltip per feature: a feature of several parts gives several polygons.
 report::MapLayerPolygons filled_features(const std::vector<std::vector<geo::PolygonRings>>& rings,

@@ -74,7 +74,7 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
         zj["code"] = l.level.zones[z].code;
         zj["name"] = l.level.zones[z].name;
         zj["parent_code"] = l.level.zones[z].parent_code;
-        zj["meets_target"] = o.levels[li].zones[z].share_covered() >= st.target_share;
+        zj["meets_target"] = analysis::meets_target(o.levels[li].zones[z].share_covered(), st.target_share);
         zj.update(stats_json(o.levels[li].zones[z]));
         zones.push_back(zj);
       }

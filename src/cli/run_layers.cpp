@@ -89,7 +89,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
       l.features.push_back(std::move(f));
     }
     qgis::SingleFill style;
-    l.qml = io::qml_with_field_aliases(qgis::single_fill_qml(style), l.fields);
+    l.qml = qgis::single_fill_qml(style);
     per_standard_.push_back(std::move(l));
   }
 
@@ -132,7 +132,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
                  {5000, 20000, qgis::colour("#66c2a4"), "5,000–20,000"},
                  {20000, 50000, qgis::colour("#2ca25f"), "20,000–50,000"},
                  {50000, 1e12, qgis::colour("#006d2c"), "≥ 50,000"}};
-    l.qml = io::qml_with_field_aliases(qgis::graduated_fill_qml(g), l.fields);
+    l.qml = qgis::graduated_fill_qml(g);
     per_standard_.push_back(std::move(l));
   }
 
@@ -174,7 +174,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     qgis::SingleFill style;
     style.fill = {215, 25, 28, 140};
     style.outline = {{165, 0, 38, 255}, 0.3};
-    l.qml = io::qml_with_field_aliases(qgis::single_fill_qml(style), l.fields);
+    l.qml = qgis::single_fill_qml(style);
     per_standard_.push_back(std::move(l));
   }
 }
@@ -231,7 +231,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
       m.categories.push_back({type, qgis::colour(colour), t ? t->name_zh : type});
     }
     m.categories.push_back({"", qgis::colour("#636363"), "其他"});
-    l.qml = io::qml_with_field_aliases(qgis::categorized_marker_qml(m), l.fields);
+    l.qml = qgis::categorized_marker_qml(m);
     out.push_back(std::move(l));
   }
 
@@ -284,7 +284,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
         const analysis::CoverageStats& s = o->levels[li].zones[z];
         f.values.push_back(s.pop_total > 0 ? real(s.share_covered()) : FieldValue{});
         f.values.push_back(real(s.pop_covered));
-        f.values.push_back(integer(s.pop_total > 0 && s.share_covered() >= o->standard->target_share ? 1 : 0));
+        f.values.push_back(integer(s.pop_total > 0 && analysis::meets_target(s.share_covered(), o->standard->target_share) ? 1 : 0));
       }
       if (density != nullptr)
         for (std::size_t k = 0; k < a.indicators.size(); ++k) f.values.push_back(real(density->zones[z].value[k]));
@@ -294,7 +294,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
     if (!styled.empty()) {
       qgis::GraduatedFill g = share_style(styled);
       g.labels = qgis::Labels{"name"};
-      l.qml = io::qml_with_field_aliases(qgis::graduated_fill_qml(g), l.fields);
+      l.qml = qgis::graduated_fill_qml(g);
     }
     out.push_back(std::move(l));
   }

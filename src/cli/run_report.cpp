@@ -27,8 +27,6 @@ constexpr std::size_t kGapRowsInReport = 20;
 /// Warnings listed in the page (all of them are in run.json).
 constexpr std::size_t kListedWarnings = 40;
 
-const char* tr(Lang lang, const char* zh, const char* en) { return lang == Lang::kZh ? zh : en; }
-std::string str(Lang lang, const std::string& zh, const std::string& en) { return lang == Lang::kZh ? zh : en; }
 
 /// A length or time in the standard's unit as shown: "15", "2.5".
 std::string value_text(double v) {
@@ -40,8 +38,8 @@ std::string value_text(double v) {
 double shown(double v, analysis::CoverageUnit unit) { return unit == analysis::CoverageUnit::kMetres ? v / 1000.0 : v; }
 
 std::string unit_text(analysis::CoverageUnit unit, Lang lang) {
-  if (unit == analysis::CoverageUnit::kMetres) return tr(lang, "千米", "km");
-  return tr(lang, "分钟", "min");
+  if (unit == analysis::CoverageUnit::kMetres) return in_lang(lang, "千米", "km");
+  return in_lang(lang, "分钟", "min");
 }
 
 /// Band classes of a standard: class 0 is "within the standard" (the cells coverage counts), then the measure cut
@@ -71,17 +69,17 @@ BandScheme band_scheme(const StandardOutcome& o, const report::StandardTables& s
   for (const double f : {2.0, 4.0})
     if (f * m <= o.limit) b.upper.push_back(static_cast<float>(f * m));
   const std::string u = unit_text(o.unit, lang);
-  b.labels.push_back(str(lang, "标准内（" + st.threshold_zh + "）", "Within the standard (" + st.threshold_en + ")"));
+  b.labels.push_back(in_lang(lang, "标准内（" + st.threshold_zh + "）", "Within the standard (" + st.threshold_en + ")"));
   double lower = shown(m, o.unit);
   for (std::size_t i = 0; i < b.upper.size(); ++i) {
     const double up = shown(b.upper[i], o.unit);
     if (i == 0 && !uniform)
-      b.labels.push_back(str(lang, "标准外，≤ " + value_text(up) + " " + u, "Outside, ≤ " + value_text(up) + " " + u));
+      b.labels.push_back(in_lang(lang, "标准外，≤ " + value_text(up) + " " + u, "Outside, ≤ " + value_text(up) + " " + u));
     else
       b.labels.push_back(value_text(lower) + "–" + value_text(up) + " " + u);
     lower = up;
   }
-  b.labels.push_back(str(lang, "＞ " + value_text(lower) + " " + u + "或未到达", "> " + value_text(lower) + " " + u +
+  b.labels.push_back(in_lang(lang, "＞ " + value_text(lower) + " " + u + "或未到达", "> " + value_text(lower) + " " + u +
                                                                                   " or not reached"));
   // Green (within) to red (farthest): 3 or 4 classes.
   b.colours = b.labels.size() == 4 ? std::vector<std::string>{"#1a9641", "#a6d96a", "#fdae61", "#d7191c"}
@@ -104,17 +102,6 @@ std::string road_class_text(RoadClass c, Lang lang) {
     case RoadClass::kPath: return "小路";
     default: return std::string(road_class_name(c));
   }
-}
-
-const char* mode_en(TravelMode m) {
-  switch (m) {
-    case TravelMode::kWalk: return "walking";
-    case TravelMode::kBicycle: return "bicycle";
-    case TravelMode::kEbike: return "e-bike";
-    case TravelMode::kCar: return "car";
-    case TravelMode::kMixed: return "walking and car";
-  }
-  return "?";
 }
 
 /// What a warning is about, in Chinese, by its code (the message itself is in English, as in run.json).
@@ -230,22 +217,13 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
                                           const std::vector<std::optional<ZoneShapes>>& zones) const {
   const Lang L = lang_;
   const Standard& s = *o.standard;
-  const std::string name = str(L, s.name_zh, s.name_en.empty() ? s.name_zh : s.name_en);
+  const std::string name = in_lang(L, s.name_zh, s.name_en);
   report::MapGroup group;
   group.id = "map-" + s.id;
   group.title = name;
 
-  // Context layers: the coarsest zones as a grey ground, outlines of every level (coarse levels heavier).
+  // Context layers: the coarsest zones as a grey ground (ground_layer), outlines of every level (add_outlines).
   const std::size_t nlev = zones.size();
-  auto ground = [&]() {
-    for (std::size_t k = 0; k < nlev; ++k)
-      if (zones[k]) return filled_features(zones[k]->rings, std::vector<std::string>(zones[k]->rings.size(), "#f2f2f2"), {});
-    return MapLayerPolygons{};
-  };
-  auto outlines = [&](MapSpec& spec) {
-    for (std::size_t k = nlev; k-- > 0;)
-      if (zones[k]) spec.layers.emplace_back(outline_layer(zones[k]->rings, k == 0 ? "#333333" : "#8c8c8c", k == 0 ? 1.1 : 0.4));
-  };
   MapLayerPoints facilities;
   for (const std::uint32_t id : o.facility_ids) {
     const Facility& f = loaded_.facilities[id];
@@ -255,25 +233,25 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
   facilities.fill = {"#1f3b73"};
   facilities.stroke = "#ffffff";
   facilities.radius_px = 3.5;
-  const std::string fac_label = str(L, "纳入的机构（", "Facilities (") + std::to_string(o.facility_ids.size()) +
-                                str(L, " 个）", ")");
+  const std::string fac_label = in_lang(L, "纳入的机构（", "Facilities (") + std::to_string(o.facility_ids.size()) +
+                                in_lang(L, " 个）", ")");
 
   // 1. Travel-time (or distance) bands.
   const auto bands = std::find_if(bands_.begin(), bands_.end(), [&](const Bands& b) { return b.standard_id == s.id; });
   const bool distance = o.unit == analysis::CoverageUnit::kMetres;
   if (bands != bands_.end()) {
-    MapSpec spec = map_spec(frame_, name + str(L, distance ? " — 直线距离" : " — 出行时间", distance ? " — distance" : " — travel time"),
-                            str(L, distance ? "到最近机构的直线距离" : "到最近机构的出行时间",
+    MapSpec spec = map_spec(frame_, name + in_lang(L, distance ? " — 直线距离" : " — 出行时间", distance ? " — distance" : " — travel time"),
+                            in_lang(L, distance ? "到最近机构的直线距离" : "到最近机构的出行时间",
                                 distance ? "Straight line to the nearest" : "Travel time to the nearest"));
-    spec.layers.emplace_back(ground());
+    spec.layers.emplace_back(ground_layer(zones));
     for (std::size_t i = bands->rings.size(); i-- > 0;)
       spec.layers.emplace_back(solid_layer(bands->rings[i], bands->colours[i]));
-    outlines(spec);
+    add_outlines(spec, zones);
     spec.layers.emplace_back(facilities);
     for (std::size_t i = 0; i < bands->labels.size(); ++i) spec.legend.push_back({bands->colours[i], bands->labels[i]});
     spec.legend.push_back({"#1f3b73", fac_label, true});
     group.maps.push_back({report::render_svg(spec),
-                          str(L, "有人口的格网按到最近纳入机构的" + std::string(distance ? "直线距离" : "出行时间") +
+                          in_lang(L, "有人口的格网按到最近纳入机构的" + std::string(distance ? "直线距离" : "出行时间") +
                                      "分级；无人口处留白。",
                               std::string("Populated cells by ") + (distance ? "straight-line distance" : "travel time") +
                                   " to the nearest facility of the standard; cells without population are blank.")});
@@ -296,16 +274,16 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
     const auto fills = report::class_colours(share, classes.breaks, classes.colours, kNoDataColour,
                                              report::ClassBounds::kLowerInclusive);
     const ZoneLevel& zl = a.levels[kz].level;
-    const std::string level = str(L, zl.label_zh, zl.label_en.empty() ? zl.label_zh : zl.label_en);
-    MapSpec spec = map_spec(frame_, name + str(L, " — 各" + level + "覆盖率", " — share covered per " + level),
-                            str(L, "覆盖率", "Share covered"));
+    const std::string level = in_lang(L, zl.label_zh, zl.label_en);
+    MapSpec spec = map_spec(frame_, name + in_lang(L, " — 各" + level + "覆盖率", " — share covered per " + level),
+                            in_lang(L, "覆盖率", "Share covered"));
     spec.layers.emplace_back(filled_features(zones[kz]->rings, fills, titles));
-    outlines(spec);
+    add_outlines(spec, zones);
     for (std::size_t i = 0; i < classes.labels.size(); ++i) spec.legend.push_back({classes.colours[i], classes.labels[i]});
-    spec.legend.push_back({kNoDataColour, str(L, "无人口", "No population")});
+    spec.legend.push_back({kNoDataColour, in_lang(L, "无人口", "No population")});
     group.maps.push_back(
         {report::render_svg(spec),
-         str(L, "覆盖率 = 标准内人口 ÷ 常住人口；目标 " + percent_text(s.target_share) + "。" +
+         in_lang(L, "覆盖率 = 标准内人口 ÷ 常住人口；目标 " + percent_text(s.target_share) + "。" +
                     (a.levels[kz].from_seats ? "范围由驻地推算，为近似。" : ""),
              "Share = population within the standard ÷ population; target " + percent_text(s.target_share) + "." +
                  (a.levels[kz].from_seats ? " Zones derived from their seats (approximate)." : ""))});
@@ -315,8 +293,8 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
   const std::string gap_layer = "gap_" + s.id;
   const auto gl = std::find_if(layers.begin(), layers.end(), [&](const io::LayerData& l) { return l.name == gap_layer; });
   if (gl != layers.end()) {
-    MapSpec spec = map_spec(frame_, name + str(L, " — 服务缺口", " — service gaps"), str(L, "图例", "Legend"));
-    spec.layers.emplace_back(ground());
+    MapSpec spec = map_spec(frame_, name + in_lang(L, " — 服务缺口", " — service gaps"), in_lang(L, "图例", "Legend"));
+    spec.layers.emplace_back(ground_layer(zones));
     if (bands != bands_.end() && !bands->rings.empty())
       spec.layers.emplace_back(solid_layer(bands->rings.front(), "#cfe8cf"));
     MapLayerPolygons gaps;
@@ -325,7 +303,7 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
     for (std::size_t i = 0; i < gl->features.size() && i < o.gaps.size(); ++i) {
       const analysis::GapArea& g = o.gaps[i];
       const std::string title = "#" + std::to_string(g.rank) + ": " + persons_text(g.population) +
-                                str(L, " 人，", " people, ") + report::format_fixed(g.area_km2, 1) + " km²";
+                                in_lang(L, " 人，", " people, ") + report::format_fixed(g.area_km2, 1) + " km²";
       for (auto& p : drawable_rings(gl->features[i].geometry, frame_, 1.0)) {
         gaps.polygons.push_back(std::move(p));
         gaps.titles.push_back(title);
@@ -339,15 +317,15 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
     gaps.stroke = "#a50026";
     gaps.stroke_width_px = 0.5;
     spec.layers.emplace_back(std::move(gaps));
-    outlines(spec);
+    add_outlines(spec, zones);
     spec.layers.emplace_back(facilities);
     spec.layers.emplace_back(std::move(ranks));
-    spec.legend = {{"#cfe8cf", str(L, "标准内（有人口）", "Within the standard (populated)")},
-                   {"#d7191c", str(L, "服务缺口（标准外的连片人口）", "Service gap (populated, outside)")},
+    spec.legend = {{"#cfe8cf", in_lang(L, "标准内（有人口）", "Within the standard (populated)")},
+                   {"#d7191c", in_lang(L, "服务缺口（标准外的连片人口）", "Service gap (populated, outside)")},
                    {"#1f3b73", fac_label, true}};
     group.maps.push_back(
         {report::render_svg(spec),
-         str(L, "服务缺口为标准外、相互连通（含对角）的有人口格网；数字为按人口排序的前 " + std::to_string(kLabelledGaps) +
+         in_lang(L, "服务缺口为标准外、相互连通（含对角）的有人口格网；数字为按人口排序的前 " + std::to_string(kLabelledGaps) +
                     " 处，详见附表4。共 " + std::to_string(o.gaps.size()) + " 处。",
              "Gaps are clusters of populated cells outside the standard (8-connected); the numbers mark the " +
                  std::to_string(kLabelledGaps) + " with the most people (Table 4). " + std::to_string(o.gaps.size()) +
@@ -366,10 +344,10 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
   for (const StandardOutcome& o : a.standards) {
     const Standard& s = *o.standard;
     report::Findings f;
-    f.title = str(L, s.name_zh, s.name_en.empty() ? s.name_zh : s.name_en);
+    f.title = in_lang(L, s.name_zh, s.name_en);
     f.standard_id = s.id;
     if (!o.not_computed.empty()) {
-      f.items.push_back(str(L, "未计算：", "Not computed: ") + o.not_computed);
+      f.items.push_back(in_lang(L, "未计算：", "Not computed: ") + o.not_computed);
       out.push_back(std::move(f));
       continue;
     }
@@ -399,7 +377,7 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
     std::map<std::string, std::size_t> by_type;
     for (const std::uint32_t id : o.facility_ids) {
       const FacilityType* t = taxonomy.type_by_id(loaded_.facilities[id].type);
-      by_type[t ? str(L, t->name_zh, t->name_en.empty() ? t->name_zh : t->name_en) : loaded_.facilities[id].type]++;
+      by_type[t ? in_lang(L, t->name_zh, t->name_en) : loaded_.facilities[id].type]++;
     }
     std::string types;
     for (const auto& [t, n] : by_type) types += (types.empty() ? "" : (zh ? "、" : ", ")) + t + " " + std::to_string(n);
@@ -421,10 +399,10 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
   const analysis::TravelSettings& ts = a.travel_settings;
   if (!modes.empty()) {
     report::Findings f;
-    f.title = tr(L, "出行速度与接入", "Speeds and access");
+    f.title = in_lang(L, "出行速度与接入", "Speeds and access");
     for (const TravelMode m : modes) {
       if (m == TravelMode::kMixed) continue;
-      std::string line = zh ? std::string(to_label_zh(m)) + "（千米/小时）：" : std::string(mode_en(m)) + " (km/h): ";
+      std::string line = zh ? std::string(to_label_zh(m)) + "（千米/小时）：" : std::string(to_label_en(m)) + " (km/h): ";
       bool first = true;
       for (const RoadClass c : {RoadClass::kMotorway, RoadClass::kTrunk, RoadClass::kPrimary, RoadClass::kSecondary,
                                 RoadClass::kTertiary, RoadClass::kUnclassified, RoadClass::kResidential,
@@ -458,7 +436,7 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
   }
 
   report::Findings data;
-  data.title = tr(L, "数据与口径", "Data and rules");
+  data.title = in_lang(L, "数据与口径", "Data and rules");
   if (loaded_.population) {
     const Grid& g = loaded_.population->surface.grid;
     data.items.push_back(zh ? "人口分布于 " + value_text(g.cell_size_m) + " 米格网（" + std::to_string(g.cols) + " 列 × " +
@@ -488,14 +466,14 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   const io::Scenario& sc = loaded_.scenario;
   report::HtmlReport r;
   r.lang = L;
-  const std::string region = str(L, sc.info.region, sc.info.region_en.empty() ? sc.info.region : sc.info.region_en);
+  const std::string region = in_lang(L, sc.info.region, sc.info.region_en);
   r.title = zh ? region + "医疗卫生服务可及性分析报告"
                : "Access to health services" + (region.empty() ? std::string() : " — " + region);
-  r.subtitle = str(L, sc.info.name, sc.info.name_en.empty() ? sc.info.name : sc.info.name_en);
+  r.subtitle = in_lang(L, sc.info.name, sc.info.name_en);
 
   // --- title block
   auto fact = [&](const char* zh_label, const char* en_label, std::string value) {
-    if (!value.empty()) r.facts.push_back({tr(L, zh_label, en_label), std::move(value)});
+    if (!value.empty()) r.facts.push_back({in_lang(L, zh_label, en_label), std::move(value)});
   };
   fact("研究区域", "Study area", region);
   fact("情景", "Scenario", r.subtitle);
@@ -503,8 +481,8 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   fact("报告日期", "Date", context.date);
   const auto& sources = zh || tables.sources_en.empty() ? tables.sources_zh : tables.sources_en;
   for (std::size_t i = 0; i < sources.size(); ++i)
-    r.facts.push_back({i == 0 ? tr(L, "数据来源", "Data sources") : "", sources[i]});
-  for (const auto& line : context.change_lines) r.facts.push_back({tr(L, "情景调整", "Scenario changes"), line});
+    r.facts.push_back({i == 0 ? in_lang(L, "数据来源", "Data sources") : "", sources[i]});
+  for (const auto& line : context.change_lines) r.facts.push_back({in_lang(L, "情景调整", "Scenario changes"), line});
   fact("分析坐标系", "Analysis CRS", loaded_.analysis_crs.display());
   if (loaded_.population) {
     const Grid& g = loaded_.population->surface.grid;
@@ -523,8 +501,8 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
         share = c->total.share_covered();
         break;
       }
-    const bool meets = std::isfinite(share) && share + 1e-12 >= st.target_share;
-    r.headlines.push_back({str(L, st.name_zh, st.name_en.empty() ? st.name_zh : st.name_en), share, st.target_share,
+    const bool meets = std::isfinite(share) && analysis::meets_target(share, st.target_share);
+    r.headlines.push_back({in_lang(L, st.name_zh, st.name_en), share, st.target_share,
                            percent_text(share) + (zh ? "（目标 " : " (target ") + percent_text(st.target_share) +
                                (zh ? "）" : ")"),
                            meets});
@@ -555,7 +533,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
         const auto& ind = a.indicators[i];
         if (dz[z].below_target[i] >= 0) ++with_target;
         if (dz[z].below_target[i] == 1) ++n;
-        detail += "\n" + str(L, ind.name_zh, ind.name_en) + ": " +
+        detail += "\n" + in_lang(L, ind.name_zh, ind.name_en) + ": " +
                   (std::isfinite(dz[z].value[i]) ? report::format_fixed(dz[z].value[i], 2) : "—") +
                   (ind.target ? " / " + report::format_fixed(*ind.target, 2) : "") + (dz[z].below_target[i] == 1 ? " ✗" : "");
       }
@@ -566,27 +544,26 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     const std::vector<std::string> colours{"#1a9641", "#ffffbf", "#fdae61", "#d7191c"};
     const auto fills = report::class_colours(below, breaks, colours, kNoDataColour);
     const ZoneLevel& zl = a.levels[k].level;
-    const std::string level = str(L, zl.label_zh, zl.label_en.empty() ? zl.label_zh : zl.label_en);
-    MapSpec spec = map_spec(frame_, str(L, "医疗资源配置 — 各" + level + "未达标指标数", "Health resources — indicators below target per " + level),
-                            str(L, "低于目标的指标", "Indicators below target"));
+    const std::string level = in_lang(L, zl.label_zh, zl.label_en);
+    MapSpec spec = map_spec(frame_, in_lang(L, "医疗资源配置 — 各" + level + "未达标指标数", "Health resources — indicators below target per " + level),
+                            in_lang(L, "低于目标的指标", "Indicators below target"));
     spec.layers.emplace_back(filled_features(zones[k]->rings, fills, titles));
-    for (std::size_t j = zones.size(); j-- > k;)
-      if (zones[j]) spec.layers.emplace_back(outline_layer(zones[j]->rings, j == k ? "#333333" : "#8c8c8c", j == k ? 1.1 : 0.4));
-    spec.legend = {{colours[0], str(L, "全部达标", "None")},
+    add_outlines(spec, zones, k);
+    spec.legend = {{colours[0], in_lang(L, "全部达标", "None")},
                    {colours[1], "1"},
                    {colours[2], "2"},
-                   {colours[3], str(L, "3 项及以上", "3 or more")},
-                   {kNoDataColour, str(L, "无目标或无数据", "No target or data")}};
+                   {colours[3], in_lang(L, "3 项及以上", "3 or more")},
+                   {kNoDataColour, in_lang(L, "无目标或无数据", "No target or data")}};
     std::string targets;
     for (const auto& ind : a.indicators)
       if (ind.target)
-        targets += (targets.empty() ? "" : (zh ? "；" : "; ")) + str(L, ind.name_zh, ind.name_en) + " ≥ " +
-                   report::format_fixed(*ind.target, 2) + " " + str(L, ind.unit_zh, ind.unit_en);
+        targets += (targets.empty() ? "" : (zh ? "；" : "; ")) + in_lang(L, ind.name_zh, ind.name_en) + " ≥ " +
+                   report::format_fixed(*ind.target, 2) + " " + in_lang(L, ind.unit_zh, ind.unit_en);
     report::MapGroup g;
     g.id = "map-density";
-    g.title = tr(L, "医疗资源配置", "Health resources");
+    g.title = in_lang(L, "医疗资源配置", "Health resources");
     g.maps.push_back({report::render_svg(spec),
-                      str(L, "目标：" + targets + "。各指标数值见附表2。", "Targets: " + targets + ". Values in Table 2.")});
+                      in_lang(L, "目标：" + targets + "。各指标数值见附表2。", "Targets: " + targets + ". Values in Table 2.")});
     r.map_groups.push_back(std::move(g));
     break;
   }

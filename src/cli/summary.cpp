@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <map>
 
 #include "core/units.hpp"
@@ -163,6 +164,16 @@ void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_p
     if (!p.hint.empty()) line("    hint: " + p.hint);
   }
   for (const auto& [code, n] : hidden) line("  … and " + grouped(double(n)) + " more of " + code + " " + more_note);
+}
+
+void print_errors(const Console& console, const Diagnostics& diag, std::size_t max_shown) {
+  std::size_t errors = 0;
+  for (const auto& p : diag.all()) {
+    if (p.severity != Severity::kError || errors++ >= max_shown) continue;
+    console.error(p.describe());
+    if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
+  }
+  if (errors > max_shown) console.error("… and " + grouped(double(errors - max_shown)) + " more error(s)");
 }
 
 }  // namespace carereach::cli

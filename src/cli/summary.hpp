@@ -17,6 +17,10 @@ enum class ProblemStream { kResult, kStatus };
 void print_problems(const Console& console, const Diagnostics& diag, std::size_t max_per_code,
                     const std::string& more_note, ProblemStream stream = ProblemStream::kResult);
 
+/// The errors of a failed command on stderr, each with its hint, at most `max_shown` of them and then a count of
+/// the rest (commands that report every bad row: export, convert-coords).
+void print_errors(const Console& console, const Diagnostics& diag, std::size_t max_shown = 20);
+
 /// 1234567.8 → "1,234,568" (decimals = 0) or "1,234,567.8" (decimals = 1).
 std::string grouped(double value, int decimals = 0);
 

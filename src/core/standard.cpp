@@ -26,6 +26,17 @@ const char* to_label_zh(TravelMode m) {
   return "?";
 }
 
+const char* to_label_en(TravelMode m) {
+  switch (m) {
+    case TravelMode::kWalk: return "walking";
+    case TravelMode::kBicycle: return "bicycle";
+    case TravelMode::kEbike: return "e-bike";
+    case TravelMode::kCar: return "car";
+    case TravelMode::kMixed: return "walking + car";
+  }
+  return "?";
+}
+
 const char* to_string(TravelEngine e) { return e == TravelEngine::kNetwork ? "network" : "raster"; }
 
 std::optional<TravelMode> parse_travel_mode(const std::string& s) {

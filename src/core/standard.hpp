@@ -17,6 +17,8 @@ enum class TravelEngine { kNetwork, kRaster };
 const char* to_string(TravelMode m);
 const char* to_string(TravelEngine e);
 const char* to_label_zh(TravelMode m);
+/// "walking", "bicycle", "e-bike", "car", "walking + car": the mode as reports name it in English.
+const char* to_label_en(TravelMode m);
 std::optional<TravelMode> parse_travel_mode(const std::string& s);
 std::optional<TravelEngine> parse_travel_engine(const std::string& s);
 

@@ -49,18 +49,6 @@ void append_polygon(GEOSContextHandle_t ctx, const GEOSGeometry* polygon, std::v
   out.push_back(std::move(rings));
 }
 
-/// Appends the (x, y) of a non-empty Point.
-void append_point(GEOSContextHandle_t ctx, const GEOSGeometry* point, std::vector<std::pair<double, double>>& out) {
-  if (point == nullptr) fail("point part");
-  const char empty = GEOSisEmpty_r(ctx, point);
-  if (empty == 2) fail("isEmpty");
-  if (empty == 1) return;
-  double x = 0.0;
-  double y = 0.0;
-  if (GEOSGeomGetX_r(ctx, point, &x) == 0 || GEOSGeomGetY_r(ctx, point, &y) == 0) fail("point coordinates");
-  out.emplace_back(x, y);
-}
-
 }  // namespace
 
 std::vector<PolygonRings> polygon_rings(const Geometry& g) {
@@ -75,22 +63,6 @@ std::vector<PolygonRings> polygon_rings(const Geometry& g) {
     if (n < 0) fail("number of parts");
     out.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) append_polygon(ctx, GEOSGetGeometryN_r(ctx, g.get(), i), out);
-  }
-  return out;
-}
-
-std::vector<std::pair<double, double>> points_of(const Geometry& g) {
-  std::vector<std::pair<double, double>> out;
-  if (g.null()) return out;
-  GEOSContextHandle_t ctx = geos_context();
-  const int type = GEOSGeomTypeId_r(ctx, g.get());
-  if (type == GEOS_POINT) {
-    append_point(ctx, g.get(), out);
-  } else if (type == GEOS_MULTIPOINT) {
-    const int n = GEOSGetNumGeometries_r(ctx, g.get());
-    if (n < 0) fail("number of parts");
-    out.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) append_point(ctx, GEOSGetGeometryN_r(ctx, g.get(), i), out);
   }
   return out;
 }

@@ -2,7 +2,6 @@
 // Plain coordinates out of GEOS geometries, for code that draws them (the report's SVG maps) and must not see the
 // GEOS API. Coordinates are copied as they are: no transformation, no rounding, no reordering.
 
-#include <utility>
 #include <vector>
 
 namespace carereach::geo {
@@ -24,9 +23,5 @@ struct PolygonRings {
 /// The polygons of a Polygon (one) or a MultiPolygon (one per non-empty part, in order). Empty for a null or empty
 /// geometry and for every other type (points, lines, collections). Throws std::runtime_error when GEOS fails.
 std::vector<PolygonRings> polygon_rings(const Geometry& g);
-
-/// The (x, y) of a Point (one) or of each non-empty point of a MultiPoint, in order. Empty for a null or empty
-/// geometry and for every other type. Throws std::runtime_error when GEOS fails.
-std::vector<std::pair<double, double>> points_of(const Geometry& g);
 
 }  // namespace carereach::geo

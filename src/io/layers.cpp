@@ -422,13 +422,6 @@ void write_geopackage(const fs::path& file, std::span<const LayerData> layers, c
   tmp.keep();
 }
 
-std::string qml_with_field_aliases(std::string_view qml, const std::vector<FieldDef>& fields) {
-  std::vector<qgis::FieldAlias> aliases;
-  aliases.reserve(fields.size());
-  for (const FieldDef& f : fields) aliases.push_back({f.name, f.alias_zh});
-  return qgis::with_field_aliases(qml, aliases);
-}
-
 std::optional<LayerData> read_geopackage_layer(const fs::path& file, const std::string& layer,
                                                const geo::CrsSpec& from_crs, const geo::CrsSpec& to_crs) {
   ensure_gdal();

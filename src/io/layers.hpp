@@ -7,7 +7,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -61,9 +60,6 @@ struct GeoPackageOptions {
 /// cannot write; std::invalid_argument for a malformed options.timestamp.
 void write_geopackage(const std::filesystem::path& file, std::span<const LayerData> layers,
                       const geo::CrsSpec& from_crs, const geo::CrsSpec& to_crs, const GeoPackageOptions& options = {});
-
-/// A layer's QML with the Chinese aliases of its fields (qgis::with_field_aliases over fields' alias_zh).
-std::string qml_with_field_aliases(std::string_view qml, const std::vector<FieldDef>& fields);
 
 /// Reads one layer of a GeoPackage written by write_geopackage back (for `compare`, which draws the zones and
 /// facilities of the runs it compares): its fields (name, alias from gpkg_data_columns when GDAL gives it, type) and

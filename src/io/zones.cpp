@@ -42,20 +42,13 @@ std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
   return {x, y};
 }
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
 
 std::string zone_class_from_name(const std::string& name) {
   // 街道 (sub-district) and the older 办事处 are urban units; 镇, 乡 and 苏木 (Inner Mongolia) rural ones.
   for (const char* urban : {"街道", "办事处"})
-    if (ends_with(name, urban)) return "urban";
+    if (name.ends_with(urban)) return "urban";
   for (const char* rural : {"镇", "乡", "苏木"})
-    if (ends_with(name, rural)) return "rural";
+    if (name.ends_with(rural)) return "rural";
   return {};
 }
 

@@ -20,8 +20,6 @@ using analysis::kNoZone;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-/// A share equal to the target up to rounding noise meets it (0.9 may come out as 0.8999999999999999).
-constexpr double kShareTolerance = 1e-9;
 constexpr int kTimeDecimals = 1;      // minutes
 constexpr int kDistanceDecimals = 2;  // kilometres
 constexpr int kShareDecimals = 1;     // percent
@@ -60,7 +58,7 @@ Cell total_label() {
 }
 
 bool meets(double share, double target) {
-  return share + kShareTolerance >= target;
+  return analysis::meets_target(share, target);
 }
 
 std::string shortest(double v) {
@@ -280,23 +278,7 @@ StandardTables describe_standard(const Standard& standard) {
   } else {
     s.unit = CoverageUnit::kMinutes;
     s.mode_zh = to_label_zh(standard.mode);
-    switch (standard.mode) {
-      case TravelMode::kWalk:
-        s.mode_en = "walking";
-        break;
-      case TravelMode::kBicycle:
-        s.mode_en = "bicycle";
-        break;
-      case TravelMode::kEbike:
-        s.mode_en = "e-bike";
-        break;
-      case TravelMode::kCar:
-        s.mode_en = "car";
-        break;
-      case TravelMode::kMixed:
-        s.mode_en = "walking + car";
-        break;
-    }
+    s.mode_en = to_label_en(standard.mode);
     const std::string t = standard.threshold_min ? shortest(*standard.threshold_min) : "?";
     s.threshold_zh = t + " 分钟";
     s.threshold_en = t + " min";

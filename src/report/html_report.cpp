@@ -138,11 +138,7 @@ void findings_block(std::string& out, const Findings& f, const char* cls) {
 }  // namespace
 
 std::string to_html(const Table& table, Lang lang) {
-  for (std::size_t r = 0; r < table.rows.size(); ++r)
-    if (table.rows[r].cells.size() != table.columns.size())
-      throw std::invalid_argument("table '" + table.id + "': row " + std::to_string(r + 1) + " has " +
-                                  std::to_string(table.rows[r].cells.size()) + " cells for " +
-                                  std::to_string(table.columns.size()) + " columns");
+  check_shape(table);
   std::string out = "<div class=\"table-wrap\">\n<table class=\"report-table\" id=\"table-" + anchor(table.id) +
                     "\">\n<caption>" + escape_html(table.title(lang)) + "</caption>\n<thead><tr>";
   for (const Column& c : table.columns) out += "<th>" + escape_html(column_header(c, lang)) + "</th>";

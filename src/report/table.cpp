@@ -111,4 +111,12 @@ std::size_t display_width(std::string_view utf8) {
   return width;
 }
 
+void check_shape(const Table& table) {
+  for (std::size_t r = 0; r < table.rows.size(); ++r)
+    if (table.rows[r].cells.size() != table.columns.size())
+      throw std::invalid_argument("table '" + table.id + "': row " + std::to_string(r + 1) + " has " +
+                                  std::to_string(table.rows[r].cells.size()) + " cells for " +
+                                  std::to_string(table.columns.size()) + " columns");
+}
+
 }  // namespace carereach::report

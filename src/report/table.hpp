@@ -86,6 +86,10 @@ struct Table {
   [[nodiscard]] std::size_t column_index(std::string_view key) const;
 };
 
+/// Throws std::invalid_argument naming the table and row when a row does not have one cell per column (every
+/// writer checks this before it writes anything).
+void check_shape(const Table& table);
+
 /// Fixed-point text of `value` with `decimals` decimals (0–9), "." as decimal mark, no exponent, "-0" written as
 /// "0"; with group_thousands the integer part is grouped by "," (12,345.6). Rounds the exact binary value to the
 /// nearest (ties to even), like printf, but never depends on the locale. Finite values only.

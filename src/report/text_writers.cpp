@@ -1,19 +1,9 @@
 // CSV and Markdown renderings of report::Table.
 
-#include <stdexcept>
-
 #include "report/writers.hpp"
 
 namespace carereach::report {
 namespace {
-
-void check_shape(const Table& table) {
-  for (std::size_t r = 0; r < table.rows.size(); ++r)
-    if (table.rows[r].cells.size() != table.columns.size())
-      throw std::invalid_argument("table '" + table.id + "': row " + std::to_string(r + 1) + " has " +
-                                  std::to_string(table.rows[r].cells.size()) + " cells for " +
-                                  std::to_string(table.columns.size()) + " columns");
-}
 
 // RFC 4180: a field holding a comma, a quote, CR or LF is enclosed in quotes, and quotes inside are doubled.
 std::string csv_field(const std::string& s) {

@@ -58,10 +58,4 @@ inline std::string first_code_points(std::string_view s, std::size_t n) {
   return std::string(s.substr(0, i));
 }
 
-inline std::size_t code_point_count(std::string_view s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); ++n) next_code_point(s, i);
-  return n;
-}
-
 }  // namespace carereach::report

@@ -189,8 +189,6 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
   // The rows.
   lxw_row_t r = kFirstDataRow;
   for (const Row& row : table.rows) {
-    if (row.cells.size() != ncol)
-      throw std::invalid_argument("table '" + table.id + "': a row does not have one cell per column");
     for (std::size_t c = 0; c < ncol; ++c) {
       const Cell& cell = row.cells[c];
       const Column& col = table.columns[c];
@@ -250,6 +248,7 @@ void write_xlsx(const std::filesystem::path& path, std::span<const Table> tables
   if (tables.empty()) throw std::invalid_argument("write_xlsx: no tables");
   for (const Table& t : tables)
     if (t.columns.empty()) throw std::invalid_argument("write_xlsx: table '" + t.id + "' has no columns");
+  for (const Table& t : tables) check_shape(t);  // before the file is touched
 
   // Open the file once first: a missing folder or a file locked by Excel fails here with the system's reason,
   // before any work (libxlsxwriter would only notice in workbook_close and print to stderr itself).

@@ -351,9 +351,13 @@ TEST_CASE("coverage: per-class thresholds (urban 5 km, rural 15 km) on straight-
   const auto lc = analysis::zone_coverage(pop, m, th, std::vector<std::uint32_t>(20, 0), 1, {});
   CHECK(lc.zones[0].pop_covered == 10);
   CHECK(lc.zones[0].pop_uncovered == 10);
-  // A tighter fallback (10 km) leaves the unknown cells uncovered still, and makes no other difference.
-  th.fallback = 10000.0f;
-  CHECK(analysis::covered_cells(pop, m, th) == expected);
+  // A wider fallback (19 km) covers the unknown cell at 18.5 km but not the one at 19.5 km, and changes nothing
+  // else: the fallback, not a class threshold, decides for cells without a class.
+  th.fallback = 19000.0f;
+  std::vector<std::uint8_t> wider = expected;
+  wider[18] = 1;
+  CHECK(analysis::covered_cells(pop, m, th) == wider);
+  th.fallback = 15000.0f;
   // A limit of 12 km: cells beyond it are unreached (+inf, no facility), so rural cells 12–14 are not covered.
   const CellMeasure limited = analysis::measure_straight_line(pop, fac, 12000.0);
   CHECK(limited.value[11] == 11500.0f);
@@ -766,4 +770,14 @@ TEST_CASE("coverage: province-size timing", "[.perf]") {
                                                   << median(t_county) << " s, 1,500 zones " << median(t_township)
                                                   << " s; gap areas (" << gap_count << ") " << median(t_gaps)
                                                   << " s; catchments " << median(t_catch) << " s");
+}
+
+TEST_CASE("meets_target: equality meets, a rounding hair below meets, a real shortfall does not", "[coverage]") {
+  using carereach::analysis::meets_target;
+  CHECK(meets_target(0.9, 0.9));
+  CHECK(meets_target(1.0, 1.0));
+  // 9 of 10 persons as a ratio of sums that came out a hair low.
+  CHECK(meets_target(0.9 - 1e-12, 0.9));
+  CHECK_FALSE(meets_target(0.8999, 0.9));
+  CHECK_FALSE(meets_target(0.0, 0.01));
 }

@@ -8,10 +8,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "temp_dir.hpp"
 
 namespace carereach::test {
 
@@ -29,33 +30,6 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-/// A fresh folder under the system temp folder, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("carereach-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  /// Writes a file (creating folders) and returns its path.
-  std::filesystem::path write(const std::string& name, const std::string& content) const {
-    const auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// Runs CAREREACH_BINARY with the arguments (no shell), in the given working folder.
 inline CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {

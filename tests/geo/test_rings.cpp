@@ -1,4 +1,4 @@
-// Plain coordinates out of GEOS geometries (geo/rings.hpp) and the drawing simplification (Geometry::simplified).
+// Plain coordinates out of GEOS polygons (geo/rings.hpp) and the drawing simplification (Geometry::simplified).
 // Expected values are the coordinates written into the WKT by hand.
 
 #include <catch2/catch.hpp>
@@ -11,7 +11,6 @@
 #include "geo/rings.hpp"
 
 using carereach::geo::Geometry;
-using carereach::geo::points_of;
 using carereach::geo::polygon_rings;
 using carereach::geo::Ring;
 
@@ -43,18 +42,11 @@ TEST_CASE("polygon_rings: a multipolygon gives one entry per non-empty part, in 
   CHECK(polys[1].holes.empty());
 }
 
-TEST_CASE("polygon_rings and points_of: other types and empty geometries give nothing", "[geo][rings]") {
+TEST_CASE("polygon_rings: other types and empty geometries give nothing", "[geo][rings]") {
   CHECK(polygon_rings(Geometry()).empty());
   CHECK(polygon_rings(Geometry::from_wkt("POLYGON EMPTY")).empty());
   CHECK(polygon_rings(Geometry::from_wkt("LINESTRING(0 0,1 1)")).empty());
   CHECK(polygon_rings(Geometry::point(1, 2)).empty());
-  CHECK(points_of(Geometry::from_wkt("POLYGON((0 0,1 0,1 1,0 0))")).empty());
-  CHECK(points_of(Geometry()).empty());
-}
-
-TEST_CASE("points_of: a point and the non-empty points of a multipoint", "[geo][rings]") {
-  CHECK(points_of(Geometry::point(3.5, -2)) == V{{3.5, -2}});
-  CHECK(points_of(Geometry::from_wkt("MULTIPOINT((1 2),(3 4))")) == V{{1, 2}, {3, 4}});
 }
 
 TEST_CASE("simplified drops vertices within the tolerance and keeps the others in place", "[geo][geos]") {

@@ -6,7 +6,6 @@
 #include <cpl_minixml.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -27,6 +26,7 @@
 #include "io/layers.hpp"
 #include "io/qgis_styles.hpp"
 #include "io/vector_source.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace geo = carereach::geo;
@@ -39,33 +39,10 @@ using carereach::io::LayerData;
 using carereach::io::LayerFeature;
 using carereach::io::read_geopackage_layer;
 using carereach::io::write_geopackage;
+using carereach::test::TempDir;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "carereach-layers-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
 
 // The analysis CRS of the tests: CGCS2000 / 3-degree Gauss-Kruger CM 117E (false easting 500 km).
 // Reference point: E 520000, N 3520000. `echo "3520000 520000" | cs2cs -d 10 EPSG:4548 EPSG:4490` (PROJ 9.1.1,
@@ -525,14 +502,6 @@ TEST_CASE("qgis styles: field aliases", "[qgis_styles]") {
   CHECK(with.find("<alias field=\"a&quot;b\" index=\"3\" name=\"x&lt;y\"/>") != std::string::npos);
   CHECK(qgis::with_field_aliases(with, aliases) == with);  // already has aliases
   CHECK(qgis::with_field_aliases("", aliases).empty());
-  // From a layer's field definitions: the Chinese alias of each, by position (fid first).
-  const std::vector<FieldDef> fields = {{"code", "代码", FieldDef::Type::kString},
-                                        {"pop", "", FieldDef::Type::kReal},
-                                        {"share", "覆盖率", FieldDef::Type::kReal}};
-  const std::string from_fields = carereach::io::qml_with_field_aliases(qml, fields);
-  CHECK(from_fields.find("<alias field=\"code\" index=\"1\" name=\"代码\"/>") != std::string::npos);
-  CHECK(from_fields.find("<alias field=\"share\" index=\"3\" name=\"覆盖率\"/>") != std::string::npos);
-  CHECK(from_fields.find("field=\"pop\"") == std::string::npos);
 }
 
 TEST_CASE("read_geopackage_layer: what write_geopackage wrote, back in the analysis CRS", "[layers]") {
