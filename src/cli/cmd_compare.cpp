@@ -184,7 +184,7 @@ class CompareCommand final : public Command {
       in.tables = &tables;
       in.change_layers = &layers;
       in.warnings = warnings;
-      in.date = report_date(io::utc_now_iso8601());
+      in.date = report_date(started_at);
       in.version = versions().at("carereach");
       in.lang = lang;
       io::write_file_atomically(dir.path() / "compare.html", compare_html(in));

@@ -177,8 +177,7 @@ class RunCommand final : public Command {
       ReportContext context;
       context.date = report_date(info.started_at);
       context.version = versions().at("carereach");
-      if (info.changes.contains("lines"))
-        for (const auto& line : info.changes["lines"]) context.change_lines.push_back(line.get<std::string>());
+      context.change_lines = loaded.changes.lines;
       io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});

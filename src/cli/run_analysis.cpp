@@ -88,6 +88,24 @@ analysis::SeatTravel seat_travel(analysis::TravelModel* model, const std::vector
 RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
                         const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard) {
   RunAnalysis out;
+  // The density indicators with the scenario's local targets, first: an unknown indicator id stops the run before
+  // any travel time is computed.
+  out.indicators = analysis::default_density_indicators();
+  const io::DensitySpec& local = loaded.scenario.density;
+  for (const auto& [id, target] : local.targets) {
+    auto it = std::find_if(out.indicators.begin(), out.indicators.end(),
+                           [&](const analysis::DensityIndicator& d) { return d.id == id; });
+    if (it == out.indicators.end()) {
+      std::string ids;
+      for (const auto& d : out.indicators) ids += (ids.empty() ? "" : ", ") + d.id;
+      throw ScenarioError("'" + id + "' is not a density indicator",
+                          Location{loaded.scenario.file.filename().string(), {}, {}, "density.targets." + id,
+                                   local.target_lines.at(id)},
+                          "the indicators are: " + ids + " (docs/method/density.md)");
+    }
+    it->target = target;
+    it->target_source = local.source;
+  }
   const PopulationGrid& pop = loaded.population->surface;
   const Grid& grid = pop.grid;
   analysis::TravelModel model = make_travel_model(loaded);
@@ -287,23 +305,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     out.standards.push_back(std::move(o));
   }
 
-  // --- resource density per level
-  out.indicators = analysis::default_density_indicators();
-  const io::DensitySpec& local = loaded.scenario.density;
-  for (const auto& [id, target] : local.targets) {
-    auto it = std::find_if(out.indicators.begin(), out.indicators.end(),
-                           [&](const analysis::DensityIndicator& d) { return d.id == id; });
-    if (it == out.indicators.end()) {
-      std::string ids;
-      for (const auto& d : out.indicators) ids += (ids.empty() ? "" : ", ") + d.id;
-      throw ScenarioError("'" + id + "' is not a density indicator",
-                          Location{loaded.scenario.file.filename().string(), {}, {}, "density.targets." + id,
-                                   local.target_lines.at(id)},
-                          "the indicators are: " + ids + " (docs/method/density.md)");
-    }
-    it->target = target;
-    it->target_source = local.source;
-  }
+  // --- resource density per level (the indicators and their local targets were set up first)
   for (std::size_t li = 0; li < out.levels.size(); ++li)
     out.density.push_back(analysis::zone_density(loaded.facilities, facility_zone[li], out.levels[li].population,
                                                  out.indicators, local.include_planned));

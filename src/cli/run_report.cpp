@@ -572,28 +572,9 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
                      "over a zone, gap or facility to see its name and figures.";
 
   // --- tables, method, warnings
-  r.tables = report::appendix_tables(tables);
   // The gap list keeps, per standard, its total and its largest gaps: a printed report of every small cluster
   // would run to dozens of pages; appendix.xlsx and tables/gaps.csv hold them all.
-  for (report::Table& t : r.tables) {
-    if (t.id != "gaps") continue;
-    std::vector<report::Row> kept;
-    std::size_t in_block = 0;
-    bool cut = false;
-    for (report::Row& row : t.rows) {
-      in_block = row.total ? 0 : in_block + 1;
-      if (in_block <= kGapRowsInReport) kept.push_back(std::move(row));
-      else cut = true;
-    }
-    t.rows = std::move(kept);
-    if (cut) {
-      t.notes_zh.insert(t.notes_zh.begin(), "注：本报告每个服务标准列出人口最多的 " + std::to_string(kGapRowsInReport) +
-                                                 " 处缺口（合计行为全部缺口）；完整清单见 appendix.xlsx 与 tables/gaps.csv。");
-      t.notes_en.insert(t.notes_en.begin(), "Note: this report lists the " + std::to_string(kGapRowsInReport) +
-                                                 " gaps with the most people per standard (the total row counts every gap); "
-                                                 "appendix.xlsx and tables/gaps.csv list them all.");
-    }
-  }
+  r.tables = report::appendix_tables(tables, kGapRowsInReport);
   r.method = method(a);
   std::map<std::string, std::size_t> per_code;
   for (const Problem& p : diag.all())

@@ -543,7 +543,8 @@ Table coverage_table(const RunTables& run, std::size_t level) {
 
 // ---------------------------------------------------------------------------------------------- 附表4
 
-Table gaps_table(const RunTables& run) {
+Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
+  bool cut = false;
   const bool time = has_unit(run, CoverageUnit::kMinutes);
   const bool distance = has_unit(run, CoverageUnit::kMetres);
   Table t;
@@ -588,7 +589,12 @@ Table gaps_table(const RunTables& run) {
     for (std::size_t k = 0; k < run.levels.size(); ++k) total.cells.push_back(Cell::empty());
     measures(total, s, min_v, kNaN);
     t.rows.push_back(std::move(total));
-    for (const auto& g : s.gaps) {
+    for (std::size_t j = 0; j < s.gaps.size(); ++j) {
+      if (j >= max_per_standard) {
+        cut = true;
+        break;
+      }
+      const auto& g = s.gaps[j];
       if (g.main_zone.size() > run.levels.size())
         throw std::invalid_argument("report: a gap of standard '" + s.id + "' has more zone levels than the run");
       Row row{{name, Cell::num(g.rank), Cell::num(g.population), Cell::num(g.area_km2)}, false};
@@ -610,6 +616,13 @@ Table gaps_table(const RunTables& run) {
     }
   }
 
+  if (cut) {
+    t.notes_zh.push_back("注：本报告每个服务标准列出人口最多的 " + std::to_string(max_per_standard) +
+                         " 处缺口（合计行为全部缺口）；完整清单见 appendix.xlsx 与 tables/gaps.csv。");
+    t.notes_en.push_back("Note: this report lists the " + std::to_string(max_per_standard) +
+                         " gaps with the most people per standard (the total row counts every gap); appendix.xlsx and "
+                         "tables/gaps.csv list them all.");
+  }
   t.notes_zh.push_back(
       "注：服务缺口为服务标准以外、相互连通（八邻域）的有人口网格，按人口由多到少排序；所在区划为缺口内人口最多的区划"
       "。");
@@ -627,7 +640,7 @@ Table gaps_table(const RunTables& run) {
 
 // ---------------------------------------------------------------------------------------------- the appendix
 
-std::vector<Table> appendix_tables(const RunTables& run) {
+std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard) {
   std::vector<Table> out;
   out.push_back(summary_table(run));
   number_table(out.back(), "1");
@@ -648,7 +661,7 @@ std::vector<Table> appendix_tables(const RunTables& run) {
     out.push_back(coverage_table(run, coverage_levels[i]));
     number_table(out.back(), number_label("3", i, coverage_levels.size()));
   }
-  out.push_back(gaps_table(run));
+  out.push_back(gaps_table(run, max_gaps_per_standard));
   number_table(out.back(), "4");
   return out;
 }

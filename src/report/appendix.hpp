@@ -10,6 +10,7 @@
 // The table ids are the CSV file stems (tables/<id>.csv).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,11 +92,14 @@ Table coverage_table(const RunTables& run, std::size_t level);
 /// 附表4 服务缺口清单 (id "gaps"). Columns: standard, rank, population, area_km2, one zone name per level (key =
 /// level id), min/mean_time_min and/or min/mean_distance_km. Per standard: a total row (合计: population and area
 /// summed, the smallest min), then its gaps by rank.
-Table gaps_table(const RunTables& run);
+/// With max_per_standard, each standard lists only its first (largest) gaps after its total row, which still
+/// counts them all, and a first note says so (the HTML report shows 20; the workbook and CSV all).
+Table gaps_table(const RunTables& run, std::size_t max_per_standard = SIZE_MAX);
 
 /// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
 /// per level that has it, coverage per level that some standard reports, gaps.
-std::vector<Table> appendix_tables(const RunTables& run);
+/// max_gaps_per_standard as for gaps_table.
+std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard = SIZE_MAX);
 
 /// One block of key findings: a heading and its sentences (plain text, each a whole sentence with its full stop;
 /// escape before putting into HTML).

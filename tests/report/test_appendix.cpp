@@ -395,3 +395,21 @@ TEST_CASE("key_findings: the five largest gap areas are named, the sixth is not"
   CHECK_THAT(last, !Catch::Contains(" 200 人"));
   CHECK_THAT(last, !Catch::Contains(" 100 人"));
 }
+
+TEST_CASE("gaps_table: a limit per standard keeps the total of every gap and says so", "[report][appendix]") {
+  const RunTables run = sample_run();
+  // sample_run: the TCM circle has two gaps of 400 and 300 persons.
+  const Table full = gaps_table(run);
+  const Table cut = gaps_table(run, 1);
+  CHECK(cut.rows.size() == full.rows.size() - 1);
+  const std::size_t pop = cut.column_index("population");
+  const std::size_t rank = cut.column_index("rank");
+  REQUIRE(cut.rows[0].total);
+  CHECK(cut.rows[0].cells[pop].number == 700.0);  // 400 + 300: the total still counts both
+  CHECK(cut.rows[1].cells[rank].number == 1.0);
+  CHECK(cut.notes_zh.front().starts_with("注：本报告每个服务标准列出人口最多的 1 处缺口"));
+  CHECK(cut.notes_en.front().starts_with("Note: this report lists the 1 gaps"));
+  // No limit reached: no such note.
+  CHECK(gaps_table(run, 2).notes_zh == full.notes_zh);
+  CHECK(full.notes_zh.front().find("本报告") == std::string::npos);
+}
