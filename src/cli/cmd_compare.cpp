@@ -20,6 +20,7 @@
 #include "cli/versions.hpp"
 #include "core/error.hpp"
 #include "io/files.hpp"
+#include "io/output_folder.hpp"
 #include "io/layers.hpp"
 #include "io/polygonize.hpp"
 #include "io/qgis_styles.hpp"
@@ -95,12 +96,13 @@ class CompareCommand final : public Command {
     app.add_option("run_a", dir_a_, "Folder of the first run (the baseline)")->required();
     app.add_option("run_b", dir_b_, "Folder of the second run (the scenario)")->required();
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
-    app.add_flag("--overwrite", overwrite_, "Replace the output folder if it holds an earlier carereach output");
+    app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and summary: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
   }
 
   int run(Console& console) override {
+    io::check_output_path(out_);
     const std::string started_at = io::utc_now_iso8601();
     const json a = read_run_json(dir_a_);
     const json b = read_run_json(dir_b_);
@@ -109,7 +111,12 @@ class CompareCommand final : public Command {
     if (grid_a != grid_b)
       throw InputError("the two runs are on different analysis grids (extent, cell size or CRS differ)",
                        Location{dir_b_, {}, {}, {}, 0}, "compare runs of scenarios with the same zones and [analysis]");
-    io::OutputDir dir(out_, overwrite_);
+    io::OutputFolderOptions out_options;
+    out_options.command = "compare";
+    out_options.overwrite = overwrite_;
+    out_options.inputs = {dir_a_, dir_b_};
+    io::OutputDir dir(out_, out_options);
+    for (const auto& note : dir.recovery_notes()) console.info(note);
     ConsoleProgress progress(console);
     const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
 
@@ -198,8 +205,7 @@ class CompareCommand final : public Command {
       io::write_geopackage(dir.path() / "layers.gpkg", layers, analysis_crs, output_crs, options);
       outputs.push_back("layers.gpkg");
     }
-    // compare.json: what was compared, with what, and what was written (it also marks the folder as a carereach
-    // output, so that --overwrite may replace it).
+    // compare.json: what was compared, with what, and what was written.
     outputs.push_back("compare.json");
     nlohmann::ordered_json manifest;
     nlohmann::ordered_json args = {dir_a_, dir_b_, "--out", out_};

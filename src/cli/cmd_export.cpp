@@ -81,7 +81,7 @@ class ExportCommand final : public Command {
                    "(Baidu) (default: each layer's own; KML: WGS 84)");
     app.add_option("--layers", layers_, "Export only these layers, separated by commas (default: every layer)")
         ->delimiter(',');
-    app.add_flag("--overwrite", o_.overwrite, "Replace the output if it exists (a folder only if an export wrote it)");
+    app.add_flag("--overwrite", o_.overwrite, "Replace the output if it exists (a folder only if carereach wrote it, unchanged)");
     app.footer("Example: carereach export out/bozhou/layers.gpkg --format shp --crs EPSG:4548 out/bozhou/shp_gk117");
   }
   int run(Console& console) override {
@@ -92,6 +92,7 @@ class ExportCommand final : public Command {
     Diagnostics diag;
     DelayedProgress progress(console);
     const io::ExportResult r = io::export_layers(o_, diag, &progress);
+    for (const auto& note : r.recovery_notes) console.info(note);
     if (diag.has_errors()) {
       print_errors(console, diag);
       console.error("nothing was written");

@@ -15,6 +15,7 @@
 #include "cli/travel_setup.hpp"
 #include "cli/versions.hpp"
 #include "io/files.hpp"
+#include "io/output_folder.hpp"
 #include "io/load.hpp"
 #include "io/raster_writer.hpp"
 #include "io/run_manifest.hpp"
@@ -31,7 +32,7 @@ class RunCommand final : public Command {
   void setup(CLI::App& app) override {
     app.add_option("scenario", scenario_, "Scenario file (.toml); see docs/scenario.md")->required();
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
-    app.add_flag("--overwrite", overwrite_, "Replace the output folder if it holds an earlier carereach output");
+    app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
   }
@@ -44,8 +45,14 @@ class RunCommand final : public Command {
     info.started_at = io::utc_now_iso8601();
     info.versions = versions();
 
+    io::check_output_path(out_);
     io::Scenario scenario = io::read_scenario(scenario_);
-    io::OutputDir dir(out_, overwrite_);  // refuses an existing folder before any work is done
+    io::OutputFolderOptions folder;
+    folder.command = "run";
+    folder.overwrite = overwrite_;
+    folder.inputs = io::scenario_input_paths(scenario);
+    io::OutputDir dir(out_, folder);  // refuses a folder it may not replace before any work is done
+    for (const auto& note : dir.recovery_notes()) console.info(note);
     Diagnostics diag;
     ConsoleProgress progress(console);
     const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, io::LoadOptions{}, &progress);
@@ -137,7 +144,7 @@ class RunCommand final : public Command {
         j["facilities"] = o.facility_ids.size();
         j["persons_within_threshold"] = total.pop_covered;
         j["share_within_threshold"] = total.share_covered();
-        j["timings_s"] = o.timings_s;
+        if (!io::source_date_epoch()) j["timings_s"] = o.timings_s;
       } else {
         j["status"] = "not computed: a distance standard (straight-line distance, in the coverage section)";
       }

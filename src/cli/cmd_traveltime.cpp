@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "io/files.hpp"
 #include "io/load.hpp"
+#include "io/output_folder.hpp"
 #include "io/raster_writer.hpp"
 #include "io/scenario.hpp"
 
@@ -76,6 +77,10 @@ class TravelTimeCommand final : public Command {
       require_folder(*p);
     }
     io::Scenario scenario = io::read_scenario(scenario_);
+    const auto inputs = io::scenario_input_paths(scenario);
+    io::refuse_input_as_output(out_, out_, inputs);
+    if (!nearest_.empty()) io::refuse_input_as_output(nearest_, nearest_, inputs);
+    if (!node_times_.empty()) io::refuse_input_as_output(node_times_, node_times_, inputs);
     if (!snap_.empty()) scenario.travel.snap = snap_ == "node" ? io::SnapRule::kNode : io::SnapRule::kEdge;
     const Standard* standard = nullptr;
     std::string ids;

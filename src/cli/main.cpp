@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/versions.hpp"
 #include "core/error.hpp"
 
@@ -22,6 +23,7 @@ void report(const carereach::cli::Console& console, const carereach::Error& e) {
 
 int main(int argc, char** argv) {
   using namespace carereach;
+  cli::handle_interrupts();  // first: every thread started later inherits the blocked signals
   cli::Console console;
   CLI::App app{"carereach — who can reach which health service within how many minutes.\n"
                "医疗卫生资源可达性与服务圈分析工具",

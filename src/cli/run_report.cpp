@@ -10,6 +10,7 @@
 #include "core/road_data.hpp"
 #include "core/taxonomy.hpp"
 #include "io/polygonize.hpp"
+#include "io/run_manifest.hpp"
 
 namespace carereach::cli {
 
@@ -152,17 +153,12 @@ std::string warning_kind_zh(const std::string& code) {
 }  // namespace
 
 std::string report_date(const std::string& started_at) {
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    char* end = nullptr;
-    const long long s = std::strtoll(epoch, &end, 10);
-    if (end != nullptr && *end == '\0' && s >= 0) {
-      const std::time_t t = static_cast<std::time_t>(s);
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      char buf[16];
-      std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-      return buf;
-    }
+  if (const auto epoch = io::source_date_epoch()) {
+    std::tm tm{};
+    gmtime_r(&*epoch, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
   }
   return started_at.substr(0, 10);
 }

@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/ogr_transform.hpp"
+#include "io/output_folder.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -59,6 +61,7 @@ class TempOutput {
     // /vsizip/, which would take ".out.xlsx.tmp-…/out.xlsx" for a file inside an archive ".out.xlsx".
     dir_ = (output.parent_path().empty() ? fs::path(".") : output.parent_path()) /
            (".convert-coords.tmp-" + std::to_string(rd() % 1000000));
+    registered_ = std::make_unique<ScopedTemporary>(dir_);  // removed if the process is interrupted
     fs::create_directories(dir_);
   }
   ~TempOutput() {
@@ -92,6 +95,7 @@ class TempOutput {
  private:
   fs::path output_;
   fs::path dir_;
+  std::unique_ptr<ScopedTemporary> registered_;
 };
 
 }  // namespace

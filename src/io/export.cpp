@@ -24,6 +24,7 @@
 #include "core/version.hpp"
 #include "geo/crs.hpp"
 #include "io/ogr_transform.hpp"
+#include "io/output_folder.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -39,7 +40,7 @@ constexpr std::size_t kSpreadsheetCellChars = 32767;  // Excel and WPS cut longe
 constexpr std::size_t kProgressEveryFeatures = 1024;
 constexpr std::size_t kMaxTransformErrorsPerLayer = 20;  // then the layer stops: the rest would fail alike
 constexpr const char* kStylesTable = "layer_styles";     // QGIS styles inside a GeoPackage
-constexpr const char* kManifestFile = "export.json";     // what an export folder holds; marks it replaceable
+constexpr const char* kManifestFile = "export.json";     // what an export folder holds
 
 const char* const kFormatsHint =
     "use one of: GPKG (gpkg), \"ESRI Shapefile\" (shp), GeoJSON (geojson), KML (kml), FlatGeobuf (fgb), CSV (csv)";
@@ -233,8 +234,18 @@ enum class OutputKind {
 
 class Staging {
  public:
-  Staging(fs::path target, std::string shown, OutputKind kind, bool overwrite)
+  Staging(fs::path target, std::string shown, OutputKind kind, bool overwrite, const fs::path& input)
       : target_(std::move(target)), shown_(std::move(shown)), kind_(kind), overwrite_(overwrite) {
+    if (kind_ == OutputKind::kFolder) {
+      // A folder of layers is an output folder like a run's: marker, recovery, replaced only if export wrote it.
+      OutputFolderOptions options;
+      options.command = "export";
+      options.overwrite = overwrite_;
+      options.inputs = {input};
+      folder_ = std::make_unique<OutputDir>(target_, options);
+      dir_ = folder_->path();
+      return;
+    }
     fs::path parent = target_.parent_path();
     if (parent.empty()) parent = ".";
     std::error_code ec;
@@ -243,13 +254,14 @@ class Staging {
       throw OutputError("cannot create the folder " + parent.string() + ": " + ec.message(), at_file(shown_),
                         "check the path and that it can be written");
     dir_ = parent / ("." + target_.filename().string() + ".tmp-" + unique_suffix());
+    registered_ = std::make_unique<ScopedTemporary>(dir_);  // removed if the process is interrupted
     fs::create_directory(dir_, ec);
     if (ec)
       throw OutputError("cannot create a temporary folder beside it: " + ec.message(), at_file(shown_),
                         "check that the folder can be written");
   }
   ~Staging() {
-    if (committed_ && kind_ == OutputKind::kFolder) return;
+    if (kind_ == OutputKind::kFolder) return;  // the OutputDir removes its own temporary folder
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
@@ -257,13 +269,16 @@ class Staging {
   Staging& operator=(const Staging&) = delete;
 
   [[nodiscard]] const fs::path& dir() const { return dir_; }
+  [[nodiscard]] std::vector<std::string> recovery_notes() const {
+    return folder_ ? folder_->recovery_notes() : std::vector<std::string>{};
+  }
   /// Path of a file in the staging folder. kFile/kSingle: the output's own name.
   [[nodiscard]] fs::path file(const std::string& name) const { return dir_ / name; }
 
   void commit() {
     std::error_code ec;
     if (kind_ == OutputKind::kFolder) {
-      commit_folder();
+      folder_->commit();
       return;
     }
     // Files: every one written (a Shapefile is several) goes beside the target. All targets are checked first.
@@ -288,39 +303,21 @@ class Staging {
       if (ec)
         throw OutputError("cannot be moved into place: " + ec.message(), at_file((folder / p.filename()).string()));
     }
-    committed_ = true;
   }
 
  private:
-  void commit_folder() {
-    std::error_code ec;
-    fs::path old;
-    if (fs::exists(target_, ec)) {
-      if (!overwrite_) throw OutputError("appeared while the export was working; not replaced", at_file(shown_));
-      old = target_.parent_path() / ("." + target_.filename().string() + ".old-" + unique_suffix());
-      fs::rename(target_, old, ec);
-      if (ec) throw OutputError("cannot move the previous output aside: " + ec.message(), at_file(shown_));
-    }
-    fs::rename(dir_, target_, ec);
-    if (ec) {
-      std::error_code ignored;
-      if (!old.empty()) fs::rename(old, target_, ignored);  // the previous output comes back
-      throw OutputError("cannot move the new output into place: " + ec.message(), at_file(shown_));
-    }
-    committed_ = true;
-    if (!old.empty()) fs::remove_all(old, ec);
-  }
-
   fs::path target_;
   std::string shown_;
   OutputKind kind_;
   bool overwrite_;
   fs::path dir_;
-  bool committed_ = false;
+  std::unique_ptr<OutputDir> folder_;
+  std::unique_ptr<ScopedTemporary> registered_;
 };
 
 /// Checks the output path before anything is read or written.
-void check_output(const fs::path& out, const std::string& shown, OutputKind kind, bool overwrite) {
+void check_output(const fs::path& out, const std::string& shown, OutputKind kind, bool overwrite,
+                  const fs::path& input) {
   std::error_code ec;
   if (!fs::exists(out, ec)) return;
   const bool is_dir = fs::is_directory(out, ec);
@@ -329,10 +326,9 @@ void check_output(const fs::path& out, const std::string& shown, OutputKind kind
       throw OutputError("exists and is not a folder", at_file(shown),
                         "this format writes one file per layer into a folder: name a new folder");
     if (!overwrite) throw OutputError("already exists", at_file(shown), "add --overwrite to replace it");
-    if (!fs::is_empty(out, ec) && !fs::exists(out / kManifestFile, ec))
-      throw OutputError(std::string("exists and was not written by carereach export (it has no ") + kManifestFile +
-                            "); refusing to replace it",
-                        at_file(shown), "name a new folder; --overwrite replaces only an earlier export's folder");
+    if (const std::string why = why_not_replaceable(out, {input}); !why.empty())
+      throw OutputError(why + "; refusing to replace it", at_file(shown),
+                        "name a new folder; --overwrite replaces only a folder carereach wrote, unchanged");
     return;
   }
   if (is_dir)
@@ -817,7 +813,7 @@ ExportResult export_layers(const ExportOptions& o, Diagnostics& diag, ProgressSi
   if (fs::exists(output, ec) &&
       (fs::equivalent(o.input, output, ec) || (kind == OutputKind::kFolder && path_inside(o.input, output))))
     throw UsageError("the output '" + output_shown + "' is (or holds) the input", "export to another file or folder");
-  check_output(output, output_shown, kind, o.overwrite);
+  check_output(output, output_shown, kind, o.overwrite, o.input);
 
   // File names: GeoPackage the output's; one-layer formats <layer><ext>, unique whatever the case.
   std::set<std::string> files_lower = {kManifestFile};
@@ -845,7 +841,8 @@ ExportResult export_layers(const ExportOptions& o, Diagnostics& diag, ProgressSi
   const Context cx{o,       format, input_shown,        output_shown,       target,
                    aliases, styles, is_geopackage(*in), input_is_shapefile, diag,
                    progress};
-  Staging staging(output, output_shown, kind, o.overwrite);
+  Staging staging(output, output_shown, kind, o.overwrite, o.input);
+  result.recovery_notes = staging.recovery_notes();
 
   auto shown_file = [&](const LayerPlan& p) {
     return kind == OutputKind::kFolder ? (fs::path(output_shown) / p.file).string() : output_shown;

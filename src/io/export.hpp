@@ -54,6 +54,8 @@ struct ExportResult {
   std::size_t features = 0;
   /// For GCJ-02/BD-09 outputs: the note that the coordinates are offset although the files declare WGS 84.
   std::string crs_note;
+  /// What was done about an earlier export to the same folder that was interrupted (io/output_folder.hpp).
+  std::vector<std::string> recovery_notes;
 };
 
 /// Exports; the output appears complete or not at all (written beside it under a temporary name, then renamed).

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "io/output_folder.hpp"
 
 namespace carereach::io {
 
@@ -69,60 +70,9 @@ std::string sha256_text(const std::string& text) {
   return h.hex();
 }
 
-OutputDir::OutputDir(fs::path target, bool overwrite) : target_(std::move(target)), overwrite_(overwrite) {
-  std::error_code ec;
-  if (target_.filename().empty()) target_ = target_.parent_path();  // "out/" → "out"
-  const Location at{target_.string(), {}, {}, {}, 0};
-  if (fs::exists(target_, ec)) {
-    if (!fs::is_directory(target_, ec))
-      throw OutputError("exists and is not a folder", at, "choose another --out path");
-    if (!overwrite_)
-      throw OutputError("already exists", at, "choose another --out folder, or add --overwrite to replace it");
-    const bool is_output = fs::exists(target_ / "run.json", ec) || fs::exists(target_ / "compare.json", ec);
-    const bool empty = fs::is_empty(target_, ec);
-    if (!is_output && !empty)
-      throw OutputError("exists and is not a carereach output folder (it has no run.json or compare.json); refusing "
-                        "to replace it", at,
-                        "choose another --out folder; --overwrite only replaces earlier carereach outputs");
-  }
-  fs::path parent = target_.parent_path();
-  if (parent.empty()) parent = ".";
-  fs::create_directories(parent, ec);
-  if (ec) throw OutputError("cannot create the folder " + parent.string() + ": " + ec.message(), at);
-  temp_ = parent / ("." + target_.filename().string() + ".tmp-" + unique_suffix());
-  fs::create_directory(temp_, ec);
-  if (ec) throw OutputError("cannot create a folder beside it: " + ec.message(), at, "check that the folder is writable");
-}
-
-OutputDir::~OutputDir() {
-  if (committed_) return;
-  std::error_code ec;
-  fs::remove_all(temp_, ec);
-}
-
-void OutputDir::commit() {
-  std::error_code ec;
-  const Location at{target_.string(), {}, {}, {}, 0};
-  fs::path old;
-  if (fs::exists(target_, ec)) {
-    if (!overwrite_) throw OutputError("appeared while the run was working; not replaced", at, "run again with another --out");
-    old = target_.parent_path() / ("." + target_.filename().string() + ".old-" + unique_suffix());
-    if (target_.parent_path().empty()) old = fs::path("." + target_.filename().string() + ".old-" + unique_suffix());
-    fs::rename(target_, old, ec);
-    if (ec) throw OutputError("cannot move the previous output aside: " + ec.message(), at);
-  }
-  fs::rename(temp_, target_, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (!old.empty()) fs::rename(old, target_, ignored);  // put the previous output back
-    throw OutputError("cannot move the new output into place: " + ec.message(), at);
-  }
-  committed_ = true;
-  if (!old.empty()) fs::remove_all(old, ec);
-}
-
 void write_file_atomically(const fs::path& file, const std::string& content) {
   const fs::path tmp = file.parent_path() / ("." + file.filename().string() + ".tmp-" + unique_suffix());
+  ScopedTemporary registered(tmp);  // removed if the process is interrupted before the rename
   {
     std::ofstream out(tmp, std::ios::binary);
     out << content;

@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/ogr_transform.hpp"
+#include "io/output_folder.hpp"
 #include "io/qgis_styles.hpp"
 #include "io/vector_source.hpp"
 
@@ -45,7 +46,10 @@ fs::path temp_beside(const fs::path& file) {
 /// Removes the temporary file (and SQLite's side files) unless it was renamed into place.
 class TempFile {
  public:
-  explicit TempFile(fs::path path) : path_(std::move(path)) {}
+  explicit TempFile(fs::path path)
+      : path_(std::move(path)),
+        registered_{ScopedTemporary(path_), ScopedTemporary(path_.string() + "-journal"),
+                    ScopedTemporary(path_.string() + "-wal"), ScopedTemporary(path_.string() + "-shm")} {}
   ~TempFile() {
     if (kept_) return;
     std::error_code ec;
@@ -58,6 +62,7 @@ class TempFile {
 
  private:
   fs::path path_;
+  ScopedTemporary registered_[4];  ///< removed if the process is interrupted
   bool kept_ = false;
 };
 

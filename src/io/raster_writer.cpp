@@ -11,6 +11,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "io/output_folder.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -92,6 +93,7 @@ void write_band(GDALDataset& ds, const Grid& grid, GDALDataType type, void* data
 void write_travel_time_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
                                const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
   DatasetPtr ds = create(tmp, file, field.grid, GDT_Float32, crs, true);
   set_metadata(*ds, metadata);
   GDALRasterBand* band = ds->GetRasterBand(1);
@@ -109,6 +111,7 @@ void write_nearest_facility_geotiff(const fs::path& file, const TravelTimeField&
                                     const std::vector<Facility>& facilities,
                                     const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
   DatasetPtr ds = create(tmp, file, field.grid, GDT_UInt32, crs, false);
   std::map<std::string, std::string> own = metadata;
   own["CAREREACH_UNITS"] = "facility index + 1 (0 = no facility within the search limit)";
@@ -180,6 +183,7 @@ MinutesRaster read_travel_time_geotiff(const fs::path& file) {
 void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
                                       const std::string& crs_wkt, const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
   DatasetPtr ds = create(tmp, file, grid, GDT_Float32, geo::CrsSpec::from_wkt(crs_wkt), true);
   set_metadata(*ds, metadata);
   GDALRasterBand* band = ds->GetRasterBand(1);

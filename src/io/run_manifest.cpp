@@ -1,6 +1,8 @@
 #include "io/run_manifest.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 
@@ -8,8 +10,19 @@ namespace carereach::io {
 
 using json = nlohmann::ordered_json;
 
+std::optional<std::time_t> source_date_epoch() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch == nullptr || *epoch == '\0') return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long s = std::strtoll(epoch, &end, 10);
+  if (errno != 0 || end == nullptr || *end != '\0' || s < 0) return std::nullopt;
+  return static_cast<std::time_t>(s);
+}
+
 std::string utc_now_iso8601() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const std::time_t t =
+      source_date_epoch().value_or(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -194,8 +207,12 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
   if (!info.travel.is_null()) j["travel"] = info.travel;
   if (!info.coverage.is_null()) j["coverage"] = info.coverage;
   json timings = json::object();
-  for (const auto& t : loaded.timings) timings[t.step] = t.seconds;
-  for (const auto& t : info.timings) timings[t.step] = t.seconds;
+  if (source_date_epoch()) {
+    j["timings_note"] = kTimingsNotRecorded;
+  } else {
+    for (const auto& t : loaded.timings) timings[t.step] = t.seconds;
+    for (const auto& t : info.timings) timings[t.step] = t.seconds;
+  }
   j["timings_s"] = timings;
   j["outputs"] = info.outputs;
   return j;

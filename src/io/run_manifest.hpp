@@ -1,7 +1,9 @@
 #pragma once
 // run.json: what a run read (with checksums), how it was set up, what it found and how long it took.
 
+#include <ctime>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +34,15 @@ nlohmann::ordered_json scenario_counts(const LoadedScenario& loaded);
 /// The whole manifest.
 nlohmann::ordered_json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, const RunInfo& info);
 
-/// Current UTC time as "2026-11-24T13:05:00Z".
+/// SOURCE_DATE_EPOCH (seconds since 1970, UTC) when it is set to a number: outputs then carry this time
+/// instead of the clock's and no timings, so that the same inputs give the same bytes in every file.
+std::optional<std::time_t> source_date_epoch();
+
+/// What run.json says instead of timings when SOURCE_DATE_EPOCH is set.
+inline constexpr const char* kTimingsNotRecorded =
+    "not recorded: SOURCE_DATE_EPOCH is set, so that the same inputs give the same bytes";
+
+/// Current UTC time as "2026-11-24T13:05:00Z" (SOURCE_DATE_EPOCH's when it is set).
 std::string utc_now_iso8601();
 
 }  // namespace carereach::io

@@ -652,6 +652,27 @@ const ZoneLevelSpec* Scenario::zone_level(const std::string& level) const {
   return nullptr;
 }
 
+std::vector<fs::path> scenario_input_paths(const Scenario& s) {
+  std::vector<fs::path> out{s.file};
+  auto add = [&](const SourceSpec& src) { out.push_back(src.path); };
+  for (const auto& z : s.zones) add(z.source);
+  if (s.population) {
+    add(s.population->source);
+    if (s.population->weights) add(*s.population->weights);
+  }
+  for (const auto& f : s.facilities) add(f.source);
+  if (s.roads) add(s.roads->source);
+  if (s.raster.landcover) add(*s.raster.landcover);
+  if (s.raster.classes_file) add(*s.raster.classes_file);
+  if (s.raster.dem) add(*s.raster.dem);
+  for (const auto& b : s.raster.barriers) add(b);
+  if (!s.travel.speeds_file.empty()) {
+    const fs::path p(s.travel.speeds_file);
+    out.push_back(p.is_absolute() ? p : (s.dir / p).lexically_normal());
+  }
+  return out;
+}
+
 Scenario parse_scenario(const std::string& text, const fs::path& file) {
   toml::table root;
   try {

@@ -209,6 +209,10 @@ struct Scenario {
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
 };
 
+/// Every file the scenario reads: the scenario file itself, every source, the speed profile file. An output
+/// folder may neither be one of them nor contain one.
+std::vector<std::filesystem::path> scenario_input_paths(const Scenario& scenario);
+
 /// Reads and checks a scenario file. Throws ScenarioError (malformed TOML, unknown key, wrong type, bad value —
 /// with the line) or InputError (a named file does not exist).
 Scenario read_scenario(const std::filesystem::path& file);

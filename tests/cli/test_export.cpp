@@ -321,7 +321,7 @@ TEST_CASE("export: Shapefiles, one per layer, UTF-8 with .cpg, short field names
   INFO(r.all());
   REQUIRE(r.code == 0);
   CHECK(listing(dir.path()) == std::vector<std::string>{"layers.gpkg", "shp"});
-  CHECK(listing(output) == std::vector<std::string>{"export.json", "facilities.cpg", "facilities.dbf", "facilities.prj",
+  CHECK(listing(output) == std::vector<std::string>{".carereach-output.json", "export.json", "facilities.cpg", "facilities.dbf", "facilities.prj",
                                                     "facilities.qml", "facilities.shp", "facilities.shx",
                                                     "service_area_tcm_15min.cpg", "service_area_tcm_15min.dbf",
                                                     "service_area_tcm_15min.prj", "service_area_tcm_15min.qml",
@@ -604,7 +604,7 @@ TEST_CASE("export: an existing output is kept unless --overwrite", "[cli][export
   const auto foreign = run_cli(export_args(input, "shp", dir / "mine", {"--overwrite"}));
   INFO(foreign.all());
   CHECK(foreign.code == 6);
-  CHECK_THAT(foreign.err, Catch::Contains("mine") && Catch::Contains("export.json"));
+  CHECK_THAT(foreign.err, Catch::Contains("mine") && Catch::Contains(".carereach-output.json"));
   CHECK(slurp(dir / "mine/notes.txt") == "my notes");
   CHECK(listing(dir.path()) == std::vector<std::string>{"layers.gpkg", "mine", "out.gpkg", "shp"});
 }

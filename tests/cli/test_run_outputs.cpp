@@ -240,8 +240,8 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
   CHECK(maps == 2);
   CHECK(html.find("<img") == std::string::npos);
 
-  // compare.json records both runs (with the checksum of their run.json) and the outputs, and marks the folder as
-  // a carereach output: --overwrite replaces it.
+  // compare.json records both runs (with the checksum of their run.json) and the outputs; the folder is a
+  // carereach output (its marker): --overwrite replaces it.
   const json manifest = json::parse(slurp(tmp / "cmp" / "compare.json"));
   CHECK(manifest["carereach"]["command"] == "compare");
   CHECK(manifest["run_a"]["folder"] == base.out.string());
