@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "geo/china_offsets.hpp"
 #include "geo/rings.hpp"
@@ -465,11 +466,17 @@ OffsetCheck check_zones_against_reference(std::span<const CodedPolygon> zones, O
     Match m;
     m.reference = ref->second;
     if (!reader.to_analysis(m.reference.first, m.reference.second)) continue;
-    std::vector<geo::PolygonRings> rings = geo::polygon_rings(*z.polygon);
+    std::vector<geo::PolygonRings> rings;
+    try {
+      if (z.polygon->area() <= 0.0) continue;
+      rings = geo::polygon_rings(*z.polygon);
+      m.declared = z.polygon->centroid();
+    } catch (const std::runtime_error&) {  // GEOS could not read the polygon: the zone is left out of the check
+      continue;
+    }
     thin_rings(rings, x, y);
     const std::optional<PointM> thin0 = rings_centroid(rings, x, y);
-    if (!thin0 || z.polygon->area() <= 0.0) continue;
-    m.declared = z.polygon->centroid();
+    if (!thin0) continue;
     bool ok = true;
     for (OffsetSystem s : others) {
       std::vector<double> x1 = x, y1 = y;
