@@ -111,6 +111,7 @@ std::string warning_kind_zh(const std::string& code) {
       {"cells.no_road_access", "格网距道路过远"},
       {"changes.already_closed", "情景调整：机构已关闭"},
       {"coordinate.empty_copied", "坐标为空"},
+      {"crs.offset_suspected", "坐标系疑似声明有误（火星坐标/百度坐标偏移）"},
       {"facilities.missing", "缺少机构数据"},
       {"facility.far_from_road", "机构距道路过远"},
       {"facility.not_joined", "机构未接入道路网络"},

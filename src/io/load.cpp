@@ -7,6 +7,7 @@
 
 #include "core/units.hpp"
 #include "io/changes.hpp"
+#include "io/crs_check.hpp"
 #include "io/facilities.hpp"
 #include "io/files.hpp"
 #include "io/raster_inputs.hpp"
@@ -58,6 +59,8 @@ class Loader {
     const RasterSpec& r = s.raster;
     if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
+    // GCJ-02/BD-09 coordinates declared as another system (docs/method/coordinates.md): a warning, never a stop.
+    timed("coordinate check", [&] { check_declared_offsets(out_, diag_); });
     return std::move(out_);
   }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/crs_check.hpp"
 #include "io/ogr_transform.hpp"
 #include "io/raster_source.hpp"
 #include "io/vector_source.hpp"
@@ -607,6 +608,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
   out.surface.persons.assign(grid.cell_count(), 0.0);
   CompensatedSum input, outside;
   std::size_t points = 0, outside_points = 0, rows = 0;
+  PointSample sample(kOffsetSampleCap);
   OGRLayer& layer = src.layer();
   layer.ResetReading();
   for (const auto& f : layer) {
@@ -622,6 +624,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
       continue;
     }
     ++points;
+    sample.add(x, y);
     input.add(*count);
     const std::optional<std::size_t> cell = grid.cell_at(x, y);
     if (cell && study_area.covers(*cell)) {
@@ -635,6 +638,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
     throw InputError("has no rows", src.where_file(), "give a points layer with one row per settlement");
   out.input_total = input.value();
   out.outside_total = outside.value();
+  out.point_sample_m = sample.take();
   if (outside_points > 0)
     diag.warn("population.outside_study_area",
               plural(outside_points, "point", "points") + " with " + format_persons(out.outside_total) + " persons (" +

@@ -5,6 +5,7 @@
 // study-area cell or in outside_total. docs/method/population.md has the rules.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostics.hpp"
@@ -22,6 +23,8 @@ struct PopulationLoad {
   double input_total = 0;    ///< persons in the input (raster: valid pixels of the window read; other kinds: counts)
   double outside_total = 0;  ///< persons that fell outside the study area (or could not be placed)
   std::string method;        ///< one sentence for reports
+  /// Points kind: an evenly spread sample of the points (analysis CRS), for the coordinate check (io/crs_check).
+  std::vector<std::pair<double, double>> point_sample_m;
 };
 
 /// Loads the population onto `grid` (in analysis_crs). levels[i] and rasters[i] belong together; study_area is
