@@ -76,7 +76,7 @@ TravelModel::NetworkMode& TravelModel::network_mode(TravelMode mode, StandardTra
   }
   const network::GraphStats& gs = m->graph.stats;
   if (gs.pieces_dropped > 0)
-    diag.warn("roads.islands_dropped",
+    diag.warn("roads.islands_dropped"_code,
               std::to_string(gs.pieces_dropped) + " road pieces (" + format(gs.length_dropped_km, 1) + " km, " +
                   std::to_string(gs.nodes_dropped) + " junctions) in " + std::to_string(gs.components - 1) +
                   " pieces of network not connected to the main one were left out for mode " + mode_name,
@@ -93,7 +93,7 @@ TravelModel::NetworkMode& TravelModel::network_mode(TravelMode mode, StandardTra
     out.timings_s["connectors"] = seconds_since(t0);
   }
   if (m->connectors.cells_without_access > 0)
-    diag.warn("cells.no_road_access",
+    diag.warn("cells.no_road_access"_code,
               std::to_string(m->connectors.cells_without_access) + " populated cells are farther than " +
                   format(m->options.max_access_distance_m, 0) + " m from any road usable by mode " + mode_name +
                   ": they reach facilities only by walking straight to one within that distance",
@@ -154,7 +154,7 @@ StandardTravel TravelModel::compute(const Standard& standard, std::span<const Fa
   out.limit_min = limit_s / units::kSecPerMin;
   out.facilities_used = chosen.size();
   if (chosen.empty())
-    diag.warn("standard.no_facilities", "standard " + standard.id + " (" + standard.name_zh + ") selects no facility: "
+    diag.warn("standard.no_facilities"_code, "standard " + standard.id + " (" + standard.name_zh + ") selects no facility: "
                                             "nobody is covered",
               {}, "check the standard's types, tags and min_level against the facilities' types and tags");
   return out;
@@ -178,20 +178,20 @@ StandardTravel TravelModel::compute_network(const Standard& st, const std::vecto
   for (const std::uint32_t i : sources.beyond_max_access) {
     const Facility& f = *chosen[i];
     if (settings_.snap_to_nodes)
-      diag.warn("facility.far_from_road",
+      diag.warn("facility.far_from_road"_code,
                 "facility " + facility_label(f) + " is " + format(sources.facilities[i].distance_m, 0) +
                     " m from the nearest graph node usable by mode " + to_string(st.mode) + " (standard " + st.id +
                     "); with snap = node it starts there at 0 s, as if it stood on that node",
                 facility_location(f), "check its coordinates, or use snap = edge, which counts the walk");
     else
-      diag.warn("facility.far_from_road",
+      diag.warn("facility.far_from_road"_code,
                 "facility " + facility_label(f) + " is " + format(sources.facilities[i].distance_m, 0) +
                     " m from the nearest road usable by mode " + to_string(st.mode) + " (standard " + st.id +
                     "); the walk there is counted",
                 facility_location(f), "check its coordinates, or add the road that serves it");
   }
   for (const std::uint32_t i : sources.not_joined)
-    diag.warn("facility.not_joined",
+    diag.warn("facility.not_joined"_code,
               "facility " + facility_label(*chosen[i]) + " cannot be joined to the road network of mode " +
                   to_string(st.mode) + " (standard " + st.id + "): only cells within walking distance reach it",
               facility_location(*chosen[i]));
@@ -222,7 +222,7 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
     const auto cell = grid.cell_at(f->x_m, f->y_m);
     out.access.push_back({f->id.value, 0.0, 0.0, false, cell.has_value()});
     if (!cell) {
-      diag.warn("facility.outside_grid",
+      diag.warn("facility.outside_grid"_code,
                 "facility " + facility_label(*f) + " lies outside the analysis grid: the raster engine (standard " +
                     st.id + ") cannot start from it",
                 facility_location(*f), "the grid covers the study area's extent; facilities beyond it are left out");

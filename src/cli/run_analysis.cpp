@@ -153,7 +153,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       seats[s].y_m = z.seats_m[s].second;
       seats[s].parent = polygon_parent ? l.parent_of_zone[s] : 0;
       if (seats[s].parent == kNoZone)
-        diag.warn("zones.seat_without_parent",
+        diag.warn("zones.seat_without_parent"_code,
                   l.level.label_zh + " " + l.level.zones[s].code + " " + l.level.zones[s].name + ": its parent code '" +
                       l.level.zones[s].parent_code + "' is not a zone of the parent level; it gets no cells",
                   {}, "check the seat's parent code");
@@ -165,7 +165,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     for (auto& zone : l.level.zones) zone.approximate = true;
     for (std::uint32_t p : l.allocation.parents_without_seat) {
       const std::string name = polygon_parent ? out.levels[*l.parent_level].level.zones[p].name : std::string("study area");
-      diag.warn("zones.parent_without_seat",
+      diag.warn("zones.parent_without_seat"_code,
                 name + " has no " + l.level.label_zh + " seat: its cells belong to no " + l.level.label_zh +
                     " and are left out of the " + l.level.label_en + " tables",
                 {}, "add the missing seats");
@@ -234,7 +234,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     if (st.threshold_min) {
       if (const std::string why = why_not_computable(loaded, st); !why.empty()) {
         o.not_computed = why;
-        diag.warn("standard.not_computed",
+        diag.warn("standard.not_computed"_code,
                   "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why,
                   Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0},
                   "add a [roads] source, or set engine = \"raster\" for this standard");
@@ -276,7 +276,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
           o.unclassified_population = unclassified.value();
         }
         if (o.unclassified_population > 0)
-          diag.warn("standard.zone_class_unknown",
+          diag.warn("standard.zone_class_unknown"_code,
                     "standard " + st.id + ": " + std::to_string(static_cast<long long>(std::llround(o.unclassified_population))) +
                         " persons live in zones that are neither urban nor rural; they are held to the rural radius",
                     {}, "add class_field (and urban_values) to the lowest [[zones]] level (docs/scenario.md)");

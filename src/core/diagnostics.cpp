@@ -9,19 +9,19 @@ std::string Problem::describe() const {
   return at.empty() ? message : at + ": " + message;
 }
 
-void Diagnostics::warn(std::string code, std::string message, Location where, std::string hint) {
-  problems_.push_back({Severity::kWarning, ExitCode::kOk, std::move(code), std::move(message), std::move(where),
+void Diagnostics::warn(ProblemCode code, std::string message, Location where, std::string hint) {
+  problems_.push_back({Severity::kWarning, ExitCode::kOk, code, std::move(message), std::move(where),
                        std::move(hint)});
 }
 
-void Diagnostics::error(ExitCode kind, std::string code, std::string message, Location where, std::string hint) {
-  problems_.push_back({Severity::kError, kind, std::move(code), std::move(message), std::move(where), std::move(hint)});
+void Diagnostics::error(ExitCode kind, ProblemCode code, std::string message, Location where, std::string hint) {
+  problems_.push_back({Severity::kError, kind, code, std::move(message), std::move(where), std::move(hint)});
 }
 
 void Diagnostics::add(Problem p) { problems_.push_back(std::move(p)); }
 
 void Diagnostics::add(const Error& e) {
-  problems_.push_back({Severity::kError, e.exit_code(), "error", e.message(), e.where(), e.hint()});
+  problems_.push_back({Severity::kError, e.exit_code(), "input.not_loaded"_code, e.message(), e.where(), e.hint()});
 }
 
 std::size_t Diagnostics::error_count() const {
@@ -36,7 +36,7 @@ const Problem* Diagnostics::first_error() const {
   return it == problems_.end() ? nullptr : &*it;
 }
 
-std::size_t Diagnostics::count(const std::string& code) const {
+std::size_t Diagnostics::count(std::string_view code) const {
   return static_cast<std::size_t>(
       std::count_if(problems_.begin(), problems_.end(), [&](const Problem& p) { return p.code == code; }));
 }

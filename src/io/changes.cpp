@@ -63,7 +63,7 @@ ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioCha
     for (const auto& id : changes.close) {
       Facility& f = find(id, where);
       if (f.status == FacilityStatus::kClosed) {
-        diag.warn("changes.already_closed", "facility '" + id + "' " + f.name + " is already closed", where);
+        diag.warn("changes.already_closed"_code, "facility '" + id + "' " + f.name + " is already closed", where);
         continue;
       }
       f.status = FacilityStatus::kClosed;

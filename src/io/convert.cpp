@@ -221,12 +221,12 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
             outf.SetField(y_i, format_coordinate(y, decimals).c_str());
             ++result.converted;
           } else {
-            diag.error(ExitCode::kCrs, "coordinate.transform_failed", "coordinates cannot be converted", src.where(*f));
+            diag.error(ExitCode::kCrs, "coordinate.transform_failed"_code, "coordinates cannot be converted", src.where(*f));
           }
         }
       } else if (OGRGeometry* g = outf.GetGeometryRef(); g != nullptr && !g->IsEmpty()) {
         if (g->transform(&geometry_transform) == OGRERR_NONE) ++result.converted;
-        else diag.error(ExitCode::kCrs, "coordinate.transform_failed", "geometry cannot be converted", src.where(*f));
+        else diag.error(ExitCode::kCrs, "coordinate.transform_failed"_code, "geometry cannot be converted", src.where(*f));
       } else {
         ++result.empty;
       }
@@ -235,7 +235,7 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
     }
   }
   if (result.empty > 0)
-    diag.warn("coordinate.empty_copied",
+    diag.warn("coordinate.empty_copied"_code,
               std::to_string(result.empty) + " row(s)/feature(s) without coordinates were copied unchanged",
               Location{spec.path_as_written, {}, {}, {}, 0});
   if (diag.has_errors()) return result;  // temp output is removed; nothing appears

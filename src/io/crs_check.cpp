@@ -748,7 +748,7 @@ class OffsetChecker {
       std::string hint = fix_hint(src.declared, e.suspected, src.table, source_is_geographic(src));
       // The check sees only that points and roads disagree by the offset; OSM data are WGS 84.
       if (!roads_from_osm) hint += "; if instead the roads are the ones in the wrong system, correct roads.crs";
-      diag_.warn("crs.offset_suspected",
+      diag_.warn("crs.offset_suspected"_code,
                  "the " + src.noun + " look like " + system_label(e.suspected) + " coordinates declared as " +
                      to_string(src.declared) + ": the median distance to the nearest road is " +
                      metres(e.median_declared_m) + " as declared and " + metres(e.median_suspected_m) + " as " +
@@ -764,7 +764,7 @@ class OffsetChecker {
         check_points_against_area(src.points, src.declared, loaded_.study_area, reader_);
     if (check.verdict != OffsetVerdict::kSuspected) return;
     const OffsetEvidence& e = check.evidence;
-    diag_.warn("crs.offset_suspected",
+    diag_.warn("crs.offset_suspected"_code,
                "the " + src.noun + " look like " + system_label(e.suspected) + " coordinates declared as " +
                    to_string(src.declared) + ", or the zone boundaries are offset: " + std::to_string(e.nearer) +
                    " " + src.count_noun + " lie outside the study area as declared and inside it as " +
@@ -805,7 +805,7 @@ class OffsetChecker {
                                     : spec->source.key;
       const OffsetEvidence& e = check.evidence;
       const std::string noun = "zones";
-      diag_.warn("crs.offset_suspected",
+      diag_.warn("crs.offset_suspected"_code,
                  "the " + level.level.level + " zones look like " + system_label(e.suspected) +
                      " coordinates declared as " + to_string(declared) +
                      ": against the shipped county centroids (2021), the median distance of the centroids of " +

@@ -400,7 +400,7 @@ LayerCrs layer_crs(const Context& cx, OGRLayer& src, const std::string& layer_na
                            "carereach convert-coords --from EPSG:4490 --to EPSG:4326"
                          : "give the input a coordinate system first (carereach convert-coords --from …), or leave "
                            "--crs out to copy the coordinates as they are");
-    cx.diag.warn("export.no_crs", "has no coordinate system: written without one", at_file(cx.input_shown, layer_name),
+    cx.diag.warn("export.no_crs"_code, "has no coordinate system: written without one", at_file(cx.input_shown, layer_name),
                  "declare the coordinate system in the GIS that opens the output");
     out.display = "none";
     return out;
@@ -547,7 +547,7 @@ ExportedLayer write_layer(const Context& cx, GDALDataset& dst, const LayerPlan& 
       of.SetGeometryDirectly(OGRGeometryFactory::forceTo(of.StealGeometry(), gtype));
     if (OGRGeometry* g = of.GetGeometryRef(); g != nullptr && !g->IsEmpty()) {
       if (crs.transform && g->transform(crs.transform.get()) != OGRERR_NONE) {
-        cx.diag.error(ExitCode::kCrs, "export.transform_failed", "the geometry cannot be converted to " + crs.display,
+        cx.diag.error(ExitCode::kCrs, "export.transform_failed"_code, "the geometry cannot be converted to " + crs.display,
                       at_file(cx.input_shown, plan.name, "feature " + std::to_string(f->GetFID())),
                       "check that the layer lies where the output coordinate system is defined");
         if (++transform_errors >= kMaxTransformErrorsPerLayer) break;
@@ -580,14 +580,14 @@ ExportedLayer write_layer(const Context& cx, GDALDataset& dst, const LayerPlan& 
 
   for (std::size_t i = 0; i < cut_texts.size(); ++i)
     if (cut_texts[i] > 0)
-      cx.diag.warn("export.text_cut",
+      cx.diag.warn("export.text_cut"_code,
                    std::to_string(cut_texts[i]) +
                        " value(s) longer than 254 bytes (about 84 Chinese characters) were "
                        "cut: a Shapefile text field holds no more",
                    at_file(file_shown, plan.name, {}, in_defn->GetFieldDefn(static_cast<int>(i))->GetNameRef()),
                    "export to GeoPackage to keep the whole text");
   if (long_wkt > 0)
-    cx.diag.warn("export.long_wkt",
+    cx.diag.warn("export.long_wkt"_code,
                  std::to_string(long_wkt) +
                      " feature(s) have geometries longer than 32,767 characters as WKT: Excel "
                      "and WPS cut such cells (QGIS and GDAL read them whole)",

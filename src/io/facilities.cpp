@@ -71,14 +71,14 @@ class SourceReader {
       throw InputError("the layer is empty: no facilities", src_.where_file(),
                        "give a table with one row per facility, or remove this [[facilities]] source");
     for (const auto& [value, count] : unknown_tags_)
-      diag_.warn("facility.unknown_tag",
+      diag_.warn("facility.unknown_tag"_code,
                  "tag '" + value + "' is not known (" + std::to_string(count) + " row" + (count == 1 ? "" : "s") + "); ignored",
                  src_.where_file(spec_.fields.tags), "add it to [[taxonomy.tags]] (e.g. as an alias of tcm_hall)");
   }
 
  private:
   // A problem with this row: an error, or with on_invalid = "skip" a warning (the row or value is left out).
-  void problem(const std::string& code, const std::string& message, const OGRFeature& f, const std::string& field,
+  void problem(ProblemCode code, const std::string& message, const OGRFeature& f, const std::string& field,
                const std::string& hint, bool row_dropped = true) {
     Problem p;
     p.severity = severity_;
@@ -96,7 +96,7 @@ class SourceReader {
     if (s.empty()) return std::nullopt;
     auto v = parse_number(s);
     if (!v || *v < 0) {
-      problem("facility.bad_number", "'" + s + "' is not a non-negative number", f, field,
+      problem("facility.bad_number"_code, "'" + s + "' is not a non-negative number", f, field,
               "write counts as plain numbers (床位数 120), or leave the cell empty", false);
       return std::nullopt;
     }
@@ -111,12 +111,12 @@ class SourceReader {
 
     const std::string raw_id = VectorSource::code(f, cols_.id);
     if (raw_id.empty()) {
-      problem("facility.empty_id", "facility has no id", f, m.id, "give every facility a unique id");
+      problem("facility.empty_id"_code, "facility has no id", f, m.id, "give every facility a unique id");
       return std::nullopt;
     }
     fac.source_id = spec_.id_prefix + raw_id;
     if (auto it = seen_ids_.find(fac.source_id); it != seen_ids_.end()) {
-      problem("facility.duplicate_id", "duplicate facility id '" + fac.source_id + "' (first at " + it->second + ")", f,
+      problem("facility.duplicate_id"_code, "duplicate facility id '" + fac.source_id + "' (first at " + it->second + ")", f,
               m.id, "ids must be unique; when two sources reuse ids, give one an id_prefix");
       return std::nullopt;
     }
@@ -129,13 +129,13 @@ class SourceReader {
       if (auto it = type_map_.find(normalise_key(type_value)); it != type_map_.end()) type = taxonomy_.type_by_id(it->second);
       else type = taxonomy_.find_type(type_value);
       if (type == nullptr) {
-        problem("facility.unknown_type", "unknown facility type '" + type_value + "'", f, m.type, types_hint(taxonomy_));
+        problem("facility.unknown_type"_code, "unknown facility type '" + type_value + "'", f, m.type, types_hint(taxonomy_));
         return std::nullopt;
       }
     } else if (!spec_.default_type.empty()) {
       type = taxonomy_.find_type(spec_.default_type);
     } else {
-      problem("facility.empty_type", "facility has no type", f, m.type, "fill in the type, or set default_type");
+      problem("facility.empty_type"_code, "facility has no type", f, m.type, "fill in the type, or set default_type");
       return std::nullopt;
     }
     fac.type = type->id;
@@ -144,7 +144,7 @@ class SourceReader {
     if (auto level = parse_level(level_text.empty() ? spec_.default_level : level_text, &fac.grade)) {
       fac.level = *level;
     } else {
-      diag_.warn("facility.unknown_level", "level '" + level_text + "' is not recognised; taken as 未定级 (unrated)",
+      diag_.warn("facility.unknown_level"_code, "level '" + level_text + "' is not recognised; taken as 未定级 (unrated)",
                  src_.where(f, m.level), "use 三级甲等, 二级, 一级, 未定级 … or 3/2/1/0");
     }
 
@@ -159,7 +159,7 @@ class SourceReader {
       const std::string s = VectorSource::text(f, cols_.status);
       if (auto st = parse_status(s)) fac.status = *st;
       else
-        diag_.warn("facility.unknown_status", "status '" + s + "' is not recognised; taken as active", src_.where(f, m.status),
+        diag_.warn("facility.unknown_status"_code, "status '" + s + "' is not recognised; taken as active", src_.where(f, m.status),
                    "use 在用/运营 (active), 停业/关闭 (closed) or 规划/拟建 (planned)");
     }
 
@@ -178,7 +178,7 @@ class SourceReader {
     fac.lon = p->first;
     fac.lat = p->second;
     if (!to_analysis_.transform(fac.x_m, fac.y_m) || !to_lonlat_.transform(fac.lon, fac.lat)) {
-      problem("facility.transform_failed", "coordinates cannot be converted to the analysis CRS", f, spec_.source.x_field,
+      problem("facility.transform_failed"_code, "coordinates cannot be converted to the analysis CRS", f, spec_.source.x_field,
               "check the declared CRS of this source");
       return std::nullopt;
     }

@@ -48,12 +48,12 @@ class Loader {
     if (s.population && out_.grid && out_.study_area_level)
       timed("population", [&] { guarded([&] { load_population_surface(); }); });
     if (!s.population)
-      diag_.warn("population.missing", "the scenario has no [population]: coverage shares cannot be computed",
+      diag_.warn("population.missing"_code, "the scenario has no [population]: coverage shares cannot be computed",
                  Location{s.file.string(), {}, {}, "population", 0}, "add a [population] table (docs/scenario.md)");
     if (!s.facilities.empty())
       timed("facilities", [&] { guarded([&] { load_all_facilities(); }); });
     else
-      diag_.warn("facilities.missing", "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
+      diag_.warn("facilities.missing"_code, "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
                  "add at least one [[facilities]] source");
     if (s.roads) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
     const RasterSpec& r = s.raster;
@@ -181,7 +181,7 @@ class Loader {
       for (const auto& z : child->level.zones)
         if (!codes.contains(z.parent_code)) ++missing[z.parent_code];
       for (const auto& [code, n] : missing)
-        diag_.warn("zone.unknown_parent",
+        diag_.warn("zone.unknown_parent"_code,
                    std::to_string(n) + " " + spec.level + " zone" + (n == 1 ? "" : "s") + " name parent code '" + code +
                        "', which is not a " + spec.parent_level + " zone",
                    Location{spec.source.path_as_written, {}, {}, spec.parent_field, 0},
@@ -236,7 +236,7 @@ class Loader {
       const double km = out_.study_area.distance(geo::Geometry::point(f.x_m, f.y_m)) / units::kMetresPerKm;
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.1f km", km);
-      diag_.warn("facility.outside_study_area",
+      diag_.warn("facility.outside_study_area"_code,
                  "facility '" + f.source_id + "' " + f.name + " is outside the study area (" + buf + " beyond its edge)",
                  Location{f.source_file, {}, f.source_feature, {}, 0},
                  km > 50 ? "check its coordinates and their declared CRS" : "kept: people inside may still use it");

@@ -350,12 +350,12 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
 
 void warn_raster_problems(const Resampled& r, const RasterSource& in, const std::string& what, Diagnostics& diag) {
   if (r.negative_pixels > 0)
-    diag.warn("population.negative_values",
+    diag.warn("population.negative_values"_code,
               plural(r.negative_pixels, "pixel has", "pixels have") + " a negative " + what + " (sum " +
                   format_persons(r.negative_sum) + "); they were counted as 0",
               at_file(in.source), "negative values are usually no-data markers: set the raster's no-data value");
   if (r.unplaced_pixels > 0)
-    diag.warn("population.unplaced_pixels",
+    diag.warn("population.unplaced_pixels"_code,
               plural(r.unplaced_pixels, "pixel", "pixels") + " (" + format_persons(r.unplaced_total) + " " + what +
                   ") could not be converted from " + in.crs.display() + " to the analysis coordinate system and were left out",
               at_file(in.source), "check the raster's coordinate system");
@@ -370,17 +370,17 @@ std::optional<double> read_count(const VectorSource& src, const OGRFeature& f, i
   const std::string text = VectorSource::text(f, field);
   const std::string hint = "write the number of persons as a number of 0 or more, or remove the row";
   if (text.empty()) {
-    diag.error(ExitCode::kInput, "population.count_empty", "the persons count is empty", src.where(f, field_name), hint);
+    diag.error(ExitCode::kInput, "population.count_empty"_code, "the persons count is empty", src.where(f, field_name), hint);
     return std::nullopt;
   }
   const std::optional<double> v = parse_number(text);
   if (!v) {
-    diag.error(ExitCode::kInput, "population.count_not_a_number", "persons count '" + text + "' is not a number",
+    diag.error(ExitCode::kInput, "population.count_not_a_number"_code, "persons count '" + text + "' is not a number",
                src.where(f, field_name), hint);
     return std::nullopt;
   }
   if (*v < 0) {
-    diag.error(ExitCode::kInput, "population.count_negative", "persons count " + text + " is negative",
+    diag.error(ExitCode::kInput, "population.count_negative"_code, "persons count " + text + " is negative",
                src.where(f, field_name), hint);
     return std::nullopt;
   }
@@ -402,7 +402,7 @@ std::string cells_phrase(const Grid& grid) { return format_number(grid.cell_size
 
 void warn_outside(double outside, double input, const std::string& what, const Location& where, Diagnostics& diag) {
   if (!(outside > 0)) return;
-  diag.warn("population.outside_study_area",
+  diag.warn("population.outside_study_area"_code,
             format_persons(outside) + " persons (" + format_share(outside, input) + " of the " + format_persons(input) +
                 " " + what + ") lie outside the study area and are not part of the population surface",
             where,
@@ -618,7 +618,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
     if (!count || !p) continue;
     double x = p->first, y = p->second;
     if (!to_grid.transform(x, y)) {
-      diag.error(ExitCode::kInput, "coordinate.not_convertible",
+      diag.error(ExitCode::kInput, "coordinate.not_convertible"_code,
                  "the point cannot be converted to the analysis coordinate system", src.where(*f),
                  "check the coordinates and the source's coordinate system");
       continue;
@@ -640,7 +640,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
   out.outside_total = outside.value();
   out.point_sample_m = sample.take();
   if (outside_points > 0)
-    diag.warn("population.outside_study_area",
+    diag.warn("population.outside_study_area"_code,
               plural(outside_points, "point", "points") + " with " + format_persons(out.outside_total) + " persons (" +
                   format_share(out.outside_total, out.input_total) +
                   " of the points' total) lie outside the study area and are not part of the population surface",
@@ -697,12 +697,12 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
     const std::string code = normalise_zone_code(VectorSource::text(*f, code_idx));
     const std::optional<double> count = read_count(src, *f, count_idx, spec.count_field, diag);
     if (code.empty()) {
-      diag.error(ExitCode::kInput, "population.code_empty", "the zone code is empty", src.where(*f, spec.code_field),
+      diag.error(ExitCode::kInput, "population.code_empty"_code, "the zone code is empty", src.where(*f, spec.code_field),
                  "fill in the zone code or remove the row");
       continue;
     }
     if (const auto [it, fresh] = first_row_of_code.emplace(code, src.feature_label(*f)); !fresh) {
-      diag.error(ExitCode::kInput, "population.duplicate_code",
+      diag.error(ExitCode::kInput, "population.duplicate_code"_code,
                  "zone code " + code + " appears again (first in " + it->second + ")", src.where(*f, spec.code_field),
                  "give one row per zone: remove or sum the duplicate rows");
       continue;
@@ -739,24 +739,24 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
   out.outside_total = spread.outside + unknown_persons.value();
   const std::string level_name = spec.level;
   if (!unknown_codes.empty())
-    diag.warn("population.unknown_code",
+    diag.warn("population.unknown_code"_code,
               plural(unknown_codes.size(), "row has a zone code", "rows have zone codes") + " that match no " +
                   level_name + " zone: " + join_listed(unknown_codes) + "; their " +
                   format_persons(unknown_persons.value()) + " persons are not placed",
               src.where_file(spec.code_field),
               "check that the table and the zone layer use the same codes (and the same year's boundaries)");
   if (!missing_zones.empty())
-    diag.warn("population.zone_without_total",
+    diag.warn("population.zone_without_total"_code,
               plural(missing_zones.size(), level_name + " zone has", level_name + " zones have") +
                   " no row in the table and get no population: " + join_listed(missing_zones),
               src.where_file(spec.code_field), "add a row for each zone, or check the codes");
   if (!zero_weight_zones.empty())
-    diag.warn("population.weights_zero",
+    diag.warn("population.weights_zero"_code,
               plural(zero_weight_zones.size(), "zone has", "zones have") + " no weight in " + weights->name +
                   "; their persons were spread uniformly: " + join_listed(zero_weight_zones),
               at_file(*spec.weights), "check that the weight raster covers every zone");
   if (!small_zones.empty())
-    diag.warn("population.zone_without_cells",
+    diag.warn("population.zone_without_cells"_code,
               plural(small_zones.size(), level_name + " zone contains", level_name + " zones contain") +
                   " no cell centre; each one's persons were put in the cell containing a point inside it: " +
                   join_listed(small_zones),
@@ -779,7 +779,7 @@ std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeat
                                           OGRCoordinateTransformation& to_grid, bool& repaired, Diagnostics& diag) {
   const OGRGeometry* g = f.GetGeometryRef();
   if (g == nullptr || g->IsEmpty()) {
-    diag.error(ExitCode::kInput, "population.no_geometry", "the feature has no polygon", src.where(f),
+    diag.error(ExitCode::kInput, "population.no_geometry"_code, "the feature has no polygon", src.where(f),
                "give the feature its polygon, or remove it");
     return std::nullopt;
   }
@@ -788,13 +788,13 @@ std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeat
   if (type == wkbPolygon || type == wkbMultiPolygon) poly.reset(g->clone());
   else if (type == wkbCurvePolygon || type == wkbMultiSurface) poly.reset(g->getLinearGeometry());  // arcs as segments
   if (poly == nullptr) {
-    diag.error(ExitCode::kInput, "population.not_polygon",
+    diag.error(ExitCode::kInput, "population.not_polygon"_code,
                std::string("the feature is a ") + OGRGeometryTypeToName(type) + ", not a polygon", src.where(f),
                "give one polygon (or multipolygon) per area");
     return std::nullopt;
   }
   if (poly->transform(&to_grid) != OGRERR_NONE) {
-    diag.error(ExitCode::kInput, "coordinate.not_convertible",
+    diag.error(ExitCode::kInput, "coordinate.not_convertible"_code,
                "the polygon cannot be converted to the analysis coordinate system", src.where(f),
                "check the coordinates and the source's coordinate system");
     return std::nullopt;
@@ -807,12 +807,12 @@ std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeat
       repaired = true;
     }
   } catch (const std::exception& e) {
-    diag.error(ExitCode::kInput, "population.bad_geometry", std::string("the polygon cannot be read: ") + e.what(),
+    diag.error(ExitCode::kInput, "population.bad_geometry"_code, std::string("the polygon cannot be read: ") + e.what(),
                src.where(f), "fix the polygon in a GIS, or remove the feature");
     return std::nullopt;
   }
   if (geom.is_empty() || !(geom.area() > 0)) {
-    diag.error(ExitCode::kInput, "population.empty_polygon", "the polygon has no area", src.where(f),
+    diag.error(ExitCode::kInput, "population.empty_polygon"_code, "the polygon has no area", src.where(f),
                "fix the polygon in a GIS, or remove the feature");
     return std::nullopt;
   }
@@ -889,31 +889,31 @@ PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const
     return join_listed(names);
   };
   if (!repaired.empty())
-    diag.warn("population.polygons_repaired",
+    diag.warn("population.polygons_repaired"_code,
               plural(repaired.size(), "invalid polygon was", "invalid polygons were") +
                   " repaired (self-intersections, bad rings) before spreading: " + join_listed(repaired),
               src.where_file(), "check those polygons in a GIS if their counts matter");
   if (!spread.without_cells.empty())
-    diag.warn("population.polygon_without_cells",
+    diag.warn("population.polygon_without_cells"_code,
               plural(spread.without_cells.size(), "polygon contains", "polygons contain") +
                   " no cell centre; each one's persons were put in the cell containing a point inside it: " +
                   listed(spread.without_cells),
               src.where_file(spec.count_field),
               "expected for polygons smaller than a cell; a smaller cell size (analysis.cell_size_m) resolves them");
   if (!spread.zero_weight.empty())
-    diag.warn("population.weights_zero",
+    diag.warn("population.weights_zero"_code,
               plural(spread.zero_weight.size(), "polygon has", "polygons have") + " no weight in " + weights->name +
                   "; their persons were spread uniformly: " + listed(spread.zero_weight),
               at_file(*spec.weights), "check that the weight raster covers every polygon");
   if (const std::size_t overlap = overlapping_cells(runs, grid); overlap > 0)
-    diag.warn("population.polygons_overlap",
+    diag.warn("population.polygons_overlap"_code,
               plural(overlap, "cell has its", "cells have their") +
                   " centre in more than one polygon; each polygon's count was spread over its own cells, so such a "
                   "cell holds the sum of their shares",
               src.where_file(), "expected only where the polygons overlap on purpose; otherwise check for duplicates");
   if (out.outside_total > 0) {
     const std::size_t reaching = spread.areas_reaching_outside + off_grid_polygons;
-    diag.warn("population.outside_study_area",
+    diag.warn("population.outside_study_area"_code,
               plural(reaching, "polygon lies", "polygons lie") + " wholly or partly outside the study area: " +
                   format_persons(out.outside_total) + " persons (" +
                   format_share(out.outside_total, out.input_total) + " of the " + format_persons(out.input_total) +
@@ -979,7 +979,7 @@ PopulationLoad load_population(const PopulationSpec& spec, const Grid& grid, con
       break;
   }
   if (!(out.surface.total() > 0) && !diag.has_errors())
-    diag.error(ExitCode::kInput, "population.empty",
+    diag.error(ExitCode::kInput, "population.empty"_code,
                "no person of the population source lies in the study area (" + format_persons(out.input_total) +
                    " persons read, " + format_persons(out.outside_total) + " outside)",
                at_file(spec.source),

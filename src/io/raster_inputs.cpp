@@ -135,7 +135,7 @@ RasterTravelData load_raster_inputs(const RasterSpec& spec, const Grid& grid, co
       if (!known.contains(out.landcover[i])) ++unknown[out.landcover[i]];
     }
     for (const auto& [value, cells] : unknown)
-      diag.warn("raster.unknown_class",
+      diag.warn("raster.unknown_class"_code,
                 "land-cover class " + std::to_string(value) + " (" + std::to_string(cells) +
                     " cells) is not in the speed table: those cells cannot be crossed",
                 Location{spec.landcover->path_as_written, {}, {}, {}, 0},

@@ -539,7 +539,7 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
   if (!spec.source.crs.empty()) {
     const std::string declared = ascii_lower(trim(spec.source.crs));
     if (declared != "epsg:4326" && declared != "wgs84" && declared != "wgs 84")
-      diag.warn("roads.osm_crs_ignored",
+      diag.warn("roads.osm_crs_ignored"_code,
                 "the scenario declares crs = \"" + spec.source.crs +
                     "\" for an OpenStreetMap file; OpenStreetMap coordinates are always WGS 84 and are read as such",
                 Location{{}, {}, {}, key + ".crs", spec.source.line}, "remove crs from " + key);
@@ -582,7 +582,7 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
     for (std::int64_t id : missing.example_way_ids) examples.push_back("way " + std::to_string(id));
     Location where = at;
     where.feature = examples_text(examples, missing.ways_affected);
-    diag.warn("roads.osm_missing_nodes",
+    diag.warn("roads.osm_missing_nodes"_code,
               plural(st.node_refs_missing, "node reference", "node references") + " of " +
                   plural(missing.ways_affected, "way", "ways") +
                   " have no location in the file (the extract was cut without complete ways); the ways were "
@@ -593,7 +593,7 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
               "study area");
   }
   if (st.vertices_not_transformed > 0)
-    diag.warn("roads.transform_failed",
+    diag.warn("roads.transform_failed"_code,
               plural(st.vertices_not_transformed, "node", "nodes") + " could not be converted to the analysis CRS " +
                   analysis_crs.display() + "; ways were split there",
               at, "check that the analysis CRS suits the area of the extract");
@@ -929,7 +929,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
     Location where = src.where_file(spec.class_field);
     where.feature = r->first_feature + (r->features > 1 ? " and " + std::to_string(r->features - 1) + " more" : "");
     const std::string shown = value.empty() ? std::string("an empty road class") : "road class '" + value + "'";
-    diag.warn("roads.unknown_class",
+    diag.warn("roads.unknown_class"_code,
               plural(r->features, "feature has ", "features have ") + shown +
                   ", which carereach does not know; read as class 'other'",
               where,
@@ -940,7 +940,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
   if (unknown.size() > kMaxClassWarnings) {
     std::size_t rest = 0;
     for (std::size_t i = kMaxClassWarnings; i < unknown.size(); ++i) rest += unknown[i].second->features;
-    diag.warn("roads.unknown_class",
+    diag.warn("roads.unknown_class"_code,
               std::to_string(unknown.size() - kMaxClassWarnings) + " more unknown road classes (" +
                   plural(rest, "feature", "features") + ") were read as class 'other'",
               src.where_file(spec.class_field), "map them in the scenario's " + key + ".class_map");
@@ -948,7 +948,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
   if (bad_speed.count > 0) {
     Location where = src.where_file(spec.speed_field);
     where.feature = examples_text(bad_speed.examples, bad_speed.count);
-    diag.warn("roads.bad_speed",
+    diag.warn("roads.bad_speed"_code,
               plural(bad_speed.count, "feature has a speed that is", "features have speeds that are") +
                   " not a number of km/h above 0 and up to 200; the class speed is used",
               where, "write speeds in km/h as numbers (e.g. 40), or leave the cell empty");
@@ -956,7 +956,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
   if (bad_oneway.count > 0) {
     Location where = src.where_file(spec.oneway_field);
     where.feature = examples_text(bad_oneway.examples, bad_oneway.count);
-    diag.warn("roads.bad_oneway",
+    diag.warn("roads.bad_oneway"_code,
               plural(bad_oneway.count, "feature has a oneway value", "features have oneway values") +
                   " that carereach does not understand; read as both directions",
               where, "use 1 (oneway along the line), -1 (against it) or 0 (both ways)");
@@ -964,7 +964,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
   if (not_lines.count > 0) {
     Location where = at;
     where.feature = examples_text(not_lines.examples, not_lines.count);
-    diag.warn("roads.not_a_line",
+    diag.warn("roads.not_a_line"_code,
               plural(not_lines.count, "feature has", "features have") + " no line geometry and " +
                   (not_lines.count == 1 ? "was" : "were") + " left out",
               where, "give every road a LineString or MultiLineString geometry");
@@ -972,7 +972,7 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
   if (not_transformed.count > 0) {
     Location where = at;
     where.feature = examples_text(not_transformed.examples, not_transformed.count);
-    diag.warn("roads.transform_failed",
+    diag.warn("roads.transform_failed"_code,
               plural(assembled.load.vertices_not_transformed, "vertex", "vertices") + " of " +
                   plural(not_transformed.count, "feature", "features") + " could not be converted from " +
                   source_crs.display() + " to " + analysis_crs.display() + "; the lines were split there",

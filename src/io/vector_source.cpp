@@ -311,7 +311,7 @@ std::string VectorSource::code(const OGRFeature& f, int field) {
 
 std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f, Diagnostics& diag,
                                                               Severity severity, const std::string& note) const {
-  auto report = [&](const std::string& code, const std::string& msg, const std::string& field, const std::string& hint) {
+  auto report = [&](ProblemCode code, const std::string& msg, const std::string& field, const std::string& hint) {
     Problem p;
     p.severity = severity;
     p.kind = ExitCode::kInput;
@@ -328,11 +328,11 @@ std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f
     const std::string ys = text(f, y_index_);
     for (const auto& [value, field] : {std::pair{xs, spec_.x_field}, std::pair{ys, spec_.y_field}}) {
       if (value.empty()) {
-        report("coordinate.empty", "empty coordinate", field, "fill in the coordinate or remove the row");
+        report("coordinate.empty"_code, "empty coordinate", field, "fill in the coordinate or remove the row");
         return std::nullopt;
       }
       if (!parse_number(value)) {
-        report("coordinate.not_a_number", "coordinate '" + value + "' is not a number", field,
+        report("coordinate.not_a_number"_code, "coordinate '" + value + "' is not a number", field,
                "write coordinates as decimal numbers (e.g. 115.7826), not degrees-minutes-seconds");
         return std::nullopt;
       }
@@ -342,7 +342,7 @@ std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f
   } else {
     const OGRGeometry* g = f.GetGeometryRef();
     if (g == nullptr || g->IsEmpty()) {
-      report("geometry.missing", "feature has no geometry", {}, "give every feature a point, or remove it");
+      report("geometry.missing"_code, "feature has no geometry", {}, "give every feature a point, or remove it");
       return std::nullopt;
     }
     const auto type = wkbFlatten(g->getGeometryType());
@@ -355,12 +355,12 @@ std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f
       x = p->getX();
       y = p->getY();
     } else {
-      report("geometry.not_point", std::string("expected a point, found a ") + OGRGeometryTypeToName(type), {},
+      report("geometry.not_point"_code, std::string("expected a point, found a ") + OGRGeometryTypeToName(type), {},
              "give point features (facility or settlement locations)");
       return std::nullopt;
     }
     if (!std::isfinite(x) || !std::isfinite(y)) {
-      report("coordinate.not_a_number", "coordinate is not a finite number", {}, "fix the geometry");
+      report("coordinate.not_a_number"_code, "coordinate is not a finite number", {}, "fix the geometry");
       return std::nullopt;
     }
     // Geometries read from files are in the data axis order, which for geographic CRSs is longitude, latitude.
@@ -374,7 +374,7 @@ std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f
       else if (std::abs(x) > 1000 || std::abs(y) > 1000)
         hint = "these look like projected coordinates: declare the source's projected CRS (crs = \"EPSG:…\")";
       const std::string& field = !lon_ok ? spec_.x_field : spec_.y_field;
-      report("coordinate.out_of_range",
+      report("coordinate.out_of_range"_code,
              std::string(!lon_ok ? "longitude " : "latitude ") + std::to_string(!lon_ok ? x : y) + " is out of range",
              field, hint);
       return std::nullopt;

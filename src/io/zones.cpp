@@ -105,12 +105,12 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
     if (filter_i >= 0 && !matches_filter(spec, VectorSource::code(*f, filter_i))) continue;
     ++read;
     if (code.empty()) {
-      diag.error(ExitCode::kInput, "zone.empty_code", "zone has no code", src.where(*f, spec.code_field),
+      diag.error(ExitCode::kInput, "zone.empty_code"_code, "zone has no code", src.where(*f, spec.code_field),
                  "every zone needs a code (e.g. its 6-digit adcode)");
       continue;
     }
     if (auto [it, inserted] = first_feature_of_code.emplace(code, src.feature_label(*f)); !inserted) {
-      diag.error(ExitCode::kInput, "zone.duplicate_code", "zone code " + code + " is also used by " + it->second,
+      diag.error(ExitCode::kInput, "zone.duplicate_code"_code, "zone code " + code + " is also used by " + it->second,
                  src.where(*f, spec.code_field), "zone codes must be unique within a level; merge or recode the zones");
       continue;
     }
@@ -129,7 +129,7 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
       double x = p->first;
       double y = p->second;
       if (!seat_transform.transform(x, y)) {
-        diag.error(ExitCode::kCrs, "zone.transform_failed", "seat cannot be converted to the analysis CRS", src.where(*f));
+        diag.error(ExitCode::kCrs, "zone.transform_failed"_code, "seat cannot be converted to the analysis CRS", src.where(*f));
         continue;
       }
       out.seats_m.emplace_back(x, y);
@@ -139,19 +139,19 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
 
     const OGRGeometry* g = f->GetGeometryRef();
     if (g == nullptr || g->IsEmpty()) {
-      diag.error(ExitCode::kInput, "zone.no_geometry", "zone " + code + " has no geometry", src.where(*f),
+      diag.error(ExitCode::kInput, "zone.no_geometry"_code, "zone " + code + " has no geometry", src.where(*f),
                  "give the zone a polygon, or remove it");
       continue;
     }
     const auto gtype = wkbFlatten(g->getGeometryType());
     if (gtype != wkbPolygon && gtype != wkbMultiPolygon) {
-      diag.error(ExitCode::kInput, "zone.not_polygon",
+      diag.error(ExitCode::kInput, "zone.not_polygon"_code,
                  std::string("zone ") + code + " is a " + OGRGeometryTypeToName(gtype) + ", not a polygon", src.where(*f));
       continue;
     }
     std::unique_ptr<OGRGeometry> projected(g->clone());
     if (projected->transform(&to_analysis) != OGRERR_NONE) {
-      diag.error(ExitCode::kCrs, "zone.transform_failed", "zone " + code + " cannot be converted to the analysis CRS",
+      diag.error(ExitCode::kCrs, "zone.transform_failed"_code, "zone " + code + " cannot be converted to the analysis CRS",
                  src.where(*f), "check the declared CRS of the zones");
       continue;
     }
@@ -162,7 +162,7 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
       if (!geom.is_valid(&reason)) {
         geo::Geometry repaired = geom.make_valid_polygonal();
         const double before = std::abs(geom.area());
-        diag.warn("zone.repaired",
+        diag.warn("zone.repaired"_code,
                   "invalid polygon of zone " + code + " (" + reason + ") was repaired; area " +
                       std::to_string(repaired.area() / units::kSqMetresPerSqKm) + " km²",
                   src.where(*f), before > 0 ? "" : "check the zone's outline in a GIS");
@@ -170,12 +170,12 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
         ++out.repaired;
       }
     } catch (const std::exception& e) {
-      diag.error(ExitCode::kInput, "zone.bad_geometry", "zone " + code + " has an unreadable geometry: " + e.what(),
+      diag.error(ExitCode::kInput, "zone.bad_geometry"_code, "zone " + code + " has an unreadable geometry: " + e.what(),
                  src.where(*f));
       continue;
     }
     if (geom.is_empty() || geom.area() <= 0) {
-      diag.error(ExitCode::kInput, "zone.empty_polygon", "zone " + code + " has no area", src.where(*f),
+      diag.error(ExitCode::kInput, "zone.empty_polygon"_code, "zone " + code + " has no area", src.where(*f),
                  "fix or remove the zone");
       continue;
     }

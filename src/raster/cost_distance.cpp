@@ -359,8 +359,8 @@ struct ToblerExpand {
   }
 };
 
-Problem warning(std::string code, std::string message, std::string hint = {}) {
-  return Problem{Severity::kWarning, ExitCode::kOk, std::move(code), std::move(message), Location{}, std::move(hint)};
+Problem warning(ProblemCode code, std::string message, std::string hint = {}) {
+  return Problem{Severity::kWarning, ExitCode::kOk, code, std::move(message), Location{}, std::move(hint)};
 }
 
 }  // namespace
@@ -477,7 +477,7 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
   }
   if (bad_friction > 0) {
     out.warnings.push_back(warning(
-        "raster.friction_invalid",
+        "raster.friction_invalid"_code,
         std::to_string(bad_friction) + " cells have a negative or undefined friction; they are treated as impassable"));
   }
 
@@ -568,17 +568,17 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
     }
     out.stats.sources_used = started.size();
     if (outside > 0) {
-      out.warnings.push_back(warning("raster.source_outside_grid",
+      out.warnings.push_back(warning("raster.source_outside_grid"_code,
                                      std::to_string(outside) + " facilities lie outside the grid and were left out"));
     }
     if (beyond_limit > 0) {
-      out.warnings.push_back(warning("raster.source_beyond_limit",
+      out.warnings.push_back(warning("raster.source_beyond_limit"_code,
                                      std::to_string(beyond_limit) +
                                          " facilities start with a time that is negative or beyond the limit and were "
                                          "left out"));
     }
     if (on_impassable > 0) {
-      out.warnings.push_back(warning("raster.source_impassable",
+      out.warnings.push_back(warning("raster.source_impassable"_code,
                                      std::to_string(on_impassable) +
                                          " facility cells are impassable (barrier, water or a class of speed 0): "
                                          "these facilities reach only their own cell",

@@ -129,7 +129,7 @@ FrictionResult build_friction(const FrictionInputs& in) {
   st.passable_cells = st.road_cells + st.default_cells + st.land_cover_cells;
 
   for (const auto& [cls, n] : unknown) {
-    out.warnings.push_back(Problem{Severity::kWarning, ExitCode::kOk, "raster.land_cover_class_unknown",
+    out.warnings.push_back(Problem{Severity::kWarning, ExitCode::kOk, "raster.land_cover_class_unknown"_code,
                                    "land-cover class " + std::to_string(cls) + " is not in the speed table; its " +
                                        std::to_string(n) + " cells are impassable",
                                    field_location("speed_table"),

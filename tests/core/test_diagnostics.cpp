@@ -16,11 +16,11 @@ TEST_CASE("locations and errors name file, layer, feature and field", "[errors]"
 
 TEST_CASE("diagnostics count and rethrow the first error", "[errors]") {
   Diagnostics d;
-  d.warn("zone.repaired", "repaired");
+  d.warn("zone.repaired"_code, "repaired");
   CHECK_FALSE(d.has_errors());
   CHECK_NOTHROW(d.throw_if_errors());
-  d.error(ExitCode::kInput, "facility.duplicate_id", "duplicate id 'a'", Location{"f.csv", "", "row 3", "id", 0});
-  d.error(ExitCode::kCrs, "x", "second");
+  d.error(ExitCode::kInput, "facility.duplicate_id"_code, "duplicate id 'a'", Location{"f.csv", "", "row 3", "id", 0});
+  d.error(ExitCode::kCrs, "x"_code, "second");
   CHECK(d.error_count() == 2);
   CHECK(d.warning_count() == 1);
   CHECK(d.count("facility.duplicate_id") == 1);
