@@ -276,6 +276,17 @@ void VectorSource::warn_detected(Diagnostics& diag) const {
             where_file(), hint + " (or save the file as UTF-8)");
 }
 
+void VectorSource::refuse_declared(const std::string& declared, const std::string& declared_by) const {
+  std::string hint;
+  if (declared_by == encoding_key())
+    hint = "remove " + encoding_key() + ": UTF-8 needs no key";
+  else
+    hint = declared_by.find(".cpg") != std::string::npos ? "write UTF-8 into the .cpg file, or " + declare("utf-8")
+                                                         : declare("utf-8");
+  throw InputError("the text is UTF-8 (it reads as Chinese), not " + declared + " as " + declared_by + " says",
+                   where_file(), hint);
+}
+
 void VectorSource::prepare_text(TextKind kind, const std::string& ext, std::string& open_path, Diagnostics& diag) {
   const Location at_file = where_file();
   const std::optional<std::string> raw = ingest(spec_.path.string());
@@ -344,6 +355,8 @@ void VectorSource::prepare_text(TextKind kind, const std::string& ext, std::stri
         warn_detected(diag);
       }
     } else {
+      if (!is_ascii(text) && is_utf8(text) && reads_as_chinese_utf8(text))
+        refuse_declared(text_encoding_label(encoding_), encoding_key());
       Decoder decode(text_encoding_iconv(encoding_));
       std::size_t bad = 0;
       std::optional<std::string> text_dec = decode(text, &bad);
@@ -379,6 +392,7 @@ bool VectorSource::decode_table(std::string_view text, std::string& out, Diagnos
   kinds.reserve(records.size());
   std::size_t invalid = 0;
   std::size_t chinese = 0;
+  std::size_t other_utf8 = 0;
   std::size_t first_invalid = records.size();
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string_view r = text.substr(records[i].begin, records[i].end - records[i].begin);
@@ -389,6 +403,7 @@ bool VectorSource::decode_table(std::string_view text, std::string& out, Diagnos
       k = reads_as_chinese_utf8(r) ? Kind::kChinese : Kind::kOtherUtf8;
     if (k == Kind::kInvalid && invalid++ == 0) first_invalid = i;
     if (k == Kind::kChinese) ++chinese;
+    if (k == Kind::kOtherUtf8) ++other_utf8;
     kinds.push_back(k);
   }
   if (invalid == 0 && (encoding_ == TextEncoding::kAuto || encoding_ == TextEncoding::kUtf8)) return false;
@@ -422,7 +437,8 @@ bool VectorSource::decode_table(std::string_view text, std::string& out, Diagnos
   out.clear();
   out.reserve(text.size() + text.size() / 2);
   if (encoding_ != TextEncoding::kAuto) {
-    // Declared GBK or Big5: the whole table is in it.
+    // Declared GBK or Big5: the whole table is in it, unless all of it is Chinese in UTF-8.
+    if (invalid == 0 && other_utf8 == 0 && chinese > 0) refuse_declared(text_encoding_label(encoding_), encoding_key());
     Decoder decode(text_encoding_iconv(encoding_));
     for (std::size_t i = 0; i < records.size(); ++i) {
       const std::string_view r = record(i);
@@ -575,7 +591,16 @@ void VectorSource::check_dbf(Diagnostics& diag) {
   if (!declared.empty()) {
     const bool utf8 = parse_text_encoding(declared) == TextEncoding::kUtf8;
     if (!utf8 && !Decoder::known(declared.c_str())) return;  // GDAL recodes as best it can
-    if (!utf8) recoded_ = true;
+    if (!utf8) {
+      recoded_ = true;
+      bool any = false;
+      const auto not_chinese = first_bad([&any](std::string_view v, std::size_t*) {
+        if (is_ascii(v)) return true;
+        any = true;
+        return is_utf8(v) && reads_as_chinese_utf8(v);
+      });
+      if (any && !not_chinese) refuse_declared(declared, declared_by);
+    }
     TextCheck check(declared.c_str());
     if (const auto bad = first_bad([&check](std::string_view v, std::size_t* at) { return check(v, at); }))
       throw InputError("text is not valid " + declared + ", as " + declared_by + " says (bytes " +

@@ -111,6 +111,8 @@ class VectorSource {
   /// Throws the InputError of text() for a value that is not UTF-8 (bad: offset of the first bad byte).
   [[noreturn]] static void not_utf8(const OGRFeature& f, int field, const std::string& value, std::size_t bad);
   void warn_detected(Diagnostics& diag) const;
+  /// Throws the InputError for text that is Chinese in UTF-8 although `declared_by` says another encoding.
+  [[noreturn]] void refuse_declared(const std::string& declared, const std::string& declared_by) const;
 
   SourceSpec spec_;
   TextEncoding encoding_ = TextEncoding::kAuto;

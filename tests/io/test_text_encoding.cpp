@@ -382,6 +382,48 @@ TEST_CASE("a CSV declared UTF-8 or GBK that is not is refused", "[io][encoding]"
   CHECK_THAT(e2.message(), Catch::Contains("not valid GB18030"));
 }
 
+TEST_CASE("a declared GBK or Big5 over text that is Chinese in UTF-8 is refused, not read as mojibake",
+          "[io][encoding]") {
+  TempDir dir;
+  Diagnostics diag;
+  const auto csv = dir.write("utf8.csv", "id,名称\nF1,甲镇卫生院\nF2,乙县中医院\n");
+  const auto e = expect_error<InputError>([&] { VectorSource src(spec_for(csv, "gbk"), diag); });
+  CHECK(e.where().file == "utf8.csv");
+  CHECK_THAT(e.message(),
+             Catch::Contains("UTF-8") && Catch::Contains("not GB18030 (GBK)") && Catch::Contains("zones[0].encoding"));
+  CHECK_THAT(e.hint(), Catch::Contains("remove zones[0].encoding"));
+
+  const auto json = dir.write("utf8.geojson", geojson({{"1", "谯城区"}}));
+  const auto e2 = expect_error<InputError>([&] { VectorSource src(spec_for(json, "big5"), diag); });
+  CHECK_THAT(e2.message(), Catch::Contains("not Big5"));
+
+  // A Shapefile written in UTF-8 whose .cpg says GBK.
+  carereach::io::ensure_gdal();
+  const fs::path shp = dir / "u.shp";
+  {
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+    GDALDatasetUniquePtr ds(drv->Create(shp.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    CPLStringList lco;
+    lco.AddNameValue("ENCODING", "UTF-8");
+    OGRLayer* layer = ds->CreateLayer("u", nullptr, wkbPoint, lco.List());
+    OGRFieldDefn name("name", OFTString);
+    REQUIRE(layer->CreateField(&name) == OGRERR_NONE);
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField(0, "谯城区");
+    OGRPoint p(116.0, 33.5);
+    f.SetGeometry(&p);
+    REQUIRE(layer->CreateFeature(&f) == OGRERR_NONE);
+  }
+  std::ofstream(dir / "u.cpg") << "GBK";
+  const auto e3 = expect_error<InputError>([&] { VectorSource src(spec_for(shp), diag); });
+  CHECK(e3.where().file == "u.shp");
+  CHECK_THAT(e3.message(), Catch::Contains("UTF-8") && Catch::Contains("the .cpg file"));
+  CHECK_THAT(e3.hint(), Catch::Contains("write UTF-8 into the .cpg file") && Catch::Contains("encoding = \"utf-8\""));
+  // … and the key overrides the .cpg.
+  VectorSource src(spec_for(shp, "utf-8"), diag);
+  CHECK(column(src, "name") == std::vector<std::string>{"谯城区"});
+}
+
 TEST_CASE("a Big5 CSV is read when declared", "[io][encoding]") {
   TempDir dir;
   const auto p = dir.write("b.csv", "id,name\nT1,\xA4\xA4\xA4\xE5\n");
