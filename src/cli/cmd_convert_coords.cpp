@@ -30,7 +30,7 @@ class ConvertCoordsCommand final : public Command {
     app.add_option("--layer", o_.layer, "Convert only this layer (default: every layer)");
     app.add_option("--format", o_.format, "GDAL driver of the output, when the extension does not say");
     app.add_option("--encoding", o_.encoding,
-                   "Text encoding of the input (CSV, TXT, GeoJSON, Shapefile, MapInfo): utf-8, gbk, big5, utf-16 "
+                   "Text encoding of the input (CSV, TXT, GeoJSON, Shapefile): utf-8, gbk, big5, utf-16 "
                    "(default: detect)");
     app.add_option("--decimals", o_.decimals, "Decimals written to a table (default 7 for degrees, 3 for metres)")
         ->check(CLI::Range(0, 12));

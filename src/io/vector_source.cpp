@@ -155,14 +155,17 @@ VectorSource::VectorSource(const SourceSpec& spec, Diagnostics& diag) : spec_(sp
     refuse_encoding("unknown encoding '" + spec.encoding + "'",
                     "use " + text_encoding_values() + ", or leave it out to detect");
   encoding_ = *requested;
+  if (kind_ == TextKind::kMapInfo && encoding_ != TextEncoding::kAuto && encoding_ != TextEncoding::kUtf8)
+    refuse_encoding("the encoding of a MapInfo file is the charset in its header, not '" + spec.encoding + "'",
+                    "remove it; for GBK text the header should say !charset WindowsSimpChinese (.tab) or "
+                    "Charset \"WindowsSimpChinese\" (.mif)");
   if (kind_ == TextKind::kOther && encoding_ != TextEncoding::kAuto && encoding_ != TextEncoding::kUtf8)
     refuse_encoding("the encoding '" + spec.encoding + "' does not apply to " +
                         (ext.empty() ? "this format" : ext + " files") +
                         ": their text is UTF-8 or says its own encoding",
-                    "remove it; the encoding can be given for CSV, TSV, TXT, GeoJSON, Shapefile and MapInfo sources");
-  if ((kind_ == TextKind::kDbf || kind_ == TextKind::kMapInfo) && is_utf16(encoding_))
-    refuse_encoding("the attributes of a " + std::string(kind_ == TextKind::kDbf ? "Shapefile" : "MapInfo file") +
-                        " cannot be UTF-16",
+                    "remove it; the encoding can be given for CSV, TSV, TXT, GeoJSON and Shapefile sources");
+  if (kind_ == TextKind::kDbf && is_utf16(encoding_))
+    refuse_encoding("the attributes of a Shapefile cannot be UTF-16",
                     "use utf-8, gbk or big5, or leave the encoding out to detect it");
 
   std::string open_path = spec.path.string();
@@ -180,7 +183,7 @@ VectorSource::VectorSource(const SourceSpec& spec, Diagnostics& diag) : spec_(sp
     open_options.AddNameValue("Y_POSSIBLE_NAMES", "");
   }
   if (ext == ".xlsx" || ext == ".xls" || ext == ".ods") open_options.AddNameValue("FIELD_TYPES", "STRING");
-  if ((kind_ == TextKind::kDbf || kind_ == TextKind::kMapInfo) && encoding_ != TextEncoding::kAuto) {
+  if (kind_ == TextKind::kDbf && encoding_ != TextEncoding::kAuto) {
     open_options.AddNameValue("ENCODING", text_encoding_iconv(encoding_));
     recoded_ = encoding_ != TextEncoding::kUtf8;
   }
@@ -254,6 +257,9 @@ void VectorSource::refuse_encoding(const std::string& what, const std::string& h
 }
 
 std::string VectorSource::bad_text_hint(std::string_view bytes) const {
+  if (kind_ == TextKind::kMapInfo)
+    return "a MapInfo file is decoded by the charset in its header: for GBK text it should say "
+           "!charset WindowsSimpChinese (.tab) or Charset \"WindowsSimpChinese\" (.mif)";
   if (kind_ == TextKind::kOther)
     return "this format keeps its text in UTF-8, but the program that wrote the file stored other bytes: write the "
            "layer again (e.g. from QGIS) or correct the value";

@@ -35,7 +35,7 @@ class VectorSource {
   ///
   /// Text is decoded into UTF-8 here, so that no other encoding reaches the data model (docs/scenario.md,
   /// "Text encodings"): CSV/TSV/TXT and GeoJSON through a recoded copy in /vsimem/, Shapefiles through GDAL's
-  /// ENCODING open option, MapInfo likewise when spec.encoding is given. Without spec.encoding, text that is
+  /// ENCODING open option; other formats say their own encoding. Without spec.encoding, text that is
   /// UTF-8 is UTF-8 (a byte-order mark decides for UTF-16), text that decodes as GB18030 is read so with a
   /// warning in diag ("input.encoding_detected"; a CSV mixing UTF-8 and GBK rows is read row by row with
   /// "input.encoding_mixed"), and anything else is an InputError naming the feature, the field and the bytes.

@@ -557,3 +557,39 @@ TEST_CASE("text that is not UTF-8 never gets past VectorSource::text", "[io][enc
   CHECK(e.where().field == "name");
   CHECK_THAT(e.message(), Catch::Contains("not valid UTF-8") && Catch::Contains("D9 F1 D6 DD"));
 }
+
+TEST_CASE("a MapInfo file says its charset in its header: the key is refused, GBK bytes under Neutral too",
+          "[io][encoding]") {
+  carereach::io::ensure_gdal();
+  TempDir dir;
+  const fs::path tab = dir / "towns.tab";
+  {
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("MapInfo File");
+    GDALDatasetUniquePtr ds(drv->Create(tab.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    REQUIRE(ds);
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    OGRLayer* layer = ds->CreateLayer("towns", &wgs84, wkbPoint, nullptr);
+    OGRFieldDefn name("name", OFTString);
+    REQUIRE(layer->CreateField(&name) == OGRERR_NONE);
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField(0, kBozhouGbk.c_str());  // stored as they are: the charset is Neutral
+    OGRPoint p(116.0, 33.5);
+    f.SetGeometry(&p);
+    REQUIRE(layer->CreateFeature(&f) == OGRERR_NONE);
+  }
+  Diagnostics diag;
+  const auto key = expect_error<ScenarioError>([&] { VectorSource src(spec_for(tab, "gbk"), diag); });
+  CHECK(key.where().field == "zones[0].encoding");
+  CHECK_THAT(key.hint(), Catch::Contains("WindowsSimpChinese"));
+
+  VectorSource src(spec_for(tab), diag);
+  const int name = src.field_index("name", "name_field");
+  const auto e = expect_error<InputError>([&] {
+    for (auto& f : src.layer()) static_cast<void>(VectorSource::text(*f, name));
+  });
+  CHECK(e.where().file == "towns.tab");
+  CHECK(e.where().field == "name");
+  CHECK_THAT(e.message(), Catch::Contains("D9 F1 D6 DD"));
+  CHECK_THAT(e.hint(), Catch::Contains("!charset WindowsSimpChinese"));
+}
