@@ -253,6 +253,30 @@ TEST_CASE("encoding: convert-coords decodes GeoJSON, UTF-16 and Big5 inputs the 
     REQUIRE(r.code == 0);
     CHECK_THAT(slurp(out), Catch::Contains("中文,116.404"));
   }
+  {  // a GeoPackage whose writer stored GBK bytes: refused, not copied
+    GDALAllRegister();
+    const auto bad = dir / "bad.gpkg";
+    {
+      GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+      GDALDatasetUniquePtr ds(drv->Create(bad.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+      OGRSpatialReference wgs84;
+      wgs84.importFromEPSG(4326);
+      OGRLayer* layer = ds->CreateLayer("pts", &wgs84, wkbPoint, nullptr);
+      OGRFieldDefn name("name", OFTString);
+      REQUIRE(layer->CreateField(&name) == OGRERR_NONE);
+      OGRFeature f(layer->GetLayerDefn());
+      f.SetField(0, kJiaXianGbk.c_str());
+      OGRPoint p(116.4, 39.9);
+      f.SetGeometry(&p);
+      REQUIRE(layer->CreateFeature(&f) == OGRERR_NONE);
+    }
+    const auto out = dir / "bad_out.geojson";
+    const auto r = run_cli({"convert-coords", "--to", "EPSG:3857", bad.string(), out.string()});
+    INFO(r.all());
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("bad.gpkg, feature 1, field 'name'") && Catch::Contains("BC D7 CF D8"));
+    CHECK_FALSE(fs::exists(out));
+  }
   {  // an encoding a GeoPackage cannot have is a usage error
     const auto in = dir / "out.geojson";
     const auto gpkg = dir / "p.gpkg";
