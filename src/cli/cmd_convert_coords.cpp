@@ -29,7 +29,9 @@ class ConvertCoordsCommand final : public Command {
     app.add_option("--y-field", o_.y_field, "Table input: latitude/y column, e.g. 纬度 or lat");
     app.add_option("--layer", o_.layer, "Convert only this layer (default: every layer)");
     app.add_option("--format", o_.format, "GDAL driver of the output, when the extension does not say");
-    app.add_option("--encoding", o_.encoding, "Encoding of a CSV input: utf-8 or gbk (default: detect)");
+    app.add_option("--encoding", o_.encoding,
+                   "Text encoding of the input (CSV, TXT, GeoJSON, Shapefile): utf-8, gbk, big5, utf-16 "
+                   "(default: detect)");
     app.add_option("--decimals", o_.decimals, "Decimals written to a table (default 7 for degrees, 3 for metres)")
         ->check(CLI::Range(0, 12));
     app.add_flag("--overwrite", o_.overwrite, "Replace the output file if it exists");

@@ -11,7 +11,6 @@
 #include <map>
 #include <memory>
 #include <random>
-#include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -112,9 +111,9 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
   // Checked here so that the messages speak of the command line (VectorSource's speak of a scenario file).
   if (o.x_field.empty() != o.y_field.empty())
     throw UsageError("--x-field and --y-field must be given together", "e.g. --x-field 经度 --y-field 纬度");
-  static const std::set<std::string> kEncodings = {"", "auto", "utf-8", "utf8", "gbk", "gb2312", "gb18030", "cp936"};
-  if (kEncodings.count(ascii_lower(o.encoding)) == 0)
-    throw UsageError("unknown --encoding '" + o.encoding + "'", "use utf-8 or gbk, or leave it out to detect");
+  if (!parse_text_encoding(o.encoding))
+    throw UsageError("unknown --encoding '" + o.encoding + "'",
+                     "use " + text_encoding_values() + ", or leave it out to detect UTF-8 or GBK");
   const std::string input_shown = o.input_as_written.empty() ? o.input.string() : o.input_as_written;
   if (!fs::exists(o.input, ec))
     throw InputError("file not found", Location{input_shown, {}, {}, {}, 0}, "check the input path");
@@ -171,7 +170,7 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
   for (const auto& layer_name : layers) {
     SourceSpec lspec = spec;
     lspec.layer = layers.size() > 1 || !o.layer.empty() ? layer_name : std::string();
-    VectorSource src(lspec);
+    VectorSource src(lspec, diag);
     if (o.from.empty() && !src.has_file_crs())
       throw CrsError("has no coordinate system", src.where_file(),
                      "give --from: EPSG:4326 (WGS 84), EPSG:4490 (CGCS2000), gcj02 (Amap/Tencent), bd09 (Baidu) …");
@@ -210,6 +209,9 @@ ConvertResult convert_coordinates(const ConvertOptions& o, Diagnostics& diag) {
       OGRFeature outf(dst->GetLayerDefn());
       outf.SetFrom(f.get(), TRUE);
       outf.SetFID(OGRNullFID);
+      // Text that is not UTF-8 (in a format whose encoding cannot be declared) is refused, not copied.
+      for (int i = 0; i < in_defn->GetFieldCount(); ++i)
+        if (in_defn->GetFieldDefn(i)->GetType() == OFTString) static_cast<void>(VectorSource::text(*f, i));
       if (table) {
         if (VectorSource::text(*f, x_i).empty() && VectorSource::text(*f, y_i).empty()) {
           ++result.empty;

@@ -19,7 +19,7 @@ struct ConvertOptions {
   std::string x_field, y_field;  ///< tables: coordinate columns (then the output is a table with the same columns)
   std::string layer;             ///< convert only this layer (default: all)
   std::string format;            ///< GDAL driver of the output; empty = from the output's extension
-  std::string encoding;          ///< of a CSV input ("" = detect UTF-8 / GB18030)
+  std::string encoding;          ///< text encoding of the input, as the scenario's `encoding` key ("" = detect)
   int decimals = -1;             ///< tables: decimals written; -1 = 7 for degrees, 3 for metres
   bool overwrite = false;
 };

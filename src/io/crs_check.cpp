@@ -614,7 +614,8 @@ bool source_is_geographic(const PointSource& src) {
   try {
     if (src.spec == nullptr) return true;
     if (!src.spec->crs.empty()) return geo::CrsSpec::parse(src.spec->crs).is_geographic();
-    return VectorSource(*src.spec).crs().is_geographic();
+    Diagnostics reopened;  // its problems were reported when the source was loaded
+    return VectorSource(*src.spec, reopened).crs().is_geographic();
   } catch (const Error&) {
     return true;
   }

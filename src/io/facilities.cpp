@@ -47,7 +47,7 @@ class SourceReader {
                std::unordered_map<std::string, std::string>& seen_ids, Diagnostics& diag)
       : spec_(spec),
         taxonomy_(taxonomy),
-        src_(spec.source),
+        src_(spec.source, diag),
         cols_(find_columns(src_, spec)),
         crs_(src_.crs()),
         to_analysis_(crs_, analysis_crs),

@@ -599,7 +599,7 @@ PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const g
 
 PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
                            const ZoneRaster& study_area, Diagnostics& diag) {
-  VectorSource src(spec.source);
+  VectorSource src(spec.source, diag);
   const int count_idx = src.field_index(spec.count_field, "population.count_field");
   const geo::Transformer to_grid(src.crs(), analysis_crs);
 
@@ -681,7 +681,7 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
     zone_by_code.emplace(normalise_zone_code(zones[z].code), static_cast<std::uint32_t>(z));
 
   // The table.
-  VectorSource src(spec.source);
+  VectorSource src(spec.source, diag);
   const int code_idx = src.field_index(spec.code_field, "population.code_field");
   const int count_idx = src.field_index(spec.count_field, "population.count_field");
   std::vector<double> total(zones.size(), 0.0);
@@ -821,7 +821,7 @@ std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeat
 
 PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
                              const ZoneRaster& study_area, Diagnostics& diag) {
-  VectorSource src(spec.source);
+  VectorSource src(spec.source, diag);
   if (src.is_table())
     throw InputError("is a table, which holds no polygons", src.where_file(),
                      "give a polygon layer (GeoPackage, Shapefile, GeoJSON …) with a persons count per polygon, or use "

@@ -17,8 +17,8 @@ namespace carereach::io {
 
 namespace {
 
-std::vector<LandCoverClass> read_classes_file(const SourceSpec& src) {
-  VectorSource table(src);
+std::vector<LandCoverClass> read_classes_file(const SourceSpec& src, Diagnostics& diag) {
+  VectorSource table(src, diag);
   auto column = [&](std::initializer_list<const char*> names, bool required) {
     for (const char* n : names) {
       const int i = table.layer().GetLayerDefn()->GetFieldIndex(n);
@@ -62,8 +62,8 @@ std::vector<LandCoverClass> read_classes_file(const SourceSpec& src) {
 /// Burns the features of a barrier source into `mask`: lines in every cell they touch, polygons in the cells
 /// whose centres they contain.
 std::size_t burn_barriers(const SourceSpec& src, const Grid& grid, const geo::CrsSpec& analysis_crs,
-                          std::vector<std::uint8_t>& mask) {
-  VectorSource source(src);
+                          std::vector<std::uint8_t>& mask, Diagnostics& diag) {
+  VectorSource source(src, diag);
   OgrTransformAdapter to_grid(source.crs(), analysis_crs);
   std::vector<std::unique_ptr<OGRGeometry>> lines;
   std::vector<std::unique_ptr<OGRGeometry>> polygons;
@@ -117,7 +117,7 @@ RasterTravelData load_raster_inputs(const RasterSpec& spec, const Grid& grid, co
                                       Diagnostics& diag) {
   RasterTravelData out;
   if (spec.landcover) {
-    out.classes = spec.classes_file ? read_classes_file(*spec.classes_file) : spec.classes;
+    out.classes = spec.classes_file ? read_classes_file(*spec.classes_file, diag) : spec.classes;
     RasterSource lc = open_raster(*spec.landcover, spec.landcover_band, spec.landcover->key + ".band",
                                   spec.landcover->line, "land-cover classes");
     constexpr double kMissing = -2147483649.0;  // below every Int32
@@ -149,7 +149,7 @@ RasterTravelData load_raster_inputs(const RasterSpec& spec, const Grid& grid, co
   }
   if (!spec.barriers.empty()) {
     out.barrier.assign(grid.cell_count(), 0);
-    for (const auto& b : spec.barriers) out.barrier_cells += burn_barriers(b, grid, analysis_crs, out.barrier);
+    for (const auto& b : spec.barriers) out.barrier_cells += burn_barriers(b, grid, analysis_crs, out.barrier, diag);
   }
   return out;
 }

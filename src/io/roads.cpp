@@ -739,7 +739,7 @@ struct FeatureProblems {
 RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const std::optional<ClipBox>& clip,
                     Diagnostics& diag) {
   const std::string key = source_key(spec);
-  VectorSource src(spec.source);
+  VectorSource src(spec.source, diag);
   const Location at = src.where_file();
   if (src.is_table())
     throw InputError("is a table, not a line layer", at,

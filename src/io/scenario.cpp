@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/speeds.hpp"
+#include "io/text_encoding.hpp"
 #include "io/toml_reader.hpp"
 
 namespace carereach::io {
@@ -101,6 +102,9 @@ class Parser {
     src.layer = t.string("layer", "");
     src.crs = t.string("crs", "");
     src.encoding = t.string("encoding", "");
+    if (!parse_text_encoding(src.encoding))
+      t.fail("encoding", "unknown encoding '" + src.encoding + "'",
+             "use " + text_encoding_values() + ", or leave it out to detect");
     if (allow_xy) {
       src.x_field = t.string("x_field", "");
       src.y_field = t.string("y_field", "");

@@ -23,7 +23,7 @@ struct SourceSpec {
   std::string layer;               ///< OGR layer; empty = the only/first layer
   std::string crs;                 ///< declared CRS ("EPSG:4326", "gcj02", "bd09" …); empty = the file's own
   std::string x_field, y_field;    ///< for point tables without geometry (CSV): coordinate columns
-  std::string encoding;            ///< text encoding of CSV sources: "" = auto (UTF-8, else GB18030)
+  std::string encoding;            ///< text encoding (io/text_encoding.hpp): "" = detect (UTF-8, else GB18030)
   std::string key;                 ///< the scenario key that names it, e.g. "facilities[1]"
   int line = 0;                    ///< line of that key in the scenario file
 

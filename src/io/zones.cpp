@@ -12,7 +12,8 @@
 namespace carereach::io {
 
 std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
-  VectorSource src(source);
+  Diagnostics not_reported;  // load_zone_level reads the same source again and reports its warnings
+  VectorSource src(source, not_reported);
   OGREnvelope env;
   if (src.is_table()) {
     // Tables have no extent of their own: average the readable points.
@@ -70,7 +71,7 @@ bool matches_filter(const ZoneLevelSpec& spec, const std::string& value) {
 }  // namespace
 
 LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag) {
-  VectorSource src(spec.source);
+  VectorSource src(spec.source, diag);
   LoadedZoneLevel out;
   out.kind = spec.geometry;
   out.level.level = spec.level;
