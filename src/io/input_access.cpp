@@ -34,23 +34,48 @@ namespace carereach::io {
 
 namespace {
 
+// Why not GDAL's configuration options (GDAL 3.6)? None of them stops every connection:
+//  - GDAL_HTTP_PROXY / GDAL_HTTPS_PROXY pointed at a closed port: libcurl still goes direct to every host listed in
+//    the no_proxy / NO_PROXY environment variable (it reads it whenever CURLOPT_NOPROXY is not set, and GDAL does
+//    not set it) — typically localhost and the intranet — and a proxy does nothing for clients that are not curl
+//    (libpq for PostgreSQL, the MySQL and ODBC clients, netCDF's OPeNDAP client);
+//  - CPL_VSIL_CURL_ALLOWED_EXTENSIONS filters /vsicurl/ file names by extension only, not /vsis3/ … signing
+//    requests, nor CPLHTTPFetch (the web-service drivers);
+//  - GDAL_DISABLE_READDIR_ON_OPEN and VSI_CACHE change how many requests are made, not whether;
+//  - CPLHTTPSetFetchCallback answers CPLHTTPFetch, but CPLHTTPMultiFetch (WMS tiles) and the /vsicurl/ family call
+//    libcurl directly, without it.
+// So the block replaces the network file systems themselves (VSIFileManager::InstallHandler: every GDAL open, at
+// any depth of nesting, goes through the handler of the path's prefix), answers CPLHTTPFetch, deregisters the
+// drivers that exist to talk to servers, and for the command line adds the kernel filter on internet sockets.
 std::atomic<bool> g_allowed{false};
 std::mutex g_mutex;
 
 /// GDAL's file systems that reach servers (GDAL 3.6 has no /vsihdfs/ in Debian's build; listed for later ones).
-constexpr const char* kNetworkPrefixes[] = {
-    "/vsicurl/", "/vsicurl?", "/vsicurl_streaming/", "/vsis3/", "/vsis3_streaming/", "/vsigs/", "/vsigs_streaming/",
-    "/vsiaz/", "/vsiaz_streaming/", "/vsiadls/", "/vsioss/", "/vsioss_streaming/", "/vsiswift/",
-    "/vsiswift_streaming/", "/vsihdfs/", "/vsiwebhdfs/"};
+constexpr const char* kNetworkPrefixes[] = {"/vsicurl/",
+                                            "/vsicurl?",
+                                            "/vsicurl_streaming/",
+                                            "/vsis3/",
+                                            "/vsis3_streaming/",
+                                            "/vsigs/",
+                                            "/vsigs_streaming/",
+                                            "/vsiaz/",
+                                            "/vsiaz_streaming/",
+                                            "/vsiadls/",
+                                            "/vsioss/",
+                                            "/vsioss_streaming/",
+                                            "/vsiswift/",
+                                            "/vsiswift_streaming/",
+                                            "/vsihdfs/",
+                                            "/vsiwebhdfs/"};
 
 /// Drivers whose purpose is talking to a server (web services, databases, remote catalogues). They are
 /// deregistered while the network is off, so that a nested dataset name (a VRT source, a WMS description file, an
 /// OGR VRT naming "PG:host=…") cannot reach one through a client library of its own.
 constexpr const char* kServerDrivers[] = {
-    "HTTP",   "WMS",         "WMTS",          "WCS",      "WFS",   "OAPIF",      "OGCAPI",        "CSW",
-    "EEDA",   "EEDAI",       "DAAS",          "PLMOSAIC", "PLSCENES", "NGW",     "Carto",         "AmigoCloud",
-    "Elasticsearch", "CouchDB", "MongoDBv3",  "PostgreSQL", "PostGISRaster", "MySQL", "ODBC",    "PGeo",
-    "MSSQLSpatial",  "OCI",  "OGR_OGDI",      "GNMDatabase", "DODS", "OGR_DODS", "GPSBabel"};
+    "HTTP",          "WMS",     "WMTS",      "WCS",         "WFS",           "OAPIF",    "OGCAPI",  "CSW",
+    "EEDA",          "EEDAI",   "DAAS",      "PLMOSAIC",    "PLSCENES",      "NGW",      "Carto",   "AmigoCloud",
+    "Elasticsearch", "CouchDB", "MongoDBv3", "PostgreSQL",  "PostGISRaster", "MySQL",    "ODBC",    "PGeo",
+    "MSSQLSpatial",  "OCI",     "OGR_OGDI",  "GNMDatabase", "DODS",          "OGR_DODS", "GPSBabel"};
 
 const char* const kFlagNote = "network access is off: run with --allow-network to let carereach open it";
 
@@ -70,7 +95,8 @@ class RefusingFilesystem final : public VSIFilesystemHandler {
   }
 };
 
-CPLHTTPResult* refuse_http(const char* url, CSLConstList, GDALProgressFunc, void*, CPLHTTPFetchWriteFunc, void*, void*) {
+CPLHTTPResult* refuse_http(const char* url, CSLConstList, GDALProgressFunc, void*, CPLHTTPFetchWriteFunc, void*,
+                           void*) {
   auto* r = static_cast<CPLHTTPResult*>(CPLCalloc(1, sizeof(CPLHTTPResult)));
   const std::string why = std::string(url) + " is on the network, and " + kFlagNote;
   r->nStatus = 1;
@@ -112,8 +138,8 @@ void unblock_gdal() {
   for (const char* prefix : kNetworkPrefixes) {
     const auto it = g_gdal.saved.find(prefix);
     // A prefix GDAL did not have goes to the local file system's handler again.
-    VSIFileManager::InstallHandler(prefix, it != g_gdal.saved.end() ? it->second
-                                                                     : VSIFileManager::GetHandler("/carereach-local-probe"));
+    VSIFileManager::InstallHandler(
+        prefix, it != g_gdal.saved.end() ? it->second : VSIFileManager::GetHandler("/carereach-local-probe"));
   }
   CPLHTTPSetFetchCallback(nullptr, nullptr);
   for (GDALDriver* d : g_gdal.deregistered) GetGDALDriverManager()->RegisterDriver(d);
@@ -156,8 +182,10 @@ bool install_socket_filter() {
   stmt(BPF_RET | BPF_K, deny);
   for (std::size_t i = 0; i < f.size(); ++i) {
     auto resolve = [&](std::uint8_t& j) {
-      if (j == kToAllow) j = static_cast<std::uint8_t>(allow_at - i - 1);
-      else if (j == kToDeny) j = static_cast<std::uint8_t>(deny_at - i - 1);
+      if (j == kToAllow)
+        j = static_cast<std::uint8_t>(allow_at - i - 1);
+      else if (j == kToDeny)
+        j = static_cast<std::uint8_t>(deny_at - i - 1);
     };
     if (BPF_CLASS(f[i].code) == BPF_JMP) {
       resolve(f[i].jt);
@@ -169,7 +197,9 @@ bool install_socket_filter() {
   return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0;
 }
 #else
-bool install_socket_filter() { return false; }
+bool install_socket_filter() {
+  return false;
+}
 #endif
 
 Location at(const SourceSpec& src) {
@@ -199,7 +229,7 @@ void check_path(const std::filesystem::path& path, const Location& where, const 
   if (p.starts_with("/vsi")) return;  // GDAL's own (in-memory, archives): GDAL checks them
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return;  // missing: the reader says so in its own words
-  if (S_ISDIR(st.st_mode)) return;            // Shapefile folders, FileGDB, ArcInfo grids
+  if (S_ISDIR(st.st_mode)) return;          // Shapefile folders, FileGDB, ArcInfo grids
   if (!S_ISREG(st.st_mode))
     throw CodedError(ExitCode::kInput, "input.not_a_file",
                      std::string("is ") + file_kind(st.st_mode) + ", not a data file (resolved to " + p + ")", where,
@@ -220,7 +250,9 @@ void allow_network(bool allowed) {
   apply_network_access_to_gdal();
 }
 
-bool network_allowed() { return g_allowed; }
+bool network_allowed() {
+  return g_allowed;
+}
 
 bool lock_network_for_process(bool allowed) {
   allow_network(allowed);
@@ -230,8 +262,10 @@ bool lock_network_for_process(bool allowed) {
 
 void apply_network_access_to_gdal() {
   const std::lock_guard lock(g_mutex);
-  if (g_allowed) unblock_gdal();
-  else block_gdal();
+  if (g_allowed)
+    unblock_gdal();
+  else
+    block_gdal();
 }
 
 std::string network_scheme(const std::string& path) {
@@ -251,7 +285,9 @@ std::string network_scheme(const std::string& path) {
   return {};
 }
 
-void check_input_path(const SourceSpec& src) { check_path(src.path, at(src), "in " + src.key); }
+void check_input_path(const SourceSpec& src) {
+  check_path(src.path, at(src), "in " + src.key);
+}
 
 void check_input_path(const std::filesystem::path& path, const std::string& shown, const std::string& option) {
   check_path(path, Location{shown, {}, {}, {}, 0}, "as " + option);

@@ -56,7 +56,8 @@ class Loader {
     else
       diag_.warn("facilities.missing", "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
                  "add at least one [[facilities]] source");
-    if (s.roads) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
+    // After a memory refusal (validate goes on), the roads are not read: they may be what does not fit.
+    if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
     const RasterSpec& r = s.raster;
     if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
@@ -243,6 +244,7 @@ class Loader {
     out_.memory = estimate_run_memory(out_.scenario, env.max_x - env.min_x, env.max_y - env.min_y, cells,
                                       rect_m2 > 0 ? out_.study_area.area() / rect_m2 : 1.0, options_.standards);
     out_.memory_available = memory_available();
+    memory_refused_ = out_.memory->bytes > out_.memory_available.bytes;
     require_memory(*out_.memory, out_.memory_available, out_.scenario);
     if (cells > kMaxGridCells)
       throw ScenarioError("the study area needs " + std::to_string(static_cast<long long>(cells)) + " cells of " +
@@ -286,6 +288,7 @@ class Loader {
   }
 
   LoadedScenario out_;
+  bool memory_refused_ = false;
   Diagnostics& diag_;
   LoadOptions options_;
   ProgressSink* progress_;

@@ -66,7 +66,7 @@ struct LoadOptions {
   bool keep_going = false;
   bool checksums = true;
   /// Ids of the standards the command computes, for the memory estimate (empty: all of them).
-  std::vector<std::string> standards;
+  std::vector<std::string> standards{};
 };
 
 /// Loads every input of the scenario. Without keep_going, the first fatal problem throws; problems of single

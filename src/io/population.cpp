@@ -189,7 +189,8 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
   const geo::Transformer to_grid(in.crs, analysis_crs);
   const bool identity = to_grid.is_identity();
 
-  require_raster_window(in.source, "raster", win.width, win.height, std::abs(in.gt[1]), memory_available());
+  require_raster_window(in.source, "raster", win.width, win.height,
+                        in.crs.is_projected_metric() ? std::abs(in.gt[1]) : 0.0, memory_available());
   int has_scale = 0, has_offset = 0;
   const double scale = in.band->GetScale(&has_scale);
   const double offset = in.band->GetOffset(&has_offset);

@@ -216,7 +216,8 @@ std::vector<double> sample_at_cell_centres(RasterSource& raster, const Grid& gri
   if (!(max_row >= min_row)) return out;
   const int row0 = static_cast<int>(std::clamp(std::floor(min_row) - 1, 0.0, double(height - 1)));
   const int row1 = static_cast<int>(std::clamp(std::floor(max_row) + 1, 0.0, double(height - 1)));
-  require_raster_window(raster.source, "raster", width, row1 - row0 + 1, std::abs(raster.gt[1]), memory_available());
+  require_raster_window(raster.source, "raster", width, row1 - row0 + 1,
+                        raster.crs.is_projected_metric() ? std::abs(raster.gt[1]) : 0.0, memory_available());
   const std::size_t rows_per_block =
       std::max<std::size_t>(2, kSampleBlockBytes / (static_cast<std::size_t>(width) * sizeof(double)));
   std::vector<double> block;

@@ -160,7 +160,9 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-std::string metres(double m) { return m >= 10000 ? fixed(m / 1000, 0) + " km" : m >= 1000 ? fixed(m / 1000, 1) + " km" : fixed(m, 0) + " m"; }
+std::string metres(double m) {
+  return m >= 10000 ? fixed(m / 1000, 0) + " km" : m >= 1000 ? fixed(m / 1000, 1) + " km" : fixed(m, 0) + " m";
+}
 
 std::string cell_size(double m) {
   if (m >= 1) return fixed(m, std::abs(m - std::round(m)) < 1e-9 ? 0 : 1) + " m";
@@ -195,7 +197,8 @@ MemoryAvailable memory_available() {
   }
   MemoryAvailable out{0, "MemAvailable"};
   if (const auto kb = stat_line("/proc/meminfo", "MemAvailable:")) out.bytes = *kb * 1024;
-  if (const auto room = cgroup_room(); room && (*room < out.bytes || out.bytes == 0)) out = {*room, "cgroup memory.max"};
+  if (const auto room = cgroup_room(); room && (*room < out.bytes || out.bytes == 0))
+    out = {*room, "cgroup memory.max"};
   rlimit lim{};
   if (getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
     const std::uint64_t used_kb = stat_line("/proc/self/status", "VmSize:").value_or(0);
@@ -206,8 +209,8 @@ MemoryAvailable memory_available() {
   return out;
 }
 
-MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double height_m, double cells,
-                                   double area_share, const std::vector<std::string>& standards) {
+MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double height_m, double cells, double area_share,
+                                   const std::vector<std::string>& standards) {
   MemoryEstimate e;
   e.cells = cells;
   e.area_cells = cells * std::clamp(area_share, 0.0, 1.0);
@@ -218,7 +221,8 @@ MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double hei
   for (const auto& st : s.standards) {
     if (!standards.empty() && std::find(standards.begin(), standards.end(), st.id) == standards.end()) continue;
     if (!st.threshold_min) continue;  // distance standards: straight lines
-    if (st.engine == TravelEngine::kRaster) e.raster_engine = true;
+    if (st.engine == TravelEngine::kRaster)
+      e.raster_engine = true;
     else if (s.roads && st.mode == TravelMode::kMixed) {
       modes.insert(TravelMode::kWalk);  // walking to a road, then by car: both graphs
       modes.insert(TravelMode::kCar);
@@ -244,7 +248,8 @@ MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double hei
     road_bytes = double(e.road_nodes) * (kBytesPerRoadNode + kBytesPerRoadNodePerMode * std::max(1.0, modes_d));
   }
   std::uint64_t raster_bytes = 0;
-  if (s.population && s.population->kind == PopulationKind::kRaster) raster_bytes += raster_cache_bytes(s.population->source);
+  if (s.population && s.population->kind == PopulationKind::kRaster)
+    raster_bytes += raster_cache_bytes(s.population->source);
   if (s.population && s.population->weights) raster_bytes += raster_cache_bytes(*s.population->weights);
   {
     if (s.raster.landcover) raster_bytes += raster_cache_bytes(*s.raster.landcover);
@@ -267,8 +272,8 @@ void require_memory(const MemoryEstimate& need, const MemoryAvailable& have, con
   std::string what = "the analysis grid of " + describe_count(need.cells) + " cells (" + cell_size(need.cell_size_m) +
                      " cells over " + metres(need.width_m) + " × " + metres(need.height_m) + ")";
   if (roads > grid)
-    what = "the roads (" + s.roads->source.path_as_written + ", " + describe_bytes(need.road_file_bytes) +
-           ": up to " + describe_count(double(need.road_nodes)) + " road nodes) with " + what;
+    what = "the roads (" + s.roads->source.path_as_written + ", " + describe_bytes(need.road_file_bytes) + ": up to " +
+           describe_count(double(need.road_nodes)) + " road nodes) with " + what;
   const std::string message = what + " needs about " + describe_bytes(need.bytes) + " of memory; " +
                               describe_bytes(have.bytes) + " are available (" + have.source + ")";
   // What to change: the cell size that would fit (cells scale with 1/size²), else the roads or the standards.
@@ -291,8 +296,9 @@ void require_memory(const MemoryEstimate& need, const MemoryAvailable& have, con
            " cells), or a smaller study area (analysis.study_area_level, or filter the zones)";
     if (need.network_modes > 1) hint += ", or fewer standards with different modes";
   } else {
-    hint = "use roads that cover only the study area (clip the file, e.g. osmium extract -b), a larger "
-           "analysis.cell_size_m, or fewer standards";
+    hint =
+        "use roads that cover only the study area (clip the file, e.g. osmium extract -b), a larger "
+        "analysis.cell_size_m, or fewer standards";
   }
   hint += "; docs/performance.md explains the estimate";
   throw CodedError(ExitCode::kScenario, "resources.memory", message,
@@ -318,7 +324,8 @@ void require_raster_window(const SourceSpec& src, const std::string& what, std::
       Location{shown, {}, {}, src.key, src.line},
       "resample the raster near the analysis cell size (gdalwarp -tr 100 100, with -r sum for persons, -r mode for "
       "classes, -r average for elevation) or clip it to the study area (gdal_translate -projwin), and name that "
-      "file in " + src.key);
+      "file in " +
+          src.key);
 }
 
 }  // namespace carereach::io

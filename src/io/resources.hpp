@@ -42,11 +42,11 @@ MemoryAvailable memory_available();
 struct MemoryEstimate {
   std::uint64_t bytes = 0;
   double cells = 0;
-  double area_cells = 0;                 ///< of them in the study area (estimated from its area)
+  double area_cells = 0;  ///< of them in the study area (estimated from its area)
   double width_m = 0, height_m = 0, cell_size_m = 0;
-  std::uint64_t road_nodes = 0;          ///< upper estimate from the roads file's size
+  std::uint64_t road_nodes = 0;  ///< upper estimate from the roads file's size
   std::uint64_t road_file_bytes = 0;
-  std::size_t network_modes = 0;         ///< distinct modes of the network-engine standards (computed)
+  std::size_t network_modes = 0;  ///< distinct modes of the network-engine standards (computed)
   bool raster_engine = false;
   std::vector<std::pair<std::string, std::uint64_t>> parts;  ///< "grid", "roads", "rasters", "base"
 };
@@ -54,8 +54,8 @@ struct MemoryEstimate {
 /// The memory of `carereach run` on the scenario with a grid of `cells` cells over width × height metres, of
 /// which the study area covers `area_share` (its area over the rectangle's). `standards`: the ids of the
 /// standards that will be computed (empty: all of them).
-MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double height_m, double cells,
-                                   double area_share, const std::vector<std::string>& standards = {});
+MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double height_m, double cells, double area_share,
+                                   const std::vector<std::string>& standards = {});
 
 /// Throws CodedError "resources.memory" (exit 3, key analysis.cell_size_m) when the estimate exceeds what is
 /// available, with both figures and what to change.

@@ -161,8 +161,9 @@ TEST_CASE("a raster that declares 200,000 × 200,000 pixels is refused before it
   const std::string huge = (f.dir / "huge.tif").string();
   {
     // Sparse: no tile is written, so the file is a few kB although it declares 40 billion Float32 pixels.
-    const char* options[] = {"TILED=YES", "BLOCKXSIZE=4096", "BLOCKYSIZE=4096", "SPARSE_OK=TRUE", "COMPRESS=DEFLATE",
-                             "BIGTIFF=YES", nullptr};
+    const char* options[] = {"TILED=YES",      "BLOCKXSIZE=4096",  "BLOCKYSIZE=4096",
+                             "SPARSE_OK=TRUE", "COMPRESS=DEFLATE", "BIGTIFF=YES",
+                             nullptr};
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     REQUIRE(gtiff != nullptr);
     GDALDatasetUniquePtr ds(gtiff->Create(huge.c_str(), 200000, 200000, 1, GDT_Float32, const_cast<char**>(options)));
@@ -202,7 +203,8 @@ TEST_CASE("inputs that are not files are refused, naming the scenario key", "[cl
     CHECK(r.err.find("is a pipe (FIFO)") != std::string::npos);
   }
   SECTION("a /proc file") {
-    f.set_scenario(replace_all(Fixture::scenario_toml(), "source = \"facilities.csv\"", "source = \"/proc/self/status\""));
+    f.set_scenario(
+        replace_all(Fixture::scenario_toml(), "source = \"facilities.csv\"", "source = \"/proc/self/status\""));
     const auto r = run_cli({"validate", f.scenario()});
     CHECK(r.code == 4);
     CHECK(r.err.find("/proc or /sys") != std::string::npos);
@@ -273,7 +275,8 @@ TEST_CASE("no network unless allowed: export and convert-coords", "[cli][resourc
   const auto e = run_cli({"export", url, (f.dir / "out.gpkg").string(), "--format", "GPKG"});
   CHECK(e.code == 4);
   CHECK(e.err.find("--allow-network") != std::string::npos);
-  const auto c = run_cli({"convert-coords", "--from", "gcj02", "--to", "EPSG:4326", url, (f.dir / "out2.gpkg").string()});
+  const auto c =
+      run_cli({"convert-coords", "--from", "gcj02", "--to", "EPSG:4326", url, (f.dir / "out2.gpkg").string()});
   CHECK(c.code == 4);
   CHECK(c.err.find("--allow-network") != std::string::npos);
   CHECK(server.connections() == 0);

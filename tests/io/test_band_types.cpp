@@ -38,7 +38,7 @@ namespace geo = carereach::geo;
 
 namespace {
 
-constexpr double kX0 = 500000;   // EPSG:32650
+constexpr double kX0 = 500000;  // EPSG:32650
 constexpr double kY0 = 3435000;
 std::atomic<int> g_counter{0};
 
@@ -62,14 +62,16 @@ struct NoData {
 /// A one-row GeoTIFF of the values, written as T in GDAL type `type` (for Int8: Byte with PIXELTYPE=SIGNEDBYTE),
 /// pixels of 100 m on the grid's cells (EPSG:32650).
 template <class T>
-std::string write_band(GDALDataType type, const std::vector<T>& values, const NoData& nodata, bool signed_byte = false) {
+std::string write_band(GDALDataType type, const std::vector<T>& values, const NoData& nodata,
+                       bool signed_byte = false) {
   io::ensure_gdal();
   const std::string path = "/vsimem/test_band_types_" + std::to_string(g_counter++) + ".tif";
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   REQUIRE(drv != nullptr);
   const char* signed_options[] = {"PIXELTYPE=SIGNEDBYTE", nullptr};
   const int n = static_cast<int>(values.size());
-  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), n, 1, 1, type, signed_byte ? const_cast<char**>(signed_options) : nullptr));
+  GDALDatasetUniquePtr ds(
+      drv->Create(path.c_str(), n, 1, 1, type, signed_byte ? const_cast<char**>(signed_options) : nullptr));
   REQUIRE(ds);
   double gt[6] = {kX0, 100, 0, kY0, 0, -100};
   ds->SetGeoTransform(gt);
@@ -103,11 +105,10 @@ io::PopulationLoad load_persons(const std::string& path, std::size_t cols, Diagn
   z.code = "341600";
   level.level.zones.push_back(z);
   const double x1 = kX0 + 100.0 * double(cols);
-  level.polygons.push_back(geo::Geometry::from_wkt("POLYGON((" + std::to_string(kX0) + " " + std::to_string(kY0 - 100) +
-                                                   ", " + std::to_string(x1) + " " + std::to_string(kY0 - 100) + ", " +
-                                                   std::to_string(x1) + " " + std::to_string(kY0) + ", " +
-                                                   std::to_string(kX0) + " " + std::to_string(kY0) + ", " +
-                                                   std::to_string(kX0) + " " + std::to_string(kY0 - 100) + "))"));
+  level.polygons.push_back(geo::Geometry::from_wkt(
+      "POLYGON((" + std::to_string(kX0) + " " + std::to_string(kY0 - 100) + ", " + std::to_string(x1) + " " +
+      std::to_string(kY0 - 100) + ", " + std::to_string(x1) + " " + std::to_string(kY0) + ", " + std::to_string(kX0) +
+      " " + std::to_string(kY0) + ", " + std::to_string(kX0) + " " + std::to_string(kY0 - 100) + "))"));
   std::vector<io::LoadedZoneLevel> levels;
   levels.push_back(std::move(level));
   std::vector<io::ZoneRaster> rasters{io::rasterize_zones(levels[0], grid)};
@@ -224,21 +225,25 @@ TEST_CASE("land cover and DEM bands keep their sign", "[band_types][raster_input
   const Grid grid = row_grid(4);
   SECTION("Int8 land cover: class -2 is -2, not 254; -1 is no-data") {
     io::RasterSpec spec;
-    spec.landcover = source(write_band<std::int8_t>(GDT_Byte, {3, -2, -1, 5}, {-1.0, {}, {}}, true), "raster.landcover");
+    spec.landcover =
+        source(write_band<std::int8_t>(GDT_Byte, {3, -2, -1, 5}, {-1.0, {}, {}}, true), "raster.landcover");
     spec.classes = {{3, "耕地", 4.0, "walking"}, {5, "道路", 40.0, "motorized"}};
     Diagnostics diag;
-    const carereach::RasterTravelData data = io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
+    const carereach::RasterTravelData data =
+        io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
     CHECK(data.landcover == std::vector<std::int32_t>{3, -2, carereach::RasterTravelData::kNoClass, 5});
     REQUIRE(diag.count("raster.unknown_class") == 1);
     CHECK(diag.all()[0].message.find("class -2 (1 cells)") != std::string::npos);
   }
   SECTION("UInt32 land cover above the Int32 range is not a class; classes below it are read exactly") {
     io::RasterSpec spec;
-    spec.landcover = source(write_band<std::uint32_t>(GDT_UInt32, {70000, 4294967295u, 1, 70000}, {4294967295.0, {}, {}}),
-                            "raster.landcover");
+    spec.landcover =
+        source(write_band<std::uint32_t>(GDT_UInt32, {70000, 4294967295u, 1, 70000}, {4294967295.0, {}, {}}),
+               "raster.landcover");
     spec.classes = {{70000, "林地", 3.0, "walking"}, {1, "耕地", 4.0, "walking"}};
     Diagnostics diag;
-    const carereach::RasterTravelData data = io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
+    const carereach::RasterTravelData data =
+        io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
     CHECK(data.landcover == std::vector<std::int32_t>{70000, carereach::RasterTravelData::kNoClass, 1, 70000});
     CHECK(diag.all().empty());
   }
@@ -246,7 +251,8 @@ TEST_CASE("land cover and DEM bands keep their sign", "[band_types][raster_input
     io::RasterSpec spec;
     spec.dem = source(write_band<std::int16_t>(GDT_Int16, {-50, 1200, -32768, 0}, {-32768.0, {}, {}}), "raster.dem");
     Diagnostics diag;
-    const carereach::RasterTravelData data = io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
+    const carereach::RasterTravelData data =
+        io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
     REQUIRE(data.elevation_m.size() == 4);
     // Cell centres are pixel centres: bilinear sampling gives the pixel; the no-data pixel spoils its own cell only.
     CHECK(data.elevation_m[0] == -50.0f);
@@ -258,7 +264,8 @@ TEST_CASE("land cover and DEM bands keep their sign", "[band_types][raster_input
     io::RasterSpec spec;
     spec.dem = source(write_band<std::int8_t>(GDT_Byte, {-100, 100, 0, -1}, {}, true), "raster.dem");
     Diagnostics diag;
-    const carereach::RasterTravelData data = io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
+    const carereach::RasterTravelData data =
+        io::load_raster_inputs(spec, grid, geo::CrsSpec::parse("EPSG:32650"), diag);
     REQUIRE(data.elevation_m.size() == 4);
     CHECK(data.elevation_m[0] == -100.0f);
     CHECK(data.elevation_m[1] == 100.0f);
