@@ -270,17 +270,22 @@ void apply_network_access_to_gdal() {
 
 std::string network_scheme(const std::string& path) {
   const std::string lower = ascii_lower(path);
-  for (const char* prefix : kNetworkPrefixes) {
-    std::string bare(prefix);
-    if (bare.back() == '/') bare.pop_back();  // "/vsicurl" also matches "/vsicurl?…" and nested "/vsicurl/"
-    if (lower.find(bare) != std::string::npos) return bare + "/";
-  }
+  // GDAL's virtual paths chain (/vsizip//vsicurl/…): a network file system anywhere in a /vsi path counts. A path
+  // that does not start with /vsi is a local path to GDAL, whatever folder names it has.
+  const bool virtual_path = lower.starts_with("/vsi");
+  if (virtual_path)
+    for (const char* prefix : kNetworkPrefixes)
+      if (lower.find(prefix) != std::string::npos) {
+        std::string shown(prefix);
+        if (shown.back() == '?') shown.back() = '/';  // "/vsicurl?url=…" is /vsicurl/
+        return shown;
+      }
   for (const char* scheme : {"http://", "https://", "ftp://", "ftps://", "s3://", "gs://", "az://"}) {
     const auto at = lower.find(scheme);
-    // a scheme at the start, or after a GDAL prefix or a quote ("NETCDF:\"http://…\"")
-    if (at != std::string::npos &&
-        (at == 0 || lower[at - 1] == '/' || lower[at - 1] == '"' || lower[at - 1] == ':' || lower[at - 1] == '\''))
-      return scheme;
+    if (at == std::string::npos) continue;
+    // at the start, after a driver prefix or a quote (NETCDF:"https://…"), or inside a virtual path
+    const char before = at == 0 ? '\0' : lower[at - 1];
+    if (at == 0 || before == '"' || before == '\'' || before == ':' || (virtual_path && before == '/')) return scheme;
   }
   return {};
 }

@@ -58,6 +58,8 @@ TEST_CASE("network paths are recognised, nested ones too", "[input_access]") {
   CHECK(io::network_scheme("/data/pop.tif").empty());
   CHECK(io::network_scheme("/vsizip//data/pop.zip/pop.tif").empty());
   CHECK(io::network_scheme("/data/http_dump/pop.tif").empty());
+  CHECK(io::network_scheme("/home/u/vsicurl_test/pop.tif").empty());  // a folder name, not GDAL's prefix
+  CHECK(io::network_scheme("/home/u/vsis3/pop.tif").empty());         // not a /vsi path: local to GDAL
 }
 
 TEST_CASE("inputs that are not files are refused; files, folders and missing paths pass", "[input_access]") {
