@@ -39,7 +39,7 @@ constexpr double kBytesPerCell = 24;
 /// Per grid cell and zone level (the zone raster of a polygon level, the derived zones of a seat level).
 constexpr double kBytesPerCellPerLevel = 4;
 /// Per study-area cell: nearest facility, coverage and gap masks, band polygons, catchments, tables.
-constexpr double kBytesPerAreaCell = 130;
+constexpr double kBytesPerAreaCell = 150;
 /// Per study-area cell and network mode: the cell connectors (edge snapping, 3 per cell: about 51 bytes).
 constexpr double kBytesPerAreaCellPerMode = 50;
 /// Per study-area cell when the raster engine is used or [raster] names inputs: friction, cost, labels, land
