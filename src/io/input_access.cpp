@@ -113,13 +113,15 @@ struct GdalState {
 };
 GdalState g_gdal;
 
+/// Idempotent, and complete again after a GDALAllRegister() that brought the server drivers back.
 void block_gdal() {
-  if (g_gdal.blocked) return;
   if (g_gdal.refusing == nullptr) g_gdal.refusing = new RefusingFilesystem();
+  VSIFilesystemHandler* local = VSIFileManager::GetHandler("/carereach-local-probe");
   for (const char* prefix : kNetworkPrefixes) {
     VSIFilesystemHandler* current = VSIFileManager::GetHandler(prefix);
+    if (current == g_gdal.refusing) continue;
     // GetHandler falls back to the local file system for an unknown prefix: only a real one is saved.
-    if (current != VSIFileManager::GetHandler("/carereach-local-probe")) g_gdal.saved[prefix] = current;
+    if (current != local) g_gdal.saved[prefix] = current;
     VSIFileManager::InstallHandler(prefix, g_gdal.refusing);
   }
   CPLHTTPSetFetchCallback(refuse_http, nullptr);

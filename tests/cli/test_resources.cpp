@@ -215,6 +215,16 @@ TEST_CASE("inputs that are not files are refused, naming the scenario key", "[cl
     CHECK(r.code == 4);
     CHECK(r.err.find("is standard input, not a file") != std::string::npos);
   }
+  SECTION("the scenario file itself, and its speed profile") {
+    const auto r = run_cli({"validate", "/dev/zero"});
+    CHECK(r.code == 4);
+    CHECK(r.err.find("is a character device, not a data file") != std::string::npos);
+    f.set_scenario(Fixture::scenario_toml() + "\n[travel]\nspeeds_file = \"/dev/zero\"\n");
+    const auto s = run_cli({"validate", f.scenario()});
+    CHECK(s.code == 4);
+    CHECK(s.err.find("field 'travel.speeds_file'") != std::string::npos);
+    CHECK(s.err.find("is a character device") != std::string::npos);
+  }
   SECTION("a folder where a file is expected is left to the reader (formats may be folders)") {
     std::filesystem::create_directory(f.dir / "census_dir");
     f.set_scenario(replace_all(Fixture::scenario_toml(), "source = \"census.csv\"", "source = \"census_dir\""));
