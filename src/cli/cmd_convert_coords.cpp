@@ -6,6 +6,7 @@
 #include "cli/command.hpp"
 #include "cli/summary.hpp"
 #include "io/convert.hpp"
+#include "io/input_access.hpp"
 
 namespace carereach::cli {
 
@@ -35,11 +36,14 @@ class ConvertCoordsCommand final : public Command {
     app.add_option("--decimals", o_.decimals, "Decimals written to a table (default 7 for degrees, 3 for metres)")
         ->check(CLI::Range(0, 12));
     app.add_flag("--overwrite", o_.overwrite, "Replace the output file if it exists");
+    app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
     app.footer("Example: carereach convert-coords --from gcj02 --to EPSG:4326 --x-field 经度 --y-field 纬度 "
                "amap_points.csv wgs84_points.csv");
   }
   int run(Console& console) override {
+    io::lock_network_for_process(allow_network_);
     o_.input = o_.input_as_written;
+    io::check_input_path(o_.input, o_.input_as_written, "INPUT");
     o_.output = output_;
     Diagnostics diag;
     const io::ConvertResult r = io::convert_coordinates(o_, diag);
@@ -58,6 +62,7 @@ class ConvertCoordsCommand final : public Command {
  private:
   io::ConvertOptions o_;
   std::string output_;
+  bool allow_network_ = false;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "cli/summary.hpp"
 #include "core/progress.hpp"
 #include "io/export.hpp"
+#include "io/input_access.hpp"
 
 namespace carereach::cli {
 
@@ -82,10 +83,13 @@ class ExportCommand final : public Command {
     app.add_option("--layers", layers_, "Export only these layers, separated by commas (default: every layer)")
         ->delimiter(',');
     app.add_flag("--overwrite", o_.overwrite, "Replace the output if it exists (a folder only if carereach wrote it, unchanged)");
+    app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
     app.footer("Example: carereach export out/bozhou/layers.gpkg --format shp --crs EPSG:4548 out/bozhou/shp_gk117");
   }
   int run(Console& console) override {
+    io::lock_network_for_process(allow_network_);
     o_.input = o_.input_as_written;
+    io::check_input_path(o_.input, o_.input_as_written, "INPUT");
     o_.output = output_;
     o_.output_as_written = output_;
     o_.layers = split_layers(layers_);
@@ -133,6 +137,7 @@ class ExportCommand final : public Command {
 
   io::ExportOptions o_;
   std::string output_;
+  bool allow_network_ = false;
   std::vector<std::string> layers_;
 };
 

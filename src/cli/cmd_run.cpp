@@ -15,8 +15,9 @@
 #include "cli/travel_setup.hpp"
 #include "cli/versions.hpp"
 #include "io/files.hpp"
-#include "io/output_folder.hpp"
+#include "io/input_access.hpp"
 #include "io/load.hpp"
+#include "io/output_folder.hpp"
 #include "io/raster_writer.hpp"
 #include "io/run_manifest.hpp"
 #include "io/scenario.hpp"
@@ -35,12 +36,15 @@ class RunCommand final : public Command {
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
+    app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
   }
   int run(Console& console) override {
+    io::lock_network_for_process(allow_network_);
     io::RunInfo info;
     info.command = "run";
     info.arguments = {scenario_, "--out", out_};
     if (overwrite_) info.arguments.emplace_back("--overwrite");
+    if (allow_network_) info.arguments.emplace_back("--allow-network");
     if (lang_ != "zh") info.arguments.insert(info.arguments.end(), {"--lang", lang_});
     info.started_at = io::utc_now_iso8601();
     info.versions = versions();
@@ -195,6 +199,7 @@ class RunCommand final : public Command {
   std::string scenario_;
   std::string out_;
   bool overwrite_ = false;
+  bool allow_network_ = false;
   std::string lang_ = "zh";
   std::vector<std::string> summary_lines_;
 };

@@ -12,6 +12,7 @@
 #include "cli/travel_setup.hpp"
 #include "core/error.hpp"
 #include "io/files.hpp"
+#include "io/input_access.hpp"
 #include "io/load.hpp"
 #include "io/output_folder.hpp"
 #include "io/raster_writer.hpp"
@@ -64,11 +65,13 @@ class TravelTimeCommand final : public Command {
         ->check(CLI::IsMember({"edge", "node"}));
     app.add_option("--node-times", node_times_, "Network engine: write every graph node's time (CSV x_m,y_m,time_s)");
     app.add_flag("--overwrite", overwrite_, "Replace output files that exist");
+    app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
     app.footer("The analysis grid, CRS, speeds and search limit come from the scenario (docs/method/network.md, "
                "docs/method/raster-travel-time.md).");
   }
 
   int run(Console& console) override {
+    io::lock_network_for_process(allow_network_);
     refuse_same_file(out_, "--out", nearest_, "--nearest");
     refuse_same_file(out_, "--out", node_times_, "--node-times");
     refuse_same_file(nearest_, "--nearest", node_times_, "--node-times");
@@ -100,6 +103,7 @@ class TravelTimeCommand final : public Command {
     ConsoleProgress progress(console);
     io::LoadOptions options;
     options.checksums = false;
+    options.standards = {standard_};
     const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
     diag.throw_if_errors();
     if (const std::string why = why_not_computable(loaded, *standard); !why.empty())
@@ -146,6 +150,7 @@ class TravelTimeCommand final : public Command {
   std::string snap_;
   std::string node_times_;
   bool overwrite_ = false;
+  bool allow_network_ = false;
 };
 
 }  // namespace

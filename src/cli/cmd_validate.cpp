@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
+#include "io/input_access.hpp"
 #include "io/load.hpp"
 #include "io/scenario.hpp"
 
@@ -21,10 +22,12 @@ class ValidateCommand final : public Command {
   void setup(CLI::App& app) override {
     app.add_option("scenario", scenario_, "Scenario file (.toml); see docs/scenario.md")->required();
     app.add_flag("--all", all_, "List every problem (by default at most 20 of each kind)");
+    app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
     app.footer("Exit codes: 0 the scenario can run (warnings allowed); otherwise the code of the first error "
                "(docs/exit-codes.md).");
   }
   int run(Console& console) override {
+    io::lock_network_for_process(allow_network_);
     Diagnostics diag;
     io::Scenario scenario = io::read_scenario(scenario_);
     ConsoleProgress progress(console);
@@ -33,6 +36,9 @@ class ValidateCommand final : public Command {
     options.checksums = false;
     const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
     print_summary(console, loaded);
+    if (loaded.memory)
+      console.out("Memory 内存: about " + io::describe_bytes(loaded.memory->bytes) + " needed by `run`; " +
+                  io::describe_bytes(loaded.memory_available.bytes) + " available (" + loaded.memory_available.source + ")");
     console.out("Problems 问题: " + grouped(double(diag.error_count())) + " error(s), " +
                 grouped(double(diag.warning_count())) + " warning(s)");
     print_problems(console, diag, all_ ? std::numeric_limits<std::size_t>::max() : 20, "(--all lists them)");
@@ -47,6 +53,7 @@ class ValidateCommand final : public Command {
  private:
   std::string scenario_;
   bool all_ = false;
+  bool allow_network_ = false;
 };
 
 }  // namespace

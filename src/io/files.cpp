@@ -1,6 +1,7 @@
 #include "io/files.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -52,6 +53,11 @@ std::string unique_suffix() {
 }  // namespace
 
 std::string sha256_file(const fs::path& file) {
+  // Only regular files: /dev/zero would be read for ever, and opening a pipe waits for a writer.
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw InputError("is not a regular file (a device, pipe, socket or folder): its checksum cannot be computed",
+                     Location{file.string(), {}, {}, {}, 0}, "name a data file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError("cannot be read to compute its checksum", Location{file.string(), {}, {}, {}, 0});
   Sha256 h;

@@ -10,6 +10,7 @@
 #include "io/crs_check.hpp"
 #include "io/facilities.hpp"
 #include "io/files.hpp"
+#include "io/input_access.hpp"
 #include "io/raster_inputs.hpp"
 #include "io/roads.hpp"
 
@@ -37,6 +38,7 @@ class Loader {
 
   LoadedScenario run() {
     const Scenario& s = out_.scenario;
+    check_inputs_are_files();
     if (options_.checksums) timed("checksums", [&] { checksums(); });
     timed("coordinate systems", [&] { choose_crs(); });
     timed("zones", [&] {
@@ -55,7 +57,8 @@ class Loader {
     else
       diag_.warn("facilities.missing"_code, "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
                  "add at least one [[facilities]] source");
-    if (s.roads) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
+    // After a memory refusal (validate goes on), the roads are not read: they may be what does not fit.
+    if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
     const RasterSpec& r = s.raster;
     if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
@@ -81,9 +84,46 @@ class Loader {
     }
     try {
       f();
+    } catch (const CodedError& e) {
+      diag_.add(e.problem());
     } catch (const Error& e) {
       diag_.add(e);
     }
+  }
+
+  /// Every input path is a file or folder on this computer (or the network is allowed): checked before anything
+  /// is opened, since a device such as /dev/zero would be read without end and a URL reaches a server. A refused
+  /// path stops the load, for validate too (the other inputs cannot be loaded without it): the first one is
+  /// thrown, with the number of the others.
+  void check_inputs_are_files() {
+    const Scenario& s = out_.scenario;
+    std::vector<const SourceSpec*> sources;
+    for (const auto& z : s.zones) sources.push_back(&z.source);
+    if (s.population) {
+      sources.push_back(&s.population->source);
+      if (s.population->weights) sources.push_back(&*s.population->weights);
+    }
+    for (const auto& f : s.facilities) sources.push_back(&f.source);
+    if (s.roads) sources.push_back(&s.roads->source);
+    for (const auto* r : {&s.raster.landcover, &s.raster.classes_file, &s.raster.dem})
+      if (*r) sources.push_back(&**r);
+    for (const auto& b : s.raster.barriers) sources.push_back(&b);
+    std::vector<CodedError> refused;
+    for (const SourceSpec* src : sources) {
+      try {
+        check_input_path(*src);
+      } catch (const CodedError& e) {
+        refused.push_back(e);
+      }
+    }
+    if (refused.empty()) return;
+    const CodedError& first = refused.front();
+    if (refused.size() == 1) throw first;
+    const std::size_t more = refused.size() - 1;
+    throw CodedError(first.exit_code(), first.code(),
+                     first.message() + " (and " + std::to_string(more) + " more input" + (more == 1 ? "" : "s") +
+                         " refused: " + refused[1].where().field + (more > 1 ? ", …" : "") + ")",
+                     first.where(), first.hint());
   }
 
   void add_input(const std::string& role, const SourceSpec& src) {
@@ -202,6 +242,13 @@ class Loader {
     const geo::Envelope env = out_.study_area.envelope();
     const double cell = out_.scenario.analysis.cell_size_m;
     const double cells = std::ceil((env.max_x - env.min_x) / cell) * std::ceil((env.max_y - env.min_y) / cell);
+    // Memory before work: nothing of the size of the grid is allocated yet.
+    const double rect_m2 = (env.max_x - env.min_x) * (env.max_y - env.min_y);
+    out_.memory = estimate_run_memory(out_.scenario, env.max_x - env.min_x, env.max_y - env.min_y, cells,
+                                      rect_m2 > 0 ? out_.study_area.area() / rect_m2 : 1.0, options_.standards);
+    out_.memory_available = memory_available();
+    memory_refused_ = out_.memory->bytes > out_.memory_available.bytes;
+    require_memory(*out_.memory, out_.memory_available, out_.scenario);
     if (cells > kMaxGridCells)
       throw ScenarioError("the study area needs " + std::to_string(static_cast<long long>(cells)) + " cells of " +
                               std::to_string(static_cast<int>(cell)) + " m, more than the limit of 400 million",
@@ -244,6 +291,7 @@ class Loader {
   }
 
   LoadedScenario out_;
+  bool memory_refused_ = false;
   Diagnostics& diag_;
   LoadOptions options_;
   ProgressSink* progress_;

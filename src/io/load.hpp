@@ -18,6 +18,7 @@
 #include "geo/geos.hpp"
 #include "io/changes.hpp"
 #include "io/population.hpp"
+#include "io/resources.hpp"
 #include "io/scenario.hpp"
 #include "io/zone_raster.hpp"
 #include "io/zones.hpp"
@@ -54,6 +55,8 @@ struct LoadedScenario {
   ChangeSummary changes;                   ///< what the scenario's [changes] did to the facilities
   std::vector<InputFile> inputs;
   std::vector<StepTiming> timings;
+  std::optional<MemoryEstimate> memory;  ///< what `run` needs (set with the grid), io/resources.hpp
+  MemoryAvailable memory_available;
 
   [[nodiscard]] const LoadedZoneLevel* zone_level(const std::string& level) const;
 };
@@ -62,10 +65,15 @@ struct LoadOptions {
   /// Record an input that fails to load in diag and go on with the others (validate), instead of throwing (run).
   bool keep_going = false;
   bool checksums = true;
+  /// Ids of the standards the command computes, for the memory estimate (empty: all of them).
+  std::vector<std::string> standards{};
 };
 
 /// Loads every input of the scenario. Without keep_going, the first fatal problem throws; problems of single
 /// features are in diag either way (the caller decides whether errors stop the work: diag.throw_if_errors()).
+/// Before anything is read, every input path is checked (io/input_access.hpp: no devices, pipes or network
+/// paths unless allowed); with a refused path nothing else is loaded. Before the grid is allocated, the memory of
+/// a run is estimated and a scenario that would not fit is refused (io/resources.hpp).
 LoadedScenario load_scenario(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress);
 
 }  // namespace carereach::io

@@ -25,6 +25,7 @@
 #include "io/crs_check.hpp"
 #include "io/ogr_transform.hpp"
 #include "io/raster_source.hpp"
+#include "io/resources.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -189,12 +190,8 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
   const geo::Transformer to_grid(in.crs, analysis_crs);
   const bool identity = to_grid.is_identity();
 
-  int has_nodata = 0;
-  const double nodata = in.band->GetNoDataValue(&has_nodata);
-  const bool float32 = in.band->GetRasterDataType() == GDT_Float32;
-  const float nodata_f = has_nodata && std::isfinite(nodata) && std::abs(nodata) <= std::numeric_limits<float>::max()
-                             ? static_cast<float>(nodata)
-                             : std::numeric_limits<float>::quiet_NaN();
+  require_raster_window(in.source, "raster", win.width, win.height,
+                        in.crs.is_projected_metric() ? std::abs(in.gt[1]) : 0.0, memory_available());
   int has_scale = 0, has_offset = 0;
   const double scale = in.band->GetScale(&has_scale);
   const double offset = in.band->GetOffset(&has_offset);
@@ -246,12 +243,8 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
 
   for (int block0 = 0; block0 < win.height; block0 += static_cast<int>(block_rows)) {
     const int nrows = std::min(static_cast<int>(block_rows), win.height - block0);
-    CPLErrorReset();
-    if (in.band->RasterIO(GF_Read, win.x0, win.y0 + block0, win.width, nrows, values.data(), win.width, nrows,
-                          GDT_Float64, 0, 0, nullptr) != CE_None)
-      throw InputError("cannot be read (rows " + std::to_string(win.y0 + block0) + "–" +
-                           std::to_string(win.y0 + block0 + nrows - 1) + ": " + last_gdal_error() + ")",
-                       at_file(in.source), "check that the file is complete (not truncated) and readable");
+    // Each value with the sign of the band's type; no-data pixels come as NaN.
+    read_band_window(in, win.x0, win.y0 + block0, win.width, nrows, values.data());
     if (mask_band != nullptr &&
         mask_band->RasterIO(GF_Read, win.x0, win.y0 + block0, win.width, nrows, valid.data(), win.width, nrows,
                             GDT_Byte, 0, 0, nullptr) != CE_None)
@@ -265,7 +258,6 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
       for (std::size_t c = 0; c < cols; ++c) {
         double v = row[c];
         if (!std::isfinite(v)) continue;
-        if (has_nodata && (v == nodata || (float32 && static_cast<float>(v) == nodata_f))) continue;
         if (mask_band != nullptr && valid[static_cast<std::size_t>(rb) * cols + c] == 0) continue;
         if (rescale) v = v * (has_scale ? scale : 1.0) + (has_offset ? offset : 0.0);
         if (v < 0) {
@@ -349,11 +341,15 @@ Resampled resample_raster(RasterSource& in, const Grid& grid, const geo::CrsSpec
 }
 
 void warn_raster_problems(const Resampled& r, const RasterSource& in, const std::string& what, Diagnostics& diag) {
+  // Refused, as a negative count in a table is (population.count_negative): a negative number of persons (or
+  // weight) has no meaning, and counting it as 0 would change the total without anyone deciding it.
   if (r.negative_pixels > 0)
-    diag.warn("population.negative_values"_code,
-              plural(r.negative_pixels, "pixel has", "pixels have") + " a negative " + what + " (sum " +
-                  format_persons(r.negative_sum) + "); they were counted as 0",
-              at_file(in.source), "negative values are usually no-data markers: set the raster's no-data value");
+    diag.error(ExitCode::kInput, "population.negative_values"_code,
+               plural(r.negative_pixels, "pixel has", "pixels have") + " a negative " + what + " (sum " +
+                   format_persons(r.negative_sum) + ", read as " + band_type_name(in) + ")",
+               at_file(in.source),
+               "negative values are usually no-data markers: declare the raster's no-data value (gdal_edit.py "
+               "-a_nodata VALUE FILE), or set them to 0 if there is nobody");
   if (r.unplaced_pixels > 0)
     diag.warn("population.unplaced_pixels"_code,
               plural(r.unplaced_pixels, "pixel", "pixels") + " (" + format_persons(r.unplaced_total) + " " + what +

@@ -1,13 +1,20 @@
 #include "io/raster_source.hpp"
 
 #include <cpl_conv.h>
+#include <cpl_string.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <optional>
+#include <type_traits>
 #include <span>
+#include <vector>
 
 #include "core/error.hpp"
+#include "io/resources.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -23,7 +30,86 @@ Location at_file(const SourceSpec& src) { return Location{shown_path(src), {}, {
 /// Rows of the raster read at once when sampling.
 constexpr std::size_t kSampleBlockBytes = 32u << 20;
 
+/// What to do when GDAL could not read: a source on the network that was refused (a VRT's, say) needs the flag or a
+/// local copy; anything else a complete file.
+std::string unreadable_hint(const std::string& why, const std::string& otherwise) {
+  if (why.find("--allow-network") != std::string::npos)
+    return "the raster refers to data on the network: copy it to this computer and refer to the copy, or run with "
+           "--allow-network if you trust it";
+  return otherwise;
+}
+
+/// The no-data value of the band as a value of type T, when it is one (a no-data value outside T's range, or not
+/// a whole number for an integer type, matches no pixel).
+template <class T>
+std::optional<T> nodata_as(const RasterSource& in) {
+  int has = 0;
+  if constexpr (std::is_same_v<T, std::int64_t>) {
+    const std::int64_t v = in.band->GetNoDataValueAsInt64(&has);
+    return has ? std::optional<T>(v) : std::nullopt;
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    const std::uint64_t v = in.band->GetNoDataValueAsUInt64(&has);
+    return has ? std::optional<T>(v) : std::nullopt;
+  } else {
+    const double v = in.band->GetNoDataValue(&has);
+    if (!has) return std::nullopt;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(v)) return std::nullopt;  // NaN pixels are not values anyway
+      if (std::isfinite(v) && std::abs(v) > double(std::numeric_limits<T>::max())) return std::nullopt;
+      return static_cast<T>(v);
+    } else {
+      if (!std::isfinite(v) || std::floor(v) != v || v < double(std::numeric_limits<T>::lowest()) ||
+          v > double(std::numeric_limits<T>::max()))
+        return std::nullopt;
+      return static_cast<T>(v);
+    }
+  }
+}
+
+/// Reads the window as T (GDAL type `type`, the band's own: no conversion by GDAL) and converts to double.
+template <class T>
+void read_as(const RasterSource& in, GDALDataType type, int x0, int y0, int w, int h, double* out) {
+  const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+  const std::optional<T> nodata = nodata_as<T>(in);
+  std::vector<T> buf(n);
+  CPLErrorReset();
+  if (in.band->RasterIO(GF_Read, x0, y0, w, h, buf.data(), w, h, type, 0, 0, nullptr) != CE_None) {
+    const std::string why = last_gdal_error();
+    throw InputError("cannot be read (rows " + std::to_string(y0) + "–" + std::to_string(y0 + h - 1) + ": " + why + ")",
+                     at_file(in.source),
+                     unreadable_hint(why, "check that the file is complete (not truncated) and readable"));
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = nodata && buf[i] == *nodata ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(buf[i]);
+}
+
 }  // namespace
+
+std::string band_type_name(const RasterSource& in) {
+  return in.signed_byte ? "Int8" : GDALGetDataTypeName(in.type);
+}
+
+void read_band_window(const RasterSource& in, int x0, int y0, int width, int height, double* out) {
+  switch (in.type) {
+    case GDT_Byte:
+      // GDAL 3.6 has no Int8 type: a signed byte band is a Byte band with PIXELTYPE=SIGNEDBYTE, and GDAL would
+      // give its values as 0–255. Read the bytes and take their sign.
+      if (in.signed_byte) read_as<std::int8_t>(in, GDT_Byte, x0, y0, width, height, out);
+      else read_as<std::uint8_t>(in, GDT_Byte, x0, y0, width, height, out);
+      return;
+    case GDT_UInt16: read_as<std::uint16_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_Int16: read_as<std::int16_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_UInt32: read_as<std::uint32_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_Int32: read_as<std::int32_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_UInt64: read_as<std::uint64_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_Int64: read_as<std::int64_t>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_Float32: read_as<float>(in, in.type, x0, y0, width, height, out); return;
+    case GDT_Float64: read_as<double>(in, in.type, x0, y0, width, height, out); return;
+    default:
+      throw InputError("has values of type " + band_type_name(in) + ", which carereach does not read", at_file(in.source),
+                       "give a band of real numbers (Byte, Int8 … Int64, Float32, Float64)");
+  }
+}
 
 RasterSource open_raster(const SourceSpec& src, int band_no, const std::string& band_key, int band_line,
                          const std::string& content) {
@@ -41,7 +127,8 @@ RasterSource open_raster(const SourceSpec& src, int band_no, const std::string& 
   if (raw == nullptr) {
     const std::string why = last_gdal_error();
     throw InputError("cannot be opened as a raster" + (why.empty() ? std::string() : " (" + why + ")"), at_file(src),
-                     "give a raster GDAL can read (GeoTIFF, …) of " + content + "; 'gdalinfo' shows what GDAL makes of it");
+                     unreadable_hint(why, "give a raster GDAL can read (GeoTIFF, …) of " + content +
+                                              "; 'gdalinfo' shows what GDAL makes of it"));
   }
   in.ds.reset(raw);
   const int bands = in.ds->GetRasterCount();
@@ -51,6 +138,20 @@ RasterSource open_raster(const SourceSpec& src, int band_no, const std::string& 
                         Location{{}, {}, {}, band_key, band_line},
                         "set " + band_key + " to a band from 1 to " + std::to_string(bands));
   in.band = in.ds->GetRasterBand(band_no);
+  in.type = in.band->GetRasterDataType();
+  if (in.type == GDT_Byte) {
+    // Int8 in GDAL 3.6: a Byte band with PIXELTYPE=SIGNEDBYTE in its IMAGE_STRUCTURE metadata (the band's, or
+    // the dataset's for some drivers).
+    const char* pt = in.band->GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE");
+    if (pt == nullptr) pt = in.ds->GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE");
+    in.signed_byte = pt != nullptr && EQUAL(pt, "SIGNEDBYTE");
+  }
+  if (GDALDataTypeIsComplex(in.type) || in.type == GDT_Unknown)
+    throw InputError("band " + std::to_string(band_no) + " holds " +
+                         (in.type == GDT_Unknown ? std::string("values of an unknown type")
+                                                 : std::string("complex numbers (") + GDALGetDataTypeName(in.type) + ")") +
+                         ", not " + content,
+                     at_file(src), "give a band of real numbers (Byte, Int8 … Int64, Float32, Float64)");
   if (in.ds->GetGeoTransform(in.gt) != CE_None)
     throw InputError("has no georeferencing (no geotransform): its pixels cannot be placed", at_file(src),
                      "give a georeferenced raster (GeoTIFF with its coordinates), or georeference it with gdal_translate "
@@ -83,9 +184,7 @@ std::vector<double> sample_at_cell_centres(RasterSource& raster, const Grid& gri
   double inv[6];
   if (!GDALInvGeoTransform(raster.gt, inv))
     throw InputError("has a geotransform that cannot be inverted", at_file(raster.source), "check its georeferencing");
-  int has_nodata = 0;
-  const double nodata = raster.band->GetNoDataValue(&has_nodata);
-  auto valid = [&](double v) { return std::isfinite(v) && !(has_nodata && v == nodata); };
+  auto valid = [](double v) { return std::isfinite(v); };  // no-data pixels are read as NaN
 
   // Pixel coordinates (fractional) of every cell centre, one grid row at a time, then the rows of the raster
   // they need are read in blocks. For simplicity and bounded memory the raster is read as a whole window of
@@ -115,8 +214,10 @@ std::vector<double> sample_at_cell_centres(RasterSource& raster, const Grid& gri
     }
   }
   if (!(max_row >= min_row)) return out;
-  const int row0 = std::clamp(static_cast<int>(std::floor(min_row)) - 1, 0, height - 1);
-  const int row1 = std::clamp(static_cast<int>(std::floor(max_row)) + 1, 0, height - 1);
+  const int row0 = static_cast<int>(std::clamp(std::floor(min_row) - 1, 0.0, double(height - 1)));
+  const int row1 = static_cast<int>(std::clamp(std::floor(max_row) + 1, 0.0, double(height - 1)));
+  require_raster_window(raster.source, "raster", width, row1 - row0 + 1,
+                        raster.crs.is_projected_metric() ? std::abs(raster.gt[1]) : 0.0, memory_available());
   const std::size_t rows_per_block =
       std::max<std::size_t>(2, kSampleBlockBytes / (static_cast<std::size_t>(width) * sizeof(double)));
   std::vector<double> block;
@@ -125,9 +226,7 @@ std::vector<double> sample_at_cell_centres(RasterSource& raster, const Grid& gri
     const int b1 = std::min(row1, b0 + static_cast<int>(rows_per_block) - 1);
     const int nrows = b1 - b0 + 1;
     block.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(nrows));
-    if (raster.band->RasterIO(GF_Read, 0, b0, width, nrows, block.data(), width, nrows, GDT_Float64, 0, 0) != CE_None)
-      throw InputError("cannot be read (" + last_gdal_error() + ")", at_file(raster.source),
-                       "check that the file is complete and readable");
+    read_band_window(raster, 0, b0, width, nrows, block.data());
     auto at = [&](int col, int row) { return block[static_cast<std::size_t>(row - b0) * width + col]; };
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (!std::isfinite(px[i]) || !std::isfinite(py[i])) continue;

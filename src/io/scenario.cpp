@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/input_access.hpp"
 #include "io/speeds.hpp"
 #include "io/text_encoding.hpp"
 #include "io/toml_reader.hpp"
@@ -313,6 +314,12 @@ class Parser {
     if (auto file = t.string("speeds_file")) {
       fs::path p(*file);
       p = p.is_absolute() ? p : (dir_ / p).lexically_normal();
+      SourceSpec as_source;  // a device or a pipe would be read without end (io/input_access.hpp)
+      as_source.path = p;
+      as_source.path_as_written = *file;
+      as_source.key = t.key_path("speeds_file");
+      as_source.line = t.line_of("speeds_file");
+      check_input_path(as_source);
       std::ifstream in(p, std::ios::binary);
       if (!in)
         throw InputError("speed profile file not found or unreadable (resolved to " + p.string() + ")",
@@ -702,6 +709,7 @@ Scenario read_scenario(const fs::path& file) {
   if (fs::is_directory(file, ec))
     throw InputError("is a folder, not a scenario file", Location{file.string(), {}, {}, {}, 0},
                      "give the path of the scenario .toml file inside it");
+  check_input_path(file, file.string(), "the scenario file");  // not /dev/zero or a pipe: read whole below
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError("cannot be read (permission denied?)", Location{file.string(), {}, {}, {}, 0});
   std::ostringstream ss;

@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/input_access.hpp"
 
 namespace carereach::io {
 
@@ -93,6 +94,7 @@ void ensure_gdal() {
     CPLSetErrorHandler(quiet_handler);
     // Big GeoJSON files (county boundaries) must not hit the default object size limit.
     CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+    apply_network_access_to_gdal();  // off unless allowed (io/input_access.hpp)
   });
 }
 

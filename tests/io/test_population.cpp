@@ -426,7 +426,7 @@ TEST_CASE("a population that misses the study area entirely is an error", "[popu
   CHECK(e->severity == Severity::kError);
 }
 
-TEST_CASE("no-data pixels count as nothing; negative pixels as 0 with a warning", "[population][raster]") {
+TEST_CASE("no-data pixels count as nothing; negative pixels are refused", "[population][raster]") {
   const Grid grid = make_grid(3, 1);
   SECTION("Float64 with nodata -99999 and a negative value") {
     const std::string path = write_raster(3, 1, {kX0, 100, 0, kY0, 0, -100}, 32650, {-99999.0, 7.0, -5.0}, -99999.0);
@@ -435,10 +435,13 @@ TEST_CASE("no-data pixels count as nothing; negative pixels as 0 with a warning"
     const PopulationLoad pop = lv.load(raster_spec(path), diag);
     CHECK(pop.input_total == Approx(7));
     CHECK(pop.surface.persons == std::vector<double>{0, 7, 0});
+    // A negative number of persons has no meaning: an error (exit 4), as a negative count in a table is.
     const carereach::Problem* w = find_problem(diag, "population.negative_values");
     REQUIRE(w != nullptr);
+    CHECK(w->severity == Severity::kError);
     CHECK(w->message.find("1 pixel") != std::string::npos);
-    CHECK(diag.error_count() == 0);
+    CHECK(w->message.find("sum -5") != std::string::npos);
+    CHECK(diag.error_count() == 1);
   }
   SECTION("Float32 with the largest negative float as nodata") {
     const double nd = -3.4028234663852886e+38;
