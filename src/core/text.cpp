@@ -76,6 +76,22 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return 0;  // continuation byte without a lead, 0xC0, 0xC1, 0xF5–0xFF
 }
 
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence_length(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 const char* TextFault::code() const {
   switch (kind) {
     case kNotUtf8: return "text.not_utf8";

@@ -19,6 +19,9 @@ std::string xml_escape(std::string_view s);
 /// (RFC 3629: shortest form only, no surrogates U+D800–DFFF, nothing above U+10FFFF).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
+/// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD (one per byte); valid text unchanged.
+std::string valid_utf8(std::string_view s);
+
 /// Longest text carereach takes from an input or the scenario into its outputs (a name, code, id, label or source),
 /// in UTF-16 code units (a character beyond U+FFFF counts twice; a "_xHHHH_" sequence counts as the 13 units the
 /// workbook stores for it). An Excel cell holds at most 32,767; outputs combine a few texts in one cell (a region

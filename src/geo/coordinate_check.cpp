@@ -15,17 +15,8 @@ namespace {
 constexpr double kMaxLon_deg = 180.0;
 constexpr double kMaxLat_deg = 90.0;
 constexpr double kDegreesPerTurn = 360.0;
-constexpr double kDegToRad = 3.14159265358979323846 / 180.0;
 /// Inputs whose values above this look like metres: the hint suggests declaring a projected CRS.
 constexpr double kLooksProjected = 1000.0;
-
-/// Distance in degrees of latitude between two longitude/latitude points, longitudes compared modulo 360° and
-/// scaled by the cosine of the latitude (at the poles every longitude is the same point).
-double angular_gap_deg(double lon_a, double lat_a, double lon_b, double lat_b) {
-  double dlon = std::fmod(std::abs(lon_a - lon_b), kDegreesPerTurn);
-  if (dlon > kDegreesPerTurn / 2) dlon = kDegreesPerTurn - dlon;
-  return std::hypot(dlon * std::cos(lat_a * kDegToRad), lat_a - lat_b);
-}
 
 std::string degrees_text(double v, char positive, char negative) {
   char buf[32];
@@ -108,7 +99,7 @@ struct CoordinateCheck::Impl {
   struct Trip {
     std::string role;
     Transformer there;
-    Transformer back;
+    std::optional<Transformer> back;  ///< a round trip: the source's own domain (projected sources only)
   };
   CrsSpec crs;
   bool geographic = false;
@@ -149,11 +140,9 @@ struct CoordinateCheck::Impl {
     return p;
   }
 
-  /// Whether the round trip brought (x0, y0) back to (x1, y1).
-  [[nodiscard]] bool same_point(double x0, double y0, double x1, double y1) const {
-    if (!std::isfinite(x1) || !std::isfinite(y1)) return false;
-    if (geographic) return angular_gap_deg(x0, y0, x1, y1) <= kRoundTripTolerance_deg;
-    return std::hypot(x0 - x1, y0 - y1) <= kRoundTripTolerance_m;
+  /// Whether the round trip of a projected point brought (x0, y0) back to (x1, y1).
+  [[nodiscard]] static bool same_point(double x0, double y0, double x1, double y1) {
+    return std::isfinite(x1) && std::isfinite(y1) && std::hypot(x0 - x1, y0 - y1) <= kRoundTripTolerance_m;
   }
 };
 
@@ -167,11 +156,15 @@ CoordinateCheck::CoordinateCheck(const CrsSpec& crs, const std::vector<Target>& 
     impl_->trips.push_back({"longitude/latitude (WGS 84)", Transformer(crs, wgs84()), Transformer(wgs84(), crs)});
     if (auto a = area_of_use(crs, crs.display())) impl_->areas.push_back(std::move(*a));
   }
+  // Each target must be reached with a finite result. Between two longitude/latitude systems (WGS 84, CGCS2000,
+  // GCJ-02 …) every point in range converts: no conversion needed. Projected targets also bring their area of use.
   for (const Target& t : targets) {
+    const bool target_geographic = t.crs.kind != CrsKind::kProj || t.crs.is_geographic();
+    if (impl_->geographic && target_geographic) continue;
     if (auto a = area_of_use(t.crs, t.role)) impl_->areas.push_back(std::move(*a));
     Transformer there(crs, t.crs);
     if (there.is_identity()) continue;
-    impl_->trips.push_back({t.role, std::move(there), Transformer(t.crs, crs)});
+    impl_->trips.push_back({t.role, std::move(there), std::nullopt});
   }
 }
 
@@ -215,9 +208,11 @@ std::optional<CoordinateRejection> CoordinateCheck::first_problem(std::span<cons
     tx.assign(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));
     ty.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
     trip.there.transform(tx, ty);
-    bx = tx;
-    by = ty;
-    trip.back.transform(bx, by);
+    if (trip.back) {
+      bx = tx;
+      by = ty;
+      trip.back->transform(bx, by);
+    }
     if (k == 0 && !impl_->geographic) {
       lon = tx;
       lat = ty;
@@ -225,13 +220,13 @@ std::optional<CoordinateRejection> CoordinateCheck::first_problem(std::span<cons
     for (std::size_t i = 0; i < n; ++i) {
       if (first && first->index <= i) break;
       const bool reached = std::isfinite(tx[i]) && std::isfinite(ty[i]);
-      if (reached && impl_->same_point(x[i], y[i], bx[i], by[i])) continue;
+      if (reached && (!trip.back || impl_->same_point(x[i], y[i], bx[i], by[i]))) continue;
       CoordinateProblem p;
       p.fault = CoordinateFault::kNotConvertible;
       p.message = "the point (" + coordinate_text(x[i]) + ", " + coordinate_text(y[i]) + ") " +
                   (reached ? "does not convert to " + trip.role +
-                                 " and back to the same place: it lies outside the area the two coordinate systems "
-                                 "can describe together"
+                                 " and back to the same place: it lies outside the area its coordinate system can "
+                                 "describe"
                            : "cannot be converted to " + trip.role);
       p.hint = "check the coordinate and the coordinate system declared for the source";
       note(i, std::move(p));

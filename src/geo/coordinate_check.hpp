@@ -1,8 +1,8 @@
 #pragma once
 // The one plausibility check every input coordinate passes, whatever the input (zones, seats, facilities, population
 // points and polygons, roads, barriers, added facilities): finite, inside the range the CRS allows (longitude and
-// latitude, or ±1e8 for projected CRSs), convertible to WGS 84 and to the CRSs the run needs (analysis CRS, output
-// CRS) with a round trip that comes back to the point, and inside the area of use of every projected CRS involved,
+// latitude, or ±1e8 for projected CRSs), a projected point convertible to WGS 84 and back to itself, convertible to
+// the CRSs the run needs (analysis CRS, output CRS), and inside the area of use of every projected CRS involved,
 // widened by 30°. docs/method/coordinates.md ("Which coordinates are accepted") gives the rule and the reasons.
 
 #include <cstddef>
@@ -21,7 +21,8 @@ enum class CoordinateFault {
   kNotFinite,      ///< NaN or infinite
   kOutOfRange,     ///< longitude beyond ±180°, latitude beyond ±90°, a projected value beyond ±1e8, or far outside
                    ///< the area of use of a projected CRS
-  kNotConvertible  ///< no finite result in WGS 84 or a target CRS, or the round trip does not come back
+  kNotConvertible  ///< no finite result in WGS 84 or a target CRS, or a projected point's round trip through WGS 84
+                   ///< does not come back
 };
 
 struct CoordinateProblem {
@@ -50,10 +51,8 @@ class CoordinateCheck {
   /// zone at its centre fits, while a Transverse Mercator used 90° or more from its meridian, which maps points
   /// to places that do not exist, does not.
   static constexpr double kAreaMargin_deg = 30.0;
-  /// The round trip through WGS 84 must come back within this many metres (projected) …
+  /// A projected point's round trip through WGS 84 must come back within this many metres.
   static constexpr double kRoundTripTolerance_m = 1.0;
-  /// … or degrees (about 1 m on the ground) for longitude/latitude.
-  static constexpr double kRoundTripTolerance_deg = 1.0e-5;
 
   struct Target {
     CrsSpec crs;

@@ -153,3 +153,16 @@ TEST_CASE("an added facility outside the plausible range is a scenario error nam
                   "y = 1e300\ncrs = \"EPSG:4326\"\n");
   check_refused(fx, 3, {"scenario.toml", "changes.add[0].y", "latitude 1e+300 is out of range"});
 }
+
+TEST_CASE("a warning quoting bytes that are not UTF-8 no longer breaks run.json", "[cli][input-checks]") {
+  // An unknown tag is only a warning; its message quotes the value. Writing run.json used to end with an internal
+  // error (exit 1); the bytes are now written as U+FFFD.
+  Fixture fx;
+  fx.set_facilities(replace_all(Fixture::facilities_csv(), "中医馆", "\xFF\xFE"));
+  fx.set_scenario(replace_all(Fixture::scenario_toml(), "crs = \"EPSG:4326\"", "crs = \"EPSG:4326\"\nencoding = \"utf-8\""));
+  const auto out = fx.dir / "out";
+  const auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(slurp(out / "run.json"), Catch::Contains("tag '\xEF\xBF\xBD\xEF\xBF\xBD' is not known"));
+}

@@ -98,3 +98,10 @@ TEST_CASE("formula_safe: a leading apostrophe for texts a spreadsheet would run"
   // Anything else is unchanged: an equals sign inside, Chinese, an empty text, a full-width equals sign.
   for (const char* s : {"a=b", "甲镇卫生院", "", "＝1", "'quoted"}) CHECK(formula_safe(s) == s);
 }
+
+TEST_CASE("valid_utf8: each byte that is not UTF-8 becomes U+FFFD", "[text][output-text]") {
+  CHECK(carereach::valid_utf8("甲镇 ok") == "甲镇 ok");
+  CHECK(carereach::valid_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(carereach::valid_utf8("\xE4\xB8") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // a truncated 中: two bytes, two marks
+  CHECK_FALSE(output_text_fault(carereach::valid_utf8("\xC0\xAF\xED\xA0\x80")));
+}
