@@ -174,15 +174,16 @@ std::string compare_markdown(const json& a, const json& b, const std::vector<Sta
                              const std::vector<report::Table>& tables, Lang lang) {
   const bool zh = lang == Lang::kZh;
   std::string md = zh ? "# 情景对比\n\n" : "# Scenario comparison\n\n";
-  md += (zh ? "- 基准 A：" : "- Baseline A: ") + scenario_name(a, lang) + "\n";
-  md += (zh ? "- 情景 B：" : "- Scenario B: ") + scenario_name(b, lang) + "\n";
+  // Names come from the scenarios and their inputs: escaped as report.md escapes them.
+  md += (zh ? "- 基准 A：" : "- Baseline A: ") + report::markdown_text(scenario_name(a, lang)) + "\n";
+  md += (zh ? "- 情景 B：" : "- Scenario B: ") + report::markdown_text(scenario_name(b, lang)) + "\n";
   if (b.contains("changes"))
     for (const auto& line : member(b, "changes").value("lines", json::array()))
-      if (line.is_string()) md += "  - " + line.get<std::string>() + "\n";
+      if (line.is_string()) md += "  - " + report::markdown_text(line.get<std::string>()) + "\n";
   md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
   for (const auto& f : compare_findings(changes, lang)) {
-    md += "### " + f.title + "\n\n";
-    for (const auto& item : f.items) md += "- " + item + "\n";
+    md += "### " + report::markdown_text(f.title) + "\n\n";
+    for (const auto& item : f.items) md += "- " + report::markdown_text(item) + "\n";
     md += "\n";
   }
   for (const auto& t : tables) md += report::to_markdown(t, lang) + "\n";

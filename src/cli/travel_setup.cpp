@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "report/writers.hpp"
 
 namespace carereach::cli {
 
@@ -67,15 +68,6 @@ Reach population_within(const PopulationGrid& population, const TravelTimeField&
   return r;
 }
 
-namespace {
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-}  // namespace
-
 std::string facility_access_rows(const io::LoadedScenario& loaded, const Standard& standard,
                                  const analysis::StandardTravel& travel, bool header) {
   std::string out;
@@ -85,7 +77,9 @@ std::string facility_access_rows(const io::LoadedScenario& loaded, const Standar
   for (const auto& a : travel.access) {
     const Facility& f = loaded.facilities[a.facility];
     std::snprintf(numbers, sizeof numbers, "%.1f,%.1f", a.snap_distance_m, a.access_leg_s);
-    out += csv_field(standard.id) + "," + csv_field(f.source_id) + "," + csv_field(f.name) + "," + csv_field(f.type) +
+    // Ids and names come from the inputs: text cells a spreadsheet would run as formulas are neutralised.
+    out += report::csv_plain(standard.id) + "," + report::csv_text(f.source_id) + "," + report::csv_text(f.name) + "," +
+           report::csv_text(f.type) +
            "," + to_string(standard.mode) + "," + to_string(standard.engine) + "," + numbers + "," +
            (a.beyond_max_access ? "yes" : "no") + "," + (a.joined ? "yes" : "no") + "\n";
   }

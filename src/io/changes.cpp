@@ -4,6 +4,8 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "geo/coordinate_check.hpp"
+#include "io/input_checks.hpp"
 
 namespace carereach::io {
 
@@ -45,7 +47,8 @@ std::string joined(const std::vector<std::string>& v, std::size_t max_items = 8)
 }  // namespace
 
 ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioChanges& changes, const Taxonomy& taxonomy,
-                            const geo::CrsSpec& analysis_crs, const std::string& scenario_file, Diagnostics& diag) {
+                            const geo::CrsSpec& analysis_crs, const std::string& scenario_file, Diagnostics& diag,
+                            const geo::CrsSpec* output_crs) {
   ChangeSummary summary;
   std::unordered_map<std::string, std::size_t> by_id;
   for (std::size_t i = 0; i < facilities.size(); ++i) by_id.emplace(facilities[i].source_id, i);
@@ -133,6 +136,11 @@ ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioCha
     } catch (const CrsError& e) {
       throw CrsError(e.message(), at(scenario_file, a.key + ".crs", a.line), e.hint());
     }
+    if (auto p = geo::CoordinateCheck(crs, analysis_and_output_targets(analysis_crs, output_crs)).check(a.x, a.y))
+      throw ScenarioError(p->message, at(scenario_file, a.key + (p->axis == 'y' ? ".y" : ".x"), a.line),
+                          p->hint + (crs.kind != geo::CrsKind::kProj || crs.is_geographic()
+                                         ? "; give x as longitude and y as latitude"
+                                         : ""));
     f.x_m = a.x;
     f.y_m = a.y;
     f.lon = a.x;

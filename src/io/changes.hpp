@@ -23,9 +23,11 @@ struct ChangeSummary {
 
 /// Applies the changes in the order close, upgrade, add. Closed facilities stay in the list with status closed
 /// (no standard counts them); added ones are active, with source "scenario [changes]" and dense ids after the
-/// loaded ones. An unknown id, an unknown type or tag, a duplicate new id or a point that cannot be converted is a
+/// loaded ones. An unknown id, an unknown type or tag, a duplicate new id or a point that geo::CoordinateCheck
+/// refuses (not finite, out of range, not convertible to the analysis CRS or, when given, the output CRS) is a
 /// ScenarioError naming the key; closing an already closed facility is a warning.
 ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioChanges& changes, const Taxonomy& taxonomy,
-                            const geo::CrsSpec& analysis_crs, const std::string& scenario_file, Diagnostics& diag);
+                            const geo::CrsSpec& analysis_crs, const std::string& scenario_file, Diagnostics& diag,
+                            const geo::CrsSpec* output_crs = nullptr);
 
 }  // namespace carereach::io

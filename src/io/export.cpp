@@ -555,6 +555,14 @@ ExportedLayer write_layer(const Context& cx, GDALDataset& dst, const LayerPlan& 
       }
       if (csv && g->exportToWkt().size() > kSpreadsheetCellChars) ++long_wkt;
     }
+    if (csv) {
+      // Names and ids from the inputs: a text a spreadsheet would run as a formula gets a leading apostrophe.
+      for (const int k : field_map) {
+        if (k < 0 || of.GetFieldDefnRef(k)->GetType() != OFTString || !of.IsFieldSetAndNotNull(k)) continue;
+        const std::string text = of.GetFieldAsString(k);
+        if (const std::string safe = formula_safe(text); safe != text) of.SetField(k, safe.c_str());
+      }
+    }
     if (shapefile) {
       for (std::size_t i = 0; i < field_map.size(); ++i) {
         const int k = field_map[i];

@@ -3,6 +3,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "io/input_checks.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -44,7 +45,7 @@ std::string types_hint(const Taxonomy& taxonomy) {
 class SourceReader {
  public:
   SourceReader(const FacilitySourceSpec& spec, const Taxonomy& taxonomy, const geo::CrsSpec& analysis_crs,
-               std::unordered_map<std::string, std::string>& seen_ids, Diagnostics& diag)
+               const geo::CrsSpec* output_crs, std::unordered_map<std::string, std::string>& seen_ids, Diagnostics& diag)
       : spec_(spec),
         taxonomy_(taxonomy),
         src_(spec.source, diag),
@@ -56,6 +57,7 @@ class SourceReader {
         diag_(diag),
         severity_(spec.on_invalid == OnInvalid::kSkip ? Severity::kWarning : Severity::kError) {
     for (const auto& [value, id] : spec.type_map) type_map_[normalise_key(value)] = id;
+    src_.check_coordinates_reach(analysis_and_output_targets(analysis_crs, output_crs));
   }
 
   void read_all(std::vector<Facility>& out) {
@@ -121,6 +123,11 @@ class SourceReader {
       return std::nullopt;
     }
     fac.name = VectorSource::text(f, cols_.name);
+    // The id and the name go into the layers, facility_access.csv and the report: checked here, not when written.
+    const std::string dropped = severity_ == Severity::kWarning ? "; row left out" : "";
+    if (!check_output_text(fac.source_id, "the facility id", src_.where(f, m.id), severity_, diag_, dropped) ||
+        !check_output_text(fac.name, "the facility name", src_.where(f, m.name), severity_, diag_, dropped))
+      return std::nullopt;
 
     // Type: the source's own mapping first, then the taxonomy (ids, names, aliases), then the default.
     std::string type_value = VectorSource::text(f, cols_.type);
@@ -203,10 +210,11 @@ class SourceReader {
 }  // namespace
 
 std::vector<Facility> load_facilities(const std::vector<FacilitySourceSpec>& sources, const Taxonomy& taxonomy,
-                                      const geo::CrsSpec& analysis_crs, Diagnostics& diag) {
+                                      const geo::CrsSpec& analysis_crs, Diagnostics& diag,
+                                      const geo::CrsSpec* output_crs) {
   std::vector<Facility> out;
   std::unordered_map<std::string, std::string> seen_ids;
-  for (const auto& spec : sources) SourceReader(spec, taxonomy, analysis_crs, seen_ids, diag).read_all(out);
+  for (const auto& spec : sources) SourceReader(spec, taxonomy, analysis_crs, output_crs, seen_ids, diag).read_all(out);
   return out;
 }
 

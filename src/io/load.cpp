@@ -42,7 +42,7 @@ class Loader {
     if (options_.checksums) timed("checksums", [&] { checksums(); });
     timed("coordinate systems", [&] { choose_crs(); });
     timed("zones", [&] {
-      for (const auto& spec : s.zones) guarded([&] { out_.zones.push_back(load_zone_level(spec, out_.analysis_crs, diag_)); });
+      for (const auto& spec : s.zones) guarded([&] { out_.zones.push_back(load_zone_level(spec, out_.analysis_crs, diag_, &out_.output_crs)); });
       check_parents();
     });
     timed("study area and grid", [&] { guarded([&] { make_grid(); }); });
@@ -272,10 +272,10 @@ class Loader {
 
   void load_all_facilities() {
     const Scenario& s = out_.scenario;
-    out_.facilities = load_facilities(s.facilities, s.taxonomy, out_.analysis_crs, diag_);
+    out_.facilities = load_facilities(s.facilities, s.taxonomy, out_.analysis_crs, diag_, &out_.output_crs);
     if (!s.changes.empty())
       out_.changes = apply_changes(out_.facilities, s.changes, s.taxonomy, out_.analysis_crs,
-                                   s.file.filename().string(), diag_);
+                                   s.file.filename().string(), diag_, &out_.output_crs);
     if (out_.study_area.null()) return;
     const geo::PreparedGeometry area(out_.study_area);
     for (const auto& f : out_.facilities) {

@@ -23,6 +23,7 @@
 
 #include "core/error.hpp"
 #include "io/crs_check.hpp"
+#include "io/input_checks.hpp"
 #include "io/ogr_transform.hpp"
 #include "io/raster_source.hpp"
 #include "io/resources.hpp"
@@ -598,6 +599,7 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
   VectorSource src(spec.source, diag);
   const int count_idx = src.field_index(spec.count_field, "population.count_field");
   const geo::Transformer to_grid(src.crs(), analysis_crs);
+  src.check_coordinates_reach(analysis_and_output_targets(analysis_crs, nullptr));
 
   PopulationLoad out;
   out.surface.grid = grid;
@@ -789,6 +791,12 @@ std::optional<geo::Geometry> read_polygon(const VectorSource& src, const OGRFeat
                "give one polygon (or multipolygon) per area");
     return std::nullopt;
   }
+  if (const geo::CoordinateCheck* check = src.coordinate_check()) {
+    if (auto problem = geometry_problem(*poly, *check)) {
+      report_coordinate(*problem, geometry_where(src, f), Severity::kError, diag, "the polygon's ");
+      return std::nullopt;
+    }
+  }
   if (poly->transform(&to_grid) != OGRERR_NONE) {
     diag.error(ExitCode::kInput, "coordinate.not_convertible"_code,
                "the polygon cannot be converted to the analysis coordinate system", src.where(f),
@@ -830,6 +838,7 @@ PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const
                      src.where_file(), "give a polygon layer, or use kind = \"points\" for one point per settlement");
   const int count_idx = src.field_index(spec.count_field, "population.count_field");
   OgrTransformAdapter to_grid(src.crs(), analysis_crs);
+  src.check_coordinates_reach(analysis_and_output_targets(analysis_crs, nullptr));
 
   // The polygons with their counts. Polygons whose extent misses the grid are outside as a whole.
   const double gx0 = grid.origin_x_m, gx1 = grid.max_x_m(), gy0 = grid.min_y_m(), gy1 = grid.origin_y_m;

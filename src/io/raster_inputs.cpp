@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "io/input_checks.hpp"
 #include "io/ogr_transform.hpp"
 #include "io/raster_source.hpp"
 #include "io/vector_source.hpp"
@@ -65,11 +66,15 @@ std::size_t burn_barriers(const SourceSpec& src, const Grid& grid, const geo::Cr
                           std::vector<std::uint8_t>& mask, Diagnostics& diag) {
   VectorSource source(src, diag);
   OgrTransformAdapter to_grid(source.crs(), analysis_crs);
+  source.check_coordinates_reach(analysis_and_output_targets(analysis_crs, nullptr));
   std::vector<std::unique_ptr<OGRGeometry>> lines;
   std::vector<std::unique_ptr<OGRGeometry>> polygons;
   for (auto& f : source.layer()) {
     const OGRGeometry* g = f->GetGeometryRef();
     if (g == nullptr || g->IsEmpty()) continue;
+    if (const geo::CoordinateCheck* check = source.coordinate_check())
+      if (auto problem = geometry_problem(*g, *check))
+        throw InputError("barrier " + problem->message, geometry_where(source, *f), problem->hint);
     std::unique_ptr<OGRGeometry> projected(g->clone());
     if (projected->transform(&to_grid) != OGRERR_NONE)
       throw CrsError("a barrier cannot be converted to the analysis CRS", source.where(*f), "check its CRS");

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/input_checks.hpp"
 #include "io/vector_source.hpp"
 
 namespace carereach::io {
@@ -412,11 +413,19 @@ struct MissingNodes {
   std::vector<std::int64_t> example_way_ids;
 };
 
+/// Node references whose coordinates geo::CoordinateCheck refuses (out of range): an error.
+struct RefusedNodes {
+  std::size_t count = 0;
+  std::string first;  ///< "node 5 of way 7"
+  std::optional<geo::CoordinateProblem> first_problem;
+};
+
 class OsmRoadHandler : public osmium::handler::Handler {
  public:
   OsmRoadHandler(LocationHandler& locations, PendingWays<std::int64_t>& out, RoadLoadStats& stats, NameTable& names,
-                 MissingNodes& missing)
-      : locations_(locations), out_(out), stats_(stats), names_(names), missing_(missing) {}
+                 MissingNodes& missing, const geo::CoordinateCheck& check, RefusedNodes& refused)
+      : locations_(locations), out_(out), stats_(stats), names_(names), missing_(missing), check_(check),
+        refused_(refused) {}
 
   void node(const osmium::Node& node) {
     locations_.node(node);
@@ -490,6 +499,16 @@ class OsmRoadHandler : public osmium::handler::Handler {
     std::size_t missing_here = 0;
     for (const osmium::NodeRef& ref : way.nodes()) {
       const osmium::Location loc = ref.location();
+      if (loc.is_defined()) {
+        if (auto problem = check_.check(loc.lon_without_check(), loc.lat_without_check())) {
+          if (refused_.count++ == 0) {
+            refused_.first = "node " + std::to_string(ref.ref()) + " of way " + std::to_string(way.id());
+            refused_.first_problem = std::move(problem);
+          }
+          if (out_.close(a)) ++parts;
+          continue;
+        }
+      }
       if (!loc.valid()) {
         ++missing_here;
         if (out_.close(a)) ++parts;
@@ -515,6 +534,8 @@ class OsmRoadHandler : public osmium::handler::Handler {
   RoadLoadStats& stats_;
   NameTable& names_;
   MissingNodes& missing_;
+  const geo::CoordinateCheck& check_;
+  RefusedNodes& refused_;
 };
 
 void check_readable_file(const SourceSpec& source, const std::string& key) {
@@ -550,13 +571,15 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
   stats.source_kind = "osm";
   PendingWays<std::int64_t> pending;
   MissingNodes missing;
+  RefusedNodes refused;
+  const geo::CoordinateCheck check(geo::wgs84());
   {
     NameTable names(roads.names);
     LocationIndex positive_ids;
     LocationIndex negative_ids;  // hand-edited files (JOSM) use negative ids for new objects
     LocationHandler locations(positive_ids, negative_ids);
     locations.ignore_errors();
-    OsmRoadHandler handler(locations, pending, stats, names, missing);
+    OsmRoadHandler handler(locations, pending, stats, names, missing, check, refused);
     try {
       osmium::io::File file(spec.source.path.string());
       osmium::io::Reader reader(file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way,
@@ -573,6 +596,13 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
     throw InputError("holds no OpenStreetMap nodes or ways", at,
                      "give an OpenStreetMap extract (.osm.pbf) that covers the study area");
 
+  if (refused.count > 0) {
+    Location where = at;
+    where.feature = refused.first;
+    report_coordinate(*refused.first_problem, where, Severity::kError, diag,
+                      refused.count == 1 ? std::string()
+                                         : std::to_string(refused.count) + " road node references are refused; the first: ");
+  }
   RoadData assembled = assemble(pending, &to_analysis, clip, stats);
   assembled.names = std::move(roads.names);
   const RoadLoadStats& st = assembled.load;
@@ -873,6 +903,12 @@ RoadData load_lines(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, cons
       ++stats.features_not_lines;
       not_lines.add(src.feature_label(f) + " (no geometry)");
       continue;
+    }
+    if (const geo::CoordinateCheck* check = src.coordinate_check()) {
+      if (auto problem = geometry_problem(*g, *check)) {
+        report_coordinate(*problem, geometry_where(src, f), Severity::kError, diag, "road ");
+        continue;
+      }
     }
     std::size_t parts = 0;
     std::size_t failed_here = 0;

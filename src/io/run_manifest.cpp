@@ -6,6 +6,8 @@
 #include <ctime>
 #include <map>
 
+#include "core/text.hpp"
+
 namespace carereach::io {
 
 using json = nlohmann::ordered_json;
@@ -31,6 +33,20 @@ std::string utc_now_iso8601() {
 }
 
 namespace {
+
+/// The same JSON with every string and key valid UTF-8 (invalid bytes as U+FFFD): a value quoted from an input in
+/// a warning (an unknown tag, a road class) may hold bytes that are not UTF-8, and the JSON writer refuses them.
+json utf8_safe(json j) {
+  if (j.is_string()) return valid_utf8(j.get_ref<const std::string&>());
+  if (j.is_array()) {
+    for (auto& v : j) v = utf8_safe(std::move(v));
+    return j;
+  }
+  if (!j.is_object()) return j;
+  json out = json::object();
+  for (auto& [key, value] : j.items()) out[valid_utf8(key)] = utf8_safe(std::move(value));
+  return out;
+}
 
 json crs_json(const geo::CrsSpec& crs) {
   json j;
@@ -215,7 +231,7 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
   }
   j["timings_s"] = timings;
   j["outputs"] = info.outputs;
-  return j;
+  return utf8_safe(std::move(j));
 }
 
 }  // namespace carereach::io

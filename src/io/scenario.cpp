@@ -18,8 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Identifiers become parts of file, layer and field names (travel_time_<standard>.tif, zones_<level>): at most
+/// this many characters, so every such name stays within the 255 bytes a file name may have.
+constexpr std::size_t kMaxIdentifier = 64;
+
 bool is_identifier(const std::string& s) {
-  if (s.empty()) return false;
+  if (s.empty() || s.size() > kMaxIdentifier) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
@@ -120,7 +124,7 @@ class Parser {
     ZoneLevelSpec z;
     z.level = t.required_string("level", "e.g. level = \"county\" or \"township\"");
     if (!is_identifier(z.level))
-      t.fail("level", "must be a short identifier of lower-case letters, digits and _ (e.g. \"county\")");
+      t.fail("level", "must be a short identifier of lower-case letters, digits and _, at most 64 characters (e.g. \"county\")");
     z.label_zh = t.string("label_zh", "");
     z.label_en = t.string("label_en", "");
     const std::string geometry = t.string("geometry", "polygons");
@@ -506,7 +510,7 @@ class Parser {
     for (auto& tt : t.array_of_tables("tags")) {
       TagDef d;
       d.id = tt.required_string("id");
-      if (!is_identifier(d.id)) tt.fail("id", "must be lower-case letters, digits and _");
+      if (!is_identifier(d.id)) tt.fail("id", "must be lower-case letters, digits and _, at most 64 characters");
       d.name_zh = tt.string("name_zh", "");
       d.name_en = tt.string("name_en", "");
       d.aliases = tt.string_list("aliases");
@@ -517,7 +521,7 @@ class Parser {
     for (auto& tt : t.array_of_tables("types")) {
       FacilityType ft;
       ft.id = tt.required_string("id");
-      if (!is_identifier(ft.id)) tt.fail("id", "must be lower-case letters, digits and _");
+      if (!is_identifier(ft.id)) tt.fail("id", "must be lower-case letters, digits and _, at most 64 characters");
       const bool exists = taxonomy.type_by_id(ft.id) != nullptr;
       ft.name_zh = tt.string("name_zh", "");
       ft.name_en = tt.string("name_en", "");
@@ -555,7 +559,7 @@ class Parser {
       out.erase(it);
     }
     for (const std::string& id : t->remaining()) {
-      if (!is_identifier(id)) t->fail(id, "standard ids are lower-case letters, digits and _ (e.g. tcm_15min)");
+      if (!is_identifier(id)) t->fail(id, "standard ids are lower-case letters, digits and _, at most 64 characters (e.g. tcm_15min)");
       auto sub = t->table(id);
       auto it = std::find_if(out.begin(), out.end(), [&](const Standard& st) { return st.id == id; });
       if (it == out.end()) {
@@ -696,6 +700,7 @@ Scenario parse_scenario(const std::string& text, const fs::path& file) {
                             std::to_string(e.source().begin.column) + ")",
                         at, "docs/scenario.md shows a complete example");
   }
+  check_strings(root, file.string());
   fs::path dir = file.parent_path();
   if (dir.empty()) dir = ".";
   return Parser(file, dir).parse(root);

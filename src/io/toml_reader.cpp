@@ -1,5 +1,7 @@
 #include "io/toml_reader.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -201,5 +203,33 @@ void TomlTable::finish() const {
     throw ScenarioError("unknown key", at, hint);
   }
 }
+
+namespace {
+
+void check_node(const toml::node& node, const std::string& path, const std::string& file) {
+  auto fail = [&](const std::string& what, const TextFault& fault, const toml::node& at) {
+    throw ScenarioError(what + " " + fault.message, Location{file, {}, {}, path, static_cast<int>(at.source().begin.line)},
+                        fault.kind == TextFault::kTooLong ? "shorten the text" : "remove the control character (\\u00XX)");
+  };
+  if (const auto* t = node.as_table()) {
+    for (const auto& [key, value] : *t) {
+      const std::string name(key.str());
+      const std::string child = path.empty() ? name : path + "." + name;
+      if (const TextFault fault = output_text_fault(name)) {
+        Location at{file, {}, {}, child, static_cast<int>(value.source().begin.line)};
+        throw ScenarioError("the key " + std::string(fault.message), at, "rename the key");
+      }
+      check_node(value, child, file);
+    }
+  } else if (const auto* a = node.as_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) check_node((*a)[i], path + "[" + std::to_string(i) + "]", file);
+  } else if (const auto* v = node.as_string()) {
+    if (const TextFault fault = output_text_fault(v->get())) fail("the text", fault, node);
+  }
+}
+
+}  // namespace
+
+void check_strings(const toml::table& root, const std::string& file) { check_node(root, {}, file); }
 
 }  // namespace carereach::io

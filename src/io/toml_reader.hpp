@@ -59,6 +59,11 @@ class TomlTable {
   std::set<std::string> read_;
 };
 
+/// Checks every key and string value of a parsed TOML document with output_text_fault (core/text.hpp): TOML
+/// escapes can write a NUL or another control character (\u0000), which the outputs cannot carry and C APIs
+/// would cut the text at. Throws ScenarioError naming the key path and line of the first fault.
+void check_strings(const toml::table& root, const std::string& file);
+
 /// Levenshtein distance, for "did you mean".
 std::size_t edit_distance(const std::string& a, const std::string& b);
 

@@ -202,10 +202,7 @@ VectorSource::VectorSource(const SourceSpec& spec, Diagnostics& diag) : spec_(sp
     // A table without coordinates is fine for attribute-only sources (zone totals).
   }
   if (spec.is_table_with_xy() || layer_->GetGeomType() != wkbNone) {
-    if (!spec.crs.empty() || has_file_crs()) {
-      const geo::CrsSpec c = crs();
-      geographic_ = c.kind != geo::CrsKind::kProj || c.is_geographic();
-    }
+    if (!spec.crs.empty() || has_file_crs()) coords_.emplace(crs());
   }
   // Last: a constructor that throws never runs the destructor that would take the entry out again.
   const std::lock_guard lock(g_sources_mutex);
@@ -636,6 +633,12 @@ void VectorSource::check_dbf(Diagnostics& diag) {
   warn_detected(diag);
 }
 
+void VectorSource::check_coordinates_reach(const std::vector<geo::CoordinateCheck::Target>& targets) {
+  if (!coords_) return;
+  const geo::CrsSpec crs = coords_->crs();  // emplace destroys the old check first
+  coords_.emplace(crs, targets);
+}
+
 VectorSource::~VectorSource() {
   {
     const std::lock_guard lock(g_sources_mutex);
@@ -812,26 +815,19 @@ std::optional<std::pair<double, double>> VectorSource::point(const OGRFeature& f
              "give point features (facility or settlement locations)");
       return std::nullopt;
     }
-    if (!std::isfinite(x) || !std::isfinite(y)) {
-      report("coordinate.not_a_number"_code, "coordinate is not a finite number", {}, "fix the geometry");
-      return std::nullopt;
-    }
     // Geometries read from files are in the data axis order, which for geographic CRSs is longitude, latitude.
   }
-  if (geographic_) {
-    const bool lon_ok = x >= -180.0 && x <= 180.0;
-    const bool lat_ok = y >= -90.0 && y <= 90.0;
-    if (!lon_ok || !lat_ok) {
-      std::string hint = "longitude must be within -180…180 and latitude within -90…90";
-      if (y >= 73.0 && y <= 136.0 && x >= 3.0 && x <= 54.0) hint = "longitude and latitude look swapped";
-      else if (std::abs(x) > 1000 || std::abs(y) > 1000)
-        hint = "these look like projected coordinates: declare the source's projected CRS (crs = \"EPSG:…\")";
-      const std::string& field = !lon_ok ? spec_.x_field : spec_.y_field;
-      report("coordinate.out_of_range"_code,
-             std::string(!lon_ok ? "longitude " : "latitude ") + std::to_string(!lon_ok ? x : y) + " is out of range",
-             field, hint);
-      return std::nullopt;
-    }
+  if (!coords_ && (!std::isfinite(x) || !std::isfinite(y))) {
+    report("coordinate.not_a_number"_code, "coordinate is not a finite number", {}, "fix the geometry");
+    return std::nullopt;
+  }
+  if (auto p = coords_ ? coords_->check(x, y) : std::nullopt) {
+    const std::string field = p->axis == 'x'   ? spec_.x_field
+                              : p->axis == 'y' ? spec_.y_field
+                              : x_index_ >= 0  ? spec_.x_field + "/" + spec_.y_field
+                                               : std::string();
+    report(p->code(), p->message, field, p->hint);
+    return std::nullopt;
   }
   return std::pair{x, y};
 }

@@ -15,6 +15,7 @@
 #include <ogrsf_frmts.h>
 
 #include "core/diagnostics.hpp"
+#include "geo/coordinate_check.hpp"
 #include "geo/crs.hpp"
 #include "io/scenario.hpp"
 #include "io/text_encoding.hpp"
@@ -77,9 +78,15 @@ class VectorSource {
   /// field is numeric (341602.0) or text ("341602.0"), so codes from CSV, Excel and GeoJSON compare equal.
   [[nodiscard]] static std::string code(const OGRFeature& f, int field);
 
+  /// The coordinate check of this source's CRS (geo::CoordinateCheck: finite, in range, convertible), which
+  /// point() applies; nullptr when the source has no CRS.
+  [[nodiscard]] const geo::CoordinateCheck* coordinate_check() const { return coords_ ? &*coords_ : nullptr; }
+  /// Makes the coordinate check also require that points convert to these CRSs (the analysis CRS, the output CRS).
+  void check_coordinates_reach(const std::vector<geo::CoordinateCheck::Target>& targets);
+
   /// The point of a feature, in the source's CRS (not transformed): from x_field/y_field when the spec names
-  /// them, else from the point geometry. Bad values (empty, not a number, out of range for a geographic CRS,
-  /// no geometry, not a point) are reported to diag with the given severity and give nullopt.
+  /// them, else from the point geometry. Bad values (empty, not a number, refused by coordinate_check(), no
+  /// geometry, not a point) are reported to diag with the given severity and give nullopt.
   /// `note` is appended to the messages (e.g. "; row left out").
   std::optional<std::pair<double, double>> point(const OGRFeature& f, Diagnostics& diag, Severity severity,
                                                  const std::string& note = {}) const;
@@ -125,7 +132,7 @@ class VectorSource {
   bool is_table_ = false;
   int x_index_ = -1;
   int y_index_ = -1;
-  bool geographic_ = false;
+  std::optional<geo::CoordinateCheck> coords_;
 
  public:
   ~VectorSource();

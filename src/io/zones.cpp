@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/units.hpp"
+#include "io/input_checks.hpp"
 #include "io/ogr_transform.hpp"
 #include "io/vector_source.hpp"
 
@@ -31,8 +32,21 @@ std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
     if (n == 0) throw InputError("has no readable coordinates", src.where_file(), "check x_field, y_field and the rows");
     env.MinX = env.MaxX = sx / static_cast<double>(n);
     env.MinY = env.MaxY = sy / static_cast<double>(n);
-  } else if (src.layer().GetExtent(&env, TRUE) != OGRERR_NONE) {
-    throw InputError("has no extent (is the layer empty?)", src.where_file(), "give a layer with features");
+  } else {
+    // The extent of the geometries the coordinate check accepts: one vertex at 6e247 must not move the centre
+    // (the zones' loader reports it, naming the feature).
+    bool any = false;
+    const geo::CoordinateCheck* check = src.coordinate_check();
+    for (auto& f : src.layer()) {
+      const OGRGeometry* g = f->GetGeometryRef();
+      if (g == nullptr || g->IsEmpty() || (check != nullptr && geometry_problem(*g, *check))) continue;
+      OGREnvelope e;
+      g->getEnvelope(&e);
+      if (any) env.Merge(e);
+      else env = e;
+      any = true;
+    }
+    if (!any) throw InputError("has no extent (is the layer empty?)", src.where_file(), "give a layer with features");
   }
   double x = (env.MinX + env.MaxX) / 2;
   double y = (env.MinY + env.MaxY) / 2;
@@ -70,7 +84,8 @@ bool matches_filter(const ZoneLevelSpec& spec, const std::string& value) {
 
 }  // namespace
 
-LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag) {
+LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag,
+                                const geo::CrsSpec* output_crs) {
   VectorSource src(spec.source, diag);
   LoadedZoneLevel out;
   out.kind = spec.geometry;
@@ -78,6 +93,7 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
   out.level.label_zh = spec.label_zh;
   out.level.label_en = spec.label_en;
   out.source_crs = src.crs();
+  src.check_coordinates_reach(analysis_and_output_targets(analysis_crs, output_crs));
 
   const std::string key = spec.source.key;
   const int code_i = src.field_index(spec.code_field, key + ".code_field");
@@ -120,6 +136,11 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
     z.code = code;
     z.name = VectorSource::text(*f, name_i);
     z.parent_code = parent_i >= 0 ? VectorSource::code(*f, parent_i) : std::string();
+    // Codes and names go into every table, the workbook and the report: found here, not when those are written.
+    if (!check_output_text(z.code, "the zone code", src.where(*f, spec.code_field), Severity::kError, diag) ||
+        !check_output_text(z.name, "the zone name", src.where(*f, spec.name_field), Severity::kError, diag) ||
+        !check_output_text(z.parent_code, "the parent code", src.where(*f, spec.parent_field), Severity::kError, diag))
+      continue;
     z.approximate = spec.geometry == ZoneGeometryKind::kSeats;
     z.zone_class = class_i >= 0 ? zone_class_from_value(VectorSource::text(*f, class_i), spec.urban_values)
                                 : zone_class_from_name(z.name);
@@ -149,6 +170,12 @@ LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& a
       diag.error(ExitCode::kInput, "zone.not_polygon"_code,
                  std::string("zone ") + code + " is a " + OGRGeometryTypeToName(gtype) + ", not a polygon", src.where(*f));
       continue;
+    }
+    if (const geo::CoordinateCheck* check = src.coordinate_check()) {
+      if (auto problem = geometry_problem(*g, *check)) {
+        report_coordinate(*problem, geometry_where(src, *f), Severity::kError, diag, "zone " + code + ", ");
+        continue;
+      }
     }
     std::unique_ptr<OGRGeometry> projected(g->clone());
     if (projected->transform(&to_analysis) != OGRERR_NONE) {

@@ -34,6 +34,9 @@ std::string zone_class_from_value(const std::string& value, const std::vector<st
 
 /// Loads one zone level. Fatal problems (missing file/layer/field, no CRS, empty layer) throw; problems of single
 /// features (invalid polygon: repaired, warning; empty geometry, duplicate or empty code: error) go to diag.
-LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag);
+/// Every vertex and seat must pass geo::CoordinateCheck, converting to the analysis CRS and, when given, to the
+/// output CRS of the layers; codes and names must pass output_text_fault (io/input_checks.hpp).
+LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag,
+                                const geo::CrsSpec* output_crs = nullptr);
 
 }  // namespace carereach::io

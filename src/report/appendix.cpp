@@ -849,18 +849,20 @@ std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
 std::string report_markdown(const RunTables& run, Lang lang) {
   const bool zh = lang == Lang::kZh;
   std::string md;
+  // Every text from the inputs or the scenario (region, scenario and zone names) goes through markdown_text, as
+  // report.html escapes it: a name holding `<script>`, `|` or `*` shows as written.
   if (zh) {
-    md += "# " + run.region_zh + "医疗卫生服务可及性分析报告\n\n";
-    md += "情景：" + run.scenario_zh + "\n\n";
+    md += "# " + markdown_text(run.region_zh + "医疗卫生服务可及性分析报告") + "\n\n";
+    md += "情景：" + markdown_text(run.scenario_zh) + "\n\n";
     md += "## 主要发现\n\n";
   } else {
-    md += "# Access to health services" + region_suffix_en(run) + "\n\n";
-    md += "Scenario: " + pick(lang, run.scenario_zh, run.scenario_en) + "\n\n";
+    md += "# " + markdown_text("Access to health services" + region_suffix_en(run)) + "\n\n";
+    md += "Scenario: " + markdown_text(pick(lang, run.scenario_zh, run.scenario_en)) + "\n\n";
     md += "## Main findings\n\n";
   }
   for (const Findings& f : key_findings(run, lang)) {
-    md += "### " + f.title + "\n\n";
-    for (const std::string& item : f.items) md += "- " + item + "\n";
+    md += "### " + markdown_text(f.title) + "\n\n";
+    for (const std::string& item : f.items) md += "- " + markdown_text(item) + "\n";
     md += "\n";
   }
   md += zh ? "## 附表\n" : "## Appendix tables\n";

@@ -2,12 +2,13 @@
 
 #include "report/writers.hpp"
 
-namespace carereach::report {
-namespace {
+#include "core/text.hpp"
 
-// RFC 4180: a field holding a comma, a quote, CR or LF is enclosed in quotes, and quotes inside are doubled.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+namespace carereach::report {
+
+std::string csv_plain(std::string_view s) {
+  // RFC 4180: a field holding a comma, a quote, CR or LF is enclosed in quotes, and quotes inside are doubled.
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
@@ -17,23 +18,28 @@ std::string csv_field(const std::string& s) {
   return out;
 }
 
-std::string markdown_escape(const std::string& s) {
+std::string csv_text(std::string_view s) { return csv_plain(formula_safe(s)); }
+
+std::string markdown_text(std::string_view s) {
+  static constexpr std::string_view kMarkup = "\\`*_[]<>#|~&";
   std::string out;
+  out.reserve(s.size() + s.size() / 8);
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\r') {
+    if (c == '\r') {
       if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
       out += "<br>";
     } else if (c == '\n') {
       out += "<br>";
     } else {
+      if (kMarkup.find(c) != std::string_view::npos) out += '\\';
       out += c;
     }
   }
   return out;
 }
+
+namespace {
 
 std::string pad(const std::string& s, std::size_t width, bool right) {
   const std::size_t w = display_width(s);
@@ -52,13 +58,15 @@ std::string to_csv(const Table& table, Lang lang) {
   std::string out(kBom);
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     if (c > 0) out += ',';
-    out += csv_field(column_header(table.columns[c], lang));
+    out += csv_plain(column_header(table.columns[c], lang));
   }
   out += kEol;
   for (const Row& row : table.rows) {
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
       if (c > 0) out += ',';
-      out += csv_field(format_cell(row.cells[c], table.columns[c], lang, false));
+      const Cell& cell = row.cells[c];
+      const std::string shown = format_cell(cell, table.columns[c], lang, false);
+      out += cell.type == Cell::Type::kText ? csv_text(shown) : csv_plain(shown);
     }
     out += kEol;
   }
@@ -73,14 +81,14 @@ std::string to_markdown(const Table& table, Lang lang) {
   std::vector<std::size_t> width(ncol, 3);  // "---" is the shortest delimiter
   for (std::size_t c = 0; c < ncol; ++c) {
     right[c] = table.columns[c].kind != ColumnKind::kText;
-    text[0][c] = markdown_escape(column_header(table.columns[c], lang));
+    text[0][c] = markdown_text(column_header(table.columns[c], lang));
   }
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const Row& row = table.rows[r];
     for (std::size_t c = 0; c < ncol; ++c) {
       std::string s = format_cell(row.cells[c], table.columns[c], lang, true);
       if (!s.empty() && !row.cells[c].marker.empty()) s += " " + row.cells[c].marker;
-      s = markdown_escape(s);
+      s = markdown_text(s);
       if (row.total && !s.empty()) s = "**" + s + "**";
       text[r + 1][c] = std::move(s);
     }
@@ -88,7 +96,7 @@ std::string to_markdown(const Table& table, Lang lang) {
   for (const auto& line : text)
     for (std::size_t c = 0; c < ncol; ++c) width[c] = std::max(width[c], display_width(line[c]));
 
-  std::string out = "### " + markdown_escape(table.title(lang)) + "\n\n";
+  std::string out = "### " + markdown_text(table.title(lang)) + "\n\n";
   auto emit = [&](const std::vector<std::string>& line) {
     out += '|';
     for (std::size_t c = 0; c < ncol; ++c) out += " " + pad(line[c], width[c], right[c]) + " |";
@@ -100,7 +108,7 @@ std::string to_markdown(const Table& table, Lang lang) {
     out += " " + (right[c] ? std::string(width[c] - 1, '-') + ":" : std::string(width[c], '-')) + " |";
   out += '\n';
   for (std::size_t r = 1; r < text.size(); ++r) emit(text[r]);
-  for (const std::string& note : table.notes(lang)) out += "\n" + markdown_escape(note) + "\n";
+  for (const std::string& note : table.notes(lang)) out += "\n" + markdown_text(note) + "\n";
   return out;
 }
 

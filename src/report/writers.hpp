@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string_view>
 #include <string>
 
 #include "report/table.hpp"
@@ -15,12 +16,23 @@ namespace carereach::report {
 /// file as GBK and garbles every Chinese character), CRLF line ends, RFC 4180 quoting (fields holding a comma,
 /// quote, CR or LF are quoted, quotes doubled). One header line "列名（单位）" / "Column (unit)", then the rows;
 /// no title and no notes (so the file stays a plain table for joins and scripts), no markers, no thousands
-/// separators.
+/// separators. Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading
+/// apostrophe (formula_safe); number cells are written as numbers.
 std::string to_csv(const Table& table, Lang lang);
+
+/// One CSV field (RFC 4180 quoting as to_csv) holding a text: formula_safe, then quoted when it needs to be.
+std::string csv_text(std::string_view text);
+/// One CSV field holding a number or a fixed keyword written by carereach: quoted when needed, never changed.
+std::string csv_plain(std::string_view text);
+
+/// Text for Markdown (report.md): every character CommonMark or GitHub would read as markup — \ ` * _ [ ] < > # |
+/// ~ & — escaped with a backslash, line breaks as "<br>", so a name like `<script>` or `a|b` shows as written and
+/// a table keeps its columns.
+std::string markdown_text(std::string_view text);
 
 /// The table as a Markdown section: "### title", a blank line, a pipe table (numbers right-aligned, with thousands
 /// separators, markers after the value, total rows in bold, columns padded to equal display width), a blank line,
-/// then each note as its own paragraph. "|" in cells is escaped, line breaks become "<br>". LF line ends.
+/// then each note as its own paragraph. Titles, cells and notes go through markdown_text. LF line ends.
 std::string to_markdown(const Table& table, Lang lang);
 
 struct XlsxOptions {

@@ -49,6 +49,28 @@ void check(lxw_error err, const std::filesystem::path& path, const std::string& 
   if (err != LXW_NO_ERROR) fail(path, step + ": " + lxw_strerror(err));
 }
 
+/// A text as Excel must find it in the sheet XML to show it unchanged. Excel reads "_xHHHH_" (four hex digits) as
+/// the character U+HHHH — libxlsxwriter writes control characters that way — so a literal "_x0041_" in a name
+/// would show as "A": its underscore is written as "_x005F_" (ECMA-376 ST_Xstring).
+std::string excel_literal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (is_excel_escape(s, i)) {
+      out += "_x005F_";
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+/// Writes a text cell: always a string cell (worksheet_write_string: never a formula, whatever the text starts
+/// with), as excel_literal.
+lxw_error write_text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& text, lxw_format* format) {
+  return worksheet_write_string(ws, row, col, excel_literal(text).c_str(), format);
+}
+
 /// Excel sheet names: at most 31 characters, none of []:*?/\, not starting or ending with an apostrophe, unique
 /// without regard to (ASCII) case.
 std::string sheet_name(const std::string& wanted, std::size_t index, std::set<std::string>& used) {
@@ -169,9 +191,10 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
   lxw_format* title_format = formats.get(Style().set_bold().set_title());
   check(worksheet_set_row(ws, kTitleRow, kTitleHeight, nullptr), path, "title row");
   if (ncol > 1)
-    check(worksheet_merge_range(ws, kTitleRow, 0, kTitleRow, last_col, title.c_str(), title_format), path, "title");
+    check(worksheet_merge_range(ws, kTitleRow, 0, kTitleRow, last_col, excel_literal(title).c_str(), title_format), path,
+          "title");
   else
-    check(worksheet_write_string(ws, kTitleRow, 0, title.c_str(), title_format), path, "title");
+    check(write_text(ws, kTitleRow, 0, title, title_format), path, "title");
 
   // Row 2: headers with units (a percent column shows "%" in every cell, so its header has no unit).
   std::vector<std::size_t> width(ncol, 0);
@@ -180,7 +203,7 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
     const Column& col = table.columns[c];
     const std::string header =
         col.kind == ColumnKind::kPercent ? pick(lang, col.header_zh, col.header_en) : column_header(col, lang);
-    check(worksheet_write_string(ws, kHeaderRow, static_cast<lxw_col_t>(c), header.c_str(), header_format), path,
+    check(write_text(ws, kHeaderRow, static_cast<lxw_col_t>(c), header, header_format), path,
           "header");
     const std::size_t hw = display_width(header);
     width[c] = hw > kHeaderWrapAbove ? (hw + 1) / 2 : hw;  // long headers wrap onto two lines
@@ -197,12 +220,12 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
       if (cell.type == Cell::Type::kText) {
         shown = pick(lang, cell.text_zh, cell.text_en);
         if (!cell.marker.empty()) shown += " " + cell.marker;
-        check(worksheet_write_string(ws, r, cc, shown.c_str(),
+        check(write_text(ws, r, cc, shown,
                                      formats.get(Style().set_bold(row.total).set_red(!cell.marker.empty()))),
               path, "cell");
       } else if (cell.type == Cell::Type::kNumber && std::isinf(cell.number)) {
         shown = format_cell(cell, col, lang);
-        check(worksheet_write_string(ws, r, cc, shown.c_str(), formats.get(Style().set_bold(row.total).set_right())),
+        check(write_text(ws, r, cc, shown, formats.get(Style().set_bold(row.total).set_right())),
               path, "cell");
       } else if (cell.type == Cell::Type::kNumber && !std::isnan(cell.number)) {
         const ColumnKind kind = col.kind == ColumnKind::kText ? ColumnKind::kNumber : col.kind;
@@ -223,7 +246,7 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
   // Notes under the table, after one empty row; each note spills over the empty cells to its right.
   if (!table.notes(lang).empty()) ++r;
   for (const std::string& note : table.notes(lang)) {
-    check(worksheet_write_string(ws, r, 0, note.c_str(), nullptr), path, "note");
+    check(write_text(ws, r, 0, note, nullptr), path, "note");
     ++r;
   }
 
