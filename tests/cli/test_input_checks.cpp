@@ -84,7 +84,7 @@ TEST_CASE("a zone name that is not UTF-8 is an input error at load", "[cli][inpu
   // Used to end with an internal error (exit 1) when run.json was written.
   Fixture fx;
   fx.set_zones(replace_all(Fixture::zones_geojson(), "甲县", "\xFF\xFE" "A"));
-  check_refused(fx, 4, {"zones.geojson", "feature 0", "field 'name'", "not UTF-8"});
+  check_refused(fx, 4, {"zones.geojson", "feature 0", "field 'name'", "neither UTF-8"});
 }
 
 TEST_CASE("a control character in a zone name is an input error at load", "[cli][input-checks]") {
@@ -154,15 +154,16 @@ TEST_CASE("an added facility outside the plausible range is a scenario error nam
   check_refused(fx, 3, {"scenario.toml", "changes.add[0].y", "latitude 1e+300 is out of range"});
 }
 
-TEST_CASE("a warning quoting bytes that are not UTF-8 no longer breaks run.json", "[cli][input-checks]") {
-  // An unknown tag is only a warning; its message quotes the value. Writing run.json used to end with an internal
-  // error (exit 1); the bytes are now written as U+FFFD.
+TEST_CASE("bytes that are not UTF-8 in a column read only for a warning are refused at load", "[cli][input-checks]") {
+  // An unknown tag is only a warning, and its message quotes the value: writing run.json used to end with an
+  // internal error (exit 1). Text that is not valid in the declared encoding is now an input error at load.
   Fixture fx;
   fx.set_facilities(replace_all(Fixture::facilities_csv(), "中医馆", "\xFF\xFE"));
   fx.set_scenario(replace_all(Fixture::scenario_toml(), "crs = \"EPSG:4326\"", "crs = \"EPSG:4326\"\nencoding = \"utf-8\""));
   const auto out = fx.dir / "out";
   const auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
   INFO(r.all());
-  REQUIRE(r.code == 0);
-  CHECK_THAT(slurp(out / "run.json"), Catch::Contains("tag '\xEF\xBF\xBD\xEF\xBF\xBD' is not known"));
+  CHECK(r.code == 4);
+  CHECK_THAT(r.err, Catch::Contains("row 2") && Catch::Contains("标签") && Catch::Contains("FF FE"));
+  CHECK_FALSE(std::filesystem::exists(out));
 }
