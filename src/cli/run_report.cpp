@@ -122,14 +122,21 @@ std::string warning_kind_zh(const std::string& code) {
       {"facility.unknown_tag", "机构标签无法识别"},
       {"population.missing", "缺少人口数据"},
       {"population.negative_values", "人口为负值"},
+      {"population.finer_seat_outside_parent", "乡镇驻地不在所属区县内"},
+      {"population.finer_totals_differ", "乡镇人口合计与区县总数不符，已按比例校准"},
+      {"population.finer_totals_unused", "乡镇人口总数未使用"},
+      {"population.finer_zone_without_parent", "乡镇不属于任何区县"},
       {"population.outside_study_area", "人口位于研究区域外"},
       {"population.polygon_without_cells", "人口面未覆盖任何格网"},
       {"population.polygons_overlap", "人口面相互重叠"},
       {"population.polygons_repaired", "人口面几何已修复"},
+      {"population.settlement_no_coordinates", "居民点缺少坐标"},
+      {"population.settlement_outside_zone", "居民点不在所属区域内"},
       {"population.unknown_code", "人口数据区划代码无法匹配"},
       {"population.unplaced_pixels", "部分人口栅格未能落入格网"},
       {"population.weights_zero", "人口分配权重为零"},
       {"population.zone_without_cells", "区域未覆盖任何格网"},
+      {"population.zone_without_settlements", "区域内没有居民点，人口未按居民点分配"},
       {"population.zone_without_total", "区域缺少人口总数"},
       {"raster.unknown_class", "土地覆盖类别无法识别"},
       {"roads.bad_oneway", "道路单行属性无法识别"},
@@ -440,6 +447,9 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
                                   std::to_string(g.rows) + " 行）；每个格网以其中心计算出行时间或距离。"
                             : "Population on a " + value_text(g.cell_size_m) + " m grid (" + std::to_string(g.cols) +
                                   " × " + std::to_string(g.rows) + " cells); each cell's time or distance is that of its centre.");
+    const io::PopulationLoad& p = *loaded_.population;  // how the persons were put on the grid
+    if (!(zh ? p.method_zh : p.method).empty())
+      data.items.push_back(zh ? "人口分配：" + p.method_zh + "。" : "Population placed: " + p.method + ".");
   }
   for (const LevelOnGrid& l : a.levels)
     if (l.from_seats)

@@ -32,8 +32,10 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   if (s.population) {
     std::string p = s.population->label.empty() ? s.population->source.path_as_written : s.population->label;
     if (!s.population->year.empty()) p += "（" + s.population->year + "）";
-    t.sources_zh.push_back("人口：" + p);
-    t.sources_en.push_back("Population: " + p);
+    // With the method (which names the source): how the persons were put on the grid (docs/method/population.md).
+    const io::PopulationLoad* pop = loaded.population ? &*loaded.population : nullptr;
+    t.sources_zh.push_back("人口：" + (pop != nullptr && !pop->method_zh.empty() ? pop->method_zh : p));
+    t.sources_en.push_back("Population: " + (pop != nullptr && !pop->method.empty() ? pop->method : p));
   }
   for (const auto& z : s.zones) {
     t.sources_zh.push_back(z.label_zh + "：" + z.source.path_as_written +

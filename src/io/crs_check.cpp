@@ -722,6 +722,20 @@ class OffsetChecker {
       src.points = loaded_.population->point_sample_m;
       sources_.push_back(std::move(src));
     }
+    // Settlement points weighting census totals (a sample kept by the loader).
+    if (s.population && s.population->settlements && loaded_.population &&
+        !loaded_.population->settlement_sample_m.empty()) {
+      const SourceSpec& spec = s.population->settlements->source;
+      PointSource src;
+      src.noun = "settlement points";
+      src.count_noun = "points";
+      src.table = spec.key.empty() ? "[population.settlements]" : spec.key;
+      src.where = Location{spec.path_as_written, spec.layer, {}, src.table + ".crs", 0};
+      src.declared = declared_system(spec.crs);
+      src.spec = &spec;
+      src.points = loaded_.population->settlement_sample_m;
+      sources_.push_back(std::move(src));
+    }
     for (PointSource& src : sources_) src.points = even_sample(src.points, kOffsetSampleCap);
   }
 

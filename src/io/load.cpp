@@ -102,6 +102,8 @@ class Loader {
     if (s.population) {
       sources.push_back(&s.population->source);
       if (s.population->weights) sources.push_back(&*s.population->weights);
+      if (s.population->settlements) sources.push_back(&s.population->settlements->source);
+      if (s.population->finer) sources.push_back(&s.population->finer->source);
     }
     for (const auto& f : s.facilities) sources.push_back(&f.source);
     if (s.roads) sources.push_back(&s.roads->source);
@@ -162,6 +164,9 @@ class Loader {
     if (s.population) {
       guarded([&] { add_input("population", s.population->source); });
       if (s.population->weights) guarded([&] { add_input("population weights", *s.population->weights); });
+      if (s.population->settlements)
+        guarded([&] { add_input("population settlements", s.population->settlements->source); });
+      if (s.population->finer) guarded([&] { add_input("population finer totals", s.population->finer->source); });
     }
     for (std::size_t i = 0; i < s.facilities.size(); ++i)
       guarded([&] { add_input("facilities[" + std::to_string(i) + "]", s.facilities[i].source); });

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -61,6 +62,15 @@ std::string format_number(double v, int decimals) {
 
 std::string format_persons(double v) { return format_number(v, std::abs(v) >= 100.0 ? 0 : 1); }
 
+/// "1,348": an integer with thousands separators, for the method sentences.
+std::string grouped(double v) {
+  std::string digits = format_number(std::round(v), 0);
+  const bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return negative ? "-" + digits : digits;
+}
+
 std::string format_share(double part, double whole) {
   if (!(whole > 0)) return "0%";
   const double pct = 100.0 * part / whole;
@@ -103,6 +113,13 @@ Location at_key(const std::string& key, int line) {
 std::string source_label(const PopulationSpec& spec) {
   std::string label = spec.label.empty() ? spec.source.path.filename().string() : spec.label;
   if (!spec.year.empty()) label += " (" + spec.year + ")";
+  return label;
+}
+
+/// "第七次全国人口普查（2020）": the source in a Chinese method sentence.
+std::string source_label_zh(const PopulationSpec& spec) {
+  std::string label = spec.label.empty() ? spec.source.path.filename().string() : spec.label;
+  if (!spec.year.empty()) label += "（" + spec.year + "）";
   return label;
 }
 
@@ -433,11 +450,25 @@ struct Areas {
   std::span<const geo::Geometry> shapes;
 };
 
+/// A weight surface over the grid's cells: the product of up to two per-cell factors (a missing factor is 1), so
+/// that "kernel surface × weights raster" needs no third array.
+struct Surface {
+  const std::vector<double>* a = nullptr;
+  const std::vector<double>* b = nullptr;
+  [[nodiscard]] double at(std::size_t i) const { return (a ? (*a)[i] : 1.0) * (b ? (*b)[i] : 1.0); }
+};
+
+/// Which surface an area is spread by: given the area's index and the sum of every surface over its cells on the
+/// grid, an index into the surfaces, or kUniform.
+using SurfaceChoice = std::function<int(std::size_t area, std::span<const double> sums)>;
+constexpr int kUniform = -1;
+constexpr int kNotSpread = -2;  ///< no persons, or no cell on the grid
+
 struct Spread {
   double outside = 0;                       ///< persons on cells outside the study area or off the grid
   std::size_t areas_reaching_outside = 0;   ///< areas that put persons there
   std::vector<std::size_t> without_cells;   ///< areas with persons and no cell centre (put at their point on surface)
-  std::vector<std::size_t> zero_weight;     ///< areas with persons whose cells have no weight (spread uniformly)
+  std::vector<int> choice;                  ///< per area: the surface it was spread by, kUniform or kNotSpread
 };
 
 /// The columns [first, second) of a run that lie on the grid (first == second when none does).
@@ -450,27 +481,34 @@ std::pair<std::uint32_t, std::uint32_t> on_grid(const CellRun& run, const Grid& 
 }
 
 /// Adds each area's persons to `persons` (docs/method/population.md, "Spreading a count over an area"): over
-/// its cells uniformly, or in proportion to the weights; the share of its cells off the grid and of its cells
-/// outside the study area goes to Spread::outside; an area without cells puts its count in the cell holding its
-/// point on surface. Each area is spread on its own, so overlapping areas both count in the cells they share.
-Spread spread_over_cells(const Areas& areas, const Weights* weights, const Grid& grid, const ZoneRaster& study_area,
-                         std::vector<double>& persons) {
+/// its cells uniformly, or in proportion to the surface `choose` picks for it; the share of its cells off the
+/// grid and of its cells outside the study area goes to Spread::outside; an area without cells puts its count
+/// in the cell holding its point on surface. Each area is spread on its own, so overlapping areas both count in
+/// the cells they share.
+Spread spread_over_cells(const Areas& areas, std::span<const Surface> surfaces, const SurfaceChoice& choose,
+                         const Grid& grid, const ZoneRaster& study_area, std::vector<double>& persons) {
   const std::size_t n = areas.totals.size();
+  const std::size_t k = surfaces.size();
   std::vector<std::int64_t> cells_on(n, 0), cells_off(n, 0);
-  std::vector<double> weight_sum(weights != nullptr ? n : 0, 0.0);
+  std::vector<double> sums(n * k, 0.0);  // sums[a * k + s]: surface s over area a's cells on the grid
   for (const CellRun& run : areas.runs) {
     const auto [b, e] = on_grid(run, grid);
     cells_on[run.polygon] += e - b;
     cells_off[run.polygon] += (run.col_end - run.col_begin) - (e - b);
-    if (weights == nullptr || b == e) continue;
+    if (k == 0 || b == e || !(areas.totals[run.polygon] > 0)) continue;
     const std::size_t row_start = grid.index(0, static_cast<std::uint32_t>(run.row));
-    for (std::uint32_t c = b; c < e; ++c) weight_sum[run.polygon] += weights->per_cell[row_start + c];
+    for (std::size_t s = 0; s < k; ++s) {
+      double sum = 0;
+      for (std::uint32_t c = b; c < e; ++c) sum += surfaces[s].at(row_start + c);
+      sums[run.polygon * k + s] += sum;
+    }
   }
 
   Spread out;
+  out.choice.assign(n, kNotSpread);
   CompensatedSum outside;
-  std::vector<double> factor(n, 0.0);  // persons per cell, or per unit of weight
-  std::vector<bool> by_weight(n, false), reaches_outside(n, false);
+  std::vector<double> factor(n, 0.0);  // persons per cell, or per unit of the chosen surface
+  std::vector<bool> reaches_outside(n, false);
   for (std::size_t a = 0; a < n; ++a) {
     const double total = areas.totals[a];
     if (!(total > 0)) continue;
@@ -496,23 +534,23 @@ Spread spread_over_cells(const Areas& areas, const Weights* weights, const Grid&
       reaches_outside[a] = true;
     }
     if (cells_on[a] == 0) continue;
-    if (weights != nullptr && weight_sum[a] > 0) {
-      by_weight[a] = true;
-      factor[a] = on_total / weight_sum[a];
-    } else {
-      if (weights != nullptr) out.zero_weight.push_back(a);
-      factor[a] = on_total / static_cast<double>(cells_on[a]);
-    }
+    int chosen = k == 0 ? kUniform : choose(a, std::span<const double>(sums.data() + a * k, k));
+    if (chosen != kUniform && !(sums[a * k + static_cast<std::size_t>(chosen)] > 0)) chosen = kUniform;
+    out.choice[a] = chosen;
+    factor[a] = chosen == kUniform ? on_total / static_cast<double>(cells_on[a])
+                                   : on_total / sums[a * k + static_cast<std::size_t>(chosen)];
   }
   for (const CellRun& run : areas.runs) {
     const double f = factor[run.polygon];
     if (f == 0) continue;
     const auto [b, e] = on_grid(run, grid);
     if (b == e) continue;
+    const int chosen = out.choice[run.polygon];
+    const Surface* surface = chosen >= 0 ? &surfaces[static_cast<std::size_t>(chosen)] : nullptr;
     const std::size_t row_start = grid.index(0, static_cast<std::uint32_t>(run.row));
     for (std::uint32_t c = b; c < e; ++c) {
       const std::size_t i = row_start + c;
-      const double share = by_weight[run.polygon] ? weights->per_cell[i] * f : f;
+      const double share = surface != nullptr ? surface->at(i) * f : f;
       if (study_area.covers(i)) {
         persons[i] += share;
       } else {
@@ -583,6 +621,12 @@ PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const g
   out.surface.persons = std::move(r.per_cell);
   out.input_total = r.input_total;
   out.outside_total = r.outside_total;
+  const std::string cells_zh = " " + format_number(grid.cell_size_m, 1) + " 米格网";
+  if (r.aligned)
+    out.method_zh = source_label_zh(spec) + "人口栅格（" + in.crs.display() + "），像元即" + cells_zh + "，逐格复制";
+  else
+    out.method_zh = source_label_zh(spec) + "人口栅格（约 " + format_number(r.mean_pixel_size_m, 0) + " m 像元，" +
+                    in.crs.display() + "）按总量守恒重采样到" + cells_zh;
   if (r.aligned)
     out.method = source_label(spec) + " raster of persons per pixel (" + in.crs.display() +
                  ") whose pixels are the " + cells_phrase(grid) + ": copied cell for cell";
@@ -647,43 +691,62 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
   out.method = source_label(spec) + ": " + plural(points, "point", "points") +
                " with a persons count, each counted in the " + format_number(grid.cell_size_m, 1) +
                " m cell that contains it";
+  out.method_zh = source_label_zh(spec) + "：" + grouped(static_cast<double>(points)) + " 个人口点，各计入所在的 " +
+                  format_number(grid.cell_size_m, 1) + " 米格网";
   return out;
 }
 
-PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
-                                const std::vector<LoadedZoneLevel>& levels, const std::vector<ZoneRaster>& rasters,
-                                const ZoneRaster& study_area, Diagnostics& diag) {
-  std::size_t li = levels.size();
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < levels.size(); ++i) {
-    names.push_back(levels[i].level.level);
-    if (levels[i].level.level == spec.level) li = i;
-  }
-  if (li == levels.size())
-    throw ScenarioError("population.level names the zone level '" + spec.level + "', which the scenario does not define",
-                        at_key("population.level", spec.source.line),
-                        names.empty() ? "define the zone level under [[zones]]"
-                                      : "use one of the zone levels: " + join_listed(names));
-  const LoadedZoneLevel& level = levels[li];
-  const ZoneRaster& raster = rasters[li];
-  if (level.kind == ZoneGeometryKind::kSeats || raster.zone_of_cell.empty())
-    throw ScenarioError("population.level names the zone level '" + spec.level +
-                            "', which has seats (points), not boundaries: its totals cannot be spread over its area",
-                        at_key("population.level", spec.source.line),
-                        "give the totals of a zone level with boundary polygons, or give a population raster");
-  const std::vector<Zone>& zones = level.level.zones;
+// ---------------------------------------------------------------------------------------------------------
+// Zone totals: a census table, optionally weighted by settlement points and a weights raster, optionally refined
+// by the totals of a finer level (docs/method/population.md, "Census totals")
 
-  // Zone codes as compared with the table.
-  std::unordered_map<std::string, std::uint32_t> zone_by_code;
+/// Kernels are cut off at this many bandwidths: exp(−4²/2) = e⁻⁸ = 0.03 % of the peak, and 0.03 % of a 2-D
+/// Gaussian's mass lies beyond.
+constexpr double kKernelCutoff = 4.0;
+/// A derived bandwidth is rounded to this many metres.
+constexpr double kBandwidthRounding_m = 10.0;
+
+/// A term inside Chinese text: spaced from the Chinese around it when it begins or ends with ASCII ("按 households
+/// 加权", but "按户数加权").
+std::string zh_term(const std::string& text) {
+  if (text.empty()) return text;
+  const bool ascii_front = static_cast<unsigned char>(text.front()) < 0x80;
+  const bool ascii_back = static_cast<unsigned char>(text.back()) < 0x80;
+  return (ascii_front ? " " : "") + text + (ascii_back ? " " : "");
+}
+
+std::string zone_label(const Zone& z) { return z.name.empty() ? z.code : z.code + " " + z.name; }
+
+/// A table of persons per zone code (population.source, or population.finer_totals.source).
+struct ZoneTable {
+  std::vector<double> total;  ///< per zone of the level
+  std::vector<bool> has_row;
+  double input = 0;           ///< valid counts, including rows whose code matches no zone
+  double unknown_persons = 0;
+  Location where_codes;       ///< the code column, for messages
+  Location where_counts;      ///< the count column, for messages
+};
+
+std::unordered_map<std::string, std::uint32_t> codes_of(const std::vector<Zone>& zones) {
+  std::unordered_map<std::string, std::uint32_t> by_code;
   for (std::size_t z = 0; z < zones.size(); ++z)
-    zone_by_code.emplace(normalise_zone_code(zones[z].code), static_cast<std::uint32_t>(z));
+    by_code.emplace(normalise_zone_code(zones[z].code), static_cast<std::uint32_t>(z));
+  return by_code;
+}
 
-  // The table.
-  VectorSource src(spec.source, diag);
-  const int code_idx = src.field_index(spec.code_field, "population.code_field");
-  const int count_idx = src.field_index(spec.count_field, "population.count_field");
-  std::vector<double> total(zones.size(), 0.0);
-  std::vector<bool> has_row(zones.size(), false);
+/// Reads a table of (code, persons) rows for the zones of one level: errors for empty or duplicate codes and bad
+/// counts (naming the row and field), a warning for codes that match no zone.
+ZoneTable read_zone_table(const SourceSpec& source, const std::string& code_field, const std::string& count_field,
+                          const std::string& key, const std::string& level_name, const std::vector<Zone>& zones,
+                          const std::unordered_map<std::string, std::uint32_t>& zone_by_code, Diagnostics& diag) {
+  VectorSource src(source, diag);
+  const int code_idx = src.field_index(code_field, key + ".code_field");
+  const int count_idx = src.field_index(count_field, key + ".count_field");
+  ZoneTable t;
+  t.total.assign(zones.size(), 0.0);
+  t.has_row.assign(zones.size(), false);
+  t.where_codes = src.where_file(code_field);
+  t.where_counts = src.where_file(count_field);
   std::unordered_map<std::string, std::string> first_row_of_code;
   std::vector<std::string> unknown_codes;
   CompensatedSum input, unknown_persons;
@@ -693,15 +756,15 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
   for (const auto& f : layer) {
     ++rows;
     const std::string code = normalise_zone_code(VectorSource::text(*f, code_idx));
-    const std::optional<double> count = read_count(src, *f, count_idx, spec.count_field, diag);
+    const std::optional<double> count = read_count(src, *f, count_idx, count_field, diag);
     if (code.empty()) {
-      diag.error(ExitCode::kInput, "population.code_empty"_code, "the zone code is empty", src.where(*f, spec.code_field),
+      diag.error(ExitCode::kInput, "population.code_empty"_code, "the zone code is empty", src.where(*f, code_field),
                  "fill in the zone code or remove the row");
       continue;
     }
     if (const auto [it, fresh] = first_row_of_code.emplace(code, src.feature_label(*f)); !fresh) {
       diag.error(ExitCode::kInput, "population.duplicate_code"_code,
-                 "zone code " + code + " appears again (first in " + it->second + ")", src.where(*f, spec.code_field),
+                 "zone code " + code + " appears again (first in " + it->second + ")", src.where(*f, code_field),
                  "give one row per zone: remove or sum the duplicate rows");
       continue;
     }
@@ -713,61 +776,804 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
       unknown_persons.add(*count);
       continue;
     }
-    total[zone->second] = *count;
-    has_row[zone->second] = true;
+    t.total[zone->second] = *count;
+    t.has_row[zone->second] = true;
   }
   if (rows == 0) throw InputError("has no rows", src.where_file(), "give one row per zone with its persons count");
-
-  const std::optional<Weights> weights = load_weights(spec, grid, analysis_crs, diag);
-  const std::vector<CellRun> runs = runs_of(raster, grid, zones.size());
-  const Areas areas{total, runs, level.polygons};
-
-  PopulationLoad out;
-  out.surface.grid = grid;
-  out.surface.persons.assign(grid.cell_count(), 0.0);
-  const Spread spread =
-      spread_over_cells(areas, weights ? &*weights : nullptr, grid, study_area, out.surface.persons);
-  std::vector<std::string> zero_weight_zones, small_zones, missing_zones;
-  for (std::size_t z = 0; z < zones.size(); ++z)
-    if (!has_row[z]) missing_zones.push_back(zones[z].code);
-  for (const std::size_t z : spread.zero_weight) zero_weight_zones.push_back(zones[z].code);
-  for (const std::size_t z : spread.without_cells) small_zones.push_back(zones[z].code);
-
-  out.input_total = input.value();
-  out.outside_total = spread.outside + unknown_persons.value();
-  const std::string level_name = spec.level;
+  t.input = input.value();
+  t.unknown_persons = unknown_persons.value();
   if (!unknown_codes.empty())
     diag.warn("population.unknown_code"_code,
               plural(unknown_codes.size(), "row has a zone code", "rows have zone codes") + " that match no " +
                   level_name + " zone: " + join_listed(unknown_codes) + "; their " +
-                  format_persons(unknown_persons.value()) + " persons are not placed",
-              src.where_file(spec.code_field),
+                  format_persons(t.unknown_persons) + " persons are not placed",
+              t.where_codes,
               "check that the table and the zone layer use the same codes (and the same year's boundaries)");
+  return t;
+}
+
+/// A settlement point (population.settlements) in the analysis CRS.
+struct Settlement {
+  double x = 0, y = 0;
+  double weight = 1;
+  std::string label;  ///< "row 12", with its code when code_field is given
+  std::string code;   ///< normalised code_field value, or ""
+};
+
+struct Settlements {
+  std::vector<Settlement> points;  ///< the points with a weight above 0
+  std::size_t rows = 0;            ///< rows read (after the filter)
+  std::size_t zero_weight = 0;     ///< points with weight 0 (left out)
+  std::vector<std::pair<std::string, std::string>> without_coordinates;  ///< (row label, code) of rows left out
+  std::vector<std::pair<double, double>> sample;
+  Location where;
+  std::string file;  ///< the file name, for the method sentence
+};
+
+Settlements read_settlements(const SettlementSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag) {
+  VectorSource src(spec.source, diag);
+  const std::string key = spec.source.key.empty() ? "population.settlements" : spec.source.key;
+  const int weight_i = src.field_index(spec.weight_field, key + ".weight_field", true);
+  const int code_i = src.field_index(spec.code_field, key + ".code_field", true);
+  const int filter_i = src.field_index(spec.filter_field, key + ".filter_field", true);
+  const bool xy = spec.source.is_table_with_xy();
+  const int x_i = xy ? src.field_index(spec.source.x_field, key + ".x_field") : -1;
+  const int y_i = xy ? src.field_index(spec.source.y_field, key + ".y_field") : -1;
+  const geo::Transformer to_grid(src.crs(), analysis_crs);
+  src.check_coordinates_reach(analysis_and_output_targets(analysis_crs, nullptr));
+
+  Settlements out;
+  out.where = src.where_file();
+  out.file = spec.source.path.filename().string();
+  PointSample sample(kOffsetSampleCap);
+  OGRLayer& layer = src.layer();
+  layer.ResetReading();
+  for (const auto& f : layer) {
+    if (filter_i >= 0) {
+      const std::string value = VectorSource::code(*f, filter_i);
+      if (std::find(spec.filter_values.begin(), spec.filter_values.end(), value) == spec.filter_values.end()) continue;
+    }
+    ++out.rows;
+    // Villages whose coordinates were never found (geocoding gaps) are common: left out with a warning.
+    const OGRGeometry* g = f->GetGeometryRef();
+    const bool no_coordinates = xy ? VectorSource::text(*f, x_i).empty() && VectorSource::text(*f, y_i).empty()
+                                   : g == nullptr || g->IsEmpty();
+    if (no_coordinates) {
+      const std::string code = code_i >= 0 ? normalise_zone_code(VectorSource::code(*f, code_i)) : std::string();
+      out.without_coordinates.emplace_back(src.feature_label(*f) + (code.empty() ? "" : " (" + code + ")"), code);
+      continue;
+    }
+    double weight = 1;
+    if (weight_i >= 0) {
+      const std::string text = VectorSource::text(*f, weight_i);
+      const std::optional<double> v = text.empty() ? std::nullopt : parse_number(text);
+      if (!v || *v < 0) {
+        diag.error(ExitCode::kInput, "population.settlement_weight_invalid"_code,
+                   text.empty() ? "the settlement's weight is empty" : "settlement weight '" + text + "' is not a number of 0 or more",
+                   src.where(*f, spec.weight_field),
+                   "give each settlement a weight of 0 or more (e.g. its households), or leave weight_field out for "
+                   "equal weights");
+        continue;
+      }
+      weight = *v;
+    }
+    const std::optional<std::pair<double, double>> p = src.point(*f, diag, Severity::kError);
+    if (!p) continue;
+    double x = p->first, y = p->second;
+    if (!to_grid.transform(x, y)) {
+      diag.error(ExitCode::kInput, "coordinate.not_convertible"_code,
+                 "the point cannot be converted to the analysis coordinate system", src.where(*f),
+                 "check the coordinates and the source's coordinate system");
+      continue;
+    }
+    sample.add(x, y);
+    if (!(weight > 0)) {
+      ++out.zero_weight;
+      continue;
+    }
+    Settlement s;
+    s.x = x;
+    s.y = y;
+    s.weight = weight;
+    s.code = code_i >= 0 ? normalise_zone_code(VectorSource::code(*f, code_i)) : std::string();
+    s.label = src.feature_label(*f) + (s.code.empty() ? "" : " (" + s.code + ")");
+    out.points.push_back(std::move(s));
+  }
+  if (out.rows == 0)
+    throw InputError(filter_i >= 0 ? "no row has " + spec.filter_field + " in the filter values" : "has no rows",
+                     src.where_file(filter_i >= 0 ? spec.filter_field : std::string()),
+                     filter_i >= 0 ? "check " + key + ".filter_values" : "give one row per settlement");
+  out.sample = sample.take();
+  return out;
+}
+
+/// Calls visit(cell, k) for every grid cell whose centre lies within kKernelCutoff·h of (x, y), with the
+/// Gaussian k = exp(−d² / (2h²)), d the distance from (x, y) to the cell centre. The kernel is separable:
+/// exp(−(dx² + dy²)/(2h²)) = exp(−dx²/(2h²)) · exp(−dy²/(2h²)), so one exp per column and per row.
+template <class Visit>
+void for_kernel_cells(const Grid& grid, double x, double y, double h, std::vector<double>& scratch, Visit&& visit) {
+  const double r = kKernelCutoff * h, r2 = r * r, cs = grid.cell_size_m;
+  // centre_x(c) = origin_x + (c + ½)·cs lies within r of x for c in [c_lo, c_hi]; rows likewise (y downwards).
+  const double c_lo = std::max(0.0, std::ceil((x - r - grid.origin_x_m) / cs - 0.5));
+  const double c_hi = std::min(static_cast<double>(grid.cols) - 1, std::floor((x + r - grid.origin_x_m) / cs - 0.5));
+  const double r_lo = std::max(0.0, std::ceil((grid.origin_y_m - y - r) / cs - 0.5));
+  const double r_hi = std::min(static_cast<double>(grid.rows) - 1, std::floor((grid.origin_y_m - y + r) / cs - 0.5));
+  if (!(c_lo <= c_hi) || !(r_lo <= r_hi)) return;
+  const auto c0 = static_cast<std::uint32_t>(c_lo), c1 = static_cast<std::uint32_t>(c_hi);
+  const auto r0 = static_cast<std::uint32_t>(r_lo), r1 = static_cast<std::uint32_t>(r_hi);
+  const std::size_t n = c1 - c0 + 1;
+  const double inv = 1.0 / (2.0 * h * h);
+  scratch.resize(2 * n);
+  for (std::uint32_t c = c0; c <= c1; ++c) {
+    const double dx = grid.centre_x_m(c) - x;
+    scratch[c - c0] = dx * dx;
+    scratch[n + (c - c0)] = std::exp(-dx * dx * inv);
+  }
+  for (std::uint32_t row = r0; row <= r1; ++row) {
+    const double dy = grid.centre_y_m(row) - y;
+    const double dy2 = dy * dy;
+    if (dy2 > r2) continue;
+    const double ey = std::exp(-dy2 * inv);
+    const std::size_t row_start = grid.index(0, row);
+    for (std::uint32_t c = c0; c <= c1; ++c)
+      if (scratch[c - c0] + dy2 <= r2) visit(row_start + c, ey * scratch[n + (c - c0)]);
+  }
+}
+
+/// The bandwidth derived from the points' spacing: the Gaussian whose mean squared distance from its centre
+/// (2h²) equals that of persons spread evenly over a square of the area per point (A/n · 1/6), so h = √(A/(12n));
+/// rounded to 10 m, and at least half a cell.
+double derived_bandwidth(std::size_t points, std::size_t area_cells, double cell_m) {
+  const double area = static_cast<double>(area_cells) * cell_m * cell_m;
+  const double h = std::round(std::sqrt(area / (12.0 * static_cast<double>(std::max<std::size_t>(points, 1)))) /
+                              kBandwidthRounding_m) *
+                   kBandwidthRounding_m;
+  return std::max(h, cell_m / 2);
+}
+
+std::uint32_t zone_at(const ZoneRaster& raster, const Grid& grid, double x, double y) {
+  const std::optional<std::size_t> cell = grid.cell_at(x, y);
+  return cell ? raster.zone_of_cell[*cell] : ZoneRaster::kNone;
+}
+
+/// The zone a settlement's code names: the zone whose code is the settlement's code, or the longest leading part
+/// of it (a 12-digit village code names its county by its first 6 digits); kNone when none.
+std::uint32_t zone_of_code(const std::string& code, const std::unordered_map<std::string, std::uint32_t>& by_code) {
+  for (std::size_t len = code.size(); len > 0; --len) {
+    const auto it = by_code.find(code.substr(0, len));
+    if (it != by_code.end()) return it->second;
+  }
+  return ZoneRaster::kNone;
+}
+
+/// Which surface a zone (or finer zone) is spread by: the settlement surface (× weights) where the zone holds a
+/// settlement point, else the weights raster, else uniformly.
+struct SurfaceSet {
+  std::vector<Surface> list;
+  int kernel_weights = kUniform;  ///< settlements × weights raster
+  int kernel = kUniform;          ///< settlements alone
+  int weights = kUniform;         ///< weights raster alone
+
+  SurfaceSet(const std::vector<double>* kernel_surface, const std::vector<double>* weights_raster) {
+    if (kernel_surface != nullptr && weights_raster != nullptr) {
+      kernel_weights = static_cast<int>(list.size());
+      list.push_back(Surface{kernel_surface, weights_raster});
+    }
+    if (kernel_surface != nullptr) {
+      kernel = static_cast<int>(list.size());
+      list.push_back(Surface{kernel_surface, nullptr});
+    }
+    if (weights_raster != nullptr) {
+      weights = static_cast<int>(list.size());
+      list.push_back(Surface{weights_raster, nullptr});
+    }
+  }
+  [[nodiscard]] SurfaceChoice chooser(const std::vector<std::size_t>& points_in_area) const {
+    return [this, &points_in_area](std::size_t a, std::span<const double> sums) {
+      if (kernel != kUniform && points_in_area[a] > 0) {
+        if (kernel_weights != kUniform && sums[static_cast<std::size_t>(kernel_weights)] > 0) return kernel_weights;
+        return kernel;
+      }
+      if (weights != kUniform && sums[static_cast<std::size_t>(weights)] > 0) return weights;
+      return kUniform;
+    };
+  }
+};
+
+/// How the areas of one spread went, for the warnings and the method sentence.
+struct SpreadTally {
+  std::size_t by_kernel = 0, by_weights = 0, uniform = 0;
+  std::vector<std::string> without_points_weights;  ///< no settlement point: spread by the weights raster
+  std::vector<std::string> without_points_uniform;  ///< no settlement point (or no weight): spread uniformly
+  std::vector<std::string> kernel_no_weight;        ///< settlement points, but no weight near them: kernel alone
+  std::vector<std::string> weights_zero;            ///< no settlements given and no weight: uniformly
+};
+
+SpreadTally tally(const Spread& spread, const SurfaceSet& set, bool settlements_given,
+                  const std::vector<std::size_t>& points_in_area, const std::function<std::string(std::size_t)>& name) {
+  SpreadTally t;
+  for (std::size_t a = 0; a < spread.choice.size(); ++a) {
+    const int c = spread.choice[a];
+    if (c == kNotSpread) continue;
+    // The indices of absent surfaces are kUniform: compare only with a surface that is there.
+    const bool by_weights = c != kUniform && c == set.weights;
+    if (c == kUniform) ++t.uniform;
+    else if (by_weights) ++t.by_weights;
+    else ++t.by_kernel;
+    if (settlements_given && points_in_area[a] == 0)
+      (by_weights ? t.without_points_weights : t.without_points_uniform).push_back(name(a));
+    else if (settlements_given && set.kernel_weights != kUniform && c == set.kernel)
+      t.kernel_no_weight.push_back(name(a));
+    else if (!settlements_given && set.weights != kUniform && c == kUniform)
+      t.weights_zero.push_back(name(a));
+  }
+  return t;
+}
+
+/// Finer totals: what they did per zone of the main level.
+struct FinerOutcome {
+  std::vector<bool> by_finer;             ///< per main zone: spread by its finer zones' totals
+  std::vector<double> scaled;             ///< per finer zone: its total scaled to its main zone's total (0: not used)
+  std::vector<std::uint32_t> parent;      ///< per finer zone: its main zone, or kNone
+  std::vector<std::string> differ;        ///< main zones whose finer totals were scaled (with the figures)
+  std::vector<std::string> unused;        ///< main zones whose finer totals were not used (with the reason)
+  std::vector<std::string> without_parent;  ///< finer zones with a total and no main zone
+  std::vector<std::string> seats_outside;   ///< seats outside the main zone their parent code names
+  double without_parent_persons = 0;
+  std::size_t finer_zones_used = 0;
+};
+
+/// The main zone of each finer zone: the zone its parent code names; else (seats) the zone holding the seat;
+/// else (polygons) the zone holding most of its cells, or the one holding its point on surface.
+std::vector<std::uint32_t> parents_of(const LoadedZoneLevel& finer, const ZoneRaster* finer_raster,
+                                      const std::vector<Zone>& zones, const ZoneRaster& raster, const Grid& grid,
+                                      const std::unordered_map<std::string, std::uint32_t>& zone_by_code,
+                                      std::vector<std::string>& seats_outside) {
+  const std::vector<Zone>& fz = finer.level.zones;
+  std::vector<std::uint32_t> parent(fz.size(), ZoneRaster::kNone);
+  bool need_cells = false;
+  for (std::size_t t = 0; t < fz.size(); ++t) {
+    if (const auto it = zone_by_code.find(normalise_zone_code(fz[t].parent_code)); it != zone_by_code.end())
+      parent[t] = it->second;
+    if (finer.kind == ZoneGeometryKind::kSeats) {
+      const std::uint32_t here = zone_at(raster, grid, finer.seats_m[t].first, finer.seats_m[t].second);
+      if (parent[t] == ZoneRaster::kNone) parent[t] = here;
+      else if (here != parent[t])
+        seats_outside.push_back(zone_label(fz[t]) + " (of " + zone_label(zones[parent[t]]) + ") lies " +
+                                (here == ZoneRaster::kNone ? "outside every " + raster.level : "in " + zone_label(zones[here])));
+    } else if (parent[t] == ZoneRaster::kNone) {
+      need_cells = true;
+    }
+  }
+  if (!need_cells || finer_raster == nullptr) return parent;
+  // Polygons without a parent code: the main zone holding most of their cells.
+  std::vector<std::map<std::uint32_t, std::size_t>> tally(fz.size());
+  for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+    const std::uint32_t t = finer_raster->zone_of_cell[i];
+    if (t == ZoneRaster::kNone || parent[t] != ZoneRaster::kNone) continue;
+    const std::uint32_t z = raster.zone_of_cell[i];
+    if (z != ZoneRaster::kNone) ++tally[t][z];
+  }
+  for (std::size_t t = 0; t < fz.size(); ++t) {
+    if (parent[t] != ZoneRaster::kNone) continue;
+    std::size_t best = 0;
+    for (const auto& [z, n] : tally[t])
+      if (n > best) {
+        best = n;
+        parent[t] = z;
+      }
+    if (best == 0 && t < finer.polygons.size()) {
+      const auto [px, py] = finer.polygons[t].point_on_surface();
+      parent[t] = zone_at(raster, grid, px, py);
+    }
+  }
+  return parent;
+}
+
+/// Decides, per main zone, whether its finer totals are used (all its finer zones have a total, it has a total of
+/// its own, the finer totals sum to more than 0), and scales them to the main zone's total.
+FinerOutcome reconcile(const ZoneTable& main, const ZoneTable& finer_table, const std::vector<Zone>& zones,
+                       const std::vector<Zone>& finer_zones, std::vector<std::uint32_t> parent,
+                       std::vector<std::string> seats_outside, const std::string& finer_name) {
+  FinerOutcome out;
+  out.parent = std::move(parent);
+  out.seats_outside = std::move(seats_outside);
+  out.by_finer.assign(zones.size(), false);
+  out.scaled.assign(finer_zones.size(), 0.0);
+  std::vector<std::vector<std::uint32_t>> children(zones.size());
+  CompensatedSum without_parent;
+  for (std::size_t t = 0; t < finer_zones.size(); ++t) {
+    if (out.parent[t] != ZoneRaster::kNone) {
+      children[out.parent[t]].push_back(static_cast<std::uint32_t>(t));
+    } else if (finer_table.has_row[t]) {
+      out.without_parent.push_back(zone_label(finer_zones[t]));
+      without_parent.add(finer_table.total[t]);
+    }
+  }
+  out.without_parent_persons = without_parent.value();
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const auto& kids = children[z];
+    std::vector<std::string> missing;
+    CompensatedSum sum;
+    for (const std::uint32_t t : kids) {
+      if (finer_table.has_row[t]) sum.add(finer_table.total[t]);
+      else missing.push_back(zone_label(finer_zones[t]));
+    }
+    if (missing.size() == kids.size()) continue;  // no finer total for this zone: spread at its own level
+    const std::string name = zone_label(zones[z]);
+    if (!missing.empty()) {
+      out.unused.push_back(name + ": " + std::to_string(missing.size()) + " of its " + std::to_string(kids.size()) + " " +
+                           finer_name + " zones have no total (" + join_listed(missing) + ")");
+      continue;
+    }
+    if (!main.has_row[z]) {
+      out.unused.push_back(name + ": it has no total in the main table");
+      continue;
+    }
+    const double own = main.total[z], s = sum.value();
+    if (!(s > 0)) {
+      if (own > 0) out.unused.push_back(name + ": its " + finer_name + " totals sum to 0");
+      continue;
+    }
+    out.by_finer[z] = true;
+    const double factor = own / s;
+    for (const std::uint32_t t : kids) out.scaled[t] = finer_table.total[t] * factor;
+    out.finer_zones_used += kids.size();
+    if (std::abs(own - s) > 0.5)
+      out.differ.push_back(name + ": total " + grouped(own) + ", " + finer_name + " totals " + grouped(s) + " (" +
+                           (own > s ? "+" : "−") + format_share(std::abs(own - s), s) + "), scaled by " +
+                           format_number(factor, 4));
+  }
+  return out;
+}
+
+/// Spreads the scaled totals of finer zones given as seats: each around its seat's settlements (the points of
+/// its main zone nearer its seat than any other seat of that zone) or, without any, around the seat itself, by
+/// the Gaussian kernel (× the weights raster), over the cells of its main zone only. A main zone one of whose
+/// seats gives no weight on its cells (a seat far outside it) falls back to its own level: by_finer is cleared.
+void spread_seats(const LoadedZoneLevel& finer, FinerOutcome& fin, const std::vector<Zone>& zones,
+                  const ZoneRaster& raster, const Grid& grid, const ZoneRaster& study_area, double h,
+                  const Settlements* settle, const std::vector<double>* weights, std::vector<double>& persons,
+                  CompensatedSum& outside, std::vector<std::string>& alone, std::vector<std::string>& kernel_no_weight) {
+  const std::vector<Zone>& fz = finer.level.zones;
+  std::vector<std::vector<std::uint32_t>> kids(zones.size()), points_of(zones.size());
+  for (std::size_t t = 0; t < fz.size(); ++t)
+    if (fin.parent[t] != ZoneRaster::kNone && fin.by_finer[fin.parent[t]])
+      kids[fin.parent[t]].push_back(static_cast<std::uint32_t>(t));
+  if (settle != nullptr)
+    for (std::size_t p = 0; p < settle->points.size(); ++p) {
+      const std::uint32_t z = zone_at(raster, grid, settle->points[p].x, settle->points[p].y);
+      if (z != ZoneRaster::kNone) points_of[z].push_back(static_cast<std::uint32_t>(p));
+    }
+  std::vector<double> acc(grid.cell_count(), 0.0), scratch;
+  std::vector<std::size_t> touched;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    if (!fin.by_finer[z] || kids[z].empty()) continue;
+    const auto& k = kids[z];
+    std::vector<std::vector<std::uint32_t>> own(k.size());
+    for (const std::uint32_t p : points_of[z]) {
+      const Settlement& s = settle->points[p];
+      std::size_t best = 0;
+      double best_d2 = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < k.size(); ++j) {
+        const double dx = finer.seats_m[k[j]].first - s.x, dy = finer.seats_m[k[j]].second - s.y;
+        if (dx * dx + dy * dy < best_d2) {
+          best_d2 = dx * dx + dy * dy;
+          best = j;
+        }
+      }
+      own[best].push_back(p);
+    }
+    // Each seat's weights over the cells of zone z, as (cell, kernel sum) pairs.
+    std::vector<std::vector<std::pair<std::size_t, double>>> cells(k.size());
+    std::vector<double> sum_k(k.size(), 0.0), sum_kw(k.size(), 0.0);
+    std::vector<std::string> unreachable;
+    for (std::size_t j = 0; j < k.size(); ++j) {
+      auto add = [&](double x, double y, double m) {
+        for_kernel_cells(grid, x, y, h, scratch, [&](std::size_t i, double kv) {
+          if (raster.zone_of_cell[i] != z) return;
+          if (acc[i] == 0) touched.push_back(i);
+          acc[i] += m * kv;
+        });
+      };
+      if (own[j].empty()) add(finer.seats_m[k[j]].first, finer.seats_m[k[j]].second, 1.0);
+      for (const std::uint32_t p : own[j]) add(settle->points[p].x, settle->points[p].y, settle->points[p].weight);
+      for (const std::size_t i : touched) {
+        cells[j].emplace_back(i, acc[i]);
+        sum_k[j] += acc[i];
+        if (weights != nullptr) sum_kw[j] += acc[i] * (*weights)[i];
+        acc[i] = 0;
+      }
+      touched.clear();
+      if (settle != nullptr && own[j].empty()) alone.push_back(zone_label(fz[k[j]]));
+      if (!(sum_k[j] > 0) && fin.scaled[k[j]] > 0) unreachable.push_back(zone_label(fz[k[j]]));
+    }
+    if (!unreachable.empty()) {
+      fin.by_finer[z] = false;
+      fin.unused.push_back(zone_label(zones[z]) + ": the kernel of " + join_listed(unreachable) +
+                           " puts no weight on its cells (the seat lies too far outside it)");
+      continue;
+    }
+    for (std::size_t j = 0; j < k.size(); ++j) {
+      const double total = fin.scaled[k[j]];
+      if (!(total > 0)) continue;
+      const bool by_weights = weights != nullptr && sum_kw[j] > 0;
+      if (weights != nullptr && !by_weights) kernel_no_weight.push_back(zone_label(fz[k[j]]));
+      const double f = total / (by_weights ? sum_kw[j] : sum_k[j]);
+      for (const auto& [i, w] : cells[j]) {
+        const double share = (by_weights ? w * (*weights)[i] : w) * f;
+        if (study_area.covers(i)) persons[i] += share;
+        else outside.add(share);
+      }
+    }
+  }
+}
+
+PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, const geo::CrsSpec& analysis_crs,
+                                const std::vector<LoadedZoneLevel>& levels, const std::vector<ZoneRaster>& rasters,
+                                const ZoneRaster& study_area, Diagnostics& diag) {
+  auto level_index = [&](const std::string& name, const std::string& key, int line) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      names.push_back(levels[i].level.level);
+      if (levels[i].level.level == name) return i;
+    }
+    throw ScenarioError(key + " names the zone level '" + name + "', which the scenario does not define",
+                        at_key(key, line),
+                        names.empty() ? "define the zone level under [[zones]]"
+                                      : "use one of the zone levels: " + join_listed(names));
+  };
+  const std::size_t li = level_index(spec.level, "population.level", spec.source.line);
+  const LoadedZoneLevel& level = levels[li];
+  const ZoneRaster& raster = rasters[li];
+  if (level.kind == ZoneGeometryKind::kSeats || raster.zone_of_cell.empty())
+    throw ScenarioError("population.level names the zone level '" + spec.level +
+                            "', which has seats (points), not boundaries: its totals cannot be spread over its area",
+                        at_key("population.level", spec.source.line),
+                        "give the totals of a zone level with boundary polygons, and the seats' totals under "
+                        "[population.finer_totals]; or give a population raster");
+  const std::vector<Zone>& zones = level.level.zones;
+  const std::string& level_name = spec.level;
+  const auto zone_by_code = codes_of(zones);
+  const ZoneTable table =
+      read_zone_table(spec.source, spec.code_field, spec.count_field, "population", level_name, zones, zone_by_code, diag);
+
+  const std::optional<Weights> weights = load_weights(spec, grid, analysis_crs, diag);
+  const std::vector<double>* weights_cells = weights ? &weights->per_cell : nullptr;
+  std::optional<Settlements> settle;
+  if (spec.settlements) settle = read_settlements(*spec.settlements, analysis_crs, diag);
+
+  // The finer level.
+  const LoadedZoneLevel* finer = nullptr;
+  const ZoneRaster* finer_raster = nullptr;
+  if (spec.finer) {
+    const std::size_t fi = level_index(spec.finer->level, "population.finer_totals.level", spec.finer->source.line);
+    finer = &levels[fi];
+    if (finer->kind == ZoneGeometryKind::kPolygons) finer_raster = &rasters[fi];
+  }
+  const bool finer_seats = finer != nullptr && finer->kind == ZoneGeometryKind::kSeats;
+
+  // The bandwidth: given, or from the spacing of the kernel's points in the study area (the settlements, or the
+  // finer level's seats when there are no settlements).
+  const std::size_t area_cells = study_area.covered_cells();
+  std::optional<double> bandwidth;
+  bool bandwidth_derived = false;
+  if (settle || finer_seats) {
+    std::size_t points_in_area = 0;
+    if (settle) {
+      for (const Settlement& s : settle->points)
+        if (const auto cell = grid.cell_at(s.x, s.y); cell && study_area.covers(*cell)) ++points_in_area;
+    } else {
+      for (const auto& [x, y] : finer->seats_m)
+        if (const auto cell = grid.cell_at(x, y); cell && study_area.covers(*cell)) ++points_in_area;
+    }
+    if (settle && spec.settlements->bandwidth_m) {
+      bandwidth = *spec.settlements->bandwidth_m;
+    } else {
+      bandwidth = derived_bandwidth(points_in_area, area_cells, grid.cell_size_m);
+      bandwidth_derived = true;
+    }
+  }
+
+  // The settlement surface: the sum of the points' kernels over every cell of the grid.
+  std::vector<double> kernel_surface;
+  if (settle) {
+    kernel_surface.assign(grid.cell_count(), 0.0);
+    std::vector<double> scratch;
+    for (const Settlement& s : settle->points)
+      for_kernel_cells(grid, s.x, s.y, *bandwidth, scratch,
+                       [&](std::size_t i, double k) { kernel_surface[i] += s.weight * k; });
+  }
+
+  // Settlement points per zone, and the points outside their zone.
+  std::vector<std::size_t> points_in_zone(zones.size(), 0);
+  std::vector<std::string> outside_zone, unknown_zone;
+  if (settle) {
+    for (const Settlement& s : settle->points) {
+      const std::uint32_t here = zone_at(raster, grid, s.x, s.y);
+      if (here != ZoneRaster::kNone) ++points_in_zone[here];
+      if (!s.code.empty()) {
+        // A point whose code names no zone and which lies in none belongs to another region: nothing to say.
+        const std::uint32_t named = zone_of_code(s.code, zone_by_code);
+        if (named == ZoneRaster::kNone && here != ZoneRaster::kNone)
+          unknown_zone.push_back(s.label + " lies in " + zone_label(zones[here]));
+        else if (named != ZoneRaster::kNone && here != named)
+          outside_zone.push_back(s.label + " of " + zone_label(zones[named]) + " lies " +
+                                 (here == ZoneRaster::kNone ? "outside it" : "in " + zone_label(zones[here])));
+      } else if (here == ZoneRaster::kNone) {
+        outside_zone.push_back(s.label);
+      }
+    }
+  }
+
+  // Finer totals, reconciled with the main table.
+  std::optional<FinerOutcome> fin;
+  std::optional<ZoneTable> finer_table;
+  std::string finer_name;
+  if (finer != nullptr) {
+    finer_name = spec.finer->level;
+    const auto finer_by_code = codes_of(finer->level.zones);
+    finer_table = read_zone_table(spec.finer->source, spec.finer->code_field, spec.finer->count_field,
+                                  "population.finer_totals", finer_name, finer->level.zones, finer_by_code, diag);
+    std::vector<std::string> seats_outside;
+    std::vector<std::uint32_t> parent =
+        parents_of(*finer, finer_raster, zones, raster, grid, zone_by_code, seats_outside);
+    fin = reconcile(table, *finer_table, zones, finer->level.zones, std::move(parent), std::move(seats_outside),
+                    finer_name);
+  }
+
+  PopulationLoad out;
+  out.surface.grid = grid;
+  out.surface.persons.assign(grid.cell_count(), 0.0);
+  CompensatedSum outside;
+  const SurfaceSet surfaces(settle ? &kernel_surface : nullptr, weights_cells);
+
+  // 1. Finer zones given as seats (may send a main zone back to its own level).
+  std::vector<std::string> seats_alone, seats_no_weight;
+  if (fin && finer_seats)
+    spread_seats(*finer, *fin, zones, raster, grid, study_area, *bandwidth, settle ? &*settle : nullptr,
+                 weights_cells, out.surface.persons, outside, seats_alone, seats_no_weight);
+
+  // 2. Main zones not spread by finer totals.
+  std::vector<double> main_totals = table.total;
+  if (fin)
+    for (std::size_t z = 0; z < zones.size(); ++z)
+      if (fin->by_finer[z]) main_totals[z] = 0;
+  const std::vector<CellRun> runs = runs_of(raster, grid, zones.size());
+  const Spread spread = spread_over_cells(Areas{main_totals, runs, level.polygons}, surfaces.list,
+                                          surfaces.chooser(points_in_zone), grid, study_area, out.surface.persons);
+  outside.add(spread.outside);
+  const SpreadTally main_tally = tally(spread, surfaces, settle.has_value(), points_in_zone,
+                                       [&](std::size_t z) { return zone_label(zones[z]); });
+
+  // 3. Finer zones given as polygons.
+  std::optional<SpreadTally> finer_tally;
+  std::vector<std::string> finer_small;
+  if (fin && finer_raster != nullptr) {
+    const std::vector<Zone>& fz = finer->level.zones;
+    std::vector<double> totals(fz.size(), 0.0);
+    for (std::size_t t = 0; t < fz.size(); ++t)
+      if (fin->parent[t] != ZoneRaster::kNone && fin->by_finer[fin->parent[t]]) totals[t] = fin->scaled[t];
+    std::vector<std::size_t> points_in_finer(fz.size(), 0);
+    if (settle)
+      for (const Settlement& s : settle->points)
+        if (const std::uint32_t t = zone_at(*finer_raster, grid, s.x, s.y); t != ZoneRaster::kNone) ++points_in_finer[t];
+    const std::vector<CellRun> finer_runs = runs_of(*finer_raster, grid, fz.size());
+    const Spread fs = spread_over_cells(Areas{totals, finer_runs, finer->polygons}, surfaces.list,
+                                        surfaces.chooser(points_in_finer), grid, study_area, out.surface.persons);
+    outside.add(fs.outside);
+    finer_tally = tally(fs, surfaces, settle.has_value(), points_in_finer,
+                        [&](std::size_t t) { return zone_label(fz[t]); });
+    for (const std::size_t t : fs.without_cells) finer_small.push_back(fz[t].code);
+  }
+
+  out.input_total = table.input;
+  out.outside_total = outside.value() + table.unknown_persons;
+  if (settle) out.settlement_sample_m = settle->sample;
+
+  // Warnings.
+  std::vector<std::string> missing_zones, small_zones;
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    if (!table.has_row[z]) missing_zones.push_back(zones[z].code);
+  for (const std::size_t z : spread.without_cells) small_zones.push_back(zones[z].code);
   if (!missing_zones.empty())
     diag.warn("population.zone_without_total"_code,
               plural(missing_zones.size(), level_name + " zone has", level_name + " zones have") +
                   " no row in the table and get no population: " + join_listed(missing_zones),
-              src.where_file(spec.code_field), "add a row for each zone, or check the codes");
-  if (!zero_weight_zones.empty())
+              table.where_codes, "add a row for each zone, or check the codes");
+  if (!main_tally.weights_zero.empty())
     diag.warn("population.weights_zero"_code,
-              plural(zero_weight_zones.size(), "zone has", "zones have") + " no weight in " + weights->name +
-                  "; their persons were spread uniformly: " + join_listed(zero_weight_zones),
+              plural(main_tally.weights_zero.size(), "zone has", "zones have") + " no weight in " + weights->name +
+                  "; their persons were spread uniformly: " + join_listed(main_tally.weights_zero),
               at_file(*spec.weights), "check that the weight raster covers every zone");
-  if (!small_zones.empty())
+  auto warn_small = [&](const std::vector<std::string>& codes, const std::string& name, const Location& where) {
+    if (codes.empty()) return;
     diag.warn("population.zone_without_cells"_code,
-              plural(small_zones.size(), level_name + " zone contains", level_name + " zones contain") +
+              plural(codes.size(), name + " zone contains", name + " zones contain") +
                   " no cell centre; each one's persons were put in the cell containing a point inside it: " +
-                  join_listed(small_zones),
-              src.where_file(spec.code_field), "a smaller cell size (analysis.cell_size_m) resolves small zones");
-  warn_outside(spread.outside, out.input_total, "persons in the table", src.where_file(spec.count_field), diag);
+                  join_listed(codes),
+              where, "a smaller cell size (analysis.cell_size_m) resolves small zones");
+  };
+  warn_small(small_zones, level_name, table.where_codes);
+  if (finer_table) warn_small(finer_small, finer_name, finer_table->where_codes);
+  if (settle) {
+    const SettlementSpec& ss = *spec.settlements;
+    const std::string settle_key = ss.source.key.empty() ? "population.settlements" : ss.source.key;
+    // Rows without coordinates: with code_field, only those of the study area's zones matter.
+    std::vector<std::string> no_xy;
+    for (const auto& [label, code] : settle->without_coordinates)
+      if (ss.code_field.empty() || zone_of_code(code, zone_by_code) != ZoneRaster::kNone) no_xy.push_back(label);
+    if (!no_xy.empty())
+      diag.warn("population.settlement_no_coordinates"_code,
+                plural(no_xy.size(), "settlement has", "settlements have") + " no coordinates and " +
+                    (no_xy.size() == 1 ? "was" : "were") + " left out of the settlement surface: " + join_listed(no_xy),
+                settle->where, "add their coordinates (or leave the rows out) so that their people are placed near them");
+    auto warn_without = [&](const SpreadTally& t, const std::string& name, const Location& where) {
+      if (!t.without_points_weights.empty())
+        diag.warn("population.zone_without_settlements"_code,
+                  plural(t.without_points_weights.size(), name + " zone holds", name + " zones hold") +
+                      " no settlement point; " + (t.without_points_weights.size() == 1 ? "its" : "their") +
+                      " persons were spread by " + weights->name + " alone: " + join_listed(t.without_points_weights),
+                  where, "add the settlements of those zones to " + settle->file + " (" + settle_key + ")");
+      if (!t.without_points_uniform.empty())
+        diag.warn("population.zone_without_settlements"_code,
+                  plural(t.without_points_uniform.size(), name + " zone holds", name + " zones hold") +
+                      " no settlement point; " + (t.without_points_uniform.size() == 1 ? "its" : "their") +
+                      " persons were spread uniformly: " + join_listed(t.without_points_uniform),
+                  where, "add the settlements of those zones to " + settle->file + " (" + settle_key + ")");
+      if (!t.kernel_no_weight.empty())
+        diag.warn("population.weights_zero"_code,
+                  plural(t.kernel_no_weight.size(), name + " zone has", name + " zones have") + " no weight in " +
+                      weights->name + " near " + (t.kernel_no_weight.size() == 1 ? "its" : "their") +
+                      " settlements; spread by the settlement surface alone: " + join_listed(t.kernel_no_weight),
+                  at_file(*spec.weights), "check that the weight raster covers the settlements");
+    };
+    warn_without(main_tally, level_name, table.where_codes);
+    if (finer_tally) warn_without(*finer_tally, finer_name, finer_table->where_codes);
+    if (!seats_alone.empty())
+      diag.warn("population.zone_without_settlements"_code,
+                plural(seats_alone.size(), finer_name + " seat has", finer_name + " seats have") +
+                    " no settlement point nearer to it than to another seat of its " + level_name + "; " +
+                    (seats_alone.size() == 1 ? "its" : "their") + " persons were spread around the seat alone: " +
+                    join_listed(seats_alone),
+                finer_table->where_codes, "add the settlements of those zones to " + settle->file);
+    if (!outside_zone.empty())
+      diag.warn("population.settlement_outside_zone"_code,
+                plural(outside_zone.size(), "settlement point lies", "settlement points lie") + " outside " +
+                    (ss.code_field.empty() ? "every " + level_name + " zone" : "the " + level_name + " its code names") +
+                    ": " + join_listed(outside_zone) +
+                    "; each still weights the cells within " + format_number(kKernelCutoff * *bandwidth, 0) +
+                    " m of it",
+                settle->where,
+                ss.code_field.empty()
+                    ? "expected when the file covers more than the study area; otherwise check the points' coordinate "
+                      "system"
+                    : "check the points' coordinates, their coordinate system (crs = \"gcj02\" for Amap) and codes");
+    if (!unknown_zone.empty())
+      diag.warn("population.settlement_outside_zone"_code,
+                plural(unknown_zone.size(), "settlement point has a code", "settlement points have codes") +
+                    " that name no " + level_name + " zone, but " + (unknown_zone.size() == 1 ? "lies" : "lie") +
+                    " in one: " + join_listed(unknown_zone),
+                settle->where, "check " + settle_key + ".code_field and the points' codes and coordinates");
+  }
+  if (fin) {
+    const Location& where = finer_table->where_counts;
+    if (!fin->seats_outside.empty())
+      diag.warn("population.finer_seat_outside_parent"_code,
+                plural(fin->seats_outside.size(), finer_name + " seat lies", finer_name + " seats lie") +
+                    " outside the " + level_name + " its parent code names: " + join_listed(fin->seats_outside) +
+                    "; " + (fin->seats_outside.size() == 1 ? "its" : "their") + " totals are spread within that " +
+                    level_name,
+                where, "check the seats' coordinates, their coordinate system (crs = \"gcj02\" for Amap) and parent codes");
+    if (!fin->without_parent.empty())
+      diag.warn("population.finer_zone_without_parent"_code,
+                plural(fin->without_parent.size(), finer_name + " zone with a total lies", finer_name +
+                                                                                            " zones with a total lie") +
+                    " in no " + level_name + " zone, so " + (fin->without_parent.size() == 1 ? "its" : "their") + " " +
+                    format_persons(fin->without_parent_persons) + " persons are not used: " +
+                    join_listed(fin->without_parent),
+                where, "give the " + finer_name + " level a parent_field naming its " + level_name +
+                           " codes, or check its coordinates");
+    if (!fin->unused.empty())
+      diag.warn("population.finer_totals_unused"_code,
+                "the " + finer_name + " totals of " + plural(fin->unused.size(), level_name + " zone", level_name + " zones") +
+                    " were not used; each of those is spread at the " + level_name + " level: " +
+                    join_listed(fin->unused),
+                where, "give a total for every " + finer_name + " zone of those " + level_name + " zones");
+    if (!fin->differ.empty())
+      diag.warn("population.finer_totals_differ"_code,
+                "the " + finer_name + " totals of " +
+                    plural(fin->differ.size(), level_name + " zone do", level_name + " zones do") +
+                    " not add up to its total in the main table; they were scaled to it: " + join_listed(fin->differ),
+                where, "expected when the two tables come from different years or sources; otherwise check both");
+    if (!seats_no_weight.empty())
+      diag.warn("population.weights_zero"_code,
+                plural(seats_no_weight.size(), finer_name + " zone has", finer_name + " zones have") + " no weight in " +
+                    weights->name + " near " + (seats_no_weight.size() == 1 ? "its" : "their") +
+                    " settlements; spread by the kernel alone: " + join_listed(seats_no_weight),
+                at_file(*spec.weights), "check that the weight raster covers the settlements");
+  }
+  warn_outside(outside.value(), out.input_total, "persons in the table", table.where_counts, diag);
 
-  std::string how = " totals spread ";
-  if (weights)
-    how += "over each " + level_name + "'s " + cells_phrase(grid) + " in proportion to " + weights->name +
-           " (resampled onto the grid with the total preserved)";
-  else
-    how += "uniformly over each " + level_name + "'s " + cells_phrase(grid);
-  out.method = source_label(spec) + " " + level_name + how;
+  // The method, in English and in Chinese.
+  const std::string cells_en = cells_phrase(grid);
+  const std::string cells_zh = " " + format_number(grid.cell_size_m, 1) + " 米格网";
+  const std::string level_zh = level.level.label_zh.empty() ? level_name : level.level.label_zh;
+  std::string en = source_label(spec) + " " + level_name + " totals spread over each " + level_name + "'s " + cells_en;
+  std::string zh = source_label_zh(spec) + level_zh + "人口总数";
+  const std::string weights_en = weights ? weights->name + " (resampled onto the grid with the total preserved)" : "";
+  std::size_t used_points = 0;  // points whose kernel reaches the grid
+  if (settle) {
+    const double r = kKernelCutoff * *bandwidth;
+    for (const Settlement& s : settle->points)
+      if (s.x >= grid.origin_x_m - r && s.x <= grid.max_x_m() + r && s.y >= grid.min_y_m() - r &&
+          s.y <= grid.origin_y_m + r)
+        ++used_points;
+  }
+  if (settle) {
+    const SettlementSpec& ss = *spec.settlements;
+    const std::string label_en = ss.label.empty() ? "settlements" : ss.label;
+    const std::string label_zh = ss.label.empty() ? "居民点" : ss.label;
+    const std::string bw = grouped(*bandwidth) + " m";
+    en += " in proportion to the settlement surface: a Gaussian kernel (bandwidth " + bw +
+          (bandwidth_derived ? ", from the points' spacing" : "") + ", cut off at " +
+          format_number(kKernelCutoff, 0) + " bandwidths) around each of " + grouped(static_cast<double>(used_points)) +
+          " points of " + settle->file + " (" + label_en + ", " +
+          (ss.weight_field.empty() ? "equal weights" : "weighted by " + ss.weight_field) + ")";
+    if (weights) en += ", multiplied by " + weights_en;
+    zh += "按" + zh_term(label_zh) + "位置加权分配到" + cells_zh + "（高斯核，带宽 " + bw +
+          (bandwidth_derived ? "，由点间距推算" : "") + "；" + grouped(static_cast<double>(used_points)) + " 个点，" +
+          (ss.weight_field.empty() ? "等权" : "按" + zh_term(ss.weight_field) + "加权") + "）";
+    if (weights) zh += "，并乘以 " + weights->name + " 权重";
+    const std::size_t without = main_tally.without_points_weights.size() + main_tally.without_points_uniform.size();
+    if (without > 0) {
+      en += "; " + plural(without, level_name + " zone without a settlement point", level_name + " zones without a settlement point") +
+            " spread " + (main_tally.without_points_uniform.empty() ? "by " + weights->name : "uniformly");
+      zh += "；" + std::to_string(without) + " 个" + level_zh + "无" + zh_term(label_zh) + "，" +
+            (main_tally.without_points_uniform.empty() ? "按 " + weights->name + " 权重分配" : "均匀分配");
+    }
+  } else if (weights) {
+    en += " in proportion to " + weights_en;
+    zh += "按 " + weights->name + " 权重分配到" + cells_zh;
+  } else {
+    en = source_label(spec) + " " + level_name + " totals spread uniformly over each " + level_name + "'s " + cells_en;
+    zh += "均匀分配到" + cells_zh;
+  }
+  if (fin) {
+    const std::size_t by_finer =
+        static_cast<std::size_t>(std::count(fin->by_finer.begin(), fin->by_finer.end(), true));
+    std::size_t finer_used = 0;
+    for (std::size_t t = 0; t < fin->parent.size(); ++t)
+      if (fin->parent[t] != ZoneRaster::kNone && fin->by_finer[fin->parent[t]]) ++finer_used;
+    const std::string finer_zh = finer->level.label_zh.empty() ? finer_name : finer->level.label_zh;
+    const std::string file = spec.finer->source.path.filename().string();
+    if (by_finer > 0) {
+      en += "; in " + grouped(static_cast<double>(by_finer)) + " of " + grouped(static_cast<double>(zones.size())) +
+            " " + level_name + " zones, by the totals of their " + grouped(static_cast<double>(finer_used)) + " " +
+            finer_name + " zones in " + file + " (scaled to the " + level_name + " totals), ";
+      zh += "；其中 " + grouped(static_cast<double>(by_finer)) + " 个" + level_zh + "按所辖 " +
+            grouped(static_cast<double>(finer_used)) + " 个" + finer_zh + "的人口总数（" + file + "，按" + level_zh +
+            "总数校准）";
+      if (finer_seats) {
+        en += "each spread around its seat" + std::string(settle ? "'s nearest settlements" : "") +
+              " by a Gaussian kernel (bandwidth " + grouped(*bandwidth) + " m" +
+              (bandwidth_derived && !settle ? ", from the seats' spacing" : "") + ") within its " + level_name;
+        zh += "围绕" + finer_zh + "驻地" + (settle ? "及其最近的" + (spec.settlements->label.empty() ? std::string("居民点")
+                                                                                                        : spec.settlements->label)
+                                                    : std::string()) +
+              "分配（高斯核，带宽 " + grouped(*bandwidth) + " m" +
+              (bandwidth_derived && !settle ? "，由驻地间距推算" : "") + "），限于所在" + level_zh;
+      } else {
+        en += "each spread within its " + finer_name + " in the same way";
+        zh += "在各" + finer_zh + "内按同样方法分配";
+      }
+    } else {
+      en += "; the " + finer_name + " totals of " + file + " were not used (see the warnings)";
+      zh += "；" + file + " 的" + finer_zh + "人口总数未使用（见警告）";
+    }
+  }
+  out.method = en;
+  out.method_zh = zh;
   return out;
 }
 
@@ -883,8 +1689,15 @@ PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const
   PopulationLoad out;
   out.surface.grid = grid;
   out.surface.persons.assign(grid.cell_count(), 0.0);
-  const Spread spread = spread_over_cells(Areas{totals, runs, shapes}, weights ? &*weights : nullptr, grid, study_area,
+  std::vector<Surface> surfaces;
+  if (weights) surfaces.push_back(Surface{&weights->per_cell, nullptr});
+  const Spread spread = spread_over_cells(Areas{totals, runs, shapes}, surfaces,
+                                          [](std::size_t, std::span<const double>) { return 0; }, grid, study_area,
                                           out.surface.persons);
+  std::vector<std::size_t> zero_weight;
+  if (weights)
+    for (std::size_t a = 0; a < spread.choice.size(); ++a)
+      if (spread.choice[a] == kUniform) zero_weight.push_back(a);
   out.input_total = input.value();
   out.outside_total = spread.outside + off_grid.value();
 
@@ -905,10 +1718,10 @@ PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const
                   listed(spread.without_cells),
               src.where_file(spec.count_field),
               "expected for polygons smaller than a cell; a smaller cell size (analysis.cell_size_m) resolves them");
-  if (!spread.zero_weight.empty())
+  if (!zero_weight.empty())
     diag.warn("population.weights_zero"_code,
-              plural(spread.zero_weight.size(), "polygon has", "polygons have") + " no weight in " + weights->name +
-                  "; their persons were spread uniformly: " + listed(spread.zero_weight),
+              plural(zero_weight.size(), "polygon has", "polygons have") + " no weight in " + weights->name +
+                  "; their persons were spread uniformly: " + listed(zero_weight),
               at_file(*spec.weights), "check that the weight raster covers every polygon");
   if (const std::size_t overlap = overlapping_cells(runs, grid); overlap > 0)
     diag.warn("population.polygons_overlap"_code,
@@ -935,6 +1748,9 @@ PopulationLoad load_polygons(const PopulationSpec& spec, const Grid& grid, const
   else
     how += "uniformly over the " + cells_phrase(grid) + " whose centres it contains";
   out.method = source_label(spec) + ": " + plural(polygons, "polygon", "polygons") + " with a persons count" + how;
+  out.method_zh = source_label_zh(spec) + "：" + grouped(static_cast<double>(polygons)) + " 个人口面，各" +
+                  (weights ? "按 " + weights->name + " 权重" : std::string("均匀")) + "分配到其所含中心的 " +
+                  format_number(grid.cell_size_m, 1) + " 米格网";
   return out;
 }
 

@@ -22,9 +22,12 @@ struct PopulationLoad {
   PopulationGrid surface;    ///< persons per cell; 0 outside the study area
   double input_total = 0;    ///< persons in the input (raster: valid pixels of the window read; other kinds: counts)
   double outside_total = 0;  ///< persons that fell outside the study area (or could not be placed)
-  std::string method;        ///< one sentence for reports
+  std::string method;        ///< one sentence for reports (English; run.json, validate)
+  std::string method_zh;     ///< the same in Chinese (Chinese reports and appendix)
   /// Points kind: an evenly spread sample of the points (analysis CRS), for the coordinate check (io/crs_check).
   std::vector<std::pair<double, double>> point_sample_m;
+  /// Zone totals with settlement points: an evenly spread sample of those points (analysis CRS), likewise.
+  std::vector<std::pair<double, double>> settlement_sample_m;
 };
 
 /// Loads the population onto `grid` (in analysis_crs). levels[i] and rasters[i] belong together; study_area is

@@ -130,6 +130,7 @@ json scenario_counts(const LoadedScenario& loaded) {
     pop["outside_study_area"] = p.outside_total;
     pop["populated_cells"] = p.surface.populated_cells();
     pop["method"] = p.method;
+    pop["method_zh"] = p.method_zh;
     counts["population"] = pop;
   }
   {

@@ -199,6 +199,10 @@ class Parser {
     else if (kind == "zone_totals") p.kind = PopulationKind::kZoneTotals;
     else if (kind == "polygons") p.kind = PopulationKind::kPolygons;
     else t.fail("kind", "must be " + kinds + ", not \"" + kind + "\"");
+    if (const bool settlements = t.has("settlements"); (settlements || t.has("finer_totals")) &&
+                                                        p.kind != PopulationKind::kZoneTotals)
+      t.fail(settlements ? "settlements" : "finer_totals", "applies to kind = \"zone_totals\" only",
+             "settlement points and finer totals say how census totals are spread over their zones");
     p.source = parse_source(t, p.kind == PopulationKind::kPoints);
     p.year = t.string("year", "");
     p.label = t.string("label", "");
@@ -222,7 +226,9 @@ class Parser {
       const ZoneLevelSpec* z = s.zone_level(p.level);
       if (z == nullptr) t.fail("level", "no zone level '" + p.level + "' in this scenario");
       if (z->geometry != ZoneGeometryKind::kPolygons)
-        t.fail("level", "zone totals need a polygon level; '" + p.level + "' is given as seats");
+        t.fail("level", "zone totals need a polygon level; '" + p.level + "' is given as seats",
+               "give the totals of the polygon level above it here (e.g. the counties) and the seats' totals under "
+               "[population.finer_totals], which spreads each around its seat within its county");
       p.code_field = t.required_string("code_field", "the column holding the zone code");
     }
     if (p.kind == PopulationKind::kZoneTotals || p.kind == PopulationKind::kPolygons) {
@@ -241,8 +247,63 @@ class Parser {
         p.weights_band = static_cast<int>(t.integer("weights_band").value_or(1));
       }
     }
+    if (auto st = t.table("settlements")) p.settlements = parse_settlements(*st, s);
+    if (auto ft = t.table("finer_totals")) p.finer = parse_finer_totals(*ft, s, p);
     t.finish();
     return p;
+  }
+
+  SettlementSpec parse_settlements(TomlTable& t, const Scenario& s) {
+    SettlementSpec x;
+    x.source = parse_source(t, true);
+    if (!x.source.is_table_with_xy() && is_table_extension(x.source.path))
+      t.fail("x_field", "a table of settlement points needs x_field and y_field (and crs)",
+             "e.g. x_field = \"longitude\", y_field = \"latitude\", crs = \"gcj02\" for coordinates from Amap");
+    x.weight_field = t.string("weight_field", "");
+    x.code_field = t.string("code_field", "");
+    x.filter_field = t.string("filter_field", "");
+    x.filter_values = t.string_list("filter_values");
+    if (x.filter_field.empty() != x.filter_values.empty())
+      t.fail(x.filter_field.empty() ? "filter_values" : "filter_field", "filter_field and filter_values go together");
+    x.label = t.string("label", "");
+    x.bandwidth_m = t.number("bandwidth_m");
+    x.bandwidth_line = t.line_of("bandwidth_m");
+    if (x.bandwidth_m) {
+      const double half_cell = s.analysis.cell_size_m / 2;
+      if (!(*x.bandwidth_m >= half_cell && *x.bandwidth_m <= 50000.0))
+        t.fail("bandwidth_m",
+               "must be between half the cell size (" + shown_number(half_cell) + " m) and 50,000 m, not " +
+                   shown_number(*x.bandwidth_m),
+               "leave it out to derive it from the points' spacing (docs/method/population.md); village seats in "
+               "the North China Plain give about 700 m, in the hilly south 900–1,200 m");
+    }
+    t.finish();
+    return x;
+  }
+
+  FinerTotalsSpec parse_finer_totals(TomlTable& t, const Scenario& s, const PopulationSpec& p) {
+    FinerTotalsSpec f;
+    f.source = parse_source(t, false);
+    f.level = t.required_string("level", "the finer zone level the totals belong to, e.g. \"township\"");
+    if (s.zone_level(f.level) == nullptr) t.fail("level", "no zone level '" + f.level + "' in this scenario");
+    if (f.level == p.level)
+      t.fail("level", "names the level of the main table ('" + p.level + "')",
+             "give the totals of a finer level (e.g. townships within counties)");
+    f.code_field = t.required_string("code_field", "the column holding the zone code (e.g. the 9-digit township code)");
+    f.count_field = t.required_string("count_field", "the column holding the number of persons");
+    t.finish();
+    return f;
+  }
+
+  static bool is_table_extension(const fs::path& path) {
+    const std::string ext = ascii_lower(path.extension().string());
+    return ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".xlsx" || ext == ".xls" || ext == ".ods";
+  }
+
+  static std::string shown_number(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
   }
 
   FacilitySourceSpec parse_facility_source(TomlTable& t, const Taxonomy& taxonomy) {
@@ -674,6 +735,8 @@ std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   if (s.population) {
     add(s.population->source);
     if (s.population->weights) add(*s.population->weights);
+    if (s.population->settlements) add(s.population->settlements->source);
+    if (s.population->finer) add(s.population->finer->source);
   }
   for (const auto& f : s.facilities) add(f.source);
   if (s.roads) add(s.roads->source);

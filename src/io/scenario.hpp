@@ -59,6 +59,27 @@ struct ZoneLevelSpec {
 /// polygons: a count per polygon of any polygon layer (census blocks, hexagon grids).
 enum class PopulationKind { kRaster, kPoints, kZoneTotals, kPolygons };
 
+/// Settlement points (乡镇政府驻地, 村委会 …) that weight the spread of zone totals ([population.settlements]):
+/// each point carries a Gaussian kernel; the weight surface is their sum (docs/method/population.md).
+struct SettlementSpec {
+  SourceSpec source;                  ///< a point layer, or a table with x_field/y_field (and crs)
+  std::string weight_field;           ///< relative size of each settlement; empty: every point weighs 1
+  std::string code_field;             ///< optional: the zone code of each point (or a longer code starting with it)
+  std::string filter_field;           ///< keep only rows whose filter_field value is in filter_values
+  std::vector<std::string> filter_values;
+  std::optional<double> bandwidth_m;  ///< the kernel's σ; nullopt: from the points' spacing (sqrt(A / 12 n))
+  int bandwidth_line = 0;
+  std::string label;                  ///< how reports name the points ("乡镇驻地和村委会"); default 居民点 / settlements
+};
+
+/// Census totals of a finer zone level (乡镇街道) within the zones of the main table ([population.finer_totals]).
+struct FinerTotalsSpec {
+  SourceSpec source;
+  std::string level;       ///< a zone level below population.level: polygons, or seats (points)
+  std::string code_field;
+  std::string count_field;
+};
+
 struct PopulationSpec {
   PopulationKind kind = PopulationKind::kRaster;
   SourceSpec source;
@@ -68,6 +89,8 @@ struct PopulationSpec {
   std::string code_field;        ///< zone totals: the zone code column
   std::optional<SourceSpec> weights;  ///< zone totals and polygons: optional raster of weights (e.g. built-up area)
   int weights_band = 1;
+  std::optional<SettlementSpec> settlements;  ///< zone totals: settlement points weighting the spread
+  std::optional<FinerTotalsSpec> finer;       ///< zone totals: totals of a finer level, spread within each zone
   std::string year;              ///< data year, for reports ("2020")
   std::string label;             ///< description of the source, for reports ("第七次全国人口普查")
 };

@@ -794,3 +794,31 @@ type = "type"
                                    Catch::Contains("correct zones[0].crs"));
   CHECK(offset_warnings(write(OffsetSystem::kWgs84)).empty());
 }
+
+TEST_CASE("settlement points weighting census totals are checked like every other point source",
+          "[io][crs_check][gcj02]") {
+  // The 40 points on the roads, written in GCJ-02 and declared as WGS 84, serve as [population.settlements] of
+  // census totals: they are named as "settlement points" with the key to fix.
+  const OffsetScenario s;
+  const std::string path = s.scenario({OffsetSystem::kGcj02, "gcj02"}, {OffsetSystem::kGcj02, "EPSG:4326"},
+                                      {OffsetSystem::kWgs84, "EPSG:4326"}, {OffsetSystem::kGcj02, "gcj02"});
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string toml = text.str();
+  const std::string points_table = "[population]\nkind = \"points\"\nsource = \"population.csv\"\ncrs = \"EPSG:4326\"\n"
+                                   "x_field = \"lon\"\ny_field = \"lat\"\ncount_field = \"persons\"\n";
+  const auto at = toml.find(points_table);
+  REQUIRE(at != std::string::npos);
+  toml.replace(at, points_table.size(),
+               "[population]\nkind = \"zone_totals\"\nsource = \"census.csv\"\nlevel = \"county\"\ncode_field = \"code\"\n"
+               "count_field = \"pop\"\n\n[population.settlements]\nsource = \"population.csv\"\ncrs = \"EPSG:4326\"\n"
+               "x_field = \"lon\"\ny_field = \"lat\"\n");
+  s.dir.write("census.csv", "code,pop\n100001,5000\n");
+  const auto warnings = offset_warnings(s.dir.write("scenario.toml", toml).string());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].where.field == "population.settlements.crs");
+  CHECK(warnings[0].where.file == "population.csv");
+  CHECK_THAT(warnings[0].message, Catch::Contains("settlement points look like GCJ-02"));
+  CHECK_THAT(warnings[0].hint, Catch::Contains("declare crs = \"gcj02\" on population.settlements"));
+}

@@ -19,6 +19,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/diagnostics.hpp"
@@ -89,7 +90,15 @@ struct Levels {
   template <class... L>
   explicit Levels(const Grid& g, L&&... lv) : grid(g) {  // LoadedZoneLevel is move-only: no initializer list
     (levels.push_back(std::forward<L>(lv)), ...);
-    for (const auto& l : levels) rasters.push_back(carereach::io::rasterize_zones(l, grid));
+    for (const auto& l : levels) {
+      if (l.kind == carereach::io::ZoneGeometryKind::kSeats) {  // seat levels have no raster (as io::load makes them)
+        ZoneRaster none;
+        none.level = l.level.level;
+        rasters.push_back(none);
+      } else {
+        rasters.push_back(carereach::io::rasterize_zones(l, grid));
+      }
+    }
   }
   PopulationLoad load(const PopulationSpec& spec, Diagnostics& diag) const {
     return load_population(spec, grid, geo::CrsSpec::parse("EPSG:32650"), levels, rasters, rasters[0], diag);
@@ -1211,6 +1220,528 @@ TEST_CASE("polygons from a table or a layer of points are refused", "[population
       CHECK(e.hint().find("kind = \"points\"") != std::string::npos);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Census totals weighted by settlement points, a weights raster, and finer totals (docs/method/population.md,
+// "Census totals weighted by settlements")
+
+namespace {
+
+constexpr double kKm = 1000.0;
+
+/// Counties of a 2-row grid of 1,000 m cells: 100001 over cols 0-1, 100002 over cols 2-3, 100003 over cols 4-5 …
+LoadedZoneLevel km_counties(int n) {
+  std::vector<std::pair<std::string, std::string>> z;
+  for (int i = 0; i < n; ++i)
+    z.emplace_back(std::to_string(100001 + i), box_wkt(kX0 + 2 * i * kKm, kY0 - 2 * kKm, kX0 + 2 * (i + 1) * kKm, kY0));
+  LoadedZoneLevel level = make_level("county", z);
+  level.level.label_zh = "区县";
+  return level;
+}
+
+/// "x,y" of the point at (col, row) in cell units of a 1,000 m grid at (kX0, kY0): (0.5, 0.5) is the centre of
+/// cell (0, 0).
+std::string km_xy(double col, double row) {
+  std::ostringstream s;
+  s.precision(17);
+  s << kX0 + col * kKm << "," << kY0 - row * kKm;
+  return s.str();
+}
+
+PopulationSpec settled_spec(const std::string& census, const std::string& points, std::optional<double> bandwidth_m) {
+  PopulationSpec spec;
+  spec.kind = PopulationKind::kZoneTotals;
+  spec.source = source(census);
+  spec.level = "county";
+  spec.code_field = "code";
+  spec.count_field = "persons";
+  spec.label = "第七次全国人口普查";
+  spec.year = "2020";
+  carereach::io::SettlementSpec st;
+  st.source = source(points, "EPSG:32650");
+  st.source.key = "population.settlements";
+  st.source.x_field = "x";
+  st.source.y_field = "y";
+  st.bandwidth_m = bandwidth_m;
+  spec.settlements = st;
+  return spec;
+}
+
+struct WeightedPoint {
+  double x, y, w;
+};
+
+/// Brute-force reference for the settlement surface at a cell centre: Σ w·exp(−d²/(2h²)) over the points within
+/// 4h (docs/method/population.md), written out without the loader's separable evaluation.
+double kernel_at(const Grid& g, std::uint32_t col, std::uint32_t row, const std::vector<WeightedPoint>& pts, double h) {
+  double s = 0;
+  for (const auto& p : pts) {
+    const double dx = g.centre_x_m(col) - p.x, dy = g.centre_y_m(row) - p.y;
+    const double d2 = dx * dx + dy * dy;
+    if (d2 <= 16 * h * h) s += p.w * std::exp(-d2 / (2 * h * h));
+  }
+  return s;
+}
+
+/// Persons on the grid per zone of a zone raster.
+std::vector<double> per_zone(const PopulationLoad& pop, const ZoneRaster& raster, std::size_t zones) {
+  std::vector<double> out(zones, 0.0);
+  for (std::size_t i = 0; i < pop.surface.persons.size(); ++i)
+    if (raster.zone_of_cell[i] != ZoneRaster::kNone) out[raster.zone_of_cell[i]] += pop.surface.persons[i];
+  return out;
+}
+
+std::size_t count_problems(const Diagnostics& diag, const std::string& code) {
+  std::size_t n = 0;
+  for (const auto& p : diag.all()) n += p.code == code ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("worked example: two villages weight a county's total by a Gaussian kernel; a county without one is uniform",
+          "[population][settlements]") {
+  // docs/method/population.md, worked example 6. A 4 x 2 grid of 1,000 m cells; county 100001 = cols 0-1 (10,000
+  // persons), 100002 = cols 2-3 (6,000 persons). Two village seats in 100001: V1 at the centre of cell (0, 0),
+  // weight 1; V2 at the centre of cell (1, 1), weight 2. Bandwidth h = 1,000 m, so a neighbour's centre (d = 1 km)
+  // weighs exp(−1/2) and a diagonal one (d² = 2 km²) exp(−1):
+  //   cell (0, 0): 1 + 2·e^−1            = 1.7357589
+  //   cell (1, 0): e^−½ + 2·e^−½ = 3e^−½   = 1.8195920
+  //   cell (0, 1): 3e^−½                  = 1.8195920
+  //   cell (1, 1): e^−1 + 2               = 2.3678794      sum 7.7428223
+  // so 10,000 persons go 2,241.77 / 2,350.04 / 2,350.04 / 3,058.16. County 100002 holds no village: 6,000 / 4 =
+  // 1,500 per cell, with a warning naming it (the kernels of V1 and V2 reaching into it do not count).
+  const Grid grid = make_grid(4, 2, kKm);
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,10000\n100002,6000\n");
+  const std::string points =
+      dir.write("villages.csv", "name,households,x,y\nV1,1," + km_xy(0.5, 0.5) + "\nV2,2," + km_xy(1.5, 1.5) + "\n");
+  PopulationSpec spec = settled_spec(census, points, 1000.0);
+  spec.settlements->weight_field = "households";
+  spec.settlements->label = "乡镇驻地和村委会";
+  const Levels lv(grid, whole_grid(grid), km_counties(2));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  const double e_half = std::exp(-0.5), e_one = std::exp(-1.0);
+  const double w00 = 1 + 2 * e_one, w10 = 3 * e_half, w01 = 3 * e_half, w11 = e_one + 2;
+  const double sum_w = w00 + w10 + w01 + w11;
+  CHECK(sum_w == Approx(7.7428223).epsilon(1e-7));
+  CHECK(pop.surface.persons[grid.index(0, 0)] == Approx(10000 * w00 / sum_w).epsilon(1e-12));
+  CHECK(pop.surface.persons[grid.index(1, 0)] == Approx(10000 * w10 / sum_w).epsilon(1e-12));
+  CHECK(pop.surface.persons[grid.index(0, 1)] == Approx(10000 * w01 / sum_w).epsilon(1e-12));
+  CHECK(pop.surface.persons[grid.index(1, 1)] == Approx(10000 * w11 / sum_w).epsilon(1e-12));
+  CHECK(pop.surface.persons[grid.index(0, 0)] == Approx(2241.77).margin(0.005));
+  CHECK(pop.surface.persons[grid.index(1, 1)] == Approx(3058.16).margin(0.005));
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 2; c < 4; ++c) CHECK(pop.surface.persons[grid.index(c, r)] == Approx(1500).epsilon(1e-12));
+  // Every zone keeps its total to floating-point accuracy.
+  const std::vector<double> zones = per_zone(pop, lv.rasters[1], 2);
+  CHECK(zones[0] == Approx(10000).epsilon(1e-12));
+  CHECK(zones[1] == Approx(6000).epsilon(1e-12));
+  check_invariant(pop);
+  // The county without a village is named, never silently uniform; nothing else is said.
+  REQUIRE(diag.all().size() == 1);
+  const carereach::Problem* none = find_problem(diag, "population.zone_without_settlements");
+  REQUIRE(none != nullptr);
+  CHECK(none->severity == Severity::kWarning);
+  CHECK(none->message.find("100002") != std::string::npos);
+  CHECK(none->message.find("uniformly") != std::string::npos);
+  CHECK(none->message.find("100001") == std::string::npos);
+  // The method says how, in both languages (as docs/method/population.md quotes it).
+  CHECK(pop.method ==
+        "第七次全国人口普查 (2020) county totals spread over each county's 1000 m cells in proportion to the settlement "
+        "surface: a Gaussian kernel (bandwidth 1,000 m, cut off at 4 bandwidths) around each of 2 points of "
+        "villages.csv (乡镇驻地和村委会, weighted by households); 1 county zone without a settlement point spread "
+        "uniformly");
+  CHECK(pop.method_zh ==
+        "第七次全国人口普查（2020）区县人口总数按乡镇驻地和村委会位置加权分配到 1000 米格网（高斯核，带宽 1,000 m；"
+        "2 个点，按 households 加权）；1 个区县无乡镇驻地和村委会，均匀分配");
+}
+
+TEST_CASE("settlement kernels compose with a weights raster: kernel surface × weights", "[population][settlements]") {
+  // A 6 x 2 grid of 1,000 m: counties 100001 (cols 0-1, 9,000 persons), 100002 (cols 2-3, 4,000), 100003 (cols 4-5,
+  // 2,000). Villages: V1 (0.5, 0.5) w 1 and V2 (1.5, 1.5) w 2 in 100001; V3 (4.5, 0.5) w 1 in 100003. Built-up
+  // weights b: 100001 cols/rows (0,0) 1, (1,0) 0.5, (0,1) 0, (1,1) 1; 100002 row 0: 1, row 1: 0; 100003: 0.
+  //  - 100001 has villages and built-up weight near them: persons ∝ kernel × b;
+  //  - 100002 has no village: persons ∝ b (3,000 … no: 2,000 per cell of row 0, 0 in row 1), with a warning;
+  //  - 100003 has a village but no built-up weight: persons ∝ kernel alone, with a warning.
+  // The kernel at each cell comes from kernel_at (a brute-force sum over the three villages, cut off at 4 km: V2
+  // reaches (4, 0) at d² = 10 km² but not (5, 0) at d² = 17 km²; it reaches (5, 1) at exactly 4 km).
+  const Grid grid = make_grid(6, 2, kKm);
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,9000\n100002,4000\n100003,2000\n");
+  const std::string points = dir.write("villages.csv", "w,x,y\n1," + km_xy(0.5, 0.5) + "\n2," + km_xy(1.5, 1.5) +
+                                                           "\n1," + km_xy(4.5, 0.5) + "\n");
+  const std::vector<double> b = {1, 0.5, 1, 1, 0, 0,  //
+                                 0, 1, 0, 0, 0, 0};
+  const std::string wpath = write_raster(6, 2, {kX0, kKm, 0, kY0, 0, -kKm}, 32650, b);
+  PopulationSpec spec = settled_spec(census, points, 1000.0);
+  spec.settlements->weight_field = "w";
+  spec.weights = source(wpath);
+  spec.weights->key = "population.weights";
+  const Levels lv(grid, whole_grid(grid), km_counties(3));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  const std::vector<WeightedPoint> pts = {{kX0 + 500, kY0 - 500, 1}, {kX0 + 1500, kY0 - 1500, 2}, {kX0 + 4500, kY0 - 500, 1}};
+  CHECK(kernel_at(grid, 5, 0, {pts[1]}, kKm) == 0);                           // d² = 17 km²: cut off
+  CHECK(kernel_at(grid, 5, 1, {pts[1]}, kKm) == Approx(2 * std::exp(-8.0)));  // d = 4 km: in
+  auto expected = [&](std::uint32_t c, std::uint32_t r) {
+    const std::size_t i = grid.index(c, r);
+    if (c < 2) {
+      double s = 0;
+      for (std::uint32_t cc = 0; cc < 2; ++cc)
+        for (std::uint32_t rr = 0; rr < 2; ++rr) s += kernel_at(grid, cc, rr, pts, kKm) * b[grid.index(cc, rr)];
+      return 9000 * kernel_at(grid, c, r, pts, kKm) * b[i] / s;
+    }
+    if (c < 4) return 4000 * b[i] / 2.0;
+    double s = 0;
+    for (std::uint32_t cc = 4; cc < 6; ++cc)
+      for (std::uint32_t rr = 0; rr < 2; ++rr) s += kernel_at(grid, cc, rr, pts, kKm);
+    return 2000 * kernel_at(grid, c, r, pts, kKm) / s;
+  };
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 0; c < 6; ++c) {
+      INFO("col " << c << " row " << r);
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(expected(c, r)).epsilon(1e-12).margin(1e-9));
+    }
+  CHECK(pop.surface.persons[grid.index(0, 1)] == 0);  // no built-up weight
+  const std::vector<double> zones = per_zone(pop, lv.rasters[1], 3);
+  CHECK(zones[0] == Approx(9000).epsilon(1e-12));
+  CHECK(zones[1] == Approx(4000).epsilon(1e-12));
+  CHECK(zones[2] == Approx(2000).epsilon(1e-12));
+  check_invariant(pop);
+  const carereach::Problem* none = find_problem(diag, "population.zone_without_settlements");
+  REQUIRE(none != nullptr);
+  CHECK(none->message.find("100002") != std::string::npos);
+  CHECK(none->message.find("alone") != std::string::npos);
+  const carereach::Problem* zero = find_problem(diag, "population.weights_zero");
+  REQUIRE(zero != nullptr);
+  CHECK(zero->message.find("100003") != std::string::npos);
+  CHECK(zero->message.find("settlement surface alone") != std::string::npos);
+  CHECK(pop.method.find(", multiplied by ") != std::string::npos);
+  CHECK(pop.method_zh.find("并乘以") != std::string::npos);
+}
+
+TEST_CASE("without bandwidth_m the bandwidth comes from the points' spacing: sqrt(A / 12n)",
+          "[population][settlements]") {
+  // Two counties on a 10 x 10 grid of 100 m (study area 1 km²); three villages, all in 341602 (cols 0-3).
+  // h = sqrt(1,000,000 m² / (12 × 3)) = 166.7 m, rounded to 170 m. 341602's 1,200 persons go in proportion to the
+  // brute-force kernel sum with h = 170 m; 341603 (no village) is uniform, 900 / 60 = 15 per cell.
+  const Grid grid = make_grid(10, 10);
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n341602,1200\n341603,900\n");
+  const std::vector<WeightedPoint> pts = {{kX0 + 50, kY0 - 50, 1}, {kX0 + 220, kY0 - 430, 1}, {kX0 + 390, kY0 - 960, 1}};
+  std::string csv = "x,y\n";
+  for (const auto& p : pts) csv += exact(p.x) + "," + exact(p.y) + "\n";
+  const std::string points = dir.write("villages.csv", csv);
+  const Levels lv(grid, whole_grid(grid), two_counties());
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(settled_spec(census, points, std::nullopt), diag);
+  const double h = 170;
+  double s = 0;
+  for (std::uint32_t r = 0; r < 10; ++r)
+    for (std::uint32_t c = 0; c < 4; ++c) s += kernel_at(grid, c, r, pts, h);
+  for (std::uint32_t r = 0; r < 10; ++r)
+    for (std::uint32_t c = 0; c < 10; ++c) {
+      INFO("col " << c << " row " << r);
+      const double want = c < 4 ? 1200 * kernel_at(grid, c, r, pts, h) / s : 15.0;
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(want).epsilon(1e-12).margin(1e-12));
+    }
+  CHECK(pop.method.find("bandwidth 170 m, from the points' spacing") != std::string::npos);
+  CHECK(pop.method_zh.find("带宽 170 m，由点间距推算") != std::string::npos);
+  const std::vector<double> zones = per_zone(pop, lv.rasters[1], 2);
+  CHECK(zones[0] == Approx(1200).epsilon(1e-12));
+  CHECK(zones[1] == Approx(900).epsilon(1e-12));
+}
+
+TEST_CASE("settlement points: missing coordinates, bad weights, points outside their zone, filters",
+          "[population][settlements]") {
+  const Grid grid = make_grid(4, 2, kKm);
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,1000\n100002,1000\n");
+  const Levels lv(grid, whole_grid(grid), km_counties(2));
+
+  SECTION("rows without coordinates are left out with a warning; a bad weight is an error naming row and field") {
+    const std::string points = dir.write("v.csv", "hh,x,y\n3," + km_xy(0.5, 0.5) + "\n4,,\nmany," + km_xy(2.5, 0.5) +
+                                                     "\n-1," + km_xy(3.5, 0.5) + "\n");
+    PopulationSpec spec = settled_spec(census, points, 1000.0);
+    spec.settlements->weight_field = "hh";
+    Diagnostics diag;
+    (void)lv.load(spec, diag);
+    const carereach::Problem* gap = find_problem(diag, "population.settlement_no_coordinates");
+    REQUIRE(gap != nullptr);
+    CHECK(gap->severity == Severity::kWarning);
+    CHECK(gap->message.find("row 3") != std::string::npos);
+    REQUIRE(count_problems(diag, "population.settlement_weight_invalid") == 2);
+    const carereach::Problem* bad = find_problem(diag, "population.settlement_weight_invalid");
+    CHECK(bad->severity == Severity::kError);
+    CHECK(bad->where.field == "hh");
+    CHECK(bad->where.feature == "row 4");
+    CHECK(bad->message.find("'many'") != std::string::npos);
+    CHECK(diag.has_errors());
+  }
+
+  SECTION("a point whose code names another zone than the one it lies in is reported, and so is one off the grid") {
+    // 12-digit village codes name their county by their first 6 digits. Row 3 (100001…) lies in 100002; row 4
+    // names no county but lies in 100002; row 2 is where it should be. Weight 0 (row 5) is left out of everything.
+    // Rows 6 (a village of another county, off the grid) and 7 (of another county, without coordinates) belong to
+    // another region: nothing is said about them. Row 8 (of 100001, without coordinates) is reported.
+    const std::string points = dir.write(
+        "v.csv", "code,w,x,y\n100001001001,1," + km_xy(0.5, 0.5) + "\n100001001002,1," + km_xy(2.5, 1.5) +
+                     "\n999999001001,1," + km_xy(3.5, 0.5) + "\n100002001001,0," + km_xy(2.5, 0.5) +
+                     "\n888888001001,1," + km_xy(30, 0.5) + "\n888888001002,1,,\n100001001003,1,,\n");
+    PopulationSpec spec = settled_spec(census, points, 1000.0);
+    spec.settlements->code_field = "code";
+    spec.settlements->weight_field = "w";
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(spec, diag);
+    CHECK_FALSE(diag.has_errors());
+    REQUIRE(count_problems(diag, "population.settlement_outside_zone") == 2);
+    bool named_wrong = false, named_unknown = false;
+    for (const auto& p : diag.all()) {
+      if (p.code != "population.settlement_outside_zone") continue;
+      if (p.message.find("row 3 (100001001002) of 100001 lies in 100002") != std::string::npos) named_wrong = true;
+      if (p.message.find("row 4 (999999001001) lies in 100002") != std::string::npos) named_unknown = true;
+      CHECK(p.message.find("row 2") == std::string::npos);
+      CHECK(p.message.find("row 5") == std::string::npos);
+      CHECK(p.message.find("row 6") == std::string::npos);
+    }
+    CHECK(named_wrong);
+    CHECK(named_unknown);
+    const carereach::Problem* gap = find_problem(diag, "population.settlement_no_coordinates");
+    REQUIRE(gap != nullptr);
+    CHECK(gap->message.find("1 settlement has no coordinates") != std::string::npos);
+    CHECK(gap->message.find("row 8 (100001001003)") != std::string::npos);
+    // 100002 holds two points (rows 3 and 4), so it is weighted by them and needs no fallback.
+    CHECK(find_problem(diag, "population.zone_without_settlements") == nullptr);
+    check_invariant(pop);
+  }
+
+  SECTION("without a code, a point outside every zone is reported") {
+    const std::string points =
+        dir.write("v.csv", "x,y\n" + km_xy(0.5, 0.5) + "\n" + km_xy(2.5, 0.5) + "\n" + km_xy(-3, 0.5) + "\n");
+    Diagnostics diag;
+    (void)lv.load(settled_spec(census, points, 1000.0), diag);
+    const carereach::Problem* out = find_problem(diag, "population.settlement_outside_zone");
+    REQUIRE(out != nullptr);
+    CHECK(out->message.find("1 settlement point lies outside every county zone: row 4") != std::string::npos);
+  }
+
+  SECTION("filter_field keeps the rows whose value is listed") {
+    // Only the village rows: the town row (in 100002) is dropped, so 100002 has no settlement.
+    const std::string points = dir.write("v.csv", "level,x,y\nvillage," + km_xy(0.5, 0.5) + "\ntown," + km_xy(2.5, 0.5) + "\n");
+    PopulationSpec spec = settled_spec(census, points, 1000.0);
+    spec.settlements->filter_field = "level";
+    spec.settlements->filter_values = {"village"};
+    Diagnostics diag;
+    const PopulationLoad pop = lv.load(spec, diag);
+    const carereach::Problem* none = find_problem(diag, "population.zone_without_settlements");
+    REQUIRE(none != nullptr);
+    CHECK(none->message.find("100002") != std::string::npos);
+    CHECK(pop.surface.persons[grid.index(2, 0)] == Approx(250));
+  }
+}
+
+TEST_CASE("finer totals as polygons: township totals scaled to their county; an incomplete county stays at its level",
+          "[population][finer]") {
+  // A 4 x 2 grid of 1,000 m; counties 100001 (cols 0-1, 1,000 persons) and 100002 (cols 2-3, 2,000). Townships
+  // (one column each): 100001001 (col 0) 300, 100001002 (col 1) 500 — they add up to 800, not 1,000, so both are
+  // scaled by 1.25 to 375 and 625 (187.5 and 312.5 per cell), with a warning; 100002001 (col 2) 700 but 100002002
+  // (col 3) has no total, so 100002 is spread at the county level (500 per cell), with a warning.
+  const Grid grid = make_grid(4, 2, kKm);
+  std::vector<std::pair<std::string, std::string>> t;
+  for (int c = 0; c < 4; ++c)
+    t.emplace_back(std::to_string(100001 + c / 2) + "00" + std::to_string(1 + c % 2),
+                   box_wkt(kX0 + c * kKm, kY0 - 2 * kKm, kX0 + (c + 1) * kKm, kY0));
+  LoadedZoneLevel townships = make_level("township", t);
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,1000\n100002,2000\n");
+  const std::string finer = dir.write("townships.csv", "code,persons\n100001001,300\n100001002,500\n100002001,700\n");
+  PopulationSpec spec = totals_spec(census);
+  carereach::io::FinerTotalsSpec f;
+  f.source = source(finer);
+  f.level = "township";
+  f.code_field = "code";
+  f.count_field = "persons";
+  spec.finer = f;
+  const Levels lv(grid, whole_grid(grid), km_counties(2), std::move(townships));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  const double want[4] = {187.5, 312.5, 500, 500};
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 0; c < 4; ++c) CHECK(pop.surface.persons[grid.index(c, r)] == Approx(want[c]).epsilon(1e-12));
+  const std::vector<double> counties = per_zone(pop, lv.rasters[1], 2);
+  CHECK(counties[0] == Approx(1000).epsilon(1e-12));
+  CHECK(counties[1] == Approx(2000).epsilon(1e-12));
+  check_invariant(pop);
+  const carereach::Problem* differ = find_problem(diag, "population.finer_totals_differ");
+  REQUIRE(differ != nullptr);
+  CHECK(differ->message.find("100001: total 1,000, township totals 800 (+25%), scaled by 1.25") != std::string::npos);
+  const carereach::Problem* unused = find_problem(diag, "population.finer_totals_unused");
+  REQUIRE(unused != nullptr);
+  CHECK(unused->message.find("100002: 1 of its 2 township zones have no total (100002002)") != std::string::npos);
+  CHECK(pop.method.find("in 1 of 2 county zones, by the totals of their 2 township zones in townships.csv") !=
+        std::string::npos);
+}
+
+TEST_CASE("finer totals as seats: each township spreads around its seat by the kernel, within its county",
+          "[population][finer]") {
+  // A 4 x 2 grid of 1,000 m; counties 100001 (cols 0-1, 1,000) and 100002 (cols 2-3, 2,000). Township seats (no
+  // settlement points): 100001001 at the centre of cell (0, 0), 400 persons; 100001002 at (1, 1), 600;
+  // 100002001 at (2, 0), 2,000 (the only township of 100002). Bandwidth from the seats' spacing:
+  // sqrt(8 km² / (12 × 3)) = 471 m, rounded 470 m, below half a cell, so h = 500 m: a neighbour's centre weighs
+  // exp(−1/(2·0.25)) = e^−2, a diagonal one e^−4, two cells away e^−8 (4h = 2 km: still in).
+  //   100001001 over 100001's cells: (0,0) 1, (1,0) e^−2, (0,1) e^−2, (1,1) e^−4;   sum 1 + 2e^−2 + e^−4
+  //   100001002: mirrored. Its kernel reaches cell (2, 1) of 100002 (e^−2), which does not count: constrained.
+  //   100002001 over 100002's cells: (2,0) 1, (3,0) e^−2, (2,1) e^−2, (3,1) e^−4.
+  const Grid grid = make_grid(4, 2, kKm);
+  LoadedZoneLevel seats;
+  seats.level.level = "township";
+  seats.kind = carereach::io::ZoneGeometryKind::kSeats;
+  const std::vector<std::tuple<std::string, std::string, double, double>> s = {
+      {"100001001", "100001", 0.5, 0.5}, {"100001002", "100001", 1.5, 1.5}, {"100002001", "100002", 2.5, 0.5}};
+  for (const auto& [code, parent, c, r] : s) {
+    Zone z;
+    z.id = ZoneId{static_cast<std::uint32_t>(seats.level.zones.size())};
+    z.code = code;
+    z.parent_code = parent;
+    seats.level.zones.push_back(z);
+    seats.seats_m.emplace_back(kX0 + c * kKm, kY0 - r * kKm);
+  }
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,1000\n100002,2000\n");
+  const std::string finer = dir.write("townships.csv", "code,persons\n100001001,400\n100001002,600\n100002001,2000\n");
+  PopulationSpec spec = totals_spec(census);
+  carereach::io::FinerTotalsSpec f;
+  f.source = source(finer);
+  f.level = "township";
+  f.code_field = "code";
+  f.count_field = "persons";
+  spec.finer = f;
+  const Levels lv(grid, whole_grid(grid), km_counties(2), std::move(seats));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  const double e2 = std::exp(-2.0), e4 = std::exp(-4.0), sum = 1 + 2 * e2 + e4;
+  auto at = [&](std::uint32_t c, std::uint32_t r) { return pop.surface.persons[grid.index(c, r)]; };
+  CHECK(at(0, 0) == Approx(400 * 1 / sum + 600 * e4 / sum).epsilon(1e-12));
+  CHECK(at(1, 0) == Approx(400 * e2 / sum + 600 * e2 / sum).epsilon(1e-12));
+  CHECK(at(0, 1) == Approx(400 * e2 / sum + 600 * e2 / sum).epsilon(1e-12));
+  CHECK(at(1, 1) == Approx(400 * e4 / sum + 600 * 1 / sum).epsilon(1e-12));
+  CHECK(at(2, 0) == Approx(2000 * 1 / sum).epsilon(1e-12));
+  CHECK(at(3, 0) == Approx(2000 * e2 / sum).epsilon(1e-12));
+  CHECK(at(2, 1) == Approx(2000 * e2 / sum).epsilon(1e-12));
+  CHECK(at(3, 1) == Approx(2000 * e4 / sum).epsilon(1e-12));
+  const std::vector<double> counties = per_zone(pop, lv.rasters[1], 2);
+  CHECK(counties[0] == Approx(1000).epsilon(1e-12));
+  CHECK(counties[1] == Approx(2000).epsilon(1e-12));
+  check_invariant(pop);
+  CHECK(diag.all().empty());
+  CHECK(pop.method.find("each spread around its seat by a Gaussian kernel (bandwidth 500 m, from the seats' spacing) "
+                        "within its county") != std::string::npos);
+}
+
+TEST_CASE("finer seats outside their county: reported; one whose kernel cannot reach sends its county back a level",
+          "[population][finer]") {
+  // As above, but 100001002's seat lies at (2.5, 1.5), in 100002 (1 km from 100001's edge: its kernel still
+  // reaches 100001's cells), and 100002001's seat lies 20 km east of the grid (its kernel reaches nothing), so
+  // 100002 is spread at the county level: uniformly, 500 per cell.
+  const Grid grid = make_grid(4, 2, kKm);
+  LoadedZoneLevel seats;
+  seats.level.level = "township";
+  seats.kind = carereach::io::ZoneGeometryKind::kSeats;
+  const std::vector<std::tuple<std::string, std::string, double, double>> s = {
+      {"100001001", "100001", 0.5, 0.5}, {"100001002", "100001", 2.5, 1.5}, {"100002001", "100002", 24.5, 0.5}};
+  for (const auto& [code, parent, c, r] : s) {
+    Zone z;
+    z.id = ZoneId{static_cast<std::uint32_t>(seats.level.zones.size())};
+    z.code = code;
+    z.parent_code = parent;
+    seats.level.zones.push_back(z);
+    seats.seats_m.emplace_back(kX0 + c * kKm, kY0 - r * kKm);
+  }
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,1000\n100002,2000\n");
+  const std::string finer = dir.write("townships.csv", "code,persons\n100001001,400\n100001002,600\n100002001,2000\n");
+  PopulationSpec spec = totals_spec(census);
+  carereach::io::FinerTotalsSpec f;
+  f.source = source(finer);
+  f.level = "township";
+  f.code_field = "code";
+  f.count_field = "persons";
+  spec.finer = f;
+  const Levels lv(grid, whole_grid(grid), km_counties(2), std::move(seats));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 2; c < 4; ++c) CHECK(pop.surface.persons[grid.index(c, r)] == Approx(500).epsilon(1e-12));
+  const std::vector<double> counties = per_zone(pop, lv.rasters[1], 2);
+  CHECK(counties[0] == Approx(1000).epsilon(1e-12));
+  CHECK(counties[1] == Approx(2000).epsilon(1e-12));
+  const carereach::Problem* outside = find_problem(diag, "population.finer_seat_outside_parent");
+  REQUIRE(outside != nullptr);
+  CHECK(outside->message.find("100001002 (of 100001) lies in 100002") != std::string::npos);
+  CHECK(outside->message.find("100002001 (of 100002) lies outside every county") != std::string::npos);
+  const carereach::Problem* unused = find_problem(diag, "population.finer_totals_unused");
+  REQUIRE(unused != nullptr);
+  CHECK(unused->message.find("100002: the kernel of 100002001 puts no weight on its cells") != std::string::npos);
+}
+
+TEST_CASE("finer seats with settlements: each township spreads around the settlements nearest its seat",
+          "[population][finer][settlements]") {
+  // County 100001 (cols 0-1 of a 4 x 2 grid of 1,000 m) has seats 100001001 at (0.2, 0.2) and 100001002 at
+  // (1.8, 1.8) (cell units). Settlement S1 at (0.4, 1.5) is nearer the first seat (d² 1.73 vs 2.05 km²), S2 at
+  // (1.6, 0.5) nearer the second. So 100001001's 400 persons follow S1's kernel and 100001002's 600 follow S2's,
+  // each over 100001's cells (h = 1,000 m, given). 100002 has no township: its 2,000 persons are spread at the county
+  // level by the settlement S3 at (2.5, 0.5).
+  const Grid grid = make_grid(4, 2, kKm);
+  LoadedZoneLevel seats;
+  seats.level.level = "township";
+  seats.kind = carereach::io::ZoneGeometryKind::kSeats;
+  for (const auto& [code, c, r] : std::vector<std::tuple<std::string, double, double>>{{"100001001", 0.2, 0.2},
+                                                                                        {"100001002", 1.8, 1.8}}) {
+    Zone z;
+    z.id = ZoneId{static_cast<std::uint32_t>(seats.level.zones.size())};
+    z.code = code;
+    z.parent_code = "100001";
+    seats.level.zones.push_back(z);
+    seats.seats_m.emplace_back(kX0 + c * kKm, kY0 - r * kKm);
+  }
+  TempDir dir;
+  const std::string census = dir.write("census.csv", "code,persons\n100001,1000\n100002,2000\n");
+  const std::string finer = dir.write("townships.csv", "code,persons\n100001001,400\n100001002,600\n");
+  const std::string points =
+      dir.write("v.csv", "x,y\n" + km_xy(0.4, 1.5) + "\n" + km_xy(1.6, 0.5) + "\n" + km_xy(2.5, 0.5) + "\n");
+  PopulationSpec spec = settled_spec(census, points, 1000.0);
+  carereach::io::FinerTotalsSpec f;
+  f.source = source(finer);
+  f.level = "township";
+  f.code_field = "code";
+  f.count_field = "persons";
+  spec.finer = f;
+  const Levels lv(grid, whole_grid(grid), km_counties(2), std::move(seats));
+  Diagnostics diag;
+  const PopulationLoad pop = lv.load(spec, diag);
+  const WeightedPoint s1{kX0 + 400, kY0 - 1500, 1}, s2{kX0 + 1600, kY0 - 500, 1}, s3{kX0 + 2500, kY0 - 500, 1};
+  double sum1 = 0, sum2 = 0, sum3 = 0;
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 0; c < 2; ++c) {
+      sum1 += kernel_at(grid, c, r, {s1}, kKm);
+      sum2 += kernel_at(grid, c, r, {s2}, kKm);
+    }
+  // County 100002 at the county level: the whole settlement surface (S1, S2 and S3 reach it) over its cells.
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 2; c < 4; ++c) sum3 += kernel_at(grid, c, r, {s1, s2, s3}, kKm);
+  for (std::uint32_t r = 0; r < 2; ++r)
+    for (std::uint32_t c = 0; c < 4; ++c) {
+      INFO("col " << c << " row " << r);
+      const double want = c < 2 ? 400 * kernel_at(grid, c, r, {s1}, kKm) / sum1 + 600 * kernel_at(grid, c, r, {s2}, kKm) / sum2
+                                : 2000 * kernel_at(grid, c, r, {s1, s2, s3}, kKm) / sum3;
+      CHECK(pop.surface.persons[grid.index(c, r)] == Approx(want).epsilon(1e-12));
+    }
+  check_invariant(pop);
+  CHECK(find_problem(diag, "population.zone_without_settlements") == nullptr);
+  CHECK(pop.method.find("each spread around its seat's nearest settlements by a Gaussian kernel") != std::string::npos);
 }
 
 TEST_CASE("resampling a province-sized raster is fast", "[.][population][perf]") {
