@@ -193,7 +193,7 @@ class Loader {
       throw CrsError(e.message(), Location{s.file.string(), {}, {}, "analysis.output_crs", 0}, e.hint());
     }
     if (s.analysis.crs == "auto") {
-      const auto [lon, lat] = source_centre_lonlat(study_area_spec().source);
+      const auto [lon, lat] = source_centre_lonlat(study_area_spec());
       out_.analysis_crs = geo::choose_analysis_crs(lon, lat);
       char buf[160];
       std::snprintf(buf, sizeof buf, "auto: chosen for the study area centre %.3f°%c %.3f°%c", std::abs(lon),

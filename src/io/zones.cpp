@@ -12,9 +12,23 @@
 
 namespace carereach::io {
 
-std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
+namespace {
+
+bool matches_filter(const ZoneLevelSpec& spec, const std::string& value) {
+  for (const auto& v : spec.filter_values)
+    if (v == value) return true;
+  return false;
+}
+
+}  // namespace
+
+std::pair<double, double> source_centre_lonlat(const ZoneLevelSpec& spec) {
   Diagnostics not_reported;  // load_zone_level reads the same source again and reports its warnings
-  VectorSource src(source, not_reported);
+  VectorSource src(spec.source, not_reported);
+  // Only the features the level keeps (filter_field): a file of five prefectures filtered to one must not move
+  // the centre, and with it the Gauss-Krüger zone, to the middle of all five.
+  const int filter_i = spec.filter_field.empty() ? -1 : src.field_index(spec.filter_field, spec.source.key + ".filter_field", true);
+  auto kept = [&](const OGRFeature& f) { return filter_i < 0 || matches_filter(spec, VectorSource::code(f, filter_i)); };
   OGREnvelope env;
   if (src.is_table()) {
     // Tables have no extent of their own: average the readable points.
@@ -23,6 +37,7 @@ std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
     double sy = 0;
     std::size_t n = 0;
     for (auto& f : src.layer()) {
+      if (!kept(*f)) continue;
       if (auto p = src.point(*f, ignored, Severity::kWarning)) {
         sx += p->first;
         sy += p->second;
@@ -38,6 +53,7 @@ std::pair<double, double> source_centre_lonlat(const SourceSpec& source) {
     bool any = false;
     const geo::CoordinateCheck* check = src.coordinate_check();
     for (auto& f : src.layer()) {
+      if (!kept(*f)) continue;
       const OGRGeometry* g = f->GetGeometryRef();
       if (g == nullptr || g->IsEmpty() || (check != nullptr && geometry_problem(*g, *check))) continue;
       OGREnvelope e;
@@ -73,16 +89,6 @@ std::string zone_class_from_value(const std::string& value, const std::vector<st
     if (value == u) return "urban";
   return "rural";
 }
-
-namespace {
-
-bool matches_filter(const ZoneLevelSpec& spec, const std::string& value) {
-  for (const auto& v : spec.filter_values)
-    if (v == value) return true;
-  return false;
-}
-
-}  // namespace
 
 LoadedZoneLevel load_zone_level(const ZoneLevelSpec& spec, const geo::CrsSpec& analysis_crs, Diagnostics& diag,
                                 const geo::CrsSpec* output_crs) {

@@ -23,9 +23,9 @@ struct LoadedZoneLevel {
   geo::CrsSpec source_crs;
 };
 
-/// The centre of a zone source's extent in WGS 84 longitude/latitude (to choose the analysis CRS before
-/// anything is projected). Throws like VectorSource.
-std::pair<double, double> source_centre_lonlat(const SourceSpec& source);
+/// The centre of the extent of a zone level's features (those its filter keeps) in WGS 84 longitude/latitude, to
+/// choose the analysis CRS before anything is projected. Throws like VectorSource.
+std::pair<double, double> source_centre_lonlat(const ZoneLevelSpec& spec);
 
 /// A zone's class from its name: "urban" for …街道 / …办事处, "rural" for …镇 / …乡 / …苏木, "" otherwise.
 std::string zone_class_from_name(const std::string& name);

@@ -269,3 +269,19 @@ TEST_CASE("an existing output folder is never touched without --overwrite", "[cl
   fx.set_facilities(Fixture::facilities_csv());
   CHECK(run_cli({"run", fx.scenario(), "--out", out2.string(), "--overwrite"}).code == 0);
 }
+
+TEST_CASE("the automatic analysis CRS is chosen for the zones the filter keeps, not the whole file", "[cli][crs]") {
+  // A file of counties far apart (as the shared five-prefecture outlines are), filtered to two near 116°E: the
+  // centre of the kept counties (116.1°E) picks the Gauss-Krüger zone of 117°E (EPSG:4548); the centre of the whole
+  // file (108°E) would pick 108°E (EPSG:4545).
+  Fixture fx;
+  fx.set_zones(R"({"type":"FeatureCollection","features":[)" + Fixture::feature("100001", "甲县", Fixture::square(116.0, 33.5, 0.1)) +
+               "," + Fixture::feature("100002", "乙县", Fixture::square(116.1, 33.5, 0.1)) + "," +
+               Fixture::feature("200001", "丙县", Fixture::square(100.0, 30.0, 0.1)) + "]}");
+  fx.set_scenario(replace_all(Fixture::scenario_toml(), "name_field = \"name\"\n",
+                              "name_field = \"name\"\nfilter_field = \"code\"\nfilter_values = [\"100001\", \"100002\"]\n"));
+  const auto r = run_cli({"validate", fx.scenario()});
+  INFO(r.all());
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("EPSG:4548") && Catch::Contains("116.100°E"));
+}
