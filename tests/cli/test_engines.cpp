@@ -238,3 +238,40 @@ TEST_CASE("traveltime refuses a raster car standard without a car speed, and com
   CHECK(est.code == 0);
   CHECK_THAT(est.out, Catch::Contains("min by car, straight-line estimate (circuity 1.3, car 35 km/h)"));
 }
+
+TEST_CASE("validate gives the speeds per road class the network and raster engines will use", "[cli][engines]") {
+  // The fixture with two roads (a tertiary and a residential way across the counties) and the car speeds of both
+  // classes set by the scenario; the 60-minute county hospital standard on the raster engine, the TCM circle mixed.
+  Fixture fx;
+  fx.dir.write("roads.geojson",
+               R"({"type":"FeatureCollection","features":[)"
+               R"({"type":"Feature","properties":{"highway":"tertiary"},"geometry":{"type":"LineString",)"
+               R"("coordinates":[[116.01,33.55],[116.19,33.55]]}},)"
+               R"({"type":"Feature","properties":{"highway":"residential"},"geometry":{"type":"LineString",)"
+               R"("coordinates":[[116.12,33.51],[116.12,33.59]]}}]})");
+  fx.set_scenario(Fixture::scenario_toml() +
+                  "\n[roads]\nsource = \"roads.geojson\"\nclass_field = \"highway\"\n"
+                  "\n[travel.speeds.car]\ntertiary = 33\nresidential = 21\n"
+                  "\n[travel.speeds.walk]\ntertiary = 4.5\nresidential = 4\n"
+                  "\n[standards.county_hospital_60min]\nengine = \"raster\"\n"
+                  "\n[standards.tcm_15min]\nmode = \"mixed\"\n");
+  const CliResult r = run_cli({"validate", fx.scenario()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  // The profile is named with the scenario file as given on the command line.
+  const std::string profile = "(km/h, data/speeds.toml + " + fx.scenario() + "): ";
+  CHECK_THAT(r.out.substr(r.out.find("  county_hospital_30min ")),
+             Catch::Contains("    computed 计算: road network 路网法, shortest time by car 机动车\n"
+                             "    car speeds 速度 " + profile + "tertiary 33, residential 21\n"
+                             "    off the roads 道路以外: walking 5 km/h, cells farther than 1000 m from a usable road are "
+                             "not reached\n"));
+  CHECK_THAT(r.out.substr(r.out.find("  tcm_15min ")),
+             Catch::Contains("    car speeds 速度 " + profile + "tertiary 33, residential 21\n"
+                             "    walk speeds 速度 " + profile + "tertiary 4.5, residential 4\n"));
+  CHECK_THAT(r.out.substr(r.out.find("  county_hospital_60min ")),
+             Catch::Contains("    computed 计算: raster cost distance 栅格成本距离法 by car 机动车 (MOTORIZED)\n"
+                             "    roads 道路: 2 ways burned in at the car speeds (km/h): tertiary 33, residential 21\n"
+                             "    land cover 土地覆盖: none\n"
+                             "    cells without land cover 无土地覆盖的格网: 912, impassable (no_land_cover = \"impassable\")\n"));
+  CHECK_THAT(r.out, Catch::EndsWith("The scenario can run. 情景检查通过。\n"));
+}
