@@ -138,6 +138,7 @@ class RunCommand final : public Command {
         j["reason_zh"] = o.not_computed_zh;
         j["hint"] = o.not_computed_hint;
         standards.push_back(j);
+        summary_lines_.push_back("  " + st.id + " " + st.name_zh + ": not computed 未计算 — " + o.not_computed);
         continue;
       }
       const analysis::CoverageStats& total = total_of(analysis, o);

@@ -97,6 +97,8 @@ TEST_CASE("run without roads: the estimate is computed and labelled everywhere, 
   const CliResult r = run_cli({"run", fx.scenario(), "--out", out.string()});
   INFO(r.all());
   REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("  primary_care_15min 15分钟医疗卫生服务圈: not computed 未计算 — the network engine "
+                                    "needs roads, and the scenario has no [roads]\n"));
 
   // run.json: the estimate with its method; the skipped standards with their reason in both languages.
   const json run = json::parse(slurp(out / "run.json"));
