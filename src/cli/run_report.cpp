@@ -538,7 +538,10 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
       }
     const bool meets = std::isfinite(share) && analysis::meets_target(share, st.target_share);
     const bool skipped = !st.not_computed_zh.empty() || !st.not_computed_en.empty();
-    r.headlines.push_back({in_lang(L, st.name_zh, st.name_en), share, st.target_share,
+    const bool estimate = st.engine == TravelEngine::kEstimate && st.unit == analysis::CoverageUnit::kMinutes;
+    r.headlines.push_back({in_lang(L, st.name_zh, st.name_en) +
+                               (estimate ? in_lang(L, "（直线距离估算）", " (straight-line estimate)") : std::string()),
+                           share, st.target_share,
                            (skipped ? in_lang(L, "未计算", "not computed") : percent_text(share)) +
                                (zh ? "（目标 " : " (target ") + percent_text(st.target_share) + (zh ? "）" : ")"),
                            meets});

@@ -139,7 +139,7 @@ TEST_CASE("run without roads: the estimate is computed and labelled everywhere, 
 
   // report.html: the headline, the findings and the method say it; the travel-time map's title names the estimate.
   const std::string html = slurp(out / "report.html");
-  CHECK_THAT(html, Catch::Contains("未计算（目标 100.0%）") && Catch::Contains("未计算：路网法需要道路数据") &&
+  CHECK_THAT(html, Catch::Contains("未计算（目标 100.0%）") && Catch::Contains("县级医院30分钟可达（直线距离估算）</span>") && Catch::Contains("未计算：路网法需要道路数据") &&
                        Catch::Contains("县级医院30分钟可达 — 出行时间（直线距离估算）") &&
                        Catch::Contains("计算方法：直线距离估算（绕行系数 1.3，机动车 35 千米/小时），未使用道路网络"));
 
