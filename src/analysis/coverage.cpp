@@ -336,6 +336,45 @@ CellMeasure measure_straight_line(const PopulationGrid& population, std::span<co
   return m;
 }
 
+void straight_line_to_points(const Grid& grid, std::span<const double> x_m, std::span<const double> y_m,
+                             std::span<const std::uint32_t> ids, double limit_m, double scale, std::span<float> value,
+                             std::span<std::uint32_t> nearest) {
+  const std::size_t n = grid.cell_count();
+  if (x_m.size() != y_m.size() || x_m.size() != ids.size())
+    throw std::invalid_argument("straight line to points: x, y and ids differ in length");
+  if (value.size() != n || nearest.size() != n)
+    throw std::invalid_argument("straight line to points: the outputs need one entry per cell (" + std::to_string(n) + ")");
+  // Points in id order, so that the index's tie rule (the smaller point) is the smaller id.
+  std::vector<std::size_t> order(ids.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  std::vector<double> xs(order.size()), ys(order.size());
+  std::vector<std::uint32_t> sorted_ids(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    xs[k] = x_m[order[k]];
+    ys[k] = y_m[order[k]];
+    sorted_ids[k] = ids[order[k]];
+  }
+  const PointIndex index(xs, ys);
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, grid.rows, 4), [&](const tbb::blocked_range<std::uint32_t>& r) {
+    for (std::uint32_t row = r.begin(); row < r.end(); ++row) {
+      const double y = grid.centre_y_m(row);
+      std::uint32_t hint = kNone;  // the previous cell's answer bounds the search; it never changes the answer
+      for (std::uint32_t col = 0; col < grid.cols; ++col) {
+        const std::size_t c = grid.index(col, row);
+        value[c] = kInfF;
+        nearest[c] = kNone;
+        if (index.empty()) continue;
+        const auto [item, d] = index.nearest(grid.centre_x_m(col), y, limit_m, hint);
+        if (item == kNone) continue;
+        hint = item;
+        value[c] = static_cast<float>(scale * d);
+        nearest[c] = sorted_ids[index.id(item)];
+      }
+    }
+  });
+}
+
 std::vector<std::uint8_t> covered_cells(const PopulationGrid& population, const CellMeasure& measure,
                                         const CellThreshold& threshold) {
   const std::size_t n = checked_cells(population, measure, threshold, "covered cells");

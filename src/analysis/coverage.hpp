@@ -40,6 +40,14 @@ CellMeasure measure_from_travel_time(const TravelTimeField& field);
 CellMeasure measure_straight_line(const PopulationGrid& population, std::span<const Facility> facilities,
                                   double limit_m, bool populated_only = true);
 
+/// For every cell of the grid, the straight line from its centre to the nearest of the points (x_m[i], y_m[i]) within
+/// limit_m (inclusive), exact (ties: the smaller id): value[cell] = scale × metres and nearest[cell] = ids[i]; cells
+/// with no point within the limit get +inf and TravelTimeField::kNoFacility. Every cell is written. Used by the
+/// straight-line estimate (estimate.hpp) with scale = circuity ÷ speed in minutes per metre.
+void straight_line_to_points(const Grid& grid, std::span<const double> x_m, std::span<const double> y_m,
+                             std::span<const std::uint32_t> ids, double limit_m, double scale, std::span<float> value,
+                             std::span<std::uint32_t> nearest);
+
 /// The nearest of a set of points to the centres of some cells, in a straight line: exact Euclidean distance, ties to
 /// the smaller point index, only points within limit_m (inclusive). Shared by measure_straight_line and the seat
 /// zones (seat_zones.hpp).

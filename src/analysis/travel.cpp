@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
+#include <vector>
 
+#include "analysis/estimate.hpp"
 #include "core/units.hpp"
 #include "network/connectors.hpp"
 #include "network/graph.hpp"
@@ -43,7 +46,109 @@ raster::SpeedMode raster_mode_of(TravelMode mode) {
   return raster::SpeedMode::kWalking;
 }
 
+const char* raster_mode_zh(raster::SpeedMode m) {
+  switch (m) {
+    case raster::SpeedMode::kWalking: return "步行（WALKING）";
+    case raster::SpeedMode::kBicycling: return "骑行（BICYCLING）";
+    case raster::SpeedMode::kMotorized: return "机动车（MOTORIZED）";
+  }
+  return "?";
+}
+
+/// The reason a raster standard of `mode` is not computed: what is missing, part by part.
+NotComputed no_raster_speed(TravelMode mode, const RasterSources& s, bool roads_outside_grid) {
+  std::vector<std::string> en, zh;
+  const std::string m = to_string(mode);
+  const std::string m_zh = to_label_zh(mode);
+  if (!s.roads) {
+    en.push_back("the scenario has no roads");
+    zh.push_back("情景没有道路数据");
+  } else if (!s.burn_roads) {
+    en.push_back("the roads are not burned in (burn_roads = false)");
+    zh.push_back("道路未烧录入摩擦面（burn_roads = false）");
+  } else if (s.road_ways == 0) {
+    en.push_back("no road may be used by " + m);
+    zh.push_back("没有" + m_zh + "可通行的道路");
+  } else if (roads_outside_grid) {
+    en.push_back("no road usable by " + m + " crosses the analysis grid");
+    zh.push_back("没有" + m_zh + "可通行的道路经过分析网格");
+  }
+  const std::string class_mode = raster::to_string(s.raster_mode);
+  if (!s.land_cover) {
+    en.push_back("there is no land cover");
+    zh.push_back("没有土地覆盖数据");
+  } else {
+    en.push_back("the land cover has no passable " + class_mode + " class");
+    zh.push_back("土地覆盖中没有可通行的" + std::string(raster_mode_zh(s.raster_mode)) + "类别");
+  }
+  if (mode == TravelMode::kWalk && !s.default_speed) {
+    en.push_back("cells without land cover are impassable (no_land_cover = \"impassable\")");
+    zh.push_back("无土地覆盖的格网不可通行");
+  } else if (mode != TravelMode::kWalk && s.default_speed) {
+    en.push_back("cells without land cover are walked at " + format(s.default_speed_kmh, 1) + " km/h, which is no " +
+                 m + " speed");
+    zh.push_back("无土地覆盖的格网按步行 " + format(s.default_speed_kmh, 1) + " 千米/小时计，不是" + m_zh + "的速度");
+  }
+  NotComputed out;
+  std::string en_text, zh_text;
+  for (std::size_t i = 0; i < en.size(); ++i) en_text += (i == 0 ? "" : "; ") + en[i];
+  for (std::size_t i = 0; i < zh.size(); ++i) zh_text += (i == 0 ? "" : "；") + zh[i];
+  out.en = "the raster engine has no speed for mode " + m + " (" + class_mode + "): " + en_text;
+  out.zh = "栅格引擎没有" + m_zh + "的速度来源：" + zh_text;
+  out.hint = mode == TravelMode::kWalk
+                 ? "add a land cover, set [raster] no_land_cover = \"default_speed\", add [roads], or set engine = "
+                   "\"estimate\" for this standard (a straight-line estimate, docs/method/estimate.md)"
+                 : "add [roads] (burned in at the mode's speeds), a land cover with " + class_mode +
+                       " classes, or set engine = \"estimate\" for this standard (a straight-line estimate, "
+                       "docs/method/estimate.md)";
+  return out;
+}
+
+/// The traveller's own speed off the roads, for land-cover classes of a faster mode: the mode's speed on an ordinary
+/// road (class "other" of the speed profile); cars have no faster mode.
+double own_speed_kmh(TravelMode mode, const SpeedProfile& profile) {
+  const TravelMode m = mode == TravelMode::kMixed ? TravelMode::kCar : mode;
+  const double v = profile.mode(m).speed_kmh[static_cast<std::size_t>(RoadClass::kOther)];
+  return v > 0.0 ? v : profile.access_speed_kmh;
+}
+
 }  // namespace
+
+RasterSources raster_sources(const RoadData* roads, const RasterTravelData* raster, std::size_t cell_count,
+                             TravelMode mode, const TravelSettings& settings) {
+  RasterSources s;
+  s.raster_mode = raster_mode_of(mode);
+  s.roads = roads != nullptr;
+  s.burn_roads = settings.raster_burn_roads;
+  s.default_speed = settings.raster_no_land_cover_default_speed;
+  s.default_speed_kmh = settings.raster_default_speed_kmh;
+  if (roads != nullptr)
+    for (const float v : raster::way_speeds_for_mode(*roads, mode, settings.profile)) s.road_ways += v > 0.0F ? 1 : 0;
+  s.land_cover = raster != nullptr && !raster->landcover.empty();
+  if (!s.land_cover) {
+    s.no_land_cover_cells = cell_count;
+  } else {
+    std::map<std::int32_t, const LandCoverClass*> table;
+    for (const auto& c : raster->classes) table[c.value] = &c;
+    std::map<std::int32_t, std::size_t> cells_of_class;
+    for (const std::int32_t c : raster->landcover) {
+      if (c == RasterTravelData::kNoClass) ++s.no_land_cover_cells;
+      else ++cells_of_class[c];
+    }
+    for (const auto& [value, n] : cells_of_class) {
+      const auto it = table.find(value);
+      if (it == table.end() || !(it->second->speed_kmh > 0.0)) continue;
+      const raster::SpeedMode cm = raster::parse_speed_mode(it->second->mode).value_or(raster::SpeedMode::kWalking);
+      if (cm == s.raster_mode) s.own_class_cells += n;
+      else if (cm < s.raster_mode) s.slower_class_cells += n;
+      else s.slowed_class_cells += n;
+    }
+  }
+  const bool any = (s.burn_roads && s.road_ways > 0) || s.own_class_cells > 0 || s.slowed_class_cells > 0 ||
+                   (mode == TravelMode::kWalk && s.default_speed && s.no_land_cover_cells > 0);
+  if (!any) s.missing = no_raster_speed(mode, s, false);
+  return s;
+}
 
 struct TravelModel::NetworkMode {
   network::RoadGraph graph;
@@ -55,6 +160,7 @@ struct TravelModel::NetworkMode {
 
 struct TravelModel::RasterMode {
   raster::FrictionSurface friction;
+  raster::FrictionStats stats;
 };
 
 TravelModel::TravelModel(const RoadData* roads, const PopulationGrid& population, const RasterTravelData* raster,
@@ -121,15 +227,20 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   }
   in.speed_table = table;
   in.road_speed_kmh = roads.speed_kmh;
-  in.road_mode = raster_mode_of(mode);
+  in.travel_mode = raster_mode_of(mode);
+  in.faster_class_speed_kmh = own_speed_kmh(mode, settings_.profile);
+  in.no_land_cover_default_speed = settings_.raster_no_land_cover_default_speed;
   in.default_speed_kmh = settings_.raster_default_speed_kmh;
+  in.persons = population_.persons;
   raster::FrictionResult fr = raster::build_friction(in);
   for (auto& w : fr.warnings) {
     // Unknown land-cover classes were reported once at load (raster.unknown_class, per class with its cells);
     // the friction of each mode would repeat them.
     if (w.code == "raster.land_cover_class_unknown") continue;
+    w.message += " (friction surface of mode " + std::string(to_string(mode)) + ")";
     diag.add(std::move(w));
   }
+  m->stats = fr.stats;
   m->friction = std::move(fr.surface);
   out.timings_s["friction"] = seconds_since(t0);
   return *raster_modes_.emplace(mode, std::move(m)).first->second;
@@ -148,9 +259,9 @@ StandardTravel TravelModel::compute(const Standard& standard, std::span<const Fa
   for (const auto& f : facilities)
     if (standard.select.matches(f)) chosen.push_back(&f);
   const double limit_s = std::max(settings_.search_limit_min, *standard.threshold_min) * units::kSecPerMin;
-  StandardTravel out = standard.engine == TravelEngine::kNetwork
-                           ? compute_network(standard, chosen, limit_s, diag, progress)
-                           : compute_raster(standard, chosen, limit_s, diag, progress);
+  StandardTravel out = standard.engine == TravelEngine::kNetwork  ? compute_network(standard, chosen, limit_s, diag, progress)
+                       : standard.engine == TravelEngine::kRaster ? compute_raster(standard, chosen, limit_s, diag, progress)
+                                                                  : compute_estimate(standard, chosen, limit_s, progress);
   out.limit_min = limit_s / units::kSecPerMin;
   out.facilities_used = chosen.size();
   if (chosen.empty())
@@ -215,8 +326,19 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
                                            double limit_s, Diagnostics& diag, ProgressSink* progress) {
   StandardTravel out;
   RasterMode& m = raster_mode(st.mode, out, diag);
-  const auto t0 = std::chrono::steady_clock::now();
+  out.friction = m.stats;
   const Grid& grid = population_.grid;
+  if (m.stats.source_cells == 0) {
+    // No cell has a speed of the standard's mode: a search would give a walk (or nothing) labelled with the mode.
+    const RasterSources sources = raster_sources(roads_, raster_, grid.cell_count(), st.mode, settings_);
+    out.not_computed = no_raster_speed(st.mode, sources, sources.burn_roads && sources.road_ways > 0);
+    out.field.grid = grid;
+    out.field.minutes.assign(grid.cell_count(), TravelTimeField::kUnreached);
+    out.field.nearest.assign(grid.cell_count(), TravelTimeField::kNoFacility);
+    for (const Facility* f : chosen) out.access.push_back({f->id.value, 0.0, 0.0, false, false});
+    return out;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<raster::CostSource> sources;
   for (const Facility* f : chosen) {
     const auto cell = grid.cell_at(f->x_m, f->y_m);
@@ -237,6 +359,33 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
   raster::CostDistanceResult r = raster::cost_distance(m.friction, sources, options, progress);
   for (auto& w : r.warnings) diag.add(std::move(w));
   out.field = std::move(r.field);
+  out.timings_s["search"] = seconds_since(t0);
+  return out;
+}
+
+StandardTravel TravelModel::compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen,
+                                             double limit_s, ProgressSink* progress) {
+  if (st.mode == TravelMode::kMixed)
+    throw std::invalid_argument("standard " + st.id + ": a straight-line estimate has one speed, and mode mixed has two");
+  StandardTravel out;
+  ProgressStep step(progress, "travel times " + st.id + " (straight-line estimate)");
+  const auto t0 = std::chrono::steady_clock::now();
+  const EstimateSpeed& shipped = settings_.profile.estimate[mode_index(st.mode)];
+  EstimateParameters p;
+  p.circuity = st.circuity.value_or(shipped.circuity);
+  p.speed_kmh = st.estimate_speed_kmh.value_or(shipped.speed_kmh);
+  p.limit_min = limit_s / units::kSecPerMin;
+  std::vector<double> xs, ys;
+  std::vector<std::uint32_t> ids;
+  for (const Facility* f : chosen) {
+    xs.push_back(f->x_m);
+    ys.push_back(f->y_m);
+    ids.push_back(f->id.value);
+    out.access.push_back({f->id.value, 0.0, 0.0, false, true});
+  }
+  out.field = estimate_travel_times(population_.grid, xs, ys, ids, p);
+  out.circuity = p.circuity;
+  out.estimate_speed_kmh = p.speed_kmh;
   out.timings_s["search"] = seconds_since(t0);
   return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Travel times per service standard: picks the facilities a standard counts, runs the network or the raster
-// engine for its mode, and keeps what every standard can share (the graph, snapping index and cell connectors of a
+// engine for its mode (or the straight-line estimate where there are no roads), and keeps what every standard can share (the graph, snapping index and cell connectors of a
 // mode; the friction surface of a mode) so that they are built once. Pure: no files, no printing.
 
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include "core/speeds.hpp"
 #include "core/standard.hpp"
 #include "core/travel_time.hpp"
+#include "raster/friction.hpp"
 
 namespace carereach::analysis {
 
@@ -31,8 +32,37 @@ struct TravelSettings {
   int raster_neighbours = 16;
   bool raster_anisotropic = false;
   bool raster_burn_roads = true;
-  double raster_default_speed_kmh = 5.0;
+  bool raster_no_land_cover_default_speed = false;  ///< [raster] no_land_cover = "default_speed"
+  double raster_default_speed_kmh = 5.0;            ///< … at this speed, walking
 };
+
+/// Why a standard's travel times cannot be computed, in the two languages of the reports (empty when they can).
+struct NotComputed {
+  std::string en;    ///< "the raster engine has no speed for mode car: …" (no full stop)
+  std::string zh;    ///< the same in Chinese
+  std::string hint;  ///< what to do (English, as every hint)
+  [[nodiscard]] bool empty() const { return en.empty(); }
+};
+
+/// What the raster engine has to go on for one mode, read from the inputs before any friction surface is built
+/// (docs/method/raster-travel-time.md, "Speed sources of a mode"): validate lists it, and a standard without any
+/// speed source for its mode is not computed.
+struct RasterSources {
+  raster::SpeedMode raster_mode = raster::SpeedMode::kWalking;  ///< AccessMod's mode of the standard's mode
+  bool roads = false;                 ///< the scenario has roads
+  bool burn_roads = true;             ///< [raster] burn_roads
+  std::size_t road_ways = 0;          ///< ways the mode may use (burned in when burn_roads)
+  std::size_t own_class_cells = 0;    ///< land-cover cells of a passable class of raster_mode
+  std::size_t slowed_class_cells = 0; ///< of a faster mode's class: crossed at the mode's own speed
+  std::size_t slower_class_cells = 0; ///< of a slower mode's class: walked (or cycled) to the vehicle
+  std::size_t no_land_cover_cells = 0;  ///< every cell when there is no land cover
+  bool land_cover = false;            ///< a land-cover raster was given
+  bool default_speed = false;         ///< no_land_cover = "default_speed"
+  double default_speed_kmh = 5.0;
+  NotComputed missing;                ///< not empty: no speed source for the mode at all
+};
+RasterSources raster_sources(const RoadData* roads, const RasterTravelData* raster, std::size_t cell_count,
+                             TravelMode mode, const TravelSettings& settings);
 
 /// How one facility of a standard joins the network (network engine) or the grid (raster engine).
 struct FacilityAccess {
@@ -52,6 +82,12 @@ struct StandardTravel {
   std::vector<double> node_time_s;    ///< network engine: seconds per graph node (infinite when not reached)
   std::vector<double> node_x_m, node_y_m;  ///< network engine: graph node positions (for comparisons)
   std::map<std::string, double> timings_s;  ///< "graph", "connectors", "friction", "search": only the steps this standard ran (a mode's graph and connectors are built by its first standard)
+  /// Not empty: the engine found nothing to compute with (the raster engine without a speed source for the mode);
+  /// the field is then all unreached, and the standard is reported "not computed" with this reason.
+  NotComputed not_computed;
+  std::optional<raster::FrictionStats> friction;  ///< raster engine: where the cells' speeds came from
+  double circuity = 0.0;             ///< estimate engine: the circuity used
+  double estimate_speed_kmh = 0.0;   ///< estimate engine: the speed used
 };
 
 class TravelModel {
@@ -66,8 +102,9 @@ class TravelModel {
 
   /// Travel times for a time standard. Problems it can live with (facilities far from roads, cells without
   /// access, facilities outside the grid) are warnings in diag; a standard that selects no facility gives an
-  /// all-unreached field and a warning. Throws std::invalid_argument for a distance standard or a network
-  /// standard without roads.
+  /// all-unreached field and a warning; a raster standard without any speed source for its mode gives an
+  /// all-unreached field and StandardTravel::not_computed. Throws std::invalid_argument for a distance standard, a
+  /// network standard without roads, or an estimate of mode mixed.
   StandardTravel compute(const Standard& standard, std::span<const Facility> facilities, Diagnostics& diag,
                          ProgressSink* progress = nullptr);
 
@@ -85,6 +122,8 @@ class TravelModel {
                                  Diagnostics& diag, ProgressSink* progress);
   StandardTravel compute_raster(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                 Diagnostics& diag, ProgressSink* progress);
+  StandardTravel compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
+                                  ProgressSink* progress);
 
   const RoadData* roads_;
   const PopulationGrid& population_;

@@ -135,7 +135,10 @@ class RunCommand final : public Command {
       j["id"] = st.id;
       if (!o.not_computed.empty()) {
         j["status"] = "not computed: " + o.not_computed;
+        j["reason_zh"] = o.not_computed_zh;
+        j["hint"] = o.not_computed_hint;
         standards.push_back(j);
+        summary_lines_.push_back("  " + st.id + " " + st.name_zh + ": not computed 未计算 — " + o.not_computed);
         continue;
       }
       const analysis::CoverageStats& total = total_of(analysis, o);
@@ -143,6 +146,7 @@ class RunCommand final : public Command {
         j["file"] = "travel_time_" + st.id + ".tif";
         j["engine"] = to_string(st.engine);
         j["mode"] = to_string(st.mode);
+        add_method_json(j, o);
         j["threshold_min"] = *st.threshold_min;
         j["search_limit_min"] = o.limit;
         j["facilities"] = o.facility_ids.size();

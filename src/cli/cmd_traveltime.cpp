@@ -97,7 +97,7 @@ class TravelTimeCommand final : public Command {
                        "distance standards are evaluated by `carereach run`");
     if (!node_times_.empty() && standard->engine != TravelEngine::kNetwork)
       throw UsageError("--node-times needs a standard computed with the network engine; '" + standard_ +
-                       "' uses the raster engine");
+                       "' uses the " + to_string(standard->engine) + " engine");
 
     Diagnostics diag;
     ConsoleProgress progress(console);
@@ -106,12 +106,14 @@ class TravelTimeCommand final : public Command {
     options.standards = {standard_};
     const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
     diag.throw_if_errors();
-    if (const std::string why = why_not_computable(loaded, *standard); !why.empty())
-      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + why,
-                          Location{scenario_, {}, {}, "standards." + standard_, 0},
-                          "add a [roads] source, or set engine = \"raster\" for this standard");
+    if (const analysis::NotComputed why = why_not_computable(loaded, *standard); !why.empty())
+      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + why.en,
+                          Location{scenario_, {}, {}, "standards." + standard_, 0}, why.hint);
     analysis::TravelModel model = make_travel_model(loaded);
     const analysis::StandardTravel travel = model.compute(*standard, loaded.facilities, diag, &progress);
+    if (!travel.not_computed.empty())
+      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + travel.not_computed.en,
+                          Location{scenario_, {}, {}, "standards." + standard_, 0}, travel.not_computed.hint);
 
     const auto metadata = raster_metadata(loaded, *standard, travel);
     io::write_travel_time_geotiff(out_, travel.field, loaded.analysis_crs, metadata);
@@ -125,7 +127,8 @@ class TravelTimeCommand final : public Command {
     std::snprintf(share, sizeof share, "%.1f %%", 100.0 * reach.share());
     console.out(standard->id + " " + standard->name_zh + ": " + grouped(double(travel.facilities_used)) +
                 (travel.facilities_used == 1 ? " facility; " : " facilities; ") + grouped(reach.persons_within) + " of " + grouped(reach.persons_total) + " persons (" +
-                share + ") within " + grouped(*standard->threshold_min) + " min by " + to_string(standard->mode));
+                share + ") within " + grouped(*standard->threshold_min) + " min by " + to_string(standard->mode) +
+                (standard->engine == TravelEngine::kEstimate ? ", " + estimate_label(*standard, false) : std::string()));
     console.out("Travel times written to " + out_ + (nearest_.empty() ? "" : " and " + nearest_));
     return 0;
   }

@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
+#include "cli/travel_setup.hpp"
 #include "io/input_access.hpp"
 #include "io/load.hpp"
 #include "io/scenario.hpp"
@@ -45,6 +46,17 @@ class ValidateCommand final : public Command {
     if (const Problem* first = diag.first_error()) {
       console.out("The scenario cannot run until the errors are fixed. 情景存在错误，无法运行。");
       return static_cast<int>(first->kind);
+    }
+    std::size_t skipped = 0;
+    for (const auto& st : loaded.scenario.standards)
+      skipped += st.threshold_min && !why_not_computable(loaded, st).empty() ? 1 : 0;
+    if (skipped > 0) {
+      // The run succeeds, but these standards will say "not computed" in every output: say so here, not only above.
+      console.out("The scenario can run, but " + std::to_string(skipped) + " of " +
+                  std::to_string(loaded.scenario.standards.size()) +
+                  " standards will not be computed (see \"not computed\" above). 情景可以运行，但有 " +
+                  std::to_string(skipped) + " 项服务标准无法计算（见上文“未计算”）。");
+      return 0;
     }
     console.out("The scenario can run. 情景检查通过。");
     return 0;

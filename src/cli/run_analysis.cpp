@@ -232,16 +232,27 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     std::optional<analysis::StandardTravel> travel;
     const auto t0 = std::chrono::steady_clock::now();
     if (st.threshold_min) {
-      if (const std::string why = why_not_computable(loaded, st); !why.empty()) {
-        o.not_computed = why;
-        diag.warn("standard.not_computed"_code,
-                  "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why,
-                  Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0},
-                  "add a [roads] source, or set engine = \"raster\" for this standard");
+      const auto skip = [&](const analysis::NotComputed& why) {
+        o.not_computed = why.en;
+        o.not_computed_zh = why.zh;
+        o.not_computed_hint = why.hint;
+        diag.warn("standard.not_computed"_code, "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why.en,
+                  Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0}, why.hint);
         out.standards.push_back(std::move(o));
+      };
+      if (const analysis::NotComputed why = why_not_computable(loaded, st); !why.empty()) {
+        skip(why);
         continue;
       }
       travel = model.compute(st, loaded.facilities, diag, progress);
+      if (!travel->not_computed.empty()) {
+        skip(travel->not_computed);
+        if (!later_uses(si + 1, st.mode)) model.release(st.mode);
+        continue;
+      }
+      o.friction = travel->friction;
+      o.circuity = travel->circuity;
+      o.estimate_speed_kmh = travel->estimate_speed_kmh;
       o.timings_s = travel->timings_s;
       o.access = travel->access;
       o.limit = travel->limit_min;

@@ -35,7 +35,9 @@ struct LevelOnGrid {
 /// What one service standard gave.
 struct StandardOutcome {
   const Standard* standard = nullptr;
-  std::string not_computed;  ///< why not ("" when computed)
+  std::string not_computed;       ///< why not, in English ("" when computed)
+  std::string not_computed_zh;    ///< the same in Chinese (reports in Chinese)
+  std::string not_computed_hint;  ///< what to do (English)
   analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;
   double limit = 0.0;        ///< search limit in the unit (minutes, or metres for distance standards)
   std::vector<std::uint32_t> facility_ids;  ///< the selected facilities (FacilityId values, ascending)
@@ -45,6 +47,9 @@ struct StandardOutcome {
   std::vector<analysis::Catchment> catchments;  ///< aligned with facility_ids
   double unclassified_population = 0.0;  ///< distance standards by zone class: persons held to the fallback radius
   std::vector<analysis::FacilityAccess> access;  ///< time standards: how each selected facility joins
+  std::optional<raster::FrictionStats> friction;  ///< raster engine: where the cells' speeds came from
+  double circuity = 0.0;                          ///< estimate engine: the circuity used
+  double estimate_speed_kmh = 0.0;                ///< estimate engine: the speed used
   std::map<std::string, double> timings_s;
 };
 

@@ -36,6 +36,34 @@ nlohmann::ordered_json stats_json(const analysis::CoverageStats& s) {
   return j;
 }
 
+void add_method_json(nlohmann::ordered_json& j, const StandardOutcome& o) {
+  const Standard& st = *o.standard;
+  if (!st.threshold_min) return;
+  if (st.engine == TravelEngine::kEstimate) {
+    j["method_zh"] = estimate_label_zh(st.mode, o.circuity, o.estimate_speed_kmh);
+    j["method_en"] = estimate_label_en(st.mode, o.circuity, o.estimate_speed_kmh);
+    j["circuity"] = o.circuity;
+    j["estimate_speed_kmh"] = o.estimate_speed_kmh;
+  }
+  if (st.engine == TravelEngine::kRaster && o.friction) {
+    const raster::FrictionStats& f = *o.friction;
+    nlohmann::ordered_json s;
+    s["mode_cells"] = f.source_cells;
+    s["road_cells"] = f.road_cells;
+    s["land_cover_cells"] = f.land_cover_cells;
+    s["slower_class_cells"] = f.other_mode_cells;
+    s["slowed_class_cells"] = f.slowed_cells;
+    s["no_land_cover_cells"] = f.no_land_cover_cells;
+    s["no_land_cover_populated_cells"] = f.no_land_cover_populated_cells;
+    s["no_land_cover_persons"] = f.no_land_cover_persons;
+    s["no_land_cover_walked_cells"] = f.default_cells;  // with no_land_cover = "default_speed"; else impassable
+    s["barrier_cells"] = f.barrier_cells;
+    s["impassable_class_cells"] = f.impassable_class_cells;
+    s["unknown_class_cells"] = f.unknown_class_cells;
+    j["speed_sources"] = s;
+  }
+}
+
 nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const StandardOutcome& o : analysis.standards) {
@@ -46,6 +74,8 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
     j["name_en"] = st.name_en;
     if (!o.not_computed.empty()) {
       j["status"] = "not computed: " + o.not_computed;
+      j["reason_zh"] = o.not_computed_zh;
+      j["hint"] = o.not_computed_hint;
       out.push_back(j);
       continue;
     }
@@ -55,6 +85,7 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
     if (!st.distance_m_by_zone_class.empty()) j["distance_m_by_zone_class"] = st.distance_m_by_zone_class;
     j["mode"] = to_string(st.mode);
     j["engine"] = st.threshold_min ? to_string(st.engine) : "straight line";
+    add_method_json(j, o);
     j["target_share"] = st.target_share;
     j["facilities"] = o.facility_ids.size();
     j["total"] = stats_json(total_of(analysis, o));

@@ -61,6 +61,11 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
   const Grid& grid = cells.measure.grid;
   const PopulationGrid& pop = loaded_.population->surface;
   const std::string u = unit_suffix(o.unit);
+  // A straight-line estimate is labelled in every layer of the standard: title, description and the mode field.
+  const bool estimate = st.threshold_min && st.engine == TravelEngine::kEstimate;
+  const std::string title_note = estimate ? "（" + estimate_label_zh(st.mode, o.circuity, o.estimate_speed_kmh) + "）" : "";
+  const std::string description_note =
+      estimate ? " — " + estimate_label_en(st.mode, o.circuity, o.estimate_speed_kmh) + ", no road network used" : "";
 
   // --- service area: the covered populated cells, smoothed without losing any
   {
@@ -68,8 +73,8 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     std::vector<std::uint32_t> labels(covered.begin(), covered.end());
     LayerData l;
     l.name = "service_area_" + st.id;
-    l.title_zh = st.name_zh + " 服务范围";
-    l.description = st.name_en + ": the populated cells within the standard";
+    l.title_zh = st.name_zh + " 服务范围" + title_note;
+    l.description = st.name_en + ": the populated cells within the standard" + description_note;
     l.fields = {{"standard", "服务标准", Type::kString},
                 {"name_zh", "名称", Type::kString},
                 {"mode", "出行方式", Type::kString},
@@ -84,7 +89,10 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
       LayerFeature f;
       f.geometry = io::smooth_without_loss(p.polygon, grid.cell_size_m);
-      f.values = {text(st.id), text(st.name_zh), text(st.threshold_min ? to_label_zh(st.mode) : "直线距离"),
+      f.values = {text(st.id), text(st.name_zh),
+                  text(!st.threshold_min ? std::string("直线距离")
+                       : estimate        ? std::string(to_label_zh(st.mode)) + "（直线距离估算）"
+                                         : std::string(to_label_zh(st.mode))),
                   real(covered_pop), real(static_cast<double>(p.cell_count) * grid.cell_area_km2())};
       l.features.push_back(std::move(f));
     }
@@ -103,8 +111,8 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     }
     LayerData l;
     l.name = "catchment_" + st.id;
-    l.title_zh = st.name_zh + " 服务人口范围";
-    l.description = st.name_en + ": the covered cells of each facility (its nearest)";
+    l.title_zh = st.name_zh + " 服务人口范围" + title_note;
+    l.description = st.name_en + ": the covered cells of each facility (its nearest)" + description_note;
     l.fields = {{"facility_id", "机构代码", Type::kString},
                 {"name", "机构名称", Type::kString},
                 {"type", "机构类别", Type::kString},
@@ -143,8 +151,8 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
       for (const auto c : g.cells) labels[c] = g.rank;
     LayerData l;
     l.name = "gap_" + st.id;
-    l.title_zh = st.name_zh + " 服务缺口";
-    l.description = st.name_en + ": connected clusters of populated cells outside the standard";
+    l.title_zh = st.name_zh + " 服务缺口" + title_note;
+    l.description = st.name_en + ": connected clusters of populated cells outside the standard" + description_note;
     l.fields = {{"rank", "排序（按人口）", Type::kInteger}, {"population", "人口（人）", Type::kReal},
                 {"area_km2", "面积（平方千米）", Type::kReal}};
     for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {

@@ -138,6 +138,8 @@ std::string warning_kind_zh(const std::string& code) {
       {"population.zone_without_cells", "区域未覆盖任何格网"},
       {"population.zone_without_settlements", "区域内没有居民点，人口未按居民点分配"},
       {"population.zone_without_total", "区域缺少人口总数"},
+      {"raster.class_mode_slowed", "土地覆盖类别按出行方式自身速度通行"},
+      {"raster.no_land_cover", "格网无土地覆盖"},
       {"raster.unknown_class", "土地覆盖类别无法识别"},
       {"roads.bad_oneway", "道路单行属性无法识别"},
       {"roads.bad_speed", "道路限速无法识别"},
@@ -243,10 +245,26 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
   // 1. Travel-time (or distance) bands.
   const auto bands = std::find_if(bands_.begin(), bands_.end(), [&](const Bands& b) { return b.standard_id == s.id; });
   const bool distance = o.unit == analysis::CoverageUnit::kMetres;
+  // A straight-line estimate says so in the map's title, legend and caption.
+  const bool estimate = !distance && s.engine == TravelEngine::kEstimate;
+  const std::string estimate_text =
+      estimate ? in_lang(L, estimate_label_zh(s.mode, o.circuity, o.estimate_speed_kmh),
+                         estimate_label_en(s.mode, o.circuity, o.estimate_speed_kmh))
+               : std::string();
   if (bands != bands_.end()) {
-    MapSpec spec = map_spec(frame_, name + in_lang(L, distance ? " — 直线距离" : " — 出行时间", distance ? " — distance" : " — travel time"),
-                            in_lang(L, distance ? "到最近机构的直线距离" : "到最近机构的出行时间",
-                                distance ? "Straight line to the nearest" : "Travel time to the nearest"));
+    MapSpec spec = map_spec(frame_,
+                            name + in_lang(L, distance   ? " — 直线距离"
+                                              : estimate ? " — 出行时间（直线距离估算）"
+                                                         : " — 出行时间",
+                                           distance   ? " — distance"
+                                           : estimate ? " — travel time (straight-line estimate)"
+                                                      : " — travel time"),
+                            in_lang(L, distance   ? "到最近机构的直线距离"
+                                       : estimate ? "到最近机构的出行时间（估算）"
+                                                  : "到最近机构的出行时间",
+                                    distance   ? "Straight line to the nearest"
+                                    : estimate ? "Travel time to the nearest (estimate)"
+                                               : "Travel time to the nearest"));
     spec.layers.emplace_back(ground_layer(zones));
     for (std::size_t i = bands->rings.size(); i-- > 0;)
       spec.layers.emplace_back(solid_layer(bands->rings[i], bands->colours[i]));
@@ -256,9 +274,10 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
     spec.legend.push_back({"#1f3b73", fac_label, true});
     group.maps.push_back({report::render_svg(spec),
                           in_lang(L, "有人口的格网按到最近纳入机构的" + std::string(distance ? "直线距离" : "出行时间") +
-                                     "分级；无人口处留白。",
+                                     "分级；无人口处留白。" + (estimate ? "出行时间为" + estimate_text + "，未使用道路网络。" : ""),
                               std::string("Populated cells by ") + (distance ? "straight-line distance" : "travel time") +
-                                  " to the nearest facility of the standard; cells without population are blank.")});
+                                  " to the nearest facility of the standard; cells without population are blank." +
+                                  (estimate ? " Times are a " + estimate_text + ", not routes on a road network." : ""))});
   }
 
   // 2. Share covered per zone at the finest level the standard reports (and that has shapes).
@@ -351,21 +370,35 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
     f.title = in_lang(L, s.name_zh, s.name_en);
     f.standard_id = s.id;
     if (!o.not_computed.empty()) {
-      f.items.push_back(in_lang(L, "未计算：", "Not computed: ") + o.not_computed);
+      f.items.push_back(zh ? "未计算：" + (o.not_computed_zh.empty() ? o.not_computed : o.not_computed_zh) + "。"
+                           : "Not computed: " + o.not_computed + ".");
       out.push_back(std::move(f));
       continue;
     }
     const report::StandardTables st = report::describe_standard(s);
     if (s.threshold_min) {
-      modes.insert(s.mode);
-      (s.engine == TravelEngine::kNetwork ? network : raster) = true;
-      f.items.push_back(zh ? "出行方式：" + st.mode_zh + "；计算方法：" +
-                                 (s.engine == TravelEngine::kNetwork ? "道路网络最短时间" : "栅格累计成本（摩擦面）") +
-                                 "；阈值：" + st.threshold_zh + "；计算上限：" + value_text(o.limit) + " 分钟。"
-                           : "Mode: " + st.mode_en + "; method: " +
-                                 (s.engine == TravelEngine::kNetwork ? "shortest time on the road network"
-                                                                     : "accumulated cost on a friction raster") +
-                                 "; threshold: " + st.threshold_en + "; search limit: " + value_text(o.limit) + " min.");
+      if (s.engine != TravelEngine::kEstimate) modes.insert(s.mode);
+      if (s.engine == TravelEngine::kNetwork) network = true;
+      if (s.engine == TravelEngine::kRaster) raster = true;
+      const std::string method_zh = s.engine == TravelEngine::kNetwork  ? std::string("道路网络最短时间")
+                                    : s.engine == TravelEngine::kRaster ? std::string("栅格累计成本（摩擦面）")
+                                                                        : estimate_label_zh(s.mode, o.circuity, o.estimate_speed_kmh) +
+                                                                              "，未使用道路网络";
+      const std::string method_en = s.engine == TravelEngine::kNetwork  ? std::string("shortest time on the road network")
+                                    : s.engine == TravelEngine::kRaster ? std::string("accumulated cost on a friction raster")
+                                                                        : estimate_label_en(s.mode, o.circuity, o.estimate_speed_kmh) +
+                                                                              ", no road network used";
+      f.items.push_back(zh ? "出行方式：" + st.mode_zh + "；计算方法：" + method_zh + "；阈值：" + st.threshold_zh +
+                                 "；计算上限：" + value_text(o.limit) + " 分钟。"
+                           : "Mode: " + st.mode_en + "; method: " + method_en + "; threshold: " + st.threshold_en +
+                                 "; search limit: " + value_text(o.limit) + " min.");
+      if (s.engine == TravelEngine::kEstimate)
+        f.items.push_back(zh ? "直线距离估算：出行时间 = 格网中心到最近纳入机构的直线距离 × 绕行系数 " + value_text(o.circuity) +
+                                   " ÷ " + value_text(o.estimate_speed_kmh) +
+                                   " 千米/小时；绕行系数与速度的来源见 docs/method/estimate.md。结果为近似值。"
+                             : "Straight-line estimate: time = straight line from the cell centre to the nearest facility × "
+                               "circuity " + value_text(o.circuity) + " ÷ " + value_text(o.estimate_speed_kmh) +
+                                   " km/h; docs/method/estimate.md gives the sources of both. The figures are approximate.");
     } else {
       f.items.push_back(zh ? "直线距离：" + st.threshold_zh + "（按所在区域的城乡类别）；不计道路。"
                            : "Straight-line distance: " + st.threshold_en + " (by the zone's class); roads not used.");
@@ -431,11 +464,16 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
                    (ts.snap_to_nodes ? " (snapped to the nearest node)" : "") + "; speed table: " + ts.profile.source + ".");
     if (raster)
       f.items.push_back(zh ? "栅格引擎：" + std::to_string(ts.raster_neighbours) + " 邻域，" +
-                                 (ts.raster_burn_roads ? "道路烧录入摩擦面，" : "") + "无道路处 " +
-                                 value_text(ts.raster_default_speed_kmh) + " 千米/小时。"
+                                 (ts.raster_burn_roads ? "道路烧录入摩擦面，" : "") + "无土地覆盖的格网" +
+                                 (ts.raster_no_land_cover_default_speed
+                                      ? "按步行 " + value_text(ts.raster_default_speed_kmh) + " 千米/小时计。"
+                                      : "不可通行。")
                            : "Raster engine: " + std::to_string(ts.raster_neighbours) + " neighbours, " +
                                  (ts.raster_burn_roads ? "roads burned into the friction, " : "") +
-                                 value_text(ts.raster_default_speed_kmh) + " km/h off road.");
+                                 "cells without land cover " +
+                                 (ts.raster_no_land_cover_default_speed
+                                      ? "walked at " + value_text(ts.raster_default_speed_kmh) + " km/h."
+                                      : "impassable."));
     out.push_back(std::move(f));
   }
 
@@ -509,9 +547,13 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
         break;
       }
     const bool meets = std::isfinite(share) && analysis::meets_target(share, st.target_share);
-    r.headlines.push_back({in_lang(L, st.name_zh, st.name_en), share, st.target_share,
-                           percent_text(share) + (zh ? "（目标 " : " (target ") + percent_text(st.target_share) +
-                               (zh ? "）" : ")"),
+    const bool skipped = !st.not_computed_zh.empty() || !st.not_computed_en.empty();
+    const bool estimate = st.engine == TravelEngine::kEstimate && st.unit == analysis::CoverageUnit::kMinutes;
+    r.headlines.push_back({in_lang(L, st.name_zh, st.name_en) +
+                               (estimate ? in_lang(L, "（直线距离估算）", " (straight-line estimate)") : std::string()),
+                           share, st.target_share,
+                           (skipped ? in_lang(L, "未计算", "not computed") : percent_text(share)) +
+                               (zh ? "（目标 " : " (target ") + percent_text(st.target_share) + (zh ? "）" : ")"),
                            meets});
   }
   r.findings = report::key_findings(tables, L);

@@ -16,8 +16,19 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.region_en = s.info.region_en;
   for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
   for (const StandardOutcome& o : analysis.standards) {
-    if (!o.not_computed.empty()) continue;
     report::StandardTables st = report::describe_standard(*o.standard);
+    if (!o.not_computed.empty()) {
+      // Listed with its reason: a standard that could not be computed does not disappear from the report.
+      st.not_computed_en = o.not_computed;
+      st.not_computed_zh = o.not_computed_zh.empty() ? o.not_computed : o.not_computed_zh;
+      t.standards.push_back(std::move(st));
+      continue;
+    }
+    if (o.standard->engine == TravelEngine::kEstimate && o.standard->threshold_min) {
+      // The label of the values the run used (the scenario resolved them; the engine reports what it used).
+      st.estimate_zh = estimate_label_zh(o.standard->mode, o.circuity, o.estimate_speed_kmh);
+      st.estimate_en = estimate_label_en(o.standard->mode, o.circuity, o.estimate_speed_kmh);
+    }
     for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
       if (o.reported[li]) st.coverage.emplace_back(o.levels[li]);
       else st.coverage.emplace_back(std::nullopt);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/travel_setup.hpp"
 #include "core/units.hpp"
 
 namespace carereach::cli {
@@ -142,8 +143,10 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     std::size_t n = 0;
     for (const auto& f : l.facilities) n += st.select.matches(f) ? 1 : 0;
     c.out("  " + st.id + " " + st.name_zh + ": " + to_string(st.mode) + " " + to_label_zh(st.mode) + ", " +
-          to_string(st.engine) + ", " + minutes_or_metres(st) + ", target " + percent(st.target_share, 0) + ", " +
-          grouped(double(n)) + (n == 1 ? " facility" : " facilities"));
+          (st.threshold_min ? to_string(st.engine) : "straight line") + ", " + minutes_or_metres(st) + ", target " +
+          percent(st.target_share, 0) + ", " + grouped(double(n)) + (n == 1 ? " facility" : " facilities"));
+    // How it will be computed, or why not (docs/cli/validate.md).
+    for (const std::string& line : standard_plan(l, st)) c.out("    " + line);
   }
 }
 

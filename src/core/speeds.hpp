@@ -21,12 +21,20 @@ struct ModeSpeeds {
   bool cap_at_maxspeed = false;   ///< a way's OSM maxspeed caps the class speed (cars)
 };
 
+/// The straight-line estimate of one mode (engine = "estimate", docs/method/estimate.md): travel time = straight-line
+/// distance × circuity ÷ speed_kmh.
+struct EstimateSpeed {
+  double speed_kmh = 0.0;  ///< average speed over the whole trip, km/h
+  double circuity = 1.0;   ///< road distance ÷ straight-line distance, ≥ 1
+};
+
 /// Mode kMixed has no speeds of its own: it drives at the car speeds where cars may go and walks at the walk
 /// speeds elsewhere (modes[mode_index(kMixed)] is not used).
 struct SpeedProfile {
   std::array<ModeSpeeds, kTravelModeCount> modes{};  ///< indexed by mode_index(TravelMode)
   double access_speed_kmh = 5.0;          ///< walking off the network: cell ↔ road, facility ↔ road, cell ↔ facility
   double max_access_distance_m = 1000.0;  ///< farther than this from a road, a cell is not joined to the network
+  std::array<EstimateSpeed, kTravelModeCount> estimate{};  ///< indexed by mode_index; kMixed has no estimate
   std::string source;                     ///< "data/speeds.toml", "data/speeds.toml + scenario.toml" when overridden
 
   [[nodiscard]] const ModeSpeeds& mode(TravelMode m) const { return modes[mode_index(m)]; }

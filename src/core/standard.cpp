@@ -1,6 +1,8 @@
 #include "core/standard.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 namespace carereach {
 
@@ -37,7 +39,14 @@ const char* to_label_en(TravelMode m) {
   return "?";
 }
 
-const char* to_string(TravelEngine e) { return e == TravelEngine::kNetwork ? "network" : "raster"; }
+const char* to_string(TravelEngine e) {
+  switch (e) {
+    case TravelEngine::kNetwork: return "network";
+    case TravelEngine::kRaster: return "raster";
+    case TravelEngine::kEstimate: return "estimate";
+  }
+  return "?";
+}
 
 std::optional<TravelMode> parse_travel_mode(const std::string& s) {
   for (TravelMode m : {TravelMode::kWalk, TravelMode::kBicycle, TravelMode::kEbike, TravelMode::kCar, TravelMode::kMixed})
@@ -48,7 +57,28 @@ std::optional<TravelMode> parse_travel_mode(const std::string& s) {
 std::optional<TravelEngine> parse_travel_engine(const std::string& s) {
   if (s == "network") return TravelEngine::kNetwork;
   if (s == "raster") return TravelEngine::kRaster;
+  if (s == "estimate") return TravelEngine::kEstimate;
   return std::nullopt;
+}
+
+namespace {
+
+/// 1.3 → "1.3", 35 → "35": the shortest text that reads back as the value (no locale).
+std::string shortest(double v) {
+  std::array<char, 32> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), res.ptr);
+}
+
+}  // namespace
+
+std::string estimate_label_zh(TravelMode mode, double circuity, double speed_kmh) {
+  return "直线距离估算（绕行系数 " + shortest(circuity) + "，" + to_label_zh(mode) + " " + shortest(speed_kmh) + " 千米/小时）";
+}
+
+std::string estimate_label_en(TravelMode mode, double circuity, double speed_kmh) {
+  return "straight-line estimate (circuity " + shortest(circuity) + ", " + to_label_en(mode) + " " + shortest(speed_kmh) +
+         " km/h)";
 }
 
 bool FacilitySelector::matches(const Facility& f) const {

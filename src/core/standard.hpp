@@ -12,7 +12,9 @@
 namespace carereach {
 
 enum class TravelMode { kWalk, kBicycle, kEbike, kCar, kMixed };
-enum class TravelEngine { kNetwork, kRaster };
+/// How a time standard's travel times are found: shortest paths on the road network, accumulated cost on a friction
+/// raster, or a straight-line estimate (distance × circuity ÷ speed, docs/method/estimate.md) where there is neither.
+enum class TravelEngine { kNetwork, kRaster, kEstimate };
 
 const char* to_string(TravelMode m);
 const char* to_string(TravelEngine e);
@@ -45,9 +47,18 @@ struct Standard {
   double target_share = 0.9;            ///< share of the population that should be covered, 0–1
   std::vector<std::string> report_levels;  ///< zone levels to report; empty = every level
   std::string source;                   ///< where the threshold and target come from (policy text or "local assumption")
+  /// engine = estimate: the detour factor (road distance ÷ straight-line distance) and the speed, km/h. The scenario
+  /// fills both from the speed profile ([estimate.<mode>] of data/speeds.toml) when the standard gives none.
+  std::optional<double> circuity;
+  std::optional<double> estimate_speed_kmh;
 
   [[nodiscard]] bool is_distance() const { return !threshold_min && (distance_m || !distance_m_by_zone_class.empty()); }
 };
+
+/// The label of a straight-line estimate in reports and metadata: "直线距离估算（绕行系数 1.3，机动车 35 千米/小时）" and
+/// "straight-line estimate (circuity 1.3, car 35 km/h)"; numbers in their shortest form.
+std::string estimate_label_zh(TravelMode mode, double circuity, double speed_kmh);
+std::string estimate_label_en(TravelMode mode, double circuity, double speed_kmh);
 
 /// The shipped profile (docs/method/standards.md).
 std::vector<Standard> default_standards();

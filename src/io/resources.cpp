@@ -221,6 +221,7 @@ MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double hei
   for (const auto& st : s.standards) {
     if (!standards.empty() && std::find(standards.begin(), standards.end(), st.id) == standards.end()) continue;
     if (!st.threshold_min) continue;  // distance standards: straight lines
+    if (st.engine == TravelEngine::kEstimate) continue;  // straight lines too: no graph, no friction
     if (st.engine == TravelEngine::kRaster)
       e.raster_engine = true;
     else if (s.roads && st.mode == TravelMode::kMixed) {

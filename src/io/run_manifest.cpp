@@ -73,6 +73,8 @@ json standard_json(const Standard& s) {
   j["name_en"] = s.name_en;
   j["mode"] = to_string(s.mode);
   j["engine"] = to_string(s.engine);
+  if (s.circuity) j["circuity"] = *s.circuity;
+  if (s.estimate_speed_kmh) j["estimate_speed_kmh"] = *s.estimate_speed_kmh;
   if (s.threshold_min) j["threshold_min"] = *s.threshold_min;
   if (s.distance_m) j["distance_m"] = *s.distance_m;
   if (!s.distance_m_by_zone_class.empty()) j["distance_m_by_zone_class"] = s.distance_m_by_zone_class;

@@ -543,6 +543,18 @@ class Parser {
     }
     r.anisotropic = t.boolean("anisotropic", false);
     r.burn_roads = t.boolean("burn_roads", true);
+    if (auto v = t.string("no_land_cover")) {
+      if (*v == "impassable") r.no_land_cover_default_speed = false;
+      else if (*v == "default_speed") r.no_land_cover_default_speed = true;
+      else
+        t.fail("no_land_cover", "must be \"impassable\" or \"default_speed\", not '" + *v + "'",
+               "cells without land cover cannot be crossed (as in AccessMod) unless you choose \"default_speed\"");
+    }
+    if (t.has("default_speed_kmh") && !r.no_land_cover_default_speed)
+      t.fail("default_speed_kmh",
+             "is used only with no_land_cover = \"default_speed\": cells without land cover are impassable by default",
+             "add no_land_cover = \"default_speed\" to walk them at this speed (docs/method/raster-travel-time.md), "
+             "or remove default_speed_kmh");
     r.default_speed_kmh = t.number("default_speed_kmh", 5.0);
     if (!(r.default_speed_kmh > 0 && r.default_speed_kmh <= 200))
       t.fail("default_speed_kmh", "must be more than 0 and at most 200 km/h");
@@ -636,6 +648,13 @@ class Parser {
       parse_standard(*sub, *it, s);
     }
     t->finish();
+    // A straight-line estimate without its own circuity or speed takes the profile's for its mode.
+    for (Standard& st : out) {
+      if (st.engine != TravelEngine::kEstimate || st.mode == TravelMode::kMixed) continue;
+      const EstimateSpeed& e = s.travel.profile.estimate[mode_index(st.mode)];
+      if (!st.circuity) st.circuity = e.circuity;
+      if (!st.estimate_speed_kmh) st.estimate_speed_kmh = e.speed_kmh;
+    }
     return out;
   }
 
@@ -671,8 +690,29 @@ class Parser {
     }
     if (auto v = t.string("engine")) {
       auto e = parse_travel_engine(*v);
-      if (!e) t.fail("engine", "unknown engine '" + *v + "'", "use network or raster");
+      if (!e) t.fail("engine", "unknown engine '" + *v + "'", "use network, raster or estimate");
       st.engine = *e;
+    }
+    if (auto v = t.number("circuity")) {
+      if (!(*v >= 1.0 && *v <= 5.0))
+        t.fail("circuity", "must be at least 1 and at most 5",
+               "road distance ÷ straight-line distance, e.g. 1.3 (docs/method/estimate.md)");
+      st.circuity = *v;
+    }
+    if (auto v = t.number("estimate_speed_kmh")) {
+      if (!(*v > 0 && *v <= 200)) t.fail("estimate_speed_kmh", "must be more than 0 and at most 200 km/h");
+      st.estimate_speed_kmh = *v;
+    }
+    if (st.engine != TravelEngine::kEstimate) {
+      // Keys of the estimate on a standard that does not use it would be silently ignored.
+      for (const char* key : {"circuity", "estimate_speed_kmh"})
+        if (t.has(key))
+          t.fail(key, "applies only to engine = \"estimate\", and this standard uses the " +
+                          std::string(to_string(st.engine)) + " engine",
+                 "set engine = \"estimate\" for a straight-line estimate, or remove the key");
+    } else if (st.mode == TravelMode::kMixed) {
+      t.fail(t.has("engine") ? "engine" : "mode", "a straight-line estimate has one speed, and mode mixed has two",
+             "use mode = \"car\" (or \"walk\") with engine = \"estimate\"");
     }
     if (auto v = t.number("threshold_min")) {
       if (!(*v > 0 && *v <= 600)) t.fail("threshold_min", "must be more than 0 and at most 600 minutes");

@@ -151,7 +151,10 @@ struct RasterSpec {
   int neighbours = 16;                  ///< 8, or 16 with knight's moves (as GRASS r.cost -k)
   bool anisotropic = false;             ///< Tobler's hiking function on the DEM for walking cells
   bool burn_roads = true;               ///< roads (at the standard's mode speeds) over the land cover
-  double default_speed_kmh = 5.0;       ///< cells without land cover
+  /// Cells without land cover (outside the land-cover raster, no-data in it, or every cell when there is none):
+  /// impassable (false, the default, as in AccessMod) or walked at default_speed_kmh (no_land_cover = "default_speed").
+  bool no_land_cover_default_speed = false;
+  double default_speed_kmh = 5.0;       ///< cells without land cover, with no_land_cover = "default_speed"
 };
 
 /// Values of facility attributes a change sets (absent: unchanged).

@@ -14,6 +14,8 @@ namespace {
 
 constexpr double kMaxSpeedKmh = 200.0;
 constexpr double kMaxAccessDistanceM = 100000.0;
+constexpr double kMaxCircuity = 5.0;
+constexpr const char* kShippedFile = "data/speeds.toml";
 constexpr std::array<TravelMode, 4> kModesWithSpeeds{TravelMode::kWalk, TravelMode::kBicycle, TravelMode::kEbike,
                                                      TravelMode::kCar};
 constexpr const char* kModesHint = "the modes with speeds are walk, bicycle, ebike and car";
@@ -81,6 +83,25 @@ void apply_mode(ModeSpeeds& speeds, TomlTable& t) {
   for (const std::string& key : t.remaining()) unknown_mode_key(t, key);
 }
 
+/// [estimate.<mode>]: speed_kmh and circuity, any of them.
+void apply_estimate(EstimateSpeed& estimate, TomlTable& t) {
+  if (const auto v = t.number("speed_kmh")) {
+    if (!(*v > 0.0) || *v > kMaxSpeedKmh)
+      t.fail("speed_kmh", "must be a speed above 0 and at most " + number_text(kMaxSpeedKmh) + " km/h, not " + number_text(*v),
+             "the average speed of a whole trip by the mode, e.g. 35 for cars on county roads");
+    estimate.speed_kmh = *v;
+  }
+  if (const auto v = t.number("circuity")) {
+    if (!(*v >= 1.0) || *v > kMaxCircuity)
+      t.fail("circuity", "must be at least 1 and at most " + number_text(kMaxCircuity) + ", not " + number_text(*v),
+             "road distance ÷ straight-line distance: 1.2–1.4 on dense road networks, more in hills "
+             "(docs/method/estimate.md)");
+    estimate.circuity = *v;
+  }
+  for (const std::string& key : t.remaining())
+    t.fail(key, "is not a key of the estimate", "the keys of [estimate.<mode>] are speed_kmh and circuity");
+}
+
 }  // namespace
 
 void apply_speed_overrides(SpeedProfile& profile, TomlTable& travel) {
@@ -113,6 +134,20 @@ void apply_speed_overrides(SpeedProfile& profile, TomlTable& travel) {
     }
     speeds->finish();
   }
+  if (auto estimate = travel.table("estimate")) {
+    for (const std::string& key : estimate->remaining()) {
+      if (key == "mixed")
+        estimate->fail(key, "has no straight-line estimate",
+                       "a straight-line estimate has one speed: use mode car (or walk) for such a standard");
+      const auto mode = parse_travel_mode(key);
+      if (!mode) estimate->fail(key, "is not a travel mode", kModesHint);
+      auto table = estimate->table(key);
+      apply_estimate(profile.estimate[mode_index(*mode)], *table);
+      table->finish();
+      changed = true;
+    }
+    estimate->finish();
+  }
   if (changed) {
     const std::string file = travel.where().file;
     profile.source = profile.source.empty() ? file : profile.source + " + " + file;
@@ -141,7 +176,10 @@ SpeedProfile parse_speed_profile(const std::string& toml_text, const std::string
   // Start from "not given" so that missing values can be named; link_factor and cap_at_maxspeed have defaults.
   constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
   SpeedProfile p;
-  for (const TravelMode m : kModesWithSpeeds) p.mode(m).speed_kmh.fill(kUnset);
+  for (const TravelMode m : kModesWithSpeeds) {
+    p.mode(m).speed_kmh.fill(kUnset);
+    p.estimate[mode_index(m)] = {kUnset, kUnset};
+  }
   p.access_speed_kmh = kUnset;
   p.max_access_distance_m = kUnset;
   p.source.clear();
@@ -169,12 +207,24 @@ SpeedProfile parse_speed_profile(const std::string& toml_text, const std::string
         missing(key, "has no speed for class '" + std::string(road_class_name(road_class_at(c))) + "'",
                 "a profile file gives every class a speed: " + class_names());
   }
+  // The estimate of a mode is optional in a profile file: what it does not give is the shipped value (the shipped
+  // file itself gives every one).
+  for (const TravelMode m : kModesWithSpeeds) {
+    EstimateSpeed& e = p.estimate[mode_index(m)];
+    if (!std::isnan(e.speed_kmh) && !std::isnan(e.circuity)) continue;
+    const std::string key = std::string("estimate.") + to_string(m);
+    if (file_for_messages == kShippedFile)
+      missing(key, "needs speed_kmh and circuity", "the shipped profile gives the estimate of every mode");
+    const EstimateSpeed shipped = default_speed_profile().estimate[mode_index(m)];
+    if (std::isnan(e.speed_kmh)) e.speed_kmh = shipped.speed_kmh;
+    if (std::isnan(e.circuity)) e.circuity = shipped.circuity;
+  }
   p.source = file_for_messages;
   return p;
 }
 
 SpeedProfile default_speed_profile() {
-  static const SpeedProfile shipped = parse_speed_profile(embedded::kSpeedsToml, "data/speeds.toml");
+  static const SpeedProfile shipped = parse_speed_profile(embedded::kSpeedsToml, kShippedFile);
   return shipped;
 }
 

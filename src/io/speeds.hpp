@@ -9,6 +9,9 @@
 //   link_factor = 0.75                # > 0 and ≤ 1
 //   cap_at_maxspeed = true
 //   <class> = 55.0                    # km/h, > 0 and ≤ 200; class: an OSM highway value of RoadClass or "other"
+//   [estimate.<mode>]                 # straight-line estimate (docs/method/estimate.md); optional in a profile file
+//   speed_kmh = 35.0                  # km/h, > 0 and ≤ 200
+//   circuity = 1.3                    # ≥ 1 and ≤ 5
 // In a scenario: [travel] access_speed_kmh = …, and [travel.speeds.car] primary = 60.
 
 #include <string>

@@ -159,23 +159,42 @@ bool any_approximate(const ZoneLevel& level) {
   return std::any_of(level.zones.begin(), level.zones.end(), [](const Zone& z) { return z.approximate; });
 }
 
-std::string engine_zh(TravelEngine e) {
-  return e == TravelEngine::kNetwork ? "路网法" : "栅格成本距离法";
+std::string engine_zh(const StandardTables& s) {
+  switch (s.engine) {
+    case TravelEngine::kNetwork: return "路网法";
+    case TravelEngine::kRaster: return "栅格成本距离法";
+    case TravelEngine::kEstimate: return s.estimate_zh.empty() ? "直线距离估算" : s.estimate_zh;
+  }
+  return {};
 }
-std::string engine_en(TravelEngine e) {
-  return e == TravelEngine::kNetwork ? "road network" : "raster cost distance";
+std::string engine_en(const StandardTables& s) {
+  switch (s.engine) {
+    case TravelEngine::kNetwork: return "road network";
+    case TravelEngine::kRaster: return "raster cost distance";
+    case TravelEngine::kEstimate: return s.estimate_en.empty() ? "straight-line estimate" : s.estimate_en;
+  }
+  return {};
 }
 
 /// "步行 15 分钟（路网法）" / "walking, 15 min (road network)"; distance standards name no engine.
+/// An estimate's label carries its own brackets: "机动车 60 分钟，直线距离估算（…）" / "car, 60 min, straight-line
+/// estimate (…)".
 std::string method_zh(const StandardTables& s) {
   std::string t = s.mode_zh + " " + s.threshold_zh;
-  if (s.unit == CoverageUnit::kMinutes) t += "（" + engine_zh(s.engine) + "）";
-  return t;
+  if (s.unit != CoverageUnit::kMinutes) return t;
+  return s.engine == TravelEngine::kEstimate ? t + "，" + engine_zh(s) : t + "（" + engine_zh(s) + "）";
 }
 std::string method_en(const StandardTables& s) {
   std::string t = s.mode_en + ", " + s.threshold_en;
-  if (s.unit == CoverageUnit::kMinutes) t += " (" + engine_en(s.engine) + ")";
-  return t;
+  if (s.unit != CoverageUnit::kMinutes) return t;
+  return s.engine == TravelEngine::kEstimate ? t + ", " + engine_en(s) : t + " (" + engine_en(s) + ")";
+}
+
+bool computed(const StandardTables& s) { return s.not_computed_zh.empty() && s.not_computed_en.empty(); }
+/// The reason a standard was not computed, in the language asked (the other one when that is empty).
+const std::string& not_computed_reason(const StandardTables& s, Lang lang) {
+  return lang == Lang::kZh ? (s.not_computed_zh.empty() ? s.not_computed_en : s.not_computed_zh)
+                           : (s.not_computed_en.empty() ? s.not_computed_zh : s.not_computed_en);
 }
 
 /// The common tail of every table's notes: the approximate-zone note and the data sources.
@@ -198,7 +217,7 @@ double shown_value(double v, CoverageUnit unit) {
 
 bool has_unit(const RunTables& run, CoverageUnit unit) {
   return std::any_of(run.standards.begin(), run.standards.end(),
-                     [&](const StandardTables& s) { return s.unit == unit; });
+                     [&](const StandardTables& s) { return s.unit == unit && computed(s); });
 }
 
 const std::array<const char*, 6> kAttrKey = {"beds", "doctors", "nurses", "gps", "tcm_beds", "tcm_doctors"};
@@ -282,6 +301,10 @@ StandardTables describe_standard(const Standard& standard) {
     const std::string t = standard.threshold_min ? shortest(*standard.threshold_min) : "?";
     s.threshold_zh = t + " 分钟";
     s.threshold_en = t + " min";
+    if (standard.engine == TravelEngine::kEstimate && standard.circuity && standard.estimate_speed_kmh) {
+      s.estimate_zh = estimate_label_zh(standard.mode, *standard.circuity, *standard.estimate_speed_kmh);
+      s.estimate_en = estimate_label_en(standard.mode, *standard.circuity, *standard.estimate_speed_kmh);
+    }
   }
   return s;
 }
@@ -324,7 +347,8 @@ Table summary_table(const RunTables& run) {
     } else {
       row.cells.insert(row.cells.end(),
                        {Cell::empty(), Cell::empty(), Cell::empty(), Cell::num(s.target_share * 100.0, kShareDecimals),
-                        Cell::text("%"), not_applicable(), Cell::text(s.source)});
+                        Cell::text("%"), computed(s) ? not_applicable() : Cell::text("未计算", "Not computed"),
+                        Cell::text(s.source)});
     }
     t.rows.push_back(std::move(row));
   }
@@ -354,6 +378,12 @@ Table summary_table(const RunTables& run) {
       "Note: for service standards the value is the share of the population within the standard; ✗ marks a "
       "value below its target.");
   for (const StandardTables& s : run.standards) {
+    if (!computed(s)) {
+      t.notes_zh.push_back("注：" + s.name_zh + "（" + method_zh(s) + "）未计算：" + not_computed_reason(s, Lang::kZh) + "。");
+      t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " (" + method_en(s) +
+                           ") was not computed: " + not_computed_reason(s, Lang::kEn) + ".");
+      continue;
+    }
     t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算。");
     t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " is computed for " + method_en(s) + ".");
   }
@@ -576,6 +606,7 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
 
   bool approximate = false;
   for (const StandardTables& s : run.standards) {
+    if (!computed(s)) continue;  // no gaps to list: 附表1 says why
     const Cell name = Cell::text(s.name_zh, s.name_en);
     double pop = 0;
     double area = 0;
@@ -708,6 +739,17 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
            : "Measure: " + method_en(s) + "; target: " + percent(s.target_share) +
                  " of the population within the standard" + (s.source.empty() ? "" : " (" + s.source + ")") + ".";
   item();
+  if (!computed(s)) {
+    md += zh ? "未计算：" + not_computed_reason(s, lang) + "。" : "Not computed: " + not_computed_reason(s, lang) + ".";
+    item();
+    return f;
+  }
+  if (s.engine == TravelEngine::kEstimate && s.unit == CoverageUnit::kMinutes) {
+    md += zh ? "本项为直线距离估算，未使用道路网络：出行时间 = 直线距离 × 绕行系数 ÷ 速度，结果为近似值。"
+             : "This is a straight-line estimate, not a route on a road network: time = straight-line distance × "
+               "circuity ÷ speed; the figures are approximate.";
+    item();
+  }
   const std::size_t k0 = first_coverage_level(run, s);
   if (k0 == run.levels.size()) {
     md += zh ? "未计算覆盖情况。" : "Coverage was not computed.";

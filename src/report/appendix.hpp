@@ -36,6 +36,12 @@ struct StandardTables {
   analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;  ///< of the times/distances in the results
   double target_share = 0.9;                                       ///< 0–1
   std::string source;  ///< where the threshold and target come from (shown as given in both languages)
+  std::string estimate_zh;  ///< engine = estimate: "直线距离估算（绕行系数 1.3，机动车 35 千米/小时）" ("" otherwise)
+  std::string estimate_en;  ///< "straight-line estimate (circuity 1.3, car 35 km/h)"
+  /// Not empty: the standard was not computed, and why (each language its own text); it has no coverage and no
+  /// gaps, and every table and finding that lists the standards says "未计算" / "not computed" with the reason.
+  std::string not_computed_zh;
+  std::string not_computed_en;
   /// Per RunTables::levels entry: the coverage at that level, or nullopt when the standard does not report it.
   std::vector<std::optional<analysis::LevelCoverage>> coverage;
   /// Sorted by rank. main_zone[k] is a zone index in RunTables::levels[k] (so gap_areas() must be given the levels'

@@ -258,7 +258,9 @@ TEST_CASE("a standard that selects no facility: all unreached and a warning", "[
     CHECK(diag.all()[0].message.find("tcm_hosp") != std::string::npos);
   }
   SECTION("raster engine") {
-    TravelModel model(nullptr, s.pop, nullptr, settings());
+    TravelSettings set = settings();
+    set.raster_no_land_cover_default_speed = true;
+    TravelModel model(nullptr, s.pop, nullptr, set);
     Diagnostics diag;
     Standard rs = st;
     rs.engine = TravelEngine::kRaster;
@@ -339,17 +341,25 @@ TEST_CASE("a distance standard, or a network standard without roads, is refused"
 // -------------------------------------------------------------------------------------------- raster engine
 
 TEST_CASE("raster engine on a uniform grid: the 16-neighbour distance", "[analysis][travel][raster]") {
-  // 21 × 21 cells of 100 m, no land cover: every cell walks at the default 3.6 km/h = 1 s/m, so a step of n cell
-  // lengths costs 100 n s. The facility stands in cell (10, 10).
+  // 21 × 21 cells of 100 m, no land cover, walked at the default 3.6 km/h = 1 s/m (no_land_cover =
+  // "default_speed"), so a step of n cell lengths costs 100 n s. The facility stands in cell (10, 10).
   const PopulationGrid pop = population(21, 21, 100.0, 0.0, 2100.0);
   TravelSettings set = settings();
+  set.raster_no_land_cover_default_speed = true;
   set.raster_default_speed_kmh = 3.6;
   TravelModel model(nullptr, pop, nullptr, set);
   const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 1050, 1050)};
   Diagnostics diag;
   const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
   const StandardTravel t = model.compute(st, fac, diag);
-  CHECK(diag.all().empty());
+  // The only warning: the 441 cells without land cover (all populated, 1 person each) are walked.
+  REQUIRE(diag.all().size() == 1);
+  CHECK(diag.count("raster.no_land_cover") == 1);
+  CHECK(diag.all()[0].message.find("441 cells") != std::string::npos);
+  CHECK(diag.all()[0].message.find("441 persons") != std::string::npos);
+  CHECK(t.not_computed.empty());
+  REQUIRE(t.friction.has_value());
+  CHECK(t.friction->default_cells == 441);
   CHECK(t.facilities_used == 1);
   CHECK(t.timings_s.contains("friction"));
 
@@ -397,6 +407,7 @@ TEST_CASE("raster engine: a barrier makes the search go round", "[analysis][trav
   for (std::uint32_t row = 0; row <= 3; ++row) raster.barrier[pop.grid.index(3, row)] = 1;
   raster.barrier_cells = 4;
   TravelSettings set = settings();
+  set.raster_no_land_cover_default_speed = true;
   set.raster_default_speed_kmh = 3.6;
   const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 150, 350)};
   const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
@@ -415,7 +426,7 @@ TEST_CASE("raster engine: a barrier makes the search go round", "[analysis][trav
   set.raster_neighbours = 8;
   TravelModel walled8(nullptr, pop, &raster, set);
   CHECK(at(walled8.compute(st, fac, diag).field, 5, 1) == Approx(minutes(200.0 + 400.0 * kSqrt2)).epsilon(1e-6));
-  CHECK(diag.all().empty());
+  CHECK(diag.all().size() == diag.count("raster.no_land_cover"));  // no other warning
 }
 
 TEST_CASE("raster engine: land cover classes and roads burned in at the mode's speed", "[analysis][travel][raster]") {
@@ -434,25 +445,35 @@ TEST_CASE("raster engine: land cover classes and roads burned in at the mode's s
     const StandardTravel t = model.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
     CHECK(at(t.field, 4, 0) == Approx(minutes(400.0)).epsilon(1e-6));
     CHECK(at(t.field, 9, 0) == Approx(minutes(675.0)).epsilon(1e-6));
+    CHECK(diag.all().empty());
   }
   SECTION("a car road along the row: 36 km/h (0.1 s/m) in every cell it passes") {
     // The road A — B runs through the cell centres; driving, cell 9 is 9 × 100 × 0.1 = 90 s away. Without
     // burning the roads in, the default 3.6 km/h gives 900 s.
+    // Without burning the roads in, the car has no speed on this grid: the cells without land cover are walked at
+    // 3.6 km/h, which is no car speed, and the standard is not computed (it used to give 900 s, a walk labelled car).
     const AsciiNetwork net = AsciiMap("A---------B", 100.0, 0.0, 50.0).way("AB").build();
+    set.raster_no_land_cover_default_speed = true;
     set.raster_default_speed_kmh = 3.6;
     const Standard st = time_standard("r", {}, 30, TravelMode::kCar, TravelEngine::kRaster);
     TravelModel burnt(&net.roads, pop, nullptr, set);
-    CHECK(at(burnt.compute(st, fac, diag).field, 9, 0) == Approx(minutes(90.0)).epsilon(1e-6));
+    const StandardTravel driven = burnt.compute(st, fac, diag);
+    CHECK(driven.not_computed.empty());
+    CHECK(at(driven.field, 9, 0) == Approx(minutes(90.0)).epsilon(1e-6));
     set.raster_burn_roads = false;
     TravelModel bare(&net.roads, pop, nullptr, set);
-    CHECK(at(bare.compute(st, fac, diag).field, 9, 0) == Approx(minutes(900.0)).epsilon(1e-6));
+    const StandardTravel walked = bare.compute(st, fac, diag);
+    CHECK_FALSE(walked.not_computed.empty());
+    CHECK(walked.not_computed.en.find("burn_roads = false") != std::string::npos);
+    CHECK(at(walked.field, 9, 0) == TravelTimeField::kUnreached);
+    CHECK(diag.all().size() == diag.count("raster.no_land_cover"));
   }
-  CHECK(diag.all().empty());
 }
 
 TEST_CASE("raster engine: a facility outside the grid is left out with a warning", "[analysis][travel][raster]") {
   const PopulationGrid pop = population(5, 1, 100.0, 0.0, 100.0);
   TravelSettings set = settings();
+  set.raster_no_land_cover_default_speed = true;
   set.raster_default_speed_kmh = 3.6;
   TravelModel model(nullptr, pop, nullptr, set);
   // Facility 1 stands 1 km east of the grid; facility 0 in cell 0. Cell 4 is 400 s from facility 0.
@@ -462,9 +483,176 @@ TEST_CASE("raster engine: a facility outside the grid is left out with a warning
   const StandardTravel t = model.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
   CHECK(t.facilities_used == 2);  // both selected; one could not start
   CHECK(diag.count("facility.outside_grid") == 1);
-  REQUIRE(diag.all().size() == 1);
-  CHECK(diag.all()[0].message.find("'OUT'") != std::string::npos);
-  CHECK(diag.all()[0].where.file == "facilities.csv");
+  REQUIRE(diag.all().size() == 2);  // and raster.no_land_cover
+  const Problem& outside = diag.all()[0].code == "facility.outside_grid" ? diag.all()[0] : diag.all()[1];
+  CHECK(outside.message.find("'OUT'") != std::string::npos);
+  CHECK(outside.where.file == "facilities.csv");
   CHECK(at(t.field, 4, 0) == Approx(minutes(400.0)).epsilon(1e-6));
   CHECK(nearest_at(t.field, 4, 0) == 0U);
+}
+
+// ------------------------------------------------------------------------------ raster engine: speed sources
+
+TEST_CASE("raster engine: a car standard without roads or motorised land cover is not computed, never walked",
+          "[analysis][travel][raster]") {
+  // The case of a scenario with census totals and no roads: "县级医院30分钟可达 (机动车)" came out from a 5 km/h walk.
+  // 10 × 1 cells of 100 m, no land cover, the cells without it walked at 3.6 km/h by the scenario's choice.
+  const PopulationGrid pop = population(10, 1, 100.0, 0.0, 100.0);
+  const std::vector<Facility> fac = {facility(0, "H", "general_hospital", 50, 50)};
+  TravelSettings set = settings();
+  set.raster_no_land_cover_default_speed = true;
+  set.raster_default_speed_kmh = 3.6;
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, nullptr, set);
+  const StandardTravel car =
+      model.compute(time_standard("county_30", {}, 30, TravelMode::kCar, TravelEngine::kRaster), fac, diag);
+  REQUIRE_FALSE(car.not_computed.empty());
+  CHECK(car.not_computed.en.find("no speed for mode car") != std::string::npos);
+  CHECK(car.not_computed.en.find("the scenario has no roads") != std::string::npos);
+  CHECK(car.not_computed.en.find("no car speed") != std::string::npos);
+  CHECK(car.not_computed.zh.find("机动车") != std::string::npos);
+  CHECK(car.not_computed.hint.find("engine = \"estimate\"") != std::string::npos);
+  CHECK(car.facilities_used == 1);
+  CHECK(std::all_of(car.field.minutes.begin(), car.field.minutes.end(),
+                    [](float m) { return m == TravelTimeField::kUnreached; }));
+  // A walking standard on the same surface is computed: the walk is what the scenario asked for (cell 9: 900 s).
+  const StandardTravel walk = model.compute(time_standard("walk_30", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+  CHECK(walk.not_computed.empty());
+  CHECK(at(walk.field, 9, 0) == Approx(minutes(900.0)).epsilon(1e-6));
+  // Bicycles and e-bikes have no speed here either.
+  for (const TravelMode m : {TravelMode::kBicycle, TravelMode::kEbike, TravelMode::kMixed})
+    CHECK_FALSE(model.compute(time_standard("m", {}, 30, m, TravelEngine::kRaster), fac, diag).not_computed.empty());
+}
+
+TEST_CASE("raster engine: cells without land cover are impassable unless the scenario opts in", "[analysis][travel][raster]") {
+  // One row of 6 cells of 100 m: class 1 (walking 3.6 km/h, 1 s/m) in cells 0–2 and 4–5, no land cover in cell 3
+  // (outside the land-cover raster). The facility is in cell 0. As in AccessMod, cell 3 cannot be crossed: cells 4
+  // and 5 are cut off. With no_land_cover = "default_speed" at 3.6 km/h, cell 5 is 500 s away.
+  const PopulationGrid pop = population(6, 1, 100.0, 0.0, 100.0, {1, 1, 1, 7, 1, 1});
+  RasterTravelData raster;
+  raster.landcover = {1, 1, 1, RasterTravelData::kNoClass, 1, 1};
+  raster.classes = {{1, "farmland", 3.6, "walking"}};
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
+  TravelSettings set = settings();
+
+  Diagnostics diag;
+  TravelModel closed(nullptr, pop, &raster, set);
+  const StandardTravel t = closed.compute(st, fac, diag);
+  CHECK(at(t.field, 2, 0) == Approx(minutes(200.0)).epsilon(1e-6));
+  CHECK(at(t.field, 3, 0) == TravelTimeField::kUnreached);
+  CHECK(at(t.field, 4, 0) == TravelTimeField::kUnreached);
+  CHECK(at(t.field, 5, 0) == TravelTimeField::kUnreached);
+  REQUIRE(diag.count("raster.no_land_cover") == 1);
+  CHECK(diag.all()[0].message.find("1 cells off the roads have no land cover") != std::string::npos);
+  CHECK(diag.all()[0].message.find("7 persons") != std::string::npos);
+  REQUIRE(t.friction.has_value());
+  CHECK(t.friction->no_land_cover_cells == 1);
+  CHECK(t.friction->no_land_cover_persons == 7.0);
+
+  set.raster_no_land_cover_default_speed = true;
+  set.raster_default_speed_kmh = 3.6;
+  Diagnostics diag2;
+  TravelModel open(nullptr, pop, &raster, set);
+  const StandardTravel o = open.compute(st, fac, diag2);
+  CHECK(at(o.field, 5, 0) == Approx(minutes(500.0)).epsilon(1e-6));
+  CHECK(diag2.count("raster.no_land_cover") == 1);
+  CHECK(diag2.all()[0].message.find("walked at 3.6 km/h") != std::string::npos);
+}
+
+TEST_CASE("raster engine: a walker crosses a motorised class at walking speed", "[analysis][travel][raster]") {
+  // One row of 10 cells of 100 m: class 1 walking 3.6 km/h in cell 0, class 5 MOTORIZED 36 km/h (a road drawn into
+  // the land cover) in cells 1–9. A car goes 0.1 s/m there: cell 9 is 50 + 5 + 800 × 0.1 … = 100 (1 + 0.1) / 2 +
+  // 8 × 100 × 0.1 = 55 + 80 = 135 s. A walker walks it at the profile's walking speed (3.6 km/h, 1 s/m): 900 s.
+  const PopulationGrid pop = population(10, 1, 100.0, 0.0, 100.0);
+  RasterTravelData raster;
+  raster.landcover = {1, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  raster.classes = {{1, "farmland", 3.6, "walking"}, {5, "road", 36.0, "motorized"}};
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, &raster, settings());
+  const StandardTravel car = model.compute(time_standard("c", {}, 30, TravelMode::kCar, TravelEngine::kRaster), fac, diag);
+  CHECK(at(car.field, 9, 0) == Approx(minutes(135.0)).epsilon(1e-6));
+  CHECK(diag.all().empty());
+  const StandardTravel walk = model.compute(time_standard("w", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+  CHECK(walk.not_computed.empty());
+  CHECK(at(walk.field, 9, 0) == Approx(minutes(900.0)).epsilon(1e-6));
+  REQUIRE(diag.count("raster.class_mode_slowed") == 1);
+  CHECK(diag.all()[0].message.find("9 cells at 3.6 km/h") != std::string::npos);
+}
+
+TEST_CASE("raster sources of a mode, read from the inputs before any search", "[analysis][travel][raster]") {
+  const AsciiNetwork net = AsciiMap("A---------B", 100.0, 0.0, 50.0).way("AB").build();
+  RasterTravelData walking_only;
+  walking_only.landcover = {1, 1, RasterTravelData::kNoClass, 1};
+  walking_only.classes = {{1, "farmland", 4.0, "walking"}};
+  TravelSettings set = settings();
+
+  SECTION("car: no roads and walking classes only → missing; roads → a source") {
+    const analysis::RasterSources none = analysis::raster_sources(nullptr, &walking_only, 4, TravelMode::kCar, set);
+    CHECK_FALSE(none.missing.empty());
+    CHECK(none.slower_class_cells == 3);
+    CHECK(none.no_land_cover_cells == 1);
+    CHECK(none.own_class_cells == 0);
+    const analysis::RasterSources roads = analysis::raster_sources(&net.roads, &walking_only, 4, TravelMode::kCar, set);
+    CHECK(roads.road_ways == 1);
+    CHECK(roads.missing.empty());
+    set.raster_burn_roads = false;
+    CHECK_FALSE(analysis::raster_sources(&net.roads, &walking_only, 4, TravelMode::kCar, set).missing.empty());
+  }
+  SECTION("car: a motorised class is a source") {
+    RasterTravelData motor = walking_only;
+    motor.landcover[3] = 5;
+    motor.classes.push_back({5, "road", 40.0, "motorized"});
+    const analysis::RasterSources s = analysis::raster_sources(nullptr, &motor, 4, TravelMode::kCar, set);
+    CHECK(s.own_class_cells == 1);
+    CHECK(s.missing.empty());
+  }
+  SECTION("walk: without land cover, only the opt-in default speed is a source") {
+    CHECK_FALSE(analysis::raster_sources(nullptr, nullptr, 9, TravelMode::kWalk, set).missing.empty());
+    set.raster_no_land_cover_default_speed = true;
+    const analysis::RasterSources s = analysis::raster_sources(nullptr, nullptr, 9, TravelMode::kWalk, set);
+    CHECK(s.missing.empty());
+    CHECK(s.no_land_cover_cells == 9);
+    CHECK_FALSE(analysis::raster_sources(nullptr, nullptr, 9, TravelMode::kCar, set).missing.empty());
+  }
+}
+
+// -------------------------------------------------------------------------------- straight-line estimate
+
+TEST_CASE("estimate engine: straight line × circuity ÷ speed, through the model", "[analysis][travel][estimate]") {
+  // 40 × 1 cells of 100 m; a county hospital at the centre of cell 0 (50, 50). Cell 30's centre is 3,000 m away:
+  // 3,000 m × 1.3 ÷ (30 km/h = 8.333 m/s) = 468 s = 7.8 min. No roads, no land cover: the estimate needs neither.
+  const PopulationGrid pop = population(40, 1, 100.0, 0.0, 100.0);
+  const std::vector<Facility> fac = {facility(0, "H", "general_hospital", 50, 50)};
+  Standard st = time_standard("county_30", {}, 30, TravelMode::kCar, TravelEngine::kEstimate);
+  st.circuity = 1.3;
+  st.estimate_speed_kmh = 30.0;
+  TravelModel model(nullptr, pop, nullptr, settings());
+  Diagnostics diag;
+  const StandardTravel t = model.compute(st, fac, diag);
+  CHECK(t.not_computed.empty());
+  CHECK(at(t.field, 30, 0) == Approx(7.8).epsilon(1e-6));
+  CHECK(nearest_at(t.field, 30, 0) == 0U);
+  CHECK(at(t.field, 0, 0) == 0.0F);
+  CHECK(t.circuity == 1.3);
+  CHECK(t.estimate_speed_kmh == 30.0);
+  CHECK(t.limit_min == 120.0);
+  REQUIRE(t.access.size() == 1);
+  CHECK(t.access[0].joined);
+  CHECK(diag.all().empty());
+
+  SECTION("without its own values the standard takes the profile's estimate of its mode") {
+    TravelSettings set = settings();
+    set.profile.estimate[mode_index(TravelMode::kCar)] = {36.0, 1.5};  // 10 m/s, 1.5: cell 30 at 450 s = 7.5 min
+    TravelModel m2(nullptr, pop, nullptr, set);
+    Standard plain = time_standard("county_30", {}, 30, TravelMode::kCar, TravelEngine::kEstimate);
+    const StandardTravel u = m2.compute(plain, fac, diag);
+    CHECK(at(u.field, 30, 0) == Approx(7.5).epsilon(1e-6));
+    CHECK(u.circuity == 1.5);
+  }
+  SECTION("mode mixed has no estimate") {
+    st.mode = TravelMode::kMixed;
+    CHECK_THROWS_AS(model.compute(st, fac, diag), std::invalid_argument);
+  }
 }

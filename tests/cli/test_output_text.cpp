@@ -41,7 +41,10 @@ struct NamesRun {
                       "F3,丙村卫生室,村卫生室,,116.12,33.52\n");
     fx.set_scenario(Fixture::scenario_toml() +
                     "\n[standards.clinic_walk_20min]\nname_zh = \"村卫生室20分钟\"\nname_en = \"Clinic 20 min\"\n"
-                    "types = [\"village_clinic\"]\nthreshold_min = 20\nmode = \"walk\"\nengine = \"raster\"\n");
+                    "types = [\"village_clinic\"]\nthreshold_min = 20\nmode = \"walk\"\nengine = \"raster\"\n"
+                    // No land cover: walked at the default speed, by choice (cells without land cover are impassable
+                    // otherwise, and the standard would not be computed).
+                    "[raster]\nno_land_cover = \"default_speed\"\n");
     out = fx.dir / "out";
     result = run_cli({"run", fx.scenario(), "--out", out.string()});
   }

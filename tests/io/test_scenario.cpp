@@ -226,6 +226,88 @@ TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {
   }
 }
 
+TEST_CASE("engine = \"estimate\": circuity and speed from the standard, else from the profile", "[scenario][estimate]") {
+  Dir d;
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"(
+[travel.estimate.car]
+speed_kmh = 40
+
+[standards.county_hospital_30min]
+engine = "estimate"
+
+[standards.county_hospital_60min]
+engine = "estimate"
+circuity = 1.5
+estimate_speed_kmh = 30
+
+[standards.tcm_15min]
+engine = "estimate"
+)");
+  const auto find = [&](const std::string& id) {
+    for (const auto& st : s.standards)
+      if (st.id == id) return st;
+    FAIL("no standard " << id);
+    return Standard{};
+  };
+  const Standard c30 = find("county_hospital_30min");
+  CHECK(c30.engine == TravelEngine::kEstimate);
+  CHECK(c30.estimate_speed_kmh == 40.0);  // [travel.estimate.car]
+  CHECK(c30.circuity == s.travel.profile.estimate[mode_index(TravelMode::kCar)].circuity);
+  const Standard c60 = find("county_hospital_60min");
+  CHECK(c60.circuity == 1.5);
+  CHECK(c60.estimate_speed_kmh == 30.0);
+  const Standard tcm = find("tcm_15min");  // walking
+  CHECK(tcm.estimate_speed_kmh == s.travel.profile.estimate[mode_index(TravelMode::kWalk)].speed_kmh);
+  // The other standards keep the network engine and have no estimate values.
+  CHECK(find("primary_care_15min").engine == TravelEngine::kNetwork);
+  CHECK_FALSE(find("primary_care_15min").circuity.has_value());
+}
+
+TEST_CASE("[raster] no_land_cover: impassable by default, default_speed_kmh only with the opt-in", "[scenario][raster]") {
+  Dir d;
+  const io::Scenario plain = parse(d, std::string(kMinimal) + "[raster]\nneighbours = 8\n");
+  CHECK_FALSE(plain.raster.no_land_cover_default_speed);
+  const io::Scenario opted =
+      parse(d, std::string(kMinimal) + "[raster]\nno_land_cover = \"default_speed\"\ndefault_speed_kmh = 4\n");
+  CHECK(opted.raster.no_land_cover_default_speed);
+  CHECK(opted.raster.default_speed_kmh == 4.0);
+  CHECK_FALSE(parse(d, std::string(kMinimal) + "[raster]\nno_land_cover = \"impassable\"\n")
+                  .raster.no_land_cover_default_speed);
+}
+
+TEST_CASE("mistakes with the estimate and the raster's land cover name the key", "[scenario][estimate][raster]") {
+  Dir d;
+  struct Case {
+    std::string text, key, message, hint;
+  };
+  const std::string z = kMinimal;
+  const Case cases[] = {
+      {z + "[standards.tcm_15min]\ncircuity = 1.4\n", "standards.tcm_15min.circuity",
+       "applies only to engine = \"estimate\", and this standard uses the network engine", "engine = \"estimate\""},
+      {z + "[standards.tcm_15min]\nengine = \"raster\"\nestimate_speed_kmh = 5\n", "standards.tcm_15min.estimate_speed_kmh",
+       "applies only to engine = \"estimate\"", ""},
+      {z + "[standards.tcm_15min]\nengine = \"estimate\"\nmode = \"mixed\"\n", "standards.tcm_15min.engine",
+       "mode mixed has two", "mode = \"car\""},
+      {z + "[standards.tcm_15min]\nengine = \"estimate\"\ncircuity = 0.7\n", "standards.tcm_15min.circuity",
+       "at least 1 and at most 5", ""},
+      {z + "[standards.tcm_15min]\nengine = \"estimate\"\nestimate_speed_kmh = 0\n",
+       "standards.tcm_15min.estimate_speed_kmh", "more than 0", ""},
+      {z + "[standards.tcm_15min]\nengine = \"guess\"\n", "standards.tcm_15min.engine", "unknown engine 'guess'",
+       "network, raster or estimate"},
+      {z + "[raster]\ndefault_speed_kmh = 4\n", "raster.default_speed_kmh",
+       "is used only with no_land_cover = \"default_speed\"", "add no_land_cover = \"default_speed\""},
+      {z + "[raster]\nno_land_cover = \"walk\"\n", "raster.no_land_cover", "must be \"impassable\" or \"default_speed\"",
+       "AccessMod"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.where().field == c.key);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+    CHECK_THAT(e.hint(), Catch::Contains(c.hint));
+  }
+}
+
 TEST_CASE("malformed TOML gives the line", "[scenario]") {
   Dir d;
   const ScenarioError e = scenario_error([&] { parse(d, std::string(kMinimal) + "[analysis\n"); });

@@ -263,3 +263,64 @@ TEST_CASE("speeds: a profile file must be complete", "[speeds]") {
   CHECK(bad_toml.where().line == 2);
   CHECK_THAT(bad_toml.message(), Catch::Contains("not valid TOML"));
 }
+
+TEST_CASE("speeds: the straight-line estimate per mode, overridden like the speeds", "[speeds][estimate]") {
+  const SpeedProfile d = io::default_speed_profile();
+  for (const TravelMode m : {TravelMode::kWalk, TravelMode::kBicycle, TravelMode::kEbike, TravelMode::kCar}) {
+    INFO(to_string(m));
+    CHECK(d.estimate[mode_index(m)].speed_kmh > 0.0);
+    CHECK(d.estimate[mode_index(m)].circuity >= 1.0);
+  }
+  const SpeedProfile p = with_travel("[travel.estimate.car]\nspeed_kmh = 40\n[travel.estimate.walk]\ncircuity = 1.5\n");
+  CHECK(p.estimate[mode_index(TravelMode::kCar)].speed_kmh == 40.0);
+  CHECK(p.estimate[mode_index(TravelMode::kCar)].circuity == d.estimate[mode_index(TravelMode::kCar)].circuity);
+  CHECK(p.estimate[mode_index(TravelMode::kWalk)].circuity == 1.5);
+  CHECK(p.estimate[mode_index(TravelMode::kWalk)].speed_kmh == d.estimate[mode_index(TravelMode::kWalk)].speed_kmh);
+  CHECK(p.source == "data/speeds.toml + scenario.toml");
+
+  struct Case {
+    std::string text, key, message;
+  };
+  const Case cases[] = {
+      {"[travel.estimate.mixed]\nspeed_kmh = 30\n", "travel.estimate.mixed", "has no straight-line estimate"},
+      {"[travel.estimate.horse]\nspeed_kmh = 30\n", "travel.estimate.horse", "is not a travel mode"},
+      {"[travel.estimate.car]\ncircuity = 0.8\n", "travel.estimate.car.circuity", "at least 1 and at most 5, not 0.8"},
+      {"[travel.estimate.car]\nspeed_kmh = 0\n", "travel.estimate.car.speed_kmh", "above 0 and at most 200 km/h, not 0"},
+      {"[travel.estimate.car]\nspeed = 30\n", "travel.estimate.car.speed", "is not a key of the estimate"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { with_travel(c.text); });
+    CHECK(e.where().field == c.key);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+  }
+
+  // A profile file without [estimate] tables keeps the shipped estimate; the shipped file must have them.
+  std::string text = read(kRepo / "data/speeds.toml");
+  const auto at = text.find("[estimate.walk]");
+  REQUIRE(at != std::string::npos);
+  const SpeedProfile file = io::parse_speed_profile(text.substr(0, at), "my_speeds.toml");
+  CHECK(file.estimate[mode_index(TravelMode::kCar)].speed_kmh == d.estimate[mode_index(TravelMode::kCar)].speed_kmh);
+  const ScenarioError shipped = scenario_error([&] { io::parse_speed_profile(text.substr(0, at), "data/speeds.toml"); });
+  CHECK_THAT(shipped.message(), Catch::Contains("needs speed_kmh and circuity"));
+}
+
+TEST_CASE("speeds: docs/method/estimate.md lists exactly the shipped estimate", "[speeds][estimate][docs]") {
+  // The table of defaults: | mode | speed_kmh | circuity | source |, the mode in backquotes.
+  std::ifstream in(kRepo / "docs/method/estimate.md");
+  REQUIRE(in);
+  const SpeedProfile p = io::default_speed_profile();
+  std::size_t rows = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const auto c = cells(line);
+    const auto mode = parse_travel_mode(c[0].substr(1, c[0].size() - 2));
+    if (!mode || c.size() != 4) continue;
+    INFO(line);
+    CHECK(std::stod(c[1]) == p.estimate[mode_index(*mode)].speed_kmh);
+    CHECK(std::stod(c[2]) == p.estimate[mode_index(*mode)].circuity);
+    ++rows;
+  }
+  CHECK(rows == 4);
+}

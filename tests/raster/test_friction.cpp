@@ -54,6 +54,7 @@ TEST_CASE("land cover, roads, barriers and no-data each give their cell's speed"
   in.speed_table = kTable;
   in.road_speed_kmh = road;
   in.barrier = barrier;
+  in.no_land_cover_default_speed = true;  // the no-data cell is walked (the default makes it impassable: below)
   const FrictionResult r = build_friction(in);
   const auto& f = r.surface.seconds_per_metre;
   CHECK(f[0] == Approx(3.6 / 5.0));
@@ -74,9 +75,13 @@ TEST_CASE("land cover, roads, barriers and no-data each give their cell's speed"
   CHECK(r.stats.unknown_class_cells == 1);
   CHECK(r.stats.impassable_class_cells == 0);
   CHECK(r.stats.passable_cells == 6);
-  REQUIRE(r.warnings.size() == 1);
+  // A motorised traveller (the default): roads and the ferry are its speed sources, the walking classes and the
+  // walked no-data cell are not.
+  CHECK(r.stats.source_cells == 4);
+  REQUIRE(r.warnings.size() == 2);
   CHECK(r.warnings[0].code == "raster.land_cover_class_unknown");
   CHECK(r.warnings[0].message.find("77") != std::string::npos);
+  CHECK(r.warnings[1].code == "raster.no_land_cover");
 
   in.roads_cross_barriers = false;
   const FrictionResult strict = build_friction(in);
@@ -97,13 +102,130 @@ TEST_CASE("a class with speed 0 is impassable", "[raster][friction]") {
   CHECK(r.warnings.empty());
 }
 
-TEST_CASE("without land cover every cell walks at the default speed", "[raster][friction]") {
+TEST_CASE("without land cover every cell walks at the default speed when the scenario opts in", "[raster][friction]") {
   FrictionInputs in;
   in.grid = make_grid(3, 3, 100.0);
   in.default_speed_kmh = 4.0;
+  in.no_land_cover_default_speed = true;
   const FrictionResult r = build_friction(in);
   for (const float f : r.surface.seconds_per_metre) CHECK(f == Approx(0.9));
   CHECK(r.stats.default_cells == 9);
+  CHECK(r.stats.no_land_cover_cells == 9);
+  // Walking cells: a source for a walker only.
+  CHECK(r.stats.source_cells == 0);
+  in.travel_mode = SpeedMode::kWalking;
+  CHECK(build_friction(in).stats.source_cells == 9);
+}
+
+TEST_CASE("cells without land cover are impassable unless the scenario opts in, and are counted with their people",
+          "[raster][friction]") {
+  // 3 × 1: cropland | no-data (12 persons) | outside the land cover (no-data too, 0 persons); a road in no cell.
+  const std::vector<std::int32_t> lc = {2, kNoData, kNoData};
+  const std::vector<double> persons = {5.0, 12.0, 0.0};
+  FrictionInputs in;
+  in.grid = make_grid(3, 1, 100.0);
+  in.land_cover = lc;
+  in.land_cover_nodata = kNoData;
+  in.speed_table = kTable;
+  in.persons = persons;
+  in.travel_mode = SpeedMode::kWalking;
+
+  const FrictionResult closed = build_friction(in);
+  CHECK(closed.surface.seconds_per_metre[0] == Approx(3.6 / 4.0));
+  CHECK(closed.surface.seconds_per_metre[1] == FrictionSurface::kImpassable);
+  CHECK(closed.surface.seconds_per_metre[2] == FrictionSurface::kImpassable);
+  CHECK(closed.stats.no_land_cover_cells == 2);
+  CHECK(closed.stats.no_land_cover_populated_cells == 1);
+  CHECK(closed.stats.no_land_cover_persons == 12.0);
+  CHECK(closed.stats.default_cells == 0);
+  CHECK(closed.stats.passable_cells == 1);
+  REQUIRE(closed.warnings.size() == 1);
+  CHECK(closed.warnings[0].code == "raster.no_land_cover");
+  CHECK(closed.warnings[0].message.find("2 cells") != std::string::npos);
+  CHECK(closed.warnings[0].message.find("12 persons") != std::string::npos);
+  CHECK(closed.warnings[0].message.find("cannot be crossed") != std::string::npos);
+  CHECK(closed.warnings[0].hint.find("no_land_cover = \"default_speed\"") != std::string::npos);
+
+  in.no_land_cover_default_speed = true;
+  in.default_speed_kmh = 3.0;
+  const FrictionResult open = build_friction(in);
+  CHECK(open.surface.seconds_per_metre[1] == Approx(3.6 / 3.0));
+  CHECK(open.surface.mode[1] == SpeedMode::kWalking);
+  CHECK(open.stats.default_cells == 2);
+  CHECK(open.stats.no_land_cover_cells == 2);
+  REQUIRE(open.warnings.size() == 1);
+  CHECK(open.warnings[0].message.find("walked at 3 km/h") != std::string::npos);
+
+  // Roads and barriers come first: a road cell or a barrier cell without land cover is not counted.
+  const std::vector<float> road = {0, 40, 0};
+  const std::vector<std::uint8_t> barrier = {0, 0, 1};
+  in.road_speed_kmh = road;
+  in.barrier = barrier;
+  const FrictionResult both = build_friction(in);
+  CHECK(both.stats.no_land_cover_cells == 0);
+  CHECK(both.warnings.empty());
+}
+
+TEST_CASE("speed sources of a mode: own classes, slower classes walked, faster classes slowed", "[raster][friction]") {
+  // 5 × 1: built-up (WALKING 5) | cropland (WALKING 4) | ferry (MOTORIZED 20) | track (BICYCLING 12) | road 50.
+  const std::vector<SpeedClass> table = {{1, "built-up", 5.0, SpeedMode::kWalking},
+                                         {2, "cropland", 4.0, SpeedMode::kWalking},
+                                         {5, "ferry", 20.0, SpeedMode::kMotorized},
+                                         {6, "track", 12.0, SpeedMode::kBicycling}};
+  const std::vector<std::int32_t> lc = {1, 2, 5, 6, 1};
+  const std::vector<float> road = {0, 0, 0, 0, 50};
+  FrictionInputs in;
+  in.grid = make_grid(5, 1, 100.0);
+  in.land_cover = lc;
+  in.speed_table = table;
+  in.road_speed_kmh = road;
+
+  SECTION("a car: the road and the ferry are its own; built-up, cropland and track are the way to the car") {
+    in.travel_mode = SpeedMode::kMotorized;
+    const FrictionResult r = build_friction(in);
+    CHECK(r.surface.seconds_per_metre[2] == Approx(3.6 / 20.0));
+    CHECK(r.surface.seconds_per_metre[3] == Approx(3.6 / 12.0));
+    CHECK(r.surface.mode[3] == SpeedMode::kBicycling);
+    CHECK(r.stats.source_cells == 2);
+    CHECK(r.stats.other_mode_cells == 3);
+    CHECK(r.stats.slowed_cells == 0);
+    CHECK(r.warnings.empty());
+  }
+  SECTION("a walker crosses the ferry and the track at 5 km/h, their own speed, with a warning per class") {
+    in.travel_mode = SpeedMode::kWalking;
+    in.faster_class_speed_kmh = 5.0;
+    const FrictionResult r = build_friction(in);
+    CHECK(r.surface.seconds_per_metre[1] == Approx(3.6 / 4.0));
+    CHECK(r.surface.seconds_per_metre[2] == Approx(3.6 / 5.0));  // min(20, 5)
+    CHECK(r.surface.mode[2] == SpeedMode::kWalking);
+    CHECK(r.surface.seconds_per_metre[3] == Approx(3.6 / 5.0));  // min(12, 5)
+    CHECK(r.stats.slowed_cells == 2);
+    CHECK(r.stats.other_mode_cells == 0);
+    CHECK(r.stats.source_cells == 5);
+    REQUIRE(r.warnings.size() == 2);
+    CHECK(r.warnings[0].code == "raster.class_mode_slowed");
+    CHECK(r.warnings[0].message.find("class 5 (ferry) is a MOTORIZED class at 20 km/h") != std::string::npos);
+    CHECK(r.warnings[0].message.find("at 5 km/h") != std::string::npos);
+    CHECK(r.warnings[1].message.find("class 6 (track)") != std::string::npos);
+  }
+  SECTION("a cyclist: the track is its own, the ferry slowed to 15 km/h, the walking classes walked") {
+    in.travel_mode = SpeedMode::kBicycling;
+    in.faster_class_speed_kmh = 15.0;
+    const FrictionResult r = build_friction(in);
+    CHECK(r.surface.seconds_per_metre[2] == Approx(3.6 / 15.0));
+    CHECK(r.surface.seconds_per_metre[3] == Approx(3.6 / 12.0));
+    CHECK(r.stats.source_cells == 3);  // road, ferry (slowed), track
+    CHECK(r.stats.other_mode_cells == 2);
+  }
+  SECTION("a car without roads and without motorised classes has no speed source") {
+    in.travel_mode = SpeedMode::kMotorized;
+    in.road_speed_kmh = {};
+    const std::vector<std::int32_t> walking_only = {1, 2, 1, 2, 1};
+    in.land_cover = walking_only;
+    const FrictionResult r = build_friction(in);
+    CHECK(r.stats.passable_cells == 5);
+    CHECK(r.stats.source_cells == 0);
+  }
 }
 
 TEST_CASE("bad speed tables and arrays are refused", "[raster][friction]") {
