@@ -1,6 +1,7 @@
 #include "cli/compare_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -109,6 +110,16 @@ FacilityChanges facility_changes(const std::map<std::string, FacilityState>& a,
 
 }  // namespace
 
+double ZoneChange::delta_share_shown() const {
+  auto shown = [](double share) {
+    const std::string text = report::format_fixed(share * 100.0, 1);
+    double v = 0.0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+  };
+  return (shown(share_b) - shown(share_a)) / 100.0;
+}
+
 std::string signed_persons(double v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + grouped(std::abs(v)); }
 
 std::string signed_points(double v) {
@@ -127,9 +138,9 @@ std::vector<report::Findings> compare_findings(const std::vector<StandardChange>
     f.standard_id = sc.id;
     const ZoneChange& t = sc.levels.front().total;
     std::string line = zh ? "覆盖人口 " + signed_persons(t.delta()) + " 人（覆盖率 " + share_pair(t) + "，" +
-                                signed_points(t.share_b - t.share_a) + " 个百分点）"
+                                signed_points(t.delta_share_shown()) + " 个百分点）"
                           : signed_persons(t.delta()) + " persons covered (share " + share_pair(t) + ", " +
-                                signed_points(t.share_b - t.share_a) + " points)";
+                                signed_points(t.delta_share_shown()) + " points)";
     if (sc.raster) {
       char area[96];
       std::snprintf(area, sizeof area, "%.1f / %.1f", sc.area_gained_km2, sc.area_lost_km2);

@@ -7,7 +7,8 @@
 //   附表2-k  医疗资源配置        density_<level>    per zone: population, resources, per-1,000 values, flags
 //   附表3-k  服务圈覆盖情况      coverage_<level>   per standard × zone, each standard's total row first
 //   附表4    服务缺口清单        gaps               per standard its gap areas, its total row first
-// The table ids are the CSV file stems (tables/<id>.csv).
+// The table ids are the CSV file stems (tables/<id>.csv). Persons, beds, doctors … are the published whole numbers
+// (report/published.hpp: they add up across columns and levels), shares and per-1,000 values are theirs.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +36,12 @@ struct StandardTables {
   std::string threshold_en;  ///< "15 min", "5 km (urban) / 15 km (rural)"
   analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;  ///< of the times/distances in the results
   double target_share = 0.9;                                       ///< 0–1
-  std::string source;  ///< where the threshold and target come from (shown as given in both languages)
+  std::string source_zh;  ///< where the threshold and target come from, in Chinese (empty: source_en in both)
+  std::string source_en;  ///< in English (empty: source_zh in both)
+  [[nodiscard]] const std::string& source(Lang lang) const {
+    if (lang == Lang::kEn) return source_en.empty() ? source_zh : source_en;
+    return source_zh.empty() ? source_en : source_zh;
+  }
   /// Per RunTables::levels entry: the coverage at that level, or nullopt when the standard does not report it.
   std::vector<std::optional<analysis::LevelCoverage>> coverage;
   /// Sorted by rank. main_zone[k] is a zone index in RunTables::levels[k] (so gap_areas() must be given the levels'
