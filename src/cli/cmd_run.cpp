@@ -71,6 +71,7 @@ class RunCommand final : public Command {
       info.changes["upgraded"] = loaded.changes.upgraded;
       info.changes["added"] = loaded.changes.added;
       info.changes["lines"] = loaded.changes.lines;
+      info.changes["lines_zh"] = loaded.changes.lines_zh;
     }
     if (loaded.population) write_outputs(loaded, dir, info, diag, progress);
     info.finished_at = io::utc_now_iso8601();
@@ -190,7 +191,7 @@ class RunCommand final : public Command {
       ReportContext context;
       context.date = report_date(info.started_at);
       context.version = versions().at("carereach");
-      context.change_lines = loaded.changes.lines;
+      context.change_lines = lang == report::Lang::kZh ? loaded.changes.lines_zh : loaded.changes.lines;
       io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});

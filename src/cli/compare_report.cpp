@@ -11,6 +11,7 @@
 #include "cli/report_maps.hpp"
 #include "cli/summary.hpp"
 #include "geo/crs.hpp"
+#include "report/crs_name.hpp"
 #include "report/html_report.hpp"
 #include "report/writers.hpp"
 
@@ -28,6 +29,18 @@ json member(const json& j, const char* key) { return j.is_object() ? j.value(key
 std::string scenario_name(const json& run, Lang lang) {
   const json s = member(run, "scenario");
   return in_lang(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
+}
+
+/// The scenario's changes as run.json lists them, in the language asked for ("lines_zh" in Chinese; a run.json of
+/// an earlier version has only the English "lines").
+std::vector<std::string> change_lines(const json& run, Lang lang) {
+  const json c = member(run, "changes");
+  const json zh = c.value("lines_zh", json::array());
+  const json& lines = lang == Lang::kZh && !zh.empty() ? zh : c.value("lines", json::array());
+  std::vector<std::string> out;
+  for (const auto& line : lines)
+    if (line.is_string()) out.push_back(line.get<std::string>());
+  return out;
 }
 
 /// The last name of a folder as given ("out/bozhou/" → "bozhou").
@@ -189,8 +202,8 @@ std::string compare_markdown(const json& a, const json& b, const std::vector<Sta
   md += (zh ? "- 基准 A：" : "- Baseline A: ") + report::markdown_text(scenario_name(a, lang)) + "\n";
   md += (zh ? "- 情景 B：" : "- Scenario B: ") + report::markdown_text(scenario_name(b, lang)) + "\n";
   if (b.contains("changes"))
-    for (const auto& line : member(b, "changes").value("lines", json::array()))
-      if (line.is_string()) md += "  - " + report::markdown_text(line.get<std::string>()) + "\n";
+    for (const auto& line : change_lines(b, lang))
+      md += "  - " + report::markdown_text(line) + "\n";
   md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
   for (const auto& f : compare_findings(changes, lang)) {
     md += "### " + report::markdown_text(f.title) + "\n\n";
@@ -222,14 +235,14 @@ std::string compare_html(const CompareReportInput& in) {
     const json c = member(b, "changes");
     const std::string label = in_lang(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
     if (!label.empty()) r.facts.push_back({in_lang(L, "情景调整", "Scenario changes"), label});
-    for (const auto& line : c.value("lines", json::array()))
-      if (line.is_string()) r.facts.push_back({"", line.get<std::string>()});
+    for (const auto& line : change_lines(b, L)) r.facts.push_back({"", line});
   }
   r.facts.push_back({in_lang(L, "报告日期", "Date"), in.date});
   const json crs_analysis = member(member(b, "crs"), "analysis");
   const std::string analysis_def = crs_analysis.value("definition", std::string());
   const std::string output_def = member(member(b, "crs"), "output").value("definition", std::string("EPSG:4490"));
-  r.facts.push_back({in_lang(L, "分析坐标系", "Analysis CRS"), crs_analysis.value("name", analysis_def)});
+  const std::string analysis_name = crs_analysis.value("name", analysis_def);
+  r.facts.push_back({in_lang(L, "分析坐标系", "Analysis CRS"), zh ? report::crs_name_zh(analysis_name) : analysis_name});
   r.facts.push_back({in_lang(L, "运行时间", "Runs started"), a.value("started_at", std::string()) + " / " +
                                                              b.value("started_at", std::string())});
 

@@ -304,6 +304,25 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
     else CHECK(z["pop_covered"].get<double>() >= before);
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("15分钟中医药服务圈"));
+  // The scenario's changes in Chinese (run.json keeps both languages), and no English prose in the comparison's
+  // Markdown and tables (the rule of tests/english_prose.hpp).
+  CHECK(scenario.run["changes"]["lines_zh"][0].get<std::string>().rfind("调整 35 个：增加标签中医阁（", 0) == 0);
+  CHECK(scenario.run["changes"]["lines"][0].get<std::string>().rfind("upgraded 35: +tags tcm_corner (", 0) == 0);
+  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("调整 35 个：增加标签中医阁"));
+  CHECK_THAT(slurp(scenario.out / "report.html"), Catch::Contains("调整 35 个：增加标签中医阁"));
+  {
+    std::istringstream md(slurp(tmp / "cmp" / "compare.md"));
+    for (std::string line; std::getline(md, line);) {
+      INFO("compare.md: " << line);
+      CHECK(carereach::test::english_words(line) == std::vector<std::string>{});
+    }
+    for (const char* level : {"county", "township"})
+      for (const auto& row : read_csv(tmp / "cmp" / ("tables/compare_" + std::string(level) + ".csv")))
+        for (const auto& cell : row) {
+          INFO("compare_" << level << ".csv: " << cell);
+          CHECK(carereach::test::english_words(cell) == std::vector<std::string>{});
+        }
+  }
 
   // The comparison tables add up as shown: change = scenario − baseline on every row, the zones to each
   // standard's total row, the townships to their county; the change of share is the difference of the shares shown.
