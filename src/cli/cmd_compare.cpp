@@ -230,7 +230,7 @@ class CompareCommand final : public Command {
       if (sc.levels.empty()) continue;
       const ZoneChange& t = sc.levels.front().total;
       console.out("  " + sc.id + " " + sc.name_zh + ": " + signed_persons(t.delta()) + " persons covered (" +
-                  signed_points(t.share_b - t.share_a) + " points)");
+                  signed_points(t.delta_share_shown()) + " points)");
     }
     return 0;
   }
@@ -315,8 +315,14 @@ class CompareCommand final : public Command {
                        {"share_a", "基准覆盖率", "Share, baseline", "%", "%", K::kPercent, 1},
                        {"share_b", "情景覆盖率", "Share, scenario", "%", "%", K::kPercent, 1},
                        {"delta_share", "覆盖率变化", "Change of share", "百分点", "points", K::kNumber, 1}};
-          t.notes_zh = {"注：覆盖人口变化 = 情景覆盖人口 − 基准覆盖人口；每个服务标准先列合计行。"};
-          t.notes_en = {"Note: change = covered in the scenario − covered in the baseline; each standard's total first."};
+          t.notes_zh = {"注：覆盖人口变化 = 情景覆盖人口 − 基准覆盖人口；每个服务标准先列合计行。",
+                        "注：人数取自两次运行公布的整数（强制平衡，各区划之和等于合计）；覆盖率由人数计算，覆盖率变化为两个覆盖率"
+                        "（各保留一位小数）之差。"};
+          t.notes_en = {"Note: change = covered in the scenario − covered in the baseline; each standard's total "
+                        "first.",
+                        "Note: persons are the whole numbers both runs publish (forced totals: the zones add up to the "
+                        "total); shares are computed from them, and the change of share is the difference of the two "
+                        "shares as shown (one decimal)."};
         }
         auto row = [&](const ZoneChange& z, bool total) {
           report::Row r;
@@ -331,7 +337,7 @@ class CompareCommand final : public Command {
                      report::Cell::num(z.delta()),
                      report::Cell::num(z.share_a),
                      report::Cell::num(z.share_b),
-                     report::Cell::num((z.share_b - z.share_a) * 100.0)};
+                     report::Cell::num(z.delta_share_shown() * 100.0)};
           t.rows.push_back(std::move(r));
         };
         row(lc.total, true);

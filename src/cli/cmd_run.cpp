@@ -15,6 +15,7 @@
 #include "cli/travel_setup.hpp"
 #include "cli/versions.hpp"
 #include "io/files.hpp"
+#include "report/writers.hpp"
 #include "io/input_access.hpp"
 #include "io/load.hpp"
 #include "io/output_folder.hpp"
@@ -70,6 +71,7 @@ class RunCommand final : public Command {
       info.changes["upgraded"] = loaded.changes.upgraded;
       info.changes["added"] = loaded.changes.added;
       info.changes["lines"] = loaded.changes.lines;
+      info.changes["lines_zh"] = loaded.changes.lines_zh;
     }
     if (loaded.population) write_outputs(loaded, dir, info, diag, progress);
     info.finished_at = io::utc_now_iso8601();
@@ -99,7 +101,7 @@ class RunCommand final : public Command {
   void write_outputs(const io::LoadedScenario& loaded, const io::OutputDir& dir, io::RunInfo& info, Diagnostics& diag,
                      ProgressSink& progress) {
     nlohmann::ordered_json standards = nlohmann::ordered_json::array();
-    std::string access_csv;
+    report::Table access = facility_access_table();
     const auto t_all = std::chrono::steady_clock::now();
     const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
     RunLayers layers(loaded);
@@ -124,10 +126,12 @@ class RunCommand final : public Command {
           if (auto it = o.timings_s.find(step); it != o.timings_s.end()) travel_s += it->second;
         info.timings.push_back({"travel times " + st.id, travel_s});
         info.outputs.push_back(file);
-        access_csv += facility_access_rows(loaded, st, *cells.travel, access_csv.empty());
+        add_facility_access(access, loaded, st, *cells.travel);
       }
     });
     info.timings.push_back({"analysis", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_all).count()});
+    // The tables' figures: every output publishes their whole persons (report/published.hpp).
+    const report::RunTables tables = make_run_tables(loaded, analysis);
 
     for (const StandardOutcome& o : analysis.standards) {
       const Standard& st = *o.standard;
@@ -141,7 +145,7 @@ class RunCommand final : public Command {
         summary_lines_.push_back("  " + st.id + " " + st.name_zh + ": not computed 未计算 — " + o.not_computed);
         continue;
       }
-      const analysis::CoverageStats& total = total_of(analysis, o);
+      const report::PublishedCounts total = published_total(tables, st.id);
       if (st.threshold_min) {
         j["file"] = "travel_time_" + st.id + ".tif";
         j["engine"] = to_string(st.engine);
@@ -150,32 +154,32 @@ class RunCommand final : public Command {
         j["threshold_min"] = *st.threshold_min;
         j["search_limit_min"] = o.limit;
         j["facilities"] = o.facility_ids.size();
-        j["persons_within_threshold"] = total.pop_covered;
-        j["share_within_threshold"] = total.share_covered();
+        j["persons_within_threshold"] = total.covered;
+        j["share_within_threshold"] = total.share();
         if (!io::source_date_epoch()) j["timings_s"] = o.timings_s;
       } else {
         j["status"] = "not computed: a distance standard (straight-line distance, in the coverage section)";
       }
       standards.push_back(j);
       char share[32];
-      std::snprintf(share, sizeof share, "%.1f %%", 100.0 * total.share_covered());
+      std::snprintf(share, sizeof share, "%.1f %%", 100.0 * total.share());
       summary_lines_.push_back("  " + st.id + " " + st.name_zh + ": " + share + " of the population covered (target " +
                                std::to_string(static_cast<int>(std::lround(st.target_share * 100))) + " %), " +
                                grouped(double(o.gaps.size())) + " gap areas");
     }
-    if (!access_csv.empty()) {
-      io::write_file_atomically(dir.path() / "facility_access.csv", "\xEF\xBB\xBF" + access_csv);
+    if (!access.rows.empty()) {
+      io::write_file_atomically(dir.path() / "facility_access.csv", report::to_csv(access, lang));
       info.outputs.push_back("facility_access.csv");
     }
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
-    info.coverage = coverage_json(analysis);
+    info.coverage = coverage_json(analysis, tables);
 
     std::vector<io::LayerData> all;
     {
       ProgressStep step(&progress, "layers.gpkg");
       const auto t0 = std::chrono::steady_clock::now();
-      all = layers.finish(analysis);
+      all = layers.finish(analysis, tables);
       io::GeoPackageOptions options;
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
@@ -183,7 +187,6 @@ class RunCommand final : public Command {
       info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
     const auto t_tables = std::chrono::steady_clock::now();
-    const report::RunTables tables = make_run_tables(loaded, analysis);
     write_run_tables(tables, dir.path(), lang, info.outputs);
     info.timings.push_back({"tables", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tables).count()});
     {
@@ -192,7 +195,7 @@ class RunCommand final : public Command {
       ReportContext context;
       context.date = report_date(info.started_at);
       context.version = versions().at("carereach");
-      context.change_lines = loaded.changes.lines;
+      context.change_lines = lang == report::Lang::kZh ? loaded.changes.lines_zh : loaded.changes.lines;
       io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});

@@ -1,6 +1,7 @@
 #include "cli/compare_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "cli/report_maps.hpp"
 #include "cli/summary.hpp"
 #include "geo/crs.hpp"
+#include "core/crs_name.hpp"
 #include "report/html_report.hpp"
 #include "report/writers.hpp"
 
@@ -27,6 +29,18 @@ json member(const json& j, const char* key) { return j.is_object() ? j.value(key
 std::string scenario_name(const json& run, Lang lang) {
   const json s = member(run, "scenario");
   return in_lang(lang, s.value("name", std::string("?")), s.value("name_en", std::string()));
+}
+
+/// The scenario's changes as run.json lists them, in the language asked for ("lines_zh" in Chinese; a run.json of
+/// an earlier version has only the English "lines").
+std::vector<std::string> change_lines(const json& run, Lang lang) {
+  const json c = member(run, "changes");
+  const json zh = c.value("lines_zh", json::array());
+  const json& lines = lang == Lang::kZh && !zh.empty() ? zh : c.value("lines", json::array());
+  std::vector<std::string> out;
+  for (const auto& line : lines)
+    if (line.is_string()) out.push_back(line.get<std::string>());
+  return out;
 }
 
 /// The last name of a folder as given ("out/bozhou/" → "bozhou").
@@ -109,6 +123,16 @@ FacilityChanges facility_changes(const std::map<std::string, FacilityState>& a,
 
 }  // namespace
 
+double ZoneChange::delta_share_shown() const {
+  auto shown = [](double share) {
+    const std::string text = report::format_fixed(share * 100.0, 1);
+    double v = 0.0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+  };
+  return (shown(share_b) - shown(share_a)) / 100.0;
+}
+
 std::string signed_persons(double v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + grouped(std::abs(v)); }
 
 std::string signed_points(double v) {
@@ -127,9 +151,9 @@ std::vector<report::Findings> compare_findings(const std::vector<StandardChange>
     f.standard_id = sc.id;
     const ZoneChange& t = sc.levels.front().total;
     std::string line = zh ? "覆盖人口 " + signed_persons(t.delta()) + " 人（覆盖率 " + share_pair(t) + "，" +
-                                signed_points(t.share_b - t.share_a) + " 个百分点）"
+                                signed_points(t.delta_share_shown()) + " 个百分点）"
                           : signed_persons(t.delta()) + " persons covered (share " + share_pair(t) + ", " +
-                                signed_points(t.share_b - t.share_a) + " points)";
+                                signed_points(t.delta_share_shown()) + " points)";
     if (sc.raster) {
       char area[96];
       std::snprintf(area, sizeof area, "%.1f / %.1f", sc.area_gained_km2, sc.area_lost_km2);
@@ -178,8 +202,8 @@ std::string compare_markdown(const json& a, const json& b, const std::vector<Sta
   md += (zh ? "- 基准 A：" : "- Baseline A: ") + report::markdown_text(scenario_name(a, lang)) + "\n";
   md += (zh ? "- 情景 B：" : "- Scenario B: ") + report::markdown_text(scenario_name(b, lang)) + "\n";
   if (b.contains("changes"))
-    for (const auto& line : member(b, "changes").value("lines", json::array()))
-      if (line.is_string()) md += "  - " + report::markdown_text(line.get<std::string>()) + "\n";
+    for (const auto& line : change_lines(b, lang))
+      md += "  - " + report::markdown_text(line) + "\n";
   md += zh ? "\n## 主要变化\n\n" : "\n## Main changes\n\n";
   for (const auto& f : compare_findings(changes, lang)) {
     md += "### " + report::markdown_text(f.title) + "\n\n";
@@ -211,14 +235,14 @@ std::string compare_html(const CompareReportInput& in) {
     const json c = member(b, "changes");
     const std::string label = in_lang(L, c.value("label_zh", std::string()), c.value("label_en", std::string()));
     if (!label.empty()) r.facts.push_back({in_lang(L, "情景调整", "Scenario changes"), label});
-    for (const auto& line : c.value("lines", json::array()))
-      if (line.is_string()) r.facts.push_back({"", line.get<std::string>()});
+    for (const auto& line : change_lines(b, L)) r.facts.push_back({"", line});
   }
   r.facts.push_back({in_lang(L, "报告日期", "Date"), in.date});
   const json crs_analysis = member(member(b, "crs"), "analysis");
   const std::string analysis_def = crs_analysis.value("definition", std::string());
   const std::string output_def = member(member(b, "crs"), "output").value("definition", std::string("EPSG:4490"));
-  r.facts.push_back({in_lang(L, "分析坐标系", "Analysis CRS"), crs_analysis.value("name", analysis_def)});
+  const std::string analysis_name = crs_analysis.value("name", analysis_def);
+  r.facts.push_back({in_lang(L, "分析坐标系", "Analysis CRS"), zh ? crs_name_zh(analysis_name) : analysis_name});
   r.facts.push_back({in_lang(L, "运行时间", "Runs started"), a.value("started_at", std::string()) + " / " +
                                                              b.value("started_at", std::string())});
 

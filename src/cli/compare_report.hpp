@@ -24,6 +24,8 @@ struct ZoneChange {
   double covered_a = 0, covered_b = 0;
   double share_a = 0, share_b = 0;
   [[nodiscard]] double delta() const { return covered_b - covered_a; }
+  /// share_b − share_a as the shares are shown (each rounded to 0.1 %): the change a reader computes from the table.
+  [[nodiscard]] double delta_share_shown() const;
 };
 
 struct LevelChange {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/crs_name.hpp"
 #include "report/table.hpp"
 
 namespace carereach::cli {
@@ -12,7 +13,7 @@ MapFrame make_map_frame(const geo::Envelope& envelope, const geo::CrsSpec& crs, 
   MapFrame f;
   f.lang = lang;
   f.extent = {envelope.min_x, envelope.min_y, envelope.max_x, envelope.max_y};
-  f.crs_note = (lang == report::Lang::kZh ? "坐标系：" : "CRS: ") + crs.display();
+  f.crs_note = lang == report::Lang::kZh ? "坐标系：" + crs_name_zh(crs.display()) : "CRS: " + crs.display();
   report::MapSpec probe;
   probe.width_px = kReportMapWidthPx;
   probe.extent = f.extent;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "report/rounding.hpp"
+
 namespace carereach::cli {
 
 namespace {
@@ -12,7 +14,27 @@ nlohmann::ordered_json number(double v) {
   return v;
 }
 
+const report::StandardTables* standard_in(const report::RunTables& tables, const std::string& id) {
+  for (const auto& s : tables.standards)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+/// The published figures of a standard per level (empty when the tables do not have it).
+std::vector<std::optional<report::PublishedCoverage>> published_of(const report::RunTables& tables,
+                                                                   const std::string& id) {
+  const report::StandardTables* s = standard_in(tables, id);
+  if (s == nullptr) return {};
+  return report::published_coverage(tables, *s);
+}
+
 }  // namespace
+
+report::PublishedCounts published_total(const report::RunTables& tables, const std::string& standard_id) {
+  for (const auto& level : published_of(tables, standard_id))
+    if (level) return level->total;
+  return {};
+}
 
 const analysis::CoverageStats& total_of(const RunAnalysis& analysis, const StandardOutcome& outcome) {
   static const analysis::CoverageStats kEmpty;
@@ -21,18 +43,23 @@ const analysis::CoverageStats& total_of(const RunAnalysis& analysis, const Stand
   return kEmpty;
 }
 
-nlohmann::ordered_json stats_json(const analysis::CoverageStats& s) {
+nlohmann::ordered_json stats_json(const analysis::CoverageStats& s, const report::PublishedCounts& p) {
   nlohmann::ordered_json j;
-  j["pop_total"] = s.pop_total;
-  j["pop_covered"] = s.pop_covered;
-  j["share_covered"] = s.share_covered();
-  j["pop_uncovered"] = s.pop_uncovered;
-  j["pop_reached"] = s.pop_reached;
+  j["pop_total"] = p.total;
+  j["pop_covered"] = p.covered;
+  j["share_covered"] = p.share();
+  j["pop_uncovered"] = p.uncovered();
+  j["pop_reached"] = std::isfinite(s.pop_reached) ? report::round_half_even(s.pop_reached) : 0;
   j["mean"] = number(s.mean);
   j["p50"] = number(s.p50);
   j["p90"] = number(s.p90);
   j["max"] = number(s.max);
   j["n_facilities"] = s.n_facilities;
+  j["exact"] = {{"pop_total", s.pop_total},
+                {"pop_covered", s.pop_covered},
+                {"share_covered", s.share_covered()},
+                {"pop_uncovered", s.pop_uncovered},
+                {"pop_reached", s.pop_reached}};
   return j;
 }
 
@@ -64,7 +91,7 @@ void add_method_json(nlohmann::ordered_json& j, const StandardOutcome& o) {
   }
 }
 
-nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
+nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::RunTables& tables) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const StandardOutcome& o : analysis.standards) {
     const Standard& st = *o.standard;
@@ -88,25 +115,27 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis) {
     add_method_json(j, o);
     j["target_share"] = st.target_share;
     j["facilities"] = o.facility_ids.size();
-    j["total"] = stats_json(total_of(analysis, o));
+    j["total"] = stats_json(total_of(analysis, o), published_total(tables, st.id));
+    const auto published = published_of(tables, st.id);
     nlohmann::ordered_json levels = nlohmann::ordered_json::array();
     for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
-      if (!o.reported[li]) continue;
+      if (!o.reported[li] || li >= published.size() || !published[li]) continue;
       const LevelOnGrid& l = analysis.levels[li];
       nlohmann::ordered_json lj;
       lj["level"] = l.level.level;
       lj["label_zh"] = l.level.label_zh;
       lj["label_en"] = l.level.label_en;
       lj["approximate"] = l.from_seats;
-      lj["total"] = stats_json(o.levels[li].total);
+      lj["adds_to_parent"] = published[li]->adds_to_parent;
+      lj["total"] = stats_json(o.levels[li].total, published[li]->total);
       nlohmann::ordered_json zones = nlohmann::ordered_json::array();
       for (std::size_t z = 0; z < l.level.zones.size(); ++z) {
         nlohmann::ordered_json zj;
         zj["code"] = l.level.zones[z].code;
         zj["name"] = l.level.zones[z].name;
         zj["parent_code"] = l.level.zones[z].parent_code;
-        zj["meets_target"] = analysis::meets_target(o.levels[li].zones[z].share_covered(), st.target_share);
-        zj.update(stats_json(o.levels[li].zones[z]));
+        zj["meets_target"] = report::meets(published[li]->zones[z], st.target_share);
+        zj.update(stats_json(o.levels[li].zones[z], published[li]->zones[z]));
         zones.push_back(zj);
       }
       lj["zones"] = zones;

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
+#include "cli/run_tables.hpp"
 #include "core/taxonomy.hpp"
 #include "io/polygonize.hpp"
 #include "io/qgis_styles.hpp"
+#include "report/published.hpp"
+#include "report/rounding.hpp"
 
 namespace carereach::cli {
 
@@ -47,11 +52,27 @@ qgis::GraduatedFill share_style(const std::string& field) {
   return g;
 }
 
-/// The catchment of a facility in a standard's outcome, or null when the standard does not select it.
-const analysis::Catchment* catchment_of(const StandardOutcome& o, std::uint32_t facility) {
+/// The index of a facility in a standard's outcome (facility_ids, catchments), or nullopt when the standard does not
+/// select it.
+std::optional<std::size_t> catchment_index(const StandardOutcome& o, std::uint32_t facility) {
   const auto it = std::lower_bound(o.facility_ids.begin(), o.facility_ids.end(), facility);
-  if (it == o.facility_ids.end() || *it != facility) return nullptr;
-  return &o.catchments[static_cast<std::size_t>(it - o.facility_ids.begin())];
+  if (it == o.facility_ids.end() || *it != facility) return std::nullopt;
+  return static_cast<std::size_t>(it - o.facility_ids.begin());
+}
+
+/// Whole persons of a standard's catchments (within the standard, and nearest), adding up to their rounded sums.
+struct CatchmentPersons {
+  std::vector<std::int64_t> within;
+  std::vector<std::int64_t> nearest;
+};
+CatchmentPersons catchment_persons(const StandardOutcome& o) {
+  std::vector<double> within;
+  std::vector<double> nearest;
+  for (const auto& c : o.catchments) {
+    within.push_back(c.pop_within);
+    nearest.push_back(c.pop_nearest);
+  }
+  return {report::round_to_total(within), report::round_to_total(nearest)};
 }
 
 }  // namespace
@@ -78,14 +99,19 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     l.fields = {{"standard", "服务标准", Type::kString},
                 {"name_zh", "名称", Type::kString},
                 {"mode", "出行方式", Type::kString},
-                {"pop_covered", "覆盖人口（人）", Type::kReal},
+                {"pop_covered", "覆盖人口（人）", Type::kInteger},
                 {"area_km2", "面积（平方千米）", Type::kReal}};
-    double covered_pop = 0.0;
-    for (const auto& z : o.levels)
-      if (!z.zones.empty()) {
-        covered_pop = z.total.pop_covered;
-        break;
-      }
+    // The published total (whole persons, as the tables show it) of the first level the standard reports.
+    std::int64_t covered_pop = 0;
+    {
+      report::RunTables t;
+      for (const auto& z : loaded_.zones) t.levels.push_back(z.level);
+      for (const auto& p : report::published_coverage(t, standard_tables(o, t.levels.size())))
+        if (p) {
+          covered_pop = p->total.covered;
+          break;
+        }
+    }
     for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
       LayerFeature f;
       f.geometry = io::smooth_without_loss(p.polygon, grid.cell_size_m);
@@ -93,7 +119,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
                   text(!st.threshold_min ? std::string("直线距离")
                        : estimate        ? std::string(to_label_zh(st.mode)) + "（直线距离估算）"
                                          : std::string(to_label_zh(st.mode))),
-                  real(covered_pop), real(static_cast<double>(p.cell_count) * grid.cell_area_km2())};
+                  integer(covered_pop), real(static_cast<double>(p.cell_count) * grid.cell_area_km2())};
       l.features.push_back(std::move(f));
     }
     qgis::SingleFill style;
@@ -116,21 +142,23 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     l.fields = {{"facility_id", "机构代码", Type::kString},
                 {"name", "机构名称", Type::kString},
                 {"type", "机构类别", Type::kString},
-                {"pop_within", "标准内服务人口（人）", Type::kReal},
-                {"pop_nearest", "就近服务人口（人）", Type::kReal},
+                {"pop_within", "标准内服务人口（人）", Type::kInteger},
+                {"pop_nearest", "就近服务人口（人）", Type::kInteger},
                 {"area_km2", "面积（平方千米）", Type::kReal},
                 {"mean" + u, "平均" + std::string(o.unit == analysis::CoverageUnit::kMetres ? "距离" : "时间") + "（" +
                                   unit_zh(o.unit) + "）",
                  Type::kReal}};
+    const CatchmentPersons persons = catchment_persons(o);
     for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
       const std::uint32_t id = p.label - 1;
       const Facility& fac = loaded_.facilities[id];
-      const analysis::Catchment* c = catchment_of(o, id);
+      const std::optional<std::size_t> c = catchment_index(o, id);
       LayerFeature f;
       f.geometry = std::move(p.polygon);
-      f.values = {text(fac.source_id), text(fac.name), text(fac.type), real(c ? c->pop_within : NAN),
-                  real(c ? c->pop_nearest : NAN), real(static_cast<double>(p.cell_count) * grid.cell_area_km2()),
-                  real(c ? shown(c->mean_within, o.unit) : NAN)};
+      f.values = {text(fac.source_id), text(fac.name), text(fac.type),
+                  c ? integer(persons.within[*c]) : FieldValue{}, c ? integer(persons.nearest[*c]) : FieldValue{},
+                  real(static_cast<double>(p.cell_count) * grid.cell_area_km2()),
+                  real(c ? shown(o.catchments[*c].mean_within, o.unit) : NAN)};
       l.features.push_back(std::move(f));
     }
     qgis::GraduatedFill g;
@@ -153,8 +181,13 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     l.name = "gap_" + st.id;
     l.title_zh = st.name_zh + " 服务缺口" + title_note;
     l.description = st.name_en + ": connected clusters of populated cells outside the standard" + description_note;
-    l.fields = {{"rank", "排序（按人口）", Type::kInteger}, {"population", "人口（人）", Type::kReal},
+    l.fields = {{"rank", "排序（按人口）", Type::kInteger}, {"population", "人口（人）", Type::kInteger},
                 {"area_km2", "面积（平方千米）", Type::kReal}};
+    // Whole persons and areas of two decimals, as the gap table shows them.
+    report::StandardTables gap_figures;
+    gap_figures.gaps = o.gaps;
+    const std::vector<std::int64_t> gap_pop = report::published_gap_population(gap_figures);
+    const std::vector<double> gap_area = report::published_gap_area(gap_figures, 2);
     for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {
       const std::string& level = loaded_.zones[li].level.level;
       l.fields.push_back({level + "_code", loaded_.zones[li].level.label_zh + "代码", Type::kString});
@@ -168,7 +201,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
       const analysis::GapArea& g = o.gaps[p.label - 1];
       LayerFeature f;
       f.geometry = std::move(p.polygon);
-      f.values = {integer(g.rank), real(g.population), real(g.area_km2)};
+      f.values = {integer(g.rank), integer(gap_pop[p.label - 1]), real(gap_area[p.label - 1])};
       for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {
         const std::uint32_t z = li < g.main_zone.size() ? g.main_zone[li] : kNoZone;
         const auto& zones = loaded_.zones[li].level.zones;
@@ -187,7 +220,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
   }
 }
 
-std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
+std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report::RunTables& tables) {
   std::vector<io::LayerData> out;
   const Taxonomy& taxonomy = loaded_.scenario.taxonomy;
 
@@ -206,9 +239,13 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
                 {"gps", "全科医生（人）", Type::kReal},      {"tcm_beds", "中医床位（张）", Type::kReal},
                 {"tcm_doctors", "中医类别医师（人）", Type::kReal}, {"lon", "经度", Type::kReal},
                 {"lat", "纬度", Type::kReal}};
-    for (const auto& o : a.standards)
-      if (o.not_computed.empty())
-        l.fields.push_back({"pop_" + o.standard->id, o.standard->name_zh + " 服务人口（人）", Type::kReal});
+    std::vector<CatchmentPersons> persons(a.standards.size());
+    for (std::size_t si = 0; si < a.standards.size(); ++si) {
+      const auto& o = a.standards[si];
+      if (!o.not_computed.empty()) continue;
+      l.fields.push_back({"pop_" + o.standard->id, o.standard->name_zh + " 服务人口（人）", Type::kInteger});
+      persons[si] = catchment_persons(o);
+    }
     auto opt = [](const std::optional<double>& v) { return v ? FieldValue{*v} : FieldValue{}; };
     for (const Facility& fac : loaded_.facilities) {
       LayerFeature f;
@@ -220,10 +257,11 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
                   text(to_label_zh(fac.level)), text(tags), text(to_string(fac.status)), opt(fac.beds),
                   opt(fac.doctors), opt(fac.nurses), opt(fac.gps), opt(fac.tcm_beds), opt(fac.tcm_doctors),
                   real(fac.lon), real(fac.lat)};
-      for (const auto& o : a.standards) {
+      for (std::size_t si = 0; si < a.standards.size(); ++si) {
+        const auto& o = a.standards[si];
         if (!o.not_computed.empty()) continue;
-        const analysis::Catchment* c = catchment_of(o, fac.id.value);
-        f.values.push_back(c != nullptr ? real(c->pop_within) : FieldValue{});
+        const std::optional<std::size_t> c = catchment_index(o, fac.id.value);
+        f.values.push_back(c ? integer(persons[si].within[*c]) : FieldValue{});
       }
       l.features.push_back(std::move(f));
     }
@@ -243,7 +281,10 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
     out.push_back(std::move(l));
   }
 
-  // --- zones per level with coverage and density columns
+  // --- zones per level with coverage and density columns: whole persons and shares as the tables publish them
+  const std::vector<std::optional<report::PublishedDensity>> published_density = report::published_density(tables);
+  std::map<std::string, std::vector<std::optional<report::PublishedCoverage>>> published_coverage;
+  for (const auto& st : tables.standards) published_coverage[st.id] = report::published_coverage(tables, st);
   for (std::size_t li = 0; li < a.levels.size(); ++li) {
     const LevelOnGrid& level = a.levels[li];
     LayerData l;
@@ -253,7 +294,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
                     " with coverage and resource density";
     l.fields = {{"code", "代码", Type::kString},         {"name", "名称", Type::kString},
                 {"parent_code", "上级代码", Type::kString}, {"approximate", "范围为近似", Type::kInteger},
-                {"zone_class", "城乡类别", Type::kString},  {"population", "常住人口（人）", Type::kReal},
+                {"zone_class", "城乡类别", Type::kString},  {"population", "常住人口（人）", Type::kInteger},
                 {"area_km2", "面积（平方千米）", Type::kReal}};
     std::vector<const StandardOutcome*> shown_standards;
     for (const auto& o : a.standards) {
@@ -261,10 +302,11 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
       shown_standards.push_back(&o);
       const std::string& id = o.standard->id;
       l.fields.push_back({"share_" + id, o.standard->name_zh + " 覆盖率", Type::kReal});
-      l.fields.push_back({"covered_" + id, o.standard->name_zh + " 覆盖人口（人）", Type::kReal});
+      l.fields.push_back({"covered_" + id, o.standard->name_zh + " 覆盖人口（人）", Type::kInteger});
       l.fields.push_back({"meets_" + id, o.standard->name_zh + " 达标", Type::kInteger});
     }
-    const analysis::LevelDensity* density = li < a.density.size() ? &a.density[li] : nullptr;
+    const report::PublishedDensity* density =
+        li < published_density.size() && published_density[li] ? &*published_density[li] : nullptr;
     if (density != nullptr)
       for (const auto& ind : a.indicators) l.fields.push_back({ind.id, ind.name_zh + "（" + ind.unit_zh + "）", Type::kReal});
 
@@ -286,13 +328,14 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a) {
                   text(zone.parent_code),
                   integer(level.from_seats ? 1 : 0),
                   text(zone.zone_class == "urban" ? "城区" : zone.zone_class == "rural" ? "乡村" : ""),
-                  real(level.population[z]),
+                  density != nullptr ? integer(density->zones[z].population)
+                                     : integer(report::round_half_even(level.population[z])),
                   real(zone.area_km2)};
       for (const StandardOutcome* o : shown_standards) {
-        const analysis::CoverageStats& s = o->levels[li].zones[z];
-        f.values.push_back(s.pop_total > 0 ? real(s.share_covered()) : FieldValue{});
-        f.values.push_back(real(s.pop_covered));
-        f.values.push_back(integer(s.pop_total > 0 && analysis::meets_target(s.share_covered(), o->standard->target_share) ? 1 : 0));
+        const report::PublishedCounts s = (*published_coverage.at(o->standard->id)[li]).zones[z];
+        f.values.push_back(s.total > 0 ? real(s.share()) : FieldValue{});
+        f.values.push_back(integer(s.covered));
+        f.values.push_back(integer(s.total > 0 && report::meets(s, o->standard->target_share) ? 1 : 0));
       }
       if (density != nullptr)
         for (std::size_t k = 0; k < a.indicators.size(); ++k) f.values.push_back(real(density->zones[z].value[k]));

@@ -8,6 +8,7 @@
 #include "cli/run_analysis.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
+#include "report/appendix.hpp"
 
 namespace carereach::cli {
 
@@ -19,7 +20,8 @@ class RunLayers {
   void add_standard(const StandardOutcome& outcome, const StandardCells& cells);
 
   /// facilities and zones_<level>, after every standard; then every layer in order.
-  std::vector<io::LayerData> finish(const RunAnalysis& analysis);
+  /// `tables`: the run's tables (make_run_tables), whose published figures the layers show.
+  std::vector<io::LayerData> finish(const RunAnalysis& analysis, const report::RunTables& tables);
 
  private:
   const io::LoadedScenario& loaded_;

@@ -11,6 +11,9 @@
 #include "core/taxonomy.hpp"
 #include "io/polygonize.hpp"
 #include "io/run_manifest.hpp"
+#include "core/crs_name.hpp"
+#include "report/problem_text.hpp"
+#include "report/published.hpp"
 
 namespace carereach::cli {
 
@@ -105,61 +108,6 @@ std::string road_class_text(RoadClass c, Lang lang) {
   }
 }
 
-/// What a warning is about, in Chinese, by its code (the message itself is in English, as in run.json).
-std::string warning_kind_zh(const std::string& code) {
-  static const std::map<std::string, std::string> kinds = {
-      {"cells.no_road_access", "格网距道路过远"},
-      {"changes.already_closed", "情景调整：机构已关闭"},
-      {"coordinate.empty_copied", "坐标为空"},
-      {"crs.offset_suspected", "坐标系疑似声明有误（火星坐标/百度坐标偏移）"},
-      {"facilities.missing", "缺少机构数据"},
-      {"facility.far_from_road", "机构距道路过远"},
-      {"facility.not_joined", "机构未接入道路网络"},
-      {"facility.outside_grid", "机构在格网范围外"},
-      {"facility.outside_study_area", "机构位于研究区域外"},
-      {"facility.unknown_level", "机构等级无法识别"},
-      {"facility.unknown_status", "机构状态无法识别"},
-      {"facility.unknown_tag", "机构标签无法识别"},
-      {"population.missing", "缺少人口数据"},
-      {"population.negative_values", "人口为负值"},
-      {"population.finer_seat_outside_parent", "乡镇驻地不在所属区县内"},
-      {"population.finer_totals_differ", "乡镇人口合计与区县总数不符，已按比例校准"},
-      {"population.finer_totals_unused", "乡镇人口总数未使用"},
-      {"population.finer_zone_without_parent", "乡镇不属于任何区县"},
-      {"population.outside_study_area", "人口位于研究区域外"},
-      {"population.polygon_without_cells", "人口面未覆盖任何格网"},
-      {"population.polygons_overlap", "人口面相互重叠"},
-      {"population.polygons_repaired", "人口面几何已修复"},
-      {"population.settlement_no_coordinates", "居民点缺少坐标"},
-      {"population.settlement_outside_zone", "居民点不在所属区域内"},
-      {"population.unknown_code", "人口数据区划代码无法匹配"},
-      {"population.unplaced_pixels", "部分人口栅格未能落入格网"},
-      {"population.weights_zero", "人口分配权重为零"},
-      {"population.zone_without_cells", "区域未覆盖任何格网"},
-      {"population.zone_without_settlements", "区域内没有居民点，人口未按居民点分配"},
-      {"population.zone_without_total", "区域缺少人口总数"},
-      {"raster.class_mode_slowed", "土地覆盖类别按出行方式自身速度通行"},
-      {"raster.no_land_cover", "格网无土地覆盖"},
-      {"raster.unknown_class", "土地覆盖类别无法识别"},
-      {"roads.bad_oneway", "道路单行属性无法识别"},
-      {"roads.bad_speed", "道路限速无法识别"},
-      {"roads.islands_dropped", "孤立路段已剔除"},
-      {"roads.not_a_line", "道路要素不是线"},
-      {"roads.osm_crs_ignored", "OSM 道路坐标系设置被忽略"},
-      {"roads.osm_missing_nodes", "OSM 道路缺少节点"},
-      {"roads.transform_failed", "道路坐标转换失败"},
-      {"roads.unknown_class", "道路等级无法识别"},
-      {"standard.no_facilities", "服务标准没有纳入机构"},
-      {"standard.not_computed", "服务标准未计算"},
-      {"standard.zone_class_unknown", "区域城乡类别未知"},
-      {"zone.repaired", "区划边界几何已修复"},
-      {"zone.unknown_parent", "区划上级代码无法匹配"},
-      {"zones.parent_without_seat", "上级区域内没有驻地"},
-      {"zones.seat_without_parent", "驻地不在任何上级区域内"}};
-  const auto it = kinds.find(code);
-  return it != kinds.end() ? it->second : code;
-}
-
 }  // namespace
 
 std::string report_date(const std::string& started_at) {
@@ -220,7 +168,8 @@ void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cell
 
 report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAnalysis& a,
                                           const std::vector<io::LayerData>& layers,
-                                          const std::vector<std::optional<ZoneShapes>>& zones) const {
+                                          const std::vector<std::optional<ZoneShapes>>& zones,
+                                          const report::RunTables& tables) const {
   const Lang L = lang_;
   const Standard& s = *o.standard;
   const std::string name = in_lang(L, s.name_zh, s.name_en);
@@ -284,15 +233,22 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
   std::size_t kz = nlev;
   for (std::size_t k = 0; k < nlev; ++k)
     if (o.reported[k] && zones[k]) kz = k;
-  if (kz < nlev) {
+  // The published figures (whole persons that add up, as in the tables) of this standard.
+  const report::StandardTables* st = nullptr;
+  for (const auto& t : tables.standards)
+    if (t.id == s.id) st = &t;
+  const auto published = st != nullptr ? report::published_coverage(tables, *st)
+                                       : std::vector<std::optional<report::PublishedCoverage>>{};
+  if (kz < nlev && kz < published.size() && published[kz]) {
     const ShareClasses classes;
-    const auto& cov = o.levels[kz].zones;
+    const auto& cov = published[kz]->zones;
     std::vector<double> share(cov.size());
     std::vector<std::string> titles(cov.size());
     for (std::size_t z = 0; z < cov.size(); ++z) {
-      share[z] = cov[z].pop_total > 0 ? cov[z].share_covered() : std::nan("");
+      share[z] = cov[z].total > 0 ? cov[z].share() : std::nan("");
       titles[z] = (z < zones[kz]->names.size() ? zones[kz]->names[z] : "") + ": " + percent_text(share[z]) + " (" +
-                  persons_text(cov[z].pop_covered) + " / " + persons_text(cov[z].pop_total) + ")";
+                  persons_text(static_cast<double>(cov[z].covered)) + " / " +
+                  persons_text(static_cast<double>(cov[z].total)) + ")";
     }
     const auto fills = report::class_colours(share, classes.breaks, classes.colours, kNoDataColour,
                                              report::ClassBounds::kLowerInclusive);
@@ -323,10 +279,15 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
     MapLayerPolygons gaps;
     report::MapLayerLabels ranks;
     ranks.font_px = 13;
+    const std::vector<std::int64_t> gap_pop =
+        st != nullptr ? report::published_gap_population(*st) : std::vector<std::int64_t>(o.gaps.size(), 0);
+    const std::vector<double> gap_area =
+        st != nullptr ? report::published_gap_area(*st, 2) : std::vector<double>(o.gaps.size(), 0.0);
     for (std::size_t i = 0; i < gl->features.size() && i < o.gaps.size(); ++i) {
       const analysis::GapArea& g = o.gaps[i];
-      const std::string title = "#" + std::to_string(g.rank) + ": " + persons_text(g.population) +
-                                in_lang(L, " 人，", " people, ") + report::format_fixed(g.area_km2, 1) + " km²";
+      const std::string title = "#" + std::to_string(g.rank) + ": " + persons_text(static_cast<double>(gap_pop[i])) +
+                                in_lang(L, " 人，", " people, ") + report::format_fixed(gap_area[i], 2) +
+                                in_lang(L, " 平方千米", " km²");
       for (auto& p : drawable_rings(gl->features[i].geometry, frame_, 1.0)) {
         gaps.polygons.push_back(std::move(p));
         gaps.titles.push_back(title);
@@ -407,10 +368,11 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
                              : persons_text(o.unclassified_population) +
                                    " people live in zones without a class and are held to the fallback radius.");
     }
+    const std::string& source = st.source(L);
     f.items.push_back(zh ? "目标：" + percent_text(s.target_share) + " 的常住人口在标准内" +
-                               (s.source.empty() ? "" : "；依据：" + s.source) + "。"
+                               (source.empty() ? "" : "；依据：" + source) + "。"
                          : "Target: " + percent_text(s.target_share) + " of the population within the standard" +
-                               (s.source.empty() ? "" : "; basis: " + s.source) + ".");
+                               (source.empty() ? "" : "; basis: " + source) + ".");
     std::map<std::string, std::size_t> by_type;
     for (const std::uint32_t id : o.facility_ids) {
       const FacilityType* t = taxonomy.type_by_id(loaded_.facilities[id].type);
@@ -522,13 +484,14 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   };
   fact("研究区域", "Study area", region);
   fact("情景", "Scenario", r.subtitle);
-  if (!sc.info.description.empty()) fact("说明", "Description", sc.info.description);
+  fact("说明", "Description", in_lang(L, sc.info.description, sc.info.description_en));
   fact("报告日期", "Date", context.date);
   const auto& sources = zh || tables.sources_en.empty() ? tables.sources_zh : tables.sources_en;
   for (std::size_t i = 0; i < sources.size(); ++i)
     r.facts.push_back({i == 0 ? in_lang(L, "数据来源", "Data sources") : "", sources[i]});
   for (const auto& line : context.change_lines) r.facts.push_back({in_lang(L, "情景调整", "Scenario changes"), line});
-  fact("分析坐标系", "Analysis CRS", loaded_.analysis_crs.display());
+  fact("分析坐标系", "Analysis CRS",
+       zh ? crs_name_zh(loaded_.analysis_crs.display()) : loaded_.analysis_crs.display());
   if (loaded_.population) {
     const Grid& g = loaded_.population->surface.grid;
     fact("格网", "Grid",
@@ -536,14 +499,15 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     fact("常住人口", "Population", persons_text(loaded_.population->surface.total()) + (zh ? " 人" : ""));
   }
   fact("医疗卫生机构", "Facilities", std::to_string(loaded_.facilities.size()) + (zh ? " 个" : ""));
-  fact("图层坐标系", "CRS of the layers", loaded_.output_crs.display());
+  fact("图层坐标系", "CRS of the layers",
+       zh ? crs_name_zh(loaded_.output_crs.display()) : loaded_.output_crs.display());
 
   // --- findings
   for (const report::StandardTables& st : tables.standards) {
     double share = std::nan("");
-    for (const auto& c : st.coverage)
+    for (const auto& c : report::published_coverage(tables, st))
       if (c) {
-        share = c->total.share_covered();
+        share = c->total.share();
         break;
       }
     const bool meets = std::isfinite(share) && analysis::meets_target(share, st.target_share);
@@ -563,13 +527,15 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   for (const LevelOnGrid& l : a.levels)  // zones derived from seats are cells: simplified to a pixel
     zones.push_back(zone_shapes(layers, "zones_" + l.level.level, frame_, l.from_seats ? 1.0 : 0.5));
   for (const StandardOutcome& o : a.standards)
-    if (o.not_computed.empty()) r.map_groups.push_back(standard_maps(o, a, layers, zones));
+    if (o.not_computed.empty()) r.map_groups.push_back(standard_maps(o, a, layers, zones, tables));
   // Density: the coarsest level with density and shapes, by the number of indicators below target.
-  for (std::size_t k = 0; k < a.levels.size() && k < a.density.size(); ++k) {
-    if (!zones[k] || a.indicators.empty()) continue;
-    const auto& dz = a.density[k].zones;
+  // (The published figures: values from the whole numbers of 附表2, as the tables show them.)
+  const auto published_density = report::published_density(tables);
+  for (std::size_t k = 0; k < a.levels.size() && k < published_density.size(); ++k) {
+    if (!zones[k] || a.indicators.empty() || !published_density[k]) continue;
+    const auto& dz = published_density[k]->zones;
     // No zone with a value (the facilities give no counts): a map of "no data" says nothing.
-    const bool any_value = std::any_of(dz.begin(), dz.end(), [](const analysis::ZoneDensity& z) {
+    const bool any_value = std::any_of(dz.begin(), dz.end(), [](const report::PublishedZoneDensity& z) {
       return std::any_of(z.value.begin(), z.value.end(), [](double v) { return std::isfinite(v); });
     });
     if (!any_value) break;
@@ -634,15 +600,17 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     if (p.severity != Severity::kWarning) continue;
     ++total;
     if (r.warnings.size() >= kListedWarnings || listed[p.code]++ >= 3) continue;
-    std::string w = (zh ? "【" + warning_kind_zh(p.code) + "】" : "") + p.describe();
-    if (!p.hint.empty()) w += zh ? "（" + p.hint + "）" : " (" + p.hint + ")";
+    // Chinese: the kind and sentence of the code with where it is (the English message and its details stay in
+    // run.json); English: the message and its hint.
+    std::string w = zh ? report::describe_zh(p) : p.describe();
+    if (!zh && !p.hint.empty()) w += " (" + p.hint + ")";
     if (listed[p.code] == 3 && per_code[p.code] > 3)
       w += zh ? " …同类共 " + std::to_string(per_code[p.code]) + " 条"
               : " … " + std::to_string(per_code[p.code]) + " of this kind";
     r.warnings.push_back(std::move(w));
   }
   if (total > 0)
-    r.warnings_note = zh ? "共 " + std::to_string(total) + " 条警告，全部列于 run.json；【】内为警告类别，其后为原文（英文）。"
+    r.warnings_note = zh ? "共 " + std::to_string(total) + " 条警告，全部列于 run.json（含各条的详细数值）；【】内为警告类别。"
                          : std::to_string(total) + " warnings in all; run.json lists every one.";
   r.footer = "carereach " + context.version +
              (zh ? " · 输入文件及其校验和、参数与计时见 run.json；图层见 layers.gpkg；附表见 appendix.xlsx"

@@ -45,7 +45,8 @@ class RunReport {
   };
   [[nodiscard]] report::MapGroup standard_maps(const StandardOutcome& o, const RunAnalysis& a,
                                                const std::vector<io::LayerData>& layers,
-                                               const std::vector<std::optional<ZoneShapes>>& zones) const;
+                                               const std::vector<std::optional<ZoneShapes>>& zones,
+                                               const report::RunTables& tables) const;
   [[nodiscard]] std::vector<report::Findings> method(const RunAnalysis& a) const;
 
   const io::LoadedScenario& loaded_;

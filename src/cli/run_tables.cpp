@@ -2,10 +2,32 @@
 
 #include <filesystem>
 
+#include "core/taxonomy.hpp"
 #include "io/files.hpp"
 #include "report/writers.hpp"
 
 namespace carereach::cli {
+
+report::StandardTables standard_tables(const StandardOutcome& o, std::size_t level_count) {
+  report::StandardTables st = report::describe_standard(*o.standard);
+  if (!o.not_computed.empty()) {
+    // Listed with its reason: a standard that could not be computed does not disappear from the report.
+    st.not_computed_en = o.not_computed;
+    st.not_computed_zh = o.not_computed_zh.empty() ? o.not_computed : o.not_computed_zh;
+    return st;
+  }
+  if (o.standard->engine == TravelEngine::kEstimate && o.standard->threshold_min) {
+    // The label of the values the run used (the scenario resolved them; the engine reports what it used).
+    st.estimate_zh = estimate_label_zh(o.standard->mode, o.circuity, o.estimate_speed_kmh);
+    st.estimate_en = estimate_label_en(o.standard->mode, o.circuity, o.estimate_speed_kmh);
+  }
+  for (std::size_t li = 0; li < level_count; ++li) {
+    if (li < o.reported.size() && o.reported[li] && li < o.levels.size()) st.coverage.emplace_back(o.levels[li]);
+    else st.coverage.emplace_back(std::nullopt);
+  }
+  st.gaps = o.gaps;
+  return st;
+}
 
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
   const io::Scenario& s = loaded.scenario;
@@ -16,25 +38,7 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.region_en = s.info.region_en;
   for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
   for (const StandardOutcome& o : analysis.standards) {
-    report::StandardTables st = report::describe_standard(*o.standard);
-    if (!o.not_computed.empty()) {
-      // Listed with its reason: a standard that could not be computed does not disappear from the report.
-      st.not_computed_en = o.not_computed;
-      st.not_computed_zh = o.not_computed_zh.empty() ? o.not_computed : o.not_computed_zh;
-      t.standards.push_back(std::move(st));
-      continue;
-    }
-    if (o.standard->engine == TravelEngine::kEstimate && o.standard->threshold_min) {
-      // The label of the values the run used (the scenario resolved them; the engine reports what it used).
-      st.estimate_zh = estimate_label_zh(o.standard->mode, o.circuity, o.estimate_speed_kmh);
-      st.estimate_en = estimate_label_en(o.standard->mode, o.circuity, o.estimate_speed_kmh);
-    }
-    for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
-      if (o.reported[li]) st.coverage.emplace_back(o.levels[li]);
-      else st.coverage.emplace_back(std::nullopt);
-    }
-    st.gaps = o.gaps;
-    t.standards.push_back(std::move(st));
+    t.standards.push_back(standard_tables(o, analysis.levels.size()));
   }
   t.density.indicators = analysis.indicators;
   for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
@@ -69,6 +73,52 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
     t.sources_en.push_back("Roads: " + r + (s.roads->modelled ? " (modelled)" : ""));
   }
   return t;
+}
+
+report::Table facility_access_table() {
+  using K = report::ColumnKind;
+  report::Table t;
+  t.id = "facility_access";
+  t.sheet_zh = "机构接入道路情况";
+  t.sheet_en = "Facility access";
+  t.title_zh = "各服务标准纳入机构接入道路情况";
+  t.title_en = "How the facilities of each standard join the roads";
+  t.columns = {{"standard", "服务标准", "Standard", "", "", K::kText},
+               {"facility_id", "机构代码", "Facility id", "", "", K::kText},
+               {"name", "机构名称", "Name", "", "", K::kText},
+               {"type", "机构类别", "Type", "", "", K::kText},
+               {"mode", "出行方式", "Mode", "", "", K::kText},
+               {"engine", "计算方法", "Method", "", "", K::kText},
+               {"snap_distance_m", "接入距离", "Distance to the road", "米", "m", K::kNumber, 1},
+               {"access_leg_s", "接入用时", "Access time", "秒", "s", K::kNumber, 1},
+               {"beyond_max_access", "超出接入距离上限", "Beyond the access limit", "", "", K::kText},
+               {"joined", "已接入路网", "Joined to the network", "", "", K::kText}};
+  return t;
+}
+
+void add_facility_access(report::Table& table, const io::LoadedScenario& loaded, const Standard& standard,
+                         const analysis::StandardTravel& travel) {
+  using report::Cell;
+  auto yes_no = [](bool yes) { return yes ? Cell::text("是", "yes") : Cell::text("否", "no"); };
+  const Cell engine = standard.engine == TravelEngine::kNetwork  ? Cell::text("路网法", "road network")
+                      : standard.engine == TravelEngine::kRaster ? Cell::text("栅格成本距离法", "raster cost distance")
+                                                                 : Cell::text("直线距离估算", "straight-line estimate");
+  for (const auto& a : travel.access) {
+    const Facility& f = loaded.facilities[a.facility];
+    const FacilityType* type = loaded.scenario.taxonomy.type_by_id(f.type);
+    report::Row row;
+    row.cells = {Cell::text(standard.name_zh.empty() ? standard.id : standard.name_zh, standard.name_en),
+                 Cell::text(f.source_id),
+                 Cell::text(f.name),
+                 type != nullptr ? Cell::text(type->name_zh, type->name_en) : Cell::text(f.type),
+                 Cell::text(to_label_zh(standard.mode), to_label_en(standard.mode)),
+                 engine,
+                 Cell::num(a.snap_distance_m),
+                 Cell::num(a.access_leg_s),
+                 yes_no(a.beyond_max_access),
+                 yes_no(a.joined)};
+    table.rows.push_back(std::move(row));
+  }
 }
 
 void write_run_tables(const report::RunTables& tables, const std::filesystem::path& dir, report::Lang lang,

@@ -13,8 +13,22 @@
 
 namespace carereach::cli {
 
+/// A computed standard's labels and results as the tables take them: its coverage per level (nullopt where it does
+/// not report the level) and its gap areas.
+report::StandardTables standard_tables(const StandardOutcome& o, std::size_t level_count);
+
 /// The run's results with the labels of the scenario (names, levels, standards, data sources).
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
+
+/// facility_access.csv without rows: per time standard, how each selected facility joins the roads — standard,
+/// facility_id, name, type, mode, engine, snap_distance_m, access_leg_s, beyond_max_access, joined (column keys),
+/// with Chinese and English headers and values like the other tables (report::to_csv writes it in the run's
+/// language, with a byte-order mark and CRLF line ends).
+report::Table facility_access_table();
+
+/// The rows of one standard's facilities.
+void add_facility_access(report::Table& table, const io::LoadedScenario& loaded, const Standard& standard,
+                         const analysis::StandardTravel& travel);
 
 /// Writes tables/<id>.csv for every appendix table, appendix.xlsx and report.md into `dir`; appends the files
 /// written (relative to dir) to `outputs`.

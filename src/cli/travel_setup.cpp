@@ -200,24 +200,6 @@ Reach population_within(const PopulationGrid& population, const TravelTimeField&
   return r;
 }
 
-std::string facility_access_rows(const io::LoadedScenario& loaded, const Standard& standard,
-                                 const analysis::StandardTravel& travel, bool header) {
-  std::string out;
-  if (header)
-    out = "standard,facility_id,name,type,mode,engine,snap_distance_m,access_leg_s,beyond_max_access,joined\n";
-  char numbers[64];
-  for (const auto& a : travel.access) {
-    const Facility& f = loaded.facilities[a.facility];
-    std::snprintf(numbers, sizeof numbers, "%.1f,%.1f", a.snap_distance_m, a.access_leg_s);
-    // Ids and names come from the inputs: text cells a spreadsheet would run as formulas are neutralised.
-    out += report::csv_plain(standard.id) + "," + report::csv_text(f.source_id) + "," + report::csv_text(f.name) + "," +
-           report::csv_text(f.type) +
-           "," + to_string(standard.mode) + "," + to_string(standard.engine) + "," + numbers + "," +
-           (a.beyond_max_access ? "yes" : "no") + "," + (a.joined ? "yes" : "no") + "\n";
-  }
-  return out;
-}
-
 nlohmann::ordered_json travel_settings_json(const analysis::TravelSettings& settings, const io::Scenario& scenario) {
   nlohmann::ordered_json j;
   j["speed_profile"] = settings.profile.source;

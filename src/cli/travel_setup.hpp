@@ -45,12 +45,6 @@ struct Reach {
 };
 Reach population_within(const PopulationGrid& population, const TravelTimeField& field, double threshold_min);
 
-/// Rows of facility_access.csv for one standard (with the header first when `header`): how each facility joins
-/// the network — standard, facility_id, name, type, mode, engine, snap_distance_m, access_leg_s, beyond_max_access,
-/// joined. Fields quoted as CSV needs.
-std::string facility_access_rows(const io::LoadedScenario& loaded, const Standard& standard,
-                                 const analysis::StandardTravel& travel, bool header);
-
 /// The [travel] settings as recorded in run.json.
 nlohmann::ordered_json travel_settings_json(const analysis::TravelSettings& settings, const io::Scenario& scenario);
 

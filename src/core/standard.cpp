@@ -102,7 +102,8 @@ std::vector<Standard> default_standards() {
     s.mode = TravelMode::kWalk;
     s.threshold_min = 15.0;
     s.target_share = 0.9;
-    s.source = "15-minute circle from national TCM development plans; mode and target share are local assumptions";
+    s.source_zh = "15分钟服务圈出自国家中医药发展规划；出行方式和目标覆盖率为本地假设";
+    s.source_en = "15-minute circle from national TCM development plans; mode and target share are local assumptions";
     out.push_back(std::move(s));
   }
   {
@@ -115,7 +116,10 @@ std::vector<Standard> default_standards() {
     s.mode = TravelMode::kWalk;
     s.threshold_min = 15.0;
     s.target_share = 0.9;
-    s.source = "15-minute health service circle from national health service plans; mode and target share are local assumptions";
+    s.source_zh = "15分钟医疗卫生服务圈出自国家卫生健康规划；出行方式和目标覆盖率为本地假设";
+    s.source_en =
+        "15-minute health service circle from national health service plans; mode and target share are local "
+        "assumptions";
     out.push_back(std::move(s));
   }
   for (double minutes : {30.0, 60.0}) {
@@ -128,7 +132,8 @@ std::vector<Standard> default_standards() {
     s.mode = TravelMode::kCar;
     s.threshold_min = minutes;
     s.target_share = minutes == 30.0 ? 0.9 : 1.0;
-    s.source = "county medical centre reach (县域医疗中心); thresholds and targets are local assumptions";
+    s.source_zh = "县域医疗中心可达性；时间阈值和目标覆盖率为本地假设";
+    s.source_en = "county medical centre reach (县域医疗中心); thresholds and targets are local assumptions";
     out.push_back(std::move(s));
   }
   {
@@ -141,7 +146,8 @@ std::vector<Standard> default_standards() {
     s.mode = TravelMode::kCar;
     s.distance_m_by_zone_class = {{"urban", 5000.0}, {"rural", 15000.0}};
     s.target_share = 1.0;
-    s.source = "pre-hospital emergency radius: urban ≤ 5 km, rural 10–20 km (15 km used)";
+    s.source_zh = "院前急救服务半径：城区 ≤ 5 千米，农村 10–20 千米（取 15 千米），国卫医发〔2020〕19号";
+    s.source_en = "pre-hospital emergency radius: urban ≤ 5 km, rural 10–20 km (15 km used), 国卫医发〔2020〕19号";
     out.push_back(std::move(s));
   }
   return out;

@@ -46,7 +46,10 @@ struct Standard {
   std::map<std::string, double> distance_m_by_zone_class;  ///< … or per zone class ("urban", "rural")
   double target_share = 0.9;            ///< share of the population that should be covered, 0–1
   std::vector<std::string> report_levels;  ///< zone levels to report; empty = every level
-  std::string source;                   ///< where the threshold and target come from (policy text or "local assumption")
+  /// Where the threshold and target come from (policy text or "local assumption"), in Chinese and in English: each
+  /// report shows the text of its language (the other one when only one is given).
+  std::string source_zh;
+  std::string source_en;
   /// engine = estimate: the detour factor (road distance ÷ straight-line distance) and the speed, km/h. The scenario
   /// fills both from the speed profile ([estimate.<mode>] of data/speeds.toml) when the standard gives none.
   std::optional<double> circuity;

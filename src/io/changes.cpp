@@ -44,6 +44,25 @@ std::string joined(const std::vector<std::string>& v, std::size_t max_items = 8)
   return s;
 }
 
+/// joined() for the Chinese lines: "A、B、C …（共 35 个）".
+std::string joined_zh(const std::vector<std::string>& v, std::size_t max_items = 8) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size() && i < max_items; ++i) s += (i ? "、" : "") + v[i];
+  if (v.size() > max_items) s += " …（共 " + std::to_string(v.size()) + " 个）";
+  return s;
+}
+
+/// The Chinese names of tags (their id when the taxonomy gives no Chinese name).
+std::vector<std::string> tag_names_zh(const std::vector<std::string>& ids, const Taxonomy& taxonomy) {
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    const auto& tags = taxonomy.tags();
+    const auto it = std::find_if(tags.begin(), tags.end(), [&](const TagDef& t) { return t.id == id; });
+    out.push_back(it != tags.end() && !it->name_zh.empty() ? it->name_zh : id);
+  }
+  return out;
+}
+
 }  // namespace
 
 ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioChanges& changes, const Taxonomy& taxonomy,
@@ -73,6 +92,7 @@ ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioCha
       ++summary.closed;
     }
     summary.lines.push_back("closed " + std::to_string(changes.close.size()) + ": " + joined(changes.close));
+    summary.lines_zh.push_back("关闭 " + std::to_string(changes.close.size()) + " 个：" + joined_zh(changes.close));
   }
 
   // --- upgrade
@@ -109,6 +129,15 @@ ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioCha
     if (!add.empty()) what += " +tags " + joined(add);
     if (!remove.empty()) what += " -tags " + joined(remove);
     summary.lines.push_back("upgraded " + std::to_string(up.ids.size()) + ":" + what + " (" + joined(up.ids) + ")");
+    std::vector<std::string> what_zh;
+    if (new_type != nullptr) what_zh.push_back("类别改为" + (new_type->name_zh.empty() ? new_type->id : new_type->name_zh));
+    if (!up.level.empty()) what_zh.push_back("等级改为" + up.level);
+    if (!add.empty()) what_zh.push_back("增加标签" + joined_zh(tag_names_zh(add, taxonomy)));
+    if (!remove.empty()) what_zh.push_back("去除标签" + joined_zh(tag_names_zh(remove, taxonomy)));
+    std::string what_zh_text;
+    for (const auto& w : what_zh) what_zh_text += (what_zh_text.empty() ? "" : "，") + w;
+    summary.lines_zh.push_back("调整 " + std::to_string(up.ids.size()) + " 个：" + what_zh_text + "（" +
+                               joined_zh(up.ids) + "）");
   }
   summary.upgraded = static_cast<std::size_t>(std::count(upgraded.begin(), upgraded.end(), true));
 
@@ -154,6 +183,8 @@ ChangeSummary apply_changes(std::vector<Facility>& facilities, const ScenarioCha
     f.source_feature = a.key;
     by_id.emplace(f.source_id, facilities.size());
     summary.lines.push_back("added " + a.id + " " + a.name + " (" + type->id + ")");
+    summary.lines_zh.push_back("新增 " + a.id + " " + a.name + "（" + (type->name_zh.empty() ? type->id : type->name_zh) +
+                               "）");
     facilities.push_back(std::move(f));
     ++summary.added;
   }

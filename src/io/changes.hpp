@@ -19,6 +19,7 @@ struct ChangeSummary {
   std::size_t upgraded = 0;  ///< facilities changed by at least one upgrade
   std::size_t added = 0;
   std::vector<std::string> lines;  ///< one readable line per change ("closed 2: A, B", "added X 名称 (type)")
+  std::vector<std::string> lines_zh;  ///< the same in Chinese ("关闭 2 个：A、B", "新增 X 名称（乡镇卫生院）")
 };
 
 /// Applies the changes in the order close, upgrade, add. Closed facilities stay in the list with status closed

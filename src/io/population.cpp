@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/crs_name.hpp"
 #include "core/error.hpp"
 #include "io/crs_check.hpp"
 #include "io/input_checks.hpp"
@@ -623,10 +624,10 @@ PopulationLoad load_raster(const PopulationSpec& spec, const Grid& grid, const g
   out.outside_total = r.outside_total;
   const std::string cells_zh = " " + format_number(grid.cell_size_m, 1) + " 米格网";
   if (r.aligned)
-    out.method_zh = source_label_zh(spec) + "人口栅格（" + in.crs.display() + "），像元即" + cells_zh + "，逐格复制";
+    out.method_zh = source_label_zh(spec) + "人口栅格（" + crs_name_zh(in.crs.display()) + "），像元即" + cells_zh + "，逐格复制";
   else
     out.method_zh = source_label_zh(spec) + "人口栅格（约 " + format_number(r.mean_pixel_size_m, 0) + " m 像元，" +
-                    in.crs.display() + "）按总量守恒重采样到" + cells_zh;
+                    crs_name_zh(in.crs.display()) + "）按总量守恒重采样到" + cells_zh;
   if (r.aligned)
     out.method = source_label(spec) + " raster of persons per pixel (" + in.crs.display() +
                  ") whose pixels are the " + cells_phrase(grid) + ": copied cell for cell";

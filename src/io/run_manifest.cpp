@@ -86,7 +86,8 @@ json standard_json(const Standard& s) {
   sel["include_planned"] = s.select.include_planned;
   j["select"] = sel;
   if (!s.report_levels.empty()) j["report_levels"] = s.report_levels;
-  if (!s.source.empty()) j["source"] = s.source;
+  if (!s.source_zh.empty()) j["source_zh"] = s.source_zh;
+  if (!s.source_en.empty()) j["source_en"] = s.source_en;
   return j;
 }
 
@@ -187,7 +188,8 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
                    {"name_en", s.info.name_en},
                    {"region", s.info.region},
                    {"region_en", s.info.region_en},
-                   {"description", s.info.description}};
+                   {"description", s.info.description},
+                   {"description_en", s.info.description_en}};
   json inputs = json::array();
   for (const auto& in : loaded.inputs)
     inputs.push_back({{"role", in.role}, {"path", in.path_as_written}, {"bytes", in.bytes}, {"sha256", in.sha256}});

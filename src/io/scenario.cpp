@@ -74,6 +74,7 @@ class Parser {
     info.region = t.string("region", "");
     info.region_en = t.string("region_en", "");
     info.description = t.string("description", "");
+    info.description_en = t.string("description_en", "");
     t.finish();
     return info;
   }
@@ -751,7 +752,18 @@ class Parser {
       for (const auto& level : st.report_levels)
         if (s.zone_level(level) == nullptr) t.fail("report_levels", "no zone level '" + level + "' in this scenario");
     }
-    if (auto v = t.string("source")) st.source = *v;
+    // Any of source, source_zh, source_en replaces both texts: source is one text for both languages (a plan's
+    // title), source_zh / source_en one each (a language left out shows the other).
+    const auto source = t.string("source");
+    const auto source_zh = t.string("source_zh");
+    const auto source_en = t.string("source_en");
+    if (source && (source_zh || source_en))
+      t.fail("source", "give source (one text for both languages) or source_zh / source_en, not both",
+             "source_zh = \"本地假设\" and source_en = \"local assumption\"");
+    if (source || source_zh || source_en) {
+      st.source_zh = source ? *source : source_zh.value_or("");
+      st.source_en = source ? *source : source_en.value_or("");
+    }
     t.finish();
   }
 

@@ -213,7 +213,8 @@ struct ScenarioInfo {
   std::string name_en;
   std::string region;   ///< study area name
   std::string region_en;  ///< in English (empty: `region` in both languages)
-  std::string description;
+  std::string description;     ///< free text (Chinese reports)
+  std::string description_en;  ///< the same in English (--lang en; empty: description)
 };
 
 struct Scenario {

@@ -9,6 +9,7 @@
 
 #include "core/text.hpp"
 #include "core/units.hpp"
+#include "report/published.hpp"
 #include "report/writers.hpp"
 
 namespace carereach::report {
@@ -56,10 +57,15 @@ Cell not_applicable() {
 Cell total_label() {
   return Cell::text("合计", "Total");
 }
-
-bool meets(double share, double target) {
-  return analysis::meets_target(share, target);
+/// A whole number of persons (or beds, doctors …) as published.
+Cell persons_cell(std::int64_t v) {
+  return Cell::num(static_cast<double>(v));
 }
+/// The standard's source in both languages (one of them when only one is given).
+Cell source_cell(const StandardTables& s) {
+  return Cell::text(s.source(Lang::kZh), s.source(Lang::kEn));
+}
+
 
 std::string shortest(double v) {
   std::array<char, 64> buf{};
@@ -210,6 +216,49 @@ void add_common_notes(Table& t, const RunTables& run, bool approximate) {
   if (!en.empty()) t.notes_en.push_back("Source: " + join(en, "; ") + ".");
 }
 
+/// How the whole numbers of a table are made (docs/method/coverage.md, "Published figures"), and, when a level does
+/// not nest in the one above, that its zones do not add up to their parents. `coverage`: persons covered and not
+/// covered (else population and resources, with the per-1,000 values).
+void add_rounding_notes(Table& t, const RunTables& run, std::size_t level, bool has_parent_level, bool adds_to_parent,
+                        bool coverage) {
+  const ZoneLevel& zl = run.levels[level];
+  const bool nested = has_parent_level && level > 0;
+  const ZoneLevel* up = nested ? &run.levels[level - 1] : nullptr;
+  if (coverage) {
+    t.notes_zh.push_back("注：人数为整数，按强制平衡修约：合计按四舍六入五成双取整，再按最大余数法逐级分配，各" +
+                         label_zh(zl) + "之和等于合计" +
+                         (nested ? "，同一" + label_zh(*up) + "内各" + label_zh(zl) + "之和等于该" + label_zh(*up) + "的数值"
+                                 : std::string()) +
+                         "；覆盖人口同样分配，未覆盖人口 = 常住人口 − 覆盖人口；覆盖率与是否达标按表中人数计算。");
+    t.notes_en.push_back("Note: persons are whole numbers with forced totals: the total is rounded half to even and "
+                         "apportioned level by level by the largest remainder, so that the " + lower_label(zl) +
+                         " zones add up to the total" +
+                         (nested ? " and to their " + lower_label(*up) : std::string()) +
+                         "; persons covered are apportioned alike, not covered = population − covered; shares and "
+                         "targets met are computed from the persons shown.");
+  } else {
+    t.notes_zh.push_back("注：常住人口与资源数为整数，按强制平衡修约：合计按四舍六入五成双取整，再按最大余数法逐级分配，各" +
+                         label_zh(zl) + "之和等于合计" +
+                         (nested ? "，同一" + label_zh(*up) + "内各" + label_zh(zl) + "之和等于该" + label_zh(*up) + "的数值"
+                                 : std::string()) +
+                         "；每千（万）人指标与是否达标按表中整数计算。");
+    t.notes_en.push_back("Note: population and resources are whole numbers with forced totals: the total is rounded "
+                         "half to even and apportioned level by level by the largest remainder, so that the " +
+                         lower_label(zl) + " zones add up to the total" +
+                         (nested ? " and to their " + lower_label(*up) : std::string()) +
+                         "; values per 1,000 (10,000) and targets met are computed from the whole numbers shown.");
+  }
+  if (nested && !adds_to_parent) {
+    t.notes_zh.push_back("注：部分" + label_zh(zl) + "与所属" + label_zh(*up) + "的范围不完全套合（或缺少所属" +
+                         label_zh(*up) + "、或" + label_zh(*up) + "内有不属于任何" + label_zh(zl) + "的人口），这些" +
+                         label_zh(*up) + "下各" + label_zh(zl) + "之和与" + label_zh(*up) + "的数值不一致。");
+    t.notes_en.push_back("Note: some " + lower_label(zl) + " zones do not fit within their " + lower_label(*up) +
+                         " (or have none, or part of a " + lower_label(*up) + " lies in no " + lower_label(zl) +
+                         "): for those, the " + lower_label(zl) + " zones do not add up to the " + lower_label(*up) +
+                         ".");
+  }
+}
+
 /// A value in the measure's unit to the shown unit (minutes stay minutes, metres become kilometres).
 double shown_value(double v, CoverageUnit unit) {
   return unit == CoverageUnit::kMetres ? v / units::kMetresPerKm : v;
@@ -269,7 +318,8 @@ StandardTables describe_standard(const Standard& standard) {
   s.name_en = standard.name_en;
   s.engine = standard.engine;
   s.target_share = standard.target_share;
-  s.source = standard.source;
+  s.source_zh = standard.source_zh;
+  s.source_en = standard.source_en;
   if (standard.is_distance()) {
     s.unit = CoverageUnit::kMetres;
     s.mode_zh = "直线距离";
@@ -336,19 +386,19 @@ Table summary_table(const RunTables& run) {
                  Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
     if (k < run.levels.size()) {
       approximate = approximate || any_approximate(run.levels[k]);
-      const CoverageStats& total = coverage_at(run, s, k)->total;
-      const bool has_pop = total.pop_total > 0;
-      const bool ok = meets(total.share_covered(), s.target_share);
-      Cell value = has_pop ? Cell::num(total.share_covered() * 100.0, kShareDecimals) : Cell::empty();
+      const PublishedCounts total = published_coverage(run, s)[k]->total;
+      const bool has_pop = total.total > 0;
+      const bool ok = meets(total, s.target_share);
+      Cell value = has_pop ? Cell::num(total.share() * 100.0, kShareDecimals) : Cell::empty();
       if (has_pop && !ok) value = value.marked(kBelowMarker);
-      row.cells.insert(row.cells.end(), {Cell::num(total.pop_total), Cell::num(total.pop_covered), value,
+      row.cells.insert(row.cells.end(), {persons_cell(total.total), persons_cell(total.covered), value,
                                          Cell::num(s.target_share * 100.0, kShareDecimals), Cell::text("%"),
-                                         has_pop ? yes_no(ok) : not_applicable(), Cell::text(s.source)});
+                                         has_pop ? yes_no(ok) : not_applicable(), source_cell(s)});
     } else {
       row.cells.insert(row.cells.end(),
                        {Cell::empty(), Cell::empty(), Cell::empty(), Cell::num(s.target_share * 100.0, kShareDecimals),
                         Cell::text("%"), computed(s) ? not_applicable() : Cell::text("未计算", "Not computed"),
-                        Cell::text(s.source)});
+                        source_cell(s)});
     }
     t.rows.push_back(std::move(row));
   }
@@ -356,16 +406,16 @@ Table summary_table(const RunTables& run) {
   std::size_t dk = 0;
   while (dk < run.levels.size() && density_at(run, dk) == nullptr) ++dk;
   if (dk < run.levels.size()) {
-    const analysis::ZoneDensity& total = density_at(run, dk)->total;
+    const PublishedZoneDensity total = published_density(run)[dk]->total;
     const auto& inds = run.density.indicators;
-    check_size(total.value.size(), inds.size(), "density indicator values");
-    check_size(total.below_target.size(), inds.size(), "density below-target flags");
+    check_size(density_at(run, dk)->total.value.size(), inds.size(), "density indicator values");
+    check_size(density_at(run, dk)->total.below_target.size(), inds.size(), "density below-target flags");
     for (std::size_t i = 0; i < inds.size(); ++i) {
       const auto& ind = inds[i];
       Cell value = Cell::num(total.value[i]);
       if (total.below_target[i] == 1) value = value.marked(kBelowMarker);
       t.rows.push_back(Row{{Cell::text(ind.name_zh, ind.name_en), Cell::text(basis_zh(ind), basis_en(ind)),
-                            Cell::num(total.population), Cell::empty(), value,
+                            persons_cell(total.population), Cell::empty(), value,
                             ind.target ? Cell::num(*ind.target) : Cell::empty(), Cell::text(ind.unit_zh, ind.unit_en),
                             total.below_target[i] < 0 ? not_applicable() : yes_no(total.below_target[i] == 0),
                             Cell::text(ind.target_source)},
@@ -422,13 +472,15 @@ Table density_table(const RunTables& run, std::size_t level) {
     t.columns.push_back(num_col(ind.id, ind.name_zh, ind.name_en, ind.unit_zh, ind.unit_en, kDensityDecimals));
   t.columns.push_back(int_col("below_target", "未达标指标数", "Indicators below target", "项", "count"));
 
-  auto add = [&](const analysis::ZoneDensity& z, std::vector<Cell> head, bool total) {
-    check_size(z.totals.size(), kAttrKey.size(), "density attribute totals");
-    check_size(z.value.size(), inds.size(), "density indicator values");
-    check_size(z.below_target.size(), inds.size(), "density below-target flags");
+  const PublishedDensity published = *published_density(run)[level];
+  auto add = [&](const analysis::ZoneDensity& exact, const PublishedZoneDensity& z, std::vector<Cell> head,
+                 bool total) {
+    check_size(exact.totals.size(), kAttrKey.size(), "density attribute totals");
+    check_size(exact.value.size(), inds.size(), "density indicator values");
+    check_size(exact.below_target.size(), inds.size(), "density below-target flags");
     Row row{std::move(head), total};
-    row.cells.push_back(Cell::num(z.population));
-    for (double v : z.totals) row.cells.push_back(Cell::num(v));
+    row.cells.push_back(persons_cell(z.population));
+    for (const std::int64_t v : z.totals) row.cells.push_back(persons_cell(v));
     double below = 0;
     for (std::size_t i = 0; i < inds.size(); ++i) {
       Cell c = Cell::num(z.value[i]);
@@ -444,19 +496,20 @@ Table density_table(const RunTables& run, std::size_t level) {
   std::vector<Cell> head{Cell::empty()};
   if (parents.has_parent_level()) head.push_back(Cell::empty());
   head.push_back(total_label());
-  add(density->total, head, true);
+  add(density->total, published.total, head, true);
   for (std::size_t i = 0; i < zl.zones.size(); ++i) {
     const Zone& z = zl.zones[i];
     head = {Cell::text(z.code)};
     if (parents.has_parent_level()) head.push_back(parents.of(z));
     head.push_back(zone_name(z));
-    add(density->zones[i], head, false);
+    add(density->zones[i], published.zones[i], head, false);
   }
 
   t.notes_zh.push_back("注：资源数为填报该项数据的机构合计，已关闭的机构不计；✗ 表示低于目标值。");
   t.notes_en.push_back(
       "Note: resources are the totals of the facilities that report them, closed facilities excluded; ✗ marks a "
       "value below its target.");
+  add_rounding_notes(t, run, level, published.has_parent_level, published.adds_to_parent, false);
   for (const auto& ind : inds) {
     if (!ind.target) continue;
     const std::string target = format_fixed(*ind.target, kDensityDecimals);
@@ -516,14 +569,15 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.columns.push_back(pct_col("target_share", "目标覆盖率", "Target share"));
   t.columns.push_back(text_col("meets_target", "是否达标", "Meets target"));
 
-  auto add = [&](const StandardTables& s, const CoverageStats& st, std::vector<Cell> head, bool total) {
+  auto add = [&](const StandardTables& s, const CoverageStats& st, const PublishedCounts& pub, std::vector<Cell> head,
+                 bool total) {
     Row row{std::move(head), total};
-    const bool has_pop = st.pop_total > 0;
-    const bool ok = meets(st.share_covered(), s.target_share);
-    Cell share = has_pop ? Cell::num(st.share_covered()) : Cell::empty();
+    const bool has_pop = pub.total > 0;
+    const bool ok = meets(pub, s.target_share);
+    Cell share = has_pop ? Cell::num(pub.share()) : Cell::empty();
     if (has_pop && !ok) share = share.marked(kBelowMarker);
     row.cells.insert(row.cells.end(),
-                     {Cell::num(st.pop_total), Cell::num(st.pop_covered), share, Cell::num(st.pop_uncovered)});
+                     {persons_cell(pub.total), persons_cell(pub.covered), share, persons_cell(pub.uncovered())});
     for (CoverageUnit u : {CoverageUnit::kMinutes, CoverageUnit::kMetres}) {
       if ((u == CoverageUnit::kMinutes && !time) || (u == CoverageUnit::kMetres && !distance)) continue;
       for (double v : {st.mean, st.p50, st.p90, st.max})
@@ -535,20 +589,25 @@ Table coverage_table(const RunTables& run, std::size_t level) {
     t.rows.push_back(std::move(row));
   };
 
+  bool has_parent_level = false;
+  bool adds_to_parent = true;
   for (const StandardTables& s : run.standards) {
     const analysis::LevelCoverage* cov = coverage_at(run, s, level);
     if (cov == nullptr) continue;
+    const PublishedCoverage published = *published_coverage(run, s)[level];
+    has_parent_level = has_parent_level || published.has_parent_level;
+    adds_to_parent = adds_to_parent && published.adds_to_parent;
     const Cell name = Cell::text(s.name_zh, s.name_en);
     std::vector<Cell> head{name, Cell::empty()};
     if (parents.has_parent_level()) head.push_back(Cell::empty());
     head.push_back(total_label());
-    add(s, cov->total, head, true);
+    add(s, cov->total, published.total, head, true);
     for (std::size_t i = 0; i < zl.zones.size(); ++i) {
       const Zone& z = zl.zones[i];
       head = {name, Cell::text(z.code)};
       if (parents.has_parent_level()) head.push_back(parents.of(z));
       head.push_back(zone_name(z));
-      add(s, cov->zones[i], head, false);
+      add(s, cov->zones[i], published.zones[i], head, false);
     }
   }
 
@@ -556,6 +615,7 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.notes_en.push_back(
       "Note: the share covered is the population within the standard over the population; ✗ marks "
       "a share below the target.");
+  add_rounding_notes(t, run, level, has_parent_level, adds_to_parent, true);
   t.notes_zh.push_back("注：平均值按可达人口加权；中位数和90%人口值按全部人口计，落在计算范围以外的显示为「＞上限」。");
   t.notes_en.push_back(
       "Note: means are weighted by the population reached; medians and 90th percentiles count everybody, and show "
@@ -563,9 +623,9 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   for (const StandardTables& s : run.standards) {
     if (coverage_at(run, s, level) == nullptr) continue;
     t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算" +
-                         (s.source.empty() ? "" : "，依据：" + s.source) + "。");
+                         (s.source(Lang::kZh).empty() ? "" : "，依据：" + s.source(Lang::kZh)) + "。");
     t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + ": " + method_en(s) +
-                         (s.source.empty() ? "" : "; basis: " + s.source) + ".");
+                         (s.source(Lang::kEn).empty() ? "" : "; basis: " + s.source(Lang::kEn)) + ".");
   }
   add_common_notes(t, run, any_approximate(zl) || (level > 0 && any_approximate(run.levels[level - 1])));
   return t;
@@ -608,15 +668,17 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
   for (const StandardTables& s : run.standards) {
     if (!computed(s)) continue;  // no gaps to list: 附表1 says why
     const Cell name = Cell::text(s.name_zh, s.name_en);
-    double pop = 0;
+    const std::vector<std::int64_t> gap_pop = published_gap_population(s);
+    const std::vector<double> gap_area = published_gap_area(s, kAreaDecimals);
+    std::int64_t pop = 0;
     double area = 0;
     double min_v = s.gaps.empty() ? kNaN : kInf;
-    for (const auto& g : s.gaps) {
-      pop += g.population;
-      area += g.area_km2;
-      min_v = std::min(min_v, g.min_value);
+    for (std::size_t j = 0; j < s.gaps.size(); ++j) {
+      pop += gap_pop[j];
+      area += gap_area[j];
+      min_v = std::min(min_v, s.gaps[j].min_value);
     }
-    Row total{{name, total_label(), Cell::num(pop), Cell::num(area)}, true};
+    Row total{{name, total_label(), persons_cell(pop), Cell::num(area)}, true};
     for (std::size_t k = 0; k < run.levels.size(); ++k) total.cells.push_back(Cell::empty());
     measures(total, s, min_v, kNaN);
     t.rows.push_back(std::move(total));
@@ -628,7 +690,7 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
       const auto& g = s.gaps[j];
       if (g.main_zone.size() > run.levels.size())
         throw std::invalid_argument("report: a gap of standard '" + s.id + "' has more zone levels than the run");
-      Row row{{name, Cell::num(g.rank), Cell::num(g.population), Cell::num(g.area_km2)}, false};
+      Row row{{name, Cell::num(g.rank), persons_cell(gap_pop[j]), Cell::num(gap_area[j])}, false};
       for (std::size_t k = 0; k < run.levels.size(); ++k) {
         const std::uint32_t z = k < g.main_zone.size() ? g.main_zone[k] : kNoZone;
         if (z == kNoZone) {
@@ -665,6 +727,10 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
   t.notes_en.push_back(
       "Note: the shortest time (distance) is that of the gap's best-served cell; means are weighted by the "
       "population reached; \"> limit\" means beyond the search limit.");
+  t.notes_zh.push_back("注：人口取整、面积取两位小数，按最大余数法分配，使各缺口之和等于合计行。");
+  t.notes_en.push_back(
+      "Note: persons are whole numbers and areas have two decimals, apportioned by the largest remainder so that "
+      "the gaps add up to the total row.");
   add_common_notes(t, run, approximate);
   return t;
 }
@@ -701,8 +767,15 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
 
 namespace {
 
-std::string persons(double v) {
-  return format_fixed(v, 0, true);
+std::string persons(std::int64_t v) {
+  return format_fixed(static_cast<double>(v), 0, true);
+}
+/// `v` as shown with `decimals` decimals (the same rounding as format_fixed).
+double round_to_decimals(double v, int decimals) {
+  const std::string text = format_fixed(v, decimals);
+  double out = 0.0;
+  std::from_chars(text.data(), text.data() + text.size(), out);  // locale-independent, like format_fixed
+  return out;
 }
 std::string percent(double share) {
   return format_fixed(share * 100.0, kShareDecimals) + "%";
@@ -735,9 +808,10 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
   std::string md;  // the current item
   auto item = [&] { f.items.push_back(std::move(md)); md.clear(); };
   md += zh ? "口径：" + method_zh(s) + "；目标：" + percent(s.target_share) + " 的常住人口在服务标准内" +
-                 (s.source.empty() ? "" : "（" + s.source + "）") + "。"
+                 (s.source(lang).empty() ? "" : "（" + s.source(lang) + "）") + "。"
            : "Measure: " + method_en(s) + "; target: " + percent(s.target_share) +
-                 " of the population within the standard" + (s.source.empty() ? "" : " (" + s.source + ")") + ".";
+                 " of the population within the standard" +
+                 (s.source(lang).empty() ? "" : " (" + s.source(lang) + ")") + ".";
   item();
   if (!computed(s)) {
     md += zh ? "未计算：" + not_computed_reason(s, lang) + "。" : "Not computed: " + not_computed_reason(s, lang) + ".";
@@ -756,32 +830,35 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
     item();
     return f;
   }
-  const CoverageStats& total = coverage_at(run, s, k0)->total;
-  const double share = total.share_covered();
-  const bool ok = meets(share, s.target_share);
-  const double gap_pp = (s.target_share - share) * 100.0;
+  const std::vector<std::optional<PublishedCoverage>> published = published_coverage(run, s);
+  const PublishedCounts& total = published[k0]->total;
+  const double share = total.share();
+  const bool ok = meets(total, s.target_share);
+  // Percentage points below the target, as the shares are shown (so that target − shown share = the points said).
+  const double gap_pp = round_to_decimals(s.target_share * 100.0, kShareDecimals) -
+                        round_to_decimals(share * 100.0, kShareDecimals);
   if (zh) {
-    md += "覆盖率 " + percent(share) + "（" + persons(total.pop_covered) + " / " + persons(total.pop_total) +
+    md += "覆盖率 " + percent(share) + "（" + persons(total.covered) + " / " + persons(total.total) +
           " 人），" + (ok ? "达到目标" : "低于目标 " + format_fixed(gap_pp, kShareDecimals) + " 个百分点") +
-          "；服务标准以外 " + persons(total.pop_uncovered) + " 人。";
+          "；服务标准以外 " + persons(total.uncovered()) + " 人。";
     item();
   } else {
-    md += "Share covered " + percent(share) + " (" + persons(total.pop_covered) + " of " + persons(total.pop_total) +
+    md += "Share covered " + percent(share) + " (" + persons(total.covered) + " of " + persons(total.total) +
           " people), " +
           (ok ? "meeting the target" : format_fixed(gap_pp, kShareDecimals) + " percentage points below the target") +
-          "; " + persons(total.pop_uncovered) + " people outside the standard.";
+          "; " + persons(total.uncovered()) + " people outside the standard.";
     item();
   }
 
   // Zones failing at the finest level reported, the most people outside first.
   const std::size_t kf = finest_coverage_level(run, s);
   const ZoneLevel& zl = run.levels[kf];
-  const analysis::LevelCoverage& cov = *coverage_at(run, s, kf);
+  const PublishedCoverage& cov = *published[kf];
   std::vector<std::size_t> failing;
   for (std::size_t i = 0; i < cov.zones.size(); ++i)
-    if (cov.zones[i].pop_total > 0 && !meets(cov.zones[i].share_covered(), s.target_share)) failing.push_back(i);
+    if (cov.zones[i].total > 0 && !meets(cov.zones[i], s.target_share)) failing.push_back(i);
   std::stable_sort(failing.begin(), failing.end(), [&](std::size_t a, std::size_t b) {
-    return cov.zones[a].pop_uncovered > cov.zones[b].pop_uncovered;
+    return cov.zones[a].uncovered() > cov.zones[b].uncovered();
   });
   if (failing.empty()) {
     md += zh ? "各" + label_zh(zl) + "均达到目标。" : "Every " + lower_label(zl) + " meets the target.";
@@ -792,8 +869,8 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
       const Zone& z = zl.zones[failing[j]];
       const Cell zc = zone_name(z);
       const std::string& zn = pick(lang, zc.text_zh, zc.text_en);
-      names.push_back(zn + (zh ? "（" + percent(cov.zones[failing[j]].share_covered()) + "）"
-                               : " (" + percent(cov.zones[failing[j]].share_covered()) + ")"));
+      names.push_back(zn + (zh ? "（" + percent(cov.zones[failing[j]].share()) + "）"
+                               : " (" + percent(cov.zones[failing[j]].share()) + ")"));
     }
     const bool more = failing.size() > kNarrativeZones;
     md += zh ? "未达标" + label_zh(zl) + " " + std::to_string(failing.size()) + " 个（共 " +
@@ -809,16 +886,18 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
     return f;
   }
   std::vector<std::string> gaps;
+  const std::vector<std::int64_t> gap_pop = published_gap_population(s);
+  const std::vector<double> gap_area = published_gap_area(s, kAreaDecimals);
   for (std::size_t j = 0; j < s.gaps.size() && j < kNarrativeGaps; ++j) {
     const auto& g = s.gaps[j];
     const std::string place = gap_place(run, g, lang);
     const std::string m = measure_text(g.min_value, s.unit, lang);
     if (zh)
-      gaps.push_back((place.empty() ? "" : place + " ") + persons(g.population) + " 人，" +
-                     format_fixed(g.area_km2, kAreaDecimals) + " 平方千米" + (m.empty() ? "" : "，最近处 " + m));
+      gaps.push_back((place.empty() ? "" : place + " ") + persons(gap_pop[j]) + " 人，" +
+                     format_fixed(gap_area[j], kAreaDecimals) + " 平方千米" + (m.empty() ? "" : "，最近处 " + m));
     else
-      gaps.push_back((place.empty() ? "" : place + ": ") + persons(g.population) + " people, " +
-                     format_fixed(g.area_km2, kAreaDecimals) + " km²" + (m.empty() ? "" : ", nearest edge " + m));
+      gaps.push_back((place.empty() ? "" : place + ": ") + persons(gap_pop[j]) + " people, " +
+                     format_fixed(gap_area[j], kAreaDecimals) + " km²" + (m.empty() ? "" : ", nearest edge " + m));
   }
   md += zh ? "服务缺口 " + std::to_string(s.gaps.size()) + " 处，最大的：" + join(gaps, "；") + "。"
            : std::to_string(s.gaps.size()) + " service gaps; the largest: " + join(gaps, "; ") + ".";
@@ -834,8 +913,9 @@ std::optional<Findings> density_findings(const RunTables& run, Lang lang) {
   for (std::size_t k = k0; k < run.levels.size(); ++k)
     if (density_at(run, k) != nullptr) kf = k;
   const bool zh = lang == Lang::kZh;
-  const analysis::ZoneDensity& total = density_at(run, k0)->total;
-  const analysis::LevelDensity& fine = *density_at(run, kf);
+  const std::vector<std::optional<PublishedDensity>> published = published_density(run);
+  const PublishedZoneDensity& total = published[k0]->total;
+  const PublishedDensity& fine = *published[kf];
   const ZoneLevel& zl = run.levels[kf];
   Findings f;
   f.title = zh ? "医疗资源配置" : "Health resources";

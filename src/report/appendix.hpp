@@ -7,7 +7,8 @@
 //   附表2-k  医疗资源配置        density_<level>    per zone: population, resources, per-1,000 values, flags
 //   附表3-k  服务圈覆盖情况      coverage_<level>   per standard × zone, each standard's total row first
 //   附表4    服务缺口清单        gaps               per standard its gap areas, its total row first
-// The table ids are the CSV file stems (tables/<id>.csv).
+// The table ids are the CSV file stems (tables/<id>.csv). Persons, beds, doctors … are the published whole numbers
+// (report/published.hpp: they add up across columns and levels), shares and per-1,000 values are theirs.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +36,12 @@ struct StandardTables {
   std::string threshold_en;  ///< "15 min", "5 km (urban) / 15 km (rural)"
   analysis::CoverageUnit unit = analysis::CoverageUnit::kMinutes;  ///< of the times/distances in the results
   double target_share = 0.9;                                       ///< 0–1
-  std::string source;  ///< where the threshold and target come from (shown as given in both languages)
+  std::string source_zh;  ///< where the threshold and target come from, in Chinese (empty: source_en in both)
+  std::string source_en;  ///< in English (empty: source_zh in both)
+  [[nodiscard]] const std::string& source(Lang lang) const {
+    if (lang == Lang::kEn) return source_en.empty() ? source_zh : source_en;
+    return source_zh.empty() ? source_en : source_zh;
+  }
   std::string estimate_zh;  ///< engine = estimate: "直线距离估算（绕行系数 1.3，机动车 35 千米/小时）" ("" otherwise)
   std::string estimate_en;  ///< "straight-line estimate (circuity 1.3, car 35 km/h)"
   /// Not empty: the standard was not computed, and why (each language its own text); it has no coverage and no

@@ -85,9 +85,11 @@ TEST_CASE("validate and run warn about GCJ-02 facilities declared as WGS 84, wit
   CHECK((*warning)["where"]["field"] == "facilities[0].crs");
   CHECK_THAT((*warning)["message"].get<std::string>(), Catch::Contains("of 40 facilities nearer a road as GCJ-02"));
   CHECK_THAT((*warning)["hint"].get<std::string>(), Catch::Contains("crs = \"gcj02\""));
-  // The report lists it with its kind in Chinese.
+  // The report lists it in Chinese, with where it is (the English message with its figures stays in run.json).
   const std::string html = slurp(out / "report.html");
-  CHECK_THAT(html, Catch::Contains("坐标系疑似声明有误") && Catch::Contains("facilities look like GCJ-02"));
+  CHECK_THAT(html, Catch::Contains("【坐标系疑似声明有误（火星坐标/百度坐标偏移）】该数据的坐标看起来属于另一坐标系") &&
+                       Catch::Contains("（位置：文件 facilities.csv，字段 facilities[0].crs）"));
+  CHECK_THAT(html, !Catch::Contains("facilities look like GCJ-02"));
 }
 
 TEST_CASE("no offset warning when the facilities are declared as what they are", "[cli][gcj02]") {

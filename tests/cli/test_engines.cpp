@@ -186,7 +186,7 @@ TEST_CASE("run without roads: the estimate is computed and labelled everywhere, 
              Catch::Contains("straight-line estimate (circuity 1.3, car 35 km/h), no road network used"));
   CHECK(gpkg->GetLayerByName("service_area_county_hospital_60min") == nullptr);
   gpkg.reset();
-  CHECK_THAT(slurp(out / "facility_access.csv"), Catch::Contains("county_hospital_30min,F2,乙县中医院,tcm_hospital,car,estimate,"));
+  CHECK_THAT(slurp(out / "facility_access.csv"), Catch::Contains("县级医院30分钟可达,F2,乙县中医院,中医医院,机动车,直线距离估算,"));
 
   // In English, the reasons are in English.
   const fs::path out_en = fx.dir / "out-en";

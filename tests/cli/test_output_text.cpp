@@ -138,9 +138,9 @@ TEST_CASE("run: CSV outputs neutralise formula-like names; numbers stay numbers"
 
   const auto access = csv_lines(run.out / "facility_access.csv");
   REQUIRE(access.size() == 4);
-  CHECK(access[1] == "clinic_walk_20min,F1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",village_clinic,walk,raster,0.0,0.0,"
-                     "no,yes");
-  CHECK(access[2] == "clinic_walk_20min,F2,'-1+2,village_clinic,walk,raster,0.0,0.0,no,yes");
+  CHECK(access[1] == "村卫生室20分钟,F1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",村卫生室,步行,栅格成本距离法,0.0,0.0,"
+                     "否,是");
+  CHECK(access[2] == "村卫生室20分钟,F2,'-1+2,村卫生室,步行,栅格成本距离法,0.0,0.0,否,是");
 
   // coverage_county.csv: the zone name is text (neutralised), the population a number (as it is).
   bool at_row = false;

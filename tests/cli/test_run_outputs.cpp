@@ -13,10 +13,12 @@
 #include <iomanip>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "cli_runner.hpp"
+#include "english_prose.hpp"
 
 using namespace carereach::test;
 namespace fs = std::filesystem;
@@ -54,9 +56,10 @@ std::string command_output(const std::string& cmd, int* status) {
   return out;
 }
 
-/// Conservation in run.json's coverage section: per standard and level, covered + uncovered = total in every zone;
-/// the zones add up to the level's total exactly (they are added in zone order); every level's total equals the
-/// population on the grid; the zones of a finer level add up to their parent.
+/// Conservation in run.json's coverage section: per standard and level, whole persons with covered + uncovered =
+/// total in every zone; the zones add up to the level's total exactly; the zones of a finer level add up to their
+/// parent exactly (where the level says it does); the exact figures beside them add up to the population on the
+/// grid, and each whole number lies within 2 persons of its exact figure.
 void check_conservation(const json& run) {
   const double grid_total = run["counts"]["population"]["grid_total"].get<double>();
   REQUIRE(run.contains("coverage"));
@@ -70,9 +73,13 @@ void check_conservation(const json& run) {
       double sum_total = 0.0, sum_covered = 0.0;
       std::map<std::string, double> by_parent;
       for (const auto& z : level["zones"]) {
+        REQUIRE(z["pop_total"].is_number_integer());
+        REQUIRE(z["pop_covered"].is_number_integer());
         const double total = z["pop_total"], covered = z["pop_covered"], uncovered = z["pop_uncovered"];
         CHECK(covered + uncovered == total);
         CHECK(covered <= total);
+        CHECK(std::abs(total - z["exact"]["pop_total"].get<double>()) < 2.0);
+        CHECK(std::abs(covered - z["exact"]["pop_covered"].get<double>()) < 2.0);
         sum_total += total;
         sum_covered += covered;
         by_parent[z["parent_code"].get<std::string>()] += total;
@@ -80,17 +87,90 @@ void check_conservation(const json& run) {
       }
       CHECK(sum_total == level["total"]["pop_total"].get<double>());
       CHECK(sum_covered == level["total"]["pop_covered"].get<double>());
-      CHECK(level["total"]["pop_total"].get<double>() == Approx(grid_total).epsilon(1e-9));
-      for (const auto& [code, total] : parent_totals) {
-        if (!by_parent.count(code)) continue;
-        INFO("parent " << code);
-        CHECK(by_parent[code] == Approx(total).epsilon(1e-9));
-      }
+      CHECK(level["total"]["exact"]["pop_total"].get<double>() == Approx(grid_total).epsilon(1e-9));
+      if (level["adds_to_parent"] == true)
+        for (const auto& [code, total] : parent_totals) {
+          if (!by_parent.count(code)) continue;
+          INFO("parent " << code);
+          CHECK(by_parent[code] == total);
+        }
       parent_totals.clear();
       for (const auto& z : level["zones"]) parent_totals[z["code"].get<std::string>()] = z["pop_total"];
     }
   }
   CHECK(checked > 0);
+}
+
+/// A CSV file of carereach (UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting) as rows of cells;
+/// fails the test when the file is not written so.
+std::vector<std::vector<std::string>> read_csv(const fs::path& file) {
+  const std::string text = slurp(file);
+  INFO(file);
+  REQUIRE(text.rfind("\xEF\xBB\xBF", 0) == 0);
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false;
+  for (std::size_t i = 3; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
+      else if (c == '"') quoted = false;
+      else cell += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\r') {
+      REQUIRE(i + 1 < text.size());
+      REQUIRE(text[i + 1] == '\n');  // CRLF, never a bare CR
+      ++i;
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+      rows.emplace_back();
+    } else {
+      REQUIRE(c != '\n');  // a bare LF
+      cell += c;
+    }
+  }
+  REQUIRE(rows.back().empty());  // the last line ends with CRLF
+  rows.pop_back();
+  return rows;
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  INFO("column " << name);
+  REQUIRE(it != header.end());
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+long long whole(const std::string& s) {
+  INFO("'" << s << "' is not a whole number");
+  REQUIRE(!s.empty());
+  REQUIRE(s.find_first_not_of("-0123456789") == std::string::npos);
+  return std::stoll(s);
+}
+
+std::string unzip_member(const fs::path& archive, const std::string& member) {
+  int status = 0;
+  const std::string out = command_output("/usr/bin/unzip -p '" + archive.string() + "' '" + member + "'", &status);
+  REQUIRE(status == 0);
+  return out;
+}
+
+/// The texts of an XLSX workbook a reader sees: the shared strings (every text cell) and the sheet names.
+std::vector<std::string> xlsx_texts(const fs::path& xlsx) {
+  std::vector<std::string> out;
+  const std::regex text_element("<t(?: [^>]*)?>([^<]*)</t>");
+  const std::string strings = unzip_member(xlsx, "xl/sharedStrings.xml");
+  for (auto it = std::sregex_iterator(strings.begin(), strings.end(), text_element); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1]);
+  const std::string workbook = unzip_member(xlsx, "xl/workbook.xml");
+  const std::regex sheet("<sheet name=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(workbook.begin(), workbook.end(), sheet); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1]);
+  return out;
 }
 
 }  // namespace
@@ -183,6 +263,10 @@ TEST_CASE("run --lang en writes English tables and report", "[cli][demo][outputs
              Catch::Contains("<h1>Access to health services — Porto Alegre, Rio Grande do Sul, Brazil</h1>"));
   CHECK_THAT(slurp(r.out / "report.html"), Catch::Contains("<html lang=\"en\">"));
   CHECK(r.run["scenario"]["region_en"] == "Porto Alegre, Rio Grande do Sul, Brazil");
+  // facility_access.csv in English, written like the other tables (byte-order mark, CRLF).
+  CHECK_THAT(slurp(r.out / "facility_access.csv"),
+             Catch::StartsWith("\xEF\xBB\xBFStandard,Facility id,Name,Type,Mode,Method,Distance to the road (m),"
+                               "Access time (s),Beyond the access limit,Joined to the network\r\n"));
   CHECK(r.run["scenario"]["region"] == "巴西南里奥格兰德州阿雷格里港市");
 }
 
@@ -220,6 +304,61 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
     else CHECK(z["pop_covered"].get<double>() >= before);
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("15分钟中医药服务圈"));
+  // The scenario's changes in Chinese (run.json keeps both languages), and no English prose in the comparison's
+  // Markdown and tables (the rule of tests/english_prose.hpp).
+  CHECK(scenario.run["changes"]["lines_zh"][0].get<std::string>().rfind("调整 35 个：增加标签中医阁（", 0) == 0);
+  CHECK(scenario.run["changes"]["lines"][0].get<std::string>().rfind("upgraded 35: +tags tcm_corner (", 0) == 0);
+  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("调整 35 个：增加标签中医阁"));
+  CHECK_THAT(slurp(scenario.out / "report.html"), Catch::Contains("调整 35 个：增加标签中医阁"));
+  {
+    std::istringstream md(slurp(tmp / "cmp" / "compare.md"));
+    for (std::string line; std::getline(md, line);) {
+      INFO("compare.md: " << line);
+      CHECK(carereach::test::english_words(line) == std::vector<std::string>{});
+    }
+    for (const char* level : {"county", "township"})
+      for (const auto& row : read_csv(tmp / "cmp" / ("tables/compare_" + std::string(level) + ".csv")))
+        for (const auto& cell : row) {
+          INFO("compare_" << level << ".csv: " << cell);
+          CHECK(carereach::test::english_words(cell) == std::vector<std::string>{});
+        }
+  }
+
+  // The comparison tables add up as shown: change = scenario − baseline on every row, the zones to each
+  // standard's total row, the townships to their county; the change of share is the difference of the shares shown.
+  std::map<std::pair<std::string, std::string>, std::array<long long, 3>> county_rows, town_sums;
+  for (const std::string level : {"county", "township"}) {
+    const auto rows = read_csv(tmp / "cmp" / ("tables/compare_" + level + ".csv"));
+    const auto& h = rows[0];
+    const std::size_t is = column(h, "服务标准"), icode = column(h, "代码"), ia = column(h, "基准覆盖人口（人）"),
+                      ib = column(h, "情景覆盖人口（人）"), id = column(h, "覆盖人口变化（人）"),
+                      isa = column(h, "基准覆盖率（%）"), isb = column(h, "情景覆盖率（%）"),
+                      ids = column(h, "覆盖率变化（百分点）");
+    std::map<std::string, std::array<long long, 3>> sums, totals;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const auto& row = rows[i];
+      INFO(level << " row " << i);
+      const long long a = whole(row[ia]), b = whole(row[ib]), d = whole(row[id]);
+      CHECK(b - a == d);
+      char points[32];
+      std::snprintf(points, sizeof points, "%.1f", std::stod(row[isb]) - std::stod(row[isa]));
+      CHECK(row[ids] == (std::string(points) == "-0.0" ? "0.0" : points));
+      if (row[icode] == "合计") {
+        totals[row[is]] = {a, b, d};
+        continue;
+      }
+      auto& s = sums[row[is]];
+      s[0] += a, s[1] += b, s[2] += d;
+      if (level == "county") {
+        county_rows[{row[is], row[icode]}] = {a, b, d};
+      } else {
+        auto& t = town_sums[{row[is], row[icode].substr(0, 6)}];  // 341602001 lies in 341602
+        t[0] += a, t[1] += b, t[2] += d;
+      }
+    }
+    CHECK(sums == totals);
+  }
+  CHECK(town_sums == county_rows);
 
   // compare.html: the TCM circle's gain as the two run.json files give it, its two maps (change of coverage with
   // the 35 upgraded clinics, change per township); the unchanged standards get no maps.
@@ -302,4 +441,216 @@ TEST_CASE("run: local density targets replace the national ones; an unknown indi
   CHECK(bad.code == 3);
   CHECK_THAT(bad.err, Catch::Contains("beds_per_person") && Catch::Contains("beds_per_1000"));
   CHECK_FALSE(fs::exists(tmp / "out2"));
+}
+
+TEST_CASE("run: every table of the Bozhou demo adds up, as shown", "[cli][demo][outputs][published]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  // 附表3: covered + not covered = population on every row; the share from the persons shown; each standard's
+  // zones to its total row; the townships of a county to the county's row in 附表3-1.
+  std::map<std::pair<std::string, std::string>, std::array<long long, 3>> county_rows, town_sums;
+  for (const std::string level : {"county", "township"}) {
+    const auto rows = read_csv(r.out / ("tables/coverage_" + level + ".csv"));
+    const auto& h = rows[0];
+    const std::size_t is = column(h, "服务标准"), ip = column(h, "常住人口（人）"), ic = column(h, "覆盖人口（人）"),
+                      iu = column(h, "未覆盖人口（人）"), ish = column(h, "覆盖率（%）"),
+                      iname = column(h, level == "county" ? "区县" : "乡镇");
+    std::map<std::string, std::array<long long, 3>> sums, totals;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const auto& row = rows[i];
+      INFO(level << " row " << i);
+      const long long pop = whole(row[ip]), cov = whole(row[ic]), unc = whole(row[iu]);
+      CHECK(cov + unc == pop);
+      if (pop > 0) {
+        char share[32];
+        std::snprintf(share, sizeof share, "%.1f", 100.0 * double(cov) / double(pop));
+        CHECK(row[ish] == share);
+      }
+      if (row[iname] == "合计") {
+        totals[row[is]] = {pop, cov, unc};
+        continue;
+      }
+      auto& s = sums[row[is]];
+      s[0] += pop, s[1] += cov, s[2] += unc;
+      if (level == "county") {
+        county_rows[{row[is], row[iname]}] = {pop, cov, unc};
+      } else {
+        auto& t = town_sums[{row[is], row[column(h, "区县")]}];
+        t[0] += pop, t[1] += cov, t[2] += unc;
+      }
+    }
+    CHECK(sums == totals);
+  }
+  CHECK(town_sums == county_rows);
+  // 附表2: population and resources; the townships to their county; beds per 1,000 from the numbers shown.
+  std::map<std::string, std::vector<long long>> county_density, town_density;
+  for (const std::string level : {"county", "township"}) {
+    const auto rows = read_csv(r.out / ("tables/density_" + level + ".csv"));
+    const auto& h = rows[0];
+    const std::size_t iname = column(h, level == "county" ? "区县" : "乡镇");
+    const std::vector<std::size_t> cols{column(h, "常住人口（人）"), column(h, "床位数（张）"),
+                                        column(h, "执业（助理）医师（人）"), column(h, "注册护士（人）")};
+    const std::size_t ibeds = column(h, "每千常住人口医疗卫生机构床位数（张/千人）");
+    std::vector<long long> sum(cols.size(), 0), total;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      std::vector<long long> v;
+      for (std::size_t c : cols) v.push_back(whole(rows[i][c]));
+      if (v[0] > 0) {
+        char beds[32];
+        std::snprintf(beds, sizeof beds, "%.2f", double(v[1]) * 1000.0 / double(v[0]));
+        CHECK(rows[i][ibeds] == beds);
+      }
+      if (rows[i][iname] == "合计") {
+        total = v;
+        continue;
+      }
+      for (std::size_t k = 0; k < v.size(); ++k) sum[k] += v[k];
+      if (level == "county") {
+        county_density[rows[i][iname]] = v;
+      } else {
+        auto& s = town_density[rows[i][column(h, "区县")]];
+        s.resize(v.size(), 0);
+        for (std::size_t k = 0; k < v.size(); ++k) s[k] += v[k];
+      }
+    }
+    CHECK(sum == total);
+  }
+  CHECK(town_density == county_density);
+  // 附表4: the gaps to their total row.
+  const auto gaps = read_csv(r.out / "tables/gaps.csv");
+  std::map<std::string, long long> gap_sums, gap_totals;
+  for (std::size_t i = 1; i < gaps.size(); ++i) {
+    const long long pop = whole(gaps[i][column(gaps[0], "人口（人）")]);
+    const std::string& standard = gaps[i][column(gaps[0], "服务标准")];
+    if (gaps[i][column(gaps[0], "序号")] == "合计") gap_totals[standard] = pop;
+    else gap_sums[standard] += pop;
+  }
+  CHECK(gap_sums == gap_totals);
+  // report.md: the key finding of the TCM circle gives the total row's persons (grouped by thousands).
+  const auto county = read_csv(r.out / "tables/coverage_county.csv");
+  auto grouped = [](long long v) {
+    std::string s = std::to_string(v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return s;
+  };
+  const std::string covered = grouped(whole(county[1][column(county[0], "覆盖人口（人）")]));
+  const std::string population = grouped(whole(county[1][column(county[0], "常住人口（人）")]));
+  CHECK_THAT(slurp(r.out / "report.md"), Catch::Contains("（" + covered + " / " + population + " 人）"));
+}
+
+TEST_CASE("run: the layers hold whole persons that add up like the tables", "[cli][demo][outputs][published]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  int status = 0;
+  const std::string gpkg = (r.out / "layers.gpkg").string();
+  // The persons fields are integers.
+  const std::string info = command_output("ogrinfo -ro -so '" + gpkg + "' zones_township 2>&1", &status);
+  REQUIRE(status == 0);
+  CHECK_THAT(info, Catch::Contains("population: Integer"));
+  CHECK_THAT(info, Catch::Contains("covered_tcm_15min: Integer"));
+  CHECK_THAT(command_output("ogrinfo -ro -so '" + gpkg + "' catchment_tcm_15min 2>&1", &status),
+             Catch::Contains("pop_within: Integer"));
+  CHECK_THAT(command_output("ogrinfo -ro -so '" + gpkg + "' gap_tcm_15min 2>&1", &status),
+             Catch::Contains("population: Integer"));
+  // The townships of each county add up to the county, and the counties to the table's total.
+  auto sums = [&](const std::string& sql) {
+    std::map<std::string, std::string> out;
+    const std::string text = command_output("ogrinfo -ro -q '" + gpkg + "' -sql \"" + sql + "\" 2>&1", &status);
+    REQUIRE(status == 0);
+    const std::regex line(
+        "k \\(String\\) = ([0-9]+)\\s+p \\(Integer(?:64)?\\) = ([0-9]+)\\s+c \\(Integer(?:64)?\\) = ([0-9]+)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it)
+      out[(*it)[1]] = std::string((*it)[2]) + "/" + std::string((*it)[3]);
+    return out;
+  };
+  const auto towns = sums(
+      "SELECT parent_code AS k, SUM(population) AS p, SUM(covered_tcm_15min) AS c FROM zones_township "
+      "GROUP BY parent_code");
+  const auto counties = sums("SELECT code AS k, SUM(population) AS p, SUM(covered_tcm_15min) AS c FROM zones_county "
+                             "GROUP BY code");
+  CHECK(counties.size() == 4);
+  CHECK(towns == counties);
+  const auto table = read_csv(r.out / "tables/coverage_county.csv");
+  long long population = 0;
+  for (const auto& [code, pc] : counties) population += std::stoll(pc.substr(0, pc.find('/')));
+  CHECK(population == whole(table[1][column(table[0], "常住人口（人）")]));
+}
+
+TEST_CASE("run: a Chinese run has no English prose in report.md, the appendix and the CSV tables",
+          "[cli][demo][outputs][language]") {
+  // The rule: tests/english_prose.hpp (identifiers, codes, file names, numbers, units and a few proper names are
+  // allowed; any other ASCII word of two letters or more is English prose).
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  std::size_t texts = 0;
+  auto check = [&](const std::string& where, const std::string& text) {
+    ++texts;
+    INFO(where << ": " << text);
+    CHECK(carereach::test::english_words(text) == std::vector<std::string>{});
+  };
+  std::istringstream md(slurp(r.out / "report.md"));
+  std::size_t n = 0;
+  for (std::string line; std::getline(md, line);) check("report.md line " + std::to_string(++n), line);
+  std::vector<fs::path> csvs{r.out / "facility_access.csv"};
+  for (const auto& e : fs::directory_iterator(r.out / "tables")) csvs.push_back(e.path());
+  for (const auto& f : csvs)
+    for (const auto& row : read_csv(f))
+      for (const auto& cell : row) check(f.filename().string(), cell);
+  for (const auto& t : xlsx_texts(r.out / "appendix.xlsx")) check("appendix.xlsx", t);
+  CHECK(texts > 1000);
+  // report.html: the text a reader sees (without the style sheet, the tags and their attributes), and the tooltips.
+  // (By hand rather than std::regex, whose recursion overflows the stack on a page this size.)
+  const std::string html = slurp(r.out / "report.html");
+  std::string visible;
+  for (std::size_t i = 0; i < html.size();) {
+    if (html.compare(i, 6, "<style") == 0) {
+      const std::size_t end = html.find("</style>", i);
+      REQUIRE(end != std::string::npos);
+      i = end + 8;
+    } else if (html[i] == '<') {
+      const std::size_t end = html.find('>', i);
+      REQUIRE(end != std::string::npos);
+      i = end + 1;
+      visible += '\n';  // tags separate texts (a tooltip <title> is text too)
+    } else {
+      visible += html[i++];
+    }
+  }
+  for (const auto& [entity, text] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
+                                     std::pair{"&#39;", "'"}, std::pair{"&amp;", "&"}})
+    for (std::size_t at = visible.find(entity); at != std::string::npos; at = visible.find(entity, at + 1))
+      visible.replace(at, std::string_view(entity).size(), text);
+  std::istringstream page(visible);
+  for (std::string line; std::getline(page, line);) check("report.html", line);
+}
+
+TEST_CASE("run: facility_access.csv is written like the other tables, in the run's language",
+          "[cli][demo][outputs][language]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  const auto rows = read_csv(r.out / "facility_access.csv");  // byte-order mark, CRLF
+  CHECK(rows[0] == std::vector<std::string>{"服务标准", "机构代码", "机构名称", "机构类别", "出行方式", "计算方法",
+                                            "接入距离（米）", "接入用时（秒）", "超出接入距离上限", "已接入路网"});
+  CHECK(rows[1][0] == "15分钟中医药服务圈");
+  CHECK(rows[1][4] == "步行");
+  CHECK(rows[1][5] == "路网法");
+  CHECK((rows[1][9] == "是" || rows[1][9] == "否"));
+}
+
+TEST_CASE("run: warnings in the Chinese report are Chinese, with where they are", "[cli][demo][outputs][language]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  // The demo warns that some populated cells lie far from roads (cells.no_road_access); run.json keeps the English
+  // message with its figures, the report says it in Chinese.
+  bool warned = false;
+  for (const auto& w : r.run["warnings"]) warned = warned || w["code"] == "cells.no_road_access";
+  REQUIRE(warned);
+  const std::string html = slurp(r.out / "report.html");
+  CHECK_THAT(html, Catch::Contains("【格网距道路过远】部分有人口的格网距可用道路超过接入距离上限"));
+  CHECK(html.find("populated cells are farther") == std::string::npos);
+  // The standards' sources, the coordinate systems and the scenario's description in Chinese.
+  CHECK_THAT(html, Catch::Contains("依据：15分钟服务圈出自国家中医药发展规划"));
+  CHECK_THAT(html, Catch::Contains("2000国家大地坐标系"));
+  CHECK(html.find("Gauss-Kruger") == std::string::npos);
+  CHECK(html.find("Real county boundaries") == std::string::npos);
 }

@@ -493,18 +493,20 @@ TEST_CASE("run writes travel_time_<standard>.tif, facility_access.csv and run.js
   REQUIRE(run_cli({"traveltime", s.scenario(), "-s", "thc_car_5min", "-o", alone.string()}).code == 0);
   check_same_values(thc, read_raster(alone));
 
-  // facility_access.csv: UTF-8 with a BOM (for Excel), one row per facility of each time standard. F1 is 30 m
-  // from the road (30 s at 1 m/s), F2 40 m (40 s); both within 100 m, both joined.
+  // facility_access.csv: like the other tables (UTF-8 with a BOM for Excel, CRLF, headers and values in the run's
+  // language), one row per facility of each time standard. F1 is 30 m from the road (30 s at 1 m/s), F2 40 m
+  // (40 s); both within 100 m, both joined.
   const std::string csv = slurp(folder / "facility_access.csv");
   REQUIRE(csv.rfind("\xEF\xBB\xBF", 0) == 0);
   const auto rows = lines_of(csv.substr(3));
   CHECK(rows == std::set<std::string>{
-                    "standard,facility_id,name,type,mode,engine,snap_distance_m,access_leg_s,beyond_max_access,joined",
-                    "thc_car_5min,F1,甲镇卫生院,township_health_center,car,network,30.0,30.0,no,yes",
-                    "primary_car_5min,F1,甲镇卫生院,township_health_center,car,network,30.0,30.0,no,yes",
-                    "primary_car_5min,F2,乙村卫生室,village_clinic,car,network,40.0,40.0,no,yes",
+                    "服务标准,机构代码,机构名称,机构类别,出行方式,计算方法,接入距离（米）,接入用时（秒）,超出接入距离上限,"
+                    "已接入路网\r",
+                    "卫生院5分钟,F1,甲镇卫生院,乡镇卫生院,机动车,路网法,30.0,30.0,否,是\r",
+                    "基层医疗5分钟,F1,甲镇卫生院,乡镇卫生院,机动车,路网法,30.0,30.0,否,是\r",
+                    "基层医疗5分钟,F2,乙村卫生室,村卫生室,机动车,路网法,40.0,40.0,否,是\r",
                 });
-  CHECK(csv.substr(3).rfind("standard,facility_id,", 0) == 0);  // the header comes first
+  CHECK(csv.substr(3).rfind("服务标准,机构代码,", 0) == 0);  // the header comes first
 
   // run.json: the settings used and one entry per standard.
   const auto j = nlohmann::json::parse(slurp(folder / "run.json"));

@@ -85,6 +85,8 @@ TEST_CASE("changes: close, upgrade with implied tags, add with its coordinates c
   CHECK(n.lon == Approx(117.5));
   CHECK(n.lat == Approx(31.0));
   CHECK(s.lines.size() == 3);
+  // The same lines in Chinese, for the Chinese reports: tags and types by their Chinese names.
+  CHECK(s.lines_zh == std::vector<std::string>{"关闭 1 个：C", "调整 2 个：增加标签中医阁（A、B）", "新增 N1 新增卫生院（乡镇卫生院）"});
   CHECK(diag.all().empty());
 }
 

@@ -103,6 +103,9 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
   CHECK(s.standards[0].threshold_min == 15.0);  // unchanged keys keep the default
   CHECK(s.standards[4].threshold_min == 20.0);
   CHECK(s.standards[4].select.types == std::vector<std::string>{"village_clinic"});
+  CHECK(s.standards[4].source_zh == "本地假设");
+  CHECK(s.standards[4].source_en == "local assumption");
+  CHECK(s.info.description_en == "Baseline: facilities as of 2024.");
   CHECK(s.zones[1].class_field == "kind");
   CHECK(s.zones[1].urban_values == std::vector<std::string>{"街道"});
   CHECK(s.changes.close == std::vector<std::string>{"WS341602100212"});
@@ -181,6 +184,41 @@ label = "第七次全国人口普查（普查小区）"
   CHECK(p.label == "第七次全国人口普查（普查小区）");
   CHECK(p.level.empty());
   CHECK(p.code_field.empty());
+}
+
+TEST_CASE("standards: where the numbers come from, in Chinese and in English", "[scenario]") {
+  Dir d;
+  // The shipped profile has both texts.
+  const io::Scenario shipped = parse(d, kMinimal);
+  CHECK(shipped.standards[0].source_zh == "15分钟服务圈出自国家中医药发展规划；出行方式和目标覆盖率为本地假设");
+  CHECK_THAT(shipped.standards[0].source_en, Catch::StartsWith("15-minute circle from national TCM development plans"));
+  for (const Standard& st : shipped.standards) {
+    INFO(st.id);
+    CHECK_FALSE(st.source_zh.empty());
+    CHECK_FALSE(st.source_en.empty());
+  }
+  // source_zh alone replaces both (the shipped English no longer describes it; English reports show the Chinese);
+  // source is one text for both; source_zh and source_en one each.
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"(
+[standards.tcm_15min]
+source_zh = "《某市“十四五”中医药发展规划》"
+[standards.primary_care_15min]
+source = "《某市卫生健康规划》"
+[standards.county_hospital_30min]
+source_zh = "本地假设"
+source_en = "local assumption"
+)");
+  CHECK(s.standards[0].source_zh == "《某市“十四五”中医药发展规划》");
+  CHECK(s.standards[0].source_en.empty());
+  CHECK(s.standards[1].source_zh == "《某市卫生健康规划》");
+  CHECK(s.standards[1].source_en == "《某市卫生健康规划》");
+  CHECK(s.standards[2].source_zh == "本地假设");
+  CHECK(s.standards[2].source_en == "local assumption");
+  const ScenarioError e = scenario_error([&] {
+    parse(d, std::string(kMinimal) + "[standards.tcm_15min]\nsource = \"a\"\nsource_zh = \"b\"\n");
+  });
+  CHECK(e.where().field == "standards.tcm_15min.source");
+  CHECK_THAT(e.message(), Catch::Contains("not both"));
 }
 
 TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {

@@ -75,7 +75,7 @@ RunTables sample_run() {
   tcm.threshold_en = "15 min";
   tcm.unit = analysis::CoverageUnit::kMinutes;
   tcm.target_share = 0.9;
-  tcm.source = "地方规划假设";
+  tcm.source_zh = "地方规划假设";
   const auto t0 = stats(1000, 950, 6.25, 5, 12, 18, 2);
   const auto t1 = stats(2000, 1500, 10, 9, kInf, 28.5, 1);
   const auto t2 = stats(500, 100, 14.5, kInf, kInf, 27, 0);
