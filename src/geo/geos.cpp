@@ -66,7 +66,7 @@ void require_geometry(const Geometry& g, const char* operation) {
   if (g.null()) throw std::runtime_error(std::string("GEOS ") + operation + ": null geometry");
 }
 
-/// False when a coordinate of the sequence is NaN or infinite.
+/// False when a coordinate of the sequence is NaN, infinite or beyond ±Geometry::kMaxCoordinate.
 bool sequence_finite(const GEOSCoordSequence* seq) {
   if (seq == nullptr) throw_geos("coordinate sequence");
   unsigned int size = 0;
@@ -75,12 +75,12 @@ bool sequence_finite(const GEOSCoordSequence* seq) {
     double x = 0.0;
     double y = 0.0;
     if (GEOSCoordSeq_getXY_r(ctx(), seq, i, &x, &y) == 0) throw_geos("coordinate");
-    if (!std::isfinite(x) || !std::isfinite(y)) return false;
+    if (!(std::abs(x) <= Geometry::kMaxCoordinate) || !(std::abs(y) <= Geometry::kMaxCoordinate)) return false;
   }
   return true;
 }
 
-/// False when a coordinate of g (any type, collections included) is NaN or infinite.
+/// False when a coordinate of g (any type, collections included) is NaN, infinite or beyond ±kMaxCoordinate.
 bool geometry_finite(const GEOSGeometry* g) {
   switch (GEOSGeomTypeId_r(ctx(), g)) {
     case GEOS_POINT:
@@ -104,14 +104,16 @@ bool geometry_finite(const GEOSGeometry* g) {
   }
 }
 
-/// GEOS algorithms assume finite coordinates: MakeValid (3.11) can crash on a NaN, and noding and spatial indexes
-/// are not meant for them. Refused here with a message that says what is wrong.
+/// GEOS algorithms assume finite coordinates of sensible size: MakeValid (3.11) can crash on a NaN, and the
+/// quadtree of TopologyPreserveSimplify doubles a cell until it holds a segment, which never ends once the doubling
+/// overflows (coordinates of 1e250 and more). Refused here with a message that says what is wrong.
 void require_finite(const Geometry& g, const char* operation) {
   if (g.all_coordinates_finite()) return;
-  throw GeometryError(std::string("the geometry has a coordinate that is not a finite number (NaN or infinity); ") +
+  throw GeometryError(std::string("the geometry has a coordinate that is not a finite number (NaN or infinity) or "
+                                  "lies beyond ±1e12, farther than any place on Earth in any unit; ") +
                           operation + " needs finite coordinates",
-                      "check the coordinates of this feature in a GIS: a NaN or infinite value usually comes from a "
-                      "missing value or a failed coordinate conversion");
+                      "check the coordinates of this feature in a GIS: such a value usually comes from a missing "
+                      "value or a failed coordinate conversion");
 }
 
 // unique_ptr deleters for GEOS objects that are destroyed through the context.

@@ -62,10 +62,15 @@ class Geometry {
   [[nodiscard]] bool is_empty() const;
   /// True when valid; otherwise *reason (when given) says why, e.g. "Self-intersection at (x y)".
   [[nodiscard]] bool is_valid(std::string* reason = nullptr) const;
-  /// True when every coordinate (x and y) is a finite number: no NaN, no infinity. True for empty geometries.
+  /// Coordinates beyond ±1e12 (a million kilometres, or degrees, or feet) are no place on Earth; GEOS's spatial
+  /// indexes do not end on the largest ones (see simplified).
+  static constexpr double kMaxCoordinate = 1e12;
+  /// True when every coordinate (x and y) is a finite number within ±kMaxCoordinate: no NaN, no infinity, nothing
+  /// absurdly large. True for empty geometries.
   [[nodiscard]] bool all_coordinates_finite() const;
   /// A valid geometry covering the same area (GEOS MakeValid), keeping only polygonal parts. Throws GeometryError
-  /// for a geometry with a coordinate that is not finite (GEOS 3.11 MakeValid can crash on one) and when GEOS fails.
+  /// for a geometry with a coordinate that is not finite (GEOS 3.11 MakeValid can crash on a NaN) or beyond
+  /// ±kMaxCoordinate, and when GEOS fails.
   [[nodiscard]] Geometry make_valid_polygonal() const;
   /// A simpler outline for drawing at a small scale (GEOS TopologyPreserveSimplify, Douglas–Peucker that keeps rings
   /// simple and holes inside their shells): no vertex moves, vertices are dropped where the outline stays within
@@ -79,7 +84,9 @@ class Geometry {
   /// together as lines (no piece crosses another, each keeps its end points) and which are joined again, so the
   /// work grows with the length. The only difference to simplifying the whole ring is that the ends of the pieces
   /// (one vertex in kSimplifyPieceVertices) are kept. `stats`, when given, says whether that happened.
-  /// Throws GeometryError for a geometry with a coordinate that is not finite.
+  /// Throws GeometryError for a geometry with a coordinate that is not finite or beyond ±kMaxCoordinate: GEOS's
+  /// quadtree of segments doubles a cell until it holds a segment, and with coordinates of 1e250 and more the
+  /// doubling overflows and never ends.
   struct SimplifyStats {
     std::size_t rings_in_pieces = 0;  ///< rings longer than kSimplifyPieceVertices, simplified in pieces
     std::size_t pieces = 0;           ///< the pieces of those rings
@@ -97,7 +104,7 @@ class Geometry {
   [[nodiscard]] int type_id() const;
   [[nodiscard]] bool is_polygonal() const;
   /// Union of many geometries (GEOSUnaryUnion of a collection); consumes them. Throws GeometryError when a part has
-  /// a coordinate that is not finite.
+  /// a coordinate that is not finite or beyond ±kMaxCoordinate.
   static Geometry union_all(std::vector<Geometry> parts);
 
  private:

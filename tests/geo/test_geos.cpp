@@ -357,3 +357,38 @@ TEST_CASE("simplified in pieces keeps holes and parts of a multipolygon in their
   REQUIRE(rings.front().holes.size() == 1);
   CHECK(std::abs(h.area() - (410.0 * 410.0 - 900.0)) <= 0.5 * (4.0 * 300 + 6.0));
 }
+
+// Found by fuzz_outline (tests/fuzz/corpus/fuzz_outline/timeout_quadtree_*): a ring whose coordinates span
+// 1e-214 … 1e266. GEOS's TopologyPreserveSimplify puts the segments in a quadtree that doubles a cell until it
+// holds a segment; here the doubling overflows to infinity and the loop never ends. Without the guard this test
+// hangs; with it the geometry is refused before GEOS sees it.
+TEST_CASE("simplified and make_valid_polygonal refuse coordinates beyond 1e12 (GEOS's quadtree would not end)",
+          "[geo][geos][errors][simplify]") {
+  const std::vector<std::pair<double, double>> ring{{-3.858494559978426e-173, 7.857723901477123e+266},
+                                                    {-1.718195552987484e-23, -1.2088074475378541e-161},
+                                                    {-14.94141256870402, -2.0053588443239942e+171},
+                                                    {-4.407167481371242e+30, 3.3414605330080404e-214},
+                                                    {-7.874829577192404e+34, 9.891687298401527e-18},
+                                                    {-2.3399558134707613e+30, 4.329907320920981e+178},
+                                                    {-4.554115336619367e+31, -5.421564083782481e+72},
+                                                    {374285.792281517, 3714008.3903986705},
+                                                    {-3.858494559978426e-173, 7.857723901477123e+266}};
+  std::vector<unsigned char> wkb{1, 3, 0, 0, 0, 1, 0, 0, 0};  // little-endian Polygon, one ring
+  const auto append = [&wkb](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    wkb.insert(wkb.end(), b, b + n);
+  };
+  const auto count = static_cast<std::uint32_t>(ring.size());
+  append(&count, 4);
+  for (const auto& [x, y] : ring) {
+    append(&x, 8);
+    append(&y, 8);
+  }
+  const Geometry g = Geometry::from_wkb(wkb);
+  CHECK_FALSE(g.all_coordinates_finite());
+  CHECK(geometry_error([&] { (void)g.simplified(1000.0); }).find("1e12") != std::string::npos);
+  CHECK(geometry_error([&] { (void)g.make_valid_polygonal(); }).find("1e12") != std::string::npos);
+  // The limit itself is allowed; a Gauss–Krüger square far from its origin is fine.
+  CHECK(Geometry::from_wkt("POLYGON((0 0,1e12 0,1e12 1e12,0 0))").all_coordinates_finite());
+  CHECK_FALSE(Geometry::from_wkt("POLYGON((0 0,1.000001e12 0,1e12 1e12,0 0))").all_coordinates_finite());
+}
