@@ -350,6 +350,13 @@ unsigned int vertex_count(const GEOSGeometry* curve) {
   return size;
 }
 
+/// GEOSGeom_transformXY callback: coordinates within Geometry::kTinyCoordinate of zero become zero.
+int zero_tiny_coordinates(double* x, double* y, void* /*userdata*/) {
+  if (std::abs(*x) < Geometry::kTinyCoordinate) *x = 0.0;
+  if (std::abs(*y) < Geometry::kTinyCoordinate) *y = 0.0;
+  return 1;
+}
+
 /// Releases the geometries of `parts` into a raw array for the GEOS constructors that take ownership.
 std::vector<GEOSGeometry*> release_all(std::vector<Geometry>& parts) {
   std::vector<GEOSGeometry*> raw;
@@ -369,20 +376,23 @@ Geometry Geometry::simplified(double tolerance, SimplifyStats* stats) const {
   require_finite(*this, "simplifying an outline");
   thread_context().clear_error();
   if (stats != nullptr) *stats = {};
+  // Snapped first: coordinates within kTinyCoordinate of zero become zero (see the header).
+  const Geometry snapped(checked(GEOSGeom_transformXY_r(ctx(), g_, &zero_tiny_coordinates, nullptr), "snap"));
+  const GEOSGeometry* g = snapped.get();
 
   // Rings longer than kSimplifyPieceVertices: see the header. Other geometries go to GEOS as they are.
-  const int type = type_id();
+  const int type = snapped.type_id();
   bool long_ring = false;
   if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
-    for (const GEOSGeometry* p : polygons_of(g_))
+    for (const GEOSGeometry* p : polygons_of(g))
       for (const GEOSGeometry* r : rings_of(p)) long_ring = long_ring || vertex_count(r) > kSimplifyPieceVertices;
-  if (!long_ring) return Geometry(checked(GEOSTopologyPreserveSimplify_r(ctx(), g_, tolerance), "simplify"));
+  if (!long_ring) return Geometry(checked(GEOSTopologyPreserveSimplify_r(ctx(), g, tolerance), "simplify"));
 
   // One collection of every ring, whole (a LinearRing) or in pieces (LineStrings sharing their end vertices), in
   // the order of polygons and rings; `pieces` remembers how many items each ring became.
   std::vector<Geometry> items;
   std::vector<std::vector<std::size_t>> pieces;  // per polygon, per ring
-  for (const GEOSGeometry* p : polygons_of(g_)) {
+  for (const GEOSGeometry* p : polygons_of(g)) {
     pieces.emplace_back();
     for (const GEOSGeometry* r : rings_of(p)) {
       const Coords c = coords_of(r);

@@ -86,12 +86,15 @@ class Geometry {
   /// (one vertex in kSimplifyPieceVertices) are kept. `stats`, when given, says whether that happened.
   /// Throws GeometryError for a geometry with a coordinate that is not finite or beyond ±kMaxCoordinate: GEOS's
   /// quadtree of segments doubles a cell until it holds a segment, and with coordinates of 1e250 and more the
-  /// doubling overflows and never ends.
+  /// doubling overflows and never ends. At the other end, coordinates within ±kTinyCoordinate of zero are snapped to
+  /// zero first: squared in GEOS's distances they underflow to zero, and the simplification can then loop for ever
+  /// (coordinates of 1e-250 … 1e-300); no map shows the difference.
   struct SimplifyStats {
     std::size_t rings_in_pieces = 0;  ///< rings longer than kSimplifyPieceVertices, simplified in pieces
     std::size_t pieces = 0;           ///< the pieces of those rings
   };
   static constexpr std::size_t kSimplifyPieceVertices = 512;
+  static constexpr double kTinyCoordinate = 1e-100;
   [[nodiscard]] Geometry simplified(double tolerance, SimplifyStats* stats = nullptr) const;
   [[nodiscard]] double area() const;
   [[nodiscard]] Envelope envelope() const;

@@ -392,3 +392,48 @@ TEST_CASE("simplified and make_valid_polygonal refuse coordinates beyond 1e12 (G
   CHECK(Geometry::from_wkt("POLYGON((0 0,1e12 0,1e12 1e12,0 0))").all_coordinates_finite());
   CHECK_FALSE(Geometry::from_wkt("POLYGON((0 0,1.000001e12 0,1e12 1e12,0 0))").all_coordinates_finite());
 }
+
+namespace {
+
+/// A polygon from rings of coordinates (each closed here), through WKB: exact doubles, tiny ones included.
+Geometry polygon_from(const std::vector<std::vector<std::pair<double, double>>>& rings) {
+  std::vector<unsigned char> wkb{1, 3, 0, 0, 0};  // little-endian, type 3 (Polygon)
+  const auto append = [&wkb](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    wkb.insert(wkb.end(), b, b + n);
+  };
+  const auto ring_count = static_cast<std::uint32_t>(rings.size());
+  append(&ring_count, 4);
+  for (auto ring : rings) {
+    ring.push_back(ring.front());
+    const auto count = static_cast<std::uint32_t>(ring.size());
+    append(&count, 4);
+    for (const auto& [x, y] : ring) {
+      append(&x, 8);
+      append(&y, 8);
+    }
+  }
+  return Geometry::from_wkb(wkb);
+}
+
+}  // namespace
+
+// Found by a run of the outline simplification without the guards (docs/fuzzing.md), minimised; also in
+// tests/fuzz/corpus/fuzz_outline/timeout_tiny_coordinates. Coordinates of 1e-260 … 1e-308 square to zero in GEOS's
+// distances and TopologyPreserveSimplify never returns. Snapped to zero (anything within 1e-100 of it) the rings
+// are degenerate and GEOS is done at once. Without the snap this test hangs.
+TEST_CASE("simplified snaps coordinates within 1e-100 of zero to zero (GEOS would loop for ever)",
+          "[geo][geos][simplify]") {
+  const Geometry g = polygon_from({{{0.0, 0x1.000060b020002p-863}, {0.0, 0.0}, {0.0, 0.0}},
+                                   {{0.0, 0.0}, {0x1.e0001002d0032p-1021, 0x1.f0032002e0000p-1021},
+                                    {0x1.00001006f0032p-1020, 0x1.0013200300000p-415}}});
+  CHECK(g.all_coordinates_finite());  // tiny, not absurd: accepted
+  const Geometry s = g.simplified(1e-200);
+  // Every coordinate is within 1e-100 of zero: all become 0, and the degenerate rings leave nothing to draw.
+  CHECK((carereach::geo::polygon_rings(s).empty() || s.area() == 0.0));
+  const Envelope env = s.envelope();
+  CHECK((env.empty() || (env.min_x == 0.0 && env.max_x == 0.0 && env.min_y == 0.0 && env.max_y == 0.0)));
+  // Larger coordinates keep their value: a unit square 1e-99 from the origin is not moved.
+  const Geometry square = Geometry::from_wkt("POLYGON((1e-99 1e-99,1 1e-99,1 1,1e-99 1,1e-99 1e-99))");
+  CHECK(square.simplified(0.1).envelope().min_x == 1e-99);
+}
