@@ -36,7 +36,7 @@ for t in "${targets[@]}"; do
   if "$bin" -max_total_time="$seconds" -timeout="$timeout_s" -rss_limit_mb=4096 -print_final_stats=1 \
        -artifact_prefix="$work/findings/$t-" ${CAREREACH_FUZZ_ARGS:-} \
        "$work/corpus/$t" "$here/corpus/$t" >"$log" 2>&1; then
-    grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1 | sed "s/^/  /" || true
+    grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 | sed "s/^/  /" || true
   else
     failed+=("$t")
     echo "carereach fuzz: $t FOUND A PROBLEM; the end of its log:" >&2
