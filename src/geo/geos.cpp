@@ -444,11 +444,10 @@ Geometry Geometry::simplified(double tolerance, SimplifyStats* stats) const {
                                                            static_cast<unsigned int>(raw_holes.size())),
                                   "polygon"));
   }
-  Geometry out = polygons.size() == 1 && type == GEOS_POLYGON
-                     ? std::move(polygons.front())
-                     : make_collection(GEOS_MULTIPOLYGON, release_all(polygons));
-  // GEOS keeps the pieces from crossing; a repair is a safety net, not an expected step.
-  return out.is_valid() ? std::move(out) : out.make_valid_polygonal();
+  // As for a whole geometry, the result is valid when the input was: GEOS keeps the pieces from crossing. An invalid
+  // input is not repaired here (repairing a scribble can take minutes; the callers repair what they load).
+  return polygons.size() == 1 && type == GEOS_POLYGON ? std::move(polygons.front())
+                                                      : make_collection(GEOS_MULTIPOLYGON, release_all(polygons));
 }
 
 double Geometry::area() const {
