@@ -14,7 +14,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   # The tests also read the demo data with GDAL's Python bindings in a few cross-checks, look inside the XLSX
   # files they write with unzip, and open the HTML reports in headless Chromium (screenshot, print to PDF, read
   # back with poppler's pdftotext and pdfinfo).
-  packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils)
+  # scripts/run-tests.sh also builds the fuzz targets with clang's libFuzzer (runtime in libclang-rt-14-dev).
+  packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils clang libclang-rt-14-dev)
 fi
 
 missing=()

@@ -1,5 +1,5 @@
 // RAII wrappers over the reentrant GEOS C API. Every call uses the GEOS context of the calling thread; GEOS
-// messages are kept (never printed) and become the text of the std::runtime_error thrown on failure.
+// messages are kept (never printed) and become the text of the GeometryError thrown on failure.
 
 #define GEOS_USE_ONLY_R_API
 #include "geo/geos.hpp"
@@ -51,7 +51,8 @@ GEOSContextHandle_t ctx() { return thread_context().handle(); }
 
 [[noreturn]] void throw_geos(const std::string& operation) {
   const std::string& message = thread_context().last_error();
-  throw std::runtime_error("GEOS " + operation + " failed" + (message.empty() ? "" : ": " + message));
+  throw GeometryError("GEOS " + operation + " failed" + (message.empty() ? "" : ": " + message),
+                      "check the geometry in a GIS (QGIS: Vector › Geometry Tools › Check Validity)");
 }
 
 /// Calls GEOS and throws with its message when the result is null.
@@ -63,6 +64,56 @@ T* checked(T* result, const char* operation) {
 
 void require_geometry(const Geometry& g, const char* operation) {
   if (g.null()) throw std::runtime_error(std::string("GEOS ") + operation + ": null geometry");
+}
+
+/// False when a coordinate of the sequence is NaN, infinite or beyond ±Geometry::kMaxCoordinate.
+bool sequence_finite(const GEOSCoordSequence* seq) {
+  if (seq == nullptr) throw_geos("coordinate sequence");
+  unsigned int size = 0;
+  if (GEOSCoordSeq_getSize_r(ctx(), seq, &size) == 0) throw_geos("coordinate sequence size");
+  for (unsigned int i = 0; i < size; ++i) {
+    double x = 0.0;
+    double y = 0.0;
+    if (GEOSCoordSeq_getXY_r(ctx(), seq, i, &x, &y) == 0) throw_geos("coordinate");
+    if (!(std::abs(x) <= Geometry::kMaxCoordinate) || !(std::abs(y) <= Geometry::kMaxCoordinate)) return false;
+  }
+  return true;
+}
+
+/// False when a coordinate of g (any type, collections included) is NaN, infinite or beyond ±kMaxCoordinate.
+bool geometry_finite(const GEOSGeometry* g) {
+  switch (GEOSGeomTypeId_r(ctx(), g)) {
+    case GEOS_POINT:
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+      return GEOSisEmpty_r(ctx(), g) == 1 || sequence_finite(GEOSGeom_getCoordSeq_r(ctx(), g));
+    case GEOS_POLYGON: {
+      if (GEOSisEmpty_r(ctx(), g) == 1) return true;
+      if (!geometry_finite(GEOSGetExteriorRing_r(ctx(), g))) return false;
+      const int holes = GEOSGetNumInteriorRings_r(ctx(), g);
+      for (int i = 0; i < holes; ++i)
+        if (!geometry_finite(GEOSGetInteriorRingN_r(ctx(), g, i))) return false;
+      return true;
+    }
+    default: {  // multi-geometries and collections
+      const int n = GEOSGetNumGeometries_r(ctx(), g);
+      for (int i = 0; i < n; ++i)
+        if (!geometry_finite(GEOSGetGeometryN_r(ctx(), g, i))) return false;
+      return true;
+    }
+  }
+}
+
+/// GEOS algorithms assume finite coordinates of sensible size: MakeValid (3.11) can crash on a NaN, and the
+/// quadtree of TopologyPreserveSimplify doubles a cell until it holds a segment, which never ends once the doubling
+/// overflows (coordinates of 1e250 and more). Refused here with a message that says what is wrong.
+void require_finite(const Geometry& g, const char* operation) {
+  if (g.all_coordinates_finite()) return;
+  throw GeometryError(std::string("the geometry has a coordinate that is not a finite number (NaN or infinity) or "
+                                  "lies beyond ±1e12, farther than any place on Earth in any unit; ") +
+                          operation + " needs finite coordinates",
+                      "check the coordinates of this feature in a GIS: such a value usually comes from a missing "
+                      "value or a failed coordinate conversion");
 }
 
 // unique_ptr deleters for GEOS objects that are destroyed through the context.
@@ -218,8 +269,14 @@ bool Geometry::is_valid(std::string* reason) const {
   return false;
 }
 
+bool Geometry::all_coordinates_finite() const {
+  require_geometry(*this, "finite check");
+  return geometry_finite(g_);
+}
+
 Geometry Geometry::make_valid_polygonal() const {
   require_geometry(*this, "MakeValid");
+  require_finite(*this, "repairing a polygon (GEOS MakeValid)");
   thread_context().clear_error();
   Geometry valid(checked(GEOSMakeValid_r(ctx(), g_), "MakeValid"));
   if (valid.is_polygonal()) return valid;
@@ -235,12 +292,162 @@ Geometry Geometry::make_valid_polygonal() const {
   return make_collection(GEOS_MULTIPOLYGON, std::move(polygons));
 }
 
-Geometry Geometry::simplified(double tolerance) const {
+namespace {
+
+/// The x and y of a curve's vertices.
+struct Coords {
+  std::vector<double> x, y;
+};
+
+Coords coords_of(const GEOSGeometry* curve) {
+  const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx(), curve);
+  if (seq == nullptr) throw_geos("coordinate sequence");
+  unsigned int size = 0;
+  if (GEOSCoordSeq_getSize_r(ctx(), seq, &size) == 0) throw_geos("coordinate sequence size");
+  Coords c;
+  c.x.resize(size);
+  c.y.resize(size);
+  if (size > 0 && GEOSCoordSeq_copyToArrays_r(ctx(), seq, c.x.data(), c.y.data(), nullptr, nullptr) == 0)
+    throw_geos("coordinates");
+  return c;
+}
+
+/// A line string (or a linear ring) of vertices [from, to] of c.
+Geometry curve_of(const Coords& c, std::size_t from, std::size_t to, bool ring) {
+  const auto n = static_cast<unsigned int>(to - from + 1);
+  GEOSCoordSequence* seq =
+      checked(GEOSCoordSeq_copyFromArrays_r(ctx(), c.x.data() + from, c.y.data() + from, nullptr, nullptr, n),
+              "coordinate sequence");
+  // The constructors take the sequence, also when they fail.
+  return Geometry(ring ? checked(GEOSGeom_createLinearRing_r(ctx(), seq), "linear ring")
+                       : checked(GEOSGeom_createLineString_r(ctx(), seq), "line string"));
+}
+
+/// The polygons of a Polygon or MultiPolygon (not owned).
+std::vector<const GEOSGeometry*> polygons_of(const GEOSGeometry* g) {
+  if (GEOSGeomTypeId_r(ctx(), g) == GEOS_POLYGON) return {g};
+  std::vector<const GEOSGeometry*> out;
+  const int n = GEOSGetNumGeometries_r(ctx(), g);
+  for (int i = 0; i < n; ++i) out.push_back(GEOSGetGeometryN_r(ctx(), g, i));
+  return out;
+}
+
+/// The rings of a polygon, shell first (none for an empty polygon; not owned).
+std::vector<const GEOSGeometry*> rings_of(const GEOSGeometry* polygon) {
+  if (GEOSisEmpty_r(ctx(), polygon) == 1) return {};
+  std::vector<const GEOSGeometry*> out{GEOSGetExteriorRing_r(ctx(), polygon)};
+  const int holes = GEOSGetNumInteriorRings_r(ctx(), polygon);
+  for (int i = 0; i < holes; ++i) out.push_back(GEOSGetInteriorRingN_r(ctx(), polygon, i));
+  for (const GEOSGeometry* r : out)
+    if (r == nullptr) throw_geos("ring");
+  return out;
+}
+
+unsigned int vertex_count(const GEOSGeometry* curve) {
+  unsigned int size = 0;
+  const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx(), curve);
+  if (seq == nullptr || GEOSCoordSeq_getSize_r(ctx(), seq, &size) == 0) throw_geos("coordinate sequence size");
+  return size;
+}
+
+/// GEOSGeom_transformXY callback: coordinates within Geometry::kTinyCoordinate of zero become zero.
+int zero_tiny_coordinates(double* x, double* y, void* /*userdata*/) {
+  if (std::abs(*x) < Geometry::kTinyCoordinate) *x = 0.0;
+  if (std::abs(*y) < Geometry::kTinyCoordinate) *y = 0.0;
+  return 1;
+}
+
+/// Releases the geometries of `parts` into a raw array for the GEOS constructors that take ownership.
+std::vector<GEOSGeometry*> release_all(std::vector<Geometry>& parts) {
+  std::vector<GEOSGeometry*> raw;
+  raw.reserve(parts.size());
+  for (Geometry& p : parts) raw.push_back(p.release());
+  return raw;
+}
+
+}  // namespace
+
+GEOSGeom_t* Geometry::release() { return std::exchange(g_, nullptr); }
+
+Geometry Geometry::simplified(double tolerance, SimplifyStats* stats) const {
   require_geometry(*this, "simplify");
   if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
     throw std::invalid_argument("simplify: the tolerance must be a finite number >= 0");
+  require_finite(*this, "simplifying an outline");
   thread_context().clear_error();
-  return Geometry(checked(GEOSTopologyPreserveSimplify_r(ctx(), g_, tolerance), "simplify"));
+  if (stats != nullptr) *stats = {};
+  // Snapped first: coordinates within kTinyCoordinate of zero become zero (see the header).
+  const Geometry snapped(checked(GEOSGeom_transformXY_r(ctx(), g_, &zero_tiny_coordinates, nullptr), "snap"));
+  const GEOSGeometry* g = snapped.get();
+
+  // Rings longer than kSimplifyPieceVertices: see the header. Other geometries go to GEOS as they are.
+  const int type = snapped.type_id();
+  bool long_ring = false;
+  if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+    for (const GEOSGeometry* p : polygons_of(g))
+      for (const GEOSGeometry* r : rings_of(p)) long_ring = long_ring || vertex_count(r) > kSimplifyPieceVertices;
+  if (!long_ring) return Geometry(checked(GEOSTopologyPreserveSimplify_r(ctx(), g, tolerance), "simplify"));
+
+  // One collection of every ring, whole (a LinearRing) or in pieces (LineStrings sharing their end vertices), in
+  // the order of polygons and rings; `pieces` remembers how many items each ring became.
+  std::vector<Geometry> items;
+  std::vector<std::vector<std::size_t>> pieces;  // per polygon, per ring
+  for (const GEOSGeometry* p : polygons_of(g)) {
+    pieces.emplace_back();
+    for (const GEOSGeometry* r : rings_of(p)) {
+      const Coords c = coords_of(r);
+      if (c.x.size() <= kSimplifyPieceVertices) {
+        items.emplace_back(checked(GEOSGeom_clone_r(ctx(), r), "clone"));
+        pieces.back().push_back(1);
+        continue;
+      }
+      std::size_t count = 0;
+      for (std::size_t from = 0; from + 1 < c.x.size(); from += kSimplifyPieceVertices, ++count)
+        items.push_back(curve_of(c, from, std::min(from + kSimplifyPieceVertices, c.x.size() - 1), false));
+      pieces.back().push_back(count);
+      if (stats != nullptr) {
+        ++stats->rings_in_pieces;
+        stats->pieces += count;
+      }
+    }
+  }
+  const Geometry collection = make_collection(GEOS_GEOMETRYCOLLECTION, release_all(items));
+  const Geometry simple(checked(GEOSTopologyPreserveSimplify_r(ctx(), collection.get(), tolerance), "simplify"));
+
+  // Join the pieces again and rebuild the polygons.
+  int next = 0;
+  std::vector<Geometry> polygons;
+  for (const auto& ring_pieces : pieces) {
+    std::vector<Geometry> rings;
+    for (const std::size_t count : ring_pieces) {
+      Coords joined;
+      for (std::size_t k = 0; k < count; ++k) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx(), simple.get(), next++);
+        if (part == nullptr) throw_geos("simplified part");
+        const Coords c = coords_of(part);
+        const std::size_t skip = k == 0 ? 0 : 1;  // the first vertex repeats the last of the previous piece
+        joined.x.insert(joined.x.end(), c.x.begin() + static_cast<std::ptrdiff_t>(skip), c.x.end());
+        joined.y.insert(joined.y.end(), c.y.begin() + static_cast<std::ptrdiff_t>(skip), c.y.end());
+      }
+      if (joined.x.size() < 4) joined = {};  // collapsed: GEOS keeps rings at 4 vertices, so not expected
+      rings.push_back(joined.x.empty() ? Geometry(checked(GEOSGeom_createEmptyLineString_r(ctx()), "empty ring"))
+                                       : curve_of(joined, 0, joined.x.size() - 1, true));
+    }
+    if (rings.empty() || rings.front().is_empty()) continue;
+    std::vector<Geometry> holes;
+    for (std::size_t i = 1; i < rings.size(); ++i)
+      if (!rings[i].is_empty()) holes.push_back(std::move(rings[i]));
+    std::vector<GEOSGeometry*> raw_holes = release_all(holes);
+    GEOSGeometry* shell = rings.front().release();
+    // GEOSGeom_createPolygon takes the rings, also when it fails.
+    polygons.emplace_back(checked(GEOSGeom_createPolygon_r(ctx(), shell, raw_holes.data(),
+                                                           static_cast<unsigned int>(raw_holes.size())),
+                                  "polygon"));
+  }
+  // As for a whole geometry, the result is valid when the input was: GEOS keeps the pieces from crossing. An invalid
+  // input is not repaired here (repairing a scribble can take minutes; the callers repair what they load).
+  return polygons.size() == 1 && type == GEOS_POLYGON ? std::move(polygons.front())
+                                                      : make_collection(GEOS_MULTIPOLYGON, release_all(polygons));
 }
 
 double Geometry::area() const {
@@ -288,6 +495,8 @@ bool Geometry::is_polygonal() const {
 Geometry Geometry::union_all(std::vector<Geometry> parts) {
   std::vector<GEOSGeometry*> owned;
   owned.reserve(parts.size());
+  for (const Geometry& part : parts)
+    if (!part.null()) require_finite(part, "a union");
   for (Geometry& part : parts) {
     if (!part.null()) owned.push_back(std::exchange(part.g_, nullptr));
   }

@@ -259,6 +259,8 @@ void write_layer(GDALDataset& ds, const LayerData& data, const std::string& iden
     std::unique_ptr<OGRGeometry> g;
     try {
       g = output_geometry(in.geometry, data.geometry_type, transform, to_crs, at(file, data.name, feature));
+    } catch (const geo::GeometryError& e) {  // GEOS failed on one of the run's own geometries
+      throw OutputError(std::string("the geometry cannot be written: ") + e.what(), at(file, data.name, feature));
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const Error*>(&e) != nullptr) throw;
       throw OutputError(std::string("the geometry cannot be written: ") + e.what(), at(file, data.name, feature));
