@@ -61,7 +61,6 @@ std::string format_number(double v, int decimals) {
   return out == "-0" ? "0" : out;
 }
 
-std::string format_persons(double v) { return format_number(v, std::abs(v) >= 100.0 ? 0 : 1); }
 
 /// "1,348": an integer with thousands separators, for the method sentences.
 std::string grouped(double v) {
@@ -71,6 +70,9 @@ std::string grouped(double v) {
   for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
   return negative ? "-" + digits : digits;
 }
+
+/// Persons in a message: whole numbers with thousands separators ("12,345"); one decimal below 100 ("2.5").
+std::string format_persons(double v) { return std::abs(v) >= 100.0 ? grouped(v) : format_number(v, 1); }
 
 std::string format_share(double part, double whole) {
   if (!(whole > 0)) return "0%";
@@ -371,7 +373,8 @@ void warn_raster_problems(const Resampled& r, const RasterSource& in, const std:
                "-a_nodata VALUE FILE), or set them to 0 if there is nobody");
   if (r.unplaced_pixels > 0)
     diag.warn("population.unplaced_pixels"_code,
-              plural(r.unplaced_pixels, "pixel", "pixels") + " (" + format_persons(r.unplaced_total) + " " + what +
+              plural(r.unplaced_pixels, "pixel", "pixels") + " (" + format_persons(r.unplaced_total) +
+                  (what == "weight" ? " of weight" : " persons") +
                   ") could not be converted from " + in.crs.display() + " to the analysis coordinate system and were left out",
               at_file(in.source), "check the raster's coordinate system");
 }
@@ -685,8 +688,9 @@ PopulationLoad load_points(const PopulationSpec& spec, const Grid& grid, const g
   if (outside_points > 0)
     diag.warn("population.outside_study_area"_code,
               plural(outside_points, "point", "points") + " with " + format_persons(out.outside_total) + " persons (" +
-                  format_share(out.outside_total, out.input_total) +
-                  " of the points' total) lie outside the study area and are not part of the population surface",
+                  format_share(out.outside_total, out.input_total) + " of the points' total) " +
+                  (outside_points == 1 ? "lies" : "lie") +
+                  " outside the study area and are not part of the population surface",
               src.where_file(spec.count_field),
               "expected when the points cover more than the study area; otherwise check their coordinate system");
   out.method = source_label(spec) + ": " + plural(points, "point", "points") +
@@ -785,7 +789,7 @@ ZoneTable read_zone_table(const SourceSpec& source, const std::string& code_fiel
   t.unknown_persons = unknown_persons.value();
   if (!unknown_codes.empty())
     diag.warn("population.unknown_code"_code,
-              plural(unknown_codes.size(), "row has a zone code", "rows have zone codes") + " that match no " +
+              plural(unknown_codes.size(), "row has a zone code that matches", "rows have zone codes that match") + " no " +
                   level_name + " zone: " + join_listed(unknown_codes) + "; their " +
                   format_persons(t.unknown_persons) + " persons are not placed",
               t.where_codes,
@@ -1379,8 +1383,9 @@ PopulationLoad load_zone_totals(const PopulationSpec& spec, const Grid& grid, co
   for (const std::size_t z : spread.without_cells) small_zones.push_back(zones[z].code);
   if (!missing_zones.empty())
     diag.warn("population.zone_without_total"_code,
-              plural(missing_zones.size(), level_name + " zone has", level_name + " zones have") +
-                  " no row in the table and get no population: " + join_listed(missing_zones),
+              plural(missing_zones.size(), level_name + " zone has no row in the table and gets",
+                     level_name + " zones have no row in the table and get") +
+                  " no population: " + join_listed(missing_zones),
               table.where_codes, "add a row for each zone, or check the codes");
   if (!main_tally.weights_zero.empty())
     diag.warn("population.weights_zero"_code,

@@ -307,7 +307,7 @@ struct IsotropicExpand {
       std::array<double, 16> dv{};
       for (int k = 0; k < kMoves; ++k) {
         dv[k] = cells[u + to[k]].dist;
-        improves |= static_cast<unsigned>((nd[k] <= dv[k]) & (nd[k] <= limit)) << static_cast<unsigned>(k);
+        improves |= (static_cast<unsigned>(nd[k] <= dv[k]) & static_cast<unsigned>(nd[k] <= limit)) << static_cast<unsigned>(k);
       }
       while (improves != 0) {
         const int k = __builtin_ctz(improves);

@@ -44,7 +44,6 @@ constexpr double kLegendPointRadiusPx = 5;
 
 constexpr std::string_view kFontFamily =
     "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif";
-constexpr std::string_view kTextColour = "#222222";
 
 [[noreturn]] void invalid(const std::string& message) {
   throw std::invalid_argument("SVG map: " + message);

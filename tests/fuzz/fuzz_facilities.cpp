@@ -28,8 +28,9 @@ io::FacilitySourceSpec source(const std::string& path, const std::string& crs, i
   s.source.path_as_written = "facilities.csv";
   s.source.path = path;
   s.source.crs = crs;
-  // Said explicitly: until the text-encoding work lands, an empty (auto) encoding is refused for /vsimem/ paths.
-  s.source.encoding = "utf-8";
+  // The first source detects the encoding (UTF-8, GB18030, mixed rows, UTF-16 by its mark); the second declares
+  // UTF-8, so both the detection and the strict check of a declared encoding are fuzzed.
+  s.source.encoding = index == 0 ? "" : "utf-8";
   s.source.x_field = "经度";
   s.source.y_field = "纬度";
   s.source.key = "facilities[" + std::to_string(index) + "]";

@@ -383,7 +383,7 @@ TEST_CASE("raster persons outside the study area go to outside_total with a warn
   const carereach::Problem* w = find_problem(diag, "population.outside_study_area");
   REQUIRE(w != nullptr);
   CHECK(w->severity == Severity::kWarning);
-  CHECK(w->message.find("2650 persons") != std::string::npos);
+  CHECK(w->message.find("2,650 persons") != std::string::npos);
   CHECK(w->message.find("52.5%") != std::string::npos);  // 2650 / 5050
 }
 
@@ -957,7 +957,7 @@ TEST_CASE("worked example: census blocks, one past the grid edge, one smaller th
   const carereach::Problem* outside = find_problem(diag, "population.outside_study_area");
   REQUIRE(outside != nullptr);
   CHECK(outside->message.find("1 polygon lies wholly or partly outside") != std::string::npos);
-  CHECK(outside->message.find("200 persons (11% of the 1812 persons") != std::string::npos);
+  CHECK(outside->message.find("200 persons (11% of the 1,812 persons") != std::string::npos);
   CHECK(find_problem(diag, "population.polygons_overlap") == nullptr);
   CHECK(pop.method == "人口普查小区 (2020): 4 polygons with a persons count, each spread uniformly over the 100 m "
                       "cells whose centres it contains");
