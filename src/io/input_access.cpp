@@ -111,7 +111,10 @@ struct GdalState {
   std::map<std::string, VSIFilesystemHandler*> saved;  ///< the handlers replaced, to put back
   std::vector<GDALDriver*> deregistered;
 };
-GdalState g_gdal;
+// Lives as long as the process, like the GDAL objects it holds: the handlers and drivers taken out of GDAL while
+// the network is off are reachable only from here, and a static destroyed at exit would orphan them before the
+// leak checker looks (and before GDAL's own clean-up, which runs later).
+GdalState& g_gdal = *new GdalState;
 
 /// Idempotent, and complete again after a GDALAllRegister() that brought the server drivers back.
 void block_gdal() {

@@ -69,7 +69,8 @@ std::string write_band(GDALDataType type, const std::vector<T>& values, const No
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   REQUIRE(drv != nullptr);
   const char* signed_options[] = {"PIXELTYPE=SIGNEDBYTE", nullptr};
-  const int n = static_cast<int>(values.size());
+  // A complex pixel is two values (real, imaginary).
+  const int n = static_cast<int>(values.size() / (GDALDataTypeIsComplex(type) ? 2 : 1));
   GDALDatasetUniquePtr ds(
       drv->Create(path.c_str(), n, 1, 1, type, signed_byte ? const_cast<char**>(signed_options) : nullptr));
   REQUIRE(ds);
