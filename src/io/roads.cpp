@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cmath>
 #include <compare>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -373,6 +374,23 @@ bool mode_allowed(const osmium::TagList& tags, std::initializer_list<const char*
   return class_default;
 }
 
+/// libosmium keeps the tags of an object as "key\0value\0…" and steps from one tag to the next with strlen. A
+/// string with a NUL byte inside (a damaged or hand-crafted .osm.pbf can hold one in its string table) shifts that
+/// walk, which then reads past the end of the list. The list is walked here with bounds first: whole strings, an
+/// even number of them, ending exactly at the end of the list.
+bool tags_well_formed(const osmium::TagList& tags) {
+  const unsigned char* p = tags.data() + sizeof(osmium::TagList);
+  const unsigned char* const end = tags.data() + tags.byte_size();
+  std::size_t strings = 0;
+  while (p < end) {
+    const void* nul = std::memchr(p, 0, static_cast<std::size_t>(end - p));
+    if (nul == nullptr) return false;
+    p = static_cast<const unsigned char*>(nul) + 1;
+    ++strings;
+  }
+  return p == end && strings % 2 == 0;
+}
+
 bool tag_is(const osmium::TagList& tags, const char* key, std::string_view value) {
   const char* v = tags.get_value_by_key(key);
   return v != nullptr && std::string_view(v) == value;
@@ -434,6 +452,9 @@ class OsmRoadHandler : public osmium::handler::Handler {
 
   void way(osmium::Way& way) {
     const osmium::TagList& tags = way.tags();
+    if (!tags_well_formed(tags))
+      throw std::runtime_error("way " + std::to_string(way.id()) +
+                               " has a tag with a NUL byte inside; the file is damaged");
     const char* highway_raw = tags.get_value_by_key("highway");
     if (highway_raw == nullptr) return;
     ++stats_.features_read;

@@ -526,6 +526,21 @@ TEST_CASE("OSM: missing, unreadable and empty files are input errors naming the 
   CHECK_THROWS_AS(load_roads(osm_spec("network.osm"), geo::wgs84(), std::nullopt, diag), carereach::CrsError);
 }
 
+TEST_CASE("OSM: a tag string with a NUL byte inside is a damaged file, not a read past the tag list",
+          "[roads][osm]") {
+  // nul_in_tag.osm.pbf: a PBF whose string table holds "terQ\0ary" (found by fuzz_osm_pbf); libosmium stores it as
+  // it is, and its own tag walk then runs past the way's tags.
+  Diagnostics diag;
+  try {
+    (void)load_roads(osm_spec("nul_in_tag.osm.pbf"), gk114(), std::nullopt, diag);
+    FAIL("expected an InputError");
+  } catch (const carereach::InputError& e) {
+    CHECK(e.where().file == "roads/nul_in_tag.osm.pbf");
+    CHECK(e.message().find("NUL byte inside") != std::string::npos);
+    CHECK(e.message().find("damaged") != std::string::npos);
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ line layers
 
 TEST_CASE("line layer: Chinese classes, speeds, oneway, multi-parts, 1 cm node identity; summary by hand",
