@@ -811,7 +811,7 @@ def main():
                       "高德" if v["real"] else "模拟", f"{ll[0]:.7f}", f"{ll[1]:.7f}", *v["gcj02"]])
     write_csv(OUT / "villages.csv",
               ["code", "name", "township_code", "township_name", "county_code", "kind", "ur_code", "urban",
-               "weight", "position", "longitude", "latitude", "longitude_gcj02", "latitude_gcj02"], vrows,
+               "人口权重", "position", "longitude", "latitude", "longitude_gcj02", "latitude_gcj02"], vrows,
               types=["String"] * 8 + ["Integer", "String", "Real", "Real", "Real", "Real"])
     n_real = sum(1 for v in villages if v["real"])
     kinds = {}

@@ -214,9 +214,9 @@ def main():
         else:
             missing.append([code9, t["name"], c, names[c], kind, n])
     write_csv(OUT / "township_seats.csv",
-              ["code", "name", "county_code", "county_name", "kind", "villages", "longitude_gcj02", "latitude_gcj02"],
+              ["code", "name", "county_code", "county_name", "kind", "村级单位数", "longitude_gcj02", "latitude_gcj02"],
               seats, types=["String"] * 5 + ["Integer", "Real", "Real"])
-    write_csv(OUT / "townships_without_seat.csv", ["code", "name", "county_code", "county_name", "kind", "villages"],
+    write_csv(OUT / "townships_without_seat.csv", ["code", "name", "county_code", "county_name", "kind", "村级单位数"],
               missing, types=["String"] * 5 + ["Integer"])
     no_villages = [s[1] for s in seats if s[5] == 0]
     log(f"township_seats.csv: {len(seats)} seats (GCJ-02), {sum(s[5] for s in seats):,} village-level units; "

@@ -437,8 +437,11 @@ Table summary_table(const RunTables& run) {
   for (const StandardTables& s : run.standards) {
     const std::size_t k = first_coverage_level(run, s);
     Row row;
+    // An estimate says so in its measure ("步行 15 分钟，直线距离估算（绕行系数 1.3，…）"): the CSV has no notes.
     row.cells = {Cell::text(s.name_zh, s.name_en),
-                 Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
+                 s.engine == TravelEngine::kEstimate && s.unit == CoverageUnit::kMinutes
+                     ? Cell::text(method_zh(s), method_en(s))
+                     : Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
     if (k < run.levels.size()) {
       approximate = approximate || any_approximate(run.levels[k]);
       const PublishedCounts total = published_coverage(run, s)[k]->total;
