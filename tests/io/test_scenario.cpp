@@ -94,17 +94,22 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
   CHECK(s.roads->kind == io::RoadSourceKind::kLines);
   CHECK(s.taxonomy.find_type("卫生服务点")->id == "health_post");
   CHECK(s.taxonomy.find_tag("胸痛") == std::optional<std::string>("chest_pain_center"));
-  // emergency_radius disabled, tcm_15min changed to ebike, village_clinic_20min added.
+  // emergency_radius disabled, tcm_15min changed to ebike, its walking variant after it, village_clinic_20min added.
   std::vector<std::string> ids;
   for (const auto& st : s.standards) ids.push_back(st.id);
-  CHECK(ids == std::vector<std::string>{"tcm_15min", "primary_care_15min", "county_hospital_30min",
+  CHECK(ids == std::vector<std::string>{"tcm_15min", "tcm_15min_walk", "primary_care_15min", "county_hospital_30min",
                                         "county_hospital_60min", "village_clinic_20min"});
   CHECK(s.standards[0].mode == TravelMode::kEbike);
   CHECK(s.standards[0].threshold_min == 15.0);  // unchanged keys keep the default
-  CHECK(s.standards[4].threshold_min == 20.0);
-  CHECK(s.standards[4].select.types == std::vector<std::string>{"village_clinic"});
-  CHECK(s.standards[4].source_zh == "本地假设");
-  CHECK(s.standards[4].source_en == "local assumption");
+  CHECK(s.standards[1].variant_of == "tcm_15min");
+  CHECK(s.standards[1].mode == TravelMode::kWalk);
+  CHECK(s.standards[1].threshold_min == 15.0);
+  CHECK(s.standards[1].name_zh == "15分钟中医药服务圈（步行）");
+  CHECK(s.info.data_note.empty());  // commented out in the example
+  CHECK(s.standards[5].threshold_min == 20.0);
+  CHECK(s.standards[5].select.types == std::vector<std::string>{"village_clinic"});
+  CHECK(s.standards[5].source_zh == "本地假设");
+  CHECK(s.standards[5].source_en == "local assumption");
   CHECK(s.info.description_en == "Baseline: facilities as of 2024.");
   CHECK(s.zones[1].class_field == "kind");
   CHECK(s.zones[1].urban_values == std::vector<std::string>{"街道"});
