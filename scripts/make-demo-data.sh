@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild the shipped demo data sets geodata/bozhou/ and geodata/porto-alegre/ from the source extracts kept in
+# Rebuild the shipped demo data sets geodata/bozhou/, geodata/xinyang/ and geodata/porto-alegre/ from the source extracts kept in
 # the repository. Safe to run again: the outputs are replaced, with the same bytes for the same inputs.
 #
 #   scripts/make-demo-data.sh
@@ -39,12 +39,14 @@ fi
 
 echo "== geodata/bozhou"
 "$py" "$repo/scripts/make_demo_bozhou.py"
+echo "== geodata/xinyang"
+"$py" "$repo/scripts/make_demo_xinyang.py"
 echo "== geodata/porto-alegre"
 "$py" "$repo/scripts/make_demo_porto_alegre.py"
 
 echo "== files"
 cd "$repo"
-for f in geodata/bozhou/* geodata/porto-alegre/*; do
+for f in geodata/bozhou/* geodata/xinyang/* geodata/porto-alegre/*; do
   [ -f "$f" ] || continue
   printf '%10s  %s\n' "$(wc -c <"$f" | tr -d ' ')" "$f"
 done

@@ -8,9 +8,15 @@ licences) and writes:
   census2020_counties.csv    2020 census totals and urban shares of the four units
   township_seats.csv         the 83 township-level units with a seat, converted GCJ-02 -> WGS 84 by carereach
   townships_without_seat.csv the other 17 of the 100 township-level units
-  facilities.csv             proxy facilities (乡镇卫生院, 社区卫生服务中心/站, 村卫生室, county hospitals)
-  population_100m.tif        modelled population grid, 100 m, EPSG:4548, county sums = census totals
+  villages.csv               the 1,344 village-level units (村委会/居委会) of the 2016 code list with a position:
+                             108 as published (converted), the others modelled within their township; each with a
+                             settlement weight for the population (census totals by urban/rural class)
+  facilities.csv             proxy facilities: a 村卫生室 (or 社区卫生服务站) at every village-level unit, a 乡镇卫生院
+                             or 社区卫生服务中心 at every town or subdistrict, the county hospitals
   roads_modelled.gpkg        modelled road skeleton (layer roads, EPSG:4326), one connected network
+
+The population is not a file here: the scenario spreads the census county totals over the village positions
+([population.settlements], docs/method/population.md).
 
 GCJ-02 -> WGS 84 is done by `carereach convert-coords` (binary from $CAREREACH_BIN, default
 <repo>/build/src/cli/carereach).
@@ -34,11 +40,9 @@ from pathlib import Path
 
 import numpy as np
 from osgeo import gdal, ogr, osr
-from scipy import ndimage
-from shapely import wkb as shapely_wkb
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, shape
+from shapely.ops import linemerge, unary_union
 from shapely.strtree import STRtree
-from shapely.ops import unary_union
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -49,24 +53,23 @@ OUT = REPO / "geodata" / "bozhou"
 SRC = OUT / "sources"
 
 PREFECTURE = "341600"
-PREFECTURE_SEAT_COUNTY = "341602"  # 谯城区 is the seat of 亳州市
 COUNTIES = ["341602", "341621", "341622", "341623"]
 CENSUS_TOTAL = 4_996_844
 
 # ---------------------------------------------------------------- model parameters (documented in README.md)
 SEED = 341600
-CELL = 100.0                      # metres
-GRID_EPSG = 4548                  # CGCS2000 / 3-degree Gauss-Kruger CM 117E
-CORE_SHARE = 0.60                 # share of a county's urban population around the county seat
-CORE_PEAK = 15_000.0              # persons/km2 at the centre of the county-seat kernel
-TOWN_H = 600.0                    # m, e-folding distance of a township-seat kernel
-HAMLETS_PER_KM2 = 1.0             # rural settlement points per km2 (random, fixed seed)
-HAMLET_SIGMA = 150.0              # m, Gaussian spread of a rural settlement
-RURAL_FLOOR = 0.4                 # share of the rural weight spread evenly over the county
-HOSPITAL_OFFSET = 200.0           # m east/north of the county seat: 人民医院 at (-d,+d), 中医院 at (+d,-d)
-COUNTY_LINK_CLEARANCE = 10_000.0  # m
+GRID_EPSG = 4548                  # CGCS2000 / 3-degree Gauss-Kruger CM 117E: all modelling in its metres
+HOSPITAL_OFFSET = 200.0           # m: 人民医院 at (-d,+d) from the county seat, 中医院 at (+d,-d)
+CORE_UR = {"111", "112", "121", "210"}  # urban-rural codes of a city proper, town or township centre
+CORE_RADIUS = 1500.0              # m: such units are modelled within this distance of their township's seat
+BOUNDARY_MARGIN = 300.0           # m: modelled positions lie at least this far inside their county
+CANDIDATES = 30                   # best-candidate sampling: candidates per modelled village
+COUNTY_LINK_CLEARANCE = 10_000.0  # m: a county-seat link passing a third seat closer than this is not built
+PROVINCIAL_SECTORS = 4            # radial provincial roads per county seat (one per sector)
 KNN = 2                           # township seats linked to their k nearest township seats
-MESH_SPACING = 2000.0             # m, modelled village-road mesh (0 disables it)
+MESH_SPACING = 2000.0             # m: the rural road mesh; its lines alternate 乡道 (tertiary) and 村道 (unclassified)
+TRACK_OFFSET = 1000.0             # m: farm tracks (机耕路) run halfway between the mesh lines
+STREET_BLOCK = 500.0              # m: street grid of each county seat
 
 # Typical round values per facility type (proxies, not the real institutions' figures).
 # 类别: (等级, 床位数, 执业医师数, 注册护士数, 全科医生数, 中医床位数, 中医执业医师数)
@@ -78,17 +81,27 @@ ATTRS = {
     "社区卫生服务站": ("未定级", 0, 3, 3, 1, 0, 0),
     "村卫生室": ("未定级", 0, 1, 0, 0, 0, 0),
 }
+TAGS = {
+    "综合医院": "县级医院;急救",
+    "中医医院": "县级医院",
+    "乡镇卫生院": "中医馆",           # 亳州: every 乡镇卫生院 and 社区卫生服务中心 has a 中医馆
+    "社区卫生服务中心": "中医馆",
+    "社区卫生服务站": "中医药服务",     # 亳州: every 村卫生室 and 社区卫生服务站 offers TCM services
+    "村卫生室": "中医药服务",
+}
 TYPE_PREFIX = {"综合医院": "ZH", "中医医院": "ZY", "乡镇卫生院": "WY", "社区卫生服务中心": "SQ",
                "社区卫生服务站": "SZ", "村卫生室": "WS"}
 TYPE_RANK = {t: i for i, t in enumerate(TYPE_PREFIX)}
 
-ROAD_RANK = {"trunk": 0, "primary": 1, "secondary": 2, "tertiary": 3, "unclassified": 4, "residential": 5}
+ROAD_RANK = {"trunk": 0, "primary": 1, "secondary": 2, "tertiary": 3, "unclassified": 4, "residential": 5,
+             "track": 6}
 
 # Source extracts kept in the repository
 SRC_TOWNSHIPS = "townships_bozhou_2016_gcj02.csv"
 SRC_ADCODE = "adcode_bozhou_2016_gcj02.csv"
 SRC_CENSUS = "census2020_bozhou_counties.csv"
 SRC_BOUNDARIES = "counties_bozhou_wgs84.geojson"
+ADCODE_COLUMNS = ["code", "parent", "name", "level", "ur_code", "virtual", "dummy", "longitude", "latitude"]
 
 
 def log(msg):
@@ -117,11 +130,12 @@ def extract_sources(data_dir: Path):
     n = filter_lines(adc / "townships_5prefectures_2016_points_gcj02.csv", SRC / SRC_TOWNSHIPS,
                      lambda r: r[2][:4] == PREFECTURE[:4])
     log(f"sources/{SRC_TOWNSHIPS}: {n} rows")
-    # adcode rows: the prefecture and its counties, and the villages that have coordinates
-    n = filter_lines(adc / "adcode_5prefectures_2016_gcj02.csv", SRC / SRC_ADCODE,
-                     lambda r: r[0][:4] == PREFECTURE[:4] and
-                     (r[3] in ("city", "county") or (r[3] == "village" and r[12] != "")))
-    log(f"sources/{SRC_ADCODE}: {n} rows")
+    # adcode rows of the prefecture, its counties and every village-level unit, in the columns the script reads
+    with open(adc / "adcode_5prefectures_2016_gcj02.csv", encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f)
+                if r["code"][:4] == PREFECTURE[:4] and r["level"] in ("city", "county", "village")]
+    write_csv(SRC / SRC_ADCODE, ADCODE_COLUMNS, [[r[k] for k in ADCODE_COLUMNS] for r in rows], bom=False)
+    log(f"sources/{SRC_ADCODE}: {len(rows)} rows")
     n = filter_lines(data_dir / "china-census2020" / "census2020_5prefectures_counties.csv", SRC / SRC_CENSUS,
                      lambda r: r[2] == PREFECTURE)
     log(f"sources/{SRC_CENSUS}: {n} rows")
@@ -186,6 +200,15 @@ def geodesic_m(lon1, lat1, lon2, lat2):
     return 2 * r * math.asin(math.sqrt(a))
 
 
+def polygon_to_grid(poly):
+    def ring(r):
+        pts = TO_GRID.TransformPoints(list(r.coords))
+        return [(p[0], p[1]) for p in pts]
+    if poly.geom_type == "Polygon":
+        return Polygon(ring(poly.exterior), [ring(i) for i in poly.interiors])
+    return MultiPolygon([polygon_to_grid(p) for p in poly.geoms])
+
+
 # ------------------------------------------------------------------------------------------- GCJ-02 -> WGS 84
 def carereach_binary():
     b = os.environ.get("CAREREACH_BIN") or str(REPO / "build" / "src" / "cli" / "carereach")
@@ -230,7 +253,7 @@ def township_kind(name):
 
 
 def township_facility(name, kind):
-    """(type, name) of the primary-care facility at a township seat, or None."""
+    """(type, name) of the primary-care facility of a township-level unit, or None."""
     if kind in ("镇", "乡"):
         return "乡镇卫生院", name + "卫生院"
     if kind == "街道":
@@ -239,6 +262,10 @@ def township_facility(name, kind):
             base += "街道"
         return "社区卫生服务中心", base + "社区卫生服务中心"
     return None  # 林场, 开发区, 园区 …: served by neighbouring township health centres
+
+
+def village_kind(name):
+    return "居委会" if name.endswith("居委会") or name.endswith("社区") else "村委会"
 
 
 def village_facility(name, ur_code):
@@ -255,7 +282,7 @@ def village_facility(name, ur_code):
     return "村卫生室", base + "卫生室"
 
 
-# ------------------------------------------------------------------------------------------------- main steps
+# ------------------------------------------------------------------------------------------------- inputs
 def load_inputs():
     for f in (SRC_TOWNSHIPS, SRC_ADCODE, SRC_CENSUS, SRC_BOUNDARIES):
         if not (SRC / f).is_file():
@@ -272,7 +299,15 @@ def load_inputs():
         fail(f"census total {total} != {CENSUS_TOTAL}")
     if len(towns) != 100:
         fail(f"expected 100 townships, found {len(towns)}")
-    return towns, adcode, census, bounds
+    villages = [r for r in adcode if r["level"] == "village"]
+    # Every village row must lie in one of the four counties and in a township of the township list.
+    town_codes = {t["code"][:9] for t in towns}
+    for v in villages:
+        if v["code"][:6] not in COUNTIES or v["code"][:9] not in town_codes:
+            fail(f"village {v['code']} {v['name']} lies in no county or township of the lists")
+    if len(villages) != 1348:
+        fail(f"expected 1,348 village-level rows, found {len(villages)}")
+    return towns, adcode, villages, census, bounds
 
 
 def write_counties(census, bounds):
@@ -288,12 +323,10 @@ def write_counties(census, bounds):
         feats.append({"type": "Feature",
                       "properties": {"code": c, "name": p["NAME"], "name_en": p["ENG_NAME"], "parent_code": PREFECTURE},
                       "geometry": ft["geometry"]})
-    doc = {"type": "FeatureCollection", "name": "counties",
-           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-           "features": feats}
     with open(OUT / "counties.geojson", "w", encoding="utf-8", newline="\n") as f:
         f.write('{"type":"FeatureCollection","name":"counties",\n')
-        f.write('"crs":' + json.dumps(doc["crs"]) + ',\n"features":[\n')
+        f.write('"crs":' + json.dumps({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}) +
+                ',\n"features":[\n')
         f.write(",\n".join(json.dumps(ft, ensure_ascii=False, separators=(",", ":")) for ft in feats))
         f.write("\n]}\n")
     return {c: shape(bounds[c]["geometry"]) for c in COUNTIES}
@@ -306,133 +339,138 @@ def write_census(census):
               types=["String"] * 3 + ["Integer", "Real", "Real", "Real", "Integer", "Real"])
 
 
-def polygon_to_grid(poly):
-    def ring(r):
-        xs, ys = zip(*r.coords)
-        pts = TO_GRID.TransformPoints(list(zip(xs, ys)))
-        return [(p[0], p[1]) for p in pts]
-    if poly.geom_type == "Polygon":
-        return Polygon(ring(poly.exterior), [ring(i) for i in poly.interiors])
-    return MultiPolygon([polygon_to_grid(p) for p in poly.geoms])
+# ------------------------------------------------------------------------------------ modelled village positions
+def random_point_in(poly, rng):
+    minx, miny, maxx, maxy = poly.bounds
+    for _ in range(10_000):
+        p = (rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if poly.contains(Point(p)):
+            return p
+    fail("could not sample a point in a township territory")
 
 
-def build_population(census, county_geo_grid, seats_grid, towns_by_county):
-    """Returns (array, geotransform, county index array, stats)."""
-    minx = min(g.bounds[0] for g in county_geo_grid.values())
-    miny = min(g.bounds[1] for g in county_geo_grid.values())
-    maxx = max(g.bounds[2] for g in county_geo_grid.values())
-    maxy = max(g.bounds[3] for g in county_geo_grid.values())
-    x0 = math.floor(minx / CELL) * CELL - CELL
-    y1 = math.ceil(maxy / CELL) * CELL + CELL
-    nx = int(math.ceil((maxx + CELL - x0) / CELL))
-    ny = int(math.ceil((y1 - (miny - CELL)) / CELL))
-    gt = (x0, CELL, 0.0, y1, 0.0, -CELL)
+def best_candidates(poly, k, fixed, rng):
+    """k points spread over `poly` (Mitchell's best-candidate sampling): each new point is the one of CANDIDATES
+    random candidates farthest from the points already there (`fixed` and those placed before)."""
+    placed = list(fixed)
+    out = []
+    for _ in range(k):
+        best, best_d = None, -1.0
+        for _ in range(CANDIDATES):
+            c = random_point_in(poly, rng)
+            d = min((math.hypot(c[0] - q[0], c[1] - q[1]) for q in placed), default=math.inf)
+            if d > best_d:
+                best, best_d = c, d
+        placed.append(best)
+        out.append(best)
+    return out
 
-    # county index per cell (cell centre inside the polygon), rasterised on the same grid
-    mem = ogr.GetDriverByName("Memory").CreateDataSource("counties")
-    lyr = mem.CreateLayer("counties", GRID_SRS, ogr.wkbMultiPolygon)
-    lyr.CreateField(ogr.FieldDefn("idx", ogr.OFTInteger))
-    for i, c in enumerate(COUNTIES, start=1):
-        f = ogr.Feature(lyr.GetLayerDefn())
-        f.SetField("idx", i)
-        f.SetGeometry(ogr.CreateGeometryFromWkb(shapely_wkb.dumps(county_geo_grid[c])))
-        lyr.CreateFeature(f)
-    rds = gdal.GetDriverByName("MEM").Create("", nx, ny, 1, gdal.GDT_Byte)
-    rds.SetGeoTransform(gt)
-    rds.SetProjection(GRID_SRS.ExportToWkt())
-    gdal.RasterizeLayer(rds, [1], lyr, options=["ATTRIBUTE=idx"])
-    cidx = rds.GetRasterBand(1).ReadAsArray().astype(np.int8)
 
-    xs = x0 + (np.arange(nx) + 0.5) * CELL
-    ys = y1 - (np.arange(ny) + 0.5) * CELL
-    rng = np.random.Generator(np.random.PCG64(SEED))
-    pop = np.zeros((ny, nx), dtype=np.float64)
-    stats = {}
+def township_territories(towns, county_geo_grid):
+    """The Voronoi cell of each township seat among the seats of its county, clipped to the county: the county
+    cut by the half-plane towards the seat of every bisector with another seat."""
+    terr = {}
+    for c in COUNTIES:
+        seats = [t for t in towns if t["county"] == c]
+        for t in seats:
+            cell = county_geo_grid[c]
+            tx, ty = t["g"]
+            for o in seats:
+                if o is t:
+                    continue
+                ox, oy = o["g"]
+                mx, my = (tx + ox) / 2, (ty + oy) / 2
+                dx, dy = tx - ox, ty - oy
+                n = math.hypot(dx, dy)
+                if n < 1.0:
+                    continue
+                ux, uy = dx / n, dy / n          # towards t
+                L = 500_000.0
+                px, py = -uy * L, ux * L          # along the bisector
+                half = Polygon([(mx + px, my + py), (mx - px, my - py),
+                                (mx - px + ux * L, my - py + uy * L), (mx + px + ux * L, my + py + uy * L)])
+                cell = cell.intersection(half)
+            terr[t["code"]] = cell
+    return terr
 
-    def kernel(cx, cy, h, reach):
-        """exp(-r/h) on the window around (cx, cy); returns (row slice, col slice, values)."""
-        c0 = max(0, int((cx - reach - x0) / CELL)); c1 = min(nx, int((cx + reach - x0) / CELL) + 1)
-        r0 = max(0, int((y1 - (cy + reach)) / CELL)); r1 = min(ny, int((y1 - (cy - reach)) / CELL) + 1)
-        dx = xs[c0:c1][None, :] - cx
-        dy = ys[r0:r1][:, None] - cy
-        return slice(r0, r1), slice(c0, c1), np.exp(-np.hypot(dx, dy) / h)
 
-    for i, c in enumerate(COUNTIES, start=1):
-        mask = cidx == i
-        ncell = int(mask.sum())
+def model_villages(villages, wgs, towns, towns_src, county_seat_g, county_geo_grid, census, rng):
+    """Positions (EPSG:4548) of every village-level unit: as published where there is one, else modelled within its
+    township (documented in README.md). Returns a list of dicts sorted by code; the 4 virtual units are left out."""
+    seat_by_code = {t["code"]: t for t in towns}
+    terr = township_territories(towns, county_geo_grid)
+    by_town = {}
+    for v in villages:
+        if v["dummy"] == "t":
+            continue  # 虚拟社区/虚拟生活区: statistical placeholders of zones without residents of their own
+        by_town.setdefault(v["code"][:9], []).append(v)
+    out = []
+    anchors = {}
+    for t in towns_src:
+        code9, county = t["code"][:9], t["adcode"]
+        vs = sorted(by_town.get(code9, []), key=lambda v: v["code"])
+        if not vs and code9 not in seat_by_code:
+            continue
+        poly_c = county_geo_grid[county]
+        inner = poly_c.buffer(-BOUNDARY_MARGIN)  # modelled positions keep clear of the county boundary
+        real = {}
+        for v in vs:
+            p = wgs.get("village:" + v["code"])
+            if p is None:
+                continue
+            g = to_grid(*p)
+            if not poly_c.contains(Point(g)):
+                log(f"  village {v['code']} {v['name']}: published position outside its county; modelled instead")
+                continue
+            real[v["code"]] = g
+        if code9 in seat_by_code:
+            anchor, anchor_kind = seat_by_code[code9]["g"], "seat"
+            territory = terr[code9]
+        elif real:
+            xs = [g[0] for g in real.values()]
+            ys = [g[1] for g in real.values()]
+            anchor, anchor_kind = (sum(xs) / len(xs), sum(ys) / len(ys)), "villages"
+            territory = None
+        else:
+            anchor, anchor_kind = county_seat_g[county], "county seat"
+            territory = None
+        if territory is None:
+            # no Voronoi cell: a disc whose area is the township's share of its county by number of units
+            n_county = sum(1 for v in villages if v["code"][:6] == county and v["dummy"] != "t")
+            area = poly_c.area * len(vs) / max(n_county, 1)
+            territory = Point(anchor).buffer(math.sqrt(area / math.pi), 64)
+        territory = territory.intersection(inner)
+        anchors[code9] = (anchor, anchor_kind)
+        core_disc = Point(anchor).buffer(CORE_RADIUS, 64).intersection(inner)
+        todo_core = [v for v in vs if v["code"] not in real and v["ur_code"] in CORE_UR]
+        todo_rest = [v for v in vs if v["code"] not in real and v["ur_code"] not in CORE_UR]
+        fixed = [anchor] + list(real.values())
+        pos = dict(real)
+        for v, p in zip(todo_core, best_candidates(core_disc, len(todo_core), fixed, rng)):
+            pos[v["code"]] = p
+        fixed += [pos[v["code"]] for v in todo_core]
+        area_rest = territory if territory.area > 0 else core_disc
+        for v, p in zip(todo_rest, best_candidates(area_rest, len(todo_rest), fixed, rng)):
+            pos[v["code"]] = p
+        for v in vs:
+            out.append({"code": v["code"], "name": v["name"], "town": code9, "town_name": t["name"], "county": county,
+                        "ur_code": v["ur_code"], "g": pos[v["code"]], "real": v["code"] in real,
+                        "gcj02": (v["longitude"], v["latitude"]) if v["code"] in real else ("", "")})
+    out.sort(key=lambda v: v["code"])
+    # Settlement weights: the county's census urban (ur_code 1xx) or rural (2xx) population over its units of that
+    # class; relative weights for the population kernel, not a census of the village.
+    for c in COUNTIES:
         total = float(census[c]["census2020_pop"])
         urban = total * float(census[c]["urban_share"])
-        rural = total - urban
-        core_mass = urban * CORE_SHARE
-        towns = towns_by_county[c]
-        town_mass = (urban - core_mass) / len(towns) if towns else 0.0
-        if not towns:
-            core_mass = urban
-        core_h = math.sqrt(core_mass / (2 * math.pi * CORE_PEAK / 1e6))  # metres
-        centres = [(seats_grid[c], core_h, core_mass)] + [(seats_grid[t], TOWN_H, town_mass) for t in towns]
-        for (cx, cy), h, mass in centres:
-            rs, cs, k = kernel(cx, cy, h, 8 * h)
-            k = k * mask[rs, cs]
-            s = k.sum()
-            if s <= 0:
-                fail(f"a settlement kernel of {c} falls entirely outside the county")
-            pop[rs, cs] += k * (mass / s)
-        # rural: random settlement points (fixed seed) with a Gaussian spread, over an even floor
-        area_km2 = ncell * CELL * CELL / 1e6
-        flat = np.flatnonzero(mask)
-        pts = rng.choice(flat, size=int(round(area_km2 * HAMLETS_PER_KM2)), replace=True)
-        counts = np.zeros(pop.size)
-        np.add.at(counts, pts, 1.0)
-        field = ndimage.gaussian_filter(counts.reshape(pop.shape), sigma=HAMLET_SIGMA / CELL, mode="constant")
-        field = field / field[mask].mean()
-        w = (RURAL_FLOOR + (1 - RURAL_FLOOR) * field) * mask
-        pop += w * (rural / w.sum())
-        stats[c] = {"cells": ncell, "area_km2": area_km2, "core_h_m": core_h, "towns": len(towns),
-                    "rural_mean_density": rural / area_km2}
-
-    out = np.full(pop.shape, -1.0, dtype=np.float32)
-    inside = cidx > 0
-    out[inside] = pop[inside].astype(np.float32)
-    # exact per-county totals: rescale the Float32 cells (twice, to absorb rounding)
-    for _ in range(2):
-        for i, c in enumerate(COUNTIES, start=1):
-            m = cidx == i
-            s = float(out[m].astype(np.float64).sum())
-            out[m] = (out[m].astype(np.float64) * (float(census[c]["census2020_pop"]) / s)).astype(np.float32)
-    for i, c in enumerate(COUNTIES, start=1):
-        m = cidx == i
-        s = float(out[m].astype(np.float64).sum())
-        target = float(census[c]["census2020_pop"])
-        rel = abs(s - target) / target
-        if rel > 1e-6:
-            fail(f"population of {c} sums to {s}, census {target} (relative error {rel:.2e})")
-        vals = out[m]
-        stats[c].update({"sum": s, "rel_err": rel, "peak_density": float(vals.max()) * 100,
-                         "median_density": float(np.median(vals)) * 100})
-    return out, gt, cidx, stats
+        vc = [v for v in out if v["county"] == c]
+        n_urban = sum(1 for v in vc if v["ur_code"].startswith("1"))
+        n_rural = len(vc) - n_urban
+        for v in vc:
+            v["weight"] = round(urban / n_urban) if v["ur_code"].startswith("1") else round((total - urban) / n_rural)
+    return out, anchors
 
 
-def write_raster(arr, gt):
-    path = OUT / "population_100m.tif"
-    tmp = OUT / ".population_100m.tmp.tif"
-    mem = gdal.GetDriverByName("MEM").Create("", arr.shape[1], arr.shape[0], 1, gdal.GDT_Float32)
-    mem.SetGeoTransform(gt)
-    mem.SetProjection(GRID_SRS.ExportToWkt())
-    b = mem.GetRasterBand(1)
-    b.WriteArray(arr)
-    b.SetNoDataValue(-1)
-    b.SetDescription("population")
-    b.SetUnitType("persons per cell")
-    gdal.GetDriverByName("GTiff").CreateCopy(
-        str(tmp), mem, options=["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE",
-                                "PREDICTOR=3", "ZLEVEL=9"])
-    mem = None
-    os.replace(tmp, path)
-    for aux in (str(path) + ".aux.xml",):
-        if os.path.exists(aux):
-            os.remove(aux)
-
-
+# ------------------------------------------------------------------------------------------------- roads
 def mst_edges(pts):
     """Prim's minimum spanning tree over a list of (x, y); returns index pairs (deterministic)."""
     n = len(pts)
@@ -451,7 +489,22 @@ def mst_edges(pts):
     return edges, d
 
 
-def build_roads(county_names, county_seat_g, towns, villages, county_union_g):
+def ray_to_boundary(a, b, area, max_len=150_000.0):
+    """The straight road from a through b, continued beyond b until it leaves `area`: the piece of the line within
+    `area` that starts at b (or just b-a when b lies outside)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    n = math.hypot(dx, dy)
+    if n < 1.0:
+        return None
+    far = (b[0] + dx / n * max_len, b[1] + dy / n * max_len)
+    clipped = LineString([b, far]).intersection(area)
+    for g in getattr(clipped, "geoms", [clipped]):
+        if g.geom_type == "LineString" and g.length >= 1.0 and g.distance(Point(b)) < 1.0:
+            return g
+    return None
+
+
+def build_roads(county_names, county_seat_g, towns, villages, anchors, county_geo_grid, union_g, rng):
     """All geometry in EPSG:4548 metres. Returns list of (highway, name, LineString) before noding."""
     lines = []
 
@@ -459,25 +512,50 @@ def build_roads(county_names, county_seat_g, towns, villages, county_union_g):
         if math.hypot(a[0] - b[0], a[1] - b[1]) >= 1.0:
             lines.append((hw, name, LineString([a, b])))
 
-    # county seats: the minimum spanning tree is trunk; any other pair whose straight link passes no other county
-    # seat within COUNTY_LINK_CLEARANCE is primary
+    # 国道 (trunk): county seats linked (minimum spanning tree, and any other pair whose link passes no third seat
+    # within COUNTY_LINK_CLEARANCE), each link continued through both seats to the edge of the prefecture
     cs = [county_seat_g[c] for c in COUNTIES]
     tree_pairs = {tuple(sorted(e)) for e in mst_edges(cs)[0]}
     for i in range(len(COUNTIES)):
         for j in range(i + 1, len(COUNTIES)):
-            a, b = COUNTIES[i], COUNTIES[j]
             seg = LineString([cs[i], cs[j]])
-            if (i, j) in tree_pairs:
-                hw = "trunk"
-            elif all(seg.distance(Point(cs[k])) > COUNTY_LINK_CLEARANCE for k in range(len(cs)) if k not in (i, j)):
-                hw = "primary"
-            else:
+            if (i, j) not in tree_pairs and not all(
+                    seg.distance(Point(cs[k])) > COUNTY_LINK_CLEARANCE for k in range(len(cs)) if k not in (i, j)):
                 continue
-            add(hw, f"{county_names[a]}—{county_names[b]}", cs[i], cs[j])
+            name = f"{county_names[COUNTIES[i]]}—{county_names[COUNTIES[j]]}"
+            add("trunk", name, cs[i], cs[j])
+            for a, b in ((cs[i], cs[j]), (cs[j], cs[i])):
+                r = ray_to_boundary(a, b, union_g)
+                if r is not None:
+                    lines.append(("trunk", name, r))
 
-    # township seats: to their county seat, and to each other (MST + k nearest)
+    # 省道 (primary): from each county seat, PROVINCIAL_SECTORS radial roads, each through the 镇 seat of its sector
+    # farthest from the county seat and on to the edge of the prefecture
+    for c in COUNTIES:
+        cx, cy = county_seat_g[c]
+        rot = rng.uniform(0, 2 * math.pi)
+        best = {}
+        for t in towns:
+            if t["county"] != c or t["kind"] != "镇":
+                continue
+            ang = (math.atan2(t["g"][1] - cy, t["g"][0] - cx) - rot) % (2 * math.pi)
+            sector = int(ang / (2 * math.pi / PROVINCIAL_SECTORS))
+            d = math.hypot(t["g"][0] - cx, t["g"][1] - cy)
+            if sector not in best or d > best[sector][0]:
+                best[sector] = (d, t)
+        for sector in sorted(best):
+            t = best[sector][1]
+            name = f"{county_names[c]}—{t['name']}"
+            add("primary", name, county_seat_g[c], t["g"])
+            r = ray_to_boundary(county_seat_g[c], t["g"], union_g)
+            if r is not None:
+                lines.append(("primary", name, r))
+
+    # 县道 (secondary): every township seat to its county seat
     for t in towns:
         add("secondary", f"{county_names[t['county']]}—{t['name']}", county_seat_g[t["county"]], t["g"])
+    # 乡道 (tertiary): township seats to each other — the minimum spanning tree of all seats plus links to each
+    # seat's KNN nearest seats
     pts = [t["g"] for t in towns]
     edges, d = mst_edges(pts)
     pairs = {tuple(sorted(e)) for e in edges}
@@ -486,50 +564,67 @@ def build_roads(county_names, county_seat_g, towns, villages, county_union_g):
         pairs |= {tuple(sorted((i, int(j)))) for j in order}
     for i, j in sorted(pairs):
         add("tertiary", f"{towns[i]['name']}—{towns[j]['name']}", pts[i], pts[j])
-
-    # village seats to the nearest township or county seat
+    # a township without a seat: its anchor to the nearest township or county seat
     hubs = [(t["name"], t["g"]) for t in towns] + [(county_names[c], county_seat_g[c]) for c in COUNTIES]
+    for code9, (anchor, kind) in sorted(anchors.items()):
+        if kind == "seat":
+            continue
+        name, g = min(hubs, key=lambda h: (h[1][0] - anchor[0]) ** 2 + (h[1][1] - anchor[1]) ** 2)
+        add("tertiary", f"{code9}—{name}", anchor, g)
+
+    # 村道 (unclassified): within each township, every village to the nearest of its township's anchor and the
+    # villages nearer to the anchor than itself (a tree towards the township seat)
+    by_town = {}
     for v in villages:
-        name, g = min(hubs, key=lambda h: (h[1][0] - v["g"][0]) ** 2 + (h[1][1] - v["g"][1]) ** 2)
-        hw = "residential" if v["ur_code"] in ("111", "112") else "unclassified"
-        add(hw, f"{v['name']}—{name}", v["g"], g)
+        by_town.setdefault(v["town"], []).append(v)
+    for code9, vs in sorted(by_town.items()):
+        anchor = anchors[code9][0]
+        order = sorted(vs, key=lambda v: (math.hypot(v["g"][0] - anchor[0], v["g"][1] - anchor[1]), v["code"]))
+        nodes = [("", anchor)]
+        for v in order:
+            name, g = min(nodes, key=lambda n: (n[1][0] - v["g"][0]) ** 2 + (n[1][1] - v["g"][1]) ** 2)
+            hw = "residential" if v["ur_code"] in ("111", "112") else "unclassified"
+            add(hw, f"{v['name']}—{name or v['town_name']}", v["g"], g)
+            nodes.append((v["name"], v["g"]))
 
     # street grid in each county seat; the seat is a grid node
     squares = []
     for c in COUNTIES:
         cx, cy = county_seat_g[c]
-        half = TOWN_GRID_HALF[c]
-        k = int(half // 500)
+        half = 4500.0 if c == "341602" else 3500.0
+        k = int(half // STREET_BLOCK)
         for i in range(-k, k + 1):
             lines.append(("residential", f"{county_names[c]}城区街道",
-                          LineString([(cx - half, cy + i * 500.0), (cx + half, cy + i * 500.0)])))
+                          LineString([(cx - half, cy + i * STREET_BLOCK), (cx + half, cy + i * STREET_BLOCK)])))
             lines.append(("residential", f"{county_names[c]}城区街道",
-                          LineString([(cx + i * 500.0, cy - half), (cx + i * 500.0, cy + half)])))
+                          LineString([(cx + i * STREET_BLOCK, cy - half), (cx + i * STREET_BLOCK, cy + half)])))
         squares.append(box(cx - half, cy - half, cx + half, cy + half))
 
-    # village-road mesh over the rest of the four counties
-    if MESH_SPACING > 0:
-        area = county_union_g.difference(unary_union(squares))
-        minx, miny, maxx, maxy = area.bounds
-        s = MESH_SPACING
-        mesh = []
-        for x in np.arange(math.floor(minx / s) * s, maxx + s, s):
-            mesh.append(LineString([(x, miny - s), (x, maxy + s)]))
-        for y in np.arange(math.floor(miny / s) * s, maxy + s, s):
-            mesh.append(LineString([(minx - s, y), (maxx + s, y)]))
-        clipped = MultiLineString(mesh).intersection(area)
+    # the rural mesh over the rest of the four counties: lines every MESH_SPACING, alternately 乡道 and 村道, and
+    # farm tracks halfway between them
+    area = union_g.difference(unary_union(squares))
+    minx, miny, maxx, maxy = area.bounds
+    s = MESH_SPACING
+    mesh = {"tertiary": [], "unclassified": [], "track": []}
+    x0 = math.floor(minx / s) * s
+    y0 = math.floor(miny / s) * s
+    for i, x in enumerate(np.arange(x0, maxx + s, s)):
+        mesh["tertiary" if i % 2 == 0 else "unclassified"].append(LineString([(x, miny - s), (x, maxy + s)]))
+        mesh["track"].append(LineString([(x + TRACK_OFFSET, miny - s), (x + TRACK_OFFSET, maxy + s)]))
+    for i, y in enumerate(np.arange(y0, maxy + s, s)):
+        mesh["tertiary" if i % 2 == 0 else "unclassified"].append(LineString([(minx - s, y), (maxx + s, y)]))
+        mesh["track"].append(LineString([(minx - s, y + TRACK_OFFSET), (maxx + s, y + TRACK_OFFSET)]))
+    for hw, ls in mesh.items():
+        clipped = MultiLineString(ls).intersection(area)
         for g in getattr(clipped, "geoms", [clipped]):
             if g.geom_type == "LineString" and g.length >= 1.0:
-                lines.append(("unclassified", "", g))
+                lines.append((hw, "", g))
     return lines
-
-
-TOWN_GRID_HALF = {}
 
 
 def node_and_label(lines):
     """Node every crossing (at-grade junctions), give each piece the class/name of the highest-ranked input line
-    it lies on. Returns list of (highway, name, [(x, y), ...]) with shared end points."""
+    it lies on. Returns list of (highway, name, input line index, [(x, y), ...]) with shared end points."""
     noded = unary_union([g for _, _, g in lines])
     pieces = list(getattr(noded, "geoms", [noded]))
     geoms = [g for _, _, g in lines]
@@ -548,20 +643,20 @@ def node_and_label(lines):
     out = []
     for p in pieces:
         mid = p.interpolate(0.5, normalized=True)
-        cands = query(mid.buffer(0.01))
         best = None
-        for k in cands:
+        for k in query(mid.buffer(0.01)):
             if lines[k][2].distance(mid) < 0.01:
                 key = (ROAD_RANK[lines[k][0]], lines[k][1] == "", lines[k][1])
                 if best is None or key < best[0]:
-                    best = (key, lines[k])
+                    best = (key, lines[k], k)
         if best is None:
             fail("a noded road piece matches no input line")
-        out.append((best[1][0], best[1][1], list(p.coords)))
+        out.append((best[1][0], best[1][1], best[2], list(p.coords)))
     return out
 
 
 def components(segs):
+    """Union-find over lines that meet where they share a vertex (as carereach joins line layers)."""
     parent = {}
 
     def find(a):
@@ -571,33 +666,42 @@ def components(segs):
         return a
 
     for pts in segs:
-        a, b = find(pts[0]), find(pts[-1])
-        if a != b:
-            parent[a] = b
+        for q in pts[1:]:
+            a, b = find(pts[0]), find(q)
+            if a != b:
+                parent[a] = b
     return find
 
 
 def write_roads(pieces):
-    # transform every distinct vertex once, so shared end points stay identical
-    verts = sorted({v for _, _, pts in pieces for v in pts})
+    # transform every distinct vertex once, so shared vertices stay identical
+    verts = sorted({v for _, _, _, pts in pieces for v in pts})
     tr = TO_WGS84.TransformPoints(verts)
     m = {v: (round(t[0], 7), round(t[1], 7)) for v, t in zip(verts, tr)}
-    segs = []
-    for hw, name, pts in pieces:
-        ll = [m[v] for v in pts]
-        ll = [p for i, p in enumerate(ll) if i == 0 or p != ll[i - 1]]
-        if len(ll) >= 2:
-            segs.append((hw, name, ll, pts))
     # keep the connected network; only stray mesh fragments cut off by the county boundary may be dropped
-    find = components([s[2] for s in segs])
+    find = components([[m[v] for v in pts] for _, _, _, pts in pieces])
     sizes = {}
-    for s in segs:
-        r = find(s[2][0]); sizes[r] = sizes.get(r, 0) + 1
+    for _, _, _, pts in pieces:
+        r = find(m[pts[0]]); sizes[r] = sizes.get(r, 0) + 1
     main = max(sizes, key=lambda r: (sizes[r], r))
-    dropped = [s for s in segs if find(s[2][0]) != main]
-    if any(s[0] != "unclassified" or s[1] != "" for s in dropped):
-        fail("the modelled road network is not connected")
-    segs = [s for s in segs if find(s[2][0]) == main]
+    dropped = [p for p in pieces if find(m[p[3][0]]) != main]
+    if any(p[1] != "" for p in dropped):
+        fail("the modelled road network is not connected: " + ", ".join(sorted({p[1] for p in dropped if p[1]})))
+    # the pieces of one input line merged back into one line (its junctions stay vertices: carereach joins lines
+    # at shared vertices), so the file holds about as many lines as were drawn
+    owners = {}
+    for p in pieces:
+        if find(m[p[3][0]]) == main:
+            owners.setdefault(p[2], []).append(p)
+    segs = []
+    for k, ps in owners.items():
+        merged = linemerge([LineString(p[3]) for p in ps])
+        for g in getattr(merged, "geoms", [merged]):
+            pts = list(g.coords)
+            ll = [m[v] for v in pts]
+            ll = [q for i, q in enumerate(ll) if i == 0 or q != ll[i - 1]]
+            if len(ll) >= 2:
+                segs.append((ps[0][0], ps[0][1], ll, pts))
     segs.sort(key=lambda s: (ROAD_RANK[s[0]], s[1], s[2]))
 
     path = OUT / "roads_modelled.gpkg"
@@ -606,7 +710,7 @@ def write_roads(pieces):
         tmp.unlink()
     gdal.SetConfigOption("OGR_CURRENT_DATE", "2020-11-01T00:00:00.000Z")
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(tmp))
-    lyr = ds.CreateLayer("roads", WGS84, ogr.wkbLineString, options=["SPATIAL_INDEX=YES", "FID=fid"])
+    lyr = ds.CreateLayer("roads", WGS84, ogr.wkbLineString, options=["SPATIAL_INDEX=NO", "FID=fid"])
     lyr.CreateField(ogr.FieldDefn("highway", ogr.OFTString))
     lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString))
     lyr.StartTransaction()
@@ -640,6 +744,7 @@ def check_roads():
     return len(segs), len(roots)
 
 
+# ------------------------------------------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--extract-from", metavar="DIR", type=Path,
@@ -649,29 +754,30 @@ def main():
     if args.extract_from:
         extract_sources(args.extract_from)
     carereach_binary()
+    rng = np.random.Generator(np.random.PCG64(SEED))
 
-    towns_src, adcode, census, bounds = load_inputs()
+    towns_src, adcode, villages_src, census, bounds = load_inputs()
     county_names = {c: census[c]["name"] for c in COUNTIES}
 
-    # --- GCJ-02 -> WGS 84 for every seat, by carereach
+    # --- GCJ-02 -> WGS 84 for every published position, by carereach
     county_rows = {r["code"][:6]: r for r in adcode if r["level"] == "county" and r["code"][:6] in COUNTIES}
-    village_rows = [r for r in adcode if r["level"] == "village" and r["longitude"]]
+    with_pos = [v for v in villages_src if v["longitude"] and v["dummy"] != "t"]
     conv_in = [("county:" + c, county_rows[c]["longitude"], county_rows[c]["latitude"]) for c in COUNTIES]
     conv_in += [("town:" + t["code"], t["longitude"], t["latitude"]) for t in towns_src]
-    conv_in += [("village:" + v["code"], v["longitude"], v["latitude"]) for v in village_rows]
+    conv_in += [("village:" + v["code"], v["longitude"], v["latitude"]) for v in with_pos]
     with tempfile.TemporaryDirectory(prefix="carereach-bozhou-") as td:
         wgs = convert_gcj02(conv_in, Path(td))
     shifts = [geodesic_m(float(lo), float(la), *wgs[k]) for k, lo, la in conv_in if lo]
-    log(f"GCJ-02 -> WGS 84 by carereach: {len(shifts)} seats converted, shift median {np.median(shifts):.0f} m "
+    log(f"GCJ-02 -> WGS 84 by carereach: {len(shifts)} positions converted, shift median {np.median(shifts):.0f} m "
         f"(min {min(shifts):.0f}, max {max(shifts):.0f})")
 
     # --- counties, census
     county_geo = write_counties(census, bounds)
     county_geo_grid = {c: polygon_to_grid(county_geo[c]) for c in COUNTIES}
+    union_g = unary_union([county_geo_grid[c] for c in COUNTIES])
     write_census(census)
 
     # --- township seats
-    # townships with a seat position go to township_seats.csv; the others are listed in townships_without_seat.csv
     trows, missing, towns = [], [], []
     for t in towns_src:
         code9, c = t["code"][:9], t["adcode"]
@@ -691,32 +797,56 @@ def main():
     log(f"township_seats.csv: {len(trows)} townships with a seat position; "
         f"townships_without_seat.csv: {len(missing)} without")
 
+    # --- villages: published or modelled positions, settlement weights
+    county_seat_ll = {c: wgs["county:" + c] for c in COUNTIES}
+    county_seat_g = {c: to_grid(*county_seat_ll[c]) for c in COUNTIES}
+    villages, anchors = model_villages(villages_src, wgs, towns, towns_src, county_seat_g, county_geo_grid, census,
+                                       rng)
+    vrows = []
+    for v in villages:
+        ll = to_wgs84(*v["g"])
+        v["ll"] = ll
+        vrows.append([v["code"], v["name"], v["town"], v["town_name"], v["county"], village_kind(v["name"]),
+                      v["ur_code"], "1" if v["ur_code"].startswith("1") else "0", v["weight"],
+                      "高德" if v["real"] else "模拟", f"{ll[0]:.7f}", f"{ll[1]:.7f}", *v["gcj02"]])
+    write_csv(OUT / "villages.csv",
+              ["code", "name", "township_code", "township_name", "county_code", "kind", "ur_code", "urban",
+               "人口权重", "position", "longitude", "latitude", "longitude_gcj02", "latitude_gcj02"], vrows,
+              types=["String"] * 8 + ["Integer", "String", "Real", "Real", "Real", "Real"])
+    n_real = sum(1 for v in villages if v["real"])
+    kinds = {}
+    for a in anchors.values():
+        kinds[a[1]] = kinds.get(a[1], 0) + 1
+    log(f"villages.csv: {len(villages)} village-level units, {n_real} at their published position, "
+        f"{len(villages) - n_real} modelled (anchors: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")")
+    for c in COUNTIES:
+        vc = [v for v in villages if v["county"] == c]
+        log(f"  {c} {county_names[c]}: {len(vc)} units, weights sum {sum(v['weight'] for v in vc):,} "
+            f"(census {int(census[c]['census2020_pop']):,})")
+
     # --- facilities
     facs = []
 
-    def fac(ftype, code, name, ll, county, town_code, tags):
+    def fac(ftype, code, name, ll, county, town_code):
         a = ATTRS[ftype]
         facs.append((county, TYPE_RANK[ftype], code,
-                     [TYPE_PREFIX[ftype] + code, name, ftype, a[0], tags, *a[1:],
+                     [TYPE_PREFIX[ftype] + code, name, ftype, a[0], TAGS[ftype], *a[1:],
                       f"{ll[0]:.7f}", f"{ll[1]:.7f}", county, town_code]))
 
-    county_seat_ll = {c: wgs["county:" + c] for c in COUNTIES}
-    county_seat_g = {c: to_grid(*county_seat_ll[c]) for c in COUNTIES}
     for c in COUNTIES:
         x, y = county_seat_g[c]
         short = county_names[c]
-        fac("综合医院", c, f"{short}人民医院", to_wgs84(x - HOSPITAL_OFFSET, y + HOSPITAL_OFFSET), c, "", "县级医院;急救")
-        fac("中医医院", c, f"{short}中医院", to_wgs84(x + HOSPITAL_OFFSET, y - HOSPITAL_OFFSET), c, "", "县级医院")
-    for t in towns:
-        tf = township_facility(t["name"], t["kind"])
-        if tf:
-            fac(tf[0], t["code"], tf[1], t["ll"], t["county"], t["code"], "中医馆")
-    villages = []
-    for v in village_rows:
-        ll = wgs["village:" + v["code"]]
+        fac("综合医院", c, f"{short}人民医院", to_wgs84(x - HOSPITAL_OFFSET, y + HOSPITAL_OFFSET), c, "")
+        fac("中医医院", c, f"{short}中医院", to_wgs84(x + HOSPITAL_OFFSET, y - HOSPITAL_OFFSET), c, "")
+    for t in towns_src:
+        code9, c = t["code"][:9], t["adcode"]
+        tf = township_facility(t["name"], township_kind(t["name"]))
+        if tf is None or code9 not in anchors:
+            continue
+        fac(tf[0], code9, tf[1], to_wgs84(*anchors[code9][0]), c, code9)
+    for v in villages:
         ftype, name = village_facility(v["name"], v["ur_code"])
-        fac(ftype, v["code"], name, ll, v["code"][:6], v["code"][:9], "")
-        villages.append({"name": v["name"], "ur_code": v["ur_code"], "g": to_grid(*ll)})
+        fac(ftype, v["code"], name, v["ll"], v["county"], v["town"])
     facs.sort(key=lambda f: f[:3])
     header = ["机构代码", "机构名称", "机构类别", "等级", "标签", "床位数", "执业医师数", "注册护士数", "全科医生数",
               "中医床位数", "中医执业医师数", "经度", "纬度", "所属县区代码", "所属乡镇代码"]
@@ -729,46 +859,30 @@ def main():
     for f in facs:
         by_type[f[3][2]] = by_type.get(f[3][2], 0) + 1
     log(f"facilities.csv: {len(facs)} facilities: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
-    outside = []
-    for f in facs:
-        pt = Point(float(f[3][11]), float(f[3][12]))
-        if not any(county_geo[c].contains(pt) for c in COUNTIES):
-            outside.append(f"{f[3][0]} {f[3][1]}")
-        elif not county_geo[f[3][13]].contains(pt):
-            outside.append(f"{f[3][0]} {f[3][1]} (in a neighbouring county of the four)")
+    outside = [f"{f[3][0]} {f[3][1]}" for f in facs
+               if not county_geo[f[3][13]].contains(Point(float(f[3][11]), float(f[3][12])))]
     log(f"facilities outside their county: {len(outside)}" + ("".join("\n  " + o for o in outside)))
 
-    # --- population grid
-    towns_by_county = {c: [t["code"] for t in towns if t["county"] == c] for c in COUNTIES}
-    seats_grid = dict(county_seat_g)
-    seats_grid.update({t["code"]: t["g"] for t in towns})
-    arr, gt, cidx, pstats = build_population(census, county_geo_grid, seats_grid, towns_by_county)
-    write_raster(arr, gt)
-    log(f"population_100m.tif: {arr.shape[1]} x {arr.shape[0]} cells of {CELL:.0f} m, EPSG:{GRID_EPSG}")
-    for c in COUNTIES:
-        s = pstats[c]
-        log(f"  {c} {county_names[c]}: sum {s['sum']:,.1f} (census {int(census[c]['census2020_pop']):,}, "
-            f"rel. error {s['rel_err']:.1e}); {s['cells']:,} cells ({s['area_km2']:,.0f} km2); "
-            f"peak {s['peak_density']:,.0f}/km2; median {s['median_density']:,.0f}/km2; "
-            f"mean rural {s['rural_mean_density']:,.0f}/km2")
-
     # --- roads
-    for c in COUNTIES:
-        h = pstats[c]["core_h_m"]
-        TOWN_GRID_HALF[c] = max(2000.0, math.ceil(2 * h / 500.0) * 500.0)
-    union_g = unary_union([county_geo_grid[c] for c in COUNTIES])
-    lines = build_roads(county_names, county_seat_g, towns, villages, union_g)
+    lines = build_roads(county_names, county_seat_g, towns, villages, anchors, county_geo_grid, union_g, rng)
     pieces = node_and_label(lines)
     km, dropped = write_roads(pieces)
     n, ncomp = check_roads()
     if ncomp != 1:
         fail(f"roads_modelled.gpkg has {ncomp} connected components")
+    area_km2 = union_g.area / 1e6
+    counted = sum(v for k, v in km.items() if k not in ("residential", "track"))
     log(f"roads_modelled.gpkg: {n:,} lines, {ncomp} connected component ({dropped} stray mesh fragments dropped); "
         + ", ".join(f"{k} {v:,.0f} km" for k, v in sorted(km.items(), key=lambda kv: ROAD_RANK[kv[0]])))
+    log(f"  public roads (trunk to unclassified) {counted:,.0f} km over {area_km2:,.0f} km2 = "
+        f"{counted / area_km2:.2f} km/km2; with streets and farm tracks {sum(km.values()) / area_km2:.2f} km/km2")
+    stale = OUT / "population_100m.tif"
+    if stale.exists():
+        stale.unlink()
     log("wrote " + ", ".join(str((OUT / f).relative_to(REPO)) for f in
                              ("counties.geojson", "census2020_counties.csv", "township_seats.csv",
-                              "townships_without_seat.csv", "facilities.csv",
-                              "population_100m.tif", "roads_modelled.gpkg")))
+                              "townships_without_seat.csv", "villages.csv", "facilities.csv",
+                              "roads_modelled.gpkg")))
 
 
 if __name__ == "__main__":

@@ -174,6 +174,8 @@ class RunCommand final : public Command {
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
     info.coverage = coverage_json(analysis, tables);
+    info.data_note_zh = tables.data_note_zh;
+    info.data_note_en = tables.data_note_en;
 
     std::vector<io::LayerData> all;
     {

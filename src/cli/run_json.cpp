@@ -99,6 +99,7 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
     j["standard"] = st.id;
     j["name_zh"] = st.name_zh;
     j["name_en"] = st.name_en;
+    if (!st.variant_of.empty()) j["variant_of"] = st.variant_of;
     if (!o.not_computed.empty()) {
       j["status"] = "not computed: " + o.not_computed;
       j["reason_zh"] = o.not_computed_zh;

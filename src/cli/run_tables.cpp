@@ -72,7 +72,53 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
     t.sources_zh.push_back("道路：" + r + (s.roads->modelled ? "（模拟）" : ""));
     t.sources_en.push_back("Roads: " + r + (s.roads->modelled ? " (modelled)" : ""));
   }
+  const DataNote note = data_note(s);
+  t.data_note_zh = note.zh;
+  t.data_note_en = note.en;
   return t;
+}
+
+DataNote data_note(const io::Scenario& s) {
+  DataNote note;
+  if (!s.info.data_note.empty() || !s.info.data_note_en.empty()) {
+    note.zh = s.info.data_note.empty() ? s.info.data_note_en : s.info.data_note;
+    note.en = s.info.data_note_en.empty() ? s.info.data_note : s.info.data_note_en;
+    return note;
+  }
+  // Said from what the scenario marks modelled, in the order of the data sources.
+  std::vector<std::string> zh;
+  std::vector<std::string> en;
+  if (s.population && s.population->modelled) {
+    const std::string label = s.population->label.empty() ? s.population->source.path_as_written : s.population->label;
+    zh.push_back("人口分布（" + label + "）");
+    en.push_back("the population (" + label + ")");
+  }
+  std::string facilities;
+  for (const auto& f : s.facilities)
+    if (f.modelled) facilities += (facilities.empty() ? "" : "、") + f.source.path_as_written;
+  if (!facilities.empty()) {
+    zh.push_back("医疗卫生机构（" + facilities + "）");
+    std::string files;
+    for (const auto& f : s.facilities)
+      if (f.modelled) files += (files.empty() ? "" : ", ") + f.source.path_as_written;
+    en.push_back("the facilities (" + files + ")");
+  }
+  if (s.roads && s.roads->modelled) {
+    const std::string label = s.roads->label.empty() ? s.roads->source.path_as_written : s.roads->label;
+    zh.push_back("道路（" + label + "）");
+    en.push_back("the roads (" + label + ")");
+  }
+  if (zh.empty()) return note;
+  std::string list_zh;
+  for (std::size_t i = 0; i < zh.size(); ++i) list_zh += (i == 0 ? "" : i + 1 == zh.size() ? "和" : "、") + zh[i];
+  std::string list_en;
+  for (std::size_t i = 0; i < en.size(); ++i)
+    list_en += (i == 0 ? "" : i + 1 == en.size() ? (en.size() > 2 ? ", and " : " and ") : ", ") + en[i];
+  note.zh = "本报告的" + list_zh + "为模拟数据，不是调查或登记数据；结果说明方法与情景差异，不代表实际可及性。";
+  note.en = "Modelled data: " + list_en + (en.size() > 1 ? " are" : " is") +
+            " modelled, not surveyed or registered; the results show the method and the differences between "
+            "scenarios, not actual access.";
+  return note;
 }
 
 report::Table facility_access_table() {

@@ -17,6 +17,15 @@ namespace carereach::cli {
 /// not report the level) and its gap areas.
 report::StandardTables standard_tables(const StandardOutcome& o, std::size_t level_count);
 
+/// The sentence the key findings open with (数据说明): which data are modelled. The scenario's [scenario] data_note
+/// (and data_note_en) when given; otherwise said from what the scenario marks modelled — [population] modelled,
+/// [[facilities]] modelled, [roads] modelled — naming each by its label (or file); empty when nothing is.
+struct DataNote {
+  std::string zh;
+  std::string en;
+};
+DataNote data_note(const io::Scenario& s);
+
 /// The run's results with the labels of the scenario (names, levels, standards, data sources).
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
 

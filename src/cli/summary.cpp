@@ -144,7 +144,8 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     for (const auto& f : l.facilities) n += st.select.matches(f) ? 1 : 0;
     c.out("  " + st.id + " " + st.name_zh + ": " + to_string(st.mode) + " " + to_label_zh(st.mode) + ", " +
           (st.threshold_min ? to_string(st.engine) : "straight line") + ", " + minutes_or_metres(st) + ", target " +
-          percent(st.target_share, 0) + ", " + grouped(double(n)) + (n == 1 ? " facility" : " facilities"));
+          percent(st.target_share, 0) + ", " + grouped(double(n)) + (n == 1 ? " facility" : " facilities") +
+          (st.variant_of.empty() ? "" : "; a variant of " + st.variant_of + " 敏感性分析"));
     // How it will be computed, or why not (docs/cli/validate.md).
     for (const std::string& line : standard_plan(l, st)) c.out("    " + line);
   }

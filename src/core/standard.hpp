@@ -54,6 +54,10 @@ struct Standard {
   /// fills both from the speed profile ([estimate.<mode>] of data/speeds.toml) when the standard gives none.
   std::optional<double> circuity;
   std::optional<double> estimate_speed_kmh;
+  /// Not empty: this standard is a variant of the standard with this id — the same service measured under another
+  /// assumption (another mode, threshold or engine) — for the sensitivity table (敏感性分析) of the reports. A
+  /// variant is computed like any standard; the reports show it beside its base (docs/method/standards.md).
+  std::string variant_of;
 
   [[nodiscard]] bool is_distance() const { return !threshold_min && (distance_m || !distance_m_by_zone_class.empty()); }
 };

@@ -73,6 +73,7 @@ json standard_json(const Standard& s) {
   j["name_en"] = s.name_en;
   j["mode"] = to_string(s.mode);
   j["engine"] = to_string(s.engine);
+  if (!s.variant_of.empty()) j["variant_of"] = s.variant_of;
   if (s.circuity) j["circuity"] = *s.circuity;
   if (s.estimate_speed_kmh) j["estimate_speed_kmh"] = *s.estimate_speed_kmh;
   if (s.threshold_min) j["threshold_min"] = *s.threshold_min;
@@ -190,6 +191,10 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
                    {"region_en", s.info.region_en},
                    {"description", s.info.description},
                    {"description_en", s.info.description_en}};
+  // The sentence the key findings open with: which data are modelled (the scenario's data_note, or said from what
+  // it marks modelled).
+  if (!info.data_note_zh.empty()) j["scenario"]["data_note_zh"] = info.data_note_zh;
+  if (!info.data_note_en.empty()) j["scenario"]["data_note_en"] = info.data_note_en;
   json inputs = json::array();
   for (const auto& in : loaded.inputs)
     inputs.push_back({{"role", in.role}, {"path", in.path_as_written}, {"bytes", in.bytes}, {"sha256", in.sha256}});

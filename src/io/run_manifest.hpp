@@ -23,6 +23,8 @@ struct RunInfo {
   std::vector<std::string> outputs;        ///< files written, relative to the output folder
   nlohmann::ordered_json travel;           ///< travel settings and per-standard results (null: none computed)
   nlohmann::ordered_json coverage;         ///< coverage per standard and zone level (null: none computed)
+  std::string data_note_zh;                ///< the key findings' sentence on modelled data (empty: none)
+  std::string data_note_en;
   nlohmann::ordered_json changes;          ///< what the scenario's [changes] did (null: none)
   std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };

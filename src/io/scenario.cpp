@@ -75,6 +75,8 @@ class Parser {
     info.region_en = t.string("region_en", "");
     info.description = t.string("description", "");
     info.description_en = t.string("description_en", "");
+    info.data_note = t.string("data_note", "");
+    info.data_note_en = t.string("data_note_en", "");
     t.finish();
     return info;
   }
@@ -207,6 +209,7 @@ class Parser {
     p.source = parse_source(t, p.kind == PopulationKind::kPoints);
     p.year = t.string("year", "");
     p.label = t.string("label", "");
+    p.modelled = t.boolean("modelled", false);
     if (p.kind == PopulationKind::kRaster) {
       p.band = static_cast<int>(t.integer("band").value_or(1));
       if (p.band < 1) t.fail("band", "bands are numbered from 1");
@@ -326,6 +329,7 @@ class Parser {
     if (on_invalid == "error") f.on_invalid = OnInvalid::kError;
     else if (on_invalid == "skip") f.on_invalid = OnInvalid::kSkip;
     else t.fail("on_invalid", "must be \"error\" or \"skip\"");
+    f.modelled = t.boolean("modelled", false);
     if (auto fields = t.table("fields")) {
       auto& m = f.fields;
       const std::pair<const char*, std::string*> keys[] = {
@@ -632,25 +636,71 @@ class Parser {
       if (it == out.end()) t->fail("disable", "no standard '" + id + "' to disable");
       out.erase(it);
     }
+    // The tables of the standards, in the file's order; variants (variant_of) come after the others, so that a
+    // new variant copies its base with the base's own keys applied.
+    std::vector<std::pair<std::string, TomlTable>> subs;
+    std::set<std::string> declared_variants;
     for (const std::string& id : t->remaining()) {
       if (!is_identifier(id)) t->fail(id, "standard ids are lower-case letters, digits and _, at most 64 characters (e.g. tcm_15min)");
       auto sub = t->table(id);
-      auto it = std::find_if(out.begin(), out.end(), [&](const Standard& st) { return st.id == id; });
+      if (sub->has("variant_of")) declared_variants.insert(id);
+      subs.emplace_back(id, std::move(*sub));
+    }
+    std::stable_partition(subs.begin(), subs.end(), [](const auto& p) { return !p.second.has("variant_of"); });
+    for (auto& [id, sub] : subs) {
+      auto find = [&out](const std::string& sid) {
+        return std::find_if(out.begin(), out.end(), [&](const Standard& st) { return st.id == sid; });
+      };
+      std::string base;
+      if (auto v = sub.string("variant_of")) {
+        base = *v;
+        std::string ids;
+        for (const Standard& st : out)
+          if (st.variant_of.empty() && st.id != id) ids += (ids.empty() ? "" : ", ") + st.id;
+        if (base == id) sub.fail("variant_of", "a standard cannot be a variant of itself", "name the standard it varies: one of " + ids);
+        if (find(base) == out.end())
+          sub.fail("variant_of", "no standard '" + base + "' to be a variant of", "standards of this scenario: " + ids);
+        if (declared_variants.count(base) > 0 || !find(base)->variant_of.empty())
+          sub.fail("variant_of", "'" + base + "' is itself a variant; variants are grouped under one base standard",
+                   "name the base standard '" + (find(base)->variant_of.empty() ? base : find(base)->variant_of) + "'");
+      }
+      auto it = find(id);
       if (it == out.end()) {
         Standard fresh;
+        if (!base.empty()) {
+          // A new variant starts as a copy of its base: the keys given change it.
+          fresh = *find(base);
+          fresh.name_zh.clear();
+          fresh.name_en.clear();
+          if (sub.has("mode") && !sub.has("estimate_speed_kmh")) fresh.estimate_speed_kmh.reset();
+        } else {
+          fresh.threshold_min.reset();
+        }
         fresh.id = id;
-        fresh.threshold_min.reset();
-        out.push_back(std::move(fresh));
-        it = out.end() - 1;
-        if (!sub->has("name_zh") && !sub->has("name_en")) sub->fail("", "a new standard needs name_zh or name_en");
-        if (!sub->has("threshold_min") && !sub->has("distance_m"))
-          sub->fail("", "a new standard needs threshold_min (minutes) or distance_m (metres)");
+        if (base.empty()) {
+          out.push_back(std::move(fresh));
+          it = out.end() - 1;
+        } else {
+          // Listed right after its base and the base's earlier variants, so tables show the group together.
+          auto at = find(base) + 1;
+          while (at != out.end() && at->variant_of == base) ++at;
+          it = out.insert(at, std::move(fresh));
+        }
+        if (!sub.has("name_zh") && !sub.has("name_en")) sub.fail("", "a new standard needs name_zh or name_en");
+        if (base.empty() && !sub.has("threshold_min") && !sub.has("distance_m"))
+          sub.fail("", "a new standard needs threshold_min (minutes) or distance_m (metres)");
       }
-      parse_standard(*sub, *it, s);
+      it->variant_of = base;
+      parse_standard(sub, *it, s);
     }
     t->finish();
-    // A straight-line estimate without its own circuity or speed takes the profile's for its mode.
+    // A straight-line estimate without its own circuity or speed takes the profile's for its mode; other engines
+    // have none (a variant copied from an estimate and given another engine drops them).
     for (Standard& st : out) {
+      if (st.engine != TravelEngine::kEstimate) {
+        st.circuity.reset();
+        st.estimate_speed_kmh.reset();
+      }
       if (st.engine != TravelEngine::kEstimate || st.mode == TravelMode::kMixed) continue;
       const EstimateSpeed& e = s.travel.profile.estimate[mode_index(st.mode)];
       if (!st.circuity) st.circuity = e.circuity;

@@ -93,6 +93,7 @@ struct PopulationSpec {
   std::optional<FinerTotalsSpec> finer;       ///< zone totals: totals of a finer level, spread within each zone
   std::string year;              ///< data year, for reports ("2020")
   std::string label;             ///< description of the source, for reports ("第七次全国人口普查")
+  bool modelled = false;         ///< the population is modelled, not counted (said in the key findings)
 };
 
 enum class OnInvalid { kError, kSkip };
@@ -112,6 +113,7 @@ struct FacilitySourceSpec {
   std::vector<std::string> default_tags;        ///< added to every facility of this source
   std::string id_prefix;                        ///< prepended to ids (keeps ids of several sources apart)
   OnInvalid on_invalid = OnInvalid::kError;     ///< bad rows: stop (error) or leave out with a warning (skip)
+  bool modelled = false;  ///< the facilities are modelled proxies, not a facility register (said in the key findings)
 };
 
 enum class RoadSourceKind { kOsm, kLines };
@@ -215,6 +217,10 @@ struct ScenarioInfo {
   std::string region_en;  ///< in English (empty: `region` in both languages)
   std::string description;     ///< free text (Chinese reports)
   std::string description_en;  ///< the same in English (--lang en; empty: description)
+  /// One sentence saying which data are modelled, first in the key findings ("数据说明"); empty: said from what the
+  /// scenario marks modelled ([roads], [population], [[facilities]] modelled = true), or nothing when nothing is.
+  std::string data_note;
+  std::string data_note_en;  ///< the same in English (empty: data_note)
 };
 
 struct Scenario {

@@ -320,6 +320,7 @@ StandardTables describe_standard(const Standard& standard) {
   s.target_share = standard.target_share;
   s.source_zh = standard.source_zh;
   s.source_en = standard.source_en;
+  s.variant_of = standard.variant_of;
   if (standard.is_distance()) {
     s.unit = CoverageUnit::kMetres;
     s.mode_zh = "直线距离";
@@ -359,6 +360,60 @@ StandardTables describe_standard(const Standard& standard) {
   return s;
 }
 
+// ---------------------------------------------------------------------------------------------- sensitivity groups
+
+std::vector<std::size_t> sensitivity_bases(const RunTables& run) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < run.standards.size(); ++i) {
+    const StandardTables& b = run.standards[i];
+    if (!b.variant_of.empty()) continue;
+    const bool has_variants = std::any_of(run.standards.begin(), run.standards.end(),
+                                          [&](const StandardTables& v) { return v.variant_of == b.id; });
+    if (has_variants) out.push_back(i);
+  }
+  return out;
+}
+
+namespace {
+
+/// The base standard and its variants, base first, variants in the run's order.
+std::vector<const StandardTables*> sensitivity_group(const RunTables& run, std::size_t base) {
+  if (base >= run.standards.size())
+    throw std::invalid_argument("report: sensitivity base " + std::to_string(base) + " out of range");
+  const StandardTables& b = run.standards[base];
+  if (!b.variant_of.empty())
+    throw std::invalid_argument("report: standard '" + b.id + "' is a variant, not a base of variants");
+  std::vector<const StandardTables*> out{&b};
+  for (const StandardTables& v : run.standards)
+    if (v.variant_of == b.id) out.push_back(&v);
+  return out;
+}
+
+/// The level of a sensitivity table: the coarsest level any standard of the group reports (levels.size(): none).
+std::size_t sensitivity_level(const RunTables& run, const std::vector<const StandardTables*>& group) {
+  std::size_t k = run.levels.size();
+  for (const StandardTables* s : group) k = std::min(k, first_coverage_level(run, *s));
+  return k;
+}
+
+/// The bases whose group has coverage somewhere: those get a 附表5.
+std::vector<std::size_t> sensitivity_table_bases(const RunTables& run) {
+  std::vector<std::size_t> out;
+  for (const std::size_t b : sensitivity_bases(run))
+    if (sensitivity_level(run, sensitivity_group(run, b)) < run.levels.size()) out.push_back(b);
+  return out;
+}
+
+/// "5" when one standard has a sensitivity table, else "5-2" for the second; "" when it has none.
+std::string sensitivity_number(const RunTables& run, std::size_t base) {
+  const std::vector<std::size_t> bases = sensitivity_table_bases(run);
+  const auto it = std::find(bases.begin(), bases.end(), base);
+  if (it == bases.end()) return {};
+  return number_label("5", static_cast<std::size_t>(it - bases.begin()), bases.size());
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------- 附表1
 
 Table summary_table(const RunTables& run) {
@@ -382,8 +437,11 @@ Table summary_table(const RunTables& run) {
   for (const StandardTables& s : run.standards) {
     const std::size_t k = first_coverage_level(run, s);
     Row row;
+    // An estimate says so in its measure ("步行 15 分钟，直线距离估算（绕行系数 1.3，…）"): the CSV has no notes.
     row.cells = {Cell::text(s.name_zh, s.name_en),
-                 Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
+                 s.engine == TravelEngine::kEstimate && s.unit == CoverageUnit::kMinutes
+                     ? Cell::text(method_zh(s), method_en(s))
+                     : Cell::text(s.mode_zh + " " + s.threshold_zh, s.mode_en + " " + s.threshold_en)};
     if (k < run.levels.size()) {
       approximate = approximate || any_approximate(run.levels[k]);
       const PublishedCounts total = published_coverage(run, s)[k]->total;
@@ -436,6 +494,19 @@ Table summary_table(const RunTables& run) {
     }
     t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算。");
     t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " is computed for " + method_en(s) + ".");
+  }
+  for (const StandardTables& s : run.standards) {
+    if (s.variant_of.empty()) continue;
+    const auto base = std::find_if(run.standards.begin(), run.standards.end(),
+                                   [&](const StandardTables& b) { return b.id == s.variant_of; });
+    if (base == run.standards.end()) continue;
+    const std::string number = sensitivity_number(run, static_cast<std::size_t>(base - run.standards.begin()));
+    t.notes_zh.push_back("注：" + s.name_zh + "为" + base->name_zh + "的敏感性分析口径" +
+                         (number.empty() ? "" : "，各" + label_zh(run.levels[sensitivity_level(run, sensitivity_group(run, static_cast<std::size_t>(base - run.standards.begin())))]) +
+                                                    "对比见附表" + number) + "。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " is a sensitivity variant of " +
+                         pick(Lang::kEn, base->name_zh, base->name_en) +
+                         (number.empty() ? "" : "; Table " + number + " compares them") + ".");
   }
   if (dk < run.levels.size()) {
     t.notes_zh.push_back("注：资源配置指标为全域合计（各" + label_zh(run.levels[dk]) + "合计）。");
@@ -735,6 +806,110 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
   return t;
 }
 
+// ---------------------------------------------------------------------------------------------- 附表5
+
+Table sensitivity_table(const RunTables& run, std::size_t base) {
+  const std::vector<const StandardTables*> group = sensitivity_group(run, base);
+  const StandardTables& b = *group.front();
+  const std::size_t level = sensitivity_level(run, group);
+  if (level >= run.levels.size())
+    throw std::invalid_argument("report: no standard of the sensitivity group of '" + b.id + "' has coverage");
+  const ZoneLevel& zl = run.levels[level];
+  const Parents parents(run, level);
+
+  Table t;
+  t.id = "sensitivity_" + b.id;
+  t.sheet_zh = "敏感性分析（" + b.name_zh + "）";
+  t.sheet_en = "Sensitivity (" + pick(Lang::kEn, b.name_zh, b.name_en) + ")";
+  t.title_zh = region_prefix_zh(run) + b.name_zh + "敏感性分析（各" + label_zh(zl) + "）";
+  t.title_en = "Sensitivity of " + pick(Lang::kEn, b.name_zh, b.name_en) + " by " + lower_label(zl) +
+               region_suffix_en(run);
+  t.columns.push_back(text_col("code", "区划代码", "Code"));
+  if (parents.has_parent_level())
+    t.columns.push_back(text_col("parent", label_zh(run.levels[level - 1]), label_en(run.levels[level - 1])));
+  t.columns.push_back(text_col("name", label_zh(zl), label_en(zl)));
+  t.columns.push_back(int_col("pop_total", "常住人口", "Population", "人", "persons"));
+  for (const StandardTables* s : group) {
+    t.columns.push_back(int_col("pop_covered_" + s->id, "覆盖人口：" + method_zh(*s), "Covered: " + method_en(*s),
+                                "人", "persons"));
+    Column share = pct_col("share_" + s->id, "覆盖率：" + method_zh(*s), "Share covered: " + method_en(*s));
+    t.columns.push_back(std::move(share));
+  }
+
+  // The published figures of each standard at this level (nullopt: not computed or not reported there).
+  std::vector<std::optional<PublishedCoverage>> pub;
+  for (const StandardTables* s : group) {
+    if (coverage_at(run, *s, level) == nullptr) pub.emplace_back(std::nullopt);
+    else pub.emplace_back(*published_coverage(run, *s)[level]);
+  }
+  auto add = [&](std::vector<Cell> head, bool total, std::size_t zone) {
+    Row row{std::move(head), total};
+    std::int64_t population = -1;
+    for (const auto& p : pub)
+      if (p) population = total ? p->total.total : p->zones[zone].total;
+    row.cells.push_back(population >= 0 ? persons_cell(population) : Cell::empty());
+    for (std::size_t m = 0; m < group.size(); ++m) {
+      if (!pub[m]) {
+        row.cells.push_back(Cell::empty());
+        row.cells.push_back(Cell::empty());
+        continue;
+      }
+      const PublishedCounts& c = total ? pub[m]->total : pub[m]->zones[zone];
+      Cell share = c.total > 0 ? Cell::num(c.share()) : Cell::empty();
+      if (c.total > 0 && !meets(c, group[m]->target_share)) share = share.marked(kBelowMarker);
+      row.cells.push_back(persons_cell(c.covered));
+      row.cells.push_back(std::move(share));
+    }
+    t.rows.push_back(std::move(row));
+  };
+  std::vector<Cell> head{Cell::empty()};
+  if (parents.has_parent_level()) head.push_back(Cell::empty());
+  head.push_back(total_label());
+  add(head, true, 0);
+  for (std::size_t i = 0; i < zl.zones.size(); ++i) {
+    const Zone& z = zl.zones[i];
+    head = {Cell::text(z.code)};
+    if (parents.has_parent_level()) head.push_back(parents.of(z));
+    head.push_back(zone_name(z));
+    add(head, false, i);
+  }
+
+  t.notes_zh.push_back("注：同一服务在不同假设（出行方式、时间阈值或计算方法）下的覆盖情况并列，第一组为基准口径「" +
+                       b.name_zh + "」，其余为其敏感性分析口径；结论随假设变化越大，越需要核实该假设。✗ 表示低于该口径的目标覆盖率。");
+  t.notes_en.push_back("Note: the same service under different assumptions (mode, threshold or method) side by side: "
+                       "the first pair is the base standard, \"" + pick(Lang::kEn, b.name_zh, b.name_en) +
+                       "\", the others its variants; the more a result moves with an assumption, the more that "
+                       "assumption needs checking. ✗ marks a share below that standard's target.");
+  for (std::size_t m = 0; m < group.size(); ++m) {
+    const StandardTables& s = *group[m];
+    const std::string target_zh = "目标 " + format_fixed(s.target_share * 100.0, kShareDecimals) + "%";
+    const std::string target_en = "target " + format_fixed(s.target_share * 100.0, kShareDecimals) + "%";
+    if (!computed(s)) {
+      t.notes_zh.push_back("注：" + s.name_zh + "（" + method_zh(s) + "）未计算：" + not_computed_reason(s, Lang::kZh) + "。");
+      t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " (" + method_en(s) +
+                           ") was not computed: " + not_computed_reason(s, Lang::kEn) + ".");
+    } else if (!pub[m]) {
+      t.notes_zh.push_back("注：" + s.name_zh + "未按" + label_zh(zl) + "统计。");
+      t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + " is not reported by " + lower_label(zl) + ".");
+    } else {
+      t.notes_zh.push_back("注：" + s.name_zh + "：" + method_zh(s) + "，" + target_zh +
+                           (s.source(Lang::kZh).empty() ? "" : "，依据：" + s.source(Lang::kZh)) + "。");
+      t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + ": " + method_en(s) + ", " + target_en +
+                           (s.source(Lang::kEn).empty() ? "" : "; basis: " + s.source(Lang::kEn)) + ".");
+    }
+  }
+  bool has_parent_level = false;
+  bool adds_to_parent = true;
+  for (const auto& p : pub)
+    if (p) {
+      has_parent_level = has_parent_level || p->has_parent_level;
+      adds_to_parent = adds_to_parent && p->adds_to_parent;
+    }
+  add_rounding_notes(t, run, level, has_parent_level, adds_to_parent, true);
+  add_common_notes(t, run, any_approximate(zl) || (level > 0 && any_approximate(run.levels[level - 1])));
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------- the appendix
 
 std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard) {
@@ -760,6 +935,10 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
   }
   out.push_back(gaps_table(run, max_gaps_per_standard));
   number_table(out.back(), "4");
+  for (const std::size_t b : sensitivity_table_bases(run)) {
+    out.push_back(sensitivity_table(run, b));
+    number_table(out.back(), sensitivity_number(run, b));
+  }
   return out;
 }
 
@@ -961,9 +1140,58 @@ std::optional<Findings> density_findings(const RunTables& run, Lang lang) {
 
 }  // namespace
 
+namespace {
+
+/// The sentence of a base standard's block naming its variants' shares: "敏感性分析（附表5）：按电动自行车 15 分钟（路网法）计，
+/// 覆盖率 98.7%（4,931,000 人），达到目标。"
+std::string sensitivity_item(const RunTables& run, std::size_t base, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  const std::vector<const StandardTables*> group = sensitivity_group(run, base);
+  std::vector<std::string> parts;
+  for (std::size_t m = 1; m < group.size(); ++m) {
+    const StandardTables& v = *group[m];
+    const std::string by = zh ? "按" + method_zh(v) + "计，" : "by " + method_en(v) + ": ";
+    const std::size_t k = first_coverage_level(run, v);
+    if (!computed(v) || k >= run.levels.size()) {
+      parts.push_back(by + (zh ? "未计算" : "not computed"));
+      continue;
+    }
+    const PublishedCounts total = published_coverage(run, v)[k]->total;
+    const double gap_pp = round_to_decimals(v.target_share * 100.0, kShareDecimals) -
+                          round_to_decimals(total.share() * 100.0, kShareDecimals);
+    const bool ok = meets(total, v.target_share);
+    if (zh)
+      parts.push_back(by + "覆盖率 " + percent(total.share()) + "（" + persons(total.covered) + " 人），" +
+                      (ok ? "达到目标" : "低于目标 " + format_fixed(gap_pp, kShareDecimals) + " 个百分点"));
+    else
+      parts.push_back(by + percent(total.share()) + " covered (" + persons(total.covered) + " people), " +
+                      (ok ? "meeting the target" : format_fixed(gap_pp, kShareDecimals) + " percentage points below the target"));
+  }
+  const std::string number = sensitivity_number(run, base);
+  if (number.empty()) return zh ? "敏感性分析：" + join(parts, "；") + "。" : "Sensitivity: " + join(parts, "; ") + ".";
+  return zh ? "敏感性分析（附表" + number + "）：" + join(parts, "；") + "。"
+            : "Sensitivity (Table " + number + "): " + join(parts, "; ") + ".";
+}
+
+}  // namespace
+
 std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
   std::vector<Findings> out;
-  for (const StandardTables& s : run.standards) out.push_back(standard_findings(run, s, lang));
+  const std::string& note = lang == Lang::kEn && !run.data_note_en.empty() ? run.data_note_en : run.data_note_zh;
+  if (!note.empty()) {
+    Findings f;
+    f.title = lang == Lang::kZh ? "数据说明" : "About the data";
+    f.items.push_back(note);
+    out.push_back(std::move(f));
+  }
+  const std::vector<std::size_t> bases = sensitivity_bases(run);
+  for (std::size_t i = 0; i < run.standards.size(); ++i) {
+    const StandardTables& s = run.standards[i];
+    if (!s.variant_of.empty()) continue;  // said in its base's block (and shown in 附表5)
+    out.push_back(standard_findings(run, s, lang));
+    if (std::find(bases.begin(), bases.end(), i) != bases.end())
+      out.back().items.push_back(sensitivity_item(run, i, lang));
+  }
   if (auto d = density_findings(run, lang)) out.push_back(std::move(*d));
   return out;
 }

@@ -42,6 +42,10 @@ struct StandardTables {
     if (lang == Lang::kEn) return source_en.empty() ? source_zh : source_en;
     return source_zh.empty() ? source_en : source_zh;
   }
+  /// Not empty: the id of the standard this one is a variant of (the same service under another assumption). The
+  /// sensitivity table (附表5) shows a base and its variants side by side; the key findings name the variants in
+  /// their base's block and give them no block of their own.
+  std::string variant_of;
   std::string estimate_zh;  ///< engine = estimate: "直线距离估算（绕行系数 1.3，机动车 35 千米/小时）" ("" otherwise)
   std::string estimate_en;  ///< "straight-line estimate (circuity 1.3, car 35 km/h)"
   /// Not empty: the standard was not computed, and why (each language its own text); it has no coverage and no
@@ -79,6 +83,9 @@ struct RunTables {
   /// 资料来源： / Source:.
   std::vector<std::string> sources_zh;
   std::vector<std::string> sources_en;  ///< (empty: sources_zh)
+  /// One sentence saying which data are modelled (数据说明), the first of the key findings; empty: none.
+  std::string data_note_zh;
+  std::string data_note_en;  ///< (empty: data_note_zh)
 };
 
 // The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a
@@ -108,8 +115,18 @@ Table coverage_table(const RunTables& run, std::size_t level);
 /// counts them all, and a first note says so (the HTML report shows 20; the workbook and CSV all).
 Table gaps_table(const RunTables& run, std::size_t max_per_standard = SIZE_MAX);
 
+/// 附表5 敏感性分析 of one base standard (id "sensitivity_<base id>"): the base and its variants side by side, per zone
+/// of the coarsest level any of them reports (total row first). Columns: code, [parent], name, pop_total, then per
+/// standard (base first) pop_covered_<id> and share_<id> (✗ below that standard's target). Throws
+/// std::invalid_argument when `base` is out of range, is itself a variant, or none of the group has coverage.
+Table sensitivity_table(const RunTables& run, std::size_t base);
+
+/// The indices (into run.standards) of the standards that have variants, in their order: one 附表5 each.
+std::vector<std::size_t> sensitivity_bases(const RunTables& run);
+
 /// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
-/// per level that has it, coverage per level that some standard reports, gaps.
+/// per level that has it, coverage per level that some standard reports, gaps, and a sensitivity table per standard
+/// that has variants (附表5-k).
 /// max_gaps_per_standard as for gaps_table.
 std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard = SIZE_MAX);
 
@@ -121,8 +138,9 @@ struct Findings {
   std::vector<std::string> items;
 };
 
-/// The main findings, one block per standard (measure and target; share covered against target and the people
-/// outside; zones failing at the finest level reported; the largest gap areas with their zones), then one for the
+/// The main findings: first the data note (数据说明, when the run has one), then one block per standard that is not a
+/// variant (measure and target; share covered against target and the people outside; zones failing at the finest
+/// level reported; the largest gap areas with their zones; its variants' shares, 敏感性分析), then one for the
 /// density indicators (when computed). report.md and report.html both show these.
 std::vector<Findings> key_findings(const RunTables& run, Lang lang);
 

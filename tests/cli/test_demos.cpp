@@ -32,6 +32,13 @@ std::size_t data_rows(const fs::path& csv) {
   return n - 1;  // header
 }
 
+/// 1441 → "1,441", as validate prints counts.
+std::string grouped(std::size_t n) {
+  std::string s = std::to_string(n);
+  for (std::size_t at = s.size(); at > 3; at -= 3) s.insert(at - 3, ",");
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("the Bozhou demo validates", "[cli][demo]") {
@@ -44,7 +51,7 @@ TEST_CASE("the Bozhou demo validates", "[cli][demo]") {
   CHECK_THAT(r.out, Catch::Contains("township 乡镇: " + std::to_string(data_rows(demo / "township_seats.csv"))));
   // Census 2020 county totals of 谯城区, 涡阳县, 蒙城县, 利辛县: 1,537,231 + 1,170,719 + 1,101,640 + 1,187,254.
   CHECK_THAT(r.out, Catch::Contains("4,996,844 persons in the input, 4,996,844 on the grid"));
-  CHECK_THAT(r.out, Catch::Contains("Facilities 医疗卫生机构: " + std::to_string(data_rows(demo / "facilities.csv"))));
+  CHECK_THAT(r.out, Catch::Contains("Facilities 医疗卫生机构: " + grouped(data_rows(demo / "facilities.csv"))));
   CHECK_THAT(r.out, Catch::Contains("1 connected component"));
   CHECK_THAT(r.out, Catch::Contains("0 error(s), 0 warning(s)"));
 }
@@ -89,7 +96,7 @@ TEST_CASE("run writes a complete run.json for the Bozhou demo", "[cli][demo]") {
     CHECK(in["bytes"] == fs::file_size(p));
     ++checked;
   }
-  CHECK(checked == 6);  // scenario, counties, township seats, population, facilities, roads
+  CHECK(checked == 7);  // scenario, counties, township seats, population totals, village seats, facilities, roads
   for (const char* step : {"zones", "population", "facilities", "roads"}) CHECK(j["timings_s"].contains(step));
   // No temporary folder is left beside the output.
   for (const auto& e : fs::directory_iterator(tmp.path())) CHECK(e.path().filename() == "bozhou");

@@ -161,15 +161,15 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
   const std::string html = slurp(out / "report.html");
   for (const char* id : {"overview", "findings", "maps", "tables", "method", "warnings"})
     CHECK(html.find(std::string("<section class=\"report-section\" id=\"") + id + "\">") != std::string::npos);
-  // 5 standards × (bands, share per township, gaps) + density.
-  CHECK(count(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"carereach-map\"") == 16);
-  CHECK(count(html, "<g class=\"map-legend\">") == 16);
-  CHECK(count(html, "<g class=\"map-scale-bar\">") == 16);
+  // 7 standards (the profile's 5 and the scenario's 2 variants) × (bands, share per township, gaps) + density.
+  CHECK(count(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"carereach-map\"") == 22);
+  CHECK(count(html, "<g class=\"map-legend\">") == 22);
+  CHECK(count(html, "<g class=\"map-scale-bar\">") == 22);
   CHECK(html.find("15分钟中医药服务圈 — 出行时间") != std::string::npos);
   CHECK(html.find("急救半径 — 直线距离") != std::string::npos);
   CHECK(html.find("医疗资源配置 — 各区县未达标指标数") != std::string::npos);
   // The five largest gaps of each standard are numbered on its gap map.
-  CHECK(count(html, "<g class=\"map-layer map-labels\"") == 5);
+  CHECK(count(html, "<g class=\"map-layer map-labels\"") == 7);
 
   // Every appendix table, row by row and cell by cell, as in its CSV (the CSV has no markers and no separators);
   // the gap list with each standard's total row and its 20 largest gaps.
@@ -190,5 +190,7 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
     CHECK(from_html == from_csv);
     ++tables;
   }
-  CHECK(tables == 6);
+  // summary, coverage and density per county and township, gaps, and a sensitivity table for each of the two
+  // standards with a variant.
+  CHECK(tables == 8);
 }

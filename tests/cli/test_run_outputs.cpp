@@ -1,7 +1,7 @@
 // What `carereach run` writes after the travel times — coverage in run.json, tables, appendix, report, layers —
 // checked on the demos: conservation (zones add up to their totals and to the population on the grid; covered and
 // uncovered add up to the population), the same bytes from the same inputs, a GeoPackage that ogrinfo reads with
-// the layers and styles it should hold, golden tables for Bozhou, and `compare` against the TCM-corner scenario.
+// the layers and styles it should hold, golden tables for Bozhou, and `compare` against the sub-centre scenario.
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -44,6 +44,11 @@ struct DemoRun {
 
 const DemoRun& bozhou() {
   static const DemoRun r("bozhou", "scenario.toml");
+  return r;
+}
+
+const DemoRun& xinyang() {
+  static const DemoRun r("xinyang", "scenario.toml");
   return r;
 }
 
@@ -184,9 +189,21 @@ TEST_CASE("run: the Bozhou demo writes every output, and its figures add up", "[
                         "tables/gaps.csv", "travel_time_tcm_15min.tif", "facility_access.csv"})
     CHECK(fs::exists(r.out / f));
   check_conservation(r.run);
-  // Five standards, the emergency radius by straight line with urban and rural radii.
-  REQUIRE(r.run["coverage"].size() == 5);
-  const auto& er = r.run["coverage"][4];
+  // The five standards of the profile and the scenario's two variants, each listed after its base (the order of
+  // geodata/bozhou/scenario.toml), the emergency radius by straight line with urban and rural radii.
+  REQUIRE(r.run["coverage"].size() == 7);
+  std::vector<std::string> ids, bases;
+  for (const auto& c : r.run["coverage"]) {
+    ids.push_back(c["standard"]);
+    bases.push_back(c.value("variant_of", ""));
+  }
+  CHECK(ids == std::vector<std::string>{"tcm_15min", "tcm_15min_ebike", "primary_care_15min", "county_hospital_30min",
+                                        "county_hospital_30min_estimate", "county_hospital_60min", "emergency_radius"});
+  CHECK(bases == std::vector<std::string>{"", "tcm_15min", "", "", "county_hospital_30min", "", ""});
+  // One sensitivity table per base with variants.
+  CHECK(fs::exists(r.out / "tables/sensitivity_tcm_15min.csv"));
+  CHECK(fs::exists(r.out / "tables/sensitivity_county_hospital_30min.csv"));
+  const auto& er = r.run["coverage"][6];
   CHECK(er["standard"] == "emergency_radius");
   CHECK(er["unit"] == "m");
   CHECK(er["distance_m_by_zone_class"]["urban"] == 5000.0);
@@ -219,7 +236,13 @@ TEST_CASE("run: layers.gpkg reads with ogrinfo, with its layers and their QGIS s
   // The facility layer holds every facility in EPSG:4490.
   const std::string fac = command_output(
       "ogrinfo -ro -so '" + (r.out / "layers.gpkg").string() + "' facilities 2>&1", &status);
-  CHECK_THAT(fac, Catch::Contains("Feature Count: 198"));
+  std::size_t rows = 0;  // the facilities of the demo: the data rows of its CSV, counted here
+  {
+    std::ifstream in(fs::path(CAREREACH_GEODATA) / "bozhou" / "facilities.csv");
+    for (std::string line; std::getline(in, line);) rows += line.empty() ? 0 : 1;
+  }
+  REQUIRE(rows > 1);
+  CHECK_THAT(fac, Catch::Contains("Feature Count: " + std::to_string(rows - 1)));
   CHECK_THAT(fac, Catch::Contains("4490"));
 }
 
@@ -270,46 +293,54 @@ TEST_CASE("run --lang en writes English tables and report", "[cli][demo][outputs
   CHECK(r.run["scenario"]["region"] == "巴西南里奥格兰德州阿雷格里港市");
 }
 
-TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][demo][compare]") {
+TEST_CASE("compare: a county medical sub-centre in each county", "[cli][demo][compare]") {
   const DemoRun& base = bozhou();
   REQUIRE(base.result.code == 0);
-  const DemoRun scenario("bozhou", "scenario_tcm_corners.toml");
+  const DemoRun scenario("bozhou", "scenario_subcentres.toml");
   INFO(scenario.result.all());
   REQUIRE(scenario.result.code == 0);
-  CHECK(scenario.run["changes"]["upgraded"] == 35);
+  CHECK(scenario.run["changes"]["added"] == 4);
+  CHECK(scenario.run["changes"]["upgraded"] == 0);
+  CHECK(scenario.run["changes"]["closed"] == 0);
   TempDir tmp;
   const auto r = run_cli({"compare", base.out.string(), scenario.out.string(), "--out", (tmp / "cmp").string()});
   INFO(r.all());
   REQUIRE(r.code == 0);
   for (const char* f : {"compare.md", "compare.html", "tables/compare_county.csv", "tables/compare_township.csv", "layers.gpkg",
-                        "travel_time_diff_tcm_15min.tif"})
+                        "travel_time_diff_county_hospital_30min.tif"})
     CHECK(fs::exists(tmp / "cmp" / f));
-  // Only the TCM circle changes: the corners are tagged tcm, and no other standard selects on that tag.
+  // Only the county hospital standards can change: the sub-centres are general hospitals tagged 县级医院, which no
+  // other standard selects (they are neither primary care, nor TCM, nor tagged 急救).
   auto total = [](const json& run, const std::string& id) {
     for (const auto& s : run["coverage"])
       if (s["standard"] == id) return s["total"]["pop_covered"].get<double>();
     return std::nan("");
   };
-  CHECK(total(scenario.run, "tcm_15min") > total(base.run, "tcm_15min"));
-  for (const char* id : {"primary_care_15min", "county_hospital_30min", "county_hospital_60min", "emergency_radius"})
+  CHECK(total(scenario.run, "county_hospital_30min") > total(base.run, "county_hospital_30min"));
+  CHECK(total(scenario.run, "county_hospital_30min_estimate") > total(base.run, "county_hospital_30min_estimate"));
+  CHECK(total(scenario.run, "county_hospital_60min") >= total(base.run, "county_hospital_60min"));
+  for (const char* id : {"tcm_15min", "tcm_15min_ebike", "primary_care_15min", "emergency_radius"})
     CHECK(total(scenario.run, id) == total(base.run, id));
-  // 蒙城县 (341622) and 利辛县 (341623) gain; nobody loses (their neighbours may gain across the border).
-  for (const auto& z : scenario.run["coverage"][0]["levels"][0]["zones"]) {
-    const std::string code = z["code"];
-    double before = 0;
-    for (const auto& b : base.run["coverage"][0]["levels"][0]["zones"])
-      if (b["code"] == code) before = b["pop_covered"];
+  // Each county has a sub-centre in its largest gap: every county gains on the 30-minute standard; nobody loses.
+  auto county = [](const json& run, const std::string& id, const std::string& code) {
+    for (const auto& s : run["coverage"])
+      if (s["standard"] == id)
+        for (const auto& z : s["levels"][0]["zones"])
+          if (z["code"] == code) return z["pop_covered"].get<double>();
+    return std::nan("");
+  };
+  for (const char* code : {"341602", "341621", "341622", "341623"}) {
     INFO(code);
-    if (code == "341622" || code == "341623") CHECK(z["pop_covered"].get<double>() > before);
-    else CHECK(z["pop_covered"].get<double>() >= before);
+    CHECK(county(scenario.run, "county_hospital_30min", code) > county(base.run, "county_hospital_30min", code));
+    CHECK(county(scenario.run, "county_hospital_60min", code) >= county(base.run, "county_hospital_60min", code));
   }
-  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("15分钟中医药服务圈"));
+  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("县级医院30分钟可达"));
   // The scenario's changes in Chinese (run.json keeps both languages), and no English prose in the comparison's
   // Markdown and tables (the rule of tests/english_prose.hpp).
-  CHECK(scenario.run["changes"]["lines_zh"][0].get<std::string>().rfind("调整 35 个：增加标签中医阁（", 0) == 0);
-  CHECK(scenario.run["changes"]["lines"][0].get<std::string>().rfind("upgraded 35: +tags tcm_corner (", 0) == 0);
-  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("调整 35 个：增加标签中医阁"));
-  CHECK_THAT(slurp(scenario.out / "report.html"), Catch::Contains("调整 35 个：增加标签中医阁"));
+  CHECK(scenario.run["changes"]["lines_zh"][0] == "新增 CZX341602115 双沟镇县域医疗次中心（综合医院）");
+  CHECK(scenario.run["changes"]["lines"][0] == "added CZX341602115 双沟镇县域医疗次中心 (general_hospital)");
+  CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("新增 CZX341602115 双沟镇县域医疗次中心"));
+  CHECK_THAT(slurp(scenario.out / "report.html"), Catch::Contains("新增 CZX341602115 双沟镇县域医疗次中心"));
   {
     std::istringstream md(slurp(tmp / "cmp" / "compare.md"));
     for (std::string line; std::getline(md, line);) {
@@ -360,23 +391,26 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
   }
   CHECK(town_sums == county_rows);
 
-  // compare.html: the TCM circle's gain as the two run.json files give it, its two maps (change of coverage with
-  // the 35 upgraded clinics, change per township); the unchanged standards get no maps.
+  // compare.html: the 30-minute standard's gain as the two run.json files give it, and two maps (change of coverage
+  // with the added facilities, change per township) for each standard that changes — the three county hospital
+  // standards; the unchanged ones get none.
   const std::string html = slurp(tmp / "cmp" / "compare.html");
-  const double gain = total(scenario.run, "tcm_15min") - total(base.run, "tcm_15min");
+  const double gain = total(scenario.run, "county_hospital_30min") - total(base.run, "county_hospital_30min");
   std::ostringstream grouped;
   const auto whole = static_cast<long long>(std::llround(gain));
-  grouped << "+" << whole / 1000 << "," << std::setw(3) << std::setfill('0') << whole % 1000;
   REQUIRE(whole >= 1000);
   REQUIRE(whole < 1000000);
+  grouped << "+" << whole / 1000 << "," << std::setw(3) << std::setfill('0') << whole % 1000;
   CHECK_THAT(html, Catch::Contains("覆盖人口 " + grouped.str() + " 人"));
   CHECK_THAT(html, Catch::Contains("<span class=\"baseline\""));
-  CHECK_THAT(html, Catch::Contains("15分钟中医药服务圈 — 覆盖变化"));
-  CHECK_THAT(html, Catch::Contains("调整机构（等级、标签） (35)"));
+  CHECK_THAT(html, Catch::Contains("县级医院30分钟可达 — 覆盖变化"));
+  CHECK_THAT(html, Catch::Contains("县级医院30分钟可达（直线距离估算） — 覆盖变化"));
+  CHECK_THAT(html, Catch::Contains("新增机构 (4)"));
+  CHECK(html.find("15分钟中医药服务圈 — 覆盖变化") == std::string::npos);
   std::size_t maps = 0;
   for (auto at = html.find("class=\"carereach-map\""); at != std::string::npos; at = html.find("class=\"carereach-map\"", at + 1))
     ++maps;
-  CHECK(maps == 2);
+  CHECK(maps == 6);
   CHECK(html.find("<img") == std::string::npos);
 
   // compare.json records both runs (with the checksum of their run.json) and the outputs; the folder is a
@@ -413,9 +447,9 @@ TEST_CASE("compare: TCM corners in the village clinics of two counties", "[cli][
 
 TEST_CASE("run: local density targets replace the national ones; an unknown indicator stops the run",
           "[cli][outputs][density]") {
-  // The Bozhou demo's beds (geodata/bozhou/README.md): 4 general hospitals × 1000 + 4 TCM hospitals × 600 + 78
-  // township health centres × 40 + 4 community health centres × 20 = 9,600 beds for 4,996,844 persons: 1.92 per
-  // 1,000, below the national 7.4, above a local target of 1.0.
+  // The Bozhou demo's beds (geodata/bozhou/README.md): 4 general hospitals × 1000 + 4 TCM hospitals × 600 + 80
+  // township health centres × 40 + 9 community health centres × 20 (village clinics and stations have none) = 9,780
+  // beds for 4,996,844 persons: 1.96 per 1,000, below the national 7.4, above a local target of 1.0.
   const std::string base = slurp(fs::path(CAREREACH_GEODATA) / "bozhou" / "scenario.toml");
   TempDir tmp;
   for (const auto& f : fs::directory_iterator(fs::path(CAREREACH_GEODATA) / "bozhou"))
@@ -426,13 +460,13 @@ TEST_CASE("run: local density targets replace the national ones; an unknown indi
   REQUIRE(r.code == 0);
   const std::string summary = slurp(tmp / "out" / "tables" / "summary.csv");
   CHECK_THAT(summary, Catch::Contains("本地规划（测试）"));
-  // The beds row: value 1.92 against target 1.00, met (是).
+  // The beds row: value 1.96 against target 1.00, met (是).
   bool found = false;
   std::istringstream lines(summary);
   for (std::string line; std::getline(lines, line);)
     if (line.rfind("每千常住人口医疗卫生机构床位数", 0) == 0) {
       found = true;
-      CHECK_THAT(line, Catch::Contains(",1.92,1.00,") && Catch::Contains(",是,"));
+      CHECK_THAT(line, Catch::Contains(",1.96,1.00,") && Catch::Contains(",是,"));
     }
   CHECK(found);
 
@@ -638,16 +672,21 @@ TEST_CASE("run: facility_access.csv is written like the other tables, in the run
 }
 
 TEST_CASE("run: warnings in the Chinese report are Chinese, with where they are", "[cli][demo][outputs][language]") {
+  // The Xinyang demo warns about the facility rows without coordinates (coordinate.empty, with on_invalid = "skip");
+  // run.json keeps the English message, the report says it in Chinese with the file, row and field.
+  {
+    const DemoRun& x = xinyang();
+    REQUIRE(x.result.code == 0);
+    bool warned = false;
+    for (const auto& w : x.run["warnings"]) warned = warned || w["code"] == "coordinate.empty";
+    REQUIRE(warned);
+    const std::string html = slurp(x.out / "report.html");
+    CHECK_THAT(html, Catch::Contains("【坐标为空】坐标为空，该行未能读入；请填写坐标或删除该行。（位置：文件 facilities.csv，第 30 行，字段 经度）"));
+    CHECK(html.find("empty coordinate") == std::string::npos);
+  }
   const DemoRun& r = bozhou();
   REQUIRE(r.result.code == 0);
-  // The demo warns that some populated cells lie far from roads (cells.no_road_access); run.json keeps the English
-  // message with its figures, the report says it in Chinese.
-  bool warned = false;
-  for (const auto& w : r.run["warnings"]) warned = warned || w["code"] == "cells.no_road_access";
-  REQUIRE(warned);
   const std::string html = slurp(r.out / "report.html");
-  CHECK_THAT(html, Catch::Contains("【格网距道路过远】部分有人口的格网距可用道路超过接入距离上限"));
-  CHECK(html.find("populated cells are farther") == std::string::npos);
   // The standards' sources, the coordinate systems and the scenario's description in Chinese.
   CHECK_THAT(html, Catch::Contains("依据：15分钟服务圈出自国家中医药发展规划"));
   CHECK_THAT(html, Catch::Contains("2000国家大地坐标系"));

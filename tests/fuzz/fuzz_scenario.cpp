@@ -21,7 +21,7 @@ const std::filesystem::path& scenario_dir() {
                              "population_100m.tif", "pop.tif", "built_up.tif", "roads_modelled.gpkg", "blocks.gpkg",
                              "census_blocks.gpkg", "population_hex.gpkg", "municipality.gpkg", "rivers.gpkg",
                              "poa_osm.pbf", "roads.osm", "landcover.tif", "landcover_speeds.csv", "dem.tif",
-                             "census2020_counties.csv"}) {
+                             "census2020_counties.csv", "villages.csv"}) {
       carereach::fuzz::write_file(d / name, nullptr, 0);
     }
     const std::filesystem::path speeds = std::filesystem::path(CAREREACH_SOURCE_DIR) / "data" / "speeds.toml";

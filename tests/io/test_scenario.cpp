@@ -94,17 +94,22 @@ TEST_CASE("the example in docs/scenario.md parses", "[scenario][docs]") {
   CHECK(s.roads->kind == io::RoadSourceKind::kLines);
   CHECK(s.taxonomy.find_type("卫生服务点")->id == "health_post");
   CHECK(s.taxonomy.find_tag("胸痛") == std::optional<std::string>("chest_pain_center"));
-  // emergency_radius disabled, tcm_15min changed to ebike, village_clinic_20min added.
+  // emergency_radius disabled, tcm_15min changed to ebike, its walking variant after it, village_clinic_20min added.
   std::vector<std::string> ids;
   for (const auto& st : s.standards) ids.push_back(st.id);
-  CHECK(ids == std::vector<std::string>{"tcm_15min", "primary_care_15min", "county_hospital_30min",
+  CHECK(ids == std::vector<std::string>{"tcm_15min", "tcm_15min_walk", "primary_care_15min", "county_hospital_30min",
                                         "county_hospital_60min", "village_clinic_20min"});
   CHECK(s.standards[0].mode == TravelMode::kEbike);
   CHECK(s.standards[0].threshold_min == 15.0);  // unchanged keys keep the default
-  CHECK(s.standards[4].threshold_min == 20.0);
-  CHECK(s.standards[4].select.types == std::vector<std::string>{"village_clinic"});
-  CHECK(s.standards[4].source_zh == "本地假设");
-  CHECK(s.standards[4].source_en == "local assumption");
+  CHECK(s.standards[1].variant_of == "tcm_15min");
+  CHECK(s.standards[1].mode == TravelMode::kWalk);
+  CHECK(s.standards[1].threshold_min == 15.0);
+  CHECK(s.standards[1].name_zh == "15分钟中医药服务圈（步行）");
+  CHECK(s.info.data_note.empty());  // commented out in the example
+  CHECK(s.standards[5].threshold_min == 20.0);
+  CHECK(s.standards[5].select.types == std::vector<std::string>{"village_clinic"});
+  CHECK(s.standards[5].source_zh == "本地假设");
+  CHECK(s.standards[5].source_en == "local assumption");
   CHECK(s.info.description_en == "Baseline: facilities as of 2024.");
   CHECK(s.zones[1].class_field == "kind");
   CHECK(s.zones[1].urban_values == std::vector<std::string>{"街道"});
@@ -257,7 +262,9 @@ TEST_CASE("mistakes in the scenario name the key and line", "[scenario]") {
   for (const auto& c : cases) {
     INFO(c.text);
     const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.exit_code() == ExitCode::kScenario);
     CHECK(e.where().field == c.key);
+    CHECK(e.where().line > 0);
     CHECK(e.where().line == c.line);
     CHECK_THAT(e.message(), Catch::Contains(c.message));
     CHECK(e.where().file == (d.path / "scenario.toml").string());
@@ -340,7 +347,9 @@ TEST_CASE("mistakes with the estimate and the raster's land cover name the key",
   for (const auto& c : cases) {
     INFO(c.text);
     const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.exit_code() == ExitCode::kScenario);
     CHECK(e.where().field == c.key);
+    CHECK(e.where().line > 0);
     CHECK_THAT(e.message(), Catch::Contains(c.message));
     CHECK_THAT(e.hint(), Catch::Contains(c.hint));
   }
@@ -363,4 +372,163 @@ TEST_CASE("a missing data file is an input error naming the key", "[scenario]") 
     CHECK(e.where().field == "zones[0].source");
     CHECK(e.where().line == 3);
   }
+}
+
+TEST_CASE("variant_of: a new variant copies its base, then the keys given change it", "[scenario][variant]") {
+  Dir d;
+  // The variant is written before its base's own override: it copies the base with that override applied.
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"t(
+[standards.tcm_15min_ebike]
+variant_of = "tcm_15min"
+name_zh = "15分钟中医药服务圈（电动自行车）"
+mode = "ebike"
+
+[standards.tcm_15min]
+target_share = 0.8
+tags_any = ["中医馆"]
+
+[standards.county_hospital_30min_estimate]
+variant_of = "county_hospital_30min"
+name_en = "County hospital within 30 minutes (estimate)"
+engine = "estimate"
+circuity = 1.4
+
+[standards.county_hospital_60min]
+variant_of = "county_hospital_30min"
+)t");
+  std::vector<std::string> ids;
+  for (const auto& st : s.standards) ids.push_back(st.id);
+  // A new variant is listed right after its base (and the base's earlier variants); a shipped standard marked as a
+  // variant keeps its place.
+  CHECK(ids == std::vector<std::string>{"tcm_15min", "tcm_15min_ebike", "primary_care_15min", "county_hospital_30min",
+                                        "county_hospital_30min_estimate", "county_hospital_60min", "emergency_radius"});
+  const Standard& base = s.standards[0];
+  const Standard& ebike = s.standards[1];
+  CHECK(base.variant_of.empty());
+  CHECK(ebike.variant_of == "tcm_15min");
+  CHECK(ebike.name_zh == "15分钟中医药服务圈（电动自行车）");
+  CHECK(ebike.name_en.empty());            // names are not copied: a variant is named by the scenario
+  CHECK(ebike.mode == TravelMode::kEbike);  // changed
+  CHECK(ebike.threshold_min == 15.0);       // copied
+  CHECK(ebike.target_share == 0.8);         // copied after the base's own override
+  CHECK(ebike.select.tags_any == std::vector<std::string>{"tcm_hall"});
+  CHECK(ebike.source_zh == base.source_zh);
+  CHECK(ebike.engine == TravelEngine::kNetwork);
+  const Standard& est = s.standards[4];
+  CHECK(est.variant_of == "county_hospital_30min");
+  CHECK(est.engine == TravelEngine::kEstimate);
+  CHECK(est.mode == TravelMode::kCar);
+  CHECK(est.threshold_min == 30.0);
+  CHECK(est.circuity == 1.4);
+  CHECK(est.estimate_speed_kmh == s.travel.profile.estimate[mode_index(TravelMode::kCar)].speed_kmh);
+  CHECK(est.select.tags_any == std::vector<std::string>{"county_hospital"});
+  // A shipped standard marked as a variant keeps its own keys.
+  const Standard& c60 = s.standards[5];
+  CHECK(c60.variant_of == "county_hospital_30min");
+  CHECK(c60.threshold_min == 60.0);
+  CHECK(c60.name_zh == "县级医院60分钟可达");
+}
+
+TEST_CASE("variant_of: a variant of an estimate that changes the mode takes its own mode's speed", "[scenario][variant]") {
+  Dir d;
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"t(
+[standards.tcm_15min]
+engine = "estimate"
+estimate_speed_kmh = 4
+
+[standards.tcm_ebike]
+variant_of = "tcm_15min"
+name_zh = "电动自行车"
+mode = "ebike"
+
+[standards.tcm_network]
+variant_of = "tcm_15min"
+name_zh = "路网"
+engine = "network"
+)t");
+  const Standard& base = s.standards[0];
+  CHECK(base.estimate_speed_kmh == 4.0);
+  REQUIRE(s.standards[1].id == "tcm_ebike");
+  CHECK(s.standards[1].engine == TravelEngine::kEstimate);
+  CHECK(s.standards[1].estimate_speed_kmh == s.travel.profile.estimate[mode_index(TravelMode::kEbike)].speed_kmh);
+  REQUIRE(s.standards[2].id == "tcm_network");
+  CHECK(s.standards[2].engine == TravelEngine::kNetwork);
+  CHECK_FALSE(s.standards[2].circuity.has_value());  // another engine has no estimate values
+  CHECK_FALSE(s.standards[2].estimate_speed_kmh.has_value());
+}
+
+TEST_CASE("variant_of: mistakes name the key", "[scenario][variant]") {
+  Dir d;
+  struct Case {
+    std::string text;
+    std::string key;
+    std::string message;
+  };
+  const std::string z = kMinimal;
+  const Case cases[] = {
+      {z + "[standards.v]\nvariant_of = \"nope\"\nname_zh = \"v\"\n", "standards.v.variant_of",
+       "no standard 'nope' to be a variant of"},
+      {z + "[standards.v]\nvariant_of = \"v\"\nname_zh = \"v\"\nthreshold_min = 5\n", "standards.v.variant_of",
+       "cannot be a variant of itself"},
+      {z + "[standards.v]\nvariant_of = \"tcm_15min\"\nmode = \"ebike\"\n", "standards.v", "needs name_zh or name_en"},
+      // A variant of a variant, in either order in the file.
+      {z + "[standards.a]\nvariant_of = \"tcm_15min\"\nname_zh = \"a\"\n[standards.b]\nvariant_of = \"a\"\nname_zh = \"b\"\n",
+       "standards.b.variant_of", "'a' is itself a variant"},
+      {z + "[standards.b]\nvariant_of = \"a\"\nname_zh = \"b\"\n[standards.a]\nvariant_of = \"tcm_15min\"\nname_zh = \"a\"\n",
+       "standards.b.variant_of", "'a' is itself a variant"},
+      {z + "[standards]\ndisable = [\"tcm_15min\"]\n[standards.v]\nvariant_of = \"tcm_15min\"\nname_zh = \"v\"\n",
+       "standards.v.variant_of", "no standard 'tcm_15min'"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.exit_code() == ExitCode::kScenario);
+    CHECK(e.where().field == c.key);
+    CHECK(e.where().line > 0);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+  }
+}
+
+TEST_CASE("[scenario] data_note and the modelled marks of population and facilities", "[scenario]") {
+  Dir d;
+  const io::Scenario plain = parse(d, std::string(kMinimal) + R"t(
+[population]
+kind = "raster"
+source = "pop.tif"
+[[facilities]]
+source = "facilities.csv"
+x_field = "x"
+y_field = "y"
+crs = "EPSG:4326"
+default_type = "村卫生室"
+[facilities.fields]
+id = "id"
+)t");
+  CHECK(plain.info.data_note.empty());
+  CHECK_FALSE(plain.population->modelled);
+  CHECK_FALSE(plain.facilities[0].modelled);
+  const io::Scenario marked = parse(d, R"t([scenario]
+data_note = "道路为模拟。"
+data_note_en = "The roads are modelled."
+)t" + std::string(kMinimal) + R"t(
+[population]
+kind = "raster"
+source = "pop.tif"
+modelled = true
+[[facilities]]
+source = "facilities.csv"
+x_field = "x"
+y_field = "y"
+crs = "EPSG:4326"
+default_type = "村卫生室"
+modelled = true
+[facilities.fields]
+id = "id"
+)t");
+  CHECK(marked.info.data_note == "道路为模拟。");
+  CHECK(marked.info.data_note_en == "The roads are modelled.");
+  CHECK(marked.population->modelled);
+  CHECK(marked.facilities[0].modelled);
+  const ScenarioError e = scenario_error([&] { parse(d, std::string(kMinimal) + "[population]\nkind = \"raster\"\nsource = \"pop.tif\"\nmodelled = \"yes\"\n"); });
+  CHECK(e.where().field == "population.modelled");
 }

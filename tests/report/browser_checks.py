@@ -42,7 +42,8 @@ def main():
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
     try:
         reports = []  # (label, report file, texts that must show)
-        for demo, lang in [("bozhou", "zh"), ("bozhou", "en"), ("porto-alegre", "en"), ("porto-alegre", "zh")]:
+        for demo, lang in [("bozhou", "zh"), ("bozhou", "en"), ("porto-alegre", "en"), ("porto-alegre", "zh"),
+                          ("xinyang", "zh")]:
             out = work / f"{demo}-{lang}"
             run([args.carereach, "-q", "run", geodata / demo / "scenario.toml", "--out", out, "--lang", lang,
                  "--overwrite"])
@@ -62,12 +63,12 @@ def main():
         run([args.carereach, "-q", "run", markup_dir / "scenario.toml", "--out", out, "--overwrite"])
         reports.append(("porto-alegre with a markup name", out / "report.html", [MARKUP]))
 
-        # The comparison of the Bozhou baseline with the TCM-corner scenario.
-        corners = work / "bozhou-tcm-corners"
-        run([args.carereach, "-q", "run", geodata / "bozhou" / "scenario_tcm_corners.toml", "--out", corners,
+        # The comparison of the Bozhou baseline with the sub-centre scenario.
+        subcentres = work / "bozhou-subcentres"
+        run([args.carereach, "-q", "run", geodata / "bozhou" / "scenario_subcentres.toml", "--out", subcentres,
              "--overwrite"])
         out = work / "bozhou-compare"
-        run([args.carereach, "-q", "compare", work / "bozhou-zh", corners, "--out", out, "--overwrite"])
+        run([args.carereach, "-q", "compare", work / "bozhou-zh", subcentres, "--out", out, "--overwrite"])
         reports.append(("bozhou compare", out / "compare.html", []))
 
         failed = []

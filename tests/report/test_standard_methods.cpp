@@ -80,6 +80,10 @@ TEST_CASE("附表1: the estimate is named in its note, the skipped standard says
   const Table t = summary_table(run_with_estimate_and_skipped());
   REQUIRE(t.rows.size() == 2);
   CHECK(cell(t, 0, "value") == "80.0");
+  // The measure of an estimate names it (the CSV has no notes); a network standard keeps mode and threshold.
+  CHECK(cell(t, 0, "standard") == "机动车 30 分钟，直线距离估算（绕行系数 1.3，机动车 35 千米/小时）");
+  CHECK(cell(t, 0, "standard", Lang::kEn) == "car, 30 min, straight-line estimate (circuity 1.3, car 35 km/h)");
+  CHECK(cell(t, 1, "standard") == "步行 15 分钟");
   CHECK(cell(t, 1, "item") == "15分钟中医药服务圈");
   CHECK(cell(t, 1, "value").empty());
   CHECK(cell(t, 1, "meets") == "未计算");
