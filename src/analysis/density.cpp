@@ -29,7 +29,7 @@ std::optional<double> attribute_of(const Facility& f, DensityAttribute a) {
 }
 
 /// The indicators' values and flags of a zone whose population and totals are set. `available`: per attribute,
-/// whether any facility or zone total of the level gives it.
+/// whether the zone's figure is known (a zone total, or facilities of the level that give it).
 void evaluate(ZoneDensity& z, std::span<const DensityIndicator> indicators, const std::vector<bool>& available) {
   z.value.assign(indicators.size(), kNaN);
   z.below_target.assign(indicators.size(), -1);
@@ -142,10 +142,20 @@ LevelDensity zone_density(std::span<const Facility> facilities, std::span<const 
       t.from_zone_total[a] = static_cast<std::uint8_t>(t.from_zone_total[a] | z.from_zone_total[a]);
     }
   }
-  // An attribute that neither a counted facility nor a zone total of the level gives is unknown, not zero.
+  // An attribute that no counted facility of the level gives is unknown, not zero: in a zone whose figure is the
+  // facilities' sum, unless a facility of some zone without a zone total for it gives one (the facilities of zones
+  // whose figure is a zone total do not vouch for the others); a zone total is known where given.
+  std::vector<bool> by_facilities(kAttributes, false);
+  for (const ZoneDensity& z : out.zones)
+    for (std::size_t a = 0; a < kAttributes; ++a)
+      if (z.from_zone_total[a] == 0 && z.reporting[a] > 0) by_facilities[a] = true;
+  for (ZoneDensity& z : out.zones) {
+    std::vector<bool> available(kAttributes);
+    for (std::size_t a = 0; a < kAttributes; ++a) available[a] = by_facilities[a] || z.from_zone_total[a] != 0;
+    evaluate(z, indicators, available);
+  }
   std::vector<bool> available(kAttributes);
-  for (std::size_t a = 0; a < kAttributes; ++a) available[a] = t.reporting[a] > 0 || given[a];
-  for (ZoneDensity& z : out.zones) evaluate(z, indicators, available);
+  for (std::size_t a = 0; a < kAttributes; ++a) available[a] = by_facilities[a] || given[a];
   evaluate(t, indicators, available);
   return out;
 }

@@ -171,9 +171,14 @@ class RunCommand final : public Command {
       io::write_file_atomically(dir.path() / "facility_access.csv", report::to_csv(access, lang));
       info.outputs.push_back("facility_access.csv");
     }
+    std::filesystem::create_directories(dir.path() / "tables");
+    io::write_file_atomically(dir.path() / "tables" / "facilities.csv",
+                              report::to_csv(facility_list_table(loaded, analysis), lang));
+    info.outputs.push_back("tables/facilities.csv");
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
     info.coverage = coverage_json(analysis, tables);
+    info.indicators = indicators_json(analysis);
 
     std::vector<io::LayerData> all;
     {

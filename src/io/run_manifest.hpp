@@ -23,6 +23,7 @@ struct RunInfo {
   std::vector<std::string> outputs;        ///< files written, relative to the output folder
   nlohmann::ordered_json travel;           ///< travel settings and per-standard results (null: none computed)
   nlohmann::ordered_json coverage;         ///< coverage per standard and zone level (null: none computed)
+  nlohmann::ordered_json indicators;       ///< planning indicators per zone (null: none in the scenario)
   nlohmann::ordered_json changes;          ///< what the scenario's [changes] did (null: none)
   std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };

@@ -18,6 +18,8 @@
 
 #include "analysis/coverage.hpp"
 #include "analysis/density.hpp"
+#include "analysis/indicators.hpp"
+#include "core/indicator.hpp"
 #include "core/standard.hpp"
 #include "core/zone.hpp"
 #include "report/table.hpp"
@@ -64,6 +66,44 @@ struct DensityTables {
   std::vector<std::optional<analysis::LevelDensity>> by_level;
 };
 
+/// One planning indicator (规划指标) with its labels and per-zone results.
+struct IndicatorTables {
+  std::string id;
+  std::string name_zh;  ///< 三级医院县城全覆盖
+  std::string name_en;
+  IndicatorKind kind = IndicatorKind::kPresence;
+  std::size_t level = 0;   ///< index in RunTables::levels
+  std::string select_zh;   ///< what is counted, e.g. "三级及以上综合医院"
+  std::string select_en;
+  std::string with_zh;     ///< share: what the facilities should have, e.g. "中医馆"
+  std::string with_en;
+  std::optional<double> within_m;  ///< presence: counted within this distance of the zone's seat
+  double target = 1.0;             ///< the scenario-wide target: a count (presence) or a share (share)
+  std::string source_zh;
+  std::string source_en;
+  std::string zone_targets_label;  ///< where per-zone targets come from ("" when none applies)
+  analysis::IndicatorResult result;
+  /// Per zone: the names of result.zones[z].facilities (presence: counted; share: those without B).
+  std::vector<std::vector<std::string>> facility_names;
+  [[nodiscard]] const std::string& source(Lang lang) const {
+    if (lang == Lang::kEn) return source_en.empty() ? source_zh : source_en;
+    return source_zh.empty() ? source_en : source_zh;
+  }
+};
+
+/// Facilities per zone by type, level and tag (附表 医疗卫生机构数). Columns in order; counts per level per zone.
+struct FacilityCountTables {
+  std::vector<std::string> keys;  ///< column keys: "type_<id>", "level_3", "tag_<id>"
+  std::vector<std::string> headers_zh;
+  std::vector<std::string> headers_en;
+  std::vector<std::string> groups_zh;  ///< per column: 类别 / 等级 / 标签
+  /// Per RunTables::levels entry: per zone, per column the count of facilities (closed ones left out), and the total
+  /// of each zone in `all` (every facility counted once); empty where the level is not shown.
+  std::vector<std::vector<std::vector<std::uint32_t>>> by_level;
+  std::vector<std::vector<std::uint32_t>> all;
+  std::vector<std::uint32_t> outside;  ///< per level: facilities in no zone of it
+};
+
 /// Everything the appendix shows of one run.
 struct RunTables {
   std::string scenario_zh;  ///< 某市2025年现状
@@ -75,6 +115,12 @@ struct RunTables {
   std::vector<ZoneLevel> levels;
   std::vector<StandardTables> standards;
   DensityTables density;
+  std::vector<IndicatorTables> indicators;  ///< planning indicators, in the scenario's order
+  FacilityCountTables facility_counts;      ///< empty keys: not shown
+  /// Per level: where its density resources and population come from when zone totals are given ("" otherwise).
+  std::vector<std::string> zone_totals_label_zh;
+  std::vector<std::string> zone_totals_population_zh;  ///< per level: the population the zone totals divide by
+  std::vector<std::string> density_targets_label;      ///< per level: where per-zone density targets come from
   /// Data sources, one per line without prefix ("第七次全国人口普查乡镇常住人口"); every table lists them after
   /// 资料来源： / Source:.
   std::vector<std::string> sources_zh;
@@ -108,6 +154,14 @@ Table coverage_table(const RunTables& run, std::size_t level);
 /// counts them all, and a first note says so (the HTML report shows 20; the workbook and CSV all).
 Table gaps_table(const RunTables& run, std::size_t max_per_standard = SIZE_MAX);
 
+/// 附表5 规划指标 (id "indicators"): per indicator its total row, then its zones: indicator, level, code, name,
+/// count, of (share), share, target, target_from, met, missing, facilities. Requires run.indicators.
+Table indicator_table(const RunTables& run);
+
+/// 附表6 医疗卫生机构数 at level `level` (id "facility_counts_<level id>"): per zone the facilities by type, level and
+/// tag, a total row first.
+Table facility_count_table(const RunTables& run, std::size_t level);
+
 /// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
 /// per level that has it, coverage per level that some standard reports, gaps.
 /// max_gaps_per_standard as for gaps_table.
@@ -121,7 +175,8 @@ struct Findings {
   std::vector<std::string> items;
 };
 
-/// The main findings, one block per standard (measure and target; share covered against target and the people
+/// The main findings: first the planning indicators (规划指标: per indicator the zones met and the zones failing with
+/// what is missing), then one block per standard (measure and target; share covered against target and the people
 /// outside; zones failing at the finest level reported; the largest gap areas with their zones), then one for the
 /// density indicators (when computed). report.md and report.html both show these.
 std::vector<Findings> key_findings(const RunTables& run, Lang lang);
