@@ -134,7 +134,11 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
         zj["code"] = l.level.zones[z].code;
         zj["name"] = l.level.zones[z].name;
         zj["parent_code"] = l.level.zones[z].parent_code;
-        zj["meets_target"] = report::meets(published[li]->zones[z], st.target_share);
+        const auto tst = std::find_if(tables.standards.begin(), tables.standards.end(),
+                                      [&](const report::StandardTables& x) { return x.id == st.id; });
+        const double target = tst != tables.standards.end() ? tst->target_at(li, z) : st.target_share;
+        if (target != st.target_share) zj["target_share"] = target;
+        zj["meets_target"] = report::meets(published[li]->zones[z], target);
         zj.update(stats_json(o.levels[li].zones[z], published[li]->zones[z]));
         zones.push_back(zj);
       }

@@ -360,7 +360,10 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
         const report::PublishedCounts s = (*published_coverage.at(o->standard->id)[li]).zones[z];
         f.values.push_back(s.total > 0 ? real(s.share()) : FieldValue{});
         f.values.push_back(integer(s.covered));
-        f.values.push_back(integer(s.total > 0 && report::meets(s, o->standard->target_share) ? 1 : 0));
+        const auto st = std::find_if(tables.standards.begin(), tables.standards.end(),
+                                     [&](const report::StandardTables& x) { return x.id == o->standard->id; });
+        const double target = st != tables.standards.end() ? st->target_at(li, z) : o->standard->target_share;
+        f.values.push_back(integer(s.total > 0 && report::meets(s, target) ? 1 : 0));
       }
       if (density != nullptr)
         for (std::size_t k = 0; k < a.indicators.size(); ++k) f.values.push_back(real(density->zones[z].value[k]));

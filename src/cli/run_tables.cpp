@@ -166,7 +166,19 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.region_en = s.info.region_en;
   for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
   for (const StandardOutcome& o : analysis.standards) {
-    t.standards.push_back(standard_tables(o, analysis.levels.size()));
+    report::StandardTables st = standard_tables(o, analysis.levels.size());
+    // Per-zone targets ([[zone_targets]]) of the standard, per level.
+    for (const LevelOnGrid& l : analysis.levels) {
+      std::vector<std::optional<double>> targets;
+      for (const io::LoadedZoneTargets& zt : loaded.zone_targets)
+        if (zt.level == l.level.level)
+          if (auto it = zt.by_id.find(st.id); it != zt.by_id.end() && it->second.size() == l.level.zones.size()) {
+            targets = it->second;
+            st.zone_targets_label = zone_targets_label(loaded, l.level.level);
+          }
+      st.zone_targets.push_back(std::move(targets));
+    }
+    t.standards.push_back(std::move(st));
   }
   t.density.indicators = analysis.indicators;
   for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
@@ -313,12 +325,21 @@ report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAna
   const Taxonomy& taxonomy = loaded.scenario.taxonomy;
   for (const Facility& f : loaded.facilities) {
     const FacilityType* type = taxonomy.type_by_id(f.type);
-    std::string tags;
-    for (const auto& tag : f.tags) tags += (tags.empty() ? "" : ";") + tag;
+    std::string tags_zh;
+    std::string tags_en;
+    for (const auto& tag : f.tags) {
+      const auto& all = taxonomy.tags();
+      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == tag; });
+      tags_zh += (tags_zh.empty() ? "" : "、") + (it != all.end() ? it->name_zh : tag);
+      tags_en += (tags_en.empty() ? "" : ";") + tag;
+    }
+    const Cell status = f.status == FacilityStatus::kClosed    ? Cell::text("关闭", "closed")
+                        : f.status == FacilityStatus::kPlanned ? Cell::text("规划", "planned")
+                                                               : Cell::text("在用", "active");
     report::Row row;
     row.cells = {Cell::text(f.source_id), Cell::text(f.name),
                  type != nullptr ? Cell::text(type->name_zh, type->name_en) : Cell::text(f.type),
-                 Cell::text(to_label_zh(f.level), to_string(f.level)), Cell::text(tags), Cell::text(to_string(f.status))};
+                 Cell::text(to_label_zh(f.level), to_string(f.level)), Cell::text(tags_zh, tags_en), status};
     for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
       const std::uint32_t z = li < analysis.facility_zone.size() ? analysis.facility_zone[li][f.id.value] : analysis::kNoZone;
       const auto& zones = analysis.levels[li].level.zones;

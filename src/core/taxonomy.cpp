@@ -168,13 +168,20 @@ template <class Entries, class Terms, class Label>
 std::vector<std::string> nearest_entries(std::string_view value, const Entries& entries, const Terms& terms,
                                          const Label& label, std::size_t k) {
   const std::string key = normalise_key(value);
-  std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, entry)
+  // Per entry its nearest term: the fewest edits, then the length nearest the value's (乡镇卫生所 is nearer to
+  // 乡镇卫生院, one substitution, than to 卫生所, three deletions; 中医管 nearer to 中医馆 than to 中医).
+  const std::size_t key_length = edit_distance(key, "");
+  using Score = std::pair<std::size_t, std::size_t>;  // (distance, length difference)
+  std::vector<std::pair<Score, std::size_t>> scored;  // (score, entry)
   for (std::size_t i = 0; i < entries.size(); ++i) {
     std::vector<std::string> own;
     for (const std::string& term : terms(entries[i])) own.push_back(normalise_key(term));
     if (nearest_terms(key, own, 1).empty()) continue;  // nothing in common
-    std::size_t best = SIZE_MAX;
-    for (const std::string& term : own) best = std::min(best, edit_distance(key, term));
+    Score best{SIZE_MAX, SIZE_MAX};
+    for (const std::string& term : own) {
+      const std::size_t length = edit_distance(term, "");
+      best = std::min(best, Score{edit_distance(key, term), length > key_length ? length - key_length : key_length - length});
+    }
     scored.emplace_back(best, i);
   }
   std::stable_sort(scored.begin(), scored.end(), [](const auto& p, const auto& q) { return p.first < q.first; });

@@ -632,10 +632,10 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.columns.push_back(text_col("meets_target", "是否达标", "Meets target"));
 
   auto add = [&](const StandardTables& s, const CoverageStats& st, const PublishedCounts& pub, std::vector<Cell> head,
-                 bool total) {
+                 bool total, double target) {
     Row row{std::move(head), total};
     const bool has_pop = pub.total > 0;
-    const bool ok = meets(pub, s.target_share);
+    const bool ok = meets(pub, target);
     Cell share = has_pop ? Cell::num(pub.share()) : Cell::empty();
     if (has_pop && !ok) share = share.marked(kBelowMarker);
     row.cells.insert(row.cells.end(),
@@ -646,7 +646,7 @@ Table coverage_table(const RunTables& run, std::size_t level) {
         row.cells.push_back(s.unit == u ? Cell::num(shown_value(v, u)) : Cell::empty());
     }
     row.cells.push_back(Cell::num(static_cast<double>(st.n_facilities)));
-    row.cells.push_back(Cell::num(s.target_share));
+    row.cells.push_back(Cell::num(target));
     row.cells.push_back(has_pop ? yes_no(ok) : not_applicable());
     t.rows.push_back(std::move(row));
   };
@@ -663,13 +663,13 @@ Table coverage_table(const RunTables& run, std::size_t level) {
     std::vector<Cell> head{name, Cell::empty()};
     if (parents.has_parent_level()) head.push_back(Cell::empty());
     head.push_back(total_label());
-    add(s, cov->total, published.total, head, true);
+    add(s, cov->total, published.total, head, true, s.target_share);
     for (std::size_t i = 0; i < zl.zones.size(); ++i) {
       const Zone& z = zl.zones[i];
       head = {name, Cell::text(z.code)};
       if (parents.has_parent_level()) head.push_back(parents.of(z));
       head.push_back(zone_name(z));
-      add(s, cov->zones[i], published.zones[i], head, false);
+      add(s, cov->zones[i], published.zones[i], head, false, s.target_at(level, i));
     }
   }
 
@@ -682,6 +682,17 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.notes_en.push_back(
       "Note: means are weighted by the population reached; medians and 90th percentiles count everybody, and show "
       "\"> limit\" when they fall beyond the search limit.");
+  for (const StandardTables& s : run.standards) {
+    if (coverage_at(run, s, level) == nullptr || !s.has_zone_targets(level)) continue;
+    const std::string label = s.zone_targets_label;
+    t.notes_zh.push_back("注：" + s.name_zh + "的目标覆盖率列为各" + label_zh(zl) + "实际适用的目标" +
+                         (label.empty() ? "" : "（部分" + label_zh(zl) + "采用本区划目标：" + label + "）") +
+                         "，合计行为全域目标。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + ": the target share column gives the target "
+                         "that applied to each " + lower_label(zl) +
+                         (label.empty() ? "" : " (some zones have their own: " + label + ")") +
+                         "; the total row has the general one.");
+  }
   for (const StandardTables& s : run.standards) {
     if (coverage_at(run, s, level) == nullptr) continue;
     t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算" +
@@ -1108,7 +1119,7 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
   const PublishedCoverage& cov = *published[kf];
   std::vector<std::size_t> failing;
   for (std::size_t i = 0; i < cov.zones.size(); ++i)
-    if (cov.zones[i].total > 0 && !meets(cov.zones[i], s.target_share)) failing.push_back(i);
+    if (cov.zones[i].total > 0 && !meets(cov.zones[i], s.target_at(kf, i))) failing.push_back(i);
   std::stable_sort(failing.begin(), failing.end(), [&](std::size_t a, std::size_t b) {
     return cov.zones[a].uncovered() > cov.zones[b].uncovered();
   });

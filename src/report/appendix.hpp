@@ -52,6 +52,19 @@ struct StandardTables {
   std::string not_computed_en;
   /// Per RunTables::levels entry: the coverage at that level, or nullopt when the standard does not report it.
   std::vector<std::optional<analysis::LevelCoverage>> coverage;
+  /// Per RunTables::levels entry: per zone its own target share ([[zone_targets]]), nullopt where target_share
+  /// applies; empty (or an empty level) where no zone has one.
+  std::vector<std::vector<std::optional<double>>> zone_targets;
+  std::string zone_targets_label;  ///< where the per-zone targets come from
+  /// The target that applies to zone `zone` of level `level`: its own, else target_share.
+  [[nodiscard]] double target_at(std::size_t level, std::size_t zone) const {
+    if (level < zone_targets.size() && zone < zone_targets[level].size() && zone_targets[level][zone])
+      return *zone_targets[level][zone];
+    return target_share;
+  }
+  [[nodiscard]] bool has_zone_targets(std::size_t level) const {
+    return level < zone_targets.size() && !zone_targets[level].empty();
+  }
   /// Sorted by rank. main_zone[k] is a zone index in RunTables::levels[k] (so gap_areas() must be given the levels'
   /// zone_of_cell in the same order), or kNoZone.
   std::vector<analysis::GapArea> gaps;
