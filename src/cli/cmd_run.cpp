@@ -171,10 +171,8 @@ class RunCommand final : public Command {
       io::write_file_atomically(dir.path() / "facility_access.csv", report::to_csv(access, lang));
       info.outputs.push_back("facility_access.csv");
     }
-    std::filesystem::create_directories(dir.path() / "tables");
-    io::write_file_atomically(dir.path() / "tables" / "facilities.csv",
-                              report::to_csv(facility_list_table(loaded, analysis), lang));
-    info.outputs.push_back("tables/facilities.csv");
+    io::write_file_atomically(dir.path() / "facility_zones.csv", report::to_csv(facility_list_table(loaded, analysis), lang));
+    info.outputs.push_back("facility_zones.csv");
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
     info.coverage = coverage_json(analysis, tables);

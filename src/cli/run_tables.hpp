@@ -30,7 +30,7 @@ report::Table facility_access_table();
 void add_facility_access(report::Table& table, const io::LoadedScenario& loaded, const Standard& standard,
                          const analysis::StandardTravel& travel);
 
-/// facilities.csv: every facility with its type, level, tags, status and, per zone level, the code and name of the
+/// facility_zones.csv: every facility with its type, level, tags, status and, per zone level, the code and name of the
 /// zone it lies in (empty outside every zone), so that no spatial join is needed.
 report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
 

@@ -173,8 +173,8 @@ TEST_CASE("run: presence and share indicators per county, with what is missing, 
   CHECK(facilities.at("F6").at("county_code") == "100001");
   CHECK(facilities.at("F3").at("county_name") == "乙县");
 
-  // tables/facilities.csv: the same zone codes; 卫生院 and 村卫生站 read as their types.
-  const auto fl = csv(out / "tables/facilities.csv");
+  // facility_zones.csv: the same zone codes; 卫生院 and 村卫生站 read as their types.
+  const auto fl = csv(out / "facility_zones.csv");
   CHECK(cell(fl, {"F6"}, "区县代码") == "100001");
   CHECK(cell(fl, {"F6"}, "机构类别") == "乡镇卫生院");
   CHECK(cell(fl, {"F3"}, "机构类别") == "村卫生室");
@@ -331,4 +331,46 @@ TEST_CASE("run: an unknown facility type is reported once, with its count, first
   CHECK(all.find(message, at + 1) == std::string::npos);  // once, not once per row
   CHECK(all.find("row 2, row 3, row 4 and 1 more") != std::string::npos);
   CHECK(all.find("nearest known types: 乡镇卫生院 (township_health_center)") != std::string::npos);
+}
+
+TEST_CASE("run: a presence indicator counted near the county seat; a county without a seat is not assessed",
+          "[cli][indicators]") {
+  // 甲县's seat at (116.09 E, 33.51 N) lies about 7.9 km from 甲县人民医院 (116.03, 33.56): 0.06° of longitude at
+  // 33.5° N is 5.57 km and 0.05° of latitude 5.55 km, √(5.57² + 5.55²) ≈ 7.9 km. Within 3 km of the seat it does not
+  // count (not met); within 10 km it does. 乙县 has no seat: not assessed, with a warning.
+  Fixture fx;
+  fx.set_facilities(kFacilities);
+  fx.dir.write("seats.csv", "code,lon,lat\n100001,116.09,33.51\n");
+  auto with_seats = [&](const std::string& within) {
+    std::string s = scenario(R"(
+[indicators.county_tertiary_town]
+kind = "presence"
+name_zh = "县城三级医院"
+level = "county"
+types = ["综合医院"]
+min_level = "三级"
+within_m = )" + within + "\n");
+    s = carereach::test::replace_all(s, "name_field = \"name\"\n",
+                                     "name_field = \"name\"\n[zones.seats]\nsource = \"seats.csv\"\ncode_field = \"code\"\n"
+                                     "x_field = \"lon\"\ny_field = \"lat\"\ncrs = \"EPSG:4326\"\n");
+    return s;
+  };
+  fx.set_scenario(with_seats("3000"));
+  fs::path out = fx.dir / "near";
+  auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK(r.all().find("1 county zone has no seat and is not assessed: 乙县") != std::string::npos);
+  auto t = csv(out / "tables/indicators.csv");
+  CHECK(cell(t, {"县城三级医院", "甲县"}, "是否达标") == "否");
+  CHECK(cell(t, {"县城三级医院", "乙县"}, "是否达标") == "未评估");
+  CHECK(cell(t, {"三级医院县城全覆盖", "甲县"}, "是否达标") == "是");  // the same hospital, anywhere in the county
+
+  fx.set_scenario(with_seats("10000"));
+  out = fx.dir / "far";
+  r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  REQUIRE(r.code == 0);
+  t = csv(out / "tables/indicators.csv");
+  CHECK(cell(t, {"县城三级医院", "甲县"}, "是否达标") == "是");
+  CHECK(cell(t, {"县城三级医院", "甲县"}, "相关机构") == "甲县人民医院");
 }
