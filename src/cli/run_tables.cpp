@@ -35,6 +35,12 @@ report::StandardTables standard_tables(const StandardOutcome& o, std::size_t lev
 
 namespace {
 
+/// An English name without its explanation in parentheses: "tcm hall (in a township …)" → "tcm hall".
+std::string short_en(const std::string& name) {
+  const std::size_t at = name.find(" (");
+  return ascii_lower(at == std::string::npos ? name : name.substr(0, at));
+}
+
 /// What a selector counts, in Chinese and in English: "三级及以上综合医院、中医医院（中医馆）".
 std::pair<std::string, std::string> describe_selector(const FacilitySelector& sel, const Taxonomy& taxonomy) {
   std::string zh;
@@ -42,7 +48,7 @@ std::pair<std::string, std::string> describe_selector(const FacilitySelector& se
   for (const std::string& id : sel.types) {
     const FacilityType* t = taxonomy.type_by_id(id);
     zh += (zh.empty() ? "" : "、") + (t ? t->name_zh : id);
-    en += (en.empty() ? "" : ", ") + (t ? ascii_lower(t->name_en) : id);
+    en += (en.empty() ? "" : ", ") + (t ? short_en(t->name_en) : id);
   }
   if (sel.types.empty()) {
     zh = "医疗卫生机构";
@@ -64,7 +70,7 @@ std::pair<std::string, std::string> describe_selector(const FacilitySelector& se
       const auto& all = taxonomy.tags();
       const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
       tz += (tz.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
-      te += (te.empty() ? "" : " or ") + (it != all.end() ? ascii_lower(it->name_en) : id);
+      te += (te.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
     }
     zh += "（" + tz + "）";
     en += " (" + te + ")";
@@ -81,7 +87,7 @@ std::pair<std::string, std::string> describe_with(const FacilitySelector& with, 
       const auto& all = taxonomy.tags();
       const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
       zh += (zh.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
-      en += (en.empty() ? "" : " or ") + (it != all.end() ? ascii_lower(it->name_en) : id);
+      en += (en.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
     }
     return {zh, en};
   }
