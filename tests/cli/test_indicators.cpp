@@ -128,6 +128,11 @@ TEST_CASE("run: presence and share indicators per county, with what is missing, 
   INFO(r.all());
   REQUIRE(r.code == 0);
 
+  CHECK(r.out.find("county_tertiary 三级医院县城全覆盖: 1 of 2 county zones met, 1 facility still missing") !=
+        std::string::npos);
+  CHECK(r.out.find("thc_tcm_hall 乡镇卫生院设中医馆: 0 of 2 county zones met, 2 facilities still missing") !=
+        std::string::npos);
+
   // 附表5: 甲县 has 1 三级 general hospital (met); 乙县 none (1 missing). Shares: 甲县 1 of 2 township centres has
   // a 中医馆 (50 %, 1 missing: 丁镇卫生院); 乙县 0 of 1 (1 missing: 乙镇卫生院); overall 1 of 3.
   const auto t = csv(out / "tables/indicators.csv");
@@ -275,6 +280,9 @@ label = "甲县规划"
   // 甲县's own bed target (5.5) applies: 5.74 meets it; 乙县 keeps the national 7.4.
   CHECK(cell(d, {"甲县"}, "每千常住人口医疗卫生机构床位数目标值（张/千人）") == "5.50");
   CHECK(cell(d, {"乙县"}, "每千常住人口医疗卫生机构床位数目标值（张/千人）") == "7.40");
+  // Below target in 甲县: doctors 1.92 < 3.2 and nurses 3.35 < 3.8 — not beds (5.74 ≥ its own 5.5, though below the
+  // national 7.4), not the nurse:doctor ratio (20,594 ÷ 11,816 = 1.74 ≥ 1.2); GPs and TCM have no value.
+  CHECK(cell(d, {"甲县"}, "未达标指标数（项）") == "2");
   CHECK(slurp(out / "report.md").find("曲靖市统计年鉴（2021）") != std::string::npos);
 }
 
