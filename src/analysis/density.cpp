@@ -13,11 +13,8 @@ namespace carereach::analysis {
 
 namespace {
 
-constexpr std::size_t kAttributes = 6;
+constexpr std::size_t kAttributes = kDensityAttributes;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-const char* const kHealthPlan = "《“十四五”国民健康规划》（国办发〔2022〕11号）";
-const char* const kTcmPlan = "《“十四五”中医药发展规划》（国办发〔2022〕5号）";
 
 std::optional<double> attribute_of(const Facility& f, DensityAttribute a) {
   switch (a) {
@@ -31,24 +28,8 @@ std::optional<double> attribute_of(const Facility& f, DensityAttribute a) {
   return std::nullopt;
 }
 
-DensityIndicator per_population(const char* id, const char* name_zh, const char* name_en, const char* unit_zh,
-                                const char* unit_en, DensityAttribute a, double per_persons, double target,
-                                std::string source) {
-  DensityIndicator d;
-  d.id = id;
-  d.name_zh = name_zh;
-  d.name_en = name_en;
-  d.unit_zh = unit_zh;
-  d.unit_en = unit_en;
-  d.attribute = a;
-  d.per_persons = per_persons;
-  d.target = target;
-  d.target_source = std::move(source);
-  return d;
-}
-
 /// The indicators' values and flags of a zone whose population and totals are set. `available`: per attribute,
-/// whether any facility of the level gives it.
+/// whether the zone's figure is known (a zone total, or facilities of the level that give it).
 void evaluate(ZoneDensity& z, std::span<const DensityIndicator> indicators, const std::vector<bool>& available) {
   z.value.assign(indicators.size(), kNaN);
   z.below_target.assign(indicators.size(), -1);
@@ -64,59 +45,37 @@ void evaluate(ZoneDensity& z, std::span<const DensityIndicator> indicators, cons
       v = total(ind.attribute) * ind.per_persons / z.population;
     }
     z.value[i] = v;
-    if (ind.target && !std::isnan(v)) z.below_target[i] = v < *ind.target ? 1 : 0;
+    const std::optional<double> target = z.target(i, ind);
+    if (target && !std::isnan(v)) z.below_target[i] = v < *target ? 1 : 0;
   }
+}
+
+void check_value(double v, const std::string& what) {
+  if (!std::isfinite(v) || v < 0) throw std::invalid_argument("zone density: " + what + " is not a number of 0 or more");
 }
 
 }  // namespace
 
-std::vector<DensityIndicator> default_density_indicators() {
-  using A = DensityAttribute;
-  const std::string health_2025 = std::string(kHealthPlan) + "2025年目标";
-  std::vector<DensityIndicator> out;
-  out.push_back(per_population("beds_per_1000", "每千常住人口医疗卫生机构床位数", "Beds per 1,000 residents",
-                               "张/千人", "beds per 1,000", A::kBeds, 1000.0, 7.4,
-                               health_2025 + "7.4–7.5张，取下限"));
-  out.push_back(per_population("doctors_per_1000", "每千常住人口执业（助理）医师数",
-                               "Licensed (assistant) doctors per 1,000 residents", "人/千人", "per 1,000",
-                               A::kDoctors, 1000.0, 3.2, health_2025));
-  out.push_back(per_population("nurses_per_1000", "每千常住人口注册护士数", "Registered nurses per 1,000 residents",
-                               "人/千人", "per 1,000", A::kNurses, 1000.0, 3.8, health_2025));
-  out.push_back(per_population("gps_per_10000", "每万常住人口全科医生数",
-                               "General practitioners per 10,000 residents", "人/万人", "per 10,000", A::kGps,
-                               10000.0, 3.93, health_2025));
-  out.push_back(per_population("tcm_beds_per_1000", "每千常住人口中医类床位数", "TCM beds per 1,000 residents",
-                               "张/千人", "beds per 1,000", A::kTcmBeds, 1000.0, 0.85,
-                               std::string(kTcmPlan) + "2025年每千人口公立中医医院床位数目标；本表计入所列全部机构的中医床位"));
-  out.push_back(per_population("tcm_doctors_per_1000", "每千常住人口中医类别执业（助理）医师数",
-                               "TCM doctors per 1,000 residents", "人/千人", "per 1,000", A::kTcmDoctors, 1000.0,
-                               0.62, std::string(kTcmPlan) + "2025年目标"));
-  DensityIndicator ratio;
-  ratio.id = "nurse_doctor_ratio";
-  ratio.name_zh = "医护比";
-  ratio.name_en = "Nurses per doctor";
-  ratio.unit_zh = "护士/医师";
-  ratio.unit_en = "nurses per doctor";
-  ratio.nurse_doctor_ratio = true;
-  ratio.target = 1.2;
-  ratio.target_source = health_2025 + "医护比1:1.2";
-  out.push_back(std::move(ratio));
-  return out;
-}
-
 LevelDensity zone_density(std::span<const Facility> facilities, std::span<const std::uint32_t> facility_zone,
                           std::span<const double> zone_population, std::span<const DensityIndicator> indicators,
-                          bool include_planned) {
+                          bool include_planned, const DensityZoneInputs* inputs) {
   if (facility_zone.size() != facilities.size())
     throw std::invalid_argument("zone density: " + std::to_string(facility_zone.size()) + " facility zones for " +
                                 std::to_string(facilities.size()) + " facilities");
   const std::size_t zones = zone_population.size();
+  if (inputs != nullptr)
+    for (const std::size_t n : {inputs->totals.size(), inputs->population.size(), inputs->targets.size()})
+      if (n != 0 && n != zones)
+        throw std::invalid_argument("zone density: zone inputs for " + std::to_string(n) + " zones, expected " +
+                                    std::to_string(zones));
   LevelDensity out;
   out.zones.resize(zones);
   for (std::size_t z = 0; z < zones; ++z) {
     out.zones[z].population = zone_population[z];
+    out.zones[z].grid_population = zone_population[z];
     out.zones[z].totals.assign(kAttributes, 0.0);
     out.zones[z].reporting.assign(kAttributes, 0);
+    out.zones[z].from_zone_total.assign(kAttributes, 0);
   }
   // Facilities in facility order: a zone's totals are summed in that order.
   for (std::size_t f = 0; f < facilities.size(); ++f) {
@@ -134,21 +93,69 @@ LevelDensity zone_density(std::span<const Facility> facilities, std::span<const 
       ++out.zones[z].reporting[a];
     }
   }
+  // Zone totals replace the facilities' sums where given (kept beside them); a given population replaces the grid's.
+  std::vector<bool> given(kAttributes, false);
+  for (std::size_t z = 0; z < zones; ++z) {
+    ZoneDensity& zd = out.zones[z];
+    zd.facility_totals = zd.totals;
+    if (inputs == nullptr) continue;
+    if (!inputs->totals.empty()) {
+      const auto& row = inputs->totals[z];
+      for (std::size_t a = 0; a < kAttributes && a < row.size(); ++a) {
+        if (!row[a]) continue;
+        check_value(*row[a], "a zone total");
+        zd.totals[a] = *row[a];
+        zd.from_zone_total[a] = 1;
+        given[a] = true;
+        out.zone_inputs = true;
+      }
+    }
+    if (!inputs->population.empty() && inputs->population[z]) {
+      check_value(*inputs->population[z], "a zone population");
+      zd.population = *inputs->population[z];
+      zd.population_given = true;
+      out.zone_inputs = true;
+    }
+    if (!inputs->targets.empty()) {
+      zd.zone_target.assign(indicators.size(), std::nullopt);
+      for (std::size_t i = 0; i < indicators.size() && i < inputs->targets[z].size(); ++i) {
+        if (!inputs->targets[z][i]) continue;
+        check_value(*inputs->targets[z][i], "a zone target");
+        zd.zone_target[i] = inputs->targets[z][i];
+      }
+    }
+  }
   // The total: the zones' sums in zone order.
   ZoneDensity& t = out.total;
   t.totals.assign(kAttributes, 0.0);
+  t.facility_totals.assign(kAttributes, 0.0);
   t.reporting.assign(kAttributes, 0);
+  t.from_zone_total.assign(kAttributes, 0);
   for (const ZoneDensity& z : out.zones) {
     t.population += z.population;
+    t.grid_population += z.grid_population;
+    t.population_given = t.population_given || z.population_given;
     for (std::size_t a = 0; a < kAttributes; ++a) {
       t.totals[a] += z.totals[a];
+      t.facility_totals[a] += z.facility_totals[a];
       t.reporting[a] += z.reporting[a];
+      t.from_zone_total[a] = static_cast<std::uint8_t>(t.from_zone_total[a] | z.from_zone_total[a]);
     }
   }
-  // An attribute that no counted facility of the level gives is unknown, not zero.
+  // An attribute that no counted facility of the level gives is unknown, not zero: in a zone whose figure is the
+  // facilities' sum, unless a facility of some zone without a zone total for it gives one (the facilities of zones
+  // whose figure is a zone total do not vouch for the others); a zone total is known where given.
+  std::vector<bool> by_facilities(kAttributes, false);
+  for (const ZoneDensity& z : out.zones)
+    for (std::size_t a = 0; a < kAttributes; ++a)
+      if (z.from_zone_total[a] == 0 && z.reporting[a] > 0) by_facilities[a] = true;
+  for (ZoneDensity& z : out.zones) {
+    std::vector<bool> available(kAttributes);
+    for (std::size_t a = 0; a < kAttributes; ++a) available[a] = by_facilities[a] || z.from_zone_total[a] != 0;
+    evaluate(z, indicators, available);
+  }
   std::vector<bool> available(kAttributes);
-  for (std::size_t a = 0; a < kAttributes; ++a) available[a] = t.reporting[a] > 0;
-  for (ZoneDensity& z : out.zones) evaluate(z, indicators, available);
+  for (std::size_t a = 0; a < kAttributes; ++a) available[a] = by_facilities[a] || given[a];
   evaluate(t, indicators, available);
   return out;
 }

@@ -34,6 +34,7 @@ namespace carereach::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
 using json = nlohmann::json;
 
 json read_run_json(const std::string& dir) {
@@ -56,6 +57,85 @@ json read_run_json(const std::string& dir) {
 double num(const json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return std::nan("");
   return j[key].get<double>();
+}
+
+/// tables/compare_indicators.csv: per planning indicator and zone, the count and whether the target is met in A and
+/// in B, and what changed (新达标 newly met / 不再达标 no longer met).
+report::Table indicator_compare_table() {
+  using K = report::ColumnKind;
+  report::Table t;
+  t.id = "compare_indicators";
+  t.sheet_zh = "规划指标对比";
+  t.sheet_en = "Planning indicators";
+  t.title_zh = "规划指标分区达标情况对比（基准 A → 情景 B）";
+  t.title_en = "Planning indicators by zone, baseline A → scenario B";
+  t.columns = {{"indicator", "指标", "Indicator", "", "", K::kText},
+               {"code", "区划代码", "Code", "", "", K::kText},
+               {"name", "名称", "Name", "", "", K::kText},
+               {"count_a", "现有数 A", "Count A", "个", "facilities", K::kInteger},
+               {"count_b", "现有数 B", "Count B", "个", "facilities", K::kInteger},
+               {"met_a", "达标 A", "Met A", "", "", K::kText},
+               {"met_b", "达标 B", "Met B", "", "", K::kText},
+               {"missing_b", "尚缺 B", "Still missing B", "个", "facilities", K::kInteger},
+               {"change", "变化", "Change", "", "", K::kText}};
+  t.notes_zh.push_back("注：现有数、达标与尚缺见各次运行的附表5 规划指标；区划代码在两次运行中都有时才对比。");
+  t.notes_en.push_back("Note: counts, met and missing as in each run's Table 5 Planning indicators; a zone is compared "
+                       "when its code is in both runs.");
+  return t;
+}
+
+report::Cell met_text(const json& met) {
+  if (met.is_boolean()) return met.get<bool>() ? report::Cell::text("是", "Yes") : report::Cell::text("否", "No");
+  return report::Cell::text("未评估", "not assessed");
+}
+
+/// The rows of one indicator, and the console line: "county_tertiary 三级医院县城全覆盖: 1 → 2 zones met (newly met:
+/// 乙县)".
+std::string add_indicator_rows(report::Table& t, const json& a, const json& b) {
+  using report::Cell;
+  const std::string id = b.value("indicator", std::string());
+  const std::string name_zh = b.value("name_zh", std::string());
+  const std::string name_en = b.value("name_en", std::string());
+  std::map<std::string, const json*> zones_a;
+  if (a.contains("zones"))
+    for (const auto& z : a["zones"]) zones_a[z.value("code", std::string())] = &z;
+  std::vector<std::string> newly;
+  std::vector<std::string> lost;
+  if (b.contains("zones"))
+    for (const auto& zb : b["zones"]) {
+      const std::string code = zb.value("code", std::string());
+      const auto it = zones_a.find(code);
+      if (it == zones_a.end()) continue;
+      const json& za = *it->second;
+      const json met_a = za.contains("met") ? za["met"] : json();
+      const json met_b = zb.contains("met") ? zb["met"] : json();
+      Cell change = Cell::text("", "");
+      const bool was = met_a.is_boolean() && met_a.get<bool>();
+      const bool is = met_b.is_boolean() && met_b.get<bool>();
+      if (!was && is) {
+        change = Cell::text("新达标", "newly met");
+        newly.push_back(zb.value("name", code));
+      } else if (was && !is) {
+        change = Cell::text("不再达标", "no longer met");
+        lost.push_back(zb.value("name", code));
+      }
+      report::Row row;
+      row.cells = {Cell::text(name_zh.empty() ? name_en : name_zh, name_en), Cell::text(code),
+                   Cell::text(zb.value("name", std::string())), Cell::num(num(za, "count")),
+                   Cell::num(num(zb, "count")), met_text(met_a), met_text(met_b), Cell::num(num(zb, "missing")),
+                   change};
+      t.rows.push_back(std::move(row));
+    }
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  std::string line = id + " " + name_zh + ": " + std::to_string(a.value("zones_met", 0)) + " → " +
+                     std::to_string(b.value("zones_met", 0)) + " zones met";
+  if (!newly.empty()) line += " (newly met 新达标: " + joined(newly) + ")";
+  if (!lost.empty()) line += " (no longer met 不再达标: " + joined(lost) + ")";
+  return line;
 }
 
 /// A zone's figures in one run.
@@ -172,7 +252,26 @@ class CompareCommand final : public Command {
       changes.push_back(std::move(sc));
     }
 
-    const std::vector<report::Table> tables = make_tables(changes);
+    std::vector<report::Table> tables = make_tables(changes);
+    // Planning indicators: zone by zone, met in A and in B (run.json "indicators").
+    std::vector<std::string> indicator_lines;
+    if (b.contains("indicators") && b["indicators"].is_array()) {
+      report::Table t = indicator_compare_table();
+      for (const auto& ib : b["indicators"]) {
+        const std::string id = ib.value("indicator", std::string());
+        const json* ia = nullptr;
+        if (a.contains("indicators") && a["indicators"].is_array())
+          for (const auto& x : a["indicators"])
+            if (x.value("indicator", std::string()) == id) ia = &x;
+        if (ia == nullptr) {
+          warnings.push_back(id + ": " + (lang == report::Lang::kZh ? "基准运行中没有该规划指标，未对比"
+                                                                     : "planning indicator not in the baseline run; not compared"));
+          continue;
+        }
+        indicator_lines.push_back(add_indicator_rows(t, *ia, ib));
+      }
+      if (!t.rows.empty()) tables.push_back(std::move(t));
+    }
     std::filesystem::create_directories(dir.path() / "tables");
     for (const auto& t : tables) {
       io::write_file_atomically(dir.path() / ("tables/" + t.id + ".csv"), report::to_csv(t, lang));
@@ -232,6 +331,7 @@ class CompareCommand final : public Command {
       console.out("  " + sc.id + " " + sc.name_zh + ": " + signed_persons(t.delta()) + " persons covered (" +
                   signed_points(t.delta_share_shown()) + " points)");
     }
+    for (const auto& line : indicator_lines) console.out("  " + line);
     return 0;
   }
 

@@ -87,12 +87,15 @@ class RunCommand final : public Command {
       console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
+      console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : info.outputs)
         if (f.starts_with("travel_time_")) console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) + ")");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
     if (!summary_lines_.empty()) console.out("Coverage 覆盖情况:");
     for (const auto& line : summary_lines_) console.out(line);
+    if (!indicator_lines_.empty()) console.out("Planning indicators 规划指标:");
+    for (const auto& line : indicator_lines_) console.out(line);
     return 0;
   }
 
@@ -171,11 +174,22 @@ class RunCommand final : public Command {
       io::write_file_atomically(dir.path() / "facility_access.csv", report::to_csv(access, lang));
       info.outputs.push_back("facility_access.csv");
     }
+    io::write_file_atomically(dir.path() / "facility_zones.csv", report::to_csv(facility_list_table(loaded, analysis), lang));
+    info.outputs.push_back("facility_zones.csv");
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
     info.coverage = coverage_json(analysis, tables);
     info.data_note_zh = tables.data_note_zh;
     info.data_note_en = tables.data_note_en;
+    info.indicators = indicators_json(analysis);
+    for (const IndicatorOutcome& o : analysis.plan_indicators) {
+      const auto& r = o.result;
+      const std::string level = analysis.levels[o.level].level.level;
+      indicator_lines_.push_back("  " + o.indicator->id + " " + o.indicator->name_zh + ": " + std::to_string(r.zones_met) +
+                                 " of " + std::to_string(r.zones_met + r.zones_not_met) + " " + level + " zones met" +
+                                 (r.zones_not_assessed > 0 ? ", " + std::to_string(r.zones_not_assessed) + " not assessed" : "") +
+                                 (r.missing > 0 ? ", " + std::to_string(r.missing) + (r.missing == 1 ? " facility" : " facilities") + " still missing" : ""));
+    }
 
     std::vector<io::LayerData> all;
     {
@@ -211,6 +225,7 @@ class RunCommand final : public Command {
   bool allow_network_ = false;
   std::string lang_ = "zh";
   std::vector<std::string> summary_lines_;
+  std::vector<std::string> indicator_lines_;
 };
 
 }  // namespace

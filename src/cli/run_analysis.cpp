@@ -83,6 +83,34 @@ analysis::SeatTravel seat_travel(analysis::TravelModel* model, const std::vector
   };
 }
 
+/// The per-zone targets of `id` on a level ([[zone_targets]]), or empty when none is set.
+std::vector<std::optional<double>> zone_targets_of(const io::LoadedScenario& loaded, const std::string& level,
+                                                   const std::string& id) {
+  for (const io::LoadedZoneTargets& t : loaded.zone_targets) {
+    if (t.level != level) continue;
+    if (auto it = t.by_id.find(id); it != t.by_id.end()) return it->second;
+  }
+  return {};
+}
+
+/// Zone totals ([[density.zone_totals]]) and per-zone density targets of one level, for zone_density.
+analysis::DensityZoneInputs density_inputs(const io::LoadedScenario& loaded, const std::string& level, std::size_t zones,
+                                           const std::vector<analysis::DensityIndicator>& indicators) {
+  analysis::DensityZoneInputs in;
+  for (const io::LoadedZoneTotals& t : loaded.zone_totals)
+    if (t.level == level && t.totals.size() == zones) {
+      in.totals = t.totals;
+      in.population = t.population;
+    }
+  for (std::size_t i = 0; i < indicators.size(); ++i) {
+    const std::vector<std::optional<double>> targets = zone_targets_of(loaded, level, indicators[i].id);
+    if (targets.size() != zones) continue;
+    if (in.targets.empty()) in.targets.assign(zones, std::vector<std::optional<double>>(indicators.size()));
+    for (std::size_t z = 0; z < zones; ++z) in.targets[z][i] = targets[z];
+  }
+  return in;
+}
+
 }  // namespace
 
 RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
@@ -192,6 +220,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
         facility_zone[li][f] = out.levels[li].zone_of_cell[*cell];
   }
   if (!out.levels.empty()) out.facility_zone_lowest = facility_zone.back();
+  out.facility_zone = facility_zone;
 
   // --- the zone class of each cell, from the lowest level with classes (distance standards by zone class)
   std::vector<std::uint8_t> class_of_cell;
@@ -317,9 +346,45 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
   }
 
   // --- resource density per level (the indicators and their local targets were set up first)
-  for (std::size_t li = 0; li < out.levels.size(); ++li)
+  for (std::size_t li = 0; li < out.levels.size(); ++li) {
+    const analysis::DensityZoneInputs in =
+        density_inputs(loaded, out.levels[li].level.level, out.levels[li].level.zones.size(), out.indicators);
     out.density.push_back(analysis::zone_density(loaded.facilities, facility_zone[li], out.levels[li].population,
-                                                 out.indicators, local.include_planned));
+                                                 out.indicators, local.include_planned, &in));
+  }
+
+  // --- planning indicators: facilities counted per zone of their level, against the indicator's or the zone's target
+  for (const PlanIndicator& ind : loaded.scenario.indicators) {
+    const std::optional<std::size_t> li = level_index(loaded, ind.level);
+    if (!li) continue;  // the level did not load (an error was reported)
+    const io::LoadedZoneLevel& zl = loaded.zones[*li];
+    const std::size_t zones = out.levels[*li].level.zones.size();
+    std::span<const std::optional<std::pair<double, double>>> seats;
+    if (ind.within_m && zl.zone_seats_m.size() == zones) seats = zl.zone_seats_m;
+    const std::vector<std::optional<double>> targets = zone_targets_of(loaded, ind.level, ind.id);
+    IndicatorOutcome o;
+    o.indicator = &ind;
+    o.level = *li;
+    o.result = analysis::evaluate_indicator(ind, loaded.facilities, facility_zone[*li], zones, seats,
+                                            targets.size() == zones ? std::span<const std::optional<double>>(targets)
+                                                                    : std::span<const std::optional<double>>());
+    if (ind.within_m && o.result.zones_not_assessed > 0) {
+      std::string names;
+      std::size_t named = 0;
+      for (std::size_t z = 0; z < zones; ++z)
+        if (o.result.zones[z].met == -1 && named++ < 5)
+          names += (names.empty() ? "" : ", ") + out.levels[*li].level.zones[z].name;
+      if (named > 5) names += " and " + std::to_string(named - 5) + " more";
+      diag.warn("indicator.zone_without_seat"_code,
+                "indicator " + ind.id + " (" + (ind.name_zh.empty() ? ind.name_en : ind.name_zh) + "): " +
+                    std::to_string(o.result.zones_not_assessed) + " " + ind.level + " zone" +
+                    (o.result.zones_not_assessed == 1 ? " has" : "s have") +
+                    " no seat and " + (o.result.zones_not_assessed == 1 ? "is" : "are") + " not assessed: " + names,
+                Location{loaded.scenario.file.filename().string(), {}, {}, "indicators." + ind.id + ".within_m", 0},
+                "give every zone a seat in [zones.seats] (its 政府驻地)");
+    }
+    out.plan_indicators.push_back(std::move(o));
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "analysis/coverage.hpp"
 #include "analysis/density.hpp"
+#include "analysis/indicators.hpp"
 #include "analysis/seat_zones.hpp"
 #include "analysis/travel.hpp"
 #include "core/diagnostics.hpp"
@@ -60,12 +61,21 @@ struct StandardCells {
   const analysis::StandardTravel* travel;  ///< time standards: the travel result (for the GeoTIFF metadata)
 };
 
+/// What one planning indicator ([indicators.<id>]) gave on the zones of its level.
+struct IndicatorOutcome {
+  const PlanIndicator* indicator = nullptr;
+  std::size_t level = 0;  ///< index in RunAnalysis::levels
+  analysis::IndicatorResult result;
+};
+
 struct RunAnalysis {
   std::vector<LevelOnGrid> levels;
   std::vector<StandardOutcome> standards;
   std::vector<analysis::DensityIndicator> indicators;
   std::vector<analysis::LevelDensity> density;  ///< aligned with levels
   std::vector<std::uint32_t> facility_zone_lowest;  ///< per facility: zone at the lowest level (kNoZone outside)
+  std::vector<std::vector<std::uint32_t>> facility_zone;  ///< per level, per facility: its zone (kNoZone outside)
+  std::vector<IndicatorOutcome> plan_indicators;          ///< per [indicators.<id>], in the scenario's order
   analysis::TravelSettings travel_settings;
 };
 

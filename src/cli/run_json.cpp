@@ -135,7 +135,11 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
         zj["code"] = l.level.zones[z].code;
         zj["name"] = l.level.zones[z].name;
         zj["parent_code"] = l.level.zones[z].parent_code;
-        zj["meets_target"] = report::meets(published[li]->zones[z], st.target_share);
+        const auto tst = std::find_if(tables.standards.begin(), tables.standards.end(),
+                                      [&](const report::StandardTables& x) { return x.id == st.id; });
+        const double target = tst != tables.standards.end() ? tst->target_at(li, z) : st.target_share;
+        if (target != st.target_share) zj["target_share"] = target;
+        zj["meets_target"] = report::meets(published[li]->zones[z], target);
         zj.update(stats_json(o.levels[li].zones[z], published[li]->zones[z]));
         zones.push_back(zj);
       }
@@ -144,6 +148,46 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
     }
     j["levels"] = levels;
     j["gap_areas"] = o.gaps.size();
+    out.push_back(j);
+  }
+  return out;
+}
+
+nlohmann::ordered_json indicators_json(const RunAnalysis& analysis) {
+  if (analysis.plan_indicators.empty()) return nullptr;
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const IndicatorOutcome& o : analysis.plan_indicators) {
+    const PlanIndicator& ind = *o.indicator;
+    const bool share = ind.kind == IndicatorKind::kShare;
+    nlohmann::ordered_json j;
+    j["indicator"] = ind.id;
+    j["name_zh"] = ind.name_zh;
+    j["name_en"] = ind.name_en;
+    j["kind"] = to_string(ind.kind);
+    j["level"] = ind.level;
+    j["target"] = share ? ind.target_share : ind.min_count;
+    if (ind.within_m) j["within_m"] = *ind.within_m;
+    j["zones_met"] = o.result.zones_met;
+    j["zones_not_met"] = o.result.zones_not_met;
+    j["zones_not_assessed"] = o.result.zones_not_assessed;
+    j["missing"] = o.result.missing;
+    const auto& zones = analysis.levels[o.level].level.zones;
+    nlohmann::ordered_json zj = nlohmann::ordered_json::array();
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+      const analysis::ZoneIndicator& r = o.result.zones[z];
+      nlohmann::ordered_json e;
+      e["code"] = zones[z].code;
+      e["name"] = zones[z].name;
+      e["count"] = r.count;
+      if (share) e["of"] = r.of;
+      e["target"] = r.target;
+      e["zone_target"] = r.zone_target;
+      if (r.met == -1) e["met"] = nullptr;
+      else e["met"] = r.met == 1;
+      e["missing"] = r.missing;
+      zj.push_back(e);
+    }
+    j["zones"] = zj;
     out.push_back(j);
   }
   return out;

@@ -32,4 +32,8 @@ nlohmann::ordered_json stats_json(const analysis::CoverageStats& s, const report
 /// The coverage section: an array with one entry per standard. `tables`: make_run_tables of the same analysis.
 nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::RunTables& tables);
 
+/// The indicators section of run.json: per planning indicator its kind, level, target and per zone the count (and
+/// facilities assessed), the target that applied, met (true/false/null) and what is missing; null without any.
+nlohmann::ordered_json indicators_json(const RunAnalysis& analysis);
+
 }  // namespace carereach::cli

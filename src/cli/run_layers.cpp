@@ -246,6 +246,10 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
       l.fields.push_back({"pop_" + o.standard->id, o.standard->name_zh + " 服务人口（人）", Type::kInteger});
       persons[si] = catchment_persons(o);
     }
+    for (const LevelOnGrid& lv : a.levels) {  // the zones each facility lies in: no spatial join needed
+      l.fields.push_back({lv.level.level + "_code", lv.level.label_zh + "代码", Type::kString});
+      l.fields.push_back({lv.level.level + "_name", lv.level.label_zh, Type::kString});
+    }
     auto opt = [](const std::optional<double>& v) { return v ? FieldValue{*v} : FieldValue{}; };
     for (const Facility& fac : loaded_.facilities) {
       LayerFeature f;
@@ -262,6 +266,12 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
         if (!o.not_computed.empty()) continue;
         const std::optional<std::size_t> c = catchment_index(o, fac.id.value);
         f.values.push_back(c ? integer(persons[si].within[*c]) : FieldValue{});
+      }
+      for (std::size_t li = 0; li < a.levels.size(); ++li) {
+        const std::uint32_t z = li < a.facility_zone.size() ? a.facility_zone[li][fac.id.value] : kNoZone;
+        const auto& zones = a.levels[li].level.zones;
+        f.values.push_back(z < zones.size() ? text(zones[z].code) : FieldValue{});
+        f.values.push_back(z < zones.size() ? text(zones[z].name) : FieldValue{});
       }
       l.features.push_back(std::move(f));
     }
@@ -309,6 +319,21 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
         li < published_density.size() && published_density[li] ? &*published_density[li] : nullptr;
     if (density != nullptr)
       for (const auto& ind : a.indicators) l.fields.push_back({ind.id, ind.name_zh + "（" + ind.unit_zh + "）", Type::kReal});
+    std::vector<const IndicatorOutcome*> shown_indicators;
+    for (const IndicatorOutcome& o : a.plan_indicators) {
+      if (o.level != li) continue;
+      shown_indicators.push_back(&o);
+      const std::string& id = o.indicator->id;
+      const std::string name = o.indicator->name_zh.empty() ? o.indicator->name_en : o.indicator->name_zh;
+      l.fields.push_back({id + "_count", name + " 现有数", Type::kInteger});
+      if (o.indicator->kind == IndicatorKind::kShare) {
+        l.fields.push_back({id + "_of", name + " 应有机构数", Type::kInteger});
+        l.fields.push_back({id + "_share", name + " 比例", Type::kReal});
+      }
+      l.fields.push_back({id + "_target", name + " 目标值", Type::kReal});
+      l.fields.push_back({id + "_met", name + " 达标", Type::kInteger});
+      l.fields.push_back({id + "_missing", name + " 尚缺", Type::kInteger});
+    }
 
     // Geometry: the input polygons, or the seat zones' cells.
     std::vector<geo::Geometry> geometry(level.level.zones.size());
@@ -335,10 +360,24 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
         const report::PublishedCounts s = (*published_coverage.at(o->standard->id)[li]).zones[z];
         f.values.push_back(s.total > 0 ? real(s.share()) : FieldValue{});
         f.values.push_back(integer(s.covered));
-        f.values.push_back(integer(s.total > 0 && report::meets(s, o->standard->target_share) ? 1 : 0));
+        const auto st = std::find_if(tables.standards.begin(), tables.standards.end(),
+                                     [&](const report::StandardTables& x) { return x.id == o->standard->id; });
+        const double target = st != tables.standards.end() ? st->target_at(li, z) : o->standard->target_share;
+        f.values.push_back(integer(s.total > 0 && report::meets(s, target) ? 1 : 0));
       }
       if (density != nullptr)
         for (std::size_t k = 0; k < a.indicators.size(); ++k) f.values.push_back(real(density->zones[z].value[k]));
+      for (const IndicatorOutcome* o : shown_indicators) {
+        const analysis::ZoneIndicator& r = o->result.zones[z];
+        f.values.push_back(integer(r.count));
+        if (o->indicator->kind == IndicatorKind::kShare) {
+          f.values.push_back(integer(r.of));
+          f.values.push_back(r.of > 0 ? real(r.share) : FieldValue{});
+        }
+        f.values.push_back(real(r.target));
+        f.values.push_back(r.met == -1 ? FieldValue{} : integer(r.met));
+        f.values.push_back(r.met == -1 ? FieldValue{} : integer(r.missing));
+      }
       l.features.push_back(std::move(f));
     }
     const std::string styled = shown_standards.empty() ? std::string() : "share_" + shown_standards.front()->standard->id;

@@ -1,8 +1,12 @@
 #include "cli/run_tables.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <tuple>
 
 #include "core/taxonomy.hpp"
+#include "core/text.hpp"
 #include "io/files.hpp"
 #include "report/writers.hpp"
 
@@ -29,6 +33,136 @@ report::StandardTables standard_tables(const StandardOutcome& o, std::size_t lev
   return st;
 }
 
+namespace {
+
+/// An English name without its explanation in parentheses: "tcm hall (in a township …)" → "tcm hall".
+std::string short_en(const std::string& name) {
+  const std::size_t at = name.find(" (");
+  return ascii_lower(at == std::string::npos ? name : name.substr(0, at));
+}
+
+/// What a selector counts, in Chinese and in English: "三级及以上综合医院、中医医院（中医馆）".
+std::pair<std::string, std::string> describe_selector(const FacilitySelector& sel, const Taxonomy& taxonomy) {
+  std::string zh;
+  std::string en;
+  for (const std::string& id : sel.types) {
+    const FacilityType* t = taxonomy.type_by_id(id);
+    zh += (zh.empty() ? "" : "、") + (t ? t->name_zh : id);
+    en += (en.empty() ? "" : ", ") + (t ? short_en(t->name_en) : id);
+  }
+  if (sel.types.empty()) {
+    zh = "医疗卫生机构";
+    en = "facilities";
+  } else if (sel.types.size() > 1) {
+    en = "(" + en + ")";
+  }
+  if (sel.min_level != FacilityLevel::kUnrated) {
+    zh = std::string(to_label_zh(sel.min_level)) + (sel.min_level == FacilityLevel::kTertiary ? "" : "及以上") + zh;
+    const char* level_en = sel.min_level == FacilityLevel::kTertiary    ? "tertiary "
+                           : sel.min_level == FacilityLevel::kSecondary ? "secondary or higher "
+                                                                        : "rated ";
+    en = level_en + en;
+  }
+  if (!sel.tags_any.empty()) {
+    std::string tz;
+    std::string te;
+    for (const std::string& id : sel.tags_any) {
+      const auto& all = taxonomy.tags();
+      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
+      tz += (tz.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
+      te += (te.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
+    }
+    zh += "（" + tz + "）";
+    en += " (" + te + ")";
+  }
+  return {zh, en};
+}
+
+/// What the "with" selector of a share indicator asks: types, a level, tags.
+std::pair<std::string, std::string> describe_with(const FacilitySelector& with, const Taxonomy& taxonomy) {
+  if (with.types.empty() && with.min_level == FacilityLevel::kUnrated && !with.tags_any.empty()) {
+    std::string zh;
+    std::string en;
+    for (const std::string& id : with.tags_any) {
+      const auto& all = taxonomy.tags();
+      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
+      zh += (zh.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
+      en += (en.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
+    }
+    return {zh, en};
+  }
+  return describe_selector(with, taxonomy);
+}
+
+std::string zone_targets_label(const io::LoadedScenario& loaded, const std::string& level) {
+  for (const io::LoadedZoneTargets& t : loaded.zone_targets)
+    if (t.level == level) {
+      std::string out;
+      for (const auto& l : t.labels) out += (out.empty() ? "" : "；") + l;
+      return out;
+    }
+  return {};
+}
+
+report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, const RunAnalysis& a) {
+  report::FacilityCountTables fc;
+  const Taxonomy& taxonomy = loaded.scenario.taxonomy;
+  std::vector<const Facility*> counted;
+  for (const Facility& f : loaded.facilities)
+    if (f.status != FacilityStatus::kClosed) counted.push_back(&f);
+  // Columns: the types present (taxonomy order), the levels present (三级 first), the tags present (taxonomy order).
+  std::vector<std::function<bool(const Facility&)>> test;
+  for (const FacilityType& t : taxonomy.types())
+    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->type == t.id; })) {
+      fc.keys.push_back("type_" + t.id);
+      fc.headers_zh.push_back(t.name_zh);
+      fc.headers_en.push_back(t.name_en);
+      fc.groups_zh.push_back("类别");
+      const std::string id = t.id;
+      test.emplace_back([id](const Facility& f) { return f.type == id; });
+    }
+  for (const FacilityLevel l : {FacilityLevel::kTertiary, FacilityLevel::kSecondary, FacilityLevel::kPrimary,
+                                FacilityLevel::kUnrated})
+    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->level == l; })) {
+      fc.keys.push_back("level_" + std::to_string(static_cast<int>(l)));
+      fc.headers_zh.push_back(to_label_zh(l));
+      fc.headers_en.push_back(std::string("Level: ") + to_string(l));
+      fc.groups_zh.push_back("等级");
+      test.emplace_back([l](const Facility& f) { return f.level == l; });
+    }
+  for (const TagDef& t : taxonomy.tags())
+    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->has_tag(t.id); })) {
+      fc.keys.push_back("tag_" + t.id);
+      fc.headers_zh.push_back(t.name_zh);
+      fc.headers_en.push_back("Tag: " + t.name_en);
+      fc.groups_zh.push_back("标签");
+      const std::string id = t.id;
+      test.emplace_back([id](const Facility& f) { return f.has_tag(id); });
+    }
+  for (std::size_t li = 0; li < a.levels.size(); ++li) {
+    const std::size_t zones = a.levels[li].level.zones.size();
+    std::vector<std::vector<std::uint32_t>> by_zone(zones, std::vector<std::uint32_t>(fc.keys.size(), 0));
+    std::vector<std::uint32_t> all(zones, 0);
+    std::uint32_t outside = 0;
+    for (const Facility* f : counted) {
+      const std::uint32_t z = li < a.facility_zone.size() ? a.facility_zone[li][f->id.value] : analysis::kNoZone;
+      if (z == analysis::kNoZone || z >= zones) {
+        ++outside;
+        continue;
+      }
+      ++all[z];
+      for (std::size_t c = 0; c < test.size(); ++c)
+        if (test[c](*f)) ++by_zone[z][c];
+    }
+    fc.by_level.push_back(std::move(by_zone));
+    fc.all.push_back(std::move(all));
+    fc.outside.push_back(outside);
+  }
+  return fc;
+}
+
+}  // namespace
+
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
   const io::Scenario& s = loaded.scenario;
   report::RunTables t;
@@ -38,10 +172,59 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.region_en = s.info.region_en;
   for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
   for (const StandardOutcome& o : analysis.standards) {
-    t.standards.push_back(standard_tables(o, analysis.levels.size()));
+    report::StandardTables st = standard_tables(o, analysis.levels.size());
+    // Per-zone targets ([[zone_targets]]) of the standard, per level.
+    for (const LevelOnGrid& l : analysis.levels) {
+      std::vector<std::optional<double>> targets;
+      for (const io::LoadedZoneTargets& zt : loaded.zone_targets)
+        if (zt.level == l.level.level)
+          if (auto it = zt.by_id.find(st.id); it != zt.by_id.end() && it->second.size() == l.level.zones.size()) {
+            targets = it->second;
+            st.zone_targets_label = zone_targets_label(loaded, l.level.level);
+          }
+      st.zone_targets.push_back(std::move(targets));
+    }
+    t.standards.push_back(std::move(st));
   }
   t.density.indicators = analysis.indicators;
   for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
+  for (const LevelOnGrid& l : analysis.levels) {
+    std::string label;
+    std::string population;
+    for (const io::LoadedZoneTotals& z : loaded.zone_totals)
+      if (z.level == l.level.level) {
+        label = z.label + (z.year.empty() ? "" : "（" + z.year + "）");
+        population = z.population_label;
+      }
+    t.zone_totals_label_zh.push_back(label);
+    t.zone_totals_population_zh.push_back(population);
+    t.density_targets_label.push_back(zone_targets_label(loaded, l.level.level));
+  }
+  for (const IndicatorOutcome& o : analysis.plan_indicators) {
+    const PlanIndicator& ind = *o.indicator;
+    report::IndicatorTables it;
+    it.id = ind.id;
+    it.name_zh = ind.name_zh;
+    it.name_en = ind.name_en;
+    it.kind = ind.kind;
+    it.level = o.level;
+    std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, s.taxonomy);
+    if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, s.taxonomy);
+    it.within_m = ind.within_m;
+    it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
+    it.source_zh = ind.source_zh;
+    it.source_en = ind.source_en;
+    it.zone_targets_label = zone_targets_label(loaded, ind.level);
+    it.result = o.result;
+    for (const auto& z : o.result.zones) {
+      std::vector<std::string> names;
+      for (const std::uint32_t f : z.facilities)
+        names.push_back(loaded.facilities[f].name.empty() ? loaded.facilities[f].source_id : loaded.facilities[f].name);
+      it.facility_names.push_back(std::move(names));
+    }
+    t.indicators.push_back(std::move(it));
+  }
+  if (!loaded.facilities.empty()) t.facility_counts = facility_counts(loaded, analysis);
 
   // Data sources, as the scenario labels them.
   if (s.population) {
@@ -61,6 +244,11 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   for (const auto& f : s.facilities) {
     t.sources_zh.push_back("医疗卫生机构：" + f.source.path_as_written);
     t.sources_en.push_back("Facilities: " + f.source.path_as_written);
+  }
+  for (const auto& z : s.density.zone_totals) {
+    const std::string y = z.year.empty() ? "" : "（" + z.year + "）";
+    t.sources_zh.push_back("资源总量（按" + z.level + "）：" + z.label + y);
+    t.sources_en.push_back("Resource totals (per " + z.level + "): " + z.label + y);
   }
   if (!s.changes.empty()) {
     t.sources_zh.push_back("情景调整：" + (s.changes.label_zh.empty() ? std::string("[changes]") : s.changes.label_zh));
@@ -165,6 +353,54 @@ void add_facility_access(report::Table& table, const io::LoadedScenario& loaded,
                  yes_no(a.joined)};
     table.rows.push_back(std::move(row));
   }
+}
+
+report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
+  using K = report::ColumnKind;
+  using report::Cell;
+  report::Table t;
+  t.id = "facilities";
+  t.sheet_zh = "医疗卫生机构名录";
+  t.sheet_en = "Facilities";
+  t.title_zh = "医疗卫生机构名录（含所在区划）";
+  t.title_en = "Facilities with the zones they lie in";
+  t.columns = {{"facility_id", "机构代码", "Facility id", "", "", K::kText},
+               {"name", "机构名称", "Name", "", "", K::kText},
+               {"type", "机构类别", "Type", "", "", K::kText},
+               {"level", "等级", "Level", "", "", K::kText},
+               {"tags", "标签", "Tags", "", "", K::kText},
+               {"status", "状态", "Status", "", "", K::kText}};
+  for (const LevelOnGrid& l : analysis.levels) {
+    t.columns.push_back({l.level.level + "_code", l.level.label_zh + "代码", l.level.label_en + " code", "", "", K::kText});
+    t.columns.push_back({l.level.level + "_name", l.level.label_zh, l.level.label_en, "", "", K::kText});
+  }
+  const Taxonomy& taxonomy = loaded.scenario.taxonomy;
+  for (const Facility& f : loaded.facilities) {
+    const FacilityType* type = taxonomy.type_by_id(f.type);
+    std::string tags_zh;
+    std::string tags_en;
+    for (const auto& tag : f.tags) {
+      const auto& all = taxonomy.tags();
+      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == tag; });
+      tags_zh += (tags_zh.empty() ? "" : "、") + (it != all.end() ? it->name_zh : tag);
+      tags_en += (tags_en.empty() ? "" : ";") + tag;
+    }
+    const Cell status = f.status == FacilityStatus::kClosed    ? Cell::text("关闭", "closed")
+                        : f.status == FacilityStatus::kPlanned ? Cell::text("规划", "planned")
+                                                               : Cell::text("在用", "active");
+    report::Row row;
+    row.cells = {Cell::text(f.source_id), Cell::text(f.name),
+                 type != nullptr ? Cell::text(type->name_zh, type->name_en) : Cell::text(f.type),
+                 Cell::text(to_label_zh(f.level), to_string(f.level)), Cell::text(tags_zh, tags_en), status};
+    for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
+      const std::uint32_t z = li < analysis.facility_zone.size() ? analysis.facility_zone[li][f.id.value] : analysis::kNoZone;
+      const auto& zones = analysis.levels[li].level.zones;
+      row.cells.push_back(z < zones.size() ? Cell::text(zones[z].code) : Cell::empty());
+      row.cells.push_back(z < zones.size() ? Cell::text(zones[z].name) : Cell::empty());
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
 }
 
 void write_run_tables(const report::RunTables& tables, const std::filesystem::path& dir, report::Lang lang,

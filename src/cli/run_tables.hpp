@@ -39,6 +39,10 @@ report::Table facility_access_table();
 void add_facility_access(report::Table& table, const io::LoadedScenario& loaded, const Standard& standard,
                          const analysis::StandardTravel& travel);
 
+/// facility_zones.csv: every facility with its type, level, tags, status and, per zone level, the code and name of the
+/// zone it lies in (empty outside every zone), so that no spatial join is needed.
+report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
+
 /// Writes tables/<id>.csv for every appendix table, appendix.xlsx and report.md into `dir`; appends the files
 /// written (relative to dir) to `outputs`.
 void write_run_tables(const report::RunTables& tables, const std::filesystem::path& dir, report::Lang lang,

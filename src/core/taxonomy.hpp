@@ -51,6 +51,11 @@ class Taxonomy {
   [[nodiscard]] const FacilityType* type_by_id(std::string_view id) const;
   /// The canonical tag id for a value (id, Chinese name or alias), or nullopt.
   [[nodiscard]] std::optional<std::string> find_tag(std::string_view value) const;
+  /// Up to k types nearest to an unknown value (by the edit distance to their id, names and aliases), as
+  /// "乡镇卫生院 (township_health_center)": the "did you mean" of facility.unknown_type.
+  [[nodiscard]] std::vector<std::string> nearest_types(std::string_view value, std::size_t k = 3) const;
+  /// The same for tags: "中医馆 (tcm_hall)".
+  [[nodiscard]] std::vector<std::string> nearest_tags(std::string_view value, std::size_t k = 3) const;
   /// Canonical, sorted, unique tags: the given ones, the type's implied tags, and what those imply.
   [[nodiscard]] std::vector<std::string> close_tags(const std::vector<std::string>& tags, const FacilityType* type) const;
 
@@ -63,7 +68,8 @@ class Taxonomy {
   std::unordered_map<std::string, std::size_t> tag_index_;
 };
 
-/// Normalises a lookup key: trims ASCII and full-width spaces, lower-cases ASCII letters.
+/// Normalises a lookup key: trims ASCII and full-width spaces, lower-cases ASCII letters, reads full-width
+/// parentheses （） as ASCII ones.
 std::string normalise_key(std::string_view s);
 
 /// Parses a hospital level: "三级甲等", "三甲", "3", "III", "tertiary", "二级", "一级", "未定级", "" …

@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace carereach {
@@ -143,6 +145,61 @@ std::string formula_safe(std::string_view s) {
   if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
     return "'" + std::string(s);
   return std::string(s);
+}
+
+namespace {
+
+/// The code points of UTF-8 text (a byte that is not UTF-8 stands for itself).
+std::vector<std::uint32_t> code_points(std::string_view s) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out.push_back(0x110000u + static_cast<unsigned char>(s[i]));
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = n == 1 ? static_cast<unsigned char>(s[i]) : static_cast<unsigned char>(s[i]) & (0xFFu >> (n + 1));
+    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::vector<std::uint32_t> x = code_points(a);
+  const std::vector<std::uint32_t> y = code_points(b);
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+std::vector<std::string> nearest_terms(std::string_view value, const std::vector<std::string>& terms, std::size_t k) {
+  const std::size_t len = code_points(value).size();
+  std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, index)
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const std::size_t d = edit_distance(value, terms[i]);
+    if (d < std::max(len, code_points(terms[i]).size())) scored.emplace_back(d, i);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& p, const auto& q) { return p.first < q.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, i] : scored) {
+    if (out.size() >= k) break;
+    if (std::find(out.begin(), out.end(), terms[i]) == out.end()) out.push_back(terms[i]);
+  }
+  return out;
 }
 
 }  // namespace carereach

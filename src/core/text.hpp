@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/diagnostics.hpp"
 
@@ -49,6 +50,15 @@ TextFault output_text_fault(std::string_view s);
 /// Whether s[i] starts "_xHHHH_" (four hex digits), which Excel's XML reads as the character U+HHHH: a workbook
 /// writes the underscore of such a literal text as "_x005F_".
 bool is_excel_escape(std::string_view s, std::size_t i);
+
+/// The Levenshtein distance between two UTF-8 texts, counted in characters (code points): the fewest insertions,
+/// deletions and substitutions of one character that turn `a` into `b`. Bytes that are not UTF-8 count as one
+/// character each.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// Up to `k` of `terms` nearest to `value` by edit_distance (ties: the earlier term), leaving out terms with nothing
+/// in common (a distance as large as the longer text): the "did you mean" of an unknown value.
+std::vector<std::string> nearest_terms(std::string_view value, const std::vector<std::string>& terms, std::size_t k = 3);
 
 /// A text cell for a CSV file that Excel and WPS open without running it as a formula ("CSV injection", OWASP):
 /// a text starting with = + - @, a tab or a carriage return gets a leading apostrophe ("=SUM(A1)" →

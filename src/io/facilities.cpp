@@ -35,11 +35,34 @@ Columns find_columns(const VectorSource& src, const FacilitySourceSpec& spec) {
   return c;
 }
 
-std::string types_hint(const Taxonomy& taxonomy) {
+std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+std::string types_hint(const Taxonomy& taxonomy, const std::string& value) {
+  const std::vector<std::string> near = taxonomy.nearest_types(value);
   std::string ids;
   for (const auto& t : taxonomy.types()) ids += (ids.empty() ? "" : ", ") + t.name_zh + " (" + t.id + ")";
-  return "map the value in type_map, add it to [[taxonomy.types]] as an alias, or use one of: " + ids;
+  return (near.empty() ? std::string() : "nearest known types: " + join(near) + "; ") +
+         "map the value in type_map, add it to [[taxonomy.types]] as an alias, or use one of: " + ids;
 }
+
+/// How often an unknown value was met in a source, and its first rows: reported once per value (docs/exit-codes.md).
+struct UnknownValue {
+  std::size_t count = 0;
+  std::vector<std::string> rows;  ///< the first few "row 5" / "feature 7"
+};
+constexpr std::size_t kRowsNamed = 3;
+
+/// "row 6, row 9, row 12 and 4 more" for a Location's feature.
+std::string rows_text(const UnknownValue& u) {
+  std::string out = join(u.rows);
+  if (u.count > u.rows.size()) out += " and " + std::to_string(u.count - u.rows.size()) + " more";
+  return out;
+}
+std::string rows_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
 
 /// Reads the rows of one source.
 class SourceReader {
@@ -72,10 +95,7 @@ class SourceReader {
     if (rows == 0)
       throw InputError("the layer is empty: no facilities", src_.where_file(),
                        "give a table with one row per facility, or remove this [[facilities]] source");
-    for (const auto& [value, count] : unknown_tags_)
-      diag_.warn("facility.unknown_tag"_code,
-                 "tag '" + value + "' is not known (" + std::to_string(count) + " row" + (count == 1 ? "" : "s") + "); ignored",
-                 src_.where_file(spec_.fields.tags), "add it to [[taxonomy.tags]] (e.g. as an alias of tcm_hall)");
+    report_unknown_values();
   }
 
  private:
@@ -91,6 +111,52 @@ class SourceReader {
     p.where = src_.where(f, field);
     p.hint = hint;
     diag_.add(std::move(p));
+  }
+
+  /// Counts an unknown value of a column, keeping its first rows.
+  void note_unknown(std::map<std::string, UnknownValue>& seen, const std::string& value, const OGRFeature& f) {
+    UnknownValue& u = seen[value];
+    ++u.count;
+    if (u.rows.size() < kRowsNamed) u.rows.push_back(src_.feature_label(f));
+  }
+
+  /// Where an unknown value was met: the file, its first rows and the column.
+  Location where_rows(const UnknownValue& u, const std::string& field) const {
+    Location at = src_.where_file(field);
+    at.feature = rows_text(u);
+    return at;
+  }
+
+  /// One problem per unknown value of each column, with its count and first rows (not one per row), and hints
+  /// naming the nearest known terms.
+  void report_unknown_values() {
+    const FacilityFields& m = spec_.fields;
+    for (const auto& [value, u] : unknown_types_) {
+      Problem p;
+      p.severity = severity_;
+      p.kind = ExitCode::kInput;
+      p.code = "facility.unknown_type"_code;
+      p.message = "unknown facility type '" + value + "' (" + rows_count(u.count) + ")";
+      if (severity_ == Severity::kWarning) p.message += u.count == 1 ? "; row left out" : "; rows left out";
+      p.where = where_rows(u, m.type);
+      p.hint = types_hint(taxonomy_, value);
+      diag_.add(std::move(p));
+    }
+    for (const auto& [value, u] : unknown_tags_) {
+      const std::vector<std::string> near = taxonomy_.nearest_tags(value);
+      diag_.warn("facility.unknown_tag"_code, "tag '" + value + "' is not known (" + rows_count(u.count) + "); ignored",
+                 where_rows(u, m.tags),
+                 (near.empty() ? std::string() : "nearest known tags: " + join(near) + "; ") +
+                     "add it to [[taxonomy.tags]] (e.g. as an alias of tcm_hall)");
+    }
+    for (const auto& [value, u] : unknown_levels_)
+      diag_.warn("facility.unknown_level"_code,
+                 "level '" + value + "' is not recognised (" + rows_count(u.count) + "); taken as 未定级 (unrated)",
+                 where_rows(u, m.level), "use 三级甲等, 二级, 一级, 未定级 … or 3/2/1/0");
+    for (const auto& [value, u] : unknown_statuses_)
+      diag_.warn("facility.unknown_status"_code,
+                 "status '" + value + "' is not recognised (" + rows_count(u.count) + "); taken as active",
+                 where_rows(u, m.status), "use 在用/运营 (active), 停业/关闭 (closed) or 规划/拟建 (planned)");
   }
 
   std::optional<double> number(const OGRFeature& f, int col, const std::string& field) {
@@ -135,8 +201,8 @@ class SourceReader {
     if (!type_value.empty()) {
       if (auto it = type_map_.find(normalise_key(type_value)); it != type_map_.end()) type = taxonomy_.type_by_id(it->second);
       else type = taxonomy_.find_type(type_value);
-      if (type == nullptr) {
-        problem("facility.unknown_type"_code, "unknown facility type '" + type_value + "'", f, m.type, types_hint(taxonomy_));
+      if (type == nullptr) {  // reported once per value, with its count and first rows (read_all)
+        note_unknown(unknown_types_, type_value, f);
         return std::nullopt;
       }
     } else if (!spec_.default_type.empty()) {
@@ -151,23 +217,20 @@ class SourceReader {
     if (auto level = parse_level(level_text.empty() ? spec_.default_level : level_text, &fac.grade)) {
       fac.level = *level;
     } else {
-      diag_.warn("facility.unknown_level"_code, "level '" + level_text + "' is not recognised; taken as 未定级 (unrated)",
-                 src_.where(f, m.level), "use 三级甲等, 二级, 一级, 未定级 … or 3/2/1/0");
+      note_unknown(unknown_levels_, level_text, f);
     }
 
     std::vector<std::string> tags = spec_.default_tags;
     for (const auto& item : split_list(VectorSource::text(f, cols_.tags))) {
       if (auto tag = taxonomy_.find_tag(item)) tags.push_back(*tag);
-      else ++unknown_tags_[item];
+      else note_unknown(unknown_tags_, item, f);
     }
     fac.tags = taxonomy_.close_tags(tags, type);
 
     if (cols_.status >= 0) {
       const std::string s = VectorSource::text(f, cols_.status);
       if (auto st = parse_status(s)) fac.status = *st;
-      else
-        diag_.warn("facility.unknown_status"_code, "status '" + s + "' is not recognised; taken as active", src_.where(f, m.status),
-                   "use 在用/运营 (active), 停业/关闭 (closed) or 规划/拟建 (planned)");
+      else note_unknown(unknown_statuses_, s, f);
     }
 
     fac.beds = number(f, cols_.beds, m.beds);
@@ -204,7 +267,10 @@ class SourceReader {
   Diagnostics& diag_;
   Severity severity_;
   std::unordered_map<std::string, std::string> type_map_;
-  std::map<std::string, std::size_t> unknown_tags_;
+  std::map<std::string, UnknownValue> unknown_types_;
+  std::map<std::string, UnknownValue> unknown_tags_;
+  std::map<std::string, UnknownValue> unknown_levels_;
+  std::map<std::string, UnknownValue> unknown_statuses_;
 };
 
 }  // namespace

@@ -44,6 +44,7 @@ class Loader {
     timed("zones", [&] {
       for (const auto& spec : s.zones) guarded([&] { out_.zones.push_back(load_zone_level(spec, out_.analysis_crs, diag_, &out_.output_crs)); });
       check_parents();
+      load_plan_inputs();
     });
     timed("study area and grid", [&] { guarded([&] { make_grid(); }); });
     if (out_.grid) timed("zone rasters", [&] { rasterize(); });
@@ -98,7 +99,13 @@ class Loader {
   void check_inputs_are_files() {
     const Scenario& s = out_.scenario;
     std::vector<const SourceSpec*> sources;
-    for (const auto& z : s.zones) sources.push_back(&z.source);
+    for (const auto& z : s.zones) {
+      sources.push_back(&z.source);
+      if (z.seats) sources.push_back(&z.seats->source);
+    }
+    for (const auto& z : s.density.zone_totals) sources.push_back(&z.source);
+    for (const auto& z : s.zone_targets)
+      if (z.source) sources.push_back(&*z.source);
     if (s.population) {
       sources.push_back(&s.population->source);
       if (s.population->weights) sources.push_back(&*s.population->weights);
@@ -160,7 +167,14 @@ class Loader {
     scenario_file.path = s.file;
     scenario_file.path_as_written = s.file.filename().string();
     guarded([&] { add_input("scenario", scenario_file); });
-    for (const auto& z : s.zones) guarded([&] { add_input("zones:" + z.level, z.source); });
+    for (const auto& z : s.zones) {
+      guarded([&] { add_input("zones:" + z.level, z.source); });
+      if (z.seats) guarded([&] { add_input("zone seats:" + z.level, z.seats->source); });
+    }
+    for (const auto& z : s.density.zone_totals) guarded([&] { add_input("zone totals:" + z.level, z.source); });
+    for (std::size_t i = 0; i < s.zone_targets.size(); ++i)
+      if (s.zone_targets[i].source)
+        guarded([&] { add_input("zone targets[" + std::to_string(i) + "]", *s.zone_targets[i].source); });
     if (s.population) {
       guarded([&] { add_input("population", s.population->source); });
       if (s.population->weights) guarded([&] { add_input("population weights", *s.population->weights); });
@@ -232,6 +246,23 @@ class Loader {
                    Location{spec.source.path_as_written, {}, {}, spec.parent_field, 0},
                    "check the parent codes, or filter the level to the study area (filter_field)");
     }
+  }
+
+  /// The zones' seats, per-zone targets and zone totals (io/plan_inputs.hpp), once the zones are known.
+  void load_plan_inputs() {
+    const Scenario& s = out_.scenario;
+    for (LoadedZoneLevel& level : out_.zones) {
+      const ZoneLevelSpec* spec = s.zone_level(level.level.level);
+      if (level.kind == ZoneGeometryKind::kSeats) {
+        level.zone_seats_m.assign(level.seats_m.begin(), level.seats_m.end());
+      } else if (spec != nullptr && spec->seats) {
+        guarded([&] { level.zone_seats_m = load_zone_seats(*spec->seats, level, out_.analysis_crs, diag_, &out_.output_crs); });
+      }
+    }
+    if (!s.zone_targets.empty()) guarded([&] { out_.zone_targets = load_zone_targets(s, out_.zones, diag_); });
+    for (const ZoneTotalsSpec& spec : s.density.zone_totals)
+      if (const LoadedZoneLevel* level = out_.zone_level(spec.level))
+        guarded([&] { out_.zone_totals.push_back(load_zone_totals(spec, *level, diag_)); });
   }
 
   void make_grid() {

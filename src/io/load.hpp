@@ -17,6 +17,7 @@
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
 #include "io/changes.hpp"
+#include "io/plan_inputs.hpp"
 #include "io/population.hpp"
 #include "io/resources.hpp"
 #include "io/scenario.hpp"
@@ -53,6 +54,8 @@ struct LoadedScenario {
   std::optional<RoadData> roads;
   std::optional<RasterTravelData> raster;  ///< [raster] inputs on the grid, when the scenario names any
   ChangeSummary changes;                   ///< what the scenario's [changes] did to the facilities
+  std::vector<LoadedZoneTargets> zone_targets;  ///< per-zone targets per level ([[zone_targets]])
+  std::vector<LoadedZoneTotals> zone_totals;    ///< resource totals per zone ([[density.zone_totals]])
   std::vector<InputFile> inputs;
   std::vector<StepTiming> timings;
   std::optional<MemoryEstimate> memory;  ///< what `run` needs (set with the grid), io/resources.hpp

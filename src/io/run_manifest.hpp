@@ -25,6 +25,7 @@ struct RunInfo {
   nlohmann::ordered_json coverage;         ///< coverage per standard and zone level (null: none computed)
   std::string data_note_zh;                ///< the key findings' sentence on modelled data (empty: none)
   std::string data_note_en;
+  nlohmann::ordered_json indicators;       ///< planning indicators per zone (null: none in the scenario)
   nlohmann::ordered_json changes;          ///< what the scenario's [changes] did (null: none)
   std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };

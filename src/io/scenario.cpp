@@ -1,6 +1,7 @@
 #include "io/scenario.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -62,6 +63,9 @@ class Parser {
 
     std::optional<TomlTable> standards = top.table("standards");
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
+    if (auto t = top.table("indicators")) parse_indicators(*t, s);
+    for (auto& t : top.array_of_tables("zone_targets")) s.zone_targets.push_back(parse_zone_targets(t, s));
+    check_zone_totals(s);
     top.finish();
     return s;
   }
@@ -148,6 +152,19 @@ class Parser {
     if (!z.urban_values.empty() && z.class_field.empty())
       t.fail("urban_values", "needs class_field (the field whose values are compared)");
     if (z.urban_values.empty()) z.urban_values = {"urban", "城区", "城镇", "街道", "办事处", "城市"};
+    if (auto st = t.table("seats")) {
+      if (z.geometry == ZoneGeometryKind::kSeats)
+        st->fail("", "the level is given as seats already: its zones' seats are its points",
+                 "remove [zones.seats] from this level");
+      ZoneSeatsSpec seats;
+      seats.source = parse_source(*st, true);
+      if (!seats.source.is_table_with_xy() && is_table_extension(seats.source.path))
+        st->fail("x_field", "a table of seats needs x_field and y_field (and crs)",
+                 "e.g. x_field = \"lon\", y_field = \"lat\", crs = \"EPSG:4326\"");
+      seats.code_field = st->required_string("code_field", "the column holding the code of the zone each seat belongs to");
+      st->finish();
+      z.seats = std::move(seats);
+    }
     if (z.label_zh.empty()) z.label_zh = default_label_zh(z.level);
     if (z.label_en.empty()) z.label_en = default_label_en(z.level);
     t.finish();
@@ -450,7 +467,57 @@ class Parser {
     if (!d.targets.empty() && d.source.empty())
       t.fail("source", "is required with local targets: name the plan they come from",
              "source = \"《某市“十四五”卫生健康规划》\"");
+    const std::vector<DensityIndicator> known = default_density_indicators();
+    for (const auto& [id, value] : d.targets)
+      if (std::none_of(known.begin(), known.end(), [&](const DensityIndicator& k) { return k.id == id; })) {
+        std::string ids;
+        for (const auto& k : known) ids += (ids.empty() ? "" : ", ") + k.id;
+        throw ScenarioError("'" + id + "' is not a density indicator",
+                            Location{shown_, {}, {}, "density.targets." + id, d.target_lines.at(id)},
+                            "the indicators are: " + ids + " (docs/method/density.md)");
+      }
+    for (auto& zt : t.array_of_tables("zone_totals")) d.zone_totals.push_back(parse_zone_totals(zt));
     t.finish();
+  }
+
+  ZoneTotalsSpec parse_zone_totals(TomlTable& t) {
+    ZoneTotalsSpec z;
+    z.key = t.path();
+    z.line = t.line();
+    z.level = t.required_string("level", "the zone level of the codes, e.g. \"county\"");
+    z.source = parse_source(t, false);
+    z.code_field = t.required_string("code_field", "the column holding the zone code");
+    z.label = t.required_string("label", "where the totals come from, e.g. \"曲靖市统计年鉴（2021）\"");
+    z.year = t.string("year", "");
+    z.population_label = t.string("population_label", "");
+    z.fields.assign(kDensityAttributes, "");
+    if (auto fields = t.table("fields")) {
+      for (std::size_t a = 0; a < kDensityAttributes; ++a)
+        z.fields[a] = fields->string(density_attribute_key(static_cast<DensityAttribute>(a)), "");
+      z.population_field = fields->string("population", "");
+      fields->finish();
+    }
+    if (std::all_of(z.fields.begin(), z.fields.end(), [](const std::string& f) { return f.empty(); }) &&
+        z.population_field.empty())
+      t.fail("fields", "name at least one column: beds, doctors, nurses, gps, tcm_beds, tcm_doctors or population",
+             "[density.zone_totals.fields] beds = \"床位数\", doctors = \"执业（助理）医师\", population = \"常住人口\"");
+    if (!z.population_label.empty() && z.population_field.empty())
+      t.fail("population_label", "names the population of fields.population, which is not given");
+    t.finish();
+    return z;
+  }
+
+  /// Zone totals name existing levels, at most one table per level (checked once the zones are known).
+  void check_zone_totals(const Scenario& s) {
+    std::set<std::string> seen;
+    for (const ZoneTotalsSpec& z : s.density.zone_totals) {
+      const Location at{shown_, {}, {}, z.key + ".level", z.line};
+      if (s.zone_level(z.level) == nullptr)
+        throw ScenarioError("no zone level '" + z.level + "' in this scenario", at);
+      if (!seen.insert(z.level).second)
+        throw ScenarioError("a second table of zone totals for level '" + z.level + "'", at,
+                            "give one table per level (merge the columns into one file)");
+    }
   }
 
   void parse_changes(TomlTable& t, ScenarioChanges& c) {
@@ -624,6 +691,160 @@ class Parser {
       for (const auto& implied : d.implies)
         if (!taxonomy.find_tag(implied)) t.fail("tags", "tag '" + d.id + "' implies unknown tag '" + implied + "'");
     t.finish();
+  }
+
+  /// The facility selector keys of a table (types, tags_any, min_level, include_planned), each with a prefix
+  /// ("" or "with_"); keys not given leave `sel` as it is.
+  void parse_selector(TomlTable& t, const std::string& prefix, FacilitySelector& sel, const Scenario& s) {
+    if (t.has(prefix + "types")) {
+      sel.types.clear();
+      for (const auto& type : t.string_list(prefix + "types")) {
+        const FacilityType* ft = s.taxonomy.find_type(type);
+        if (ft == nullptr) t.fail(prefix + "types", "unknown facility type '" + type + "'", types_hint(s.taxonomy));
+        sel.types.push_back(ft->id);
+      }
+    }
+    if (t.has(prefix + "tags_any")) {
+      sel.tags_any.clear();
+      for (const auto& tag : t.string_list(prefix + "tags_any")) {
+        auto canonical = s.taxonomy.find_tag(tag);
+        if (!canonical) t.fail(prefix + "tags_any", "unknown tag '" + tag + "'", tags_hint(s.taxonomy));
+        sel.tags_any.push_back(*canonical);
+      }
+    }
+    if (auto v = t.string(prefix + "min_level")) {
+      auto level = parse_level(*v);
+      if (!level) t.fail(prefix + "min_level", "'" + *v + "' is not a level", "use 三级/二级/一级/未定级 (or 3/2/1/0)");
+      sel.min_level = *level;
+    }
+  }
+
+  /// Source texts of a standard or indicator: source (both languages) or source_zh / source_en.
+  static void parse_sources(TomlTable& t, std::string& zh, std::string& en) {
+    const auto source = t.string("source");
+    const auto source_zh = t.string("source_zh");
+    const auto source_en = t.string("source_en");
+    if (source && (source_zh || source_en))
+      t.fail("source", "give source (one text for both languages) or source_zh / source_en, not both",
+             "source_zh = \"本地假设\" and source_en = \"local assumption\"");
+    if (source || source_zh || source_en) {
+      zh = source ? *source : source_zh.value_or("");
+      en = source ? *source : source_en.value_or("");
+    }
+  }
+
+  void parse_indicators(TomlTable& t, Scenario& s) {
+    for (const std::string& id : t.remaining()) {
+      if (!is_identifier(id))
+        t.fail(id, "indicator ids are lower-case letters, digits and _, at most 64 characters (e.g. county_tertiary)");
+      auto sub = t.table(id);
+      if (!sub) t.fail(id, "must be a table: [indicators." + id + "] with kind, name_zh, level …");
+      TomlTable& it = *sub;
+      const bool taken = std::any_of(s.standards.begin(), s.standards.end(), [&](const Standard& st) { return st.id == id; });
+      const std::vector<DensityIndicator> density = default_density_indicators();
+      if (taken || std::any_of(density.begin(), density.end(), [&](const DensityIndicator& d) { return d.id == id; }))
+        t.fail(id, "'" + id + "' is already the id of a " + (taken ? "service standard" : "density indicator"),
+               "give the indicator its own id: per-zone targets name standards and indicators by id");
+      PlanIndicator ind;
+      ind.id = id;
+      const std::string kind = it.required_string("kind", "\"presence\" (at least n facilities per zone) or \"share\"");
+      if (kind == "presence") ind.kind = IndicatorKind::kPresence;
+      else if (kind == "share") ind.kind = IndicatorKind::kShare;
+      else it.fail("kind", "must be \"presence\" or \"share\", not \"" + kind + "\"",
+                   "presence: every zone has at least min_count facilities; share: of the facilities selected, the "
+                   "share that also match with_types / with_tags_any / with_min_level");
+      ind.name_zh = it.string("name_zh", "");
+      ind.name_en = it.string("name_en", "");
+      if (ind.name_zh.empty() && ind.name_en.empty()) it.fail("name_zh", "an indicator needs name_zh or name_en");
+      ind.level = it.string("level", s.zones.front().level);
+      const ZoneLevelSpec* level = s.zone_level(ind.level);
+      if (level == nullptr) it.fail("level", "no zone level '" + ind.level + "' in this scenario");
+      parse_selector(it, "", ind.select, s);
+      ind.select.include_planned = it.boolean("include_planned", false);
+      if (ind.kind == IndicatorKind::kPresence) {
+        for (const char* key : {"with_types", "with_tags_any", "with_min_level", "target_share"})
+          if (it.has(key))
+            it.fail(key, "applies to kind = \"share\"; a presence indicator counts facilities against min_count");
+        if (auto n = it.number("min_count")) {
+          if (!(*n >= 0 && *n <= 1e6 && std::floor(*n) == *n))
+            it.fail("min_count", "must be a whole number of 0 or more (facilities per zone)");
+          ind.min_count = *n;
+        }
+        if (auto d = it.number("within_m")) {
+          if (!(*d > 0 && *d <= 500000)) it.fail("within_m", "must be more than 0 and at most 500,000 metres");
+          if (level->geometry == ZoneGeometryKind::kPolygons && !level->seats)
+            it.fail("within_m", "needs the seats of the zones of level '" + ind.level + "'",
+                    "add [zones.seats] (source, code_field, x_field, y_field, crs) to that [[zones]] level: the county "
+                    "towns (县政府驻地)");
+          ind.within_m = *d;
+        }
+      } else {
+        for (const char* key : {"min_count", "within_m"})
+          if (it.has(key)) it.fail(key, "applies to kind = \"presence\"; a share indicator has target_share");
+        parse_selector(it, "with_", ind.with, s);
+        ind.with.include_planned = ind.select.include_planned;
+        if (!it.has("with_types") && !it.has("with_tags_any") && !it.has("with_min_level"))
+          it.fail("", "a share indicator needs what the facilities should have: with_types, with_tags_any or with_min_level",
+                  "e.g. types = [\"township_health_center\"] and with_tags_any = [\"中医馆\"]");
+        if (auto v = it.number("target_share")) {
+          if (!(*v >= 0 && *v <= 1)) it.fail("target_share", "must be a share between 0 and 1 (e.g. 1 for 100 %)");
+          ind.target_share = *v;
+        }
+      }
+      parse_sources(it, ind.source_zh, ind.source_en);
+      it.finish();
+      s.indicators.push_back(std::move(ind));
+    }
+    t.finish();
+  }
+
+  ZoneTargetsSpec parse_zone_targets(TomlTable& t, const Scenario& s) {
+    ZoneTargetsSpec z;
+    z.key = t.path();
+    z.line = t.line();
+    z.level = t.required_string("level", "the zone level the codes belong to, e.g. \"county\"");
+    if (s.zone_level(z.level) == nullptr) t.fail("level", "no zone level '" + z.level + "' in this scenario");
+    z.label = t.required_string("label", "where the targets come from, e.g. \"各县区“十四五”卫生健康规划\"");
+    const bool inline_values = t.has("zones");
+    if (t.has("source") == inline_values)
+      t.fail(inline_values ? "zones" : "source", "give the targets as a table (source) or inline (zones), one of them",
+             "source = \"targets.csv\" with code_field, or [zone_targets.zones] \"411521\" = { beds_per_1000 = 7 }");
+    auto check = [&](TomlTable& at, const std::string& key, const std::string& id, double value) {
+      const auto kind = s.target_kind(id);
+      if (!kind)
+        at.fail(key, "'" + id + "' is not a standard, planning indicator or density indicator of this scenario",
+                "per-zone targets name a standard id (tcm_15min), an [indicators.<id>] or a density indicator "
+                "(beds_per_1000 …)");
+      if (const std::string fault = target_value_fault(*kind, value); !fault.empty()) at.fail(key, fault);
+    };
+    if (inline_values) {
+      auto zones = t.table("zones");
+      if (!zones) t.fail("zones", "must be a table of zone code = { id = target, … }");
+      for (const std::string& code : zones->remaining()) {
+        auto entry = zones->table(code);
+        if (!entry) zones->fail(code, "must be a table: \"" + code + "\" = { tcm_15min = 0.95 }");
+        auto& into = z.values[code];
+        z.value_lines[code] = zones->line_of(code);
+        for (const std::string& id : entry->remaining()) {
+          const auto v = entry->number(id);
+          if (!v) entry->fail(id, "must be a number (the target)");
+          check(*entry, id, id, *v);
+          into[id] = *v;
+        }
+        entry->finish();
+      }
+      zones->finish();
+    } else {
+      z.source = parse_source(t, false);
+      z.code_field = t.required_string("code_field", "the column holding the zone code");
+      for (const auto& [id, column] : t.string_map("columns")) {
+        if (!s.target_kind(id))
+          t.fail("columns", "'" + id + "' is not a standard, planning indicator or density indicator of this scenario");
+        z.columns[id] = column;
+      }
+    }
+    t.finish();
+    return z;
   }
 
   std::vector<Standard> parse_standards(TomlTable* t, const Scenario& s) {
@@ -830,10 +1051,42 @@ const ZoneLevelSpec* Scenario::zone_level(const std::string& level) const {
   return nullptr;
 }
 
+std::optional<TargetKind> Scenario::target_kind(const std::string& id) const {
+  for (const auto& st : standards)
+    if (st.id == id) return TargetKind::kStandard;
+  for (const auto& ind : indicators)
+    if (ind.id == id) return ind.kind == IndicatorKind::kPresence ? TargetKind::kPresence : TargetKind::kShare;
+  for (const auto& d : default_density_indicators())
+    if (d.id == id) return TargetKind::kDensity;
+  return std::nullopt;
+}
+
+std::string target_value_fault(TargetKind kind, double v) {
+  switch (kind) {
+    case TargetKind::kStandard:
+    case TargetKind::kShare:
+      if (!(v >= 0 && v <= 1)) return "a target share must be between 0 and 1 (write 0.9 for 90 %)";
+      return {};
+    case TargetKind::kPresence:
+      if (!(v >= 0 && v <= 1e6 && std::floor(v) == v)) return "a presence target must be a whole number of facilities, 0 or more";
+      return {};
+    case TargetKind::kDensity:
+      if (!(v >= 0 && std::isfinite(v))) return "a density target must be a number of 0 or more";
+      return {};
+  }
+  return {};
+}
+
 std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   std::vector<fs::path> out{s.file};
   auto add = [&](const SourceSpec& src) { out.push_back(src.path); };
-  for (const auto& z : s.zones) add(z.source);
+  for (const auto& z : s.zones) {
+    add(z.source);
+    if (z.seats) add(z.seats->source);
+  }
+  for (const auto& z : s.density.zone_totals) add(z.source);
+  for (const auto& z : s.zone_targets)
+    if (z.source) add(*z.source);
   if (s.population) {
     add(s.population->source);
     if (s.population->weights) add(*s.population->weights);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/density_indicator.hpp"
+#include "core/indicator.hpp"
 #include "core/landcover.hpp"
 #include "core/speeds.hpp"
 #include "core/standard.hpp"
@@ -39,6 +41,13 @@ struct AnalysisSpec {
 
 enum class ZoneGeometryKind { kPolygons, kSeats };
 
+/// The seats (政府驻地: the county town of a county) of the zones of a polygon level ([zones.seats]): one point per
+/// zone code, for planning indicators counted near the seat (within_m).
+struct ZoneSeatsSpec {
+  SourceSpec source;       ///< a point layer, or a table with x_field/y_field (and crs)
+  std::string code_field;  ///< the zone code of each seat
+};
+
 struct ZoneLevelSpec {
   std::string level;  ///< "county", "township" …
   std::string label_zh;
@@ -53,6 +62,7 @@ struct ZoneLevelSpec {
   std::vector<std::string> filter_values;
   std::string class_field;   ///< urban/rural class of each zone (emergency radius); empty: from the zone name
   std::vector<std::string> urban_values;  ///< class_field values meaning urban (the others are rural)
+  std::optional<ZoneSeatsSpec> seats;      ///< polygon levels: the zones' seats ([zones.seats])
 };
 
 /// raster: persons per pixel; points: a count per point; zone totals: a count per zone of a zone level;
@@ -202,12 +212,47 @@ struct ScenarioChanges {
   [[nodiscard]] bool empty() const { return close.empty() && upgrade.empty() && add.empty(); }
 };
 
+/// Resources given as totals per zone ([[density.zone_totals]]), e.g. beds, doctors and nurses per county from a
+/// statistical yearbook, with the population the yearbook divides by.
+struct ZoneTotalsSpec {
+  std::string level;       ///< the zone level of the codes
+  SourceSpec source;       ///< a table (CSV, XLSX, any OGR layer) with one row per zone
+  std::string code_field;
+  std::vector<std::string> fields;  ///< per DensityAttribute (6): the column of that resource, "" when not given
+  std::string population_field;     ///< the population the totals are per (常住人口 of the yearbook); "" = the grid's
+  std::string label;                ///< where the totals come from (统计年鉴), shown with them: required
+  std::string year;
+  std::string population_label;     ///< how the tables name that population (default 统计年鉴常住人口)
+  std::string key;                  ///< density.zone_totals[0]
+  int line = 0;
+};
+
 /// Local targets of the resource-density indicators ([density]): indicator id → target, with their source.
 struct DensitySpec {
   std::map<std::string, double> targets;  ///< e.g. beds_per_1000 = 6.5
   std::map<std::string, int> target_lines;  ///< line of each target in the scenario file (for errors)
   std::string source;                     ///< where the local targets come from (local plan)
   bool include_planned = false;           ///< planned facilities count in the density
+  std::vector<ZoneTotalsSpec> zone_totals;  ///< resource totals per zone (at most one table per level)
+};
+
+/// What a per-zone target applies to: a standard's target share, a presence indicator's count, a share indicator's
+/// target share, or a density indicator's target.
+enum class TargetKind { kStandard, kPresence, kShare, kDensity };
+
+/// Per-zone targets ([[zone_targets]]): for the zones of one level, targets that replace the scenario-wide ones of
+/// standards, planning indicators and density indicators. Inline (`zones`) or as a table (`source`).
+struct ZoneTargetsSpec {
+  std::string level;
+  std::string label;  ///< where the targets come from (each county's plan), shown beside them
+  std::optional<SourceSpec> source;      ///< a table: one row per zone, code_field, a column per id
+  std::string code_field;
+  std::map<std::string, std::string> columns;  ///< table: id → column (empty: the columns named as ids)
+  /// Inline: zone code → (id → target), with the line of each zone's entry.
+  std::map<std::string, std::map<std::string, double>> values;
+  std::map<std::string, int> value_lines;
+  std::string key;  ///< zone_targets[0]
+  int line = 0;
 };
 
 struct ScenarioInfo {
@@ -238,9 +283,17 @@ struct Scenario {
   DensitySpec density;
   Taxonomy taxonomy;               ///< built-in taxonomy plus the scenario's additions
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
+  std::vector<PlanIndicator> indicators;  ///< planning indicators ([indicators.<id>]), in the order given
+  std::vector<ZoneTargetsSpec> zone_targets;  ///< per-zone targets ([[zone_targets]])
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
+  /// What a per-zone target with this id applies to: a standard, a planning indicator or a density indicator id.
+  [[nodiscard]] std::optional<TargetKind> target_kind(const std::string& id) const;
 };
+
+/// Why a per-zone target value is not valid for its kind ("" when it is): shares 0–1, counts whole numbers of 0 or
+/// more, density targets 0 or more.
+std::string target_value_fault(TargetKind kind, double value);
 
 /// Every file the scenario reads: the scenario file itself, every source, the speed profile file. An output
 /// folder may neither be one of them nor contain one.

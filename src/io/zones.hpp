@@ -19,6 +19,9 @@ struct LoadedZoneLevel {
   ZoneGeometryKind kind = ZoneGeometryKind::kPolygons;
   std::vector<geo::Geometry> polygons;              ///< kPolygons: one valid (multi)polygon per zone, analysis CRS
   std::vector<std::pair<double, double>> seats_m;   ///< kSeats: one point per zone, analysis CRS
+  /// Per zone its seat in the analysis CRS: the points of a seat level, or [zones.seats] of a polygon level (nullopt
+  /// for a zone without one); empty when the level has no seats.
+  std::vector<std::optional<std::pair<double, double>>> zone_seats_m;
   std::size_t repaired = 0;                         ///< invalid polygons that were repaired
   geo::CrsSpec source_crs;
 };

@@ -396,7 +396,7 @@ std::size_t sensitivity_level(const RunTables& run, const std::vector<const Stan
   return k;
 }
 
-/// The bases whose group has coverage somewhere: those get a 附表5.
+/// The bases whose group has coverage somewhere: those get a 附表7.
 std::vector<std::size_t> sensitivity_table_bases(const RunTables& run) {
   std::vector<std::size_t> out;
   for (const std::size_t b : sensitivity_bases(run))
@@ -404,12 +404,12 @@ std::vector<std::size_t> sensitivity_table_bases(const RunTables& run) {
   return out;
 }
 
-/// "5" when one standard has a sensitivity table, else "5-2" for the second; "" when it has none.
+/// "7" when one standard has a sensitivity table, else "7-2" for the second; "" when it has none.
 std::string sensitivity_number(const RunTables& run, std::size_t base) {
   const std::vector<std::size_t> bases = sensitivity_table_bases(run);
   const auto it = std::find(bases.begin(), bases.end(), base);
   if (it == bases.end()) return {};
-  return number_label("5", static_cast<std::size_t>(it - bases.begin()), bases.size());
+  return number_label("7", static_cast<std::size_t>(it - bases.begin()), bases.size());
 }
 
 }  // namespace
@@ -542,6 +542,25 @@ Table density_table(const RunTables& run, std::size_t level) {
   for (const auto& ind : inds)
     t.columns.push_back(num_col(ind.id, ind.name_zh, ind.name_en, ind.unit_zh, ind.unit_en, kDensityDecimals));
   t.columns.push_back(int_col("below_target", "未达标指标数", "Indicators below target", "项", "count"));
+  // Zone totals (yearbooks) at this level: which resources and which population each row uses.
+  const std::string totals_label = level < run.zone_totals_label_zh.size() ? run.zone_totals_label_zh[level] : "";
+  const std::string totals_population =
+      level < run.zone_totals_population_zh.size() ? run.zone_totals_population_zh[level] : "";
+  const bool zone_inputs = density->zone_inputs;
+  if (zone_inputs) {
+    t.columns.push_back(text_col("resources_from", "资源数来源", "Resources from"));
+    t.columns.push_back(text_col("population_basis", "人口口径（分母）", "Population divided by"));
+  }
+  // Per-zone targets at this level: a target column per indicator that has one for some zone.
+  std::vector<std::size_t> own_target;
+  for (std::size_t i = 0; i < inds.size(); ++i)
+    if (std::any_of(density->zones.begin(), density->zones.end(), [&](const analysis::ZoneDensity& z) {
+          return i < z.zone_target.size() && z.zone_target[i].has_value();
+        })) {
+      own_target.push_back(i);
+      t.columns.push_back(num_col(inds[i].id + "_target", inds[i].name_zh + "目标值", pick(Lang::kEn, inds[i].name_zh, inds[i].name_en) + " target",
+                                  inds[i].unit_zh, inds[i].unit_en, kDensityDecimals));
+    }
 
   const PublishedDensity published = *published_density(run)[level];
   auto add = [&](const analysis::ZoneDensity& exact, const PublishedZoneDensity& z, std::vector<Cell> head,
@@ -562,6 +581,23 @@ Table density_table(const RunTables& run, std::size_t level) {
       row.cells.push_back(std::move(c));
     }
     row.cells.push_back(Cell::num(below));
+    if (zone_inputs) {
+      const bool from_totals = std::any_of(exact.from_zone_total.begin(), exact.from_zone_total.end(),
+                                           [](std::uint8_t v) { return v != 0; });
+      const bool all_totals = !exact.from_zone_total.empty() &&
+                              std::all_of(exact.from_zone_total.begin(), exact.from_zone_total.end(),
+                                          [&](std::uint8_t v) { return v != 0; });
+      row.cells.push_back(!from_totals ? Cell::text("机构数据", "facility data")
+                          : total && !all_totals
+                              ? Cell::text(totals_label + "（部分）", totals_label + " (in part)")
+                              : Cell::text(totals_label, totals_label));
+      row.cells.push_back(exact.population_given ? Cell::text(totals_population, totals_population)
+                                                 : Cell::text("格网常住人口", "population on the grid"));
+    }
+    for (const std::size_t i : own_target) {
+      const std::optional<double> target = total ? inds[i].target : exact.target(i, inds[i]);
+      row.cells.push_back(target ? Cell::num(*target) : Cell::empty());
+    }
     t.rows.push_back(std::move(row));
   };
   std::vector<Cell> head{Cell::empty()};
@@ -576,10 +612,36 @@ Table density_table(const RunTables& run, std::size_t level) {
     add(density->zones[i], published.zones[i], head, false);
   }
 
-  t.notes_zh.push_back("注：资源数为填报该项数据的机构合计，已关闭的机构不计；✗ 表示低于目标值。");
-  t.notes_en.push_back(
-      "Note: resources are the totals of the facilities that report them, closed facilities excluded; ✗ marks a "
-      "value below its target.");
+  if (zone_inputs) {
+    t.notes_zh.push_back("注：资源数取自" + totals_label + "（按" + label_zh(zl) + "汇总的数据），未提供的项目为填报该项数据的机构合计；" +
+                         (totals_population.empty() ? std::string("每千（万）人指标以格网常住人口为分母")
+                                                    : "每千（万）人指标以" + totals_population +
+                                                          "为分母（未提供者以格网常住人口为分母）") +
+                         "，见“人口口径”列；本表与其他层级的数值来源不同，不相互汇总。");
+    t.notes_en.push_back("Note: resources are taken from " + totals_label + " (totals per " + lower_label(zl) +
+                         "); items it does not give are the totals of the facilities that report them; values per "
+                         "1,000 (10,000) divide by " +
+                         (totals_population.empty() ? std::string("the population on the grid")
+                                                    : totals_population + " (the population on the grid where none is given)") +
+                         ", as the column Population divided by says; this table and the other levels have different "
+                         "sources and do not add up to each other.");
+  }
+  if (!own_target.empty()) {
+    const std::string label = level < run.density_targets_label.size() ? run.density_targets_label[level] : "";
+    t.notes_zh.push_back("注：目标值列为各" + label_zh(zl) + "实际适用的目标" + (label.empty() ? "" : "（" + label + "）") +
+                         "，未单列目标的" + label_zh(zl) + "适用全域目标。");
+    t.notes_en.push_back("Note: the target columns give the target that applied to each " + lower_label(zl) +
+                         (label.empty() ? "" : " (" + label + ")") + "; zones without their own use the general one.");
+  }
+  if (!zone_inputs) {
+    t.notes_zh.push_back("注：资源数为填报该项数据的机构合计，已关闭的机构不计；✗ 表示低于目标值。");
+    t.notes_en.push_back(
+        "Note: resources are the totals of the facilities that report them, closed facilities excluded; ✗ marks a "
+        "value below its target.");
+  } else {
+    t.notes_zh.push_back("注：机构合计中已关闭的机构不计；✗ 表示低于目标值。");
+    t.notes_en.push_back("Note: closed facilities are excluded from facility totals; ✗ marks a value below its target.");
+  }
   add_rounding_notes(t, run, level, published.has_parent_level, published.adds_to_parent, false);
   for (const auto& ind : inds) {
     if (!ind.target) continue;
@@ -641,10 +703,10 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.columns.push_back(text_col("meets_target", "是否达标", "Meets target"));
 
   auto add = [&](const StandardTables& s, const CoverageStats& st, const PublishedCounts& pub, std::vector<Cell> head,
-                 bool total) {
+                 bool total, double target) {
     Row row{std::move(head), total};
     const bool has_pop = pub.total > 0;
-    const bool ok = meets(pub, s.target_share);
+    const bool ok = meets(pub, target);
     Cell share = has_pop ? Cell::num(pub.share()) : Cell::empty();
     if (has_pop && !ok) share = share.marked(kBelowMarker);
     row.cells.insert(row.cells.end(),
@@ -655,7 +717,7 @@ Table coverage_table(const RunTables& run, std::size_t level) {
         row.cells.push_back(s.unit == u ? Cell::num(shown_value(v, u)) : Cell::empty());
     }
     row.cells.push_back(Cell::num(static_cast<double>(st.n_facilities)));
-    row.cells.push_back(Cell::num(s.target_share));
+    row.cells.push_back(Cell::num(target));
     row.cells.push_back(has_pop ? yes_no(ok) : not_applicable());
     t.rows.push_back(std::move(row));
   };
@@ -672,13 +734,13 @@ Table coverage_table(const RunTables& run, std::size_t level) {
     std::vector<Cell> head{name, Cell::empty()};
     if (parents.has_parent_level()) head.push_back(Cell::empty());
     head.push_back(total_label());
-    add(s, cov->total, published.total, head, true);
+    add(s, cov->total, published.total, head, true, s.target_share);
     for (std::size_t i = 0; i < zl.zones.size(); ++i) {
       const Zone& z = zl.zones[i];
       head = {name, Cell::text(z.code)};
       if (parents.has_parent_level()) head.push_back(parents.of(z));
       head.push_back(zone_name(z));
-      add(s, cov->zones[i], published.zones[i], head, false);
+      add(s, cov->zones[i], published.zones[i], head, false, s.target_at(level, i));
     }
   }
 
@@ -691,6 +753,17 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   t.notes_en.push_back(
       "Note: means are weighted by the population reached; medians and 90th percentiles count everybody, and show "
       "\"> limit\" when they fall beyond the search limit.");
+  for (const StandardTables& s : run.standards) {
+    if (coverage_at(run, s, level) == nullptr || !s.has_zone_targets(level)) continue;
+    const std::string label = s.zone_targets_label;
+    t.notes_zh.push_back("注：" + s.name_zh + "的目标覆盖率列为各" + label_zh(zl) + "实际适用的目标" +
+                         (label.empty() ? "" : "（部分" + label_zh(zl) + "采用本区划目标：" + label + "）") +
+                         "，合计行为全域目标。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, s.name_zh, s.name_en) + ": the target share column gives the target "
+                         "that applied to each " + lower_label(zl) +
+                         (label.empty() ? "" : " (some zones have their own: " + label + ")") +
+                         "; the total row has the general one.");
+  }
   for (const StandardTables& s : run.standards) {
     if (coverage_at(run, s, level) == nullptr) continue;
     t.notes_zh.push_back("注：" + s.name_zh + "按" + method_zh(s) + "计算" +
@@ -806,7 +879,186 @@ Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
   return t;
 }
 
-// ---------------------------------------------------------------------------------------------- 附表5
+// ---------------------------------------------------------------------------------------------- 附表5 规划指标
+
+namespace {
+
+std::string count_text(double v) { return format_fixed(v, 0); }
+std::string share_text(double share) { return format_fixed(share * 100.0, kShareDecimals) + "%"; }
+
+/// "三级及以上综合医院" / "每个区县至少 1 家…": what an indicator asks, in one language.
+std::string indicator_ask(const RunTables& run, const IndicatorTables& ind, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  const ZoneLevel& zl = run.levels[ind.level];
+  const std::string& sel = pick(lang, ind.select_zh, ind.select_en);
+  if (ind.kind == IndicatorKind::kPresence) {
+    const std::string near = ind.within_m ? (zh ? "（驻地 " + shortest(*ind.within_m / 1000.0) + " 千米内）"
+                                                : " within " + shortest(*ind.within_m / 1000.0) + " km of its seat")
+                                          : std::string();
+    return zh ? "每个" + label_zh(zl) + "至少 " + count_text(ind.target) + " 家" + sel + near
+              : "every " + lower_label(zl) + " has at least " + count_text(ind.target) + " " + sel + near;
+  }
+  const std::string& with = pick(lang, ind.with_zh, ind.with_en);
+  return zh ? sel + "设有" + with + "的比例 ≥ " + share_text(ind.target)
+            : "share of " + sel + " with " + with + " at least " + share_text(ind.target);
+}
+
+Cell met_cell(std::int8_t met) {
+  if (met == 1) return Cell::text("是", "Yes");
+  if (met == 0) return Cell::text("否", "No").marked(kBelowMarker);
+  return Cell::text("未评估", "not assessed");
+}
+
+}  // namespace
+
+Table indicator_table(const RunTables& run) {
+  if (run.indicators.empty()) throw std::invalid_argument("report: no planning indicators");
+  Table t;
+  t.id = "indicators";
+  t.sheet_zh = "规划指标";
+  t.sheet_en = "Planning indicators";
+  t.title_zh = region_prefix_zh(run) + "规划指标分区达标情况";
+  t.title_en = "Planning indicators by zone" + region_suffix_en(run);
+  t.columns = {text_col("indicator", "指标", "Indicator"),
+               text_col("level", "区划层级", "Zone level"),
+               text_col("code", "区划代码", "Code"),
+               text_col("name", "名称", "Name"),
+               int_col("count", "现有数", "Count", "个", "facilities"),
+               int_col("of", "应有机构数", "Facilities assessed", "个", "facilities"),
+               pct_col("share", "比例", "Share"),
+               int_col("target_count", "目标数", "Target count", "个", "facilities"),
+               pct_col("target_share", "目标比例", "Target share"),
+               text_col("target_from", "目标来源", "Target from"),
+               text_col("met", "是否达标", "Met"),
+               int_col("missing", "尚缺", "Still missing", "个", "facilities"),
+               text_col("facilities", "相关机构", "Facilities")};
+  for (const IndicatorTables& ind : run.indicators) {
+    check_level(run, ind.level);
+    const ZoneLevel& zl = run.levels[ind.level];
+    check_size(ind.result.zones.size(), zl.zones.size(), "indicator " + ind.id + " zones");
+    const bool share = ind.kind == IndicatorKind::kShare;
+    const Cell name = Cell::text(ind.name_zh.empty() ? ind.name_en : ind.name_zh, ind.name_en);
+    const Cell level = Cell::text(label_zh(zl), label_en(zl));
+    // The target that applied: a count (presence) or a share (share), each in its own column.
+    auto target_cells = [&](Row& row, double v) {
+      row.cells.push_back(share ? Cell::empty() : Cell::num(v));
+      row.cells.push_back(share ? Cell::num(v) : Cell::empty());
+    };
+    // Total row: the zones met out of those assessed, the facilities summed, the share over the level.
+    Row total{{name, level, Cell::empty(), total_label(),
+               Cell::num(static_cast<double>(share ? ind.result.count : [&] {
+                 std::uint32_t n = 0;
+                 for (const auto& z : ind.result.zones) n += z.count;
+                 return n;
+               }())),
+               share ? Cell::num(static_cast<double>(ind.result.of)) : Cell::empty(),
+               share ? Cell::num(ind.result.share) : Cell::empty()},
+              true};
+    target_cells(total, ind.target);
+    total.cells.insert(total.cells.end(), {Cell::text("全域目标", "scenario-wide"),
+               Cell::text(std::to_string(ind.result.zones_met) + " / " +
+                              std::to_string(ind.result.zones_met + ind.result.zones_not_met) + " 达标",
+                          std::to_string(ind.result.zones_met) + " of " +
+                              std::to_string(ind.result.zones_met + ind.result.zones_not_met) + " met"),
+               Cell::num(static_cast<double>(ind.result.missing)), Cell::empty()});
+    t.rows.push_back(std::move(total));
+    for (std::size_t z = 0; z < zl.zones.size(); ++z) {
+      const analysis::ZoneIndicator& r = ind.result.zones[z];
+      std::string facilities;
+      if (z < ind.facility_names.size()) facilities = join(ind.facility_names[z], "、");
+      Row row{{name, level, Cell::text(zl.zones[z].code), zone_name(zl.zones[z]),
+               Cell::num(static_cast<double>(r.count)), share ? Cell::num(static_cast<double>(r.of)) : Cell::empty(),
+               share ? Cell::num(r.share) : Cell::empty()},
+              false};
+      target_cells(row, r.target);
+      row.cells.insert(row.cells.end(), {r.zone_target ? Cell::text("本区划目标" + (ind.zone_targets_label.empty() ? "" : "（" + ind.zone_targets_label + "）"),
+                                          "the zone's own" + (ind.zone_targets_label.empty() ? "" : " (" + ind.zone_targets_label + ")"))
+                             : Cell::text("全域目标", "scenario-wide"),
+               met_cell(r.met), r.met == -1 ? Cell::empty() : Cell::num(static_cast<double>(r.missing)),
+               Cell::text(facilities)});
+      t.rows.push_back(std::move(row));
+    }
+  }
+  t.notes_zh.push_back("注：存在类指标的“现有数”为区划内符合条件的机构数，“相关机构”列出这些机构；比例类指标的“现有数”为已具备所要求条件的机构数，"
+                       "“应有机构数”为参与计算的机构数，“相关机构”列出尚不具备条件的机构，“尚缺”为达到目标还需新增（或改造）的机构数。"
+                       "已关闭的机构不计。");
+  t.notes_en.push_back("Note: for presence indicators, Count is the facilities of the zone that qualify, listed under "
+                       "Facilities; for share indicators, Count is the facilities that already have what is asked, of "
+                       "the Facilities assessed, Facilities lists those without it, and Still missing is the number to "
+                       "build (or upgrade) to reach the target. Closed facilities are not counted.");
+  for (const IndicatorTables& ind : run.indicators) {
+    const std::string ask_zh = indicator_ask(run, ind, Lang::kZh);
+    const std::string ask_en = indicator_ask(run, ind, Lang::kEn);
+    t.notes_zh.push_back("注：" + (ind.name_zh.empty() ? ind.name_en : ind.name_zh) + "：" + ask_zh +
+                         (ind.source(Lang::kZh).empty() ? "" : "（" + ind.source(Lang::kZh) + "）") + "。");
+    t.notes_en.push_back("Note: " + pick(Lang::kEn, ind.name_zh, ind.name_en) + ": " + ask_en +
+                         (ind.source(Lang::kEn).empty() ? "" : " (" + ind.source(Lang::kEn) + ")") + ".");
+  }
+  add_common_notes(t, run, false);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表6 机构数
+
+Table facility_count_table(const RunTables& run, std::size_t level) {
+  check_level(run, level);
+  const FacilityCountTables& fc = run.facility_counts;
+  if (level >= fc.by_level.size() || fc.by_level[level].empty())
+    throw std::invalid_argument("report: no facility counts at level '" + run.levels[level].level + "'");
+  const ZoneLevel& zl = run.levels[level];
+  check_size(fc.by_level[level].size(), zl.zones.size(), "facility counts");
+  const Parents parents(run, level);
+  Table t;
+  t.id = "facility_counts_" + zl.level;
+  t.sheet_zh = "医疗卫生机构数（" + label_zh(zl) + "）";
+  t.sheet_en = "Facilities (" + label_en(zl) + ")";
+  t.title_zh = region_prefix_zh(run) + "各" + label_zh(zl) + "医疗卫生机构数";
+  t.title_en = "Health facilities by " + lower_label(zl) + region_suffix_en(run);
+  t.columns.push_back(text_col("code", "区划代码", "Code"));
+  if (parents.has_parent_level())
+    t.columns.push_back(text_col("parent", label_zh(run.levels[level - 1]), label_en(run.levels[level - 1])));
+  t.columns.push_back(text_col("name", label_zh(zl), label_en(zl)));
+  t.columns.push_back(int_col("all", "机构总数", "All facilities", "个", "facilities"));
+  for (std::size_t c = 0; c < fc.keys.size(); ++c)
+    t.columns.push_back(int_col(fc.keys[c], fc.groups_zh[c] + "：" + fc.headers_zh[c], fc.headers_en[c], "个", ""));
+  std::vector<double> sums(fc.keys.size() + 1, 0.0);
+  std::vector<Row> zone_rows;
+  for (std::size_t z = 0; z < zl.zones.size(); ++z) {
+    Row row;
+    row.cells.push_back(Cell::text(zl.zones[z].code));
+    if (parents.has_parent_level()) row.cells.push_back(parents.of(zl.zones[z]));
+    row.cells.push_back(zone_name(zl.zones[z]));
+    const double all = fc.all[level][z];
+    row.cells.push_back(Cell::num(all));
+    sums[0] += all;
+    check_size(fc.by_level[level][z].size(), fc.keys.size(), "facility count columns");
+    for (std::size_t c = 0; c < fc.keys.size(); ++c) {
+      row.cells.push_back(Cell::num(fc.by_level[level][z][c]));
+      sums[c + 1] += fc.by_level[level][z][c];
+    }
+    zone_rows.push_back(std::move(row));
+  }
+  Row total;
+  total.total = true;
+  total.cells.push_back(Cell::empty());
+  if (parents.has_parent_level()) total.cells.push_back(Cell::empty());
+  total.cells.push_back(total_label());
+  for (const double v : sums) total.cells.push_back(Cell::num(v));
+  t.rows.push_back(std::move(total));
+  for (auto& r : zone_rows) t.rows.push_back(std::move(r));
+  t.notes_zh.push_back("注：已关闭的机构不计，规划中的机构计入；同一机构可有多个标签，各标签列之和可大于机构总数。");
+  t.notes_en.push_back("Note: closed facilities are not counted, planned ones are; a facility may have several tags, so "
+                       "the tag columns may add up to more than all facilities.");
+  if (level < fc.outside.size() && fc.outside[level] > 0) {
+    t.notes_zh.push_back("注：另有 " + std::to_string(fc.outside[level]) + " 个机构不在任何" + label_zh(zl) + "内，未计入。");
+    t.notes_en.push_back("Note: " + std::to_string(fc.outside[level]) + " more facilities lie in no " + lower_label(zl) +
+                         " and are not counted.");
+  }
+  add_common_notes(t, run, any_approximate(zl));
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------- 附表7 敏感性分析
 
 Table sensitivity_table(const RunTables& run, std::size_t base) {
   const std::vector<const StandardTables*> group = sensitivity_group(run, base);
@@ -935,6 +1187,17 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
   }
   out.push_back(gaps_table(run, max_gaps_per_standard));
   number_table(out.back(), "4");
+  if (!run.indicators.empty()) {
+    out.push_back(indicator_table(run));
+    number_table(out.back(), "5");
+  }
+  std::vector<std::size_t> count_levels;
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
+    if (k < run.facility_counts.by_level.size() && !run.facility_counts.by_level[k].empty()) count_levels.push_back(k);
+  for (std::size_t i = 0; i < count_levels.size(); ++i) {
+    out.push_back(facility_count_table(run, count_levels[i]));
+    number_table(out.back(), number_label("6", i, count_levels.size()));
+  }
   for (const std::size_t b : sensitivity_table_bases(run)) {
     out.push_back(sensitivity_table(run, b));
     number_table(out.back(), sensitivity_number(run, b));
@@ -1035,7 +1298,7 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
   const PublishedCoverage& cov = *published[kf];
   std::vector<std::size_t> failing;
   for (std::size_t i = 0; i < cov.zones.size(); ++i)
-    if (cov.zones[i].total > 0 && !meets(cov.zones[i], s.target_share)) failing.push_back(i);
+    if (cov.zones[i].total > 0 && !meets(cov.zones[i], s.target_at(kf, i))) failing.push_back(i);
   std::stable_sort(failing.begin(), failing.end(), [&](std::size_t a, std::size_t b) {
     return cov.zones[a].uncovered() > cov.zones[b].uncovered();
   });
@@ -1081,6 +1344,56 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
   md += zh ? "服务缺口 " + std::to_string(s.gaps.size()) + " 处，最大的：" + join(gaps, "；") + "。"
            : std::to_string(s.gaps.size()) + " service gaps; the largest: " + join(gaps, "; ") + ".";
   item();
+  return f;
+}
+
+/// 规划指标: per indicator the zones met, the zones failing (with their count and what is missing) and the number
+/// still to build.
+std::optional<Findings> indicator_findings(const RunTables& run, Lang lang) {
+  if (run.indicators.empty()) return std::nullopt;
+  const bool zh = lang == Lang::kZh;
+  Findings f;
+  f.title = zh ? "规划指标" : "Planning indicators";
+  for (const IndicatorTables& ind : run.indicators) {
+    const ZoneLevel& zl = run.levels.at(ind.level);
+    const bool share = ind.kind == IndicatorKind::kShare;
+    const auto& r = ind.result;
+    std::string line = pick(lang, ind.name_zh, ind.name_en) + (zh ? "（" : " (") + indicator_ask(run, ind, lang) +
+                       (zh ? "）：" : "): ");
+    const std::uint32_t assessed = r.zones_met + r.zones_not_met;
+    if (share)
+      line += zh ? "全域 " + std::to_string(r.count) + " / " + std::to_string(r.of) + " 个" +
+                       (r.of > 0 ? "（" + percent(r.share) + "）" : std::string()) + "；"
+                 : std::to_string(r.count) + " of " + std::to_string(r.of) +
+                       (r.of > 0 ? " (" + percent(r.share) + ")" : std::string()) + " overall; ";
+    std::vector<std::string> failing;
+    for (std::size_t z = 0; z < r.zones.size(); ++z) {
+      if (r.zones[z].met != 0) continue;
+      const Cell zc = zone_name(zl.zones[z]);
+      const std::string& zn = pick(lang, zc.text_zh, zc.text_en);
+      const std::string have = share ? std::to_string(r.zones[z].count) + "/" + std::to_string(r.zones[z].of)
+                                     : std::to_string(r.zones[z].count);
+      failing.push_back(zn + (zh ? "（现有 " + have + "，尚缺 " + std::to_string(r.zones[z].missing) + "）"
+                                 : " (" + have + ", " + std::to_string(r.zones[z].missing) + " missing)"));
+    }
+    if (failing.empty()) {
+      line += zh ? "各" + label_zh(zl) + "均达标（" + std::to_string(r.zones_met) + " 个）"
+                 : "met in every " + lower_label(zl) + " (" + std::to_string(r.zones_met) + ")";
+    } else {
+      line += zh ? "达标" + label_zh(zl) + " " + std::to_string(r.zones_met) + " / " + std::to_string(assessed) +
+                       " 个；未达标 " + std::to_string(failing.size()) + " 个：" + join(failing, "、") + "；共尚缺 " +
+                       std::to_string(r.missing) + " 个"
+                 : std::to_string(r.zones_met) + " of " + std::to_string(assessed) + " " + lower_label(zl) +
+                       " zones met; not met in " + std::to_string(failing.size()) + ": " + join(failing, ", ") + "; " +
+                       std::to_string(r.missing) + " still missing in all";
+    }
+    if (r.zones_not_assessed > 0)
+      line += zh ? "；" + std::to_string(r.zones_not_assessed) + " 个" + label_zh(zl) + "未评估（" +
+                       (share ? std::string("无相应机构") : std::string("缺少驻地")) + "）"
+                 : "; " + std::to_string(r.zones_not_assessed) + " not assessed (" +
+                       (share ? std::string("no such facilities") : std::string("no seat")) + ")";
+    f.items.push_back(line + (zh ? "。" : "."));
+  }
   return f;
 }
 
@@ -1142,7 +1455,7 @@ std::optional<Findings> density_findings(const RunTables& run, Lang lang) {
 
 namespace {
 
-/// The sentence of a base standard's block naming its variants' shares: "敏感性分析（附表5）：按电动自行车 15 分钟（路网法）计，
+/// The sentence of a base standard's block naming its variants' shares: "敏感性分析（附表7）：按电动自行车 15 分钟（路网法）计，
 /// 覆盖率 98.7%（4,931,000 人），达到目标。"
 std::string sensitivity_item(const RunTables& run, std::size_t base, Lang lang) {
   const bool zh = lang == Lang::kZh;
@@ -1184,10 +1497,11 @@ std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
     f.items.push_back(note);
     out.push_back(std::move(f));
   }
+  if (auto p = indicator_findings(run, lang)) out.push_back(std::move(*p));
   const std::vector<std::size_t> bases = sensitivity_bases(run);
   for (std::size_t i = 0; i < run.standards.size(); ++i) {
     const StandardTables& s = run.standards[i];
-    if (!s.variant_of.empty()) continue;  // said in its base's block (and shown in 附表5)
+    if (!s.variant_of.empty()) continue;  // said in its base's block (and shown in 附表7)
     out.push_back(standard_findings(run, s, lang));
     if (std::find(bases.begin(), bases.end(), i) != bases.end())
       out.back().items.push_back(sensitivity_item(run, i, lang));

@@ -18,6 +18,8 @@
 
 #include "analysis/coverage.hpp"
 #include "analysis/density.hpp"
+#include "analysis/indicators.hpp"
+#include "core/indicator.hpp"
 #include "core/standard.hpp"
 #include "core/zone.hpp"
 #include "report/table.hpp"
@@ -43,7 +45,7 @@ struct StandardTables {
     return source_zh.empty() ? source_en : source_zh;
   }
   /// Not empty: the id of the standard this one is a variant of (the same service under another assumption). The
-  /// sensitivity table (附表5) shows a base and its variants side by side; the key findings name the variants in
+  /// sensitivity table (附表7) shows a base and its variants side by side; the key findings name the variants in
   /// their base's block and give them no block of their own.
   std::string variant_of;
   std::string estimate_zh;  ///< engine = estimate: "直线距离估算（绕行系数 1.3，机动车 35 千米/小时）" ("" otherwise)
@@ -54,6 +56,19 @@ struct StandardTables {
   std::string not_computed_en;
   /// Per RunTables::levels entry: the coverage at that level, or nullopt when the standard does not report it.
   std::vector<std::optional<analysis::LevelCoverage>> coverage;
+  /// Per RunTables::levels entry: per zone its own target share ([[zone_targets]]), nullopt where target_share
+  /// applies; empty (or an empty level) where no zone has one.
+  std::vector<std::vector<std::optional<double>>> zone_targets;
+  std::string zone_targets_label;  ///< where the per-zone targets come from
+  /// The target that applies to zone `zone` of level `level`: its own, else target_share.
+  [[nodiscard]] double target_at(std::size_t level, std::size_t zone) const {
+    if (level < zone_targets.size() && zone < zone_targets[level].size() && zone_targets[level][zone])
+      return *zone_targets[level][zone];
+    return target_share;
+  }
+  [[nodiscard]] bool has_zone_targets(std::size_t level) const {
+    return level < zone_targets.size() && !zone_targets[level].empty();
+  }
   /// Sorted by rank. main_zone[k] is a zone index in RunTables::levels[k] (so gap_areas() must be given the levels'
   /// zone_of_cell in the same order), or kNoZone.
   std::vector<analysis::GapArea> gaps;
@@ -68,6 +83,44 @@ struct DensityTables {
   std::vector<std::optional<analysis::LevelDensity>> by_level;
 };
 
+/// One planning indicator (规划指标) with its labels and per-zone results.
+struct IndicatorTables {
+  std::string id;
+  std::string name_zh;  ///< 三级医院县城全覆盖
+  std::string name_en;
+  IndicatorKind kind = IndicatorKind::kPresence;
+  std::size_t level = 0;   ///< index in RunTables::levels
+  std::string select_zh;   ///< what is counted, e.g. "三级及以上综合医院"
+  std::string select_en;
+  std::string with_zh;     ///< share: what the facilities should have, e.g. "中医馆"
+  std::string with_en;
+  std::optional<double> within_m;  ///< presence: counted within this distance of the zone's seat
+  double target = 1.0;             ///< the scenario-wide target: a count (presence) or a share (share)
+  std::string source_zh;
+  std::string source_en;
+  std::string zone_targets_label;  ///< where per-zone targets come from ("" when none applies)
+  analysis::IndicatorResult result;
+  /// Per zone: the names of result.zones[z].facilities (presence: counted; share: those without B).
+  std::vector<std::vector<std::string>> facility_names;
+  [[nodiscard]] const std::string& source(Lang lang) const {
+    if (lang == Lang::kEn) return source_en.empty() ? source_zh : source_en;
+    return source_zh.empty() ? source_en : source_zh;
+  }
+};
+
+/// Facilities per zone by type, level and tag (附表 医疗卫生机构数). Columns in order; counts per level per zone.
+struct FacilityCountTables {
+  std::vector<std::string> keys;  ///< column keys: "type_<id>", "level_3", "tag_<id>"
+  std::vector<std::string> headers_zh;
+  std::vector<std::string> headers_en;
+  std::vector<std::string> groups_zh;  ///< per column: 类别 / 等级 / 标签
+  /// Per RunTables::levels entry: per zone, per column the count of facilities (closed ones left out), and the total
+  /// of each zone in `all` (every facility counted once); empty where the level is not shown.
+  std::vector<std::vector<std::vector<std::uint32_t>>> by_level;
+  std::vector<std::vector<std::uint32_t>> all;
+  std::vector<std::uint32_t> outside;  ///< per level: facilities in no zone of it
+};
+
 /// Everything the appendix shows of one run.
 struct RunTables {
   std::string scenario_zh;  ///< 某市2025年现状
@@ -79,6 +132,12 @@ struct RunTables {
   std::vector<ZoneLevel> levels;
   std::vector<StandardTables> standards;
   DensityTables density;
+  std::vector<IndicatorTables> indicators;  ///< planning indicators, in the scenario's order
+  FacilityCountTables facility_counts;      ///< empty keys: not shown
+  /// Per level: where its density resources and population come from when zone totals are given ("" otherwise).
+  std::vector<std::string> zone_totals_label_zh;
+  std::vector<std::string> zone_totals_population_zh;  ///< per level: the population the zone totals divide by
+  std::vector<std::string> density_targets_label;      ///< per level: where per-zone density targets come from
   /// Data sources, one per line without prefix ("第七次全国人口普查乡镇常住人口"); every table lists them after
   /// 资料来源： / Source:.
   std::vector<std::string> sources_zh;
@@ -115,18 +174,26 @@ Table coverage_table(const RunTables& run, std::size_t level);
 /// counts them all, and a first note says so (the HTML report shows 20; the workbook and CSV all).
 Table gaps_table(const RunTables& run, std::size_t max_per_standard = SIZE_MAX);
 
-/// 附表5 敏感性分析 of one base standard (id "sensitivity_<base id>"): the base and its variants side by side, per zone
+/// 附表5 规划指标 (id "indicators"): per indicator its total row, then its zones: indicator, level, code, name,
+/// count, of (share), share, target, target_from, met, missing, facilities. Requires run.indicators.
+Table indicator_table(const RunTables& run);
+
+/// 附表6 医疗卫生机构数 at level `level` (id "facility_counts_<level id>"): per zone the facilities by type, level and
+/// tag, a total row first.
+Table facility_count_table(const RunTables& run, std::size_t level);
+
+/// 附表7 敏感性分析 of one base standard (id "sensitivity_<base id>"): the base and its variants side by side, per zone
 /// of the coarsest level any of them reports (total row first). Columns: code, [parent], name, pop_total, then per
 /// standard (base first) pop_covered_<id> and share_<id> (✗ below that standard's target). Throws
 /// std::invalid_argument when `base` is out of range, is itself a variant, or none of the group has coverage.
 Table sensitivity_table(const RunTables& run, std::size_t base);
 
-/// The indices (into run.standards) of the standards that have variants, in their order: one 附表5 each.
+/// The indices (into run.standards) of the standards that have variants, in their order: one 附表7 each.
 std::vector<std::size_t> sensitivity_bases(const RunTables& run);
 
 /// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
 /// per level that has it, coverage per level that some standard reports, gaps, and a sensitivity table per standard
-/// that has variants (附表5-k).
+/// that has variants (附表7-k).
 /// max_gaps_per_standard as for gaps_table.
 std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard = SIZE_MAX);
 
@@ -138,9 +205,10 @@ struct Findings {
   std::vector<std::string> items;
 };
 
-/// The main findings: first the data note (数据说明, when the run has one), then one block per standard that is not a
-/// variant (measure and target; share covered against target and the people outside; zones failing at the finest
-/// level reported; the largest gap areas with their zones; its variants' shares, 敏感性分析), then one for the
+/// The main findings: first the data note (数据说明, when the run has one), then the planning indicators (规划指标:
+/// per indicator the zones met and the zones failing with what is missing), then one block per standard that is
+/// not a variant (measure and target; share covered against target and the people outside; zones failing at the
+/// finest level reported; the largest gap areas with their zones; its variants' shares, 敏感性分析), then one for the
 /// density indicators (when computed). report.md and report.html both show these.
 std::vector<Findings> key_findings(const RunTables& run, Lang lang);
 

@@ -1,5 +1,6 @@
 #include "report/published.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -110,25 +111,21 @@ void evaluate(PublishedZoneDensity& z, const analysis::ZoneDensity& exact,
           static_cast<double>(z.population);
     }
     z.value[i] = v;
-    if (ind.target && !std::isnan(v)) z.below_target[i] = v < *ind.target ? 1 : 0;
+    const std::optional<double> target = exact.target(i, ind);  // the zone's own target, else the indicator's
+    if (target && !std::isnan(v)) z.below_target[i] = v < *target ? 1 : 0;
   }
 }
 
 }  // namespace
 
-std::vector<std::optional<PublishedDensity>> published_density(const RunTables& run) {
+namespace {
+
+/// The published density of the levels for which `has` holds, rounded together (each level adding up to the one
+/// above it when both are rounded together).
+template <typename Has>
+std::vector<std::optional<PublishedDensity>> publish_density(const RunTables& run, const Has& has) {
   std::vector<std::optional<PublishedDensity>> out(run.levels.size());
   const auto& by_level = run.density.by_level;
-  if (by_level.empty()) return out;
-  check_count(by_level.size(), run.levels.size(), "density by level");
-  auto has = [&](std::size_t k) { return by_level[k].has_value(); };
-  for (std::size_t k = 0; k < run.levels.size(); ++k)
-    if (has(k)) {
-      check_count(by_level[k]->zones.size(), run.levels[k].zones.size(),
-                  "density at level '" + run.levels[k].level + "'");
-      for (const auto& z : by_level[k]->zones) check_count(z.totals.size(), kAttributes, "density attribute totals");
-    }
-
   std::vector<std::size_t> present;
   const auto population = round_present(run, present, has, [&](std::size_t k, ExactLevel& e) {
     for (const auto& z : by_level[k]->zones) e.total.push_back(z.population);
@@ -160,6 +157,28 @@ std::vector<std::optional<PublishedDensity>> published_density(const RunTables& 
     evaluate(d.total, exact.total, run.density.indicators);
     out[k] = std::move(d);
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::optional<PublishedDensity>> published_density(const RunTables& run) {
+  std::vector<std::optional<PublishedDensity>> out(run.levels.size());
+  const auto& by_level = run.density.by_level;
+  if (by_level.empty()) return out;
+  check_count(by_level.size(), run.levels.size(), "density by level");
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
+    if (by_level[k]) {
+      check_count(by_level[k]->zones.size(), run.levels[k].zones.size(), "density at level '" + run.levels[k].level + "'");
+      for (const auto& z : by_level[k]->zones) check_count(z.totals.size(), kAttributes, "density attribute totals");
+    }
+  const bool zone_inputs = std::any_of(by_level.begin(), by_level.end(),
+                                       [](const auto& d) { return d.has_value() && d->zone_inputs; });
+  if (!zone_inputs) return publish_density(run, [&](std::size_t k) { return by_level[k].has_value(); });
+  // Zone totals (yearbooks) at some level: the levels have different sources and do not add up to each other; each is
+  // rounded on its own, so that a yearbook's whole numbers are published as given.
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
+    if (by_level[k]) out[k] = publish_density(run, [&](std::size_t j) { return j == k; })[k];
   return out;
 }
 

@@ -199,3 +199,80 @@ TEST_CASE("density: inconsistent inputs are refused", "[density]") {
   CHECK_THROWS_AS(analysis::zone_density(facilities, std::vector<std::uint32_t>{1}, std::vector<double>{1}, inds),
                   std::invalid_argument);
 }
+
+TEST_CASE("density: zone totals from a yearbook reproduce the published densities (Qujing-style)", "[density]") {
+  // 曲靖 (2020 yearbook figures): 35,300 beds, 11,816 doctors, 20,594 nurses for about 6.15 million residents:
+  // 35,300 ÷ 6,150 = 5.7398 → 5.74; 11,816 ÷ 6,150 = 1.9213 → 1.92; 20,594 ÷ 6,150 = 3.3486 → 3.35 per 1,000.
+  // The grid holds 5,770,000 (2020 census): the yearbook's population is the one divided by, the grid's kept.
+  // One facility with 100 beds and 40 doctors lies in the zone: the zone totals replace its figures.
+  const std::vector<Facility> f{fac(0, kActive, 100.0, 40.0, none, none, none, none)};
+  const std::vector<std::uint32_t> zone{0};
+  const std::vector<double> grid_pop{5770000.0};
+  const auto inds = analysis::default_density_indicators();
+  analysis::DensityZoneInputs in;
+  in.totals = {{35300.0, 11816.0, 20594.0, none, none, none}};
+  in.population = {6150000.0};
+  const LevelDensity d = analysis::zone_density(f, zone, grid_pop, inds, false, &in);
+  const ZoneDensity& z = d.zones[0];
+  CHECK(d.zone_inputs);
+  CHECK(z.population == 6150000.0);
+  CHECK(z.population_given);
+  CHECK(z.grid_population == 5770000.0);
+  CHECK(z.value[0] == Approx(5.7398).epsilon(1e-4));
+  CHECK(z.value[1] == Approx(1.9213).epsilon(1e-4));
+  CHECK(z.value[2] == Approx(3.3486).epsilon(1e-4));
+  CHECK(std::round(z.value[0] * 100) / 100 == Approx(5.74));
+  CHECK(std::round(z.value[1] * 100) / 100 == Approx(1.92));
+  CHECK(std::round(z.value[2] * 100) / 100 == Approx(3.35));
+  // Beds and doctors come from the zone totals (flagged), the facility's own sums are kept beside them.
+  CHECK(z.from_zone_total == std::vector<std::uint8_t>{1, 1, 1, 0, 0, 0});
+  CHECK(z.facility_totals[0] == 100.0);
+  CHECK(z.facility_totals[1] == 40.0);
+  // 医护比 20,594 ÷ 11,816 = 1.7429.
+  CHECK(z.value[6] == Approx(1.7429).epsilon(1e-4));
+  // No zone total and no facility gives GPs: unknown, not zero.
+  CHECK(std::isnan(z.value[3]));
+}
+
+TEST_CASE("density: zone totals where given, facility sums elsewhere; a zone's own target", "[density]") {
+  // Zone 0: a yearbook total of 500 beds over a given 100,000 residents → 5.0 per 1,000 (its facility's 200 beds are
+  // not added). Zone 1: no total: its facility's 300 beds over the grid's 50,000 → 6.0. Zone 1 has its own target of
+  // 5.5 beds: met; zone 0 is held to the national 7.4: below. Total: 800 beds over 150,000 → 5.33.
+  const std::vector<Facility> f{fac(0, kActive, 200.0, none, none, none, none, none),
+                                fac(1, kActive, 300.0, none, none, none, none, none)};
+  const std::vector<std::uint32_t> zone{0, 1};
+  const std::vector<double> grid_pop{80000.0, 50000.0};
+  const auto inds = analysis::default_density_indicators();
+  analysis::DensityZoneInputs in;
+  in.totals = {{500.0, none, none, none, none, none}, {none, none, none, none, none, none}};
+  in.population = {100000.0, none};
+  in.targets.assign(2, std::vector<std::optional<double>>(inds.size()));
+  in.targets[1][0] = 5.5;
+  const LevelDensity d = analysis::zone_density(f, zone, grid_pop, inds, false, &in);
+  CHECK(d.zones[0].value[0] == Approx(5.0));
+  CHECK(d.zones[1].value[0] == Approx(6.0));
+  CHECK(d.zones[0].below_target[0] == 1);
+  CHECK(d.zones[1].below_target[0] == 0);
+  CHECK(d.zones[1].target(0, inds[0]) == 5.5);
+  CHECK(d.zones[0].target(0, inds[0]) == 7.4);
+  CHECK(d.total.population == 150000.0);
+  CHECK(d.total.value[0] == Approx(800.0 / 150.0));
+  CHECK(d.total.from_zone_total[0] == 1);
+}
+
+TEST_CASE("density: a zone without a zone total, in a level whose facilities give no beds, has no value", "[density]") {
+  // Zone 0 has a yearbook total of 500 beds; zone 1 has none and its only facility gives no beds: its beds are
+  // unknown (NaN, no flag), not 0 below target. The facility of zone 0 gives 200 beds but zone 0 uses its total,
+  // so that facility vouches for no other zone.
+  const std::vector<Facility> f{fac(0, kActive, 200.0, none, none, none, none, none),
+                                fac(1, kActive, none, none, none, none, none, none)};
+  const std::vector<std::uint32_t> zone{0, 1};
+  const std::vector<double> grid_pop{100000.0, 50000.0};
+  const auto inds = analysis::default_density_indicators();
+  analysis::DensityZoneInputs in;
+  in.totals = {{500.0, none, none, none, none, none}, {none, none, none, none, none, none}};
+  const LevelDensity d = analysis::zone_density(f, zone, grid_pop, inds, false, &in);
+  CHECK(d.zones[0].value[0] == Approx(5.0));
+  CHECK(std::isnan(d.zones[1].value[0]));
+  CHECK(d.zones[1].below_target[0] == -1);
+}

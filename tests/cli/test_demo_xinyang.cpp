@@ -151,7 +151,7 @@ TEST_CASE("the Xinyang demo runs: estimates labelled everywhere, no standard sil
        at = md.find("本项为直线距离估算，未使用道路网络", at + 1))
     ++said;
   CHECK(said == 3);  // the three estimated base standards; the variant is said in its base's block
-  CHECK_THAT(md, Catch::Contains("敏感性分析（附表5）：按电动自行车 15 分钟，直线距离估算（绕行系数 1.3，电动自行车 20 千米/小时）计"));
+  CHECK_THAT(md, Catch::Contains("敏感性分析（附表7）：按电动自行车 15 分钟，直线距离估算（绕行系数 1.3，电动自行车 20 千米/小时）计"));
   CHECK_THAT(slurp(r.out / "report.html"), Catch::Contains("直线距离估算（绕行系数 1.3，机动车 35 千米/小时）"));
   // No English prose in the Chinese report.md (the rule of tests/english_prose.hpp).
   std::istringstream lines(md);

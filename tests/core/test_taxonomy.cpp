@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/standard.hpp"
 #include "core/taxonomy.hpp"
+#include "core/text.hpp"
 
 using namespace carereach;
 
@@ -107,4 +113,49 @@ TEST_CASE("default standards are complete", "[standard]") {
   }
   CHECK(ids == std::vector<std::string>{"tcm_15min", "primary_care_15min", "county_hospital_30min",
                                         "county_hospital_60min", "emergency_radius"});
+}
+
+TEST_CASE("taxonomy: the terms offices write map to the types and tags out of the box", "[taxonomy]") {
+  // docs/method/taxonomy.md, "Office vocabulary", names where each term comes from.
+  const Taxonomy t = Taxonomy::builtin();
+  auto type_of = [&](const char* v) {
+    const FacilityType* ft = t.find_type(v);
+    return ft == nullptr ? std::string("<none>") : ft->id;
+  };
+  CHECK(type_of("卫生院") == "township_health_center");
+  CHECK(type_of("中心卫生院") == "township_health_center");
+  CHECK(type_of("乡（镇）卫生院") == "township_health_center");  // full-width parentheses read as ASCII ones
+  CHECK(type_of("村卫生站") == "village_clinic");                 // Guangdong
+  CHECK(type_of("社区卫生站") == "community_health_station");
+  CHECK(type_of("妇幼保健计划生育服务中心") == "maternal_child_health");
+  CHECK(type_of("疾控中心") == "disease_control_center");
+  CHECK(type_of("儿童医院") == "specialized_hospital");
+  CHECK(type_of("护理院（站）") == "nursing_hospital");
+  CHECK(t.find_tag("胸痛中心") == std::optional<std::string>("chest_pain_center"));
+  CHECK(t.find_tag("卒中中心") == std::optional<std::string>("stroke_center"));
+  CHECK(t.find_tag("社区医院") == std::optional<std::string>("community_hospital"));
+  CHECK(t.find_tag("优质服务基层行达标") == std::optional<std::string>("quality_primary_care"));
+  // 示范中医馆 is a 中医馆 and so TCM.
+  CHECK(t.close_tags({"model_tcm_hall"}, nullptr) == std::vector<std::string>{"model_tcm_hall", "tcm", "tcm_hall"});
+}
+
+TEST_CASE("taxonomy: an unknown value's nearest known terms", "[taxonomy]") {
+  const Taxonomy t = Taxonomy::builtin();
+  // 乡镇卫生所 is one character from 乡镇卫生院 (edit distance 1): the nearest type.
+  const auto types = t.nearest_types("乡镇卫生所");
+  REQUIRE(!types.empty());
+  CHECK(types.front() == "乡镇卫生院 (township_health_center)");
+  // 中医管 (a typing slip) is one substitution from 中医馆, from 中医阁 and from 中医药 (an alias of tcm): those three,
+  // in the taxonomy's order; 示范中医馆 (three edits) is left out of the first three.
+  const auto tags = t.nearest_tags("中医管");
+  CHECK(tags == std::vector<std::string>{"中医药服务 (tcm)", "中医馆 (tcm_hall)", "中医阁 (tcm_corner)"});
+  // Nothing in common: no suggestion.
+  CHECK(t.nearest_types("@@").empty());
+}
+
+TEST_CASE("text: edit distance counts characters, not bytes", "[text]") {
+  CHECK(edit_distance("乡镇卫生院", "乡镇卫生所") == 1);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "中医") == 2);
+  CHECK(nearest_terms("中医管", {"中医馆", "中医阁", "急救"}, 2) == std::vector<std::string>{"中医馆", "中医阁"});
 }

@@ -532,3 +532,118 @@ id = "id"
   const ScenarioError e = scenario_error([&] { parse(d, std::string(kMinimal) + "[population]\nkind = \"raster\"\nsource = \"pop.tif\"\nmodelled = \"yes\"\n"); });
   CHECK(e.where().field == "population.modelled");
 }
+
+TEST_CASE("planning indicators, per-zone targets and zone totals parse", "[scenario][indicators]") {
+  Dir d;
+  d.touch("totals.csv");
+  d.touch("targets.csv");
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"(
+[indicators.county_tertiary]
+kind = "presence"
+name_zh = "三级医院县城全覆盖"
+types = ["综合医院"]
+min_level = "三级"
+min_count = 2
+
+[indicators.thc_tcm_hall]
+kind = "share"
+name_zh = "乡镇卫生院设中医馆"
+types = ["卫生院"]
+with_tags_any = ["国医堂"]
+target_share = 0.8
+include_planned = true
+source_zh = "亳州"
+
+[[zone_targets]]
+level = "county"
+label = "各县规划"
+[zone_targets.zones]
+"341621" = { thc_tcm_hall = 0.5, county_tertiary = 1, beds_per_1000 = 6.0, tcm_15min = 0.8 }
+
+[[zone_targets]]
+level = "county"
+label = "表"
+source = "targets.csv"
+code_field = "code"
+
+[[density.zone_totals]]
+level = "county"
+source = "totals.csv"
+code_field = "code"
+label = "统计年鉴"
+[density.zone_totals.fields]
+beds = "床位"
+population = "人口"
+)");
+  REQUIRE(s.indicators.size() == 2);
+  const PlanIndicator& p = s.indicators[0];
+  CHECK(p.kind == IndicatorKind::kPresence);
+  CHECK(p.level == "county");  // the first level by default
+  CHECK(p.select.types == std::vector<std::string>{"general_hospital"});
+  CHECK(p.select.min_level == FacilityLevel::kTertiary);
+  CHECK(p.min_count == 2);
+  const PlanIndicator& q = s.indicators[1];
+  CHECK(q.kind == IndicatorKind::kShare);
+  CHECK(q.select.types == std::vector<std::string>{"township_health_center"});  // 卫生院: an office term
+  CHECK(q.with.tags_any == std::vector<std::string>{"tcm_hall"});                // 国医堂: an alias of 中医馆
+  CHECK(q.target_share == 0.8);
+  CHECK(q.select.include_planned);
+  CHECK(q.with.include_planned);
+  CHECK(q.source_zh == "亳州");
+  REQUIRE(s.zone_targets.size() == 2);
+  CHECK(s.zone_targets[0].values.at("341621").at("thc_tcm_hall") == 0.5);
+  CHECK(s.zone_targets[0].values.at("341621").at("tcm_15min") == 0.8);
+  CHECK(s.zone_targets[1].source.has_value());
+  REQUIRE(s.density.zone_totals.size() == 1);
+  CHECK(s.density.zone_totals[0].fields[0] == "床位");
+  CHECK(s.density.zone_totals[0].population_field == "人口");
+  CHECK(s.target_kind("thc_tcm_hall") == io::TargetKind::kShare);
+  CHECK(s.target_kind("county_tertiary") == io::TargetKind::kPresence);
+  CHECK(s.target_kind("nurses_per_1000") == io::TargetKind::kDensity);
+  CHECK(s.target_kind("tcm_15min") == io::TargetKind::kStandard);
+  CHECK(!s.target_kind("nothing"));
+}
+
+TEST_CASE("mistakes in planning indicators, per-zone targets and zone totals name the key", "[scenario][indicators]") {
+  Dir d;
+  d.touch("totals.csv");
+  struct Case {
+    std::string text;
+    std::string key;
+    std::string message;
+  };
+  const std::string z = kMinimal;
+  const std::string ind = "[indicators.x]\nname_zh = \"x\"\n";
+  const Case cases[] = {
+      {z + ind + "kind = \"count\"\n", "indicators.x.kind", "must be \"presence\" or \"share\""},
+      {z + ind + "kind = \"presence\"\nmin_count = 1.5\n", "indicators.x.min_count", "whole number"},
+      {z + ind + "kind = \"presence\"\nwithin_m = 5000\n", "indicators.x.within_m", "needs the seats"},
+      {z + ind + "kind = \"presence\"\ntarget_share = 1\n", "indicators.x.target_share", "applies to kind = \"share\""},
+      {z + ind + "kind = \"share\"\ntypes = [\"村卫生室\"]\n", "indicators.x", "with_types, with_tags_any or with_min_level"},
+      {z + ind + "kind = \"share\"\nwith_tags_any = [\"中医馆\"]\ntarget_share = 90\n", "indicators.x.target_share",
+       "between 0 and 1"},
+      {z + ind + "kind = \"share\"\nwith_tags_any = [\"中医管\"]\n", "indicators.x.with_tags_any", "unknown tag"},
+      {z + ind + "kind = \"presence\"\nlevel = \"town\"\n", "indicators.x.level", "no zone level 'town'"},
+      {z + "[indicators.tcm_15min]\nkind = \"presence\"\nname_zh = \"x\"\n", "indicators.tcm_15min",
+       "already the id of a service standard"},
+      {z + "[[zone_targets]]\nlevel = \"county\"\nlabel = \"x\"\n[zone_targets.zones]\n\"1\" = { nope = 1 }\n",
+       "zone_targets[0].zones.1.nope", "not a standard, planning indicator or density indicator"},
+      {z + "[[zone_targets]]\nlevel = \"county\"\nlabel = \"x\"\n[zone_targets.zones]\n\"1\" = { tcm_15min = 2 }\n",
+       "zone_targets[0].zones.1.tcm_15min", "between 0 and 1"},
+      {z + "[[zone_targets]]\nlevel = \"county\"\nlabel = \"x\"\n", "zone_targets[0].source", "one of them"},
+      {z + "[[density.zone_totals]]\nlevel = \"county\"\nsource = \"totals.csv\"\ncode_field = \"c\"\nlabel = \"x\"\n",
+       "density.zone_totals[0].fields", "name at least one column"},
+      {z + "[[density.zone_totals]]\nlevel = \"town\"\nsource = \"totals.csv\"\ncode_field = \"c\"\nlabel = \"x\"\n"
+           "[density.zone_totals.fields]\nbeds = \"b\"\n",
+       "density.zone_totals[0].level", "no zone level 'town'"},
+      {z + "[density]\nsource = \"x\"\n[density.targets]\nbed_per_1000 = 6\n", "density.targets.bed_per_1000",
+       "not a density indicator"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.where().field == c.key);
+    CHECK(e.where().line > 0);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+  }
+}

@@ -1,4 +1,4 @@
-// Variants of a standard (variant_of) and the data note: the sensitivity table (附表5) shows a base and its variants
+// Variants of a standard (variant_of) and the data note: the sensitivity table (附表7) shows a base and its variants
 // side by side; the key findings open with the data note (数据说明), give a variant no block of its own and name its
 // share in its base's block. Expected figures are the hand-made coverage below.
 
@@ -74,7 +74,7 @@ std::string cell(const Table& t, std::size_t row, const std::string& key, Lang l
 
 }  // namespace
 
-TEST_CASE("附表5: a base standard and its variant side by side, per zone", "[report][sensitivity]") {
+TEST_CASE("附表7: a base standard and its variant side by side, per zone", "[report][sensitivity]") {
   const RunTables run = run_with_variant();
   CHECK(run.standards[1].variant_of == "tcm_15min");
   CHECK(sensitivity_bases(run) == std::vector<std::size_t>{0});
@@ -94,11 +94,11 @@ TEST_CASE("附表5: a base standard and its variant side by side, per zone", "[r
   // A variant is not a base; an index out of range is refused.
   CHECK_THROWS_AS(sensitivity_table(run, 1), std::invalid_argument);
   CHECK_THROWS_AS(sensitivity_table(run, 2), std::invalid_argument);
-  // The appendix holds it after the gap list, numbered 附表5.
+  // The appendix holds it after the gap list, numbered 附表7.
   const std::vector<Table> all = appendix_tables(run);
   REQUIRE_FALSE(all.empty());
   CHECK(all.back().id == "sensitivity_tcm_15min");
-  CHECK(all.back().title_zh.rfind("附表5 亳州市15分钟中医药服务圈敏感性分析", 0) == 0);
+  CHECK(all.back().title_zh.rfind("附表7 亳州市15分钟中医药服务圈敏感性分析", 0) == 0);
 }
 
 TEST_CASE("key findings: the data note first; a variant only in its base's block", "[report][sensitivity]") {
@@ -110,7 +110,7 @@ TEST_CASE("key findings: the data note first; a variant only in its base's block
   CHECK(zh[0].items == std::vector<std::string>{note});
   CHECK(zh[1].title == "15分钟中医药服务圈");
   CHECK(std::any_of(zh[1].items.begin(), zh[1].items.end(), [](const std::string& s) {
-    return s == "敏感性分析（附表5）：按电动自行车 15 分钟（路网法）计，覆盖率 92.5%（3,700 人），达到目标。";
+    return s == "敏感性分析（附表7）：按电动自行车 15 分钟（路网法）计，覆盖率 92.5%（3,700 人），达到目标。";
   }));
   const std::vector<Findings> en = key_findings(run, Lang::kEn);
   REQUIRE(en.size() == 2);
