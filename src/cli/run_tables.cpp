@@ -35,10 +35,14 @@ report::StandardTables standard_tables(const StandardOutcome& o, std::size_t lev
 
 namespace {
 
-/// An English name without its explanation in parentheses: "tcm hall (in a township …)" → "tcm hall".
+/// An English name without its explanation in parentheses, for the middle of a sentence: "General hospital (…)" →
+/// "general hospital"; an acronym keeps its capitals ("TCM hall (in a township …)" → "TCM hall").
 std::string short_en(const std::string& name) {
   const std::size_t at = name.find(" (");
-  return ascii_lower(at == std::string::npos ? name : name.substr(0, at));
+  std::string out = at == std::string::npos ? name : name.substr(0, at);
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (!out.empty() && upper(out[0]) && (out.size() == 1 || !upper(out[1]))) out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  return out;
 }
 
 /// What a selector counts, in Chinese and in English: "三级及以上综合医院、中医医院（中医馆）".
@@ -374,6 +378,27 @@ report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAna
     t.columns.push_back({l.level.level + "_code", l.level.label_zh + "代码", l.level.label_en + " code", "", "", K::kText});
     t.columns.push_back({l.level.level + "_name", l.level.label_zh, l.level.label_en, "", "", K::kText});
   }
+  // Per planning indicator, where each facility stands: the whole list behind 附表5's 相关机构 cells, for a filter.
+  enum : std::uint8_t { kNone = 0, kCounted, kLacks, kHas };
+  std::vector<std::vector<std::uint8_t>> indicator_status;
+  for (const IndicatorOutcome& o : analysis.plan_indicators) {
+    const PlanIndicator& ind = *o.indicator;
+    const bool share = ind.kind == IndicatorKind::kShare;
+    t.columns.push_back({"indicator_" + ind.id, ind.name_zh.empty() ? ind.name_en : ind.name_zh,
+                         ind.name_en.empty() ? ind.name_zh : ind.name_en, "", "", K::kText});
+    std::vector<std::uint8_t> status(loaded.facilities.size(), kNone);
+    for (const auto& z : o.result.zones)
+      for (const std::uint32_t f : z.facilities)
+        if (f < status.size()) status[f] = share ? kLacks : kCounted;
+    if (share)
+      for (std::size_t f = 0; f < loaded.facilities.size(); ++f) {
+        const bool in_zone = o.level < analysis.facility_zone.size() &&
+                             analysis.facility_zone[o.level][loaded.facilities[f].id.value] != analysis::kNoZone;
+        if (in_zone && status[f] == kNone && ind.select.matches(loaded.facilities[f]) && ind.with.matches(loaded.facilities[f]))
+          status[f] = kHas;
+      }
+    indicator_status.push_back(std::move(status));
+  }
   const Taxonomy& taxonomy = loaded.scenario.taxonomy;
   for (const Facility& f : loaded.facilities) {
     const FacilityType* type = taxonomy.type_by_id(f.type);
@@ -397,6 +422,15 @@ report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAna
       const auto& zones = analysis.levels[li].level.zones;
       row.cells.push_back(z < zones.size() ? Cell::text(zones[z].code) : Cell::empty());
       row.cells.push_back(z < zones.size() ? Cell::text(zones[z].name) : Cell::empty());
+    }
+    const std::size_t index = t.rows.size();
+    for (const auto& of_indicator : indicator_status) {
+      switch (of_indicator[index]) {
+        case kCounted: row.cells.push_back(Cell::text("计入", "counted")); break;
+        case kLacks: row.cells.push_back(Cell::text("尚不具备", "lacks it")); break;
+        case kHas: row.cells.push_back(Cell::text("已具备", "has it")); break;
+        default: row.cells.push_back(Cell::empty()); break;
+      }
     }
     t.rows.push_back(std::move(row));
   }

@@ -149,6 +149,26 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
     // How it will be computed, or why not (docs/cli/validate.md).
     for (const std::string& line : standard_plan(l, st)) c.out("    " + line);
   }
+  if (!s.indicators.empty()) {
+    c.out("Planning indicators 规划指标: " + std::to_string(s.indicators.size()));
+    for (const PlanIndicator& ind : s.indicators) {
+      std::size_t a = 0;
+      std::size_t b = 0;
+      for (const auto& f : l.facilities) {
+        if (!ind.select.matches(f)) continue;
+        ++a;
+        b += ind.kind == IndicatorKind::kShare && ind.with.matches(f) ? 1 : 0;
+      }
+      const std::string facilities = grouped(double(a)) + (a == 1 ? " facility" : " facilities");
+      if (ind.kind == IndicatorKind::kPresence)
+        c.out("  " + ind.id + " " + ind.name_zh + ": presence 存在 per " + ind.level + ", at least " +
+              grouped(ind.min_count) + (ind.within_m ? " within " + grouped(*ind.within_m / 1000.0, 1) + " km of the seat" : "") +
+              ", " + facilities + " match");
+      else
+        c.out("  " + ind.id + " " + ind.name_zh + ": share 比例 per " + ind.level + ", target " +
+              percent(ind.target_share, 0) + ", " + facilities + " match, " + grouped(double(b)) + " of them already have it");
+    }
+  }
 }
 
 void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_per_code, const std::string& more_note,

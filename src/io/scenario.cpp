@@ -879,11 +879,15 @@ class Parser {
         for (const Standard& st : out)
           if (st.variant_of.empty() && st.id != id) ids += (ids.empty() ? "" : ", ") + st.id;
         if (base == id) sub.fail("variant_of", "a standard cannot be a variant of itself", "name the standard it varies: one of " + ids);
+        // A variant not built yet (written later in the file) is still a variant: said before "no standard".
+        if (declared_variants.count(base) > 0 || (find(base) != out.end() && !find(base)->variant_of.empty())) {
+          const auto b = find(base);
+          sub.fail("variant_of", "'" + base + "' is itself a variant; variants are grouped under one base standard",
+                   b != out.end() && !b->variant_of.empty() ? "name the base standard '" + b->variant_of + "'"
+                                                             : "name the standard '" + base + "' varies instead");
+        }
         if (find(base) == out.end())
           sub.fail("variant_of", "no standard '" + base + "' to be a variant of", "standards of this scenario: " + ids);
-        if (declared_variants.count(base) > 0 || !find(base)->variant_of.empty())
-          sub.fail("variant_of", "'" + base + "' is itself a variant; variants are grouped under one base standard",
-                   "name the base standard '" + (find(base)->variant_of.empty() ? base : find(base)->variant_of) + "'");
       }
       auto it = find(id);
       if (it == out.end()) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 namespace carereach::io {
 
@@ -176,9 +177,22 @@ std::vector<TomlTable> TomlTable::array_of_tables(const std::string& key) {
 }
 
 std::vector<std::string> TomlTable::remaining() const {
-  std::vector<std::string> out;
+  // toml++ keeps a table's keys sorted by name; the user's order is the order in the file (where a key was
+  // written), so that standards and indicators are listed as the scenario lists them.
+  struct Key {
+    toml::source_index line, column;
+    std::string name;
+  };
+  std::vector<Key> keys;
   for (const auto& [k, v] : *table_)
-    if (!read_.contains(std::string(k.str()))) out.emplace_back(k.str());
+    if (!read_.contains(std::string(k.str())))
+      keys.push_back(Key{k.source().begin.line, k.source().begin.column, std::string(k.str())});
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  std::vector<std::string> out;
+  out.reserve(keys.size());
+  for (Key& k : keys) out.push_back(std::move(k.name));
   return out;
 }
 

@@ -903,6 +903,9 @@ std::string indicator_ask(const RunTables& run, const IndicatorTables& ind, Lang
             : "share of " + sel + " with " + with + " at least " + share_text(ind.target);
 }
 
+/// The facility names an indicator's row shows at most (report.html prints each row on one page).
+constexpr std::size_t kIndicatorNamesShown = 20;
+
 Cell met_cell(std::int8_t met) {
   if (met == 1) return Cell::text("是", "Yes");
   if (met == 0) return Cell::text("否", "No").marked(kBelowMarker);
@@ -964,8 +967,22 @@ Table indicator_table(const RunTables& run) {
     t.rows.push_back(std::move(total));
     for (std::size_t z = 0; z < zl.zones.size(); ++z) {
       const analysis::ZoneIndicator& r = ind.result.zones[z];
-      std::string facilities;
-      if (z < ind.facility_names.size()) facilities = join(ind.facility_names[z], "、");
+      // At most kIndicatorNamesShown names in the cell (a share indicator can list hundreds of village clinics);
+      // the whole list is the indicator's column of facility_zones.csv.
+      Cell facilities = Cell::empty();
+      if (z < ind.facility_names.size()) {
+        const std::vector<std::string>& all = ind.facility_names[z];
+        if (all.size() <= kIndicatorNamesShown) {
+          facilities = Cell::text(join(all, "、"));
+        } else {
+          const std::vector<std::string> head(all.begin(), all.begin() + kIndicatorNamesShown);
+          const std::string n = format_fixed(static_cast<double>(all.size()), 0, true);
+          const std::string column_zh = ind.name_zh.empty() ? ind.name_en : ind.name_zh;
+          facilities = Cell::text(join(head, "、") + " 等 " + n + " 个（完整名单见 facility_zones.csv 的“" + column_zh + "”列）",
+                                  join(head, ", ") + " and others, " + n + " in all (the whole list: the column \"" +
+                                      pick(Lang::kEn, ind.name_zh, ind.name_en) + "\" of facility_zones.csv)");
+        }
+      }
       Row row{{name, level, Cell::text(zl.zones[z].code), zone_name(zl.zones[z]),
                Cell::num(static_cast<double>(r.count)), share ? Cell::num(static_cast<double>(r.of)) : Cell::empty(),
                share ? Cell::num(r.share) : Cell::empty()},
@@ -975,7 +992,7 @@ Table indicator_table(const RunTables& run) {
                                           "the zone's own" + (ind.zone_targets_label.empty() ? "" : " (" + ind.zone_targets_label + ")"))
                              : Cell::text("全域目标", "scenario-wide"),
                met_cell(r.met), r.met == -1 ? Cell::empty() : Cell::num(static_cast<double>(r.missing)),
-               Cell::text(facilities)});
+               facilities});
       t.rows.push_back(std::move(row));
     }
   }
@@ -1349,6 +1366,9 @@ Findings standard_findings(const RunTables& run, const StandardTables& s, Lang l
 
 /// 规划指标: per indicator the zones met, the zones failing (with their count and what is missing) and the number
 /// still to build.
+/// A whole number with thousands grouped (1,344), as the findings write counts.
+std::string grouped(std::uint64_t v) { return format_fixed(static_cast<double>(v), 0, true); }
+
 std::optional<Findings> indicator_findings(const RunTables& run, Lang lang) {
   if (run.indicators.empty()) return std::nullopt;
   const bool zh = lang == Lang::kZh;
@@ -1362,35 +1382,35 @@ std::optional<Findings> indicator_findings(const RunTables& run, Lang lang) {
                        (zh ? "）：" : "): ");
     const std::uint32_t assessed = r.zones_met + r.zones_not_met;
     if (share)
-      line += zh ? "全域 " + std::to_string(r.count) + " / " + std::to_string(r.of) + " 个" +
+      line += zh ? "全域 " + grouped(r.count) + " / " + grouped(r.of) + " 个" +
                        (r.of > 0 ? "（" + percent(r.share) + "）" : std::string()) + "；"
-                 : std::to_string(r.count) + " of " + std::to_string(r.of) +
+                 : grouped(r.count) + " of " + grouped(r.of) +
                        (r.of > 0 ? " (" + percent(r.share) + ")" : std::string()) + " overall; ";
     std::vector<std::string> failing;
     for (std::size_t z = 0; z < r.zones.size(); ++z) {
       if (r.zones[z].met != 0) continue;
       const Cell zc = zone_name(zl.zones[z]);
       const std::string& zn = pick(lang, zc.text_zh, zc.text_en);
-      const std::string have = share ? std::to_string(r.zones[z].count) + "/" + std::to_string(r.zones[z].of)
-                                     : std::to_string(r.zones[z].count);
-      failing.push_back(zn + (zh ? "（现有 " + have + "，尚缺 " + std::to_string(r.zones[z].missing) + "）"
-                                 : " (" + have + ", " + std::to_string(r.zones[z].missing) + " missing)"));
+      const std::string have = share ? grouped(r.zones[z].count) + "/" + grouped(r.zones[z].of)
+                                     : grouped(r.zones[z].count);
+      failing.push_back(zn + (zh ? "（现有 " + have + "，尚缺 " + grouped(r.zones[z].missing) + "）"
+                                 : " (" + have + ", " + grouped(r.zones[z].missing) + " missing)"));
     }
     if (failing.empty()) {
-      line += zh ? "各" + label_zh(zl) + "均达标（" + std::to_string(r.zones_met) + " 个）"
-                 : "met in every " + lower_label(zl) + " (" + std::to_string(r.zones_met) + ")";
+      line += zh ? "各" + label_zh(zl) + "均达标（" + grouped(r.zones_met) + " 个）"
+                 : "met in every " + lower_label(zl) + " (" + grouped(r.zones_met) + ")";
     } else {
-      line += zh ? "达标" + label_zh(zl) + " " + std::to_string(r.zones_met) + " / " + std::to_string(assessed) +
-                       " 个；未达标 " + std::to_string(failing.size()) + " 个：" + join(failing, "、") + "；共尚缺 " +
-                       std::to_string(r.missing) + " 个"
-                 : std::to_string(r.zones_met) + " of " + std::to_string(assessed) + " " + lower_label(zl) +
-                       " zones met; not met in " + std::to_string(failing.size()) + ": " + join(failing, ", ") + "; " +
-                       std::to_string(r.missing) + " still missing in all";
+      line += zh ? "达标" + label_zh(zl) + " " + grouped(r.zones_met) + " / " + grouped(assessed) +
+                       " 个；未达标 " + grouped(failing.size()) + " 个：" + join(failing, "、") + "；共尚缺 " +
+                       grouped(r.missing) + " 个"
+                 : grouped(r.zones_met) + " of " + grouped(assessed) + " " + lower_label(zl) +
+                       " zones met; not met in " + grouped(failing.size()) + ": " + join(failing, ", ") + "; " +
+                       grouped(r.missing) + " still missing in all";
     }
     if (r.zones_not_assessed > 0)
-      line += zh ? "；" + std::to_string(r.zones_not_assessed) + " 个" + label_zh(zl) + "未评估（" +
+      line += zh ? "；" + grouped(r.zones_not_assessed) + " 个" + label_zh(zl) + "未评估（" +
                        (share ? std::string("无相应机构") : std::string("缺少驻地")) + "）"
-                 : "; " + std::to_string(r.zones_not_assessed) + " not assessed (" +
+                 : "; " + grouped(r.zones_not_assessed) + " not assessed (" +
                        (share ? std::string("no such facilities") : std::string("no seat")) + ")";
     f.items.push_back(line + (zh ? "。" : "."));
   }

@@ -184,6 +184,13 @@ TEST_CASE("run: presence and share indicators per county, with what is missing, 
   CHECK(cell(fl, {"F6"}, "机构类别") == "乡镇卫生院");
   CHECK(cell(fl, {"F3"}, "机构类别") == "村卫生室");
   CHECK(cell(fl, {"F3"}, "区县") == "乙县");
+  // … and per indicator where each facility stands (the whole list behind 相关机构).
+  CHECK(cell(fl, {"F4"}, "三级医院县城全覆盖") == "计入");
+  CHECK(cell(fl, {"F2"}, "三级医院县城全覆盖").empty());
+  CHECK(cell(fl, {"F1"}, "乡镇卫生院设中医馆") == "已具备");
+  CHECK(cell(fl, {"F6"}, "乡镇卫生院设中医馆") == "尚不具备");
+  CHECK(cell(fl, {"F5"}, "乡镇卫生院设中医馆") == "尚不具备");
+  CHECK(cell(fl, {"F3"}, "乡镇卫生院设中医馆").empty());
 
   // 附表6 医疗卫生机构数: 甲县 3 (2 township centres, 1 general hospital, one 三级, one 胸痛中心); 乙县 3.
   const auto fc = csv(out / "tables/facility_counts_county.csv");
@@ -381,4 +388,47 @@ within_m = )" + within + "\n");
   t = csv(out / "tables/indicators.csv");
   CHECK(cell(t, {"县城三级医院", "甲县"}, "是否达标") == "是");
   CHECK(cell(t, {"县城三级医院", "甲县"}, "相关机构") == "甲县人民医院");
+}
+
+TEST_CASE("run: a share indicator lacking in many facilities names the first 20 in 附表5 and points to the list",
+          "[cli][indicators]") {
+  // 25 township health centres in 甲县, none with a 中医馆: 25 missing; the cell names 20 of them.
+  std::string rows = "机构代码,机构名称,机构类别,等级,标签,经度,纬度\n";
+  for (int i = 0; i < 25; ++i)
+    rows += "T" + std::to_string(i) + ",卫生院" + std::to_string(i) + ",乡镇卫生院,一级,,116.0" +
+            std::to_string(1 + i % 9) + ",33.5" + std::to_string(1 + i % 8) + "\n";
+  Fixture fx;
+  fx.set_facilities(rows);
+  fx.set_scenario(scenario(""));
+  const fs::path out = fx.dir / "out";
+  const auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto t = csv(out / "tables/indicators.csv");
+  CHECK(cell(t, {"乡镇卫生院设中医馆", "甲县"}, "尚缺（个）") == "25");
+  const std::string listed = cell(t, {"乡镇卫生院设中医馆", "甲县"}, "相关机构");
+  const std::string head = listed.substr(0, listed.find(" 等 "));
+  std::size_t names = 0;
+  for (std::size_t at = 0; (at = head.find("卫生院", at)) != std::string::npos; at += 1) ++names;
+  CHECK(names == 20);
+  CHECK(listed.find(" 等 25 个（完整名单见 facility_zones.csv 的“乡镇卫生院设中医馆”列）") != std::string::npos);
+  std::size_t lacking = 0;
+  for (const auto& row : csv(out / "facility_zones.csv"))
+    lacking += static_cast<std::size_t>(std::count(row.begin(), row.end(), "尚不具备"));
+  CHECK(lacking == 25);
+}
+
+TEST_CASE("validate: lists each planning indicator with the facilities it counts", "[cli][indicators][validate]") {
+  Fixture fx;
+  fx.set_facilities(kFacilities);
+  fx.set_scenario(scenario(""));
+  const auto r = run_cli({"validate", fx.scenario()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  // By hand from kFacilities: one 三级 general hospital (F4); three township centres (F1, F5, F6), one with a 中医馆.
+  CHECK(r.out.find("Planning indicators 规划指标: 2") != std::string::npos);
+  CHECK(r.out.find("county_tertiary 三级医院县城全覆盖: presence 存在 per county, at least 1, 1 facility match") !=
+        std::string::npos);
+  CHECK(r.out.find("thc_tcm_hall 乡镇卫生院设中医馆: share 比例 per county, target 100 %, 3 facilities match, 1 of them "
+                   "already have it") != std::string::npos);
 }

@@ -647,3 +647,44 @@ TEST_CASE("mistakes in planning indicators, per-zone targets and zone totals nam
     CHECK_THAT(e.message(), Catch::Contains(c.message));
   }
 }
+
+TEST_CASE("new standards and planning indicators keep the order of the file, not the order of their ids",
+          "[scenario][indicators]") {
+  Dir d;
+  const io::Scenario s = parse(d, std::string(kMinimal) + R"t(
+[standards]
+defaults = false
+
+[standards.zz_written_first]
+name_zh = "先写的标准"
+threshold_min = 10
+mode = "walk"
+
+[standards.aa_written_second]
+name_zh = "后写的标准"
+threshold_min = 20
+mode = "walk"
+
+[indicators.zz_first]
+kind = "presence"
+name_zh = "先写的指标"
+types = ["综合医院"]
+
+[indicators.mm_second]
+kind = "presence"
+name_zh = "第二个指标"
+types = ["中医医院"]
+
+[indicators.aa_third]
+kind = "presence"
+name_zh = "第三个指标"
+types = ["妇幼保健院"]
+)t");
+  REQUIRE(s.standards.size() == 2);
+  CHECK(s.standards[0].id == "zz_written_first");
+  CHECK(s.standards[1].id == "aa_written_second");
+  REQUIRE(s.indicators.size() == 3);
+  CHECK(s.indicators[0].id == "zz_first");
+  CHECK(s.indicators[1].id == "mm_second");
+  CHECK(s.indicators[2].id == "aa_third");
+}
