@@ -5,6 +5,7 @@
 // It reports; it asserts nothing about speed. docs/performance.md ("Cell connectors") explains it and gives figures.
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +19,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <CLI/CLI.hpp>
 
 #include "core/error.hpp"
@@ -37,6 +39,13 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// CPU seconds of the whole process (every thread), which a shared machine's load disturbs less than wall time.
+double process_cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 double median(std::vector<double> v) {
@@ -133,7 +142,7 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
   const network::ConnectorOptions options = network::ConnectorOptions::from_profile(
       loaded.scenario.travel.profile, network::SnapMode::kEdge, loaded.scenario.travel.connectors_per_cell);
 
-  std::vector<double> built_s, reference_s, ratio;
+  std::vector<double> built_s, reference_s, ratio, built_cpu_s, reference_cpu_s, cpu_ratio;
   std::vector<RefConnector> ref;
   std::vector<std::uint8_t> ref_count;
   network::CellConnectors connectors;
@@ -142,14 +151,18 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
     // Alternate which goes first, so that a burst of load on the shared machine hits both alike.
     auto time_built = [&] {
       connectors = network::CellConnectors{};
+      const double c0 = process_cpu_s();
       const auto t0 = std::chrono::steady_clock::now();
       connectors = network::build_cell_connectors(population, graph, index, options);
       built_s.push_back(seconds_since(t0));
+      built_cpu_s.push_back(process_cpu_s() - c0);
     };
     auto time_reference = [&] {
+      const double c0 = process_cpu_s();
       const auto t0 = std::chrono::steady_clock::now();
       reference_connectors(index, connectors, ref, ref_count);
       reference_s.push_back(seconds_since(t0));
+      reference_cpu_s.push_back(process_cpu_s() - c0);
     };
     if (round == 0 || round % 2 == 1) {
       time_built();
@@ -159,9 +172,11 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
       time_built();
     }
     ratio.push_back(reference_s.back() / built_s.back());
+    cpu_ratio.push_back(reference_cpu_s.back() / built_cpu_s.back());
     if (round == 0) differ = differing_cells(connectors, ref, ref_count);
-    std::cerr << "round " << round + 1 << "/" << runs << ": connectors " << fixed(built_s.back(), 3)
-              << " s, reference " << fixed(reference_s.back(), 3) << " s\n";
+    std::cerr << "round " << round + 1 << "/" << runs << ": connectors " << fixed(built_s.back(), 3) << " s ("
+              << fixed(built_cpu_s.back(), 3) << " s CPU), reference " << fixed(reference_s.back(), 3) << " s ("
+              << fixed(reference_cpu_s.back(), 3) << " s CPU)\n";
   }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -185,13 +200,15 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
   auto range = [](const std::vector<double>& v) {
     return " (" + fixed(*std::min_element(v.begin(), v.end()), 3) + "–" + fixed(*std::max_element(v.begin(), v.end()), 3) + ")";
   };
-  std::cout << "| seconds, median of " << runs << " | median (min–max) |\n|---|---:|\n";
+  std::cout << "| seconds, median of " << runs << " rounds (min–max) | wall-clock | CPU, all threads |\n|---|---:|---:|\n";
   std::cout << "| `build_cell_connectors` (links and piece lists included) | " << fixed(median(built_s), 3)
-            << range(built_s) << " |\n";
+            << range(built_s) << " | " << fixed(median(built_cpu_s), 3) << range(built_cpu_s) << " |\n";
   std::cout << "| reference: one `SnapIndex::nearest_pieces` query per cell (connectors only) | "
-            << fixed(median(reference_s), 3) << range(reference_s) << " |\n";
+            << fixed(median(reference_s), 3) << range(reference_s) << " | " << fixed(median(reference_cpu_s), 3)
+            << range(reference_cpu_s) << " |\n";
   std::cout << "| ratio reference / build_cell_connectors (median of the rounds' ratios) | " << fixed(median(ratio), 2)
-            << range(ratio) << " |\n\n";
+            << range(ratio) << " | " << fixed(median(cpu_ratio), 2) << range(cpu_ratio) << " |\n\n";
+  std::cout << "Threads: " << tbb::this_task_arena::max_concurrency() << ".\n";
   std::cout << "Peak memory (max RSS) " << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB.\n";
   return differ == 0 ? 0 : 1;
 }
