@@ -189,6 +189,8 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
   std::cout << "| populated cells | " << thousands(connectors.slot_count()) << " |\n";
   std::cout << "| graph nodes / pieces / segments | " << thousands(graph.node_count()) << " / "
             << thousands(graph.pieces.size()) << " / " << thousands(index.segment_count()) << " |\n";
+  std::cout << "| snapping buckets | " << fixed(index.segment_bucket_size_m(), 0) << " m ("
+            << fixed(index.segment_bucket_size_m() / grid.cell_size_m, 2) << " cells) |\n";
   std::cout << "| K, maximum access distance | " << options.max_connectors << ", " << options.max_access_distance_m
             << " m |\n";
   std::cout << "| connectors / cells without access | " << thousands(connectors.connector_count) << " / "

@@ -16,9 +16,14 @@ namespace carereach::network {
 namespace {
 
 /// Side of a tile, in cells: the populated cells of a tile gather their candidate segments together
-/// (SnapIndex::nearest_pieces_group). A strip of this many grid rows is the unit of parallel work; both are
-/// fixed, so the result never depends on the scheduling.
+/// (SnapIndex::nearest_pieces_group), when the roads are sparse for the grid: when the snapping index's buckets
+/// (about one segment each on average) are at least kTilesFromBucketCells cells wide. Denser roads are faster
+/// with one query per cell (tiles of one cell). A strip of that many grid rows is the unit of parallel work;
+/// both depend only on the data, so the result never depends on the scheduling (nor, at all, on the tiles).
 constexpr std::uint32_t kTileCells = 8;
+constexpr double kTilesFromBucketCells = 3.0;
+/// Grid cells per strip (whole bands of tiles, at least one).
+constexpr std::size_t kCellsPerStrip = 8192;
 /// Populated cells between two progress reports (about).
 constexpr std::size_t kCellsPerProgressStep = 262144;
 /// Upper bound on K (keeps the per-cell scratch arrays on the stack).
@@ -150,17 +155,22 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
   out.link_offset.assign(slots + 1, 0);
   out.link_count.assign(slots, 0);
 
-  // --- connectors per strip of kTileCells grid rows, in parallel; in edge mode tile by tile along the strip
+  // --- connectors per strip of grid rows, in parallel; in edge mode tile by tile along the strip
   const double speed_mps = units::kmh_to_mps(options.access_speed_kmh);
   const std::size_t k = options.max_connectors;
   const bool edge_mode = options.mode == SnapMode::kEdge;
-  const std::size_t block_count = (static_cast<std::size_t>(grid.rows) + kTileCells - 1) / kTileCells;
+  const std::size_t tile =
+      edge_mode && index.segment_bucket_size_m() >= kTilesFromBucketCells * grid.cell_size_m ? kTileCells : 1;
+  // Whole bands of tiles per strip, about kCellsPerStrip cells or more.
+  const std::size_t strip_rows =
+      tile * std::max<std::size_t>(1, kCellsPerStrip / (static_cast<std::size_t>(grid.cols) * tile));
+  const std::size_t block_count = (static_cast<std::size_t>(grid.rows) + strip_rows - 1) / strip_rows;
   auto first_slot_of_row = [&](std::size_t row) {
     const std::size_t first_cell = std::min<std::size_t>(row, grid.rows) * grid.cols;
     return static_cast<std::size_t>(std::lower_bound(out.cell.begin(), out.cell.end(), first_cell) - out.cell.begin());
   };
   std::vector<std::size_t> block_first_slot(block_count + 1);
-  for (std::size_t b = 0; b <= block_count; ++b) block_first_slot[b] = first_slot_of_row(b * kTileCells);
+  for (std::size_t b = 0; b <= block_count; ++b) block_first_slot[b] = first_slot_of_row(b * strip_rows);
   std::vector<BlockOutput> blocks(block_count);
 
   auto run_block = [&](std::size_t b) {
@@ -176,46 +186,48 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
       bo.connectors_per_cell.reserve(last - first);
       points.resize((last - first) * k);
       found.assign(last - first, 0);
-      // Per row of the strip, the next slot not yet given to a tile, and the row's end.
-      const std::size_t row0 = b * kTileCells;
-      const std::size_t rows = std::min<std::size_t>(kTileCells, grid.rows - row0);
-      std::size_t next[kTileCells];
-      std::size_t end[kTileCells];
-      for (std::size_t j = 0; j < rows; ++j) {
-        next[j] = first_slot_of_row(row0 + j);
-        end[j] = first_slot_of_row(row0 + j + 1);
-      }
       std::vector<double> xs;
       std::vector<double> ys;
       std::vector<std::size_t> local;
       std::vector<EdgePoint> tile_points;
       std::vector<std::uint32_t> tile_found;
       SnapIndex::GroupScratch scratch;
-      for (;;) {
-        // The next tile holding a populated cell: the one of the leftmost cell not yet done.
-        std::size_t col = grid.cols;
-        for (std::size_t j = 0; j < rows; ++j)
-          if (next[j] < end[j]) col = std::min<std::size_t>(col, out.cell[next[j]] % grid.cols);
-        if (col == grid.cols) break;
-        const std::size_t tile_end_col = (col / kTileCells + 1) * kTileCells;
-        xs.clear();
-        ys.clear();
-        local.clear();
+      const std::size_t strip_end_row = std::min<std::size_t>(grid.rows, (b + 1) * strip_rows);
+      for (std::size_t row0 = b * strip_rows; row0 < strip_end_row; row0 += tile) {
+        // Per row of this band of tiles, the next slot not yet given to a tile, and the row's end.
+        const std::size_t rows = std::min<std::size_t>(tile, strip_end_row - row0);
+        std::size_t next[kTileCells];
+        std::size_t end[kTileCells];
         for (std::size_t j = 0; j < rows; ++j) {
-          for (; next[j] < end[j] && out.cell[next[j]] % grid.cols < tile_end_col; ++next[j]) {
-            const std::uint32_t cell = out.cell[next[j]];
-            xs.push_back(grid.centre_x_m(cell % grid.cols));
-            ys.push_back(grid.centre_y_m(cell / grid.cols));
-            local.push_back(next[j] - first);
-          }
+          next[j] = first_slot_of_row(row0 + j);
+          end[j] = first_slot_of_row(row0 + j + 1);
         }
-        tile_points.resize(xs.size() * k);
-        tile_found.resize(xs.size());
-        index.nearest_pieces_group(xs, ys, options.max_access_distance_m, k, tile_points, tile_found, scratch);
-        for (std::size_t i = 0; i < local.size(); ++i) {
-          found[local[i]] = tile_found[i];
-          std::copy_n(tile_points.begin() + static_cast<std::ptrdiff_t>(i * k), tile_found[i],
-                      points.begin() + static_cast<std::ptrdiff_t>(local[i] * k));
+        for (;;) {
+          // The next tile holding a populated cell: the one of the leftmost cell not yet done.
+          std::size_t col = grid.cols;
+          for (std::size_t j = 0; j < rows; ++j)
+            if (next[j] < end[j]) col = std::min<std::size_t>(col, out.cell[next[j]] % grid.cols);
+          if (col == grid.cols) break;
+          const std::size_t tile_end_col = (col / tile + 1) * tile;
+          xs.clear();
+          ys.clear();
+          local.clear();
+          for (std::size_t j = 0; j < rows; ++j) {
+            for (; next[j] < end[j] && out.cell[next[j]] % grid.cols < tile_end_col; ++next[j]) {
+              const std::uint32_t cell = out.cell[next[j]];
+              xs.push_back(grid.centre_x_m(cell % grid.cols));
+              ys.push_back(grid.centre_y_m(cell / grid.cols));
+              local.push_back(next[j] - first);
+            }
+          }
+          tile_points.resize(xs.size() * k);
+          tile_found.resize(xs.size());
+          index.nearest_pieces_group(xs, ys, options.max_access_distance_m, k, tile_points, tile_found, scratch);
+          for (std::size_t i = 0; i < local.size(); ++i) {
+            found[local[i]] = tile_found[i];
+            std::copy_n(tile_points.begin() + static_cast<std::ptrdiff_t>(i * k), tile_found[i],
+                        points.begin() + static_cast<std::ptrdiff_t>(local[i] * k));
+          }
         }
       }
     }
