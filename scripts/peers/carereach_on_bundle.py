@@ -187,6 +187,7 @@ def scenario_text(bundle_name, ftype, taxonomy_id, mapping, new_types, snap, eng
         "",
         "[raster]",
         "neighbours = 16",
+        'no_land_cover = "default_speed"',
         f"default_speed_kmh = {WALK_KMH:g}",
         "",
     ]

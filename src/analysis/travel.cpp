@@ -172,6 +172,10 @@ TravelModel::~TravelModel() = default;
 TravelModel::NetworkMode& TravelModel::network_mode(TravelMode mode, StandardTravel& out, Diagnostics& diag,
                                                     ProgressSink* progress) {
   if (auto it = network_.find(mode); it != network_.end()) return *it->second;
+  // One mode's graph, snapping index and connectors at a time: another mode's are released before these are
+  // built (and built again, the same, when a later standard needs them), so that the peak memory is that of the
+  // largest mode, not of the modes together.
+  network_.clear();
   auto m = std::make_unique<NetworkMode>();
   const std::string mode_name = to_string(mode);
   {

@@ -108,7 +108,9 @@ class TravelModel {
   StandardTravel compute(const Standard& standard, std::span<const Facility> facilities, Diagnostics& diag,
                          ProgressSink* progress = nullptr);
 
-  /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it.
+  /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
+  /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
+  /// its own are built.
   void release(TravelMode mode);
 
   [[nodiscard]] const TravelSettings& settings() const { return settings_; }

@@ -15,10 +15,17 @@ namespace carereach::network {
 
 namespace {
 
-/// Populated cells per unit of parallel work; fixed, so the result never depends on the scheduling.
-constexpr std::size_t kCellsPerBlock = 4096;
-/// Blocks between two progress reports.
-constexpr std::size_t kBlocksPerProgressStep = 64;
+/// Side of a tile, in cells: the populated cells of a tile gather their candidate segments together
+/// (SnapIndex::nearest_pieces_group), when the roads are sparse for the grid: when the snapping index's buckets
+/// (about one segment each on average) are at least kTilesFromBucketCells cells wide. Denser roads are faster
+/// with one query per cell (tiles of one cell). A strip of that many grid rows is the unit of parallel work;
+/// both depend only on the data, so the result never depends on the scheduling (nor, at all, on the tiles).
+constexpr std::uint32_t kTileCells = 8;
+constexpr double kTilesFromBucketCells = 3.0;
+/// Grid cells per strip (whole bands of tiles, at least one).
+constexpr std::size_t kCellsPerStrip = 8192;
+/// Populated cells between two progress reports (about).
+constexpr std::size_t kCellsPerProgressStep = 262144;
 /// Upper bound on K (keeps the per-cell scratch arrays on the stack).
 constexpr std::uint32_t kMaxConnectorsLimit = 16;
 
@@ -148,35 +155,91 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
   out.link_offset.assign(slots + 1, 0);
   out.link_count.assign(slots, 0);
 
-  // --- connectors per block of cells, in parallel
+  // --- connectors per strip of grid rows, in parallel; in edge mode tile by tile along the strip
   const double speed_mps = units::kmh_to_mps(options.access_speed_kmh);
   const std::size_t k = options.max_connectors;
   const bool edge_mode = options.mode == SnapMode::kEdge;
-  const std::size_t block_count = (slots + kCellsPerBlock - 1) / kCellsPerBlock;
+  const std::size_t tile =
+      edge_mode && index.segment_bucket_size_m() >= kTilesFromBucketCells * grid.cell_size_m ? kTileCells : 1;
+  // Whole bands of tiles per strip, about kCellsPerStrip cells or more.
+  const std::size_t strip_rows =
+      tile * std::max<std::size_t>(1, kCellsPerStrip / (static_cast<std::size_t>(grid.cols) * tile));
+  const std::size_t block_count = (static_cast<std::size_t>(grid.rows) + strip_rows - 1) / strip_rows;
+  auto first_slot_of_row = [&](std::size_t row) {
+    const std::size_t first_cell = std::min<std::size_t>(row, grid.rows) * grid.cols;
+    return static_cast<std::size_t>(std::lower_bound(out.cell.begin(), out.cell.end(), first_cell) - out.cell.begin());
+  };
+  std::vector<std::size_t> block_first_slot(block_count + 1);
+  for (std::size_t b = 0; b <= block_count; ++b) block_first_slot[b] = first_slot_of_row(b * strip_rows);
   std::vector<BlockOutput> blocks(block_count);
 
   auto run_block = [&](std::size_t b) {
     BlockOutput& bo = blocks[b];
-    const std::size_t first = b * kCellsPerBlock;
-    const std::size_t last = std::min(slots, first + kCellsPerBlock);
+    const std::size_t first = block_first_slot[b];
+    const std::size_t last = block_first_slot[b + 1];
+    if (first == last) return;
     bo.links.reserve((last - first) * (edge_mode ? k + 1 : 1));
+    std::vector<EdgePoint> points;  // edge mode: per slot of the strip, its connectors at [(s − first) × k …]
+    std::vector<std::uint32_t> found;
     if (edge_mode) {
       bo.piece_entries.reserve((last - first) * k);
       bo.connectors_per_cell.reserve(last - first);
+      points.resize((last - first) * k);
+      found.assign(last - first, 0);
+      std::vector<double> xs;
+      std::vector<double> ys;
+      std::vector<std::size_t> local;
+      std::vector<EdgePoint> tile_points;
+      std::vector<std::uint32_t> tile_found;
+      SnapIndex::GroupScratch scratch;
+      const std::size_t strip_end_row = std::min<std::size_t>(grid.rows, (b + 1) * strip_rows);
+      for (std::size_t row0 = b * strip_rows; row0 < strip_end_row; row0 += tile) {
+        // Per row of this band of tiles, the next slot not yet given to a tile, and the row's end.
+        const std::size_t rows = std::min<std::size_t>(tile, strip_end_row - row0);
+        std::size_t next[kTileCells];
+        std::size_t end[kTileCells];
+        for (std::size_t j = 0; j < rows; ++j) {
+          next[j] = first_slot_of_row(row0 + j);
+          end[j] = first_slot_of_row(row0 + j + 1);
+        }
+        for (;;) {
+          // The next tile holding a populated cell: the one of the leftmost cell not yet done.
+          std::size_t col = grid.cols;
+          for (std::size_t j = 0; j < rows; ++j)
+            if (next[j] < end[j]) col = std::min<std::size_t>(col, out.cell[next[j]] % grid.cols);
+          if (col == grid.cols) break;
+          const std::size_t tile_end_col = (col / tile + 1) * tile;
+          xs.clear();
+          ys.clear();
+          local.clear();
+          for (std::size_t j = 0; j < rows; ++j) {
+            for (; next[j] < end[j] && out.cell[next[j]] % grid.cols < tile_end_col; ++next[j]) {
+              const std::uint32_t cell = out.cell[next[j]];
+              xs.push_back(grid.centre_x_m(cell % grid.cols));
+              ys.push_back(grid.centre_y_m(cell / grid.cols));
+              local.push_back(next[j] - first);
+            }
+          }
+          tile_points.resize(xs.size() * k);
+          tile_found.resize(xs.size());
+          index.nearest_pieces_group(xs, ys, options.max_access_distance_m, k, tile_points, tile_found, scratch);
+          for (std::size_t i = 0; i < local.size(); ++i) {
+            found[local[i]] = tile_found[i];
+            std::copy_n(tile_points.begin() + static_cast<std::ptrdiff_t>(i * k), tile_found[i],
+                        points.begin() + static_cast<std::ptrdiff_t>(local[i] * k));
+          }
+        }
+      }
     }
-    EdgePoint points[kMaxConnectorsLimit];
     CellLink cell_links[2 * kMaxConnectorsLimit];
     std::uint32_t hint = kNoNode;
     for (std::size_t s = first; s < last; ++s) {
       const std::uint32_t cell = out.cell[s];
-      const double cx = grid.centre_x_m(cell % grid.cols);
-      const double cy = grid.centre_y_m(cell / grid.cols);
       std::size_t link_count = 0;
       if (edge_mode) {
-        const std::size_t found =
-            index.nearest_pieces(cx, cy, options.max_access_distance_m, std::span<EdgePoint>(points, k));
-        for (std::size_t j = 0; j < found; ++j) {
-          const EdgePoint& p = points[j];
+        const std::size_t found_here = found[s - first];
+        for (std::size_t j = 0; j < found_here; ++j) {
+          const EdgePoint& p = points[(s - first) * k + j];
           const Piece& piece = graph.pieces[p.piece];
           const double leg_s = p.distance_m / speed_mps;
           // A point on an end node joins that node whatever the piece's directions.
@@ -190,9 +253,11 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
             add_link(cell_links, link_count, piece.to, leg_s + piece.forward_s * (1.0 - p.fraction));
           bo.piece_entries.push_back(PieceEntry{p.piece, static_cast<float>(p.fraction), static_cast<float>(leg_s)});
         }
-        bo.connectors_per_cell.push_back(static_cast<std::uint8_t>(found));
-        if (found == 0) ++bo.without_access;
+        bo.connectors_per_cell.push_back(static_cast<std::uint8_t>(found_here));
+        if (found_here == 0) ++bo.without_access;
       } else {
+        const double cx = grid.centre_x_m(cell % grid.cols);
+        const double cy = grid.centre_y_m(cell / grid.cols);
         const NodePoint n = index.nearest_node(cx, cy, kUnlimitedDistance, hint);
         hint = n.node;  // the next cell (usually the next one in the row) is likely to share it
         if (n.valid())
@@ -208,13 +273,18 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
     bo.links.shrink_to_fit();  // reserved for the worst case; this block's share of the peak memory matters
   };
 
-  for (std::size_t chunk = 0; chunk < block_count; chunk += kBlocksPerProgressStep) {
-    const std::size_t chunk_end = std::min(block_count, chunk + kBlocksPerProgressStep);
+  for (std::size_t chunk = 0; chunk < block_count;) {
+    // Strips up to about kCellsPerProgressStep populated cells (at least one strip) between two reports.
+    std::size_t chunk_end = chunk + 1;
+    while (chunk_end < block_count &&
+           block_first_slot[chunk_end + 1] - block_first_slot[chunk] <= kCellsPerProgressStep)
+      ++chunk_end;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(chunk, chunk_end, 1),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t b = r.begin(); b != r.end(); ++b) run_block(b);
                       });
-    step.update(std::min(slots, chunk_end * kCellsPerBlock), slots);
+    step.update(block_first_slot[chunk_end], slots);
+    chunk = chunk_end;
   }
 
   // --- links in CSR order, appended block after block (each block freed once copied, to keep the peak low)
@@ -245,7 +315,7 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
     std::vector<std::uint32_t> next(out.piece_offset.begin(), out.piece_offset.end() - 1);
     for (std::size_t b = 0; b < block_count; ++b) {
       BlockOutput& bo = blocks[b];
-      auto slot = static_cast<std::uint32_t>(b * kCellsPerBlock);
+      auto slot = static_cast<std::uint32_t>(block_first_slot[b]);
       std::size_t e = 0;
       for (const std::uint8_t count : bo.connectors_per_cell) {
         for (std::uint8_t j = 0; j < count; ++j, ++e) {

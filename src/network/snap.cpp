@@ -15,6 +15,16 @@ constexpr double kMaxBucketsPerItem = 4.0;
 constexpr double kMinBucketSizeM = 10.0;
 /// Bucket coordinates are clamped to this range before conversion to integers (far-away query points).
 constexpr double kBucketCoordLimit = 1.0e12;
+/// Squared distances are compared with a bound's square times this, so that a point whose rounded distance is
+/// within the bound is never dropped by the rounding of the squares (the exact test follows on the root).
+constexpr double kSquareSlack = 1.0 + 1.0e-12;
+
+/// Margin added to the geometric lower bounds that skip buckets and candidates (distances of boxes and centres,
+/// rounded in other ways than a point's own distance): far above the rounding of coordinates of this size, far
+/// below anything that matters. A skip only saves work, so a wider margin changes no answer.
+double prune_slack_m(double x, double y) {
+  return 1.0e-11 * (1.0 + std::abs(x) + std::abs(y));
+}
 
 struct Box {
   double min_x = kUnlimitedDistance;
@@ -146,13 +156,14 @@ void search_rings(const Buckets& b, double x, double y, Bound&& bound, Visit&& v
     first_ring = b.empty_rings[static_cast<std::size_t>(qr * b.cols + qc)];
   }
   const std::int64_t last_ring = std::max({qc, b.cols - 1 - qc, qr, b.rows - 1 - qr});
+  const double slack = prune_slack_m(x, y);
 
   auto visit_bucket = [&](std::int64_t c, std::int64_t r) {
     const double x0 = b.min_x_m + static_cast<double>(c) * s;
     const double y0 = b.min_y_m + static_cast<double>(r) * s;
     const double dx = std::max({0.0, x0 - x, x - (x0 + s)});
     const double dy = std::max({0.0, y0 - y, y - (y0 + s)});
-    const double limit = bound();
+    const double limit = bound() + slack;
     if (dx * dx + dy * dy > limit * limit) return;
     const auto bucket = static_cast<std::size_t>(r * b.cols + c);
     visit(b.offset[bucket], b.offset[bucket + 1]);
@@ -166,7 +177,7 @@ void search_rings(const Buckets& b, double x, double y, Bound&& bound, Visit&& v
       const double block_y0 = b.min_y_m + static_cast<double>(qr - ring + 1) * s;
       const double block_y1 = b.min_y_m + static_cast<double>(qr + ring) * s;
       const double lower_bound = std::min({x - block_x0, block_x1 - x, y - block_y0, block_y1 - y});
-      if (lower_bound > bound()) return;
+      if (lower_bound > bound() + slack) return;
     }
     const std::int64_t c0 = qc - ring;
     const std::int64_t c1 = qc + ring;
@@ -239,6 +250,84 @@ class NearestPieces {
   double radius_m_;
   std::size_t count_ = 0;
 };
+
+/// The polyline vertices of the index.
+struct SegmentArrays {
+  const double* x_m;
+  const double* y_m;
+  const double* offset_m;
+  const std::uint32_t* piece;
+  const std::uint32_t* piece_first_vertex;
+};
+
+using Segment = SnapIndex::GroupScratch::Segment;
+
+/// Segment v as the distance computation reads it. Every query computes a point's distance, offset and fraction
+/// from this by nearest_on_segment and offer_nearest, so that answers found in different ways are equal to the
+/// last bit.
+inline Segment segment_of(const SegmentArrays& a, std::uint32_t v) {
+  const std::uint32_t piece = a.piece[v];
+  return {a.x_m[v],
+          a.y_m[v],
+          a.x_m[v + 1] - a.x_m[v],
+          a.y_m[v + 1] - a.y_m[v],
+          a.offset_m[v],
+          a.offset_m[v + 1] - a.offset_m[v],
+          a.offset_m[a.piece_first_vertex[piece + 1] - 1],
+          piece};
+}
+
+/// The nearest point of a segment to (x, y): its parameter t (0 … 1), position and squared distance.
+struct SegmentNearest {
+  double t;
+  double px;
+  double py;
+  double d2;
+};
+
+inline SegmentNearest nearest_on_segment(const Segment& g, double x_m, double y_m) {
+  const double len2 = g.dx * g.dx + g.dy * g.dy;
+  double t = 0.0;
+  if (len2 > 0.0) t = std::clamp(((x_m - g.ax) * g.dx + (y_m - g.ay) * g.dy) / len2, 0.0, 1.0);
+  const double px = g.ax + t * g.dx;
+  const double py = g.ay + t * g.dy;
+  const double ex = x_m - px;
+  const double ey = y_m - py;
+  return {t, px, py, ex * ex + ey * ey};
+}
+
+/// Offers the nearest point of segment g to (x, y) to `best`, when its distance is within best's bound. Only
+/// g's start and extent are read before that test; complete(g) fills in the rest of it, for a point that passes.
+template <class Complete>
+inline void offer_nearest(Segment& g, double x_m, double y_m, NearestPieces& best, Complete&& complete) {
+  const SegmentNearest n = nearest_on_segment(g, x_m, y_m);
+  const double limit = best.bound();
+  if (n.d2 > limit * limit * kSquareSlack) return;
+  const double distance = std::sqrt(n.d2);
+  if (distance > limit) return;
+  complete(g);
+  EdgePoint p;
+  p.piece = g.piece;
+  p.distance_m = distance;
+  p.x_m = n.px;
+  p.y_m = n.py;
+  p.offset_m = g.offset_m + n.t * g.offset_step_m;
+  p.fraction = g.piece_length_m > 0.0 ? std::clamp(p.offset_m / g.piece_length_m, 0.0, 1.0) : 0.0;
+  best.offer(p);
+}
+
+/// Segment v's start and extent only (the rest follows from complete_segment).
+inline Segment segment_start_of(const SegmentArrays& a, std::uint32_t v) {
+  return {a.x_m[v], a.y_m[v], a.x_m[v + 1] - a.x_m[v], a.y_m[v + 1] - a.y_m[v], 0.0, 0.0, 0.0, 0};
+}
+
+inline void complete_segment(const SegmentArrays& a, std::uint32_t v, Segment& g) {
+  const Segment full = segment_of(a, v);
+  g.offset_m = full.offset_m;
+  g.offset_step_m = full.offset_step_m;
+  g.piece_length_m = full.piece_length_m;
+  g.piece = full.piece;
+}
 
 }  // namespace
 
@@ -317,41 +406,168 @@ double SnapIndex::polyline_length_m(std::uint32_t piece) const {
 std::size_t SnapIndex::nearest_pieces(double x_m, double y_m, double radius_m, std::span<EdgePoint> out) const {
   if (out.empty() || !(radius_m >= 0.0)) return 0;
   NearestPieces best(out, radius_m);
-  const double* vx = vertex_x_m_.data();
-  const double* vy = vertex_y_m_.data();
+  const SegmentArrays arrays{vertex_x_m_.data(), vertex_y_m_.data(), vertex_offset_m_.data(), vertex_piece_.data(),
+                             piece_first_vertex_.data()};
   const std::uint32_t* items = segment_buckets_.items.data();
   search_rings(
       segment_buckets_, x_m, y_m, [&] { return best.bound(); },
       [&](std::uint32_t first_item, std::uint32_t last_item) {
         for (std::uint32_t i = first_item; i < last_item; ++i) {
           const std::uint32_t v = items[i];
-          const double ax = vx[v];
-          const double ay = vy[v];
-          const double dx = vx[v + 1] - ax;
-          const double dy = vy[v + 1] - ay;
-          const double len2 = dx * dx + dy * dy;
-          double t = 0.0;
-          if (len2 > 0.0) t = std::clamp(((x_m - ax) * dx + (y_m - ay) * dy) / len2, 0.0, 1.0);
-          const double px = ax + t * dx;
-          const double py = ay + t * dy;
-          const double ex = x_m - px;
-          const double ey = y_m - py;
-          const double d2 = ex * ex + ey * ey;
-          const double limit = best.bound();
-          if (d2 > limit * limit) continue;
-          EdgePoint p;
-          p.piece = vertex_piece_[v];
-          p.distance_m = std::sqrt(d2);
-          if (p.distance_m > limit) continue;
-          p.x_m = px;
-          p.y_m = py;
-          p.offset_m = vertex_offset_m_[v] + t * (vertex_offset_m_[v + 1] - vertex_offset_m_[v]);
-          const double length = polyline_length_m(p.piece);
-          p.fraction = length > 0.0 ? std::clamp(p.offset_m / length, 0.0, 1.0) : 0.0;
-          best.offer(p);
+          Segment g = segment_start_of(arrays, v);
+          offer_nearest(g, x_m, y_m, best, [&](Segment& h) { complete_segment(arrays, v, h); });
         }
       });
   return best.count();
+}
+
+void SnapIndex::nearest_pieces_group(std::span<const double> x_m, std::span<const double> y_m, double radius_m,
+                                     std::size_t k, std::span<EdgePoint> out, std::span<std::uint32_t> count,
+                                     GroupScratch& scratch) const {
+  const std::size_t n = x_m.size();
+  if (y_m.size() != n || count.size() < n || out.size() / std::max<std::size_t>(k, 1) < n) {
+    throw std::invalid_argument("nearest_pieces_group: the spans do not match");
+  }
+  std::fill(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(n), 0U);
+  if (n == 0 || k == 0 || !(radius_m >= 0.0)) return;
+  auto answer = [&](std::size_t i) { return out.subspan(i * k, k); };
+  Box box;
+  for (std::size_t i = 0; i < n; ++i) box.add(x_m[i], y_m[i]);
+  const Buckets& b = segment_buckets_;
+  if (n == 1 || !std::isfinite(box.min_x) || !std::isfinite(box.max_x) || !std::isfinite(box.min_y) ||
+      !std::isfinite(box.max_y) || b.cols == 0) {
+    for (std::size_t i = 0; i < n; ++i) count[i] = static_cast<std::uint32_t>(nearest_pieces(x_m[i], y_m[i], radius_m, answer(i)));
+    return;
+  }
+  // The group's centre and radius h: every point is within h of the centre.
+  const double cx = 0.5 * (box.min_x + box.max_x);
+  const double cy = 0.5 * (box.min_y + box.max_y);
+  scratch.offset_m.resize(n);
+  double h = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ox = x_m[i] - cx;
+    const double oy = y_m[i] - cy;
+    scratch.offset_m[i] = std::sqrt(ox * ox + oy * oy);
+    h = std::max(h, scratch.offset_m[i]);
+  }
+  const double slack = prune_slack_m(std::max(std::abs(box.min_x), std::abs(box.max_x)),
+                                     std::max(std::abs(box.min_y), std::abs(box.max_y)));
+  h += slack;
+  // Reach: no point's answer lies farther from it than this. If a point q has k pieces within the radius, the
+  // k-th at distance d, those k pieces are within d + |p − q| of any point p, so p's k-th piece is no farther.
+  // q: the points of the previous call (usually the neighbouring tile) that found k; without any, the group's
+  // centre, when the previous call found nothing anywhere … or when there was no previous call.
+  double reach = radius_m;
+  const bool same_query = scratch.previous_k == k && scratch.previous_radius_m == radius_m;
+  bool bounded = false;
+  if (same_query) {
+    for (const auto& q : scratch.previous) {
+      const double fx = std::max(std::abs(q[0] - box.min_x), std::abs(q[0] - box.max_x));
+      const double fy = std::max(std::abs(q[1] - box.min_y), std::abs(q[1] - box.max_y));
+      reach = std::min(reach, q[2] + std::sqrt(fx * fx + fy * fy) + slack);
+      bounded = true;
+    }
+  }
+  if (!bounded && !(same_query && scratch.previous_found_none)) {
+    scratch.probe.resize(k);
+    if (nearest_pieces(cx, cy, radius_m, std::span<EdgePoint>(scratch.probe)) == k) {
+      reach = std::min(radius_m, scratch.probe[k - 1].distance_m + h);
+    }
+  }
+  reach += slack;
+
+  // Candidates: the segments of the buckets within reach of the box (a segment within reach of a point passes
+  // through such a bucket), unless they are farther than reach + h from the centre (then they are farther than
+  // reach from every point). Nearest to the centre first; a segment listed in several buckets is kept once.
+  const SegmentArrays arrays{vertex_x_m_.data(), vertex_y_m_.data(), vertex_offset_m_.data(), vertex_piece_.data(),
+                             piece_first_vertex_.data()};
+  const double s = b.size_m;
+  const double keep_within = reach + h;
+  auto clamp_col = [&](double v) { return std::clamp<std::int64_t>(bucket_coord((v - b.min_x_m) / s), 0, b.cols - 1); };
+  auto clamp_row = [&](double v) { return std::clamp<std::int64_t>(bucket_coord((v - b.min_y_m) / s), 0, b.rows - 1); };
+  const std::int64_t c0 = clamp_col(box.min_x - reach);
+  const std::int64_t c1 = clamp_col(box.max_x + reach);
+  const std::int64_t r0 = clamp_row(box.min_y - reach);
+  const std::int64_t r1 = clamp_row(box.max_y + reach);
+  auto& candidates = scratch.candidates;
+  candidates.clear();
+  for (std::int64_t r = r0; r <= r1; ++r) {
+    const double y0 = b.min_y_m + static_cast<double>(r) * s;
+    const double dy = std::max({0.0, y0 - box.max_y, box.min_y - (y0 + s)});
+    for (std::int64_t c = c0; c <= c1; ++c) {
+      const auto bucket = static_cast<std::size_t>(r * b.cols + c);
+      const std::uint32_t first = b.offset[bucket];
+      const std::uint32_t last = b.offset[bucket + 1];
+      if (first == last) continue;
+      const double x0 = b.min_x_m + static_cast<double>(c) * s;
+      const double dx = std::max({0.0, x0 - box.max_x, box.min_x - (x0 + s)});
+      if (dx * dx + dy * dy > reach * reach) continue;
+      for (std::uint32_t i = first; i < last; ++i) {
+        const std::uint32_t v = b.items[i];
+        const double d = std::sqrt(nearest_on_segment(segment_start_of(arrays, v), cx, cy).d2);
+        if (d <= keep_within) candidates.push_back({d, v});
+      }
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const auto& p, const auto& q) {
+    return p.centre_distance_m < q.centre_distance_m ||
+           (p.centre_distance_m == q.centre_distance_m && p.vertex < q.vertex);
+  });
+  candidates.erase(std::unique(candidates.begin(), candidates.end(),
+                               [](const auto& p, const auto& q) { return p.vertex == q.vertex; }),
+                   candidates.end());
+
+  // The candidates' geometry side by side, with their bounding boxes.
+  const std::size_t m = candidates.size();
+  auto& segments = scratch.segments;
+  auto& box_of = scratch.boxes;
+  segments.resize(m);
+  box_of.resize(m);
+  scratch.centre_distance_m.resize(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::uint32_t v = candidates[j].vertex;
+    segments[j] = segment_of(arrays, v);
+    scratch.centre_distance_m[j] = candidates[j].centre_distance_m;
+    box_of[j] = {std::min(vertex_x_m_[v], vertex_x_m_[v + 1]), std::max(vertex_x_m_[v], vertex_x_m_[v + 1]),
+                 std::min(vertex_y_m_[v], vertex_y_m_[v + 1]), std::max(vertex_y_m_[v], vertex_y_m_[v + 1])};
+  }
+
+  // A point's own bound starts at the radius, or lower: the previous point's k-th distance plus the distance
+  // between the two (the previous point's k pieces are that near), when the previous point found k.
+  for (std::size_t i = 0; i < n; ++i) {
+    double cap = radius_m;
+    if (i > 0 && count[i - 1] == k) {
+      const double sx = x_m[i] - x_m[i - 1];
+      const double sy = y_m[i] - y_m[i - 1];
+      cap = std::min(radius_m, out[i * k - 1].distance_m + std::sqrt(sx * sx + sy * sy) + slack);
+    }
+    NearestPieces best(answer(i), cap);
+    const double x = x_m[i];
+    const double y = y_m[i];
+    const double lead = scratch.offset_m[i] + slack;
+    const double* dc = scratch.centre_distance_m.data();
+    for (std::size_t j = 0; j < m; ++j) {
+      const double bound = best.bound();
+      if (dc[j] - lead > bound) break;
+      const GroupScratch::Box& bb = box_of[j];
+      const double ex = std::max(std::max(bb.min_x - x, x - bb.max_x), 0.0);
+      const double ey = std::max(std::max(bb.min_y - y, y - bb.max_y), 0.0);
+      const double limit = bound + slack;
+      if (ex * ex + ey * ey > limit * limit) continue;
+      offer_nearest(segments[j], x, y, best, [](Segment&) {});
+    }
+    count[i] = static_cast<std::uint32_t>(best.count());
+  }
+
+  // For the next call.
+  scratch.previous_k = k;
+  scratch.previous_radius_m = radius_m;
+  scratch.previous.clear();
+  scratch.previous_found_none = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (count[i] > 0) scratch.previous_found_none = false;
+    if (count[i] == k) scratch.previous.push_back({x_m[i], y_m[i], out[i * k + k - 1].distance_m});
+  }
 }
 
 std::vector<EdgePoint> SnapIndex::nearest_pieces(double x_m, double y_m, double radius_m, std::size_t k) const {

@@ -4,6 +4,7 @@
 // piece", "the nearest points of the k nearest distinct pieces within a radius" and "the nearest graph node".
 // Queries are const and may run concurrently. docs/method/network.md ("Snapping") describes the rules.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -60,6 +61,51 @@ class SnapIndex {
   std::size_t nearest_pieces(double x_m, double y_m, double radius_m, std::span<EdgePoint> out) const;
   /// The same, returned as a vector of at most k points.
   [[nodiscard]] std::vector<EdgePoint> nearest_pieces(double x_m, double y_m, double radius_m, std::size_t k) const;
+
+  /// Working memory of nearest_pieces_group, kept from one call to the next (one per thread).
+  struct GroupScratch {
+    struct Candidate {
+      double centre_distance_m;  ///< from the group's centre to the segment
+      std::uint32_t vertex;      ///< the segment's first vertex
+    };
+    struct Box {
+      double min_x;
+      double max_x;
+      double min_y;
+      double max_y;
+    };
+    /// What a point's distance to a candidate segment, and the point's offset along its piece, are computed from.
+    struct Segment {
+      double ax;               ///< start
+      double ay;
+      double dx;               ///< end − start
+      double dy;
+      double offset_m;         ///< of the start along the piece
+      double offset_step_m;    ///< of the end less that of the start
+      double piece_length_m;   ///< the piece's polyline
+      std::uint32_t piece;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<Segment> segments;
+    std::vector<Box> boxes;
+    std::vector<double> centre_distance_m;
+    std::vector<EdgePoint> probe;
+    /// The previous call's points that found k pieces: x, y and the k-th distance; with its k and radius.
+    std::vector<std::array<double, 3>> previous;
+    std::size_t previous_k = 0;
+    double previous_radius_m = -1.0;
+    bool previous_found_none = false;  ///< no point of the previous call found any piece
+    std::vector<double> offset_m;  ///< per point, its distance from the group's centre
+  };
+
+  /// nearest_pieces(x_m[i], y_m[i], radius_m, k) for every point i of a group of points that lie close together
+  /// (the populated cells of a small tile of the grid), with the same answers: point i's go to out[i × k …] and
+  /// their number to count[i]. The segments near the group are gathered once, from the buckets within a bound
+  /// that no point's answer can pass (the k-th distance from the group's centre plus the group's radius), and
+  /// each point checks them nearest to the centre first, stopping where the triangle inequality shows that the
+  /// rest are farther than its k-th piece. out.size() must be at least x_m.size() × k.
+  void nearest_pieces_group(std::span<const double> x_m, std::span<const double> y_m, double radius_m, std::size_t k,
+                            std::span<EdgePoint> out, std::span<std::uint32_t> count, GroupScratch& scratch) const;
 
   /// The nearest graph node within max_distance_m (inclusive); ties: the smaller node index. `hint`, a node
   /// likely to be near (the answer for a neighbouring point), only bounds the search: the answer is the same.

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -365,5 +366,175 @@ TEST_CASE("every cell's connectors are its k nearest pieces, asked for one cell 
     INFO("k = " << k);
     CHECK(got.size() > c.slot_count() / 2);
     CHECK(got == expected);
+  }
+}
+
+namespace {
+
+/// One cell's connector as the brute force finds it: piece, the point's offset along the piece, walk.
+struct BruteConnector {
+  std::uint32_t piece;
+  double distance_m;
+  double offset_m;
+  double fraction;
+};
+
+/// The K nearest distinct pieces of every populated cell by looking at every segment of every piece. The nearest
+/// point of a segment a → b to q follows docs/method/network.md ("Nearest point on a piece"): t = clamp(((q − a) ·
+/// (b − a)) / |b − a|², 0, 1), p = a + t (b − a), distance |q − p| (a square root of the sum of squares); the
+/// offset is the length of the segments before plus t × the segment's. A piece's point is its nearest over its
+/// segments (ties: the smaller offset); pieces within the maximum distance are ordered by distance, then piece.
+std::vector<std::vector<BruteConnector>> brute_force_connectors(const test::HandNetwork& net, const PopulationGrid& pop,
+                                                                std::size_t k, double max_m) {
+  std::vector<std::vector<BruteConnector>> out;
+  const Grid& g = pop.grid;
+  for (std::uint32_t cell = 0; cell < g.cell_count(); ++cell) {
+    if (!(pop.persons[cell] > 0.0)) continue;
+    const double qx = g.centre_x_m(cell % g.cols);
+    const double qy = g.centre_y_m(cell / g.cols);
+    std::vector<BruteConnector> per_piece;
+    for (std::uint32_t pi = 0; pi < net.graph.pieces.size(); ++pi) {
+      const Piece& piece = net.graph.pieces[pi];
+      std::vector<double> offsets{0.0};
+      for (std::uint32_t v = piece.first_vertex; v < piece.last_vertex; ++v) {
+        const std::uint32_t a = net.roads.way_nodes[v];
+        const std::uint32_t b = net.roads.way_nodes[v + 1];
+        offsets.push_back(offsets.back() + std::hypot(net.roads.node_x_m[b] - net.roads.node_x_m[a],
+                                                      net.roads.node_y_m[b] - net.roads.node_y_m[a]));
+      }
+      BruteConnector best{pi, kUnlimitedDistance, 0.0, 0.0};
+      for (std::uint32_t v = piece.first_vertex; v < piece.last_vertex; ++v) {
+        const std::uint32_t a = net.roads.way_nodes[v];
+        const std::uint32_t b = net.roads.way_nodes[v + 1];
+        const double ax = net.roads.node_x_m[a];
+        const double ay = net.roads.node_y_m[a];
+        const double dx = net.roads.node_x_m[b] - ax;
+        const double dy = net.roads.node_y_m[b] - ay;
+        const double len2 = dx * dx + dy * dy;
+        const double t = len2 > 0.0 ? std::clamp(((qx - ax) * dx + (qy - ay) * dy) / len2, 0.0, 1.0) : 0.0;
+        const double ex = qx - (ax + t * dx);
+        const double ey = qy - (ay + t * dy);
+        const double d = std::sqrt(ex * ex + ey * ey);
+        const std::size_t i = v - piece.first_vertex;
+        const double offset = offsets[i] + t * (offsets[i + 1] - offsets[i]);
+        if (d < best.distance_m || (d == best.distance_m && offset < best.offset_m)) {
+          best.distance_m = d;
+          best.offset_m = offset;
+        }
+      }
+      const double length = offsets.back();
+      best.fraction = length > 0.0 ? std::clamp(best.offset_m / length, 0.0, 1.0) : 0.0;
+      if (best.distance_m <= max_m) per_piece.push_back(best);
+    }
+    std::sort(per_piece.begin(), per_piece.end(), [](const BruteConnector& a, const BruteConnector& b) {
+      return a.distance_m < b.distance_m || (a.distance_m == b.distance_m && a.piece < b.piece);
+    });
+    if (per_piece.size() > k) per_piece.resize(k);
+    out.push_back(per_piece);
+  }
+  return out;
+}
+
+/// Compares the connectors with the brute force, cell by cell: the same pieces, and on each the same point
+/// (fraction) and the same walk, to the last bit; the links follow from them.
+void check_against_brute_force(const test::HandNetwork& net, const PopulationGrid& pop, const ConnectorOptions& o) {
+  const CellConnectors c = build_cell_connectors(pop, net.graph, SnapIndex(net.roads, net.graph), o);
+  const auto expected = brute_force_connectors(net, pop, o.max_connectors, o.max_access_distance_m);
+  REQUIRE(c.slot_count() == expected.size());
+  std::vector<std::vector<std::pair<std::uint32_t, PieceConnector>>> got(c.slot_count());
+  for (std::uint32_t p = 0; p < net.graph.pieces.size(); ++p)
+    for (const PieceConnector& pc : c.connectors_on(p)) got[pc.slot].emplace_back(p, pc);
+  const double speed_mps = o.access_speed_kmh * 1000.0 / 3600.0;
+  std::size_t without = 0;
+  std::size_t mismatches = 0;
+  for (std::uint32_t s = 0; s < c.slot_count(); ++s) {
+    std::vector<BruteConnector> want = expected[s];
+    if (want.empty()) ++without;
+    auto& mine = got[s];
+    std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.piece < b.piece; });
+    std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    bool same = mine.size() == want.size();
+    for (std::size_t i = 0; same && i < want.size(); ++i) {
+      same = mine[i].first == want[i].piece && mine[i].second.fraction == static_cast<float>(want[i].fraction) &&
+             mine[i].second.leg_s == static_cast<float>(want[i].distance_m / speed_mps);
+    }
+    if (!same) {
+      ++mismatches;
+      if (mismatches <= 3) {
+        INFO("slot " << s << " (cell " << c.cell[s] << "): " << mine.size() << " connectors, brute force "
+                     << want.size());
+        CHECK(same);
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(c.cells_without_access == without);
+}
+
+}  // namespace
+
+TEST_CASE("connectors equal a brute-force nearest-K over every piece, on random networks and grids",
+          "[connectors][property]") {
+  // Random road-like networks and grids of random size, cell size and position (some cells far beyond the
+  // roads), K and maximum distance; every cell's connectors must be those of a look at every piece.
+  std::mt19937_64 rng(2026);
+  for (int round = 0; round < 12; ++round) {
+    std::uniform_real_distribution<double> extent(800.0, 6000.0);
+    const double e = extent(rng);
+    const auto net = test::random_network(100 + static_cast<std::uint64_t>(round), 20 + 6 * round, e);
+    std::uniform_int_distribution<std::uint32_t> side(3, 70);
+    std::uniform_real_distribution<double> cell(15.0, 250.0);
+    std::uniform_real_distribution<double> shift(-0.5, 0.5);
+    PopulationGrid pop = empty_population(side(rng), side(rng), cell(rng), 0.0);
+    // The grid's top-left corner somewhere around the network, so that part of it may lie outside.
+    pop.grid.origin_x_m = e * shift(rng);
+    pop.grid.origin_y_m = e * (1.0 + shift(rng));
+    std::bernoulli_distribution lives(round % 3 == 0 ? 0.3 : 0.85);
+    for (double& p : pop.persons) p = lives(rng) ? 1.0 : 0.0;
+    std::uniform_int_distribution<std::uint32_t> kk(1, 6);
+    std::uniform_real_distribution<double> max_m(20.0, 1500.0);
+    const ConnectorOptions o = walk_1mps(SnapMode::kEdge, kk(rng), max_m(rng));
+    INFO("round " << round << ": " << pop.grid.cols << " x " << pop.grid.rows << " cells of " << pop.grid.cell_size_m
+                  << " m, K = " << o.max_connectors << ", D = " << o.max_access_distance_m);
+    check_against_brute_force(net, pop, o);
+  }
+}
+
+TEST_CASE("connectors equal the brute force where pieces tie and where cells are far from every road",
+          "[connectors][property]") {
+  // A lattice of roads on whole metres with cells centred on whole metres: many cells lie at exactly the same
+  // distance from two, three or four pieces (halfway between parallel roads, on the diagonals of a block), so
+  // the smaller piece index must decide; a block of cells lies beyond the maximum distance of every road.
+  HandGraph h;
+  std::vector<std::vector<std::uint32_t>> node(6, std::vector<std::uint32_t>(6));
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j) node[i][j] = h.node(200.0 * i, 200.0 * j);
+  // Pieces in a scrambled order, so that ties are not always won by the first piece met.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> roads;
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j) {
+      if (i + 1 < 6) roads.emplace_back(node[i][j], node[i + 1][j]);
+      if (j + 1 < 6) roads.emplace_back(node[i][j], node[i][j + 1]);
+    }
+  std::mt19937_64 rng(5);
+  std::shuffle(roads.begin(), roads.end(), rng);
+  for (const auto& [u, v] : roads) h.road(u, v, 20, 20);
+  // Far from the lattice: one road, out at x = 5,000 … 5,400.
+  h.road(h.node(5000, 0), h.node(5400, 0), 40, 40);
+  const auto net = h.build();
+
+  for (const double cell : {50.0, 100.0, 25.0}) {
+    // From x = −400 (beyond the lattice's west side) to about 6,000 m, y from 1,400 down to −200.
+    const auto cols = static_cast<std::uint32_t>(6400.0 / cell);
+    const auto rows = static_cast<std::uint32_t>(1600.0 / cell);
+    PopulationGrid pop = empty_population(cols, rows, cell, 1400.0);
+    pop.grid.origin_x_m = -400.0;
+    for (std::size_t i = 0; i < pop.persons.size(); ++i) pop.persons[i] = i % 7 == 3 ? 0.0 : 2.0;
+    for (const std::uint32_t k : {1u, 2u, 3u, 5u}) {
+      for (const double max_m : {100.0, 150.0, 600.0}) {
+        INFO("cells of " << cell << " m, K = " << k << ", D = " << max_m);
+        check_against_brute_force(net, pop, walk_1mps(SnapMode::kEdge, k, max_m));
+      }
+    }
   }
 }
