@@ -121,8 +121,10 @@ std::vector<LabelledPolygon> polygonize_labels(const Grid& grid, std::span<const
     LabelledPolygon lp;
     lp.label = labels[k];
     lp.cell_count = cells[k];
-    // Parts of one label are disjoint or touch at corners: their union is a valid MultiPolygon.
-    lp.polygon = parts[k].size() == 1 ? std::move(parts[k].front()) : geo::Geometry::union_all(std::move(parts[k]));
+    // Parts of one label are 4-connected components: two of them never share an edge (they would be one), so they
+    // are disjoint or touch at corners, and gathered as they are they already form a valid MultiPolygon, the union
+    // of the parts. No overlay is needed.
+    lp.polygon = parts[k].size() == 1 ? std::move(parts[k].front()) : geo::Geometry::multi_polygon(std::move(parts[k]));
     out.push_back(std::move(lp));
   }
   return out;
