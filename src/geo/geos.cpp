@@ -505,6 +505,30 @@ Geometry Geometry::union_all(std::vector<Geometry> parts) {
   return Geometry(checked(GEOSUnaryUnion_r(ctx(), collection.get()), "union"));
 }
 
+Geometry Geometry::multi_polygon(std::vector<Geometry> parts) {
+  std::vector<GEOSGeometry*> polygons;
+  try {
+    for (Geometry& part : parts) {
+      if (part.null()) continue;
+      const int type = part.type_id();
+      if (type == GEOS_POLYGON) {
+        if (!part.is_empty()) polygons.push_back(part.release());
+      } else if (type == GEOS_MULTIPOLYGON) {
+        collect_polygons(part.get(), polygons);
+      } else {
+        throw std::invalid_argument("multi_polygon: a part is not a polygon or multipolygon");
+      }
+    }
+  } catch (...) {
+    for (GEOSGeometry* p : polygons) GEOSGeom_destroy_r(ctx(), p);
+    throw;
+  }
+  thread_context().clear_error();
+  if (polygons.empty()) return Geometry(checked(GEOSGeom_createEmptyPolygon_r(ctx()), "create empty polygon"));
+  if (polygons.size() == 1) return Geometry(polygons.front());
+  return make_collection(GEOS_MULTIPOLYGON, std::move(polygons));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // PreparedGeometry
 

@@ -109,6 +109,13 @@ class Geometry {
   /// Union of many geometries (GEOSUnaryUnion of a collection); consumes them. Throws GeometryError when a part has
   /// a coordinate that is not finite or beyond ±kMaxCoordinate.
   static Geometry union_all(std::vector<Geometry> parts);
+  /// The polygons of `parts` (Polygons and MultiPolygons; null and empty parts are skipped) gathered into one
+  /// MultiPolygon, in order, without any overlay: the union when the parts' interiors are disjoint and their
+  /// boundaries meet at most at points (e.g. the connected parts of one label on a grid, which touch at corners
+  /// only), where union_all would node every edge for nothing. The caller guarantees that; nothing is checked. A
+  /// single polygon is returned as a Polygon, no polygon at all as an empty Polygon. Consumes the parts; throws
+  /// std::invalid_argument for a part that is not polygonal.
+  static Geometry multi_polygon(std::vector<Geometry> parts);
 
  private:
   GEOSGeom_t* g_ = nullptr;

@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+
 #include "geo/geos.hpp"
 #include "geo/rings.hpp"
 
@@ -95,6 +98,39 @@ TEST_CASE("union_all of two adjacent squares has the sum of their areas", "[geo]
   CHECK(Geometry::union_all(std::move(overlapping)).area() == Approx(7.0));
 
   CHECK(Geometry::union_all({}).is_empty());
+}
+
+TEST_CASE("multi_polygon gathers polygons touching at corners into one valid MultiPolygon", "[geo][geos]") {
+  // Two unit squares meeting at the point (1 1), a 3×3 square with a 1×1 hole, and an island in that hole (given
+  // inside a MultiPolygon, 0.5 × 0.5): no interiors overlap, so the gathered geometry is their union, area 2 + 8 +
+  // 0.25.
+  std::vector<Geometry> parts;
+  parts.push_back(Geometry::from_wkt("POLYGON((0 0,1 0,1 1,0 1,0 0))"));
+  parts.push_back(Geometry::from_wkt("POLYGON((1 1,2 1,2 2,1 2,1 1))"));
+  parts.emplace_back();  // null: skipped
+  parts.push_back(Geometry::from_wkt("POLYGON((10 0,13 0,13 3,10 3,10 0),(11 1,11 2,12 2,12 1,11 1))"));
+  parts.push_back(Geometry::from_wkt("MULTIPOLYGON(((11.25 1.25,11.75 1.25,11.75 1.75,11.25 1.75,11.25 1.25)))"));
+  parts.push_back(Geometry::from_wkt("POLYGON EMPTY"));  // empty: skipped
+  std::vector<Geometry> copies;
+  for (const Geometry& p : parts) copies.push_back(p.null() ? Geometry() : p.clone());
+  const Geometry gathered = Geometry::multi_polygon(std::move(parts));
+  CHECK(gathered.type_id() == kMultiPolygonType);
+  CHECK(gathered.is_valid());
+  CHECK(gathered.area() == Approx(2.0 + 8.0 + 0.25));
+  // The same point set as the overlay union (computed by GEOS's union, not by the code under test).
+  const Geometry unioned = Geometry::union_all(std::move(copies));
+  CHECK(GEOSEquals_r(carereach::geo::geos_context(), gathered.get(), unioned.get()) == 1);
+
+  // One polygon stays a Polygon; nothing gives an empty Polygon; a line is refused.
+  std::vector<Geometry> one;
+  one.push_back(Geometry::from_wkt("MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)))"));
+  CHECK(Geometry::multi_polygon(std::move(one)).type_id() == kPolygonType);
+  const Geometry none = Geometry::multi_polygon({});
+  CHECK(none.type_id() == kPolygonType);
+  CHECK(none.is_empty());
+  std::vector<Geometry> line;
+  line.push_back(Geometry::from_wkt("LINESTRING(0 0,1 1)"));
+  CHECK_THROWS_AS(Geometry::multi_polygon(std::move(line)), std::invalid_argument);
 }
 
 TEST_CASE("WKB and WKT round trips", "[geo][geos]") {

@@ -212,6 +212,120 @@ TEST_CASE("polygonize_labels: random grids are covered exactly, label by label",
                      std::count_if(labels.begin(), labels.end(), [](std::uint32_t l) { return l != kNone; })));
 }
 
+namespace {
+
+/// The cells of `label` (every labelled cell when label is kNone) as squares, unioned by GEOS's overlay: the
+/// reference the polygons are compared with, built without polygonize_labels.
+geo::Geometry cell_squares(const Grid& grid, const std::vector<std::uint32_t>& labels, std::uint32_t label) {
+  std::vector<geo::Geometry> squares;
+  for (std::uint32_t r = 0; r < grid.rows; ++r)
+    for (std::uint32_t c = 0; c < grid.cols; ++c) {
+      const std::uint32_t l = labels[grid.index(c, r)];
+      if (l == kNone || (label != kNone && l != label)) continue;
+      OGRLinearRing ring;
+      const double x0 = grid.origin_x_m + c * grid.cell_size_m, x1 = x0 + grid.cell_size_m;
+      const double y0 = grid.origin_y_m - (r + 1) * grid.cell_size_m, y1 = y0 + grid.cell_size_m;
+      ring.addPoint(x0, y0);
+      ring.addPoint(x1, y0);
+      ring.addPoint(x1, y1);
+      ring.addPoint(x0, y1);
+      ring.addPoint(x0, y0);
+      OGRPolygon square;
+      square.addRing(&ring);
+      squares.push_back(to_geos(square));
+    }
+  return geo::Geometry::union_all(std::move(squares));
+}
+
+/// Area of the intersection of a and b (OGR's intersection, which runs GEOS).
+double area_shared(const geo::Geometry& a, const geo::Geometry& b) {
+  const auto oa = to_ogr(a);
+  const auto ob = to_ogr(b);
+  const std::unique_ptr<OGRGeometry> i(oa->Intersection(ob.get()));
+  REQUIRE(i != nullptr);
+  return i->IsEmpty() ? 0.0 : to_geos(*i).area();
+}
+
+}  // namespace
+
+TEST_CASE("polygonize_labels: a label in many parts, islands in holes: the parts' union without overlay",
+          "[polygonize]") {
+  // Label 1 is a ring with a hole holding an island of label 1 (kept apart by a ring of label 2), and two cells
+  // touching the ring at corners: four parts of one valid MultiPolygon, 16 + 1 + 2 = 19 cells counted by hand.
+  const LabelGrid g = from_text({"1.....1",  //
+                                 ".11111.",  //
+                                 ".12221.",  //
+                                 ".12121.",  //
+                                 ".12221.",  //
+                                 ".11111."});
+  const auto polygons = polygonize_labels(g.grid, g.labels, kNone);
+  REQUIRE(polygons.size() == 2);
+  const geo::Geometry& one = polygons[0].polygon;
+  std::string reason;
+  CHECK(one.is_valid(&reason));
+  INFO(reason);
+  CHECK(one.type_id() == kMultiPolygon);
+  CHECK(parts(one) == 4);
+  CHECK(polygons[0].cell_count == 19);
+  CHECK(one.area() == Approx(19 * 1.0e4).epsilon(1e-12));
+  CHECK(polygons[1].cell_count == 8);
+  CHECK(polygons[1].polygon.area() == Approx(8 * 1.0e4).epsilon(1e-12));
+  // Same point set as the overlay union of the label's cells.
+  const geo::Geometry reference = cell_squares(g.grid, g.labels, 1);
+  CHECK(area_outside(one, reference) == Approx(0.0).margin(1e-6));
+  CHECK(area_outside(reference, one) == Approx(0.0).margin(1e-6));
+  // The ring of label 2 lies between the two parts of label 1 without overlap or gap.
+  CHECK(area_shared(one, polygons[1].polygon) == Approx(0.0).margin(1e-6));
+}
+
+TEST_CASE("polygonize_labels: sparse random labels: each the union of its cells, no overlaps, no gaps",
+          "[polygonize]") {
+  // Half the cells unlabelled, the rest in three labels: labels fall into many parts touching at corners, with
+  // islands in holes. Each label's polygon is valid, has its cells' area, and covers exactly its cells (compared
+  // with the overlay union of its squares); two labels share no area; all labels together cover the labelled cells
+  // without a gap (the union of the polygons is the union of all labelled squares, area by area).
+  std::mt19937 rng(20261207);
+  std::uniform_int_distribution<int> pick(0, 5);
+  Grid grid;
+  grid.origin_x_m = 512345.25;
+  grid.origin_y_m = 3712345.75;
+  grid.cell_size_m = 100.0;
+  grid.cols = 41;
+  grid.rows = 37;
+  std::vector<std::uint32_t> labels(grid.cell_count());
+  for (auto& l : labels) {
+    const int v = pick(rng);
+    l = v < 3 ? kNone : static_cast<std::uint32_t>(v - 2);
+  }
+  const auto polygons = polygonize_labels(grid, labels, kNone);
+  REQUIRE(polygons.size() == 3);
+  std::size_t multi = 0;
+  std::vector<geo::Geometry> all;
+  for (const auto& p : polygons) {
+    std::string reason;
+    CHECK(p.polygon.is_valid(&reason));
+    INFO(reason);
+    const auto cells = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), p.label));
+    CHECK(p.cell_count == cells);
+    CHECK(p.polygon.area() == Approx(static_cast<double>(cells) * 1.0e4).epsilon(1e-9));
+    if (parts(p.polygon) > 1) ++multi;
+    const geo::Geometry reference = cell_squares(grid, labels, p.label);
+    CHECK(area_outside(p.polygon, reference) == Approx(0.0).margin(1e-3));
+    CHECK(area_outside(reference, p.polygon) == Approx(0.0).margin(1e-3));
+    all.push_back(p.polygon.clone());
+  }
+  CHECK(multi == 3);  // the case this test is about: labels in many parts
+  for (std::size_t i = 0; i < polygons.size(); ++i)
+    for (std::size_t j = i + 1; j < polygons.size(); ++j)
+      CHECK(area_shared(polygons[i].polygon, polygons[j].polygon) == Approx(0.0).margin(1e-3));
+  const auto labelled =
+      static_cast<double>(std::count_if(labels.begin(), labels.end(), [](std::uint32_t l) { return l != kNone; }));
+  const geo::Geometry together = geo::Geometry::union_all(std::move(all));
+  CHECK(together.area() == Approx(labelled * 1.0e4).epsilon(1e-9));
+  const geo::Geometry reference = cell_squares(grid, labels, kNone);
+  CHECK(area_outside(reference, together) == Approx(0.0).margin(1e-3));
+}
+
 TEST_CASE("smooth_without_loss: a staircase gains 5/128 cell² per concave corner", "[polygonize][smooth]") {
   // Six 100 m cells in steps; concave corners at (200, 100) and (100, 200), each between two edges one cell long.
   // Pass 1 cuts 25 m from each corner; pass 2 cuts 12.5 m on the remaining 50 m edges and a quarter of the
@@ -264,6 +378,74 @@ TEST_CASE("smooth_without_loss: collinear vertices and multipolygons", "[polygon
   const LabelGrid g = from_text({"11.", "11.", "..."});
   const auto polygons = polygonize_labels(g.grid, g.labels, kNone);
   CHECK(smooth_without_loss(polygons.at(0).polygon, 100.0).area() == Approx(40000.0).epsilon(1e-12));
+}
+
+TEST_CASE("smooth_without_loss: a label in many parts equals the union of its parts smoothed one by one",
+          "[polygonize][smooth]") {
+  // A sparse random label (seeded): many parts with notches, touching at corners. The reference smooths each part
+  // alone (a Polygon: one overlay of the part and its smoothed outline) and unites the results with GEOS; the
+  // MultiPolygon smoothed at once must cover the same ground, be valid, keep every cell, add no more than
+  // 3/64 cell² per concave corner and nothing farther than cell_size_m / 8, and its parts must not overlap (its area
+  // is the sum of the parts' areas).
+  std::mt19937 rng(7031);
+  std::uniform_int_distribution<int> pick(0, 9);
+  Grid grid;
+  grid.origin_x_m = 420000.0;
+  grid.origin_y_m = 3600000.0;
+  grid.cell_size_m = 100.0;
+  grid.cols = 40;
+  grid.rows = 30;
+  std::vector<std::uint32_t> labels(grid.cell_count());
+  for (auto& l : labels) l = pick(rng) < 4 ? 1U : kNone;
+  const auto polygons = polygonize_labels(grid, labels, kNone);
+  REQUIRE(polygons.size() == 1);
+  const geo::Geometry& cells = polygons[0].polygon;
+  REQUIRE(parts(cells) > 20);
+  const geo::Geometry smooth = smooth_without_loss(cells, 100.0);
+  std::string reason;
+  CHECK(smooth.is_valid(&reason));
+  INFO(reason);
+  CHECK(area_outside(cells, smooth) == Approx(0.0).margin(1e-3));  // no cell loses area
+  CHECK(farthest_vertex(smooth, cells) <= 100.0 / 8 + 1e-6);
+
+  const auto ogr = to_ogr(cells);
+  std::vector<geo::Geometry> one_by_one;
+  double parts_area = 0.0;
+  for (const OGRPolygon* part : *ogr->toMultiPolygon()) {
+    geo::Geometry s = smooth_without_loss(to_geos(*part), 100.0);
+    parts_area += s.area();
+    one_by_one.push_back(std::move(s));
+  }
+  const geo::Geometry reference = geo::Geometry::union_all(std::move(one_by_one));
+  CHECK(area_outside(smooth, reference) == Approx(0.0).margin(1e-3));
+  CHECK(area_outside(reference, smooth) == Approx(0.0).margin(1e-3));
+  CHECK(smooth.area() == Approx(parts_area).epsilon(1e-12));
+  const double added = smooth.area() - cells.area();
+  CHECK(added > 0.0);
+  CHECK(added <= static_cast<double>(polygons[0].cell_count) * 4 * 3.0 / 64 * 1.0e4);
+}
+
+TEST_CASE("smooth_without_loss: parts whose smoothing would overlap are united as a whole", "[polygonize][smooth]") {
+  // An L of three cells and a small square 5 m from its concave corner (300, 300) — closer than the 12.5 m the
+  // bevel can reach. Smoothed one by one the bevel of the L would overlap the square; the result is still the
+  // union: the L smoothed alone (the square is convex and stays as it is) united with the square.
+  const geo::Geometry l_and_square = geo::Geometry::from_wkt(
+      "MULTIPOLYGON (((200 200, 400 200, 400 300, 300 300, 300 400, 200 400, 200 200)),"
+      " ((305 305, 340 305, 340 340, 305 340, 305 305)))");
+  REQUIRE(l_and_square.is_valid());
+  const geo::Geometry smooth = smooth_without_loss(l_and_square, 100.0);
+  std::string reason;
+  CHECK(smooth.is_valid(&reason));
+  INFO(reason);
+  std::vector<geo::Geometry> reference_parts;
+  reference_parts.push_back(smooth_without_loss(
+      geo::Geometry::from_wkt("POLYGON ((200 200, 400 200, 400 300, 300 300, 300 400, 200 400, 200 200))"), 100.0));
+  reference_parts.push_back(geo::Geometry::from_wkt("POLYGON ((305 305, 340 305, 340 340, 305 340, 305 305))"));
+  const double overlap = area_shared(reference_parts[0], reference_parts[1]);
+  CHECK(overlap > 0.0);  // the case this test is about
+  const geo::Geometry reference = geo::Geometry::union_all(std::move(reference_parts));
+  CHECK(area_outside(smooth, reference) == Approx(0.0).margin(1e-6));
+  CHECK(area_outside(reference, smooth) == Approx(0.0).margin(1e-6));
 }
 
 TEST_CASE("smooth_without_loss: null, empty and bad cell sizes", "[polygonize][smooth]") {
