@@ -468,7 +468,8 @@ class Parser {
       t.fail("source", "is required with local targets: name the plan they come from",
              "source = \"《某市“十四五”卫生健康规划》\"");
     const std::vector<DensityIndicator> known = default_density_indicators();
-    for (const auto& [id, value] : d.targets)
+    for (const auto& target : d.targets) {
+      const std::string& id = target.first;  // a structured binding cannot be captured by clang 14's lambdas
       if (std::none_of(known.begin(), known.end(), [&](const DensityIndicator& k) { return k.id == id; })) {
         std::string ids;
         for (const auto& k : known) ids += (ids.empty() ? "" : ", ") + k.id;
@@ -476,6 +477,7 @@ class Parser {
                             Location{shown_, {}, {}, "density.targets." + id, d.target_lines.at(id)},
                             "the indicators are: " + ids + " (docs/method/density.md)");
       }
+    }
     for (auto& zt : t.array_of_tables("zone_totals")) d.zone_totals.push_back(parse_zone_totals(zt));
     t.finish();
   }
