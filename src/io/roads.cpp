@@ -8,6 +8,8 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/osm/way.hpp>
 #include <osmium/visitor.hpp>
+#include <protozero/exception.hpp>
+#include <protozero/pbf_reader.hpp>
 
 #include <algorithm>
 #include <array>
@@ -391,6 +393,57 @@ bool tags_well_formed(const osmium::TagList& tags) {
   return p == end && strings % 2 == 0;
 }
 
+/// The framing of an .osm.pbf checked before libosmium reads it: a sequence of [4-byte big-endian size][BlobHeader]
+/// [Blob], each BlobHeader holding a non-empty type and a positive data size that fits in the file. libosmium 2.19
+/// compares the type with strncmp on a null pointer when the type is missing (undefined behaviour, and such a
+/// header passes as any type). Throws std::runtime_error naming the blob; reads only the headers.
+void check_pbf_framing(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;  // unreadable: the reader says so
+  in.seekg(0, std::ios::end);
+  const auto file_size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  std::uint64_t at = 0;
+  for (std::size_t blob = 1; at < file_size; ++blob) {
+    const std::string which = "blob " + std::to_string(blob) + " (at byte " + std::to_string(at) + ")";
+    unsigned char size_bytes[4];
+    if (file_size - at < 4 || !in.read(reinterpret_cast<char*>(size_bytes), 4))
+      throw std::runtime_error(which + ": the file ends inside a block size; the file is damaged or cut short");
+    const std::uint32_t header_size = (std::uint32_t{size_bytes[0]} << 24) | (std::uint32_t{size_bytes[1]} << 16) |
+                                      (std::uint32_t{size_bytes[2]} << 8) | std::uint32_t{size_bytes[3]};
+    constexpr std::uint32_t kMaxHeader = 64U * 1024U;  // the PBF format's limit for a BlobHeader
+    if (header_size == 0 || header_size > kMaxHeader || header_size > file_size - at - 4)
+      throw std::runtime_error(which + ": a block header of " + std::to_string(header_size) +
+                               " bytes; the file is damaged or not an .osm.pbf");
+    std::string header(header_size, '\0');
+    if (!in.read(header.data(), header_size))
+      throw std::runtime_error(which + ": the file ends inside a block header; the file is damaged or cut short");
+    std::size_t type_size = 0;
+    std::int64_t data_size = 0;
+    try {
+      protozero::pbf_reader reader(header);
+      while (reader.next()) {
+        if (reader.tag() == 1 && reader.wire_type() == protozero::pbf_wire_type::length_delimited)
+          type_size = reader.get_view().size();
+        else if (reader.tag() == 3 && reader.wire_type() == protozero::pbf_wire_type::varint)
+          data_size = reader.get_int32();
+        else
+          reader.skip();
+      }
+    } catch (const protozero::exception& e) {
+      throw std::runtime_error(which + ": its block header cannot be decoded (" + e.what() + "); the file is damaged");
+    }
+    if (type_size == 0)
+      throw std::runtime_error(which + ": its block header has no type; the file is damaged or not an .osm.pbf");
+    const std::uint64_t after_header = at + 4 + header_size;
+    if (data_size <= 0 || static_cast<std::uint64_t>(data_size) > file_size - after_header)
+      throw std::runtime_error(which + ": a block of " + std::to_string(data_size) + " bytes where " +
+                               std::to_string(file_size - after_header) + " remain; the file is damaged or cut short");
+    at = after_header + static_cast<std::uint64_t>(data_size);
+    in.seekg(static_cast<std::streamoff>(at));
+  }
+}
+
 bool tag_is(const osmium::TagList& tags, const char* key, std::string_view value) {
   const char* v = tags.get_value_by_key(key);
   return v != nullptr && std::string_view(v) == value;
@@ -603,6 +656,8 @@ RoadData load_osm(const RoadSpec& spec, const geo::CrsSpec& analysis_crs, const 
     OsmRoadHandler handler(locations, pending, stats, names, missing, check, refused);
     try {
       osmium::io::File file(spec.source.path.string());
+      if (file.format() == osmium::io::file_format::pbf && file.compression() == osmium::io::file_compression::none)
+        check_pbf_framing(spec.source.path);
       osmium::io::Reader reader(file, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way,
                                 osmium::io::read_meta::no);
       osmium::apply(reader, handler);

@@ -17,6 +17,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -524,6 +526,42 @@ TEST_CASE("OSM: missing, unreadable and empty files are input errors naming the 
   CHECK(message_of("not_osm.osm").find("OpenStreetMap") != std::string::npos);
   CHECK(message_of("empty.osm").find("no OpenStreetMap nodes or ways") != std::string::npos);
   CHECK_THROWS_AS(load_roads(osm_spec("network.osm"), geo::wgs84(), std::nullopt, diag), carereach::CrsError);
+}
+
+TEST_CASE("OSM: a .osm.pbf block header without a type is a damaged file, refused before libosmium reads it",
+          "[roads][osm]") {
+  // blob_without_type.osm.pbf (found by fuzz_osm_pbf): a BlobHeader with no type field, which libosmium 2.19
+  // compares with strncmp on a null pointer. The checks of the framing, from the format: each block is a 4-byte
+  // big-endian header size, a header with a type and a data size, then that many bytes.
+  Diagnostics diag;
+  try {
+    (void)load_roads(osm_spec("blob_without_type.osm.pbf"), gk114(), std::nullopt, diag);
+    FAIL("expected an InputError");
+  } catch (const carereach::InputError& e) {
+    CHECK(e.where().file == "roads/blob_without_type.osm.pbf");
+    CHECK(e.message().find("block header has no type") != std::string::npos);
+  }
+  // The same refusal for a file cut short inside a block, built here from a valid file.
+  std::string whole;
+  {
+    std::ifstream in(fs::path(CAREREACH_GEODATA) / "porto-alegre" / "poa_osm.pbf", std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  REQUIRE(whole.size() > 1000);
+  TempDir dir;
+  const fs::path cut = dir.path / "cut.osm.pbf";
+  {
+    std::ofstream out(cut, std::ios::binary);
+    out.write(whole.data(), static_cast<std::streamsize>(whole.size() - 100));
+  }
+  RoadSpec spec = osm_spec("cut.osm.pbf");
+  spec.source.path = cut;
+  try {
+    (void)load_roads(spec, gk114(), std::nullopt, diag);
+    FAIL("expected an InputError");
+  } catch (const carereach::InputError& e) {
+    CHECK(e.message().find("remain; the file is damaged or cut short") != std::string::npos);
+  }
 }
 
 TEST_CASE("OSM: a tag string with a NUL byte inside is a damaged file, not a read past the tag list",
