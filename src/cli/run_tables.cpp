@@ -45,6 +45,18 @@ std::string short_en(const std::string& name) {
   return out;
 }
 
+/// Tags as "中医馆或中医阁" / "TCM hall or TCM corner" (the id where the taxonomy has no such tag).
+std::pair<std::string, std::string> describe_tags(const std::vector<std::string>& ids, const Taxonomy& taxonomy) {
+  std::string zh;
+  std::string en;
+  for (const std::string& id : ids) {
+    const TagDef* tag = taxonomy.tag_by_id(id);
+    zh += (zh.empty() ? "" : "或") + (tag != nullptr ? tag->name_zh : id);
+    en += (en.empty() ? "" : " or ") + (tag != nullptr ? short_en(tag->name_en) : id);
+  }
+  return {zh, en};
+}
+
 /// What a selector counts, in Chinese and in English: "三级及以上综合医院、中医医院（中医馆）".
 std::pair<std::string, std::string> describe_selector(const FacilitySelector& sel, const Taxonomy& taxonomy) {
   std::string zh;
@@ -68,14 +80,7 @@ std::pair<std::string, std::string> describe_selector(const FacilitySelector& se
     en = level_en + en;
   }
   if (!sel.tags_any.empty()) {
-    std::string tz;
-    std::string te;
-    for (const std::string& id : sel.tags_any) {
-      const auto& all = taxonomy.tags();
-      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
-      tz += (tz.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
-      te += (te.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
-    }
+    const auto [tz, te] = describe_tags(sel.tags_any, taxonomy);
     zh += "（" + tz + "）";
     en += " (" + te + ")";
   }
@@ -84,17 +89,8 @@ std::pair<std::string, std::string> describe_selector(const FacilitySelector& se
 
 /// What the "with" selector of a share indicator asks: types, a level, tags.
 std::pair<std::string, std::string> describe_with(const FacilitySelector& with, const Taxonomy& taxonomy) {
-  if (with.types.empty() && with.min_level == FacilityLevel::kUnrated && !with.tags_any.empty()) {
-    std::string zh;
-    std::string en;
-    for (const std::string& id : with.tags_any) {
-      const auto& all = taxonomy.tags();
-      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == id; });
-      zh += (zh.empty() ? "" : "或") + (it != all.end() ? it->name_zh : id);
-      en += (en.empty() ? "" : " or ") + (it != all.end() ? short_en(it->name_en) : id);
-    }
-    return {zh, en};
-  }
+  if (with.types.empty() && with.min_level == FacilityLevel::kUnrated && !with.tags_any.empty())
+    return describe_tags(with.tags_any, taxonomy);
   return describe_selector(with, taxonomy);
 }
 
@@ -405,9 +401,8 @@ report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAna
     std::string tags_zh;
     std::string tags_en;
     for (const auto& tag : f.tags) {
-      const auto& all = taxonomy.tags();
-      const auto it = std::find_if(all.begin(), all.end(), [&](const TagDef& d) { return d.id == tag; });
-      tags_zh += (tags_zh.empty() ? "" : "、") + (it != all.end() ? it->name_zh : tag);
+      const TagDef* def = taxonomy.tag_by_id(tag);
+      tags_zh += (tags_zh.empty() ? "" : "、") + (def != nullptr ? def->name_zh : tag);
       tags_en += (tags_en.empty() ? "" : ";") + tag;
     }
     const Cell status = f.status == FacilityStatus::kClosed    ? Cell::text("关闭", "closed")

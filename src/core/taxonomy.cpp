@@ -141,6 +141,12 @@ const FacilityType* Taxonomy::type_by_id(std::string_view id) const {
   return nullptr;
 }
 
+const TagDef* Taxonomy::tag_by_id(std::string_view id) const {
+  for (const auto& t : tags_)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
 std::optional<std::string> Taxonomy::find_tag(std::string_view value) const {
   auto it = tag_index_.find(normalise_key(value));
   if (it == tag_index_.end()) return std::nullopt;

@@ -49,6 +49,8 @@ class Taxonomy {
   /// The type whose id, Chinese or English name, or alias equals the value (trimmed, case-insensitive for ASCII).
   [[nodiscard]] const FacilityType* find_type(std::string_view value) const;
   [[nodiscard]] const FacilityType* type_by_id(std::string_view id) const;
+  /// The tag with this canonical id, or nullptr.
+  [[nodiscard]] const TagDef* tag_by_id(std::string_view id) const;
   /// The canonical tag id for a value (id, Chinese name or alias), or nullopt.
   [[nodiscard]] std::optional<std::string> find_tag(std::string_view value) const;
   /// Up to k types nearest to an unknown value (by the edit distance to their id, names and aliases), as

@@ -56,9 +56,8 @@ std::string joined_zh(const std::vector<std::string>& v, std::size_t max_items =
 std::vector<std::string> tag_names_zh(const std::vector<std::string>& ids, const Taxonomy& taxonomy) {
   std::vector<std::string> out;
   for (const auto& id : ids) {
-    const auto& tags = taxonomy.tags();
-    const auto it = std::find_if(tags.begin(), tags.end(), [&](const TagDef& t) { return t.id == id; });
-    out.push_back(it != tags.end() && !it->name_zh.empty() ? it->name_zh : id);
+    const TagDef* tag = taxonomy.tag_by_id(id);
+    out.push_back(tag != nullptr && !tag->name_zh.empty() ? tag->name_zh : id);
   }
   return out;
 }
