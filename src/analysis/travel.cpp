@@ -275,6 +275,22 @@ StandardTravel TravelModel::compute(const Standard& standard, std::span<const Fa
   return out;
 }
 
+StandardTravel TravelModel::compute_facilities(const Standard& standard, std::span<const Facility* const> facilities,
+                                               double limit_min, Diagnostics& diag, ProgressSink* progress) {
+  if (!standard.threshold_min)
+    throw std::invalid_argument("standard " + standard.id + " is a distance standard, not a time standard");
+  if (!(limit_min > 0.0) || !std::isfinite(limit_min))
+    throw std::invalid_argument("standard " + standard.id + ": the search limit must be a positive number of minutes");
+  const std::vector<const Facility*> chosen(facilities.begin(), facilities.end());
+  const double limit_s = limit_min * units::kSecPerMin;
+  StandardTravel out = standard.engine == TravelEngine::kNetwork  ? compute_network(standard, chosen, limit_s, diag, progress)
+                       : standard.engine == TravelEngine::kRaster ? compute_raster(standard, chosen, limit_s, diag, progress)
+                                                                  : compute_estimate(standard, chosen, limit_s, progress);
+  out.limit_min = limit_min;
+  out.facilities_used = chosen.size();
+  return out;
+}
+
 StandardTravel TravelModel::compute_network(const Standard& st, const std::vector<const Facility*>& chosen,
                                             double limit_s, Diagnostics& diag, ProgressSink* progress) {
   if (roads_ == nullptr)

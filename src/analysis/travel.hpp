@@ -108,12 +108,19 @@ class TravelModel {
   StandardTravel compute(const Standard& standard, std::span<const Facility> facilities, Diagnostics& diag,
                          ProgressSink* progress = nullptr);
 
+  /// The travel times of exactly the given facilities (the standard's selector is not applied), searched up to
+  /// limit_min rather than the settings' search limit: the building block of the per-facility analyses
+  /// (analysis/reach.hpp). Warnings as compute().
+  StandardTravel compute_facilities(const Standard& standard, std::span<const Facility* const> facilities,
+                                    double limit_min, Diagnostics& diag, ProgressSink* progress = nullptr);
+
   /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
   /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
   /// its own are built.
   void release(TravelMode mode);
 
   [[nodiscard]] const TravelSettings& settings() const { return settings_; }
+  [[nodiscard]] const PopulationGrid& population() const { return population_; }
 
  private:
   struct NetworkMode;

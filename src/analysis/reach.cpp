@@ -1,0 +1,46 @@
+#include "analysis/reach.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/travel_time.hpp"
+
+namespace carereach::analysis {
+
+std::vector<FacilityReach> facility_reach(TravelModel& model, const Standard& standard,
+                                          std::span<const Facility> facilities, double limit_min, Diagnostics& diag,
+                                          ProgressSink* progress) {
+  if (!standard.threshold_min)
+    throw std::invalid_argument("standard " + standard.id + " is a distance standard, not a time standard");
+  if (!(limit_min > 0.0) || !std::isfinite(limit_min))
+    throw std::invalid_argument("standard " + standard.id + ": the reach limit must be a positive number of minutes");
+  std::vector<FacilityReach> out;
+  out.reserve(facilities.size());
+  ProgressStep step(progress, "reach of each facility " + standard.id);
+  const float limit = static_cast<float>(limit_min);
+  for (const Facility& f : facilities) {
+    const Facility* one[] = {&f};
+    StandardTravel t = model.compute_facilities(standard, one, limit_min, diag, nullptr);
+    FacilityReach r;
+    r.facility = f.id.value;
+    r.joined = t.access.empty() || t.access.front().joined;
+    const TravelTimeField& field = t.field;
+    const std::size_t n = field.minutes.size();
+    const std::vector<double>& persons = model.population().persons;
+    for (std::size_t c = 0; c < n; ++c) {
+      const float m = field.minutes[c];
+      if (m == TravelTimeField::kUnreached || m > limit || !(persons[c] > 0.0)) continue;
+      r.cells.push_back({static_cast<std::uint32_t>(c), m});
+    }
+    std::sort(r.cells.begin(), r.cells.end(), [](const ReachedCell& a, const ReachedCell& b) {
+      return a.minutes != b.minutes ? a.minutes < b.minutes : a.cell < b.cell;
+    });
+    out.push_back(std::move(r));
+    step.update(out.size(), facilities.size());
+  }
+  return out;
+}
+
+}  // namespace carereach::analysis

@@ -1,0 +1,185 @@
+// What each facility reaches by itself (analysis::facility_reach): a network scene worked out by hand, and a
+// uniform raster grid where every cell's time is the 16-neighbour distance from the facility alone.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/reach.hpp"
+#include "analysis/travel.hpp"
+#include "core/diagnostics.hpp"
+#include "core/facility.hpp"
+#include "core/population.hpp"
+#include "core/standard.hpp"
+#include "network/ascii_map.hpp"
+
+using namespace carereach;
+using carereach::analysis::FacilityReach;
+using carereach::analysis::ReachedCell;
+using carereach::analysis::TravelModel;
+using carereach::analysis::TravelSettings;
+using carereach::testing::AsciiMap;
+using carereach::testing::AsciiNetwork;
+using carereach::testing::test_speed_profile;
+
+namespace {
+
+PopulationGrid grid_population(std::uint32_t cols, std::uint32_t rows, double cell_m, double x0, double y_top,
+                               std::vector<double> persons) {
+  PopulationGrid p;
+  p.grid.origin_x_m = x0;
+  p.grid.origin_y_m = y_top;
+  p.grid.cell_size_m = cell_m;
+  p.grid.cols = cols;
+  p.grid.rows = rows;
+  p.persons = std::move(persons);
+  return p;
+}
+
+Facility facility(std::uint32_t id, const std::string& type, double x, double y) {
+  Facility f;
+  f.id = FacilityId{id};
+  f.source_id = "F" + std::to_string(id);
+  f.name = f.source_id;
+  f.type = type;
+  f.x_m = x;
+  f.y_m = y;
+  f.source_file = "facilities.csv";
+  f.source_feature = "row " + std::to_string(id + 2);
+  return f;
+}
+
+Standard time_standard(std::vector<std::string> types, double threshold_min, TravelEngine engine) {
+  Standard s;
+  s.id = "s";
+  s.name_zh = "s";
+  s.name_en = "s";
+  s.select.types = std::move(types);
+  s.mode = TravelMode::kWalk;
+  s.engine = engine;
+  s.threshold_min = threshold_min;
+  return s;
+}
+
+double knight_distance(int dx, int dy) {
+  const int big = std::max(std::abs(dx), std::abs(dy));
+  const int small = std::min(std::abs(dx), std::abs(dy));
+  double best = std::numeric_limits<double>::infinity();
+  for (int knights = 0; 2 * knights <= big && knights <= small; ++knights) {
+    const int diagonals = small - knights;
+    const int straights = big - 2 * knights - diagonals;
+    if (straights >= 0) best = std::min(best, straights + std::sqrt(2.0) * diagonals + std::sqrt(5.0) * knights);
+  }
+  return best;
+}
+
+}  // namespace
+
+// The scene (walking at 1 m/s, max access distance 300 m):  A (0, 0) ---- B (1000, 0) ---- C (2000, 0).
+// V1 at (100, 120) joins A — B at (100, 0) with a leg of 120 s; T1 at (1400, 80) joins B — C at (1400, 0), 80 s.
+// Populated cells: (1, 1) centre (150, 50) and (15, 0) centre (1550, 150) of a 20 × 2 grid of 100 m, top y = 200.
+// V1 alone: cell (1, 1) walks straight to V1, √(50² + 70²) = 86.02 s; cell (15, 0) joins B — C at (1550, 0)
+// (150 s), then B (550 s) and A — B to V1 (900 + 120 s): 1720 s; via C it is longer.
+// T1 alone: cell (1, 1) 1380 s (test_travel.cpp works it out); cell (15, 0) walks straight, √(150² + 70²) s.
+TEST_CASE("facility_reach: each facility alone on a road network, by hand", "[analysis][reach]") {
+  const AsciiNetwork net = AsciiMap("A---------B---------C", 100.0).way("AB").way("BC").build();
+  std::vector<double> persons(40, 0.0);
+  persons[20 + 1] = 100;
+  persons[15] = 50;
+  const PopulationGrid pop = grid_population(20, 2, 100.0, 0.0, 200.0, persons);
+  const std::vector<Facility> fac = {facility(0, "village_clinic", 100, 120),
+                                     facility(1, "township_health_center", 1400, 80)};
+  TravelSettings set;
+  set.profile = test_speed_profile();
+  set.profile.max_access_distance_m = 300.0;
+  TravelModel model(&net.roads, pop, nullptr, set);
+  // The standard selects township health centres only: facility_reach takes the facilities as given.
+  const Standard st = time_standard({"township_health_center"}, 15, TravelEngine::kNetwork);
+  const auto c11 = static_cast<std::uint32_t>(pop.grid.index(1, 1));
+  const auto c15 = static_cast<std::uint32_t>(pop.grid.index(15, 0));
+
+  SECTION("limit 30 minutes: both cells for both facilities, nearest first") {
+    Diagnostics diag;
+    const std::vector<FacilityReach> r = analysis::facility_reach(model, st, fac, 30.0, diag);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].facility == 0);
+    CHECK(r[0].joined);
+    REQUIRE(r[0].cells.size() == 2);
+    CHECK(r[0].cells[0].cell == c11);
+    CHECK(r[0].cells[0].minutes == Approx(std::hypot(50.0, 70.0) / 60.0).epsilon(1e-6));
+    CHECK(r[0].cells[1].cell == c15);
+    CHECK(r[0].cells[1].minutes == Approx(1720.0 / 60.0).epsilon(1e-6));
+    REQUIRE(r[1].cells.size() == 2);
+    CHECK(r[1].cells[0].cell == c15);
+    CHECK(r[1].cells[0].minutes == Approx(std::hypot(150.0, 70.0) / 60.0).epsilon(1e-6));
+    CHECK(r[1].cells[1].cell == c11);
+    CHECK(r[1].cells[1].minutes == Approx(1380.0 / 60.0).epsilon(1e-6));
+    CHECK(diag.all().empty());
+  }
+  SECTION("limit 25 minutes: V1 no longer reaches cell (15, 0) (28.7 min); T1 still reaches cell (1, 1) (23 min)") {
+    Diagnostics diag;
+    const std::vector<FacilityReach> r = analysis::facility_reach(model, st, fac, 25.0, diag);
+    REQUIRE(r.size() == 2);
+    REQUIRE(r[0].cells.size() == 1);
+    CHECK(r[0].cells[0].cell == c11);
+    CHECK(r[1].cells.size() == 2);
+  }
+  SECTION("a limit that is not a positive number of minutes is refused") {
+    Diagnostics diag;
+    CHECK_THROWS_AS(analysis::facility_reach(model, st, fac, 0.0, diag), std::invalid_argument);
+    CHECK_THROWS_AS(analysis::facility_reach(model, st, fac, std::nan(""), diag), std::invalid_argument);
+  }
+}
+
+TEST_CASE("facility_reach on a uniform raster: the 16-neighbour distance from each facility alone",
+          "[analysis][reach][raster]") {
+  // 15 × 9 cells of 100 m walked at 3.6 km/h = 1 s/m; facilities in cells (3, 4) and (11, 4). Cell (7, 0) has
+  // nobody, so no facility reaches it. A limit of 10 minutes is 600 m: 6 cell lengths.
+  std::vector<double> persons(15 * 9, 2.0);
+  PopulationGrid pop = grid_population(15, 9, 100.0, 0.0, 900.0, persons);
+  pop.persons[pop.grid.index(7, 0)] = 0.0;
+  TravelSettings set;
+  set.profile = test_speed_profile();
+  set.raster_no_land_cover_default_speed = true;
+  set.raster_default_speed_kmh = 3.6;
+  TravelModel model(nullptr, pop, nullptr, set);
+  const std::vector<Facility> fac = {facility(0, "a", 350, 450), facility(1, "a", 1150, 450)};
+  const Standard st = time_standard({"a"}, 10, TravelEngine::kRaster);
+  Diagnostics diag;
+  const std::vector<FacilityReach> r = analysis::facility_reach(model, st, fac, 10.0, diag);
+  REQUIRE(r.size() == 2);
+  const int fcol[] = {3, 11};
+  for (std::size_t k = 0; k < 2; ++k) {
+    INFO("facility " << k);
+    std::vector<ReachedCell> expected;
+    for (std::uint32_t row = 0; row < 9; ++row)
+      for (std::uint32_t col = 0; col < 15; ++col) {
+        const double seconds = 100.0 * knight_distance(static_cast<int>(col) - fcol[k], static_cast<int>(row) - 4);
+        if (seconds > 600.0 + 1e-6 || (col == 7 && row == 0)) continue;
+        expected.push_back({static_cast<std::uint32_t>(pop.grid.index(col, row)), static_cast<float>(seconds / 60.0)});
+      }
+    std::sort(expected.begin(), expected.end(), [](const ReachedCell& a, const ReachedCell& b) {
+      return a.minutes != b.minutes ? a.minutes < b.minutes : a.cell < b.cell;
+    });
+    REQUIRE(r[k].cells.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      INFO("entry " << i);
+      CHECK(r[k].cells[i].cell == expected[i].cell);
+      CHECK(r[k].cells[i].minutes == Approx(expected[i].minutes).epsilon(1e-5));
+    }
+  }
+  // A facility outside the grid reaches nothing and is marked not joined.
+  const std::vector<Facility> outside = {facility(2, "a", -500, 450)};
+  Diagnostics diag2;
+  const std::vector<FacilityReach> o = analysis::facility_reach(model, st, outside, 10.0, diag2);
+  REQUIRE(o.size() == 1);
+  CHECK_FALSE(o[0].joined);
+  CHECK(o[0].cells.empty());
+  CHECK(diag2.count("facility.outside_grid") == 1);
+}
