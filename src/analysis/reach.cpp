@@ -11,7 +11,7 @@ namespace carereach::analysis {
 
 std::vector<FacilityReach> facility_reach(TravelModel& model, const Standard& standard,
                                           std::span<const Facility> facilities, double limit_min, Diagnostics& diag,
-                                          ProgressSink* progress) {
+                                          ProgressSink* progress, ReachMethod method) {
   if (!standard.threshold_min)
     throw std::invalid_argument("standard " + standard.id + " is a distance standard, not a time standard");
   if (!(limit_min > 0.0) || !std::isfinite(limit_min))
@@ -20,20 +20,27 @@ std::vector<FacilityReach> facility_reach(TravelModel& model, const Standard& st
   out.reserve(facilities.size());
   ProgressStep step(progress, "reach of each facility " + standard.id);
   const float limit = static_cast<float>(limit_min);
+  const std::vector<double>& persons = model.population().persons;
+  std::vector<std::pair<std::uint32_t, float>> found;
   for (const Facility& f : facilities) {
-    const Facility* one[] = {&f};
-    StandardTravel t = model.compute_facilities(standard, one, limit_min, diag, nullptr);
     FacilityReach r;
     r.facility = f.id.value;
-    r.joined = t.access.empty() || t.access.front().joined;
-    const TravelTimeField& field = t.field;
-    const std::size_t n = field.minutes.size();
-    const std::vector<double>& persons = model.population().persons;
-    for (std::size_t c = 0; c < n; ++c) {
-      const float m = field.minutes[c];
-      if (m == TravelTimeField::kUnreached || m > limit || !(persons[c] > 0.0)) continue;
-      r.cells.push_back({static_cast<std::uint32_t>(c), m});
+    found.clear();
+    if (method == ReachMethod::kLocal) {
+      r.joined = model.reach_one(standard, f, limit_min, diag, found);
+    } else {
+      const Facility* one[] = {&f};
+      StandardTravel t = model.compute_facilities(standard, one, limit_min, diag, nullptr);
+      r.joined = t.access.empty() || t.access.front().joined;
+      const TravelTimeField& field = t.field;
+      for (std::size_t c = 0; c < field.minutes.size(); ++c) {
+        const float m = field.minutes[c];
+        if (m == TravelTimeField::kUnreached || m > limit || !(persons[c] > 0.0)) continue;
+        found.emplace_back(static_cast<std::uint32_t>(c), m);
+      }
     }
+    r.cells.reserve(found.size());
+    for (const auto& [cell, minutes] : found) r.cells.push_back({cell, minutes});
     std::sort(r.cells.begin(), r.cells.end(), [](const ReachedCell& a, const ReachedCell& b) {
       return a.minutes != b.minutes ? a.minutes < b.minutes : a.cell < b.cell;
     });

@@ -37,8 +37,14 @@ struct FacilityReach {
 /// if it were the only facility. Cells are those with population > 0. Per-facility warnings (far from a road,
 /// not joined, outside the grid) go to diag once per facility, as the standard's own computation gives them.
 /// Throws std::invalid_argument for a distance standard or a limit that is not a positive number of minutes.
+///
+/// Each facility is searched only where it can reach (TravelModel::reach_one: the nodes its search reaches and
+/// the band of rows within the limit at the fastest speed; the raster window within the limit); with
+/// ReachMethod::kWholeGrid, by the standard's whole-grid computation with that facility alone — the same result,
+/// slower, kept as the reference the tests compare with.
+enum class ReachMethod { kLocal, kWholeGrid };
 std::vector<FacilityReach> facility_reach(TravelModel& model, const Standard& standard,
                                           std::span<const Facility> facilities, double limit_min, Diagnostics& diag,
-                                          ProgressSink* progress = nullptr);
+                                          ProgressSink* progress = nullptr, ReachMethod method = ReachMethod::kLocal);
 
 }  // namespace carereach::analysis

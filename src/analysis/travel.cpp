@@ -35,6 +35,14 @@ std::string facility_label(const Facility& f) { return "'" + f.source_id + "' " 
 
 Location facility_location(const Facility& f) { return Location{f.source_file, {}, f.source_feature, {}, 0}; }
 
+void warn_outside_grid(const Standard& st, const Facility& f, Diagnostics& diag) {
+  diag.warn("facility.outside_grid"_code,
+            "facility " + facility_label(f) + " lies outside the analysis grid: the raster engine (standard " + st.id +
+                ") cannot start from it",
+            facility_location(f), "the grid covers the study area's extent; facilities beyond it are left out");
+}
+
+
 raster::SpeedMode raster_mode_of(TravelMode mode) {
   switch (mode) {
     case TravelMode::kWalk: return raster::SpeedMode::kWalking;
@@ -156,11 +164,18 @@ struct TravelModel::NetworkMode {
   network::ConnectorOptions options;
   network::CellConnectors connectors;
   std::unique_ptr<network::NodeSearch> search;
+  // One facility at a time (reach_one): node labels kept unreached between runs, the nodes a run reached, the
+  // cells of the band of rows it assigned, and the fastest straight-line progress any move makes (m/s).
+  network::NodeTimes labels;
+  std::vector<std::uint32_t> touched;
+  TravelTimeField band;
+  double max_speed_mps = 0.0;
 };
 
 struct TravelModel::RasterMode {
   raster::FrictionSurface friction;
   raster::FrictionStats stats;
+  float min_seconds_per_metre = -1.0F;  ///< reach_one: the fastest cell (computed on first use)
 };
 
 TravelModel::TravelModel(const RoadData* roads, const PopulationGrid& population, const RasterTravelData* raster,
@@ -306,6 +321,25 @@ StandardTravel TravelModel::compute_network(const Standard& st, const std::vecto
     ids.push_back(f->id.value);
   }
   const network::FacilitySources sources = network::snap_facilities(*m.index, m.graph, positions, ids, m.options);
+  warn_network_access(st, chosen, sources, diag);
+  for (std::size_t i = 0; i < sources.facilities.size(); ++i) {
+    const network::SnappedFacility& sf = sources.facilities[i];
+    out.access.push_back({sf.facility, sf.distance_m, sf.leg_s, false, true});
+  }
+  for (const std::uint32_t i : sources.beyond_max_access) out.access[i].beyond_max_access = true;
+  for (const std::uint32_t i : sources.not_joined) out.access[i].joined = false;
+  network::NetworkTravelTimes result = network::network_travel_times(*m.search, m.connectors, sources, limit_s);
+  out.field = std::move(result.field);
+  out.node_time_s.resize(m.graph.node_count());
+  for (std::size_t v = 0; v < m.graph.node_count(); ++v) out.node_time_s[v] = result.nodes.time_s(v);
+  out.node_x_m = m.graph.node_x_m;
+  out.node_y_m = m.graph.node_y_m;
+  out.timings_s["search"] = seconds_since(t0);
+  return out;
+}
+
+void TravelModel::warn_network_access(const Standard& st, const std::vector<const Facility*>& chosen,
+                                      const network::FacilitySources& sources, Diagnostics& diag) const {
   for (const std::uint32_t i : sources.beyond_max_access) {
     const Facility& f = *chosen[i];
     if (settings_.snap_to_nodes)
@@ -326,20 +360,6 @@ StandardTravel TravelModel::compute_network(const Standard& st, const std::vecto
               "facility " + facility_label(*chosen[i]) + " cannot be joined to the road network of mode " +
                   to_string(st.mode) + " (standard " + st.id + "): only cells within walking distance reach it",
               facility_location(*chosen[i]));
-  for (std::size_t i = 0; i < sources.facilities.size(); ++i) {
-    const network::SnappedFacility& sf = sources.facilities[i];
-    out.access.push_back({sf.facility, sf.distance_m, sf.leg_s, false, true});
-  }
-  for (const std::uint32_t i : sources.beyond_max_access) out.access[i].beyond_max_access = true;
-  for (const std::uint32_t i : sources.not_joined) out.access[i].joined = false;
-  network::NetworkTravelTimes result = network::network_travel_times(*m.search, m.connectors, sources, limit_s);
-  out.field = std::move(result.field);
-  out.node_time_s.resize(m.graph.node_count());
-  for (std::size_t v = 0; v < m.graph.node_count(); ++v) out.node_time_s[v] = result.nodes.time_s(v);
-  out.node_x_m = m.graph.node_x_m;
-  out.node_y_m = m.graph.node_y_m;
-  out.timings_s["search"] = seconds_since(t0);
-  return out;
 }
 
 StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector<const Facility*>& chosen,
@@ -364,10 +384,7 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
     const auto cell = grid.cell_at(f->x_m, f->y_m);
     out.access.push_back({f->id.value, 0.0, 0.0, false, cell.has_value()});
     if (!cell) {
-      diag.warn("facility.outside_grid"_code,
-                "facility " + facility_label(*f) + " lies outside the analysis grid: the raster engine (standard " +
-                    st.id + ") cannot start from it",
-                facility_location(*f), "the grid covers the study area's extent; facilities beyond it are left out");
+      warn_outside_grid(st, *f, diag);
       continue;
     }
     sources.push_back({*cell, 0.0, f->id.value});
@@ -381,6 +398,161 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
   out.field = std::move(r.field);
   out.timings_s["search"] = seconds_since(t0);
   return out;
+}
+
+namespace {
+
+/// Grid rows whose cells can lie within radius_m of the band y_min … y_max (one more each side against rounding),
+/// clipped to the grid; first > last when none.
+std::pair<std::int64_t, std::int64_t> rows_within(const Grid& grid, double y_min, double y_max, double radius_m) {
+  const double cs = grid.cell_size_m;
+  const double first = std::floor((grid.origin_y_m - (y_max + radius_m)) / cs) - 1.0;
+  const double last = std::ceil((grid.origin_y_m - (y_min - radius_m)) / cs) + 1.0;
+  const double lo = std::max(first, 0.0);
+  const double hi = std::min(last, static_cast<double>(grid.rows) - 1.0);
+  return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
+}
+
+}  // namespace
+
+bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_min, Diagnostics& diag,
+                            std::vector<std::pair<std::uint32_t, float>>& cells) {
+  if (!st.threshold_min)
+    throw std::invalid_argument("standard " + st.id + " is a distance standard, not a time standard");
+  if (!(limit_min > 0.0) || !std::isfinite(limit_min))
+    throw std::invalid_argument("standard " + st.id + ": the search limit must be a positive number of minutes");
+  const double limit_s = limit_min * units::kSecPerMin;
+  const auto limit = static_cast<float>(limit_min);
+  const Grid& grid = population_.grid;
+  const std::vector<double>& persons = population_.persons;
+
+  if (st.engine == TravelEngine::kNetwork) {
+    if (roads_ == nullptr)
+      throw std::invalid_argument("standard " + st.id + " uses the network engine, and the scenario has no roads");
+    StandardTravel unused;
+    NetworkMode& m = network_mode(st.mode, unused, diag, nullptr);
+    if (m.labels.node.size() != m.graph.node_count()) {
+      m.labels.node.assign(m.graph.node_count(), network::NodeLabel{});
+      m.band.grid = grid;
+      m.band.minutes.resize(grid.cell_count());
+      m.band.nearest.resize(grid.cell_count());
+      // A cell's time is the sum of moves (the walk to the road, runs along pieces, the facility's leg), none of
+      // which gets farther in a straight line than its time at the fastest speed of any piece or of the walk.
+      double v = units::kmh_to_mps(m.options.access_speed_kmh);
+      for (const network::Piece& p : m.graph.pieces) {
+        for (const float t : {p.forward_s, p.backward_s})
+          if (t != network::kNoPassage && t > 0.0F) v = std::max(v, static_cast<double>(p.length_m) / t);
+      }
+      m.max_speed_mps = v;
+    }
+    const network::PointM position{f.x_m, f.y_m};
+    const std::uint32_t id = f.id.value;
+    const network::FacilitySources sources =
+        network::snap_facilities(*m.index, m.graph, std::span(&position, 1), std::span(&id, 1), m.options);
+    const std::vector<const Facility*> chosen = {&f};
+    warn_network_access(st, chosen, sources, diag);
+    const bool joined = sources.not_joined.empty();
+    m.search->run_local(sources.sources, limit_s, m.labels, m.touched);
+    // The band of rows the facility (and, with snap = node, the nodes it starts from) can reach within the limit;
+    // the straight-line slack covers the cells' own walk within the maximum access distance.
+    double y_min = f.y_m, y_max = f.y_m;
+    for (const network::Source& src : sources.sources) {
+      y_min = std::min(y_min, m.graph.node_y_m[src.node]);
+      y_max = std::max(y_max, m.graph.node_y_m[src.node]);
+    }
+    const double radius = limit_s * m.max_speed_mps + m.options.max_access_distance_m + grid.cell_size_m;
+    const auto [r0, r1] = rows_within(grid, y_min, y_max, radius);
+    if (r0 <= r1) {
+      network::AssignOptions options;
+      options.parallel = false;
+      options.first_row = static_cast<std::uint32_t>(r0);
+      options.last_row = static_cast<std::uint32_t>(r1);
+      network::assign_cells(m.graph, m.connectors, sources, m.labels, limit_s, m.band, options);
+      const std::size_t g0 = grid.index(0, static_cast<std::uint32_t>(r0));
+      const std::size_t g1 = grid.index(0, static_cast<std::uint32_t>(r1)) + grid.cols;
+      for (std::size_t g = g0; g < g1; ++g) {
+        const float t = m.band.minutes[g];
+        if (t != TravelTimeField::kUnreached && t <= limit && persons[g] > 0.0)
+          cells.emplace_back(static_cast<std::uint32_t>(g), t);
+      }
+    }
+    network::NodeSearch::reset_local(m.labels, m.touched);
+    return joined;
+  }
+
+  if (st.engine == TravelEngine::kRaster) {
+    StandardTravel unused;
+    RasterMode& m = raster_mode(st.mode, unused, diag);
+    if (m.stats.source_cells == 0) return false;  // nothing of the mode: compute() says why (not computed)
+    const auto cell = grid.cell_at(f.x_m, f.y_m);
+    if (!cell) {
+      warn_outside_grid(st, f, diag);
+      return false;
+    }
+    if (m.min_seconds_per_metre < 0.0F) {
+      float lo = raster::FrictionSurface::kImpassable;
+      for (const float v : m.friction.seconds_per_metre) lo = std::min(lo, v);
+      m.min_seconds_per_metre = lo;
+    }
+    // Every cell of a path within the limit lies within limit / (fastest seconds per metre) of the facility — on
+    // slopes, Tobler's fastest descent is faster than flat ground by tobler_time_factor(−0.05) — so the search
+    // on that window (and three cells more for the knight's moves) gives the whole grid's times.
+    const bool anisotropic = settings_.raster_anisotropic && raster_ != nullptr && !raster_->elevation_m.empty();
+    const double fastest = static_cast<double>(m.min_seconds_per_metre) * (anisotropic ? raster::tobler_time_factor(-0.05) : 1.0);
+    const double reach_m = fastest > 0.0 ? limit_s / fastest : std::numeric_limits<double>::infinity();
+    const auto col = static_cast<std::int64_t>(*cell % grid.cols);
+    const auto row = static_cast<std::int64_t>(*cell / grid.cols);
+    const double span = std::min(std::ceil(reach_m / grid.cell_size_m) + 3.0,
+                                 static_cast<double>(std::max(grid.cols, grid.rows)));
+    const auto reach_cells = static_cast<std::int64_t>(span);
+    const std::int64_t c0 = std::max<std::int64_t>(0, col - reach_cells);
+    const std::int64_t c1 = std::min<std::int64_t>(grid.cols - 1, col + reach_cells);
+    const std::int64_t w0 = std::max<std::int64_t>(0, row - reach_cells);
+    const std::int64_t w1 = std::min<std::int64_t>(grid.rows - 1, row + reach_cells);
+    raster::FrictionSurface window;
+    window.grid = grid;
+    window.grid.cols = static_cast<std::uint32_t>(c1 - c0 + 1);
+    window.grid.rows = static_cast<std::uint32_t>(w1 - w0 + 1);
+    window.grid.origin_x_m = grid.origin_x_m + static_cast<double>(c0) * grid.cell_size_m;
+    window.grid.origin_y_m = grid.origin_y_m - static_cast<double>(w0) * grid.cell_size_m;
+    const std::size_t wc = window.grid.cell_count();
+    window.seconds_per_metre.resize(wc);
+    if (!m.friction.mode.empty()) window.mode.resize(wc);
+    std::vector<float> elevation;
+    if (anisotropic) elevation.resize(wc);
+    for (std::int64_t r = w0; r <= w1; ++r)
+      for (std::int64_t c = c0; c <= c1; ++c) {
+        const std::size_t from = grid.index(static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(r));
+        const std::size_t to = window.grid.index(static_cast<std::uint32_t>(c - c0), static_cast<std::uint32_t>(r - w0));
+        window.seconds_per_metre[to] = m.friction.seconds_per_metre[from];
+        if (!window.mode.empty()) window.mode[to] = m.friction.mode[from];
+        if (anisotropic) elevation[to] = raster_->elevation_m[from];
+      }
+    const raster::CostSource source{window.grid.index(static_cast<std::uint32_t>(col - c0), static_cast<std::uint32_t>(row - w0)), 0.0, f.id.value};
+    raster::CostDistanceOptions options;
+    options.neighbourhood = settings_.raster_neighbours == 8 ? raster::Neighbourhood::k8 : raster::Neighbourhood::k16;
+    options.limit_s = limit_s;
+    if (anisotropic) options.elevation_m = elevation;
+    raster::CostDistanceResult r = raster::cost_distance(window, std::span(&source, 1), options, nullptr);
+    for (auto& w : r.warnings) diag.add(std::move(w));
+    for (std::int64_t rr = w0; rr <= w1; ++rr)
+      for (std::int64_t c = c0; c <= c1; ++c) {
+        const std::size_t g = grid.index(static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(rr));
+        const float t = r.field.minutes[window.grid.index(static_cast<std::uint32_t>(c - c0), static_cast<std::uint32_t>(rr - w0))];
+        if (t != TravelTimeField::kUnreached && t <= limit && persons[g] > 0.0)
+          cells.emplace_back(static_cast<std::uint32_t>(g), t);
+      }
+    return true;
+  }
+
+  // The straight-line estimate: the standard's own computation with the one facility.
+  const Facility* one[] = {&f};
+  StandardTravel t = compute_facilities(st, one, limit_min, diag, nullptr);
+  for (std::size_t g = 0; g < t.field.minutes.size(); ++g) {
+    const float m = t.field.minutes[g];
+    if (m != TravelTimeField::kUnreached && m <= limit && persons[g] > 0.0) cells.emplace_back(static_cast<std::uint32_t>(g), m);
+  }
+  return true;
 }
 
 StandardTravel TravelModel::compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen,

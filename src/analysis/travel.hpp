@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diagnostics.hpp"
@@ -21,6 +22,10 @@
 #include "core/standard.hpp"
 #include "core/travel_time.hpp"
 #include "raster/friction.hpp"
+
+namespace carereach::network {
+struct FacilitySources;
+}  // namespace carereach::network
 
 namespace carereach::analysis {
 
@@ -114,6 +119,13 @@ class TravelModel {
   StandardTravel compute_facilities(const Standard& standard, std::span<const Facility* const> facilities,
                                     double limit_min, Diagnostics& diag, ProgressSink* progress = nullptr);
 
+  /// The populated cells one facility alone reaches within limit_min, appended (unsorted) to `cells` as (cell,
+  /// minutes): the times compute_facilities gives with that facility alone, searched only in the part of the grid
+  /// it can reach (the network's nodes it reaches and the band of rows within the limit at the fastest speed; the
+  /// raster's window within the limit at the fastest cell). Returns false when the facility cannot be joined.
+  bool reach_one(const Standard& standard, const Facility& facility, double limit_min, Diagnostics& diag,
+                 std::vector<std::pair<std::uint32_t, float>>& cells);
+
   /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
   /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
   /// its own are built.
@@ -131,6 +143,8 @@ class TravelModel {
                                  Diagnostics& diag, ProgressSink* progress);
   StandardTravel compute_raster(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                 Diagnostics& diag, ProgressSink* progress);
+  void warn_network_access(const Standard& st, const std::vector<const Facility*>& chosen,
+                           const network::FacilitySources& sources, Diagnostics& diag) const;
   StandardTravel compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                   ProgressSink* progress);
 

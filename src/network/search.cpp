@@ -259,6 +259,79 @@ void NodeSearch::run(std::span<const Source> sources, double limit_s, NodeTimes&
   dirty_ = false;
 }
 
+void NodeSearch::run_local(std::span<const Source> sources, double limit_s, NodeTimes& labels,
+                           std::vector<std::uint32_t>& touched) {
+  const std::size_t n = graph_->node_count();
+  if (labels.node.size() != n) throw std::invalid_argument("search: the labels are not of this graph");
+  // The search itself is run()'s; its records are then copied out for the reached nodes only. The records know
+  // their node through record_of_, so the reached records are collected during the search.
+  check_limit(limit_s);
+  for (const Source& s : sources) {
+    if (s.node >= n)
+      throw std::invalid_argument("search: source node " + std::to_string(s.node) + " of facility " +
+                                  std::to_string(s.facility) + " is not in the graph");
+    if (std::isnan(s.time_s) || s.time_s < 0.0)
+      throw std::invalid_argument("search: source of facility " + std::to_string(s.facility) +
+                                  " starts at a negative or undefined time");
+  }
+  if (node_of_record_.empty()) {
+    node_of_record_.assign(records_.size(), 0);
+    for (std::uint32_t v = 0; v < n; ++v) node_of_record_[record_of_[v]] = v;
+  }
+  std::uint64_t* rec = records_.data();
+  const std::uint32_t* record_of = record_of_.data();
+  if (dirty_) {
+    for (std::size_t v = 0; v < n; ++v) set_label(rec + record_of[v], kUnreachedTime, kNoFacility);
+  }
+  dirty_ = true;
+  heap_.clear();
+  std::vector<std::uint32_t>& reached = local_reached_;
+  reached.clear();
+  auto label = [&](std::uint64_t* r, std::uint32_t record, double t, std::uint32_t facility) {
+    if (record_time(r) == kUnreachedTime) reached.push_back(record);
+    set_label(r, t, facility);
+  };
+  for (const Source& s : sources) {
+    if (s.time_s > limit_s) continue;
+    std::uint64_t* r = rec + record_of[s.node];
+    if (before(s.time_s, s.facility, record_time(r), record_facility(r))) {
+      label(r, record_of[s.node], s.time_s, s.facility);
+      heap_push(HeapEntry{s.time_s, record_of[s.node], s.facility});
+    }
+  }
+  while (!heap_.empty()) {
+    const HeapEntry e = heap_.front();
+    heap_pop();
+    const std::uint64_t* own = rec + e.record;
+    if (e.time_s != record_time(own) || e.facility != record_facility(own)) continue;  // superseded
+    for (std::uint32_t k = 0, d = record_degree(own); k < d; ++k) {
+      const std::uint64_t arc = own[2 + k];
+      const double t = e.time_s + static_cast<double>(arc_time(arc));
+      if (t > limit_s) continue;
+      std::uint64_t* r = rec + arc_target(arc);
+      if (before(t, e.facility, record_time(r), record_facility(r))) {
+        label(r, arc_target(arc), t, e.facility);
+        heap_push(HeapEntry{t, arc_target(arc), e.facility});
+      }
+    }
+  }
+  for (const std::uint32_t record : reached) {
+    std::uint64_t* r = rec + record;
+    const std::uint32_t v = node_of_record_[record];
+    labels.node[v] = NodeLabel{record_time(r), record_facility(r)};
+    touched.push_back(v);
+    set_label(r, kUnreachedTime, kNoFacility);
+  }
+  labels.reached = touched.size();
+  dirty_ = false;
+}
+
+void NodeSearch::reset_local(NodeTimes& labels, std::vector<std::uint32_t>& touched) {
+  for (const std::uint32_t v : touched) labels.node[v] = NodeLabel{};
+  touched.clear();
+  labels.reached = 0;
+}
+
 NodeTimes search_nodes(const RoadGraph& graph, std::span<const Source> sources, double limit_s) {
   NodeSearch search(graph);
   NodeTimes out;
@@ -280,11 +353,20 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
   }
   const Grid& grid = connectors.grid;
   const std::size_t cell_count = grid.cell_count();
+  const bool all_rows = options.first_row == 0 && options.last_row >= grid.rows;
+  if (!all_rows && (out.minutes.size() != cell_count || out.nearest.size() != cell_count))
+    throw std::invalid_argument("assign_cells: a band of rows needs an output of the grid's size");
   out.grid = grid;
   out.minutes.resize(cell_count);
   out.nearest.resize(cell_count);
   float* minutes = out.minutes.data();
   std::uint32_t* nearest = out.nearest.data();
+  // The rows to assign, [row_lo, row_hi), and their cells [g_lo, g_hi).
+  const std::uint32_t row_lo = std::min(options.first_row, grid.rows);
+  const std::uint32_t row_hi =
+      options.last_row >= grid.rows ? grid.rows : std::max(row_lo, options.last_row + 1U);
+  const std::size_t g_lo = static_cast<std::size_t>(row_lo) * grid.cols;
+  const std::size_t g_hi = static_cast<std::size_t>(row_hi) * grid.cols;
 
   // --- through the links, per block of populated cells; unpopulated cells in between are cleared. The pass reads
   // the populated bits, the link counts and the links in order (few bytes per cell: it is bound by memory
@@ -295,12 +377,15 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
   const CellLink* links = connectors.links.data();
   const std::size_t link_total = connectors.links.size();
   const std::uint32_t* cell = connectors.cell.data();
-  const std::size_t block_count = std::max<std::size_t>(1, (slots + kCellsPerBlock - 1) / kCellsPerBlock);
+  // The slots (populated cells, in cell order) of the rows.
+  const std::size_t s_lo = static_cast<std::size_t>(std::lower_bound(cell, cell + slots, g_lo) - cell);
+  const std::size_t s_hi = static_cast<std::size_t>(std::lower_bound(cell, cell + slots, g_hi) - cell);
+  const std::size_t block_count = std::max<std::size_t>(1, (s_hi - s_lo + kCellsPerBlock - 1) / kCellsPerBlock);
   for_blocks(block_count, options.parallel, [&](std::size_t b) {
-    const std::size_t first = b * kCellsPerBlock;
-    const std::size_t last = std::min(slots, first + kCellsPerBlock);
-    const std::size_t g_begin = first == 0 ? 0 : cell[first];
-    const std::size_t g_end = last == slots ? cell_count : cell[last];
+    const std::size_t first = s_lo + b * kCellsPerBlock;
+    const std::size_t last = std::min(s_hi, first + kCellsPerBlock);
+    const std::size_t g_begin = first == s_lo ? g_lo : cell[first];
+    const std::size_t g_end = last == s_hi ? g_hi : cell[last];
     std::size_t s = first;
     std::size_t l = s < slots ? connectors.link_offset[s] : link_total;
     for (std::size_t g = g_begin; g < g_end; ++g) {
@@ -342,10 +427,10 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
   std::vector<double> sorted_y(by_y.size());
   for (std::size_t i = 0; i < by_y.size(); ++i) sorted_y[i] = facilities.facilities[by_y[i]].y_m;
   const double cs = grid.cell_size_m;
-  const std::size_t band_count = (grid.rows + kRowsPerBand - 1) / kRowsPerBand;
+  const std::size_t band_count = (row_hi - row_lo + kRowsPerBand - 1) / kRowsPerBand;
   for_blocks(band_count, options.parallel, [&](std::size_t band) {
-    const auto row0 = static_cast<std::uint32_t>(band * kRowsPerBand);
-    const std::uint32_t row1 = std::min(grid.rows, row0 + kRowsPerBand);  // exclusive
+    const auto row0 = static_cast<std::uint32_t>(row_lo + band * kRowsPerBand);
+    const std::uint32_t row1 = std::min(row_hi, row0 + kRowsPerBand);  // exclusive
     const double band_y_top = grid.origin_y_m - row0 * cs;
     const double band_y_bottom = grid.origin_y_m - row1 * cs;
     const auto lo = std::lower_bound(sorted_y.begin(), sorted_y.end(), band_y_bottom - radius_m);
@@ -394,6 +479,7 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
       const double t = static_cast<double>(pc.leg_s) + run_s + f.leg_s;
       if (t > limit_s) continue;
       const std::uint32_t g = cell[pc.slot];
+      if (g < g_lo || g >= g_hi) continue;
       offer(minutes[g], nearest[g], to_minutes(t), f.facility);
     }
   }

@@ -47,6 +47,15 @@ class NodeSearch {
   /// minimum time and, among the facilities with exactly that time, the smallest id.
   void run(std::span<const Source> sources, double limit_s, NodeTimes& out);
 
+  /// The same search, touching only the nodes it reaches: `labels` must hold one unreached label per node on entry
+  /// (as it is left by reset_local); the reached nodes get their labels and are appended to `touched`. Call
+  /// reset_local(labels, touched) before the next run_local with the same labels. For searches that reach a small
+  /// part of the graph (one facility's neighbourhood), where run()'s pass over every node would dominate.
+  void run_local(std::span<const Source> sources, double limit_s, NodeTimes& labels,
+                 std::vector<std::uint32_t>& touched);
+  /// Makes every label of `touched` unreached again and clears `touched`.
+  static void reset_local(NodeTimes& labels, std::vector<std::uint32_t>& touched);
+
   [[nodiscard]] const RoadGraph& graph() const { return *graph_; }
   [[nodiscard]] std::size_t memory_bytes() const;
 
@@ -65,6 +74,8 @@ class NodeSearch {
   /// float, high half). A node's label and its arcs share cache lines, and arcs lead straight to records.
   std::vector<std::uint64_t> records_;
   std::vector<std::uint32_t> record_of_;  ///< node → word offset of its record
+  std::vector<std::uint32_t> node_of_record_;  ///< word offset of a record → its node (run_local; built on first use)
+  std::vector<std::uint32_t> local_reached_;   ///< run_local: the records it labelled
   std::vector<HeapEntry> heap_;
   bool dirty_ = false;  ///< a run did not finish: labels must be cleared before the next
 };
@@ -74,6 +85,10 @@ NodeTimes search_nodes(const RoadGraph& graph, std::span<const Source> sources, 
 
 struct AssignOptions {
   bool parallel = true;  ///< the result is the same either way
+  /// Only the cells of grid rows first_row … last_row (inclusive, clipped to the grid) are assigned; the others
+  /// are left as they were in `out` (which must then already have the grid's size). The defaults: every row.
+  std::uint32_t first_row = 0;
+  std::uint32_t last_row = std::numeric_limits<std::uint32_t>::max();
 };
 
 /// Every populated cell's T (minutes) and F (facility id) from the node times of one search: the minimum over

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -182,4 +183,81 @@ TEST_CASE("facility_reach on a uniform raster: the 16-neighbour distance from ea
   CHECK_FALSE(o[0].joined);
   CHECK(o[0].cells.empty());
   CHECK(diag2.count("facility.outside_grid") == 1);
+}
+
+// The local search (only the nodes a facility reaches, the band of rows within the limit at the fastest speed,
+// the raster window) must give exactly what the whole-grid computation with the facility alone gives, on a
+// network with a fast primary road, a one-way street and cells far from any road, for every engine and snapping.
+TEST_CASE("facility_reach: the local search equals the whole-grid computation", "[analysis][reach]") {
+  const auto map = R"(
+      A-----B-----C-----D
+      |     |     |     |
+      E-----F-----G-----H
+      |     |     |     |
+      I-----J-----K-----L
+  )";
+  const AsciiNetwork net = AsciiMap(map, 200.0, 1000.0, 1000.0)
+                               .way("ABCD", {.cls = RoadClass::kPrimary})
+                               .way("EFGH", {.oneway = road_oneway::kForward})
+                               .way("IJKL")
+                               .way("AEI")
+                               .way("BFJ")
+                               .way("CGK")
+                               .way("DHL")
+                               .build();
+  // 60 × 30 cells of 100 m from (0, 2600) down to y = −400: the network spans x 1000 … 4600, y 1000 … 1800.
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<double> persons(60 * 30);
+  for (double& p : persons) p = unit(rng) < 0.7 ? std::floor(1.0 + 50.0 * unit(rng)) : 0.0;
+  const PopulationGrid pop = grid_population(60, 30, 100.0, 0.0, 2600.0, persons);
+  std::vector<Facility> fac;
+  for (std::uint32_t i = 0; i < 12; ++i)
+    fac.push_back(facility(i, "a", 500.0 + 4500.0 * unit(rng), 600.0 + 1600.0 * unit(rng)));
+
+  struct Case {
+    const char* name;
+    TravelEngine engine;
+    TravelMode mode;
+    bool snap_to_nodes;
+    double limit_min;
+  };
+  const Case cases[] = {
+      {"network, walk, edge snapping, 8 min", TravelEngine::kNetwork, TravelMode::kWalk, false, 8.0},
+      {"network, car, edge snapping, 3 min", TravelEngine::kNetwork, TravelMode::kCar, false, 3.0},
+      {"network, car, node snapping, 3 min", TravelEngine::kNetwork, TravelMode::kCar, true, 3.0},
+      {"raster, walk on burned roads, 10 min", TravelEngine::kRaster, TravelMode::kWalk, false, 10.0},
+      {"raster, car on burned roads, 4 min", TravelEngine::kRaster, TravelMode::kCar, false, 4.0},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    TravelSettings set;
+    set.profile = test_speed_profile();
+    set.profile.max_access_distance_m = 400.0;
+    set.snap_to_nodes = c.snap_to_nodes;
+    set.raster_no_land_cover_default_speed = true;
+    set.raster_default_speed_kmh = 3.6;
+    // One model each, so that both build the mode's structures (and give its warnings) themselves.
+    TravelModel model_local(&net.roads, pop, nullptr, set);
+    TravelModel model_whole(&net.roads, pop, nullptr, set);
+    Standard st = time_standard({"a"}, c.limit_min, c.engine);
+    st.mode = c.mode;
+    Diagnostics d_local, d_whole;
+    const auto local = analysis::facility_reach(model_local, st, fac, c.limit_min, d_local, nullptr,
+                                                analysis::ReachMethod::kLocal);
+    const auto whole = analysis::facility_reach(model_whole, st, fac, c.limit_min, d_whole, nullptr,
+                                                analysis::ReachMethod::kWholeGrid);
+    REQUIRE(local.size() == whole.size());
+    std::size_t reached = 0;
+    for (std::size_t k = 0; k < local.size(); ++k) {
+      INFO("facility " << k);
+      CHECK(local[k].joined == whole[k].joined);
+      CHECK(local[k].cells == whole[k].cells);
+      reached += whole[k].cells.size();
+    }
+    CHECK(reached > 0);  // the case reaches something
+    // The same warnings.
+    REQUIRE(d_local.all().size() == d_whole.all().size());
+    for (std::size_t i = 0; i < d_local.all().size(); ++i) CHECK(d_local.all()[i].message == d_whole.all()[i].message);
+  }
 }
