@@ -66,8 +66,7 @@ int bench(const fs::path& scenario_path, const std::string& standard_id, double 
   // The mode's structures (graph, connectors, friction) are built by a first facility, outside the timing.
   {
     Diagnostics d;
-    std::vector<std::pair<std::uint32_t, float>> cells;
-    if (!chosen.empty()) model.reach_one(st, chosen.front(), limit_min, d, cells);
+    model.prepare_reach(st, d);
   }
   const std::size_t n_sample = std::min(sample, chosen.size());
   const std::vector<Facility> sampled(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(n_sample));

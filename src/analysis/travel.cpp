@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -164,18 +165,23 @@ struct TravelModel::NetworkMode {
   network::ConnectorOptions options;
   network::CellConnectors connectors;
   std::unique_ptr<network::NodeSearch> search;
-  // One facility at a time (reach_one): node labels kept unreached between runs, the nodes a run reached, the
-  // cells of the band of rows it assigned, and the fastest straight-line progress any move makes (m/s).
-  network::NodeTimes labels;
-  std::vector<std::uint32_t> touched;
-  TravelTimeField band;
+  // reach_one: the fastest straight-line progress any move makes (m/s), and working arrays for one facility at a
+  // time, one set per thread that runs reach_one at once (taken from the pool and put back).
   double max_speed_mps = 0.0;
+  struct ReachScratch {
+    std::unique_ptr<network::NodeSearch> search;
+    network::NodeTimes labels;  ///< every node unreached between runs
+    std::vector<std::uint32_t> touched;
+    TravelTimeField band;       ///< the cells of the band of rows a run assigned
+  };
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<ReachScratch>> pool;
 };
 
 struct TravelModel::RasterMode {
   raster::FrictionSurface friction;
   raster::FrictionStats stats;
-  float min_seconds_per_metre = -1.0F;  ///< reach_one: the fastest cell (computed on first use)
+  float min_seconds_per_metre = -1.0F;  ///< reach_one: the fastest cell (set by prepare_reach)
 };
 
 TravelModel::TravelModel(const RoadData* roads, const PopulationGrid& population, const RasterTravelData* raster,
@@ -415,6 +421,32 @@ std::pair<std::int64_t, std::int64_t> rows_within(const Grid& grid, double y_min
 
 }  // namespace
 
+void TravelModel::prepare_reach(const Standard& st, Diagnostics& diag) {
+  if (!st.threshold_min)
+    throw std::invalid_argument("standard " + st.id + " is a distance standard, not a time standard");
+  StandardTravel unused;
+  if (st.engine == TravelEngine::kNetwork) {
+    if (roads_ == nullptr)
+      throw std::invalid_argument("standard " + st.id + " uses the network engine, and the scenario has no roads");
+    NetworkMode& m = network_mode(st.mode, unused, diag, nullptr);
+    if (m.max_speed_mps > 0.0) return;
+    // A cell's time is the sum of moves (the walk to the road, runs along pieces, the facility's leg), none of
+    // which gets farther in a straight line than its time at the fastest speed of any piece or of the walk.
+    double v = units::kmh_to_mps(m.options.access_speed_kmh);
+    for (const network::Piece& p : m.graph.pieces) {
+      for (const float t : {p.forward_s, p.backward_s})
+        if (t != network::kNoPassage && t > 0.0F) v = std::max(v, static_cast<double>(p.length_m) / t);
+    }
+    m.max_speed_mps = v;
+  } else if (st.engine == TravelEngine::kRaster) {
+    RasterMode& m = raster_mode(st.mode, unused, diag);
+    if (m.min_seconds_per_metre >= 0.0F) return;
+    float lo = raster::FrictionSurface::kImpassable;
+    for (const float v : m.friction.seconds_per_metre) lo = std::min(lo, v);
+    m.min_seconds_per_metre = lo;
+  }
+}
+
 bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_min, Diagnostics& diag,
                             std::vector<std::pair<std::uint32_t, float>>& cells) {
   if (!st.threshold_min)
@@ -427,24 +459,35 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
   const std::vector<double>& persons = population_.persons;
 
   if (st.engine == TravelEngine::kNetwork) {
-    if (roads_ == nullptr)
-      throw std::invalid_argument("standard " + st.id + " uses the network engine, and the scenario has no roads");
-    StandardTravel unused;
-    NetworkMode& m = network_mode(st.mode, unused, diag, nullptr);
-    if (m.labels.node.size() != m.graph.node_count()) {
-      m.labels.node.assign(m.graph.node_count(), network::NodeLabel{});
-      m.band.grid = grid;
-      m.band.minutes.resize(grid.cell_count());
-      m.band.nearest.resize(grid.cell_count());
-      // A cell's time is the sum of moves (the walk to the road, runs along pieces, the facility's leg), none of
-      // which gets farther in a straight line than its time at the fastest speed of any piece or of the walk.
-      double v = units::kmh_to_mps(m.options.access_speed_kmh);
-      for (const network::Piece& p : m.graph.pieces) {
-        for (const float t : {p.forward_s, p.backward_s})
-          if (t != network::kNoPassage && t > 0.0F) v = std::max(v, static_cast<double>(p.length_m) / t);
+    const auto it = network_.find(st.mode);
+    if (it == network_.end() || it->second->max_speed_mps <= 0.0)
+      throw std::logic_error("reach_one: prepare_reach was not called for standard " + st.id);
+    NetworkMode& m = *it->second;
+    // Working arrays from the pool (made for the first run of each thread), put back at the end.
+    std::unique_ptr<NetworkMode::ReachScratch> scratch;
+    {
+      const std::lock_guard<std::mutex> lock(m.pool_mutex);
+      if (!m.pool.empty()) {
+        scratch = std::move(m.pool.back());
+        m.pool.pop_back();
       }
-      m.max_speed_mps = v;
     }
+    if (!scratch) {
+      scratch = std::make_unique<NetworkMode::ReachScratch>();
+      scratch->search = std::make_unique<network::NodeSearch>(m.graph);
+      scratch->labels.node.assign(m.graph.node_count(), network::NodeLabel{});
+      scratch->band.grid = grid;
+      scratch->band.minutes.resize(grid.cell_count());
+      scratch->band.nearest.resize(grid.cell_count());
+    }
+    struct PutBack {
+      NetworkMode& mode;
+      std::unique_ptr<NetworkMode::ReachScratch>& s;
+      ~PutBack() {
+        const std::lock_guard<std::mutex> lock(mode.pool_mutex);
+        mode.pool.push_back(std::move(s));
+      }
+    } put_back{m, scratch};
     const network::PointM position{f.x_m, f.y_m};
     const std::uint32_t id = f.id.value;
     const network::FacilitySources sources =
@@ -452,7 +495,8 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
     const std::vector<const Facility*> chosen = {&f};
     warn_network_access(st, chosen, sources, diag);
     const bool joined = sources.not_joined.empty();
-    m.search->run_local(sources.sources, limit_s, m.labels, m.touched);
+    network::NodeSearch::reset_local(scratch->labels, scratch->touched);
+    scratch->search->run_local(sources.sources, limit_s, scratch->labels, scratch->touched);
     // The band of rows the facility (and, with snap = node, the nodes it starts from) can reach within the limit;
     // the straight-line slack covers the cells' own walk within the maximum access distance.
     double y_min = f.y_m, y_max = f.y_m;
@@ -467,32 +511,29 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
       options.parallel = false;
       options.first_row = static_cast<std::uint32_t>(r0);
       options.last_row = static_cast<std::uint32_t>(r1);
-      network::assign_cells(m.graph, m.connectors, sources, m.labels, limit_s, m.band, options);
+      network::assign_cells(m.graph, m.connectors, sources, scratch->labels, limit_s, scratch->band, options);
       const std::size_t g0 = grid.index(0, static_cast<std::uint32_t>(r0));
       const std::size_t g1 = grid.index(0, static_cast<std::uint32_t>(r1)) + grid.cols;
       for (std::size_t g = g0; g < g1; ++g) {
-        const float t = m.band.minutes[g];
+        const float t = scratch->band.minutes[g];
         if (t != TravelTimeField::kUnreached && t <= limit && persons[g] > 0.0)
           cells.emplace_back(static_cast<std::uint32_t>(g), t);
       }
     }
-    network::NodeSearch::reset_local(m.labels, m.touched);
+    network::NodeSearch::reset_local(scratch->labels, scratch->touched);
     return joined;
   }
 
   if (st.engine == TravelEngine::kRaster) {
-    StandardTravel unused;
-    RasterMode& m = raster_mode(st.mode, unused, diag);
+    const auto it = raster_modes_.find(st.mode);
+    if (it == raster_modes_.end() || it->second->min_seconds_per_metre < 0.0F)
+      throw std::logic_error("reach_one: prepare_reach was not called for standard " + st.id);
+    const RasterMode& m = *it->second;
     if (m.stats.source_cells == 0) return false;  // nothing of the mode: compute() says why (not computed)
     const auto cell = grid.cell_at(f.x_m, f.y_m);
     if (!cell) {
       warn_outside_grid(st, f, diag);
       return false;
-    }
-    if (m.min_seconds_per_metre < 0.0F) {
-      float lo = raster::FrictionSurface::kImpassable;
-      for (const float v : m.friction.seconds_per_metre) lo = std::min(lo, v);
-      m.min_seconds_per_metre = lo;
     }
     // Every cell of a path within the limit lies within limit / (fastest seconds per metre) of the facility — on
     // slopes, Tobler's fastest descent is faster than flat ground by tobler_time_factor(−0.05) — so the search

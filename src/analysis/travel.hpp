@@ -123,8 +123,11 @@ class TravelModel {
   /// minutes): the times compute_facilities gives with that facility alone, searched only in the part of the grid
   /// it can reach (the network's nodes it reaches and the band of rows within the limit at the fastest speed; the
   /// raster's window within the limit at the fastest cell). Returns false when the facility cannot be joined.
+  /// Call prepare_reach(standard) first (it builds the mode's structures, with their warnings); then reach_one may
+  /// run for several facilities at once on different threads (network and raster engines).
   bool reach_one(const Standard& standard, const Facility& facility, double limit_min, Diagnostics& diag,
                  std::vector<std::pair<std::uint32_t, float>>& cells);
+  void prepare_reach(const Standard& standard, Diagnostics& diag);
 
   /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
   /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
