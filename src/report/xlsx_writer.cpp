@@ -34,6 +34,9 @@ constexpr lxw_row_t kHeaderRow = 1;
 constexpr lxw_row_t kFirstDataRow = 2;
 constexpr std::uint8_t kPaperA4 = 9;
 constexpr lxw_color_t kMarkerColor = 0xC00000;  // dark red
+constexpr lxw_color_t kBeyondFill = 0xD9D9D9;   // light grey: a number beyond the search limit (no text in it)
+constexpr double kLineHeight = 16.0;            // points per line of an 11 pt header (CJK fonts included)
+constexpr std::size_t kMaxFrozenColumns = 3;    // leading name columns kept in view when scrolling right
 
 // Owns the workbook until workbook_close() (which writes and frees it); on an exception it is freed unwritten.
 struct WorkbookDeleter {
@@ -109,6 +112,8 @@ struct Style {
   bool title = false;
   bool right = false;
   bool red = false;
+  bool border = false;  // thin border on every side (the table's cells)
+  bool beyond = false;  // grey fill: a number beyond the search limit, left empty
   std::string num_format;
   auto operator<=>(const Style&) const = default;
 
@@ -131,6 +136,14 @@ struct Style {
   }
   Style& set_red(bool r) {
     red = r;
+    return *this;
+  }
+  Style& set_border() {
+    border = true;
+    return *this;
+  }
+  Style& set_beyond() {
+    beyond = true;
     return *this;
   }
   Style& set_num_format(std::string f) {
@@ -156,6 +169,11 @@ class Formats {
       format_set_text_wrap(f);
       format_set_bottom(f, LXW_BORDER_THIN);
       format_set_align(f, LXW_ALIGN_CENTER);
+    }
+    if (s.border) format_set_border(f, LXW_BORDER_THIN);
+    if (s.beyond) {
+      format_set_pattern(f, LXW_PATTERN_SOLID);
+      format_set_bg_color(f, kBeyondFill);
     }
     if (s.right) format_set_align(f, LXW_ALIGN_RIGHT);
     if (s.red) format_set_font_color(f, kMarkerColor);
@@ -198,7 +216,8 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
 
   // Row 2: headers with units (a percent column shows "%" in every cell, so its header has no unit).
   std::vector<std::size_t> width(ncol, 0);
-  lxw_format* header_format = formats.get(Style().set_bold().set_header());
+  std::vector<std::size_t> header_width(ncol, 0);
+  lxw_format* header_format = formats.get(Style().set_bold().set_header().set_border());
   for (std::size_t c = 0; c < ncol; ++c) {
     const Column& col = table.columns[c];
     const std::string header =
@@ -206,11 +225,15 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
     check(write_text(ws, kHeaderRow, static_cast<lxw_col_t>(c), header, header_format), path,
           "header");
     const std::size_t hw = display_width(header);
+    header_width[c] = hw;
     width[c] = hw > kHeaderWrapAbove ? (hw + 1) / 2 : hw;  // long headers wrap onto two lines
   }
 
-  // The rows.
+  // The rows. Every cell of the table is written (empty ones blank) so that each has its border. A number beyond
+  // the search limit (+inf) or below a lower limit (−inf) leaves its cell empty and grey — no text in a numeric
+  // column, so that sums, sorting and filters work — and a note under the table says what the grey cells mean.
   lxw_row_t r = kFirstDataRow;
+  bool above = false, below = false;
   for (const Row& row : table.rows) {
     for (std::size_t c = 0; c < ncol; ++c) {
       const Cell& cell = row.cells[c];
@@ -221,11 +244,11 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
         shown = pick(lang, cell.text_zh, cell.text_en);
         if (!cell.marker.empty()) shown += " " + cell.marker;
         check(write_text(ws, r, cc, shown,
-                                     formats.get(Style().set_bold(row.total).set_red(!cell.marker.empty()))),
+                         formats.get(Style().set_bold(row.total).set_red(!cell.marker.empty()).set_border())),
               path, "cell");
       } else if (cell.type == Cell::Type::kNumber && std::isinf(cell.number)) {
-        shown = format_cell(cell, col, lang);
-        check(write_text(ws, r, cc, shown, formats.get(Style().set_bold(row.total).set_right())),
+        (cell.number > 0 ? above : below) = true;
+        check(worksheet_write_blank(ws, r, cc, formats.get(Style().set_bold(row.total).set_border().set_beyond())),
               path, "cell");
       } else if (cell.type == Cell::Type::kNumber && !std::isnan(cell.number)) {
         const ColumnKind kind = col.kind == ColumnKind::kText ? ColumnKind::kNumber : col.kind;
@@ -235,29 +258,63 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
         const Style style = Style()
                                 .set_bold(row.total)
                                 .set_red(!cell.marker.empty())
+                                .set_border()
                                 .set_num_format(number_format(kind, decimals, cell.marker));
         check(worksheet_write_number(ws, r, cc, stored_value(cell, col), formats.get(style)), path, "cell");
+      } else {
+        check(worksheet_write_blank(ws, r, cc, formats.get(Style().set_bold(row.total).set_border())), path, "cell");
       }
       width[c] = std::max(width[c], display_width(shown));
     }
     ++r;
   }
+  const lxw_row_t last_data_row = r - 1;
 
   // Notes under the table, after one empty row; each note spills over the empty cells to its right.
-  if (!table.notes(lang).empty()) ++r;
-  for (const std::string& note : table.notes(lang)) {
+  std::vector<std::string> notes = table.notes(lang);
+  if (above || below) {
+    const std::string what_zh = above && below ? "超出计算上限（＞上限）或低于下限（＜下限）"
+                                : above        ? "超出计算上限（＞上限，如出行时间超过搜索上限）"
+                                               : "低于下限（＜下限）";
+    const std::string what_en = above && below ? "beyond the upper limit of the computation (> limit) or below its lower limit (< limit)"
+                                : above        ? "beyond the upper limit of the computation (> limit, such as a travel time beyond the search limit)"
+                                               : "below the lower limit (< limit)";
+    const std::string csv_zh = above && below ? "“＞上限”或“＜下限”" : above ? "“＞上限”" : "“＜下限”";
+    const std::string csv_en = above && below ? "\"> limit\" or \"< limit\"" : above ? "\"> limit\"" : "\"< limit\"";
+    notes.push_back(lang == Lang::kZh ? "注：灰色空白单元格表示" + what_zh + "，不是零；CSV 表中为" + csv_zh + "。"
+                                      : "Note: a grey empty cell is " + what_en + ", not zero; the CSV tables show " +
+                                            csv_en + ".");
+  }
+  if (!notes.empty()) ++r;
+  for (const std::string& note : notes) {
     check(write_text(ws, r, 0, note, nullptr), path, "note");
     ++r;
   }
 
+  // Column widths; the header row as tall as its most wrapped header (a header wider than its column wraps onto
+  // as many lines as it needs, which a fixed height would cut off or print over the first row).
+  std::size_t header_lines = 1;
   for (std::size_t c = 0; c < ncol; ++c) {
     const double w =
         std::clamp(static_cast<double>(std::max(width[c], static_cast<std::size_t>(table.columns[c].width))) + 2.0,
                    kMinWidth, kMaxWidth);
     check(worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w, nullptr), path,
           "column width");
+    const auto usable = static_cast<std::size_t>(std::max(1.0, w - 2.0));
+    header_lines = std::max(header_lines, (header_width[c] + usable - 1) / usable);
   }
-  worksheet_freeze_panes(ws, kFirstDataRow, 0);
+  check(worksheet_set_row(ws, kHeaderRow, kLineHeight * static_cast<double>(header_lines) + 4.0, nullptr), path,
+        "header row");
+
+  // The title and header rows and the leading name columns (codes, names: up to three text columns) stay in view;
+  // a filter on the header row; the footer numbers the printed pages.
+  std::size_t frozen = 0;
+  while (frozen < kMaxFrozenColumns && frozen + 1 < ncol && table.columns[frozen].kind == ColumnKind::kText) ++frozen;
+  worksheet_freeze_panes(ws, kFirstDataRow, static_cast<lxw_col_t>(frozen));
+  if (!table.rows.empty())
+    check(worksheet_autofilter(ws, kHeaderRow, 0, last_data_row, last_col), path, "filter");
+  const std::string footer = lang == Lang::kZh ? "&C第 &P 页 共 &N 页" : "&CPage &P of &N";
+  check(worksheet_set_footer(ws, footer.c_str()), path, "footer");
   worksheet_set_landscape(ws);
   worksheet_set_paper(ws, kPaperA4);
   worksheet_fit_to_pages(ws, 1, 0);

@@ -107,13 +107,24 @@ TEST_CASE("XLSX: sheets, title, header with units, number formats, frozen pane, 
   CHECK_THAT(strings, Catch::Contains("<t>常住人口（人）</t>"));
   CHECK_THAT(strings, Catch::Contains("<t>覆盖率</t>"));  // a percent column shows % in its cells instead
   CHECK_THAT(strings, Catch::Contains("<t>90%人口时间（分钟）</t>"));
-  CHECK_THAT(strings, Catch::Contains("<t>＞上限</t>"));
+  // No text in a numeric column: the time beyond the search limit is an empty grey cell, explained by a note.
+  CHECK_THAT(strings, !Catch::Contains("<t>＞上限</t>"));
+  CHECK_THAT(strings, Catch::Contains("注：灰色空白单元格表示超出计算上限（＞上限"));
   CHECK_THAT(strings, Catch::Contains("<t>注：示例。</t>"));
   CHECK_THAT(strings, Catch::Contains("<t>资料来源：手工编制。</t>"));
 
   const std::string sheet = unzip_member(file, "xl/worksheets/sheet1.xml");
-  CHECK_THAT(sheet,
-             Catch::Contains("<pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+  // Title and header rows frozen, and the one leading name column (乡镇).
+  CHECK_THAT(sheet, Catch::Contains("<pane xSplit=\"1\" ySplit=\"2\" topLeftCell=\"B3\""));
+  // A filter over the header and the two data rows; pages numbered in the footer.
+  CHECK_THAT(sheet, Catch::Contains("<autoFilter ref=\"A2:D4\"/>"));
+  CHECK_THAT(sheet, Catch::Contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"));
+  // The header row fits its most wrapped header: "90%人口时间（分钟）" is 19 character cells wide (3 + 8 + 8; a CJK
+  // character counts 2); it wraps (over 12) so its column is 10 + 2 = 12 wide with 10 usable cells: 2 lines of
+  // 16 pt + 4 pt = 36 pt.
+  CHECK(std::regex_search(sheet, std::regex("<row r=\"2\"[^>]* ht=\"36\" customHeight=\"1\"")));
+  // The cell beyond the limit (D3) is written empty, with a style (its border and grey fill).
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"D3\" s=\"[0-9]+\"/>")));
   CHECK_THAT(sheet, Catch::Contains("<mergeCell ref=\"A1:D1\"/>"));
   // Numbers are stored rounded as shown: 12345.6 persons → 12346, 87.34 % → 0.873.
   CHECK(std::regex_search(sheet, std::regex("<c r=\"B3\" s=\"[0-9]+\"><v>12346</v></c>")));
@@ -131,6 +142,8 @@ TEST_CASE("XLSX: sheets, title, header with units, number formats, frozen pane, 
   CHECK_THAT(styles, Catch::Contains("formatCode=\"0.0%&quot; ✗&quot;\""));  // the marker keeps the cell a number
   CHECK_THAT(styles, Catch::Contains("<b/>"));
   CHECK_THAT(styles, Catch::Contains("wrapText=\"1\""));
+  CHECK_THAT(styles, Catch::Contains("<fgColor rgb=\"FFD9D9D9\"/>"));  // the grey of cells beyond the limit
+  CHECK_THAT(styles, Catch::Contains("<left style=\"thin\">"));        // cell borders
 
   const std::string core = unzip_member(file, "docProps/core.xml");
   CHECK_THAT(core, Catch::Contains("<dc:title>附表3 各乡镇服务圈覆盖情况</dc:title>"));
@@ -144,7 +157,9 @@ TEST_CASE("XLSX in English uses the English sheet names and headers", "[report][
   CHECK_THAT(unzip_member(file, "xl/workbook.xml"), Catch::Contains("<sheet name=\"Table 3 Coverage\""));
   const std::string strings = unzip_member(file, "xl/sharedStrings.xml");
   CHECK_THAT(strings, Catch::Contains("<t>Population (persons)</t>"));
-  CHECK_THAT(strings, Catch::Contains("<t>&gt; limit</t>"));
+  CHECK_THAT(strings, !Catch::Contains("<t>&gt; limit</t>"));
+  CHECK_THAT(strings, Catch::Contains("<t>Note: a grey empty cell is beyond the upper limit of the computation"));
+  CHECK_THAT(unzip_member(file, "xl/worksheets/sheet1.xml"), Catch::Contains("<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"));
   CHECK_THAT(strings, Catch::Contains("<t>Total</t>"));
   // No date given: the fixed one, never the clock.
   CHECK_THAT(unzip_member(file, "docProps/core.xml"), Catch::Contains(">2000-01-01T00:00:00Z</dcterms:created>"));
@@ -191,4 +206,31 @@ TEST_CASE("write_xlsx: a row without one cell per column is refused before the f
   const auto file = dir.path() / "bad.xlsx";
   CHECK_THROWS_AS(write_xlsx(file, std::vector<Table>{t}, Lang::kZh), std::invalid_argument);
   CHECK_FALSE(std::filesystem::exists(file));
+}
+
+TEST_CASE("XLSX: codes are text cells, so 12-digit codes survive Excel", "[report][xlsx]") {
+  Table t;
+  t.id = "codes";
+  t.sheet_zh = "附表";
+  t.title_zh = "代码";
+  t.columns = {col("code", "代码", "Code", "", "", ColumnKind::kText),
+               col("name", "名称", "Name", "", "", ColumnKind::kText),
+               col("n", "数量", "Count", "", "", ColumnKind::kInteger)};
+  t.rows.push_back(Row{{Cell::text("341621100000"), Cell::text("城关镇"), Cell::num(3)}, false});
+  t.rows.push_back(Row{{Cell::text("012345678901"), Cell::text("某村"), Cell::num(NAN)}, false});
+  const TempDir dir;
+  const fs::path file = dir.path() / "codes.xlsx";
+  write_xlsx(file, std::vector<Table>{t}, Lang::kZh, XlsxOptions{});
+  const std::string sheet = unzip_member(file, "xl/worksheets/sheet1.xml");
+  const std::string strings = unzip_member(file, "xl/sharedStrings.xml");
+  // Both codes are shared strings (t="s"), the leading zero kept; never numbers.
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"A3\" s=\"[0-9]+\" t=\"s\">")));
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"A4\" s=\"[0-9]+\" t=\"s\">")));
+  CHECK_THAT(strings, Catch::Contains("<t>341621100000</t>"));
+  CHECK_THAT(strings, Catch::Contains("<t>012345678901</t>"));
+  // Two leading text columns (code and name) stay in view; the missing count (C4) is an empty bordered cell.
+  CHECK_THAT(sheet, Catch::Contains("<pane xSplit=\"2\" ySplit=\"2\" topLeftCell=\"C3\""));
+  CHECK(std::regex_search(sheet, std::regex("<c r=\"C4\" s=\"[0-9]+\"/>")));
+  // No grey-cell note: nothing is beyond a limit.
+  CHECK_THAT(strings, !Catch::Contains("灰色空白单元格"));
 }
