@@ -89,7 +89,9 @@ class RunCommand final : public Command {
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
       console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : info.outputs)
-        if (f.starts_with("travel_time_")) console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) + ")");
+        if (f.starts_with("travel_time_") && f.ends_with(".tif"))
+          console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) +
+                      "; Cloud-Optimized GeoTIFF, styled by the .qml beside it)");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
     if (!summary_lines_.empty()) console.out("Coverage 覆盖情况:");
@@ -123,12 +125,16 @@ class RunCommand final : public Command {
         const std::string file = "travel_time_" + st.id + ".tif";
         io::write_travel_time_geotiff(dir.path() / file, cells.travel->field, loaded.analysis_crs,
                                       raster_metadata(loaded, st, *cells.travel));
+        // Its style, which QGIS applies when it opens the GeoTIFF: the report's band classes.
+        const std::string style = "travel_time_" + st.id + ".qml";
+        io::write_file_atomically(dir.path() / style, travel_time_raster_qml(o, lang));
         o.timings_s["geotiff"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         double travel_s = 0.0;
         for (const char* step : {"graph", "connectors", "friction", "search", "geotiff"})
           if (auto it = o.timings_s.find(step); it != o.timings_s.end()) travel_s += it->second;
         info.timings.push_back({"travel times " + st.id, travel_s});
         info.outputs.push_back(file);
+        info.outputs.push_back(style);
         add_facility_access(access, loaded, st, *cells.travel);
       }
     });

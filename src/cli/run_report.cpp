@@ -1,6 +1,7 @@
 #include "cli/run_report.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
@@ -10,6 +11,7 @@
 #include "core/road_data.hpp"
 #include "core/taxonomy.hpp"
 #include "io/polygonize.hpp"
+#include "io/qgis_styles.hpp"
 #include "io/run_manifest.hpp"
 #include "core/crs_name.hpp"
 #include "report/problem_text.hpp"
@@ -91,6 +93,21 @@ BandScheme band_scheme(const StandardOutcome& o, const report::StandardTables& s
                                      : std::vector<std::string>{"#1a9641", "#d7191c"};
   return b;
 }
+
+}  // namespace
+
+std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang) {
+  const BandScheme b = band_scheme(o, report::describe_standard(*o.standard), lang);
+  std::vector<io::qgis::RasterClass> classes;
+  const double m = o.standard->threshold_min.value_or(0.0);
+  classes.push_back({m, io::qgis::colour(b.colours.front()), b.labels.front()});
+  for (std::size_t i = 0; i < b.upper.size(); ++i)
+    classes.push_back({static_cast<double>(b.upper[i]), io::qgis::colour(b.colours[i + 1]), b.labels[i + 1]});
+  classes.push_back({std::numeric_limits<double>::infinity(), io::qgis::colour(b.colours.back()), b.labels.back()});
+  return io::qgis::raster_classes_qml(classes);
+}
+
+namespace {
 
 std::string road_class_text(RoadClass c, Lang lang) {
   if (lang == Lang::kEn) return std::string(road_class_name(c));

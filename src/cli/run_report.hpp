@@ -55,6 +55,10 @@ class RunReport {
   std::vector<Bands> bands_;
 };
 
+/// The QML side-car of a time standard's travel_time_<id>.tif: the report's band classes (within the standard,
+/// then 2× and 4× the threshold below the search limit, then beyond), with the report's colours and labels.
+std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang);
+
 /// The report's date: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when it is set to a number — so that a build or
 /// test can ask for the same bytes on another day — else the day of `started_at` ("2026-11-24T…").
 std::string report_date(const std::string& started_at);

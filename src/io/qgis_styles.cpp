@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -169,6 +170,41 @@ int hex_digit(char c) {
 }
 
 }  // namespace
+
+std::string raster_classes_qml(std::span<const RasterClass> classes) {
+  if (classes.empty()) throw std::invalid_argument("raster_classes_qml: no classes");
+  for (std::size_t i = 1; i < classes.size(); ++i)
+    if (!(classes[i].upper > classes[i - 1].upper))
+      throw std::invalid_argument("raster_classes_qml: the upper bounds must increase (class '" + classes[i].label + "')");
+  const double lo = 0.0;
+  double hi = classes.back().upper;
+  if (!std::isfinite(hi)) hi = classes.size() > 1 ? classes[classes.size() - 2].upper * 2.0 : 1.0;
+  auto rgb = [](const Colour& c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+    return std::string(buf);
+  };
+  std::string s = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n";
+  s += "<qgis styleCategories=\"Symbology\" version=\"3.22.0-Białowieża\">\n <pipe>\n";
+  s += "  <rasterrenderer alphaBand=\"-1\" band=\"1\" classificationMax=\"" + number(hi) +
+       "\" classificationMin=\"" + number(lo) + "\" nodataColor=\"\" opacity=\"1\" type=\"singlebandpseudocolor\">\n";
+  s += "   <rasterTransparency/>\n";
+  s += "   <minMaxOrigin>\n    <limits>None</limits>\n    <extent>WholeRaster</extent>\n"
+       "    <statAccuracy>Estimated</statAccuracy>\n    <cumulativeCutLower>0.02</cumulativeCutLower>\n"
+       "    <cumulativeCutUpper>0.98</cumulativeCutUpper>\n    <stdDevFactor>2</stdDevFactor>\n   </minMaxOrigin>\n";
+  s += "   <rastershader>\n    <colorrampshader classificationMode=\"1\" clip=\"0\" colorRampType=\"DISCRETE\" "
+       "labelPrecision=\"0\" maximumValue=\"" + number(hi) + "\" minimumValue=\"" + number(lo) + "\">\n";
+  for (const RasterClass& c : classes)
+    s += "     <item alpha=\"" + std::to_string(c.colour.a) + "\" color=\"" + rgb(c.colour) + "\" label=\"" +
+         xml_escape(c.label) + "\" value=\"" + (std::isfinite(c.upper) ? number(c.upper) : std::string("inf")) + "\"/>\n";
+  s += "    </colorrampshader>\n   </rastershader>\n  </rasterrenderer>\n";
+  s += "  <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n";
+  s += "  <huesaturation colorizeBlue=\"128\" colorizeGreen=\"128\" colorizeOn=\"0\" colorizeRed=\"255\" "
+       "colorizeStrength=\"100\" grayscaleMode=\"0\" invertColors=\"0\" saturation=\"0\"/>\n";
+  s += "  <rasterresampler maxOversampling=\"2\"/>\n  <resamplingStage>resamplingFilter</resamplingStage>\n";
+  s += " </pipe>\n <blendMode>0</blendMode>\n</qgis>\n";
+  return s;
+}
 
 Colour colour(std::string_view hex) {
   if ((hex.size() != 7 && hex.size() != 9) || hex[0] != '#')

@@ -24,6 +24,19 @@ struct Colour {
 /// "#rrggbb" or "#rrggbbaa" (any case) to a Colour. Throws std::invalid_argument on anything else.
 Colour colour(std::string_view hex);
 
+/// One class of a classified single-band raster: values up to `upper` (inclusive; +infinity for the last, open
+/// class) that the previous class does not take.
+struct RasterClass {
+  double upper = 0;
+  Colour colour;
+  std::string label;
+};
+
+/// The QML of a single-band raster drawn in discrete classes (QGIS's pseudocolour renderer with a discrete colour
+/// ramp, no-data transparent), for a side-car FILE.qml that QGIS applies when it opens FILE.tif. Throws
+/// std::invalid_argument when there is no class or the upper bounds do not increase.
+std::string raster_classes_qml(std::span<const RasterClass> classes);
+
 /// Labels drawn from a field's values.
 struct Labels {
   std::string field;

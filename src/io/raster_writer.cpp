@@ -32,7 +32,7 @@ using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
 /// Creates `path` (the temporary file beside `file`); errors name `file`, the file the user asked for.
 DatasetPtr create(const fs::path& path, const fs::path& file, const Grid& grid, GDALDataType type,
-                  const geo::CrsSpec& crs, bool float_predictor) {
+                  const geo::CrsSpec& crs) {
   ensure_gdal();
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   CPLStringList options;
@@ -40,7 +40,7 @@ DatasetPtr create(const fs::path& path, const fs::path& file, const Grid& grid, 
   options.AddNameValue("BLOCKXSIZE", "256");
   options.AddNameValue("BLOCKYSIZE", "256");
   options.AddNameValue("COMPRESS", "DEFLATE");
-  options.AddNameValue("PREDICTOR", float_predictor ? "3" : "2");
+  options.AddNameValue("PREDICTOR", "2");
   options.AddNameValue("BIGTIFF", "IF_SAFER");
   options.AddNameValue("NUM_THREADS", "ALL_CPUS");  // tiles compressed in parallel; the bytes do not change
   DatasetPtr ds(drv->Create(path.string().c_str(), static_cast<int>(grid.cols), static_cast<int>(grid.rows), 1, type,
@@ -53,6 +53,55 @@ DatasetPtr create(const fs::path& path, const fs::path& file, const Grid& grid, 
   OGRSpatialReference srs;
   srs.importFromWkt(crs.wkt().c_str());
   ds->SetSpatialRef(&srs);
+  return ds;
+}
+
+/// A Float32 minutes raster held in memory (GDAL's MEM driver), to be copied to a Cloud-Optimized GeoTIFF.
+DatasetPtr create_in_memory(const fs::path& file, const Grid& grid, const geo::CrsSpec& crs) {
+  ensure_gdal();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("MEM");
+  DatasetPtr ds(drv == nullptr ? nullptr
+                               : drv->Create("", static_cast<int>(grid.cols), static_cast<int>(grid.rows), 1,
+                                             GDT_Float32, nullptr));
+  if (!ds)
+    throw OutputError("cannot be prepared (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0},
+                      "check the free memory");
+  double gt[6] = {grid.origin_x_m, grid.cell_size_m, 0.0, grid.origin_y_m, 0.0, -grid.cell_size_m};
+  ds->SetGeoTransform(gt);
+  OGRSpatialReference srs;
+  srs.importFromWkt(crs.wkt().c_str());
+  ds->SetSpatialRef(&srs);
+  return ds;
+}
+
+/// Copies a minutes raster from memory to `tmp` as a Cloud-Optimized GeoTIFF (COG): 256 × 256 tiles, DEFLATE with
+/// the floating-point predictor, overviews (averaged, no-data aware) until the smallest fits one tile, and the
+/// band's statistics (minimum, maximum, mean, standard deviation of the reached cells) in the file, so that GIS
+/// software opens it with a sensible stretch without scanning it. Errors name `file`.
+DatasetPtr copy_to_cog(GDALDataset& mem, const fs::path& tmp, const fs::path& file) {
+  GDALRasterBand* band = mem.GetRasterBand(1);
+  double mn = 0.0, mx = 0.0, mean = 0.0, sd = 0.0;
+  CPLErrorReset();
+  CPLPushErrorHandler(CPLQuietErrorHandler);  // a raster with no reached cell has no statistics: not an error
+  const CPLErr stats = band->ComputeStatistics(FALSE, &mn, &mx, &mean, &sd, nullptr, nullptr);
+  CPLPopErrorHandler();
+  CPLErrorReset();
+  if (stats == CE_None) band->SetStatistics(mn, mx, mean, sd);
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("COG");
+  CPLStringList options;
+  options.AddNameValue("BLOCKSIZE", "256");
+  options.AddNameValue("COMPRESS", "DEFLATE");
+  options.AddNameValue("PREDICTOR", "YES");
+  options.AddNameValue("OVERVIEW_COMPRESS", "DEFLATE");
+  options.AddNameValue("OVERVIEW_PREDICTOR", "YES");
+  options.AddNameValue("RESAMPLING", "AVERAGE");
+  options.AddNameValue("BIGTIFF", "IF_SAFER");
+  options.AddNameValue("NUM_THREADS", "ALL_CPUS");  // tiles compressed in parallel; the bytes do not change
+  DatasetPtr ds(drv == nullptr ? nullptr
+                               : drv->CreateCopy(tmp.string().c_str(), &mem, FALSE, options.List(), nullptr, nullptr));
+  if (!ds)
+    throw OutputError("cannot be created (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0},
+                      "check that its folder exists and can be written, and the disk space");
   return ds;
 }
 
@@ -93,17 +142,23 @@ void write_band(GDALDataset& ds, const Grid& grid, GDALDataType type, void* data
 void write_travel_time_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
                                const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
-  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
-  DatasetPtr ds = create(tmp, file, field.grid, GDT_Float32, crs, true);
-  set_metadata(*ds, metadata);
-  GDALRasterBand* band = ds->GetRasterBand(1);
+  // Removed if interrupted: the file, GDAL's side-car and the COG driver's temporary overviews.
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
+      registered_ovr(tmp.string() + ".ovr.tmp");
+  DatasetPtr mem = create_in_memory(file, field.grid, crs);
+  set_metadata(*mem, metadata);
+  GDALRasterBand* band = mem->GetRasterBand(1);
   band->SetNoDataValue(kTravelTimeNoData);
   band->SetDescription("travel time to the nearest facility (minutes)");
   band->SetUnitType("min");
-  std::vector<float> values(field.minutes.size());
-  for (std::size_t i = 0; i < values.size(); ++i)
-    values[i] = field.reached(i) ? field.minutes[i] : static_cast<float>(kTravelTimeNoData);
-  write_band(*ds, field.grid, GDT_Float32, values.data(), file);
+  {
+    std::vector<float> values(field.minutes.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+      values[i] = field.reached(i) ? field.minutes[i] : static_cast<float>(kTravelTimeNoData);
+    write_band(*mem, field.grid, GDT_Float32, values.data(), file);
+  }
+  DatasetPtr ds = copy_to_cog(*mem, tmp, file);
+  mem.reset();
   finish(std::move(ds), tmp, file);
 }
 
@@ -112,7 +167,7 @@ void write_nearest_facility_geotiff(const fs::path& file, const TravelTimeField&
                                     const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
   const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
-  DatasetPtr ds = create(tmp, file, field.grid, GDT_UInt32, crs, false);
+  DatasetPtr ds = create(tmp, file, field.grid, GDT_UInt32, crs);
   std::map<std::string, std::string> own = metadata;
   own["CAREREACH_UNITS"] = "facility index + 1 (0 = no facility within the search limit)";
   set_metadata(*ds, own);
@@ -183,17 +238,22 @@ MinutesRaster read_travel_time_geotiff(const fs::path& file) {
 void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
                                       const std::string& crs_wkt, const std::map<std::string, std::string>& metadata) {
   const fs::path tmp = temp_beside(file);
-  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
-  DatasetPtr ds = create(tmp, file, grid, GDT_Float32, geo::CrsSpec::from_wkt(crs_wkt), true);
-  set_metadata(*ds, metadata);
-  GDALRasterBand* band = ds->GetRasterBand(1);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
+      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
+  DatasetPtr mem = create_in_memory(file, grid, geo::CrsSpec::from_wkt(crs_wkt));
+  set_metadata(*mem, metadata);
+  GDALRasterBand* band = mem->GetRasterBand(1);
   band->SetNoDataValue(kTravelTimeNoData);
   band->SetDescription("change of the travel time (minutes, B - A)");
   band->SetUnitType("min");
-  std::vector<float> out(values.size());
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
-  write_band(*ds, grid, GDT_Float32, out.data(), file);
+  {
+    std::vector<float> out(values.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+    write_band(*mem, grid, GDT_Float32, out.data(), file);
+  }
+  DatasetPtr ds = copy_to_cog(*mem, tmp, file);
+  mem.reset();
   finish(std::move(ds), tmp, file);
 }
 

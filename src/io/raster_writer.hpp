@@ -1,6 +1,7 @@
 #pragma once
-// GeoTIFF outputs of the travel-time engines: minutes (Float32) and the nearest facility (UInt32 with a raster
-// attribute table), tiled and compressed, no-data where a cell was not reached.
+// GeoTIFF outputs of the travel-time engines: minutes (Float32, Cloud-Optimized GeoTIFF with overviews and
+// statistics) and the nearest facility (UInt32 with a raster attribute table, tiled), compressed, no-data where a
+// cell was not reached.
 
 #include <filesystem>
 #include <map>
@@ -16,7 +17,8 @@ namespace carereach::io {
 /// No-data value of travel-time rasters (minutes are never negative).
 inline constexpr double kTravelTimeNoData = -9999.0;
 
-/// Writes T in minutes: Float32, 256×256 tiles, DEFLATE with the floating-point predictor, no-data
+/// Writes T in minutes as a Cloud-Optimized GeoTIFF: Float32, 256×256 tiles, DEFLATE with the floating-point
+/// predictor, averaged overviews until the smallest fits one tile, the band's statistics, no-data
 /// kTravelTimeNoData where the cell was not reached. `metadata` goes into the GDAL metadata (standard id, mode …).
 /// The file is written beside its final name and renamed. Throws OutputError.
 void write_travel_time_geotiff(const std::filesystem::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
@@ -41,7 +43,7 @@ struct MinutesRaster {
 MinutesRaster read_travel_time_geotiff(const std::filesystem::path& file);
 
 /// Writes a Float32 difference raster (minutes, B − A) with no-data where `values` is NaN; same layout as the
-/// travel-time rasters. Throws OutputError.
+/// travel-time rasters (COG). Throws OutputError.
 void write_minutes_difference_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<float>& values,
                                       const std::string& crs_wkt, const std::map<std::string, std::string>& metadata);
 

@@ -693,3 +693,40 @@ TEST_CASE("run: warnings in the Chinese report are Chinese, with where they are"
   CHECK(html.find("Gauss-Kruger") == std::string::npos);
   CHECK(html.find("Real county boundaries") == std::string::npos);
 }
+
+TEST_CASE("run: each travel-time raster is a Cloud-Optimized GeoTIFF with the report's classes in a QML beside it",
+          "[cli][demo][outputs]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  // tcm_15min: threshold 15 min, search limit 120: classes up to 15 (within), 30 (2×), 60 (4×), then the rest —
+  // the bands of the report's maps, with their colours (green to red) and legend labels.
+  const std::string qml = slurp(r.out / "travel_time_tcm_15min.qml");
+  const std::regex item("<item alpha=\"255\" color=\"(#[0-9a-f]{6})\" label=\"([^\"]*)\" value=\"([^\"]*)\"/>");
+  std::vector<std::string> colours, labels, values;
+  for (auto it = std::sregex_iterator(qml.begin(), qml.end(), item); it != std::sregex_iterator(); ++it) {
+    colours.push_back((*it)[1]);
+    labels.push_back((*it)[2]);
+    values.push_back((*it)[3]);
+  }
+  CHECK(values == std::vector<std::string>{"15", "30", "60", "inf"});
+  CHECK(colours == std::vector<std::string>{"#1a9641", "#a6d96a", "#fdae61", "#d7191c"});
+  REQUIRE(labels.size() == 4);
+  CHECK(labels[1] == "15–30 分钟");
+  const std::string html = slurp(r.out / "report.html");
+  for (const std::string& l : labels) CHECK_THAT(html, Catch::Contains(l));  // the report's legend
+  CHECK_THAT(qml, Catch::Contains("type=\"singlebandpseudocolor\""));
+  CHECK_THAT(qml, Catch::Contains("colorRampType=\"DISCRETE\""));
+  // Every time standard has both; the layout, overviews and statistics are those of a COG.
+  for (const char* id : {"tcm_15min", "primary_care_15min", "county_hospital_30min", "county_hospital_60min"}) {
+    INFO(id);
+    CHECK(fs::exists(r.out / (std::string("travel_time_") + id + ".qml")));
+    int status = 0;
+    const std::string info =
+        command_output("gdalinfo '" + (r.out / (std::string("travel_time_") + id + ".tif")).string() + "'", &status);
+    REQUIRE(status == 0);
+    CHECK_THAT(info, Catch::Contains("LAYOUT=COG"));
+    CHECK_THAT(info, Catch::Contains("Overviews: 591x676, 295x338, 147x169"));  // 1182 × 1352 halved thrice
+    CHECK_THAT(info, Catch::Contains("STATISTICS_MAXIMUM="));
+  }
+  CHECK_FALSE(fs::exists(r.out / "travel_time_emergency_radius.qml"));  // a distance standard has no raster
+}
