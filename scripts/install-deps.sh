@@ -15,7 +15,9 @@ if [[ "${1:-}" == "--tests" ]]; then
   # files they write with unzip, and open the HTML reports in headless Chromium (screenshot, print to PDF, read
   # back with poppler's pdftotext and pdfinfo).
   # scripts/run-tests.sh also builds the fuzz targets with clang's libFuzzer (runtime in libclang-rt-14-dev).
-  packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils clang libclang-rt-14-dev)
+  # QGIS (qgis, python3-qgis) opens and draws the QGIS project of a run, headless.
+  packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils clang libclang-rt-14-dev
+             qgis python3-qgis)
 fi
 
 missing=()

@@ -24,14 +24,15 @@ ctest --test-dir build-tests --output-on-failure --parallel "$jobs"
 #    Leaks: LeakSanitizer is on. GDAL, PROJ and GEOS keep caches and registries for the life of the process; those
 #    stay reachable and are not reported, so no suppression file is needed (docs/fuzzing.md says how to add one
 #    should a library start to lose memory that is not ours).
-#    report_in_browser is left out here: its C++ part is `carereach run` and `compare` on the demos, which test_cli
-#    runs under the sanitizers too; what it adds is Chromium rendering the reports, checked by the build above.
+#    report_in_browser and qgis_project are left out here: their C++ part is `carereach run` and `compare` on the
+#    demos, which test_cli runs under the sanitizers too; what they add is Chromium rendering the reports and QGIS
+#    opening the project, checked by the build above.
 stage "building with AddressSanitizer and UBSan in build-sanitize/"
 scripts/build.sh build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAREREACH_SANITIZE=ON
 stage "running the test suite under the sanitizers"
 ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=0:halt_on_error=1" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-  ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" --exclude-regex '^report_in_browser$'
+  ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" --exclude-regex '^(report_in_browser|qgis_project)$'
 
 # 3. Every fuzz target for a short run from its seed corpus (clang's libFuzzer); any crash, sanitizer report,
 #    unexpected exception or hang fails the script.

@@ -9,6 +9,7 @@
 #include "cli/run_analysis.hpp"
 #include "cli/run_json.hpp"
 #include "cli/run_layers.hpp"
+#include "cli/run_project.hpp"
 #include "cli/run_report.hpp"
 #include "cli/run_tables.hpp"
 #include "cli/summary.hpp"
@@ -87,6 +88,7 @@ class RunCommand final : public Command {
       console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
+      console.out("  project.qgs — the QGIS project: every layer and travel-time raster styled, one group per standard");
       console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : info.outputs)
         if (f.starts_with("travel_time_") && f.ends_with(".tif"))
@@ -206,6 +208,9 @@ class RunCommand final : public Command {
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
       info.outputs.push_back("layers.gpkg");
+      // The QGIS project over layers.gpkg and the travel-time rasters.
+      io::write_file_atomically(dir.path() / "project.qgs", run_project_qgs(loaded, analysis, all, info.outputs, lang));
+      info.outputs.push_back("project.qgs");
       info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
     const auto t_tables = std::chrono::steady_clock::now();

@@ -382,9 +382,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
     }
     const std::string styled = shown_standards.empty() ? std::string() : "share_" + shown_standards.front()->standard->id;
     if (!styled.empty()) {
-      qgis::GraduatedFill g = share_style(styled);
-      g.labels = qgis::Labels{"name"};
-      l.qml = qgis::graduated_fill_qml(g);
+      l.qml = zone_share_qml(styled);
     }
     out.push_back(std::move(l));
   }
@@ -392,6 +390,12 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
   for (auto& l : per_standard_) out.push_back(std::move(l));
   per_standard_.clear();
   return out;
+}
+
+std::string zone_share_qml(const std::string& field) {
+  qgis::GraduatedFill g = share_style(field);
+  g.labels = qgis::Labels{"name"};
+  return qgis::graduated_fill_qml(g);
 }
 
 }  // namespace carereach::cli

@@ -12,6 +12,10 @@
 
 namespace carereach::cli {
 
+/// The style of a zones layer coloured by a standard's coverage share (field share_<standard>), labelled by name —
+/// the one layers.gpkg gives the zones for the first standard, for any standard (the QGIS project's groups).
+std::string zone_share_qml(const std::string& field);
+
 class RunLayers {
  public:
   explicit RunLayers(const io::LoadedScenario& loaded) : loaded_(loaded) {}
