@@ -281,7 +281,7 @@ void write_sheet(lxw_workbook* wb, Formats& formats, const Table& table, const s
                                                : "below the lower limit (< limit)";
     const std::string csv_zh = above && below ? "“＞上限”或“＜下限”" : above ? "“＞上限”" : "“＜下限”";
     const std::string csv_en = above && below ? "\"> limit\" or \"< limit\"" : above ? "\"> limit\"" : "\"< limit\"";
-    notes.push_back(lang == Lang::kZh ? "注：灰色空白单元格表示" + what_zh + "，不是零；CSV 表中为" + csv_zh + "。"
+    notes.push_back(lang == Lang::kZh ? "注：灰色空白单元格表示" + what_zh + "，不是零；tables/*.csv 中记为" + csv_zh + "。"
                                       : "Note: a grey empty cell is " + what_en + ", not zero; the CSV tables show " +
                                             csv_en + ".");
   }
