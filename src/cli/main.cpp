@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/app.hpp"
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/versions.hpp"
@@ -25,24 +26,17 @@ int main(int argc, char** argv) {
   using namespace carereach;
   cli::handle_interrupts();  // first: every thread started later inherits the blocked signals
   cli::Console console;
-  CLI::App app{"carereach — who can reach which health service within how many minutes.\n"
-               "医疗卫生资源可达性与服务圈分析工具",
-               "carereach"};
+  cli::CommandLine cl = cli::make_command_line();
+  CLI::App& app = *cl.app;
   app.set_version_flag("--version", cli::version_text(), "Print the version of carereach and its libraries");
-  app.require_subcommand(1);
-  app.fallthrough();
-  bool quiet = false;
-  app.add_flag("-q,--quiet", quiet, "No progress or status messages (results and errors are still printed)");
-  app.footer("Run 'carereach <command> --help' for the options of a command. Documentation: docs/.");
 
-  auto commands = cli::make_commands();
-  std::vector<std::pair<CLI::App*, cli::Command*>> subs;
-  for (auto& cmd : commands) {
-    CLI::App* sub = app.add_subcommand(cmd->name(), cmd->summary());
-    cmd->setup(*sub);
-    subs.emplace_back(sub, cmd.get());
-  }
-
+  auto usage_error = [&](const std::string& message) {
+    console.error(message);
+    const std::string suggestion = cli::did_you_mean(cl, argc, argv);
+    if (!suggestion.empty()) std::cerr << "  " << suggestion << '\n';
+    std::cerr << "  hint: run 'carereach --help' or 'carereach <command> --help'\n";
+    return static_cast<int>(ExitCode::kUsage);
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -52,13 +46,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    console.error(e.what());
-    std::cerr << "  hint: run 'carereach --help' or 'carereach <command> --help'\n";
-    return static_cast<int>(ExitCode::kUsage);
+    return usage_error(e.what());
   }
-  console.set_quiet(quiet);
+  console.set_quiet(cl.quiet);
+  if (cl.man_page) {
+    std::cout << cli::man_page(cl);
+    return static_cast<int>(ExitCode::kOk);
+  }
+  if (cl.bash_completion) {
+    std::cout << cli::bash_completion(cl);
+    return static_cast<int>(ExitCode::kOk);
+  }
 
-  for (auto& [sub, cmd] : subs) {
+  for (auto& [sub, cmd] : cl.subcommands) {
     if (!sub->parsed()) continue;
     try {
       return cmd->run(console);
@@ -74,5 +74,5 @@ int main(int argc, char** argv) {
       return static_cast<int>(ExitCode::kInternal);
     }
   }
-  return static_cast<int>(ExitCode::kUsage);
+  return usage_error("a command is required (run, validate, traveltime, compare, convert-coords, export …)");
 }
