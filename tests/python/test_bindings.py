@@ -9,6 +9,7 @@ the carereach executable and CAREREACH_GEODATA to the demo data.
 import csv
 import math
 import os
+import re
 import subprocess
 import tempfile
 import unittest
@@ -140,6 +141,33 @@ class Bozhou(unittest.TestCase):
         self.assertEqual(caught.exception.exit_code, 2)
         with self.assertRaises(carereach.Error):
             self.scenario.coverage(STANDARD, "province")
+
+
+class Warnings(unittest.TestCase):
+    def test_the_warnings_validate_prints(self):
+        # Xinyang has facilities without coordinates and a county without settlements: warnings, no errors.
+        path = os.path.join(os.environ["CAREREACH_GEODATA"], "xinyang", "scenario.toml")
+        warnings = carereach.load_scenario(path).warnings
+        cli = run_cli("validate", path)
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        text = cli.stdout + cli.stderr
+        counts = re.search(r"(\d+) error\(s\), (\d+) warning\(s\)", text)
+        self.assertIsNotNone(counts, text)
+        self.assertEqual(int(counts.group(1)), 0)
+        self.assertEqual(len(warnings), int(counts.group(2)))
+        self.assertGreater(len(warnings), 10)
+        # The command line prints the first warnings of each kind; each is one of the module's, word for word.
+        printed = [line.strip()[len("warning: "):] for line in text.splitlines() if line.strip().startswith("warning: ")]
+        self.assertGreater(len(printed), 10)
+        texts = [w["text"] for w in warnings]
+        for line in printed:
+            self.assertIn(line, texts)
+        empty = [w for w in warnings if w["code"] == "coordinate.empty"]
+        self.assertGreater(len(empty), 0)
+        self.assertEqual(len(empty), sum("empty coordinate" in t for t in texts))
+        self.assertTrue(all(w["location"]["file"] == "facilities.csv" and w["location"]["feature"].startswith("row ")
+                            for w in empty))
+        self.assertEqual([w["text"] for w in carereach.validate(path)], texts)
 
 
 class Errors(unittest.TestCase):
