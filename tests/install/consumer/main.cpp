@@ -1,6 +1,6 @@
-// A user's program against the installed carereach: reads a scenario file (io::read_scenario) and computes travel
-// times on a small grid built in memory (analysis::TravelModel, raster engine). Exits 0 only when both give what
-// is worked out by hand below; prints what it found.
+// A user's program against the installed carereach: reads a scenario file (io::read_scenario), computes travel
+// times on a small grid built in memory (analysis::TravelModel, raster engine) and escapes a name for HTML
+// (report). Exits 0 only when each gives what is worked out by hand below; prints what it found.
 //
 // Usage: consumer SCENARIO.toml STANDARD_ID
 
@@ -17,6 +17,7 @@
 #include "core/population.hpp"
 #include "core/standard.hpp"
 #include "io/scenario.hpp"
+#include "report/html_escape.hpp"
 
 using namespace carereach;
 
@@ -71,6 +72,11 @@ int main(int argc, char** argv) {
                   travel.field.nearest[static_cast<std::size_t>(col)]);
       if (std::fabs(got - expected) > 1e-4 || travel.field.nearest[static_cast<std::size_t>(col)] != 0) ++wrong;
     }
+
+    // 3. The report layer: a facility name made safe for HTML.
+    const std::string escaped = report::escape_html("<卫生院 & 中医馆>");
+    std::printf("escaped: %s\n", escaped.c_str());
+    if (escaped != "&lt;卫生院 &amp; 中医馆&gt;") ++wrong;
     return wrong == 0 ? 0 : 1;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
