@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -183,6 +184,7 @@ class Scenario {
     analysis::StandardTravel travel;
     {
       py::gil_scoped_release release;
+      const std::lock_guard<std::mutex> lock(mutex_);
       travel = model().compute(st, loaded_->facilities, diag, nullptr);
     }
     if (!travel.not_computed.empty())
@@ -230,6 +232,7 @@ class Scenario {
     Diagnostics diag;
     {
       py::gil_scoped_release release;
+      const std::lock_guard<std::mutex> lock(mutex_);
       std::vector<Standard> all = std::move(loaded_->scenario.standards);
       loaded_->scenario.standards = {*st};
       try {
@@ -299,6 +302,7 @@ class Scenario {
     std::vector<analysis::FacilityReach> reach;
     {
       py::gil_scoped_release release;
+      const std::lock_guard<std::mutex> lock(mutex_);
       reach = analysis::facility_reach(model(), st, chosen, limit, diag, nullptr);
     }
     py::list out;
@@ -356,6 +360,9 @@ class Scenario {
   std::string path_;
   std::unique_ptr<io::LoadedScenario> loaded_;
   std::unique_ptr<ModelBox> model_;
+  /// One computation at a time on a scenario (they run without the GIL, and share the model and the inputs);
+  /// taken only while the GIL is released, so that neither lock waits for the other.
+  std::mutex mutex_;
   py::list load_warnings_;
 };
 
