@@ -9,11 +9,13 @@ packages=(
   libboost-graph-dev libtbb-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libssl-dev
   catch2 libbenchmark-dev fonts-noto-cjk
+  pybind11-dev python3-dev python3-numpy   # the Python module (python/, docs/python.md)
 )
 if [[ "${1:-}" == "--tests" ]]; then
   # The tests also read the demo data with GDAL's Python bindings in a few cross-checks, look inside the XLSX
   # files they write with unzip, and open the HTML reports in headless Chromium (screenshot, print to PDF, read
   # back with poppler's pdftotext and pdfinfo).
+  # The Python module's test (tests/python) runs under Debian's python3 and reads GeoTIFFs with python3-gdal.
   # scripts/run-tests.sh also builds the fuzz targets with clang's libFuzzer (runtime in libclang-rt-14-dev).
   # QGIS (qgis, python3-qgis) opens and draws the QGIS project of a run, headless.
   packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils clang libclang-rt-14-dev
