@@ -271,6 +271,16 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   return *raster_modes_.emplace(mode, std::move(m)).first->second;
 }
 
+std::size_t TravelModel::network_memory_bytes() const {
+  std::size_t bytes = 0;
+  for (const auto& [mode, m] : network_) {
+    bytes += m->graph.memory_bytes() + m->connectors.memory_bytes();
+    if (m->index) bytes += m->index->memory_bytes();
+    if (m->search) bytes += m->search->memory_bytes();
+  }
+  return bytes;
+}
+
 void TravelModel::release(TravelMode mode) {
   network_.erase(mode);
   raster_modes_.erase(mode);

@@ -134,6 +134,12 @@ class TravelModel {
   /// its own are built.
   void release(TravelMode mode);
 
+  /// The network modes whose graph, snapping index and connectors are held now (0 or 1), and the bytes those
+  /// structures hold (capacities). A progress sink may ask while a mode's structures are being built: the other
+  /// mode's are already gone then.
+  [[nodiscard]] std::size_t network_modes_held() const { return network_.size(); }
+  [[nodiscard]] std::size_t network_memory_bytes() const;
+
   [[nodiscard]] const TravelSettings& settings() const { return settings_; }
   [[nodiscard]] const PopulationGrid& population() const { return population_; }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include "core/travel_time.hpp"
@@ -65,11 +66,17 @@ void add_link(CellLink* links, std::size_t& count, std::uint32_t node, double ti
 /// time(m → n) + node n's. Links are kept sorted by time (ties: node), and a link is only removed by an earlier
 /// one, so two equal links never remove each other.
 std::size_t drop_dominated_links(const ReverseCsr& reverse, CellLink* links, std::size_t count) {
-  std::sort(links, links + count, [](const CellLink& a, const CellLink& b) {
-    return a.time_s < b.time_s || (a.time_s == b.time_s && a.node < b.node);
-  });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < count; ++i) {
+  // Insertion sort: a cell has at most 2 K links, usually four to six.
+  for (std::size_t i = 1; i < count; ++i) {
+    const CellLink l = links[i];
+    std::size_t j = i;
+    for (; j > 0 && (l.time_s < links[j - 1].time_s || (l.time_s == links[j - 1].time_s && l.node < links[j - 1].node));
+         --j)
+      links[j] = links[j - 1];
+    links[j] = l;
+  }
+  std::size_t kept = count > 0 ? 1 : 0;  // the first link is never dominated: no link comes before it
+  for (std::size_t i = 1; i < count; ++i) {
     bool dominated = false;
     // Reversed arcs out of n lead to the nodes m from which one may travel to n.
     for (auto [it, end] = out_edges(links[i].node, reverse); it != end && !dominated; ++it) {
@@ -172,6 +179,7 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
   std::vector<std::size_t> block_first_slot(block_count + 1);
   for (std::size_t b = 0; b <= block_count; ++b) block_first_slot[b] = first_slot_of_row(b * strip_rows);
   std::vector<BlockOutput> blocks(block_count);
+  tbb::enumerable_thread_specific<std::vector<EdgePoint>> points_of_thread;
 
   auto run_block = [&](std::size_t b) {
     BlockOutput& bo = blocks[b];
@@ -179,12 +187,14 @@ CellConnectors build_cell_connectors(const PopulationGrid& population, const Roa
     const std::size_t last = block_first_slot[b + 1];
     if (first == last) return;
     bo.links.reserve((last - first) * (edge_mode ? k + 1 : 1));
-    std::vector<EdgePoint> points;  // edge mode: per slot of the strip, its connectors at [(s − first) × k …]
+    // Edge mode: per slot of the strip, its connectors at [(s − first) × k …]. Kept by the thread from one strip
+    // to the next (strips are of about the same size), so that it is not filled with default points each time.
+    std::vector<EdgePoint>& points = points_of_thread.local();
     std::vector<std::uint32_t> found;
     if (edge_mode) {
       bo.piece_entries.reserve((last - first) * k);
       bo.connectors_per_cell.reserve(last - first);
-      points.resize((last - first) * k);
+      if (points.size() < (last - first) * k) points.resize((last - first) * k);
       found.assign(last - first, 0);
       std::vector<double> xs;
       std::vector<double> ys;

@@ -10,11 +10,13 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/travel.hpp"
 #include "core/diagnostics.hpp"
 #include "core/facility.hpp"
+#include "core/progress.hpp"
 #include "core/landcover.hpp"
 #include "core/population.hpp"
 #include "core/standard.hpp"
@@ -303,6 +305,60 @@ TEST_CASE("the graph and connectors of a mode are built once and reused, one mod
   CHECK(again.timings_s.contains("connectors"));
   CHECK(again.field.minutes == first.field.minutes);
   CHECK(again.field.nearest == first.field.nearest);
+}
+
+namespace {
+
+/// Asks the model, whenever a step begins, how many network modes it holds and their bytes.
+class HeldAtEachStep final : public ProgressSink {
+ public:
+  explicit HeldAtEachStep(const TravelModel& model) : model_(model) {}
+  void begin_step(std::string_view label) override {
+    seen.push_back({std::string(label), model_.network_modes_held(), model_.network_memory_bytes()});
+  }
+  void update(std::size_t, std::size_t) override {}
+  void end_step() override {}
+
+  struct Seen {
+    std::string label;
+    std::size_t modes;
+    std::size_t bytes;
+  };
+  std::vector<Seen> seen;
+
+ private:
+  const TravelModel& model_;
+};
+
+}  // namespace
+
+TEST_CASE("a mode's network structures are released before another mode's are built", "[analysis][travel]") {
+  const Scene s;
+  TravelModel model(&s.net.roads, s.pop, nullptr, settings());
+  Diagnostics diag;
+  HeldAtEachStep sink(model);
+  model.compute(time_standard("thc_30", {"township_health_center"}, 30), s.facilities, diag, &sink);
+  REQUIRE(model.network_modes_held() == 1);
+  const std::size_t walking_bytes = model.network_memory_bytes();
+  CHECK(walking_bytes > 0);
+  sink.seen.clear();
+  model.compute(time_standard("thc_car", {"township_health_center"}, 30, TravelMode::kCar), s.facilities, diag, &sink);
+  // While the car's graph and connectors were being built, the walking ones were no longer held.
+  std::size_t building_steps = 0;
+  for (const auto& seen : sink.seen) {
+    if (seen.label.starts_with("road graph") || seen.label.starts_with("cell connectors")) {
+      ++building_steps;
+      INFO(seen.label);
+      CHECK(seen.modes == 0);
+      CHECK(seen.bytes == 0);
+    }
+  }
+  CHECK(building_steps >= 2);
+  CHECK(model.network_modes_held() == 1);
+  CHECK(model.network_memory_bytes() > 0);
+  model.release(TravelMode::kCar);
+  CHECK(model.network_modes_held() == 0);
+  CHECK(model.network_memory_bytes() == 0);
 }
 
 TEST_CASE("snap = node: facilities and cells join the nearest graph node", "[analysis][travel]") {

@@ -523,17 +523,34 @@ TEST_CASE("connectors equal the brute force where pieces tie and where cells are
   h.road(h.node(5000, 0), h.node(5400, 0), 40, 40);
   const auto net = h.build();
 
-  for (const double cell : {50.0, 100.0, 25.0}) {
+  // The snapping buckets of this network are about 300 m wide: cells of 25 and 50 m are answered tile by tile,
+  // cells of 100 m one query per cell (build_cell_connectors switches at buckets 3 cells wide).
+  CHECK(SnapIndex(net.roads, net.graph).segment_bucket_size_m() >= 3 * 50.0);
+  CHECK(SnapIndex(net.roads, net.graph).segment_bucket_size_m() < 3 * 100.0);
+  struct Layout {
+    double cell;
+    double shift;  ///< the grid moved west and north by this: 25 m puts the 50 m cells' centres on multiples of 50
+  };
+  for (const Layout layout : {Layout{50.0, 0.0}, Layout{100.0, 0.0}, Layout{25.0, 0.0}, Layout{50.0, 25.0}}) {
+    const double cell = layout.cell;
     // From x = −400 (beyond the lattice's west side) to about 6,000 m, y from 1,400 down to −200.
     const auto cols = static_cast<std::uint32_t>(6400.0 / cell);
     const auto rows = static_cast<std::uint32_t>(1600.0 / cell);
-    PopulationGrid pop = empty_population(cols, rows, cell, 1400.0);
-    pop.grid.origin_x_m = -400.0;
+    PopulationGrid pop = empty_population(cols, rows, cell, 1400.0 + layout.shift);
+    pop.grid.origin_x_m = -400.0 - layout.shift;
     for (std::size_t i = 0; i < pop.persons.size(); ++i) pop.persons[i] = i % 7 == 3 ? 0.0 : 2.0;
     for (const std::uint32_t k : {1u, 2u, 3u, 5u}) {
       for (const double max_m : {100.0, 150.0, 600.0}) {
-        INFO("cells of " << cell << " m, K = " << k << ", D = " << max_m);
+        INFO("cells of " << cell << " m (shifted " << layout.shift << " m), K = " << k << ", D = " << max_m);
         check_against_brute_force(net, pop, walk_1mps(SnapMode::kEdge, k, max_m));
+        if (cell == 50.0 && layout.shift == 25.0 && max_m <= 150.0) {
+          // Centres on multiples of 50 m: some cells' pieces lie at exactly the maximum distance (and must be
+          // kept, the distance being inclusive), so the comparison above covers that case.
+          std::size_t at_max = 0;
+          for (const auto& per_cell : brute_force_connectors(net, pop, k, max_m))
+            for (const BruteConnector& b : per_cell) at_max += b.distance_m == max_m ? 1 : 0;
+          CHECK(at_max > 0);
+        }
       }
     }
   }
