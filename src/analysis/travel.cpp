@@ -250,6 +250,48 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   return *raster_modes_.emplace(mode, std::move(m)).first->second;
 }
 
+void TravelModel::warn_on_barrier(const Facility& f, const Standard& st, std::size_t cell, Diagnostics& diag) const {
+  const bool barrier = raster_ != nullptr && !raster_->barrier.empty() && raster_->barrier[cell] != 0;
+  std::string what;
+  if (barrier) {
+    what = "stands on a barrier cell (a barrier line or polygon of [raster] barriers, not crossed by a road there)";
+  } else if (raster_ == nullptr || raster_->landcover.empty() ||
+             raster_->landcover[cell] == RasterTravelData::kNoClass) {
+    what = "stands on a cell without land cover, which cannot be crossed (no_land_cover = \"impassable\")";
+  } else {
+    what = "stands on a cell of land-cover class " + std::to_string(raster_->landcover[cell]) +
+           ", which cannot be crossed (speed 0, or not in the speed table)";
+  }
+  const Grid& grid = population_.grid;
+  diag.warn("facility.on_barrier"_code,
+            "facility " + facility_label(f) + " " + what + " (cell column " + std::to_string(cell % grid.cols) +
+                ", row " + std::to_string(cell / grid.cols) + "): the raster engine (standard " + st.id +
+                ") does not start from it, and it counts for nobody",
+            facility_location(f),
+            "check its coordinates (a facility on a river bank may have been placed in the river), or the barrier "
+            "and land-cover layers; AccessMod also refuses to start from a barrier");
+}
+
+std::vector<std::uint32_t> TravelModel::check_raster_facilities(const Standard& standard,
+                                                                std::span<const Facility> facilities,
+                                                                Diagnostics& diag) {
+  std::vector<std::uint32_t> out;
+  if (standard.engine != TravelEngine::kRaster || !standard.threshold_min) return out;
+  StandardTravel scratch;
+  Diagnostics ignored;
+  RasterMode& m = raster_mode(standard.mode, scratch, ignored);
+  if (m.stats.source_cells == 0) return out;
+  const Grid& grid = population_.grid;
+  for (const auto& f : facilities) {
+    if (!standard.select.matches(f)) continue;
+    const auto cell = grid.cell_at(f.x_m, f.y_m);
+    if (!cell || m.friction.passable(*cell)) continue;
+    warn_on_barrier(f, standard, *cell, diag);
+    out.push_back(f.id.value);
+  }
+  return out;
+}
+
 void TravelModel::release(TravelMode mode) {
   network_.erase(mode);
   raster_modes_.erase(mode);
@@ -279,6 +321,8 @@ StandardTravel TravelModel::compute_network(const Standard& st, const std::vecto
                                             double limit_s, Diagnostics& diag, ProgressSink* progress) {
   if (roads_ == nullptr)
     throw std::invalid_argument("standard " + st.id + " uses the network engine, and the scenario has no roads");
+  if (st.direction == TripDirection::kFromFacility)
+    throw std::invalid_argument("standard " + st.id + ": the network engine searches towards the facilities only");
   StandardTravel out;
   NetworkMode& m = network_mode(st.mode, out, diag, progress);
   ProgressStep step(progress, "travel times " + st.id);
@@ -354,12 +398,19 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
                 facility_location(*f), "the grid covers the study area's extent; facilities beyond it are left out");
       continue;
     }
+    if (!m.friction.passable(*cell)) {
+      warn_on_barrier(*f, st, *cell, diag);
+      out.access.back().joined = false;
+      continue;
+    }
     sources.push_back({*cell, 0.0, f->id.value});
   }
   raster::CostDistanceOptions options;
   options.neighbourhood = settings_.raster_neighbours == 8 ? raster::Neighbourhood::k8 : raster::Neighbourhood::k16;
   options.limit_s = limit_s;
   if (settings_.raster_anisotropic && raster_ != nullptr) options.elevation_m = raster_->elevation_m;
+  options.direction = st.direction == TripDirection::kFromFacility ? raster::TravelDirection::kFromSources
+                                                                   : raster::TravelDirection::kTowardsSources;
   raster::CostDistanceResult r = raster::cost_distance(m.friction, sources, options, progress);
   for (auto& w : r.warnings) diag.add(std::move(w));
   out.field = std::move(r.field);

@@ -108,6 +108,14 @@ class TravelModel {
   StandardTravel compute(const Standard& standard, std::span<const Facility> facilities, Diagnostics& diag,
                          ProgressSink* progress = nullptr);
 
+  /// The raster engine's check of a standard's facilities against its friction surface: a facility whose cell cannot
+  /// be entered (a barrier, a land-cover class of speed 0 or unknown, no land cover) is not joined, with the warning
+  /// facility.on_barrier naming it (the search would otherwise start there and reach nobody). Returns the ids of
+  /// those facilities (FacilityId values); the friction surface of the mode is built and kept. Other warnings of the
+  /// friction surface are not added to diag. Nothing for other engines, or a mode without speed sources.
+  std::vector<std::uint32_t> check_raster_facilities(const Standard& standard, std::span<const Facility> facilities,
+                                                     Diagnostics& diag);
+
   /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
   /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
   /// its own are built.
@@ -124,6 +132,7 @@ class TravelModel {
                                  Diagnostics& diag, ProgressSink* progress);
   StandardTravel compute_raster(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                 Diagnostics& diag, ProgressSink* progress);
+  void warn_on_barrier(const Facility& f, const Standard& st, std::size_t cell, Diagnostics& diag) const;
   StandardTravel compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                   ProgressSink* progress);
 

@@ -132,6 +132,8 @@ std::vector<std::string> standard_plan(const io::LoadedScenario& loaded, const S
           loaded.roads ? &*loaded.roads : nullptr, loaded.raster ? &*loaded.raster : nullptr, cells, standard.mode, settings);
       out.push_back("computed 计算: raster cost distance 栅格成本距离法 by " + std::string(to_string(standard.mode)) + " " +
                     to_label_zh(standard.mode) + " (" + raster::to_string(src.raster_mode) + ")");
+      if (standard.direction == TripDirection::kFromFacility)
+        out.push_back("direction 方向: from the facilities 自机构出发 (outreach; slopes taken in that direction)");
       if (src.roads && src.burn_roads && src.road_ways > 0)
         out.push_back("roads 道路: " + count_text(src.road_ways) + " ways burned in at the " + to_string(standard.mode) +
                       " speeds (km/h): " + class_speeds(loaded, profile, standard.mode == TravelMode::kMixed ? TravelMode::kCar : standard.mode));
@@ -175,6 +177,7 @@ std::map<std::string, std::string> raster_metadata(const io::LoadedScenario& loa
   m["CAREREACH_STANDARD_NAME_EN"] = standard.name_en;
   m["CAREREACH_MODE"] = to_string(standard.mode);
   m["CAREREACH_ENGINE"] = to_string(standard.engine);
+  m["CAREREACH_DIRECTION"] = to_string(standard.direction);
   if (standard.engine == TravelEngine::kEstimate) {
     // A straight-line estimate says so wherever the raster goes.
     m["CAREREACH_CIRCUITY"] = number(travel.circuity);

@@ -992,6 +992,16 @@ class Parser {
       t.fail(t.has("engine") ? "engine" : "mode", "a straight-line estimate has one speed, and mode mixed has two",
              "use mode = \"car\" (or \"walk\") with engine = \"estimate\"");
     }
+    if (auto v = t.string("direction")) {
+      if (*v == "towards") st.direction = TripDirection::kTowardsFacility;
+      else if (*v == "from") st.direction = TripDirection::kFromFacility;
+      else t.fail("direction", "must be \"towards\" (patients travel to the facility) or \"from\" (outreach), not '" + *v + "'");
+    }
+    if (st.direction == TripDirection::kFromFacility && st.engine == TravelEngine::kNetwork)
+      t.fail(t.has("direction") ? "direction" : "engine",
+             "direction = \"from\" is not available with the network engine: its search runs towards the facilities "
+             "(one-way streets would be taken the wrong way)",
+             "use engine = \"raster\" for outreach times on slopes, or direction = \"towards\"");
     if (auto v = t.number("threshold_min")) {
       if (!(*v > 0 && *v <= 600)) t.fail("threshold_min", "must be more than 0 and at most 600 minutes");
       st.threshold_min = *v;

@@ -688,3 +688,40 @@ types = ["妇幼保健院"]
   CHECK(s.indicators[1].id == "mm_second");
   CHECK(s.indicators[2].id == "aa_third");
 }
+
+TEST_CASE("[standards.<id>] direction: towards by default, from for raster and estimate, refused for the network",
+          "[scenario][raster]") {
+  Dir d;
+  const std::string z = kMinimal;
+  const auto direction_of = [](const io::Scenario& s, const std::string& id) {
+    for (const Standard& st : s.standards)
+      if (st.id == id) return st.direction;
+    FAIL("no standard " + id);
+    return TripDirection::kTowardsFacility;
+  };
+  CHECK(direction_of(parse(d, z), "tcm_15min") == TripDirection::kTowardsFacility);
+  CHECK(direction_of(parse(d, z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"from\"\n"), "tcm_15min") ==
+        TripDirection::kFromFacility);
+  CHECK(direction_of(parse(d, z + "[standards.tcm_15min]\ndirection = \"towards\"\n"), "tcm_15min") ==
+        TripDirection::kTowardsFacility);
+  struct Case {
+    std::string text, key, message;
+  };
+  const Case cases[] = {
+      {z + "[standards.tcm_15min]\ndirection = \"from\"\n", "standards.tcm_15min.direction",
+       "not available with the network engine"},
+      {z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"outwards\"\n", "standards.tcm_15min.direction",
+       "must be \"towards\""},
+      // A variant of an outreach standard that switches to the network engine is refused on its engine key.
+      {z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"from\"\n[standards.tcm_net]\nvariant_of = "
+           "\"tcm_15min\"\nname_zh = \"路网\"\nengine = \"network\"\n",
+       "standards.tcm_net.engine", "not available with the network engine"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.exit_code() == ExitCode::kScenario);
+    CHECK(e.where().field == c.key);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+  }
+}
