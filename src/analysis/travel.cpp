@@ -125,7 +125,13 @@ RasterSources raster_sources(const RoadData* roads, const RasterTravelData* rast
   if (roads != nullptr)
     for (const float v : raster::way_speeds_for_mode(*roads, mode, settings.profile)) s.road_ways += v > 0.0F ? 1 : 0;
   s.land_cover = raster != nullptr && !raster->landcover.empty();
-  if (!s.land_cover) {
+  if (raster != nullptr && !raster->friction_s_per_m.empty()) {
+    // A friction surface given directly: every cell with a value is a speed source of every mode.
+    for (const float f : raster->friction_s_per_m) {
+      if (std::isnan(f)) ++s.no_land_cover_cells;
+      else ++s.friction_cells;
+    }
+  } else if (!s.land_cover) {
     s.no_land_cover_cells = cell_count;
   } else {
     std::map<std::int32_t, const LandCoverClass*> table;
@@ -145,6 +151,7 @@ RasterSources raster_sources(const RoadData* roads, const RasterTravelData* rast
     }
   }
   const bool any = (s.burn_roads && s.road_ways > 0) || s.own_class_cells > 0 || s.slowed_class_cells > 0 ||
+                   s.friction_cells > 0 ||
                    (mode == TravelMode::kWalk && s.default_speed && s.no_land_cover_cells > 0);
   if (!any) s.missing = no_raster_speed(mode, s, false);
   return s;
@@ -226,6 +233,7 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   in.grid = grid;
   if (raster_ != nullptr) {
     in.land_cover = raster_->landcover;
+    in.friction_s_per_m = raster_->friction_s_per_m;
     in.land_cover_nodata = RasterTravelData::kNoClass;
     in.barrier = raster_->barrier;
   }
@@ -255,6 +263,9 @@ void TravelModel::warn_on_barrier(const Facility& f, const Standard& st, std::si
   std::string what;
   if (barrier) {
     what = "stands on a barrier cell (a barrier line or polygon of [raster] barriers, not crossed by a road there)";
+  } else if (raster_ != nullptr && !raster_->friction_s_per_m.empty()) {
+    what = "stands on a cell without a friction value (no-data in [raster.friction]), which cannot be crossed "
+           "(no_land_cover = \"impassable\")";
   } else if (raster_ == nullptr || raster_->landcover.empty() ||
              raster_->landcover[cell] == RasterTravelData::kNoClass) {
     what = "stands on a cell without land cover, which cannot be crossed (no_land_cover = \"impassable\")";
@@ -409,6 +420,10 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
   options.neighbourhood = settings_.raster_neighbours == 8 ? raster::Neighbourhood::k8 : raster::Neighbourhood::k16;
   options.limit_s = limit_s;
   if (settings_.raster_anisotropic && raster_ != nullptr) options.elevation_m = raster_->elevation_m;
+  // E-bikes are assisted by a motor: the rider's power balance does not describe them, they keep their speeds.
+  if (settings_.raster_anisotropic && raster_ != nullptr && !raster_->elevation_m.empty() &&
+      st.mode != TravelMode::kEbike)
+    options.bicycle = settings_.raster_bicycle;
   options.direction = st.direction == TripDirection::kFromFacility ? raster::TravelDirection::kFromSources
                                                                    : raster::TravelDirection::kTowardsSources;
   raster::CostDistanceResult r = raster::cost_distance(m.friction, sources, options, progress);

@@ -34,6 +34,8 @@ struct TravelSettings {
   bool raster_burn_roads = true;
   bool raster_no_land_cover_default_speed = false;  ///< [raster] no_land_cover = "default_speed"
   double raster_default_speed_kmh = 5.0;            ///< … at this speed, walking
+  /// [raster.bicycle]: with raster_anisotropic, bicycling cells follow the power balance on the slope.
+  std::optional<BicyclePowerModel> raster_bicycle;
 };
 
 /// Why a standard's travel times cannot be computed, in the two languages of the reports (empty when they can).
@@ -57,6 +59,7 @@ struct RasterSources {
   std::size_t slower_class_cells = 0; ///< of a slower mode's class: walked (or cycled) to the vehicle
   std::size_t no_land_cover_cells = 0;  ///< every cell when there is no land cover
   bool land_cover = false;            ///< a land-cover raster was given
+  std::size_t friction_cells = 0;     ///< cells with a value of a friction surface given directly (every mode's)
   bool default_speed = false;         ///< no_land_cover = "default_speed"
   double default_speed_kmh = 5.0;
   NotComputed missing;                ///< not empty: no speed source for the mode at all

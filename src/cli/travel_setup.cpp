@@ -21,6 +21,7 @@ analysis::TravelSettings travel_settings(const io::Scenario& scenario) {
   s.raster_burn_roads = scenario.raster.burn_roads;
   s.raster_no_land_cover_default_speed = scenario.raster.no_land_cover_default_speed;
   s.raster_default_speed_kmh = scenario.raster.default_speed_kmh;
+  s.raster_bicycle = scenario.raster.bicycle;
   return s;
 }
 
@@ -139,7 +140,10 @@ std::vector<std::string> standard_plan(const io::LoadedScenario& loaded, const S
                       " speeds (km/h): " + class_speeds(loaded, profile, standard.mode == TravelMode::kMixed ? TravelMode::kCar : standard.mode));
       else
         out.push_back(std::string("roads 道路: none burned in") + (!src.roads ? " (no [roads])" : !src.burn_roads ? " (burn_roads = false)" : " (none usable by the mode)"));
-      if (src.land_cover)
+      if (src.friction_cells > 0)
+        out.push_back("friction surface 摩擦面: " + count_text(src.friction_cells) +
+                      " cells at their seconds per metre ([raster.friction]), in the mode of the standard");
+      else if (src.land_cover)
         out.push_back("land cover 土地覆盖: " + count_text(src.own_class_cells) + " cells of " +
                       raster::to_string(src.raster_mode) + " classes at their speed; " + count_text(src.slower_class_cells) +
                       " cells of slower classes (the walk to the vehicle); " + count_text(src.slowed_class_cells) +

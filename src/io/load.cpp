@@ -61,7 +61,7 @@ class Loader {
     // After a memory refusal (validate goes on), the roads are not read: they may be what does not fit.
     if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
     const RasterSpec& r = s.raster;
-    if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
+    if (out_.grid && (r.landcover || r.friction || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
     // GCJ-02/BD-09 coordinates declared as another system (docs/method/coordinates.md): a warning, never a stop.
     timed("coordinate check", [&] { check_declared_offsets(out_, diag_); });
@@ -114,7 +114,7 @@ class Loader {
     }
     for (const auto& f : s.facilities) sources.push_back(&f.source);
     if (s.roads) sources.push_back(&s.roads->source);
-    for (const auto* r : {&s.raster.landcover, &s.raster.classes_file, &s.raster.dem})
+    for (const auto* r : {&s.raster.landcover, &s.raster.classes_file, &s.raster.dem, &s.raster.friction})
       if (*r) sources.push_back(&**r);
     for (const auto& b : s.raster.barriers) sources.push_back(&b);
     std::vector<CodedError> refused;
@@ -188,6 +188,7 @@ class Loader {
     if (s.raster.landcover) guarded([&] { add_input("land cover", *s.raster.landcover); });
     if (s.raster.classes_file) guarded([&] { add_input("land-cover speeds", *s.raster.classes_file); });
     if (s.raster.dem) guarded([&] { add_input("dem", *s.raster.dem); });
+    if (s.raster.friction) guarded([&] { add_input("friction", *s.raster.friction); });
     for (std::size_t i = 0; i < s.raster.barriers.size(); ++i)
       guarded([&] { add_input("barriers[" + std::to_string(i) + "]", s.raster.barriers[i]); });
   }

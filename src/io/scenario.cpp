@@ -601,6 +601,15 @@ class Parser {
       r.classes_file = parse_source(*cf, false);
       cf->finish();
     }
+    if (auto fr = t.table("friction")) {
+      r.friction = parse_source(*fr, false);
+      r.friction_band = static_cast<int>(fr->integer("band").value_or(1));
+      if (r.friction_band < 1) fr->fail("band", "bands are numbered from 1");
+      fr->finish();
+      if (r.landcover)
+        t.fail("friction", "give a land cover with its speed table or a friction surface, not both",
+               "the friction surface (seconds per metre) replaces the land cover; roads and barriers still apply");
+    }
     if (auto dem = t.table("dem")) {
       r.dem = parse_source(*dem, false);
       r.dem_band = static_cast<int>(dem->integer("band").value_or(1));
@@ -632,6 +641,24 @@ class Parser {
     r.default_speed_kmh = t.number("default_speed_kmh", 5.0);
     if (!(r.default_speed_kmh > 0 && r.default_speed_kmh <= 200))
       t.fail("default_speed_kmh", "must be more than 0 and at most 200 km/h");
+    if (auto bt = t.table("bicycle")) {
+      BicyclePowerModel b;
+      const auto positive = [&](const char* key, double& value, double most) {
+        value = bt->number(key, value);
+        if (!(value > 0 && value <= most))
+          bt->fail(key, "must be more than 0 and at most " + std::to_string(static_cast<int>(most)));
+      };
+      positive("mass_kg", b.mass_kg, 500);
+      positive("cda_m2", b.cda_m2, 5);
+      positive("rolling_resistance", b.rolling_resistance, 1);
+      positive("dynamic_rolling_ns_m", b.dynamic_rolling_ns_m, 10);
+      positive("air_density_kg_m3", b.air_density_kg_m3, 2);
+      bt->finish();
+      r.bicycle = b;
+      if (!r.anisotropic)
+        t.fail("bicycle", "the bicycling model follows the slope, and the search is isotropic",
+               "add anisotropic = true and a [raster.dem] (docs/method/raster-travel-time.md, Bicycling on slopes)");
+    }
     if (r.anisotropic && !r.dem)
       t.fail("anisotropic", "needs a DEM", "add [raster.dem] source = \"dem.tif\"");
     if (r.landcover && r.classes.empty() && !r.classes_file)
@@ -1114,6 +1141,7 @@ std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   if (s.raster.landcover) add(*s.raster.landcover);
   if (s.raster.classes_file) add(*s.raster.classes_file);
   if (s.raster.dem) add(*s.raster.dem);
+  if (s.raster.friction) add(*s.raster.friction);
   for (const auto& b : s.raster.barriers) add(b);
   if (!s.travel.speeds_file.empty()) {
     const fs::path p(s.travel.speeds_file);

@@ -761,3 +761,38 @@ TEST_CASE("raster engine: direction = from reverses the slope (outreach climbs, 
     CHECK_THROWS_AS(network.compute(st, fac, diag), std::invalid_argument);
   }
 }
+
+TEST_CASE("raster engine: a friction surface given in seconds per metre", "[analysis][travel][raster]") {
+  // One row of 6 cells of 100 m: frictions 0.5, 0.5, 1, 1, NaN (no data), 0.25 s/m; the facility is in cell 0.
+  // Cell 3: 100·(0.5+0.5)/2 + 100·(0.5+1)/2 + 100·(1+1)/2 = 50 + 75 + 100 = 225 s. Cell 4 has no friction: it
+  // cannot be crossed (no_land_cover = "impassable"), so cell 5 is cut off. A car standard uses the same values
+  // (every cell with a value is a speed source of every mode): 225 s as well.
+  const PopulationGrid pop = population(6, 1, 100.0, 0.0, 100.0);
+  RasterTravelData raster;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  raster.friction_s_per_m = {0.5F, 0.5F, 1.0F, 1.0F, nan, 0.25F};
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, &raster, settings());
+  for (const TravelMode mode : {TravelMode::kWalk, TravelMode::kCar}) {
+    const StandardTravel t = model.compute(time_standard("r", {}, 30, mode, TravelEngine::kRaster), fac, diag);
+    CHECK(t.not_computed.empty());
+    CHECK(at(t.field, 3, 0) == Approx(minutes(225.0)).epsilon(1e-6));
+    CHECK(at(t.field, 4, 0) == TravelTimeField::kUnreached);
+    CHECK(at(t.field, 5, 0) == TravelTimeField::kUnreached);
+    REQUIRE(t.friction);
+    CHECK(t.friction->friction_cells == 5);
+    CHECK(t.friction->no_land_cover_cells == 1);
+  }
+  CHECK(diag.count("raster.no_land_cover") == 2);  // one per mode's surface, naming the friction raster
+  CHECK(diag.all()[0].message.find("no friction") != std::string::npos);
+  SECTION("no_land_cover = default_speed walks the no-data cell: cell 5 is reached") {
+    // Cell 4 at 3.6 km/h = 1 s/m: cell 5 = 225 + 100·(1+1)/2 + 100·(1+0.25)/2 = 225 + 100 + 62.5 = 387.5 s.
+    TravelSettings set = settings();
+    set.raster_no_land_cover_default_speed = true;
+    set.raster_default_speed_kmh = 3.6;
+    TravelModel walked(nullptr, pop, &raster, set);
+    const StandardTravel t = walked.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+    CHECK(at(t.field, 5, 0) == Approx(minutes(387.5)).epsilon(1e-6));
+  }
+}

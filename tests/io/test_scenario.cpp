@@ -725,3 +725,40 @@ TEST_CASE("[standards.<id>] direction: towards by default, from for raster and e
     CHECK_THAT(e.message(), Catch::Contains(c.message));
   }
 }
+
+TEST_CASE("[raster.friction]: a friction surface in seconds per metre, not together with a land cover",
+          "[scenario][raster]") {
+  Dir d;
+  d.touch("friction.tif");
+  d.touch("lc.tif");
+  const io::Scenario s = parse(d, std::string(kMinimal) + "[raster.friction]\nsource = \"friction.tif\"\nband = 2\n");
+  REQUIRE(s.raster.friction);
+  CHECK(s.raster.friction->path_as_written == "friction.tif");
+  CHECK(s.raster.friction_band == 2);
+  const ScenarioError e = scenario_error([&] {
+    parse(d, std::string(kMinimal) +
+                 "[raster.landcover]\nsource = \"lc.tif\"\n[[raster.classes]]\nclass = 1\nspeed_kmh = 4\n"
+                 "[raster.friction]\nsource = \"friction.tif\"\n");
+  });
+  CHECK(e.where().field == "raster.friction");
+  CHECK_THAT(e.message(), Catch::Contains("not both"));
+}
+
+TEST_CASE("[raster.bicycle]: AccessMod's constants by default, needs the anisotropic search", "[scenario][raster]") {
+  Dir d;
+  d.touch("dem.tif");
+  const std::string aniso = std::string(kMinimal) + "[raster]\nanisotropic = true\n[raster.dem]\nsource = \"dem.tif\"\n";
+  CHECK_FALSE(parse(d, aniso).raster.bicycle);
+  const io::Scenario s = parse(d, aniso + "[raster.bicycle]\nmass_kg = 100\n");
+  REQUIRE(s.raster.bicycle);
+  CHECK(s.raster.bicycle->mass_kg == 100.0);
+  CHECK(s.raster.bicycle->cda_m2 == 0.4);
+  CHECK(s.raster.bicycle->rolling_resistance == 0.008);
+  CHECK(s.raster.bicycle->dynamic_rolling_ns_m == 0.2);
+  CHECK(s.raster.bicycle->air_density_kg_m3 == Approx(1.0950140));
+  const ScenarioError flat = scenario_error([&] { parse(d, std::string(kMinimal) + "[raster.bicycle]\n"); });
+  CHECK(flat.where().field == "raster.bicycle");
+  CHECK_THAT(flat.hint(), Catch::Contains("anisotropic = true"));
+  const ScenarioError zero = scenario_error([&] { parse(d, aniso + "[raster.bicycle]\ncda_m2 = 0\n"); });
+  CHECK(zero.where().field == "raster.bicycle.cda_m2");
+}
