@@ -93,6 +93,24 @@ class Parser {
       t.fail("cell_size_m", "must be between 1 and 10000 metres", "100 m is the usual cell size for 15-minute circles");
     a.output_crs = t.string("output_crs", "EPSG:4490");
     a.study_area_level = t.string("study_area_level", "");
+    if (auto v = t.string("align_to")) {
+      for (const char* key : {"crs", "cell_size_m"})
+        if (t.has(key))
+          t.fail(key, "the grid aligned to a raster (align_to) takes its CRS and cell size from that raster",
+                 "remove " + std::string(key) + ", or align_to");
+      SourceSpec src;
+      src.key = t.key_path("align_to");
+      src.line = t.line_of("align_to");
+      src.path_as_written = *v;
+      const fs::path p(*v);
+      src.path = p.is_absolute() ? p : (dir_ / p).lexically_normal();
+      std::error_code ec;
+      if (!src.path_as_written.starts_with("/vsi") && !fs::exists(src.path, ec))
+        throw InputError("file not found (resolved to " + src.path.string() + ")",
+                         Location{src.path_as_written, {}, {}, src.key, src.line},
+                         "check " + src.key + " in " + shown_ + "; relative paths are relative to the scenario file's folder");
+      a.align_to = std::move(src);
+    }
     t.finish();
     return a;
   }
@@ -1142,6 +1160,7 @@ std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   if (s.raster.classes_file) add(*s.raster.classes_file);
   if (s.raster.dem) add(*s.raster.dem);
   if (s.raster.friction) add(*s.raster.friction);
+  if (s.analysis.align_to) add(*s.analysis.align_to);
   for (const auto& b : s.raster.barriers) add(b);
   if (!s.travel.speeds_file.empty()) {
     const fs::path p(s.travel.speeds_file);

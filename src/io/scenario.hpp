@@ -37,6 +37,9 @@ struct AnalysisSpec {
   double cell_size_m = 100.0;
   std::string output_crs = "EPSG:4490";  ///< CRS of output vector layers
   std::string study_area_level;        ///< zone level whose union is the study area; empty = the first level
+  /// [analysis] align_to: a raster whose grid becomes the analysis grid (origin, cell size, extent and CRS), as
+  /// AccessMod works on the grid of its project's rasters. Not together with crs or cell_size_m.
+  std::optional<SourceSpec> align_to;
 };
 
 enum class ZoneGeometryKind { kPolygons, kSeats };
