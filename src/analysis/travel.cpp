@@ -134,7 +134,13 @@ RasterSources raster_sources(const RoadData* roads, const RasterTravelData* rast
   if (roads != nullptr)
     for (const float v : raster::way_speeds_for_mode(*roads, mode, settings.profile)) s.road_ways += v > 0.0F ? 1 : 0;
   s.land_cover = raster != nullptr && !raster->landcover.empty();
-  if (!s.land_cover) {
+  if (raster != nullptr && !raster->friction_s_per_m.empty()) {
+    // A friction surface given directly: every cell with a value is a speed source of every mode.
+    for (const float f : raster->friction_s_per_m) {
+      if (std::isnan(f)) ++s.no_land_cover_cells;
+      else ++s.friction_cells;
+    }
+  } else if (!s.land_cover) {
     s.no_land_cover_cells = cell_count;
   } else {
     std::map<std::int32_t, const LandCoverClass*> table;
@@ -154,6 +160,7 @@ RasterSources raster_sources(const RoadData* roads, const RasterTravelData* rast
     }
   }
   const bool any = (s.burn_roads && s.road_ways > 0) || s.own_class_cells > 0 || s.slowed_class_cells > 0 ||
+                   s.friction_cells > 0 ||
                    (mode == TravelMode::kWalk && s.default_speed && s.no_land_cover_cells > 0);
   if (!any) s.missing = no_raster_speed(mode, s, false);
   return s;
@@ -247,6 +254,7 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   in.grid = grid;
   if (raster_ != nullptr) {
     in.land_cover = raster_->landcover;
+    in.friction_s_per_m = raster_->friction_s_per_m;
     in.land_cover_nodata = RasterTravelData::kNoClass;
     in.barrier = raster_->barrier;
   }
@@ -279,6 +287,51 @@ std::size_t TravelModel::network_memory_bytes() const {
     if (m->search) bytes += m->search->memory_bytes();
   }
   return bytes;
+}
+
+void TravelModel::warn_on_barrier(const Facility& f, const Standard& st, std::size_t cell, Diagnostics& diag) const {
+  const bool barrier = raster_ != nullptr && !raster_->barrier.empty() && raster_->barrier[cell] != 0;
+  std::string what;
+  if (barrier) {
+    what = "stands on a barrier cell (a barrier line or polygon of [raster] barriers, not crossed by a road there)";
+  } else if (raster_ != nullptr && !raster_->friction_s_per_m.empty()) {
+    what = "stands on a cell without a friction value (no-data in [raster.friction]), which cannot be crossed "
+           "(no_land_cover = \"impassable\")";
+  } else if (raster_ == nullptr || raster_->landcover.empty() ||
+             raster_->landcover[cell] == RasterTravelData::kNoClass) {
+    what = "stands on a cell without land cover, which cannot be crossed (no_land_cover = \"impassable\")";
+  } else {
+    what = "stands on a cell of land-cover class " + std::to_string(raster_->landcover[cell]) +
+           ", which cannot be crossed (speed 0, or not in the speed table)";
+  }
+  const Grid& grid = population_.grid;
+  diag.warn("facility.on_barrier"_code,
+            "facility " + facility_label(f) + " " + what + " (cell column " + std::to_string(cell % grid.cols) +
+                ", row " + std::to_string(cell / grid.cols) + "): the raster engine (standard " + st.id +
+                ") does not start from it, and it counts for nobody",
+            facility_location(f),
+            "check its coordinates (a facility on a river bank may have been placed in the river), or the barrier "
+            "and land-cover layers; AccessMod also refuses to start from a barrier");
+}
+
+std::vector<std::uint32_t> TravelModel::check_raster_facilities(const Standard& standard,
+                                                                std::span<const Facility> facilities,
+                                                                Diagnostics& diag) {
+  std::vector<std::uint32_t> out;
+  if (standard.engine != TravelEngine::kRaster || !standard.threshold_min) return out;
+  StandardTravel scratch;
+  Diagnostics ignored;
+  RasterMode& m = raster_mode(standard.mode, scratch, ignored);
+  if (m.stats.source_cells == 0) return out;
+  const Grid& grid = population_.grid;
+  for (const auto& f : facilities) {
+    if (!standard.select.matches(f)) continue;
+    const auto cell = grid.cell_at(f.x_m, f.y_m);
+    if (!cell || m.friction.passable(*cell)) continue;
+    warn_on_barrier(f, standard, *cell, diag);
+    out.push_back(f.id.value);
+  }
+  return out;
 }
 
 void TravelModel::release(TravelMode mode) {
@@ -326,6 +379,8 @@ StandardTravel TravelModel::compute_network(const Standard& st, const std::vecto
                                             double limit_s, Diagnostics& diag, ProgressSink* progress) {
   if (roads_ == nullptr)
     throw std::invalid_argument("standard " + st.id + " uses the network engine, and the scenario has no roads");
+  if (st.direction == TripDirection::kFromFacility)
+    throw std::invalid_argument("standard " + st.id + ": the network engine searches towards the facilities only");
   StandardTravel out;
   NetworkMode& m = network_mode(st.mode, out, diag, progress);
   ProgressStep step(progress, "travel times " + st.id);
@@ -403,12 +458,23 @@ StandardTravel TravelModel::compute_raster(const Standard& st, const std::vector
       warn_outside_grid(st, *f, diag);
       continue;
     }
+    if (!m.friction.passable(*cell)) {
+      warn_on_barrier(*f, st, *cell, diag);
+      out.access.back().joined = false;
+      continue;
+    }
     sources.push_back({*cell, 0.0, f->id.value});
   }
   raster::CostDistanceOptions options;
   options.neighbourhood = settings_.raster_neighbours == 8 ? raster::Neighbourhood::k8 : raster::Neighbourhood::k16;
   options.limit_s = limit_s;
   if (settings_.raster_anisotropic && raster_ != nullptr) options.elevation_m = raster_->elevation_m;
+  // E-bikes are assisted by a motor: the rider's power balance does not describe them, they keep their speeds.
+  if (settings_.raster_anisotropic && raster_ != nullptr && !raster_->elevation_m.empty() &&
+      st.mode != TravelMode::kEbike)
+    options.bicycle = settings_.raster_bicycle;
+  options.direction = st.direction == TripDirection::kFromFacility ? raster::TravelDirection::kFromSources
+                                                                   : raster::TravelDirection::kTowardsSources;
   raster::CostDistanceResult r = raster::cost_distance(m.friction, sources, options, progress);
   for (auto& w : r.warnings) diag.add(std::move(w));
   out.field = std::move(r.field);
@@ -469,6 +535,8 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
   const std::vector<double>& persons = population_.persons;
 
   if (st.engine == TravelEngine::kNetwork) {
+    if (st.direction == TripDirection::kFromFacility)
+      throw std::invalid_argument("standard " + st.id + ": the network engine searches towards the facilities only");
     const auto it = network_.find(st.mode);
     if (it == network_.end() || it->second->max_speed_mps <= 0.0)
       throw std::logic_error("reach_one: prepare_reach was not called for standard " + st.id);
@@ -545,12 +613,18 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
       warn_outside_grid(st, f, diag);
       return false;
     }
+    if (!m.friction.passable(*cell)) {  // as compute_raster: flagged, not joined
+      warn_on_barrier(f, st, *cell, diag);
+      return false;
+    }
     // Every cell of a path within the limit lies within limit / (fastest seconds per metre) of the facility — on
     // slopes, Tobler's fastest descent is faster than flat ground by tobler_time_factor(−0.05) — so the search
     // on that window (and three cells more for the knight's moves) gives the whole grid's times.
     const bool anisotropic = settings_.raster_anisotropic && raster_ != nullptr && !raster_->elevation_m.empty();
+    // Bicycling on slopes (AccessMod's power balance) has no top speed downhill: the whole grid is the window.
+    const bool bicycle = anisotropic && st.mode != TravelMode::kEbike && settings_.raster_bicycle.has_value();
     const double fastest = static_cast<double>(m.min_seconds_per_metre) * (anisotropic ? raster::tobler_time_factor(-0.05) : 1.0);
-    const double reach_m = fastest > 0.0 ? limit_s / fastest : std::numeric_limits<double>::infinity();
+    const double reach_m = fastest > 0.0 && !bicycle ? limit_s / fastest : std::numeric_limits<double>::infinity();
     const auto col = static_cast<std::int64_t>(*cell % grid.cols);
     const auto row = static_cast<std::int64_t>(*cell / grid.cols);
     const double span = std::min(std::ceil(reach_m / grid.cell_size_m) + 3.0,
@@ -584,6 +658,9 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
     options.neighbourhood = settings_.raster_neighbours == 8 ? raster::Neighbourhood::k8 : raster::Neighbourhood::k16;
     options.limit_s = limit_s;
     if (anisotropic) options.elevation_m = elevation;
+    if (bicycle) options.bicycle = settings_.raster_bicycle;
+    options.direction = st.direction == TripDirection::kFromFacility ? raster::TravelDirection::kFromSources
+                                                                     : raster::TravelDirection::kTowardsSources;
     raster::CostDistanceResult r = raster::cost_distance(window, std::span(&source, 1), options, nullptr);
     for (auto& w : r.warnings) diag.add(std::move(w));
     for (std::int64_t rr = w0; rr <= w1; ++rr)

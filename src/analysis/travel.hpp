@@ -39,6 +39,8 @@ struct TravelSettings {
   bool raster_burn_roads = true;
   bool raster_no_land_cover_default_speed = false;  ///< [raster] no_land_cover = "default_speed"
   double raster_default_speed_kmh = 5.0;            ///< … at this speed, walking
+  /// [raster.bicycle]: with raster_anisotropic, bicycling cells follow the power balance on the slope.
+  std::optional<BicyclePowerModel> raster_bicycle;
 };
 
 /// Why a standard's travel times cannot be computed, in the two languages of the reports (empty when they can).
@@ -62,6 +64,7 @@ struct RasterSources {
   std::size_t slower_class_cells = 0; ///< of a slower mode's class: walked (or cycled) to the vehicle
   std::size_t no_land_cover_cells = 0;  ///< every cell when there is no land cover
   bool land_cover = false;            ///< a land-cover raster was given
+  std::size_t friction_cells = 0;     ///< cells with a value of a friction surface given directly (every mode's)
   bool default_speed = false;         ///< no_land_cover = "default_speed"
   double default_speed_kmh = 5.0;
   NotComputed missing;                ///< not empty: no speed source for the mode at all
@@ -128,6 +131,13 @@ class TravelModel {
   bool reach_one(const Standard& standard, const Facility& facility, double limit_min, Diagnostics& diag,
                  std::vector<std::pair<std::uint32_t, float>>& cells);
   void prepare_reach(const Standard& standard, Diagnostics& diag);
+  /// The raster engine's check of a standard's facilities against its friction surface: a facility whose cell cannot
+  /// be entered (a barrier, a land-cover class of speed 0 or unknown, no land cover) is not joined, with the warning
+  /// facility.on_barrier naming it (the search would otherwise start there and reach nobody). Returns the ids of
+  /// those facilities (FacilityId values); the friction surface of the mode is built and kept. Other warnings of the
+  /// friction surface are not added to diag. Nothing for other engines, or a mode without speed sources.
+  std::vector<std::uint32_t> check_raster_facilities(const Standard& standard, std::span<const Facility> facilities,
+                                                     Diagnostics& diag);
 
   /// Frees what was kept for a mode (graph, connectors, friction): call when no later standard uses it. The model
   /// keeps the network structures of one mode at a time anyway: a standard of another mode releases them before
@@ -154,6 +164,7 @@ class TravelModel {
                                 Diagnostics& diag, ProgressSink* progress);
   void warn_network_access(const Standard& st, const std::vector<const Facility*>& chosen,
                            const network::FacilitySources& sources, Diagnostics& diag) const;
+  void warn_on_barrier(const Facility& f, const Standard& st, std::size_t cell, Diagnostics& diag) const;
   StandardTravel compute_estimate(const Standard& st, const std::vector<const Facility*>& chosen, double limit_s,
                                   ProgressSink* progress);
 

@@ -37,6 +37,14 @@ class ValidateCommand final : public Command {
     options.checksums = false;
     const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
     print_summary(console, loaded);
+    if (loaded.population && diag.error_count() == 0) {
+      // Facilities that the raster engine cannot start from (on a barrier or an impassable cell): listed before the
+      // run, as the run will leave them out.
+      analysis::TravelModel model = make_travel_model(loaded);
+      for (const auto& st : loaded.scenario.standards)
+        if (st.engine == TravelEngine::kRaster && st.threshold_min && why_not_computable(loaded, st).empty())
+          model.check_raster_facilities(st, loaded.facilities, diag);
+    }
     if (loaded.memory)
       console.out("Memory 内存: about " + io::describe_bytes(loaded.memory->bytes) + " needed by `run`; " +
                   io::describe_bytes(loaded.memory_available.bytes) + " available (" + loaded.memory_available.source + ")");

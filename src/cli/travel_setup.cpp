@@ -21,6 +21,7 @@ analysis::TravelSettings travel_settings(const io::Scenario& scenario) {
   s.raster_burn_roads = scenario.raster.burn_roads;
   s.raster_no_land_cover_default_speed = scenario.raster.no_land_cover_default_speed;
   s.raster_default_speed_kmh = scenario.raster.default_speed_kmh;
+  s.raster_bicycle = scenario.raster.bicycle;
   return s;
 }
 
@@ -132,12 +133,17 @@ std::vector<std::string> standard_plan(const io::LoadedScenario& loaded, const S
           loaded.roads ? &*loaded.roads : nullptr, loaded.raster ? &*loaded.raster : nullptr, cells, standard.mode, settings);
       out.push_back("computed 计算: raster cost distance 栅格成本距离法 by " + std::string(to_string(standard.mode)) + " " +
                     to_label_zh(standard.mode) + " (" + raster::to_string(src.raster_mode) + ")");
+      if (standard.direction == TripDirection::kFromFacility)
+        out.push_back("direction 方向: from the facilities 自机构出发 (outreach; slopes taken in that direction)");
       if (src.roads && src.burn_roads && src.road_ways > 0)
         out.push_back("roads 道路: " + count_text(src.road_ways) + " ways burned in at the " + to_string(standard.mode) +
                       " speeds (km/h): " + class_speeds(loaded, profile, standard.mode == TravelMode::kMixed ? TravelMode::kCar : standard.mode));
       else
         out.push_back(std::string("roads 道路: none burned in") + (!src.roads ? " (no [roads])" : !src.burn_roads ? " (burn_roads = false)" : " (none usable by the mode)"));
-      if (src.land_cover)
+      if (src.friction_cells > 0)
+        out.push_back("friction surface 摩擦面: " + count_text(src.friction_cells) +
+                      " cells at their seconds per metre ([raster.friction]), in the mode of the standard");
+      else if (src.land_cover)
         out.push_back("land cover 土地覆盖: " + count_text(src.own_class_cells) + " cells of " +
                       raster::to_string(src.raster_mode) + " classes at their speed; " + count_text(src.slower_class_cells) +
                       " cells of slower classes (the walk to the vehicle); " + count_text(src.slowed_class_cells) +
@@ -175,6 +181,7 @@ std::map<std::string, std::string> raster_metadata(const io::LoadedScenario& loa
   m["CAREREACH_STANDARD_NAME_EN"] = standard.name_en;
   m["CAREREACH_MODE"] = to_string(standard.mode);
   m["CAREREACH_ENGINE"] = to_string(standard.engine);
+  m["CAREREACH_DIRECTION"] = to_string(standard.direction);
   if (standard.engine == TravelEngine::kEstimate) {
     // A straight-line estimate says so wherever the raster goes.
     m["CAREREACH_CIRCUITY"] = number(travel.circuity);

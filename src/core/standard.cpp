@@ -28,6 +28,8 @@ const char* to_label_zh(TravelMode m) {
   return "?";
 }
 
+const char* to_string(TripDirection d) { return d == TripDirection::kFromFacility ? "from" : "towards"; }
+
 const char* to_label_en(TravelMode m) {
   switch (m) {
     case TravelMode::kWalk: return "walking";

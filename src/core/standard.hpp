@@ -15,9 +15,13 @@ enum class TravelMode { kWalk, kBicycle, kEbike, kCar, kMixed };
 /// How a time standard's travel times are found: shortest paths on the road network, accumulated cost on a friction
 /// raster, or a straight-line estimate (distance × circuity ÷ speed, docs/method/estimate.md) where there is neither.
 enum class TravelEngine { kNetwork, kRaster, kEstimate };
+/// Which way the trips of a standard go: patients travel to the facility (the default), or a team leaves the facility
+/// for every cell (outreach, ambulances). Only slope-dependent (anisotropic raster) costs differ between the two.
+enum class TripDirection { kTowardsFacility, kFromFacility };
 
 const char* to_string(TravelMode m);
 const char* to_string(TravelEngine e);
+const char* to_string(TripDirection d);  ///< "towards", "from"
 const char* to_label_zh(TravelMode m);
 /// "walking", "bicycle", "e-bike", "car", "walking + car": the mode as reports name it in English.
 const char* to_label_en(TravelMode m);
@@ -58,6 +62,9 @@ struct Standard {
   /// assumption (another mode, threshold or engine) — for the sensitivity table (敏感性分析) of the reports. A
   /// variant is computed like any standard; the reports show it beside its base (docs/method/standards.md).
   std::string variant_of;
+  /// [standards.<id>] direction: towards the facility (patients) or from it (outreach). The network engine searches
+  /// towards facilities only: the scenario refuses "from" there.
+  TripDirection direction = TripDirection::kTowardsFacility;
 
   [[nodiscard]] bool is_distance() const { return !threshold_min && (distance_m || !distance_m_by_zone_class.empty()); }
 };

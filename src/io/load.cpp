@@ -12,6 +12,7 @@
 #include "io/files.hpp"
 #include "io/input_access.hpp"
 #include "io/raster_inputs.hpp"
+#include "io/raster_source.hpp"
 #include "io/roads.hpp"
 
 namespace carereach::io {
@@ -61,7 +62,7 @@ class Loader {
     // After a memory refusal (validate goes on), the roads are not read: they may be what does not fit.
     if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
     const RasterSpec& r = s.raster;
-    if (out_.grid && (r.landcover || r.dem || !r.barriers.empty()))
+    if (out_.grid && (r.landcover || r.friction || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
     // GCJ-02/BD-09 coordinates declared as another system (docs/method/coordinates.md): a warning, never a stop.
     timed("coordinate check", [&] { check_declared_offsets(out_, diag_); });
@@ -114,7 +115,8 @@ class Loader {
     }
     for (const auto& f : s.facilities) sources.push_back(&f.source);
     if (s.roads) sources.push_back(&s.roads->source);
-    for (const auto* r : {&s.raster.landcover, &s.raster.classes_file, &s.raster.dem})
+    for (const auto* r : {&s.raster.landcover, &s.raster.classes_file, &s.raster.dem, &s.raster.friction,
+                          &s.analysis.align_to})
       if (*r) sources.push_back(&**r);
     for (const auto& b : s.raster.barriers) sources.push_back(&b);
     std::vector<CodedError> refused;
@@ -188,6 +190,8 @@ class Loader {
     if (s.raster.landcover) guarded([&] { add_input("land cover", *s.raster.landcover); });
     if (s.raster.classes_file) guarded([&] { add_input("land-cover speeds", *s.raster.classes_file); });
     if (s.raster.dem) guarded([&] { add_input("dem", *s.raster.dem); });
+    if (s.raster.friction) guarded([&] { add_input("friction", *s.raster.friction); });
+    if (s.analysis.align_to) guarded([&] { add_input("grid alignment", *s.analysis.align_to); });
     for (std::size_t i = 0; i < s.raster.barriers.size(); ++i)
       guarded([&] { add_input("barriers[" + std::to_string(i) + "]", s.raster.barriers[i]); });
   }
@@ -205,6 +209,10 @@ class Loader {
       out_.output_crs = geo::CrsSpec::parse(s.analysis.output_crs);
     } catch (const CrsError& e) {
       throw CrsError(e.message(), Location{s.file.string(), {}, {}, "analysis.output_crs", 0}, e.hint());
+    }
+    if (s.analysis.align_to) {
+      align_to_raster(*s.analysis.align_to);
+      return;
     }
     if (s.analysis.crs == "auto") {
       const auto [lon, lat] = source_centre_lonlat(study_area_spec());
@@ -225,6 +233,44 @@ class Loader {
                      "use \"auto\" (the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere) or a projected metric "
                      "CRS such as \"EPSG:4548\"");
     out_.analysis_crs_choice = "given in the scenario";
+  }
+
+  /// [analysis] align_to: the analysis CRS and grid are the raster's. Refused: a geographic or non-metric CRS, a
+  /// rotated raster, pixels that are not square (carereach's cells are), a cell size outside 1–10,000 m.
+  void align_to_raster(const SourceSpec& src) {
+    RasterSource r = open_raster(src, 1, src.key, src.line, "the grid to align the analysis to");
+    const Location at{src.path_as_written, {}, {}, src.key, src.line};
+    if (r.crs.is_geographic())
+      throw CrsError("the raster to align to is in a geographic CRS (" + r.crs.display() +
+                         "): its cells are degrees, not metres, and the analysis needs square cells in metres",
+                     at,
+                     "project it first (e.g. gdalwarp -t_srs EPSG:4548 -tr 100 100 in.tif out.tif, as AccessMod "
+                     "projects its inputs) and align to the projected raster");
+    if (!r.crs.is_projected_metric())
+      throw CrsError("the raster to align to is not in a projected CRS in metres (" + r.crs.display() + ")", at,
+                     "project it to a metric CRS such as EPSG:4548 first");
+    const double* gt = r.gt;
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+      throw InputError("the raster to align to is rotated (its geotransform has rotation terms)", at,
+                       "warp it to a north-up raster first (gdalwarp)");
+    const double cell = gt[1];
+    if (!(cell > 0.0 && gt[5] < 0.0) || std::fabs(cell + gt[5]) > 1e-9 * cell)
+      throw InputError("the raster to align to has pixels of " + std::to_string(gt[1]) + " × " +
+                           std::to_string(std::fabs(gt[5])) + " m: carereach's cells are square (and north-up)",
+                       at, "resample it to square pixels first (gdalwarp -tr SIZE SIZE)");
+    if (!(cell >= 1.0 && cell <= 10000.0))
+      throw InputError("the raster to align to has pixels of " + std::to_string(cell) +
+                           " m; the analysis cell size must be between 1 and 10000 m",
+                       at, "resample it (gdalwarp -tr 100 100)");
+    out_.analysis_crs = r.crs;
+    out_.scenario.analysis.cell_size_m = cell;
+    aligned_ = Grid{};
+    aligned_->origin_x_m = gt[0];
+    aligned_->origin_y_m = gt[3];
+    aligned_->cell_size_m = cell;
+    aligned_->cols = static_cast<std::uint32_t>(r.ds->GetRasterXSize());
+    aligned_->rows = static_cast<std::uint32_t>(r.ds->GetRasterYSize());
+    out_.analysis_crs_choice = "aligned to " + src.path_as_written + " (its CRS, origin, cell size and extent)";
   }
 
   void check_parents() {
@@ -275,8 +321,29 @@ class Loader {
     std::vector<geo::Geometry> parts;
     for (const auto& p : level.polygons) parts.push_back(p.clone());
     out_.study_area = geo::Geometry::union_all(std::move(parts));
-    const geo::Envelope env = out_.study_area.envelope();
+    geo::Envelope env = out_.study_area.envelope();
     const double cell = out_.scenario.analysis.cell_size_m;
+    if (aligned_) {
+      // The grid is the raster's, whatever the study area: the study area beyond it is not computed.
+      const Grid& g = *aligned_;
+      const double right = g.origin_x_m + g.cols * cell;
+      const double bottom = g.origin_y_m - g.rows * cell;
+      if (env.min_x < g.origin_x_m || env.max_x > right || env.min_y < bottom || env.max_y > g.origin_y_m) {
+        const double inside = std::max(0.0, std::min(env.max_x, right) - std::max(env.min_x, g.origin_x_m)) *
+                              std::max(0.0, std::min(env.max_y, g.origin_y_m) - std::max(env.min_y, bottom));
+        const double whole = (env.max_x - env.min_x) * (env.max_y - env.min_y);
+        char share[32];
+        std::snprintf(share, sizeof share, "%.1f", whole > 0 ? 100.0 * (1.0 - inside / whole) : 0.0);
+        diag_.warn("analysis.align_to_partial"_code,
+                   "the raster the grid is aligned to does not cover the whole study area: " + std::string(share) +
+                       " % of the study area's bounding box lies outside it; people and facilities there are left "
+                       "out of the travel times",
+                   Location{out_.scenario.analysis.align_to->path_as_written, {}, {},
+                            out_.scenario.analysis.align_to->key, out_.scenario.analysis.align_to->line},
+                   "align to a raster that covers the study area, or choose a smaller study area");
+      }
+      env = geo::Envelope{g.origin_x_m, bottom, right, g.origin_y_m};
+    }
     const double cells = std::ceil((env.max_x - env.min_x) / cell) * std::ceil((env.max_y - env.min_y) / cell);
     // Memory before work: nothing of the size of the grid is allocated yet.
     const double rect_m2 = (env.max_x - env.min_x) * (env.max_y - env.min_y);
@@ -290,7 +357,7 @@ class Loader {
                               std::to_string(static_cast<int>(cell)) + " m, more than the limit of 400 million",
                           Location{out_.scenario.file.string(), {}, {}, "analysis.cell_size_m", 0},
                           "use a larger cell size, or split the study area into prefectures");
-    out_.grid = Grid::covering(env.min_x, env.min_y, env.max_x, env.max_y, cell);
+    out_.grid = aligned_ ? *aligned_ : Grid::covering(env.min_x, env.min_y, env.max_x, env.max_y, cell);
   }
 
   void rasterize() {
@@ -327,6 +394,7 @@ class Loader {
   }
 
   LoadedScenario out_;
+  std::optional<Grid> aligned_;  ///< [analysis] align_to: the raster's grid
   bool memory_refused_ = false;
   Diagnostics& diag_;
   LoadOptions options_;

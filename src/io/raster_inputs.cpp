@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -145,6 +146,33 @@ RasterTravelData load_raster_inputs(const RasterSpec& spec, const Grid& grid, co
                     " cells) is not in the speed table: those cells cannot be crossed",
                 Location{spec.landcover->path_as_written, {}, {}, {}, 0},
                 "add the class to [[raster.classes]] (speed_kmh = 0 keeps it impassable and silences this)");
+  }
+  if (spec.friction) {
+    RasterSource fr = open_raster(*spec.friction, spec.friction_band, spec.friction->key + ".band", spec.friction->line,
+                                  "friction in seconds per metre");
+    const std::vector<double> values =
+        sample_at_cell_centres(fr, grid, analysis_crs, Sampling::kNearest, std::numeric_limits<double>::quiet_NaN());
+    out.friction_s_per_m.resize(values.size());
+    std::size_t bad = 0;
+    std::size_t first_bad = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double v = values[i];
+      if (!std::isnan(v) && !(v > 0.0 && std::isfinite(v) && v <= std::numeric_limits<float>::max())) {
+        if (bad++ == 0) first_bad = i;
+      }
+      out.friction_s_per_m[i] = static_cast<float>(v);
+    }
+    if (bad > 0) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "%zu cells have a friction of 0 or less, or an infinite one (the first, %g s/m, at x = %.1f, "
+                    "y = %.1f m in the analysis CRS): a friction must be more than 0 seconds per metre",
+                    bad, values[first_bad], grid.centre_x_m(static_cast<std::uint32_t>(first_bad % grid.cols)),
+                    grid.centre_y_m(static_cast<std::uint32_t>(first_bad / grid.cols)));
+      throw InputError(text, Location{spec.friction->path_as_written, {}, {}, spec.friction->key, spec.friction->line},
+                       "give seconds per metre (3.6 / km/h: 0.72 for 5 km/h); mark cells that cannot be crossed as "
+                       "no-data, which no_land_cover makes impassable");
+    }
   }
   if (spec.dem) {
     RasterSource dem = open_raster(*spec.dem, spec.dem_band, spec.dem->key + ".band", spec.dem->line, "elevation (metres)");

@@ -237,7 +237,8 @@ MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double hei
   e.network_modes = modes.size();
   const double levels = static_cast<double>(s.zones.size());
   const double modes_d = static_cast<double>(e.network_modes);
-  const bool rasters = e.raster_engine || s.raster.landcover || s.raster.dem || !s.raster.barriers.empty();
+  const bool rasters =
+      e.raster_engine || s.raster.landcover || s.raster.friction || s.raster.dem || !s.raster.barriers.empty();
   const double per_area_cell =
       kBytesPerAreaCell + kBytesPerAreaCellPerMode * modes_d + (rasters ? kBytesPerAreaCellRaster : 0.0);
   const double grid_bytes = cells * (kBytesPerCell + kBytesPerCellPerLevel * levels) + e.area_cells * per_area_cell;
@@ -255,6 +256,7 @@ MemoryEstimate estimate_run_memory(const Scenario& s, double width_m, double hei
   {
     if (s.raster.landcover) raster_bytes += raster_cache_bytes(*s.raster.landcover);
     if (s.raster.dem) raster_bytes += raster_cache_bytes(*s.raster.dem);
+    if (s.raster.friction) raster_bytes += raster_cache_bytes(*s.raster.friction);
   }
   raster_bytes = std::min<std::uint64_t>(raster_bytes, static_cast<std::uint64_t>(GDALGetCacheMax64()));
   e.parts = {{"base", static_cast<std::uint64_t>(kBaseBytes)},

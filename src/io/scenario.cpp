@@ -93,6 +93,24 @@ class Parser {
       t.fail("cell_size_m", "must be between 1 and 10000 metres", "100 m is the usual cell size for 15-minute circles");
     a.output_crs = t.string("output_crs", "EPSG:4490");
     a.study_area_level = t.string("study_area_level", "");
+    if (auto v = t.string("align_to")) {
+      for (const char* key : {"crs", "cell_size_m"})
+        if (t.has(key))
+          t.fail(key, "the grid aligned to a raster (align_to) takes its CRS and cell size from that raster",
+                 "remove " + std::string(key) + ", or align_to");
+      SourceSpec src;
+      src.key = t.key_path("align_to");
+      src.line = t.line_of("align_to");
+      src.path_as_written = *v;
+      const fs::path p(*v);
+      src.path = p.is_absolute() ? p : (dir_ / p).lexically_normal();
+      std::error_code ec;
+      if (!src.path_as_written.starts_with("/vsi") && !fs::exists(src.path, ec))
+        throw InputError("file not found (resolved to " + src.path.string() + ")",
+                         Location{src.path_as_written, {}, {}, src.key, src.line},
+                         "check " + src.key + " in " + shown_ + "; relative paths are relative to the scenario file's folder");
+      a.align_to = std::move(src);
+    }
     t.finish();
     return a;
   }
@@ -601,6 +619,15 @@ class Parser {
       r.classes_file = parse_source(*cf, false);
       cf->finish();
     }
+    if (auto fr = t.table("friction")) {
+      r.friction = parse_source(*fr, false);
+      r.friction_band = static_cast<int>(fr->integer("band").value_or(1));
+      if (r.friction_band < 1) fr->fail("band", "bands are numbered from 1");
+      fr->finish();
+      if (r.landcover)
+        t.fail("friction", "give a land cover with its speed table or a friction surface, not both",
+               "the friction surface (seconds per metre) replaces the land cover; roads and barriers still apply");
+    }
     if (auto dem = t.table("dem")) {
       r.dem = parse_source(*dem, false);
       r.dem_band = static_cast<int>(dem->integer("band").value_or(1));
@@ -632,6 +659,24 @@ class Parser {
     r.default_speed_kmh = t.number("default_speed_kmh", 5.0);
     if (!(r.default_speed_kmh > 0 && r.default_speed_kmh <= 200))
       t.fail("default_speed_kmh", "must be more than 0 and at most 200 km/h");
+    if (auto bt = t.table("bicycle")) {
+      BicyclePowerModel b;
+      const auto positive = [&](const char* key, double& value, double most) {
+        value = bt->number(key, value);
+        if (!(value > 0 && value <= most))
+          bt->fail(key, "must be more than 0 and at most " + std::to_string(static_cast<int>(most)));
+      };
+      positive("mass_kg", b.mass_kg, 500);
+      positive("cda_m2", b.cda_m2, 5);
+      positive("rolling_resistance", b.rolling_resistance, 1);
+      positive("dynamic_rolling_ns_m", b.dynamic_rolling_ns_m, 10);
+      positive("air_density_kg_m3", b.air_density_kg_m3, 2);
+      bt->finish();
+      r.bicycle = b;
+      if (!r.anisotropic)
+        t.fail("bicycle", "the bicycling model follows the slope, and the search is isotropic",
+               "add anisotropic = true and a [raster.dem] (docs/method/raster-travel-time.md, Bicycling on slopes)");
+    }
     if (r.anisotropic && !r.dem)
       t.fail("anisotropic", "needs a DEM", "add [raster.dem] source = \"dem.tif\"");
     if (r.landcover && r.classes.empty() && !r.classes_file)
@@ -992,6 +1037,16 @@ class Parser {
       t.fail(t.has("engine") ? "engine" : "mode", "a straight-line estimate has one speed, and mode mixed has two",
              "use mode = \"car\" (or \"walk\") with engine = \"estimate\"");
     }
+    if (auto v = t.string("direction")) {
+      if (*v == "towards") st.direction = TripDirection::kTowardsFacility;
+      else if (*v == "from") st.direction = TripDirection::kFromFacility;
+      else t.fail("direction", "must be \"towards\" (patients travel to the facility) or \"from\" (outreach), not '" + *v + "'");
+    }
+    if (st.direction == TripDirection::kFromFacility && st.engine == TravelEngine::kNetwork)
+      t.fail(t.has("direction") ? "direction" : "engine",
+             "direction = \"from\" is not available with the network engine: its search runs towards the facilities "
+             "(one-way streets would be taken the wrong way)",
+             "use engine = \"raster\" for outreach times on slopes, or direction = \"towards\"");
     if (auto v = t.number("threshold_min")) {
       if (!(*v > 0 && *v <= 600)) t.fail("threshold_min", "must be more than 0 and at most 600 minutes");
       st.threshold_min = *v;
@@ -1104,6 +1159,8 @@ std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   if (s.raster.landcover) add(*s.raster.landcover);
   if (s.raster.classes_file) add(*s.raster.classes_file);
   if (s.raster.dem) add(*s.raster.dem);
+  if (s.raster.friction) add(*s.raster.friction);
+  if (s.analysis.align_to) add(*s.analysis.align_to);
   for (const auto& b : s.raster.barriers) add(b);
   if (!s.travel.speeds_file.empty()) {
     const fs::path p(s.travel.speeds_file);

@@ -37,6 +37,9 @@ struct AnalysisSpec {
   double cell_size_m = 100.0;
   std::string output_crs = "EPSG:4490";  ///< CRS of output vector layers
   std::string study_area_level;        ///< zone level whose union is the study area; empty = the first level
+  /// [analysis] align_to: a raster whose grid becomes the analysis grid (origin, cell size, extent and CRS), as
+  /// AccessMod works on the grid of its project's rasters. Not together with crs or cell_size_m.
+  std::optional<SourceSpec> align_to;
 };
 
 enum class ZoneGeometryKind { kPolygons, kSeats };
@@ -157,11 +160,17 @@ struct RasterSpec {
   int landcover_band = 1;
   std::vector<LandCoverClass> classes;  ///< speed table: inline [[raster.classes]] or read from classes_file
   std::optional<SourceSpec> classes_file;  ///< CSV with class,label,speed_kmh,mode
+  /// A friction surface given directly, in seconds per metre ([raster.friction], AccessMod issue #487): in place of
+  /// the land cover; no-data cells follow no_land_cover, values ≤ 0 or infinite are refused.
+  std::optional<SourceSpec> friction;
+  int friction_band = 1;
   std::optional<SourceSpec> dem;        ///< elevation in metres (anisotropic walking, Tobler)
   int dem_band = 1;
   std::vector<SourceSpec> barriers;     ///< lines/polygons that cannot be crossed (rivers, cliffs)
   int neighbours = 16;                  ///< 8, or 16 with knight's moves (as GRASS r.cost -k)
   bool anisotropic = false;             ///< Tobler's hiking function on the DEM for walking cells
+  /// [raster.bicycle]: bicycling cells follow AccessMod's power balance on the DEM's slopes (needs anisotropic).
+  std::optional<BicyclePowerModel> bicycle;
   bool burn_roads = true;               ///< roads (at the standard's mode speeds) over the land cover
   /// Cells without land cover (outside the land-cover raster, no-data in it, or every cell when there is none):
   /// impassable (false, the default, as in AccessMod) or walked at default_speed_kmh (no_land_cover = "default_speed").

@@ -35,6 +35,39 @@ double tobler_time_factor(double slope) {
 }
 
 namespace {
+constexpr double kGravity = 9.81;  // m/s², AccessMod's value
+}
+
+double bicycle_power_w(double speed_ms, double slope, const BicyclePowerModel& m) {
+  const double beta = std::atan(slope);
+  const double drag = 0.5 * m.cda_m2 * m.air_density_kg_m3 * speed_ms * speed_ms;
+  const double rolling_and_climb = m.mass_kg * kGravity * (m.rolling_resistance * std::cos(beta) + std::sin(beta));
+  const double dynamic = m.dynamic_rolling_ns_m * std::cos(beta) * speed_ms;
+  return speed_ms * (drag + rolling_and_climb + dynamic);
+}
+
+double bicycle_speed_kmh(double flat_speed_kmh, double slope, const BicyclePowerModel& m) {
+  if (std::isnan(slope) || !(flat_speed_kmh > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (slope == 0.0) return flat_speed_kmh;
+  const double power = bicycle_power_w(flat_speed_kmh / units::kSecPerHour * units::kMetresPerKm, 0.0, m);
+  // f(v) = a v³ + b v² + c v − power: f(0) < 0 and f is convex for v ≥ 0 (a, b > 0), so it has one positive root
+  // and Newton's method from a point where f ≥ 0 comes down to it monotonically.
+  const double beta = std::atan(slope);
+  const double a = 0.5 * m.cda_m2 * m.air_density_kg_m3;
+  const double b = m.dynamic_rolling_ns_m * std::cos(beta);
+  const double c = m.mass_kg * kGravity * (m.rolling_resistance * std::cos(beta) + std::sin(beta));
+  const auto f = [&](double v) { return ((a * v + b) * v + c) * v - power; };
+  double v = std::max(1.0, flat_speed_kmh / 3.6);
+  while (f(v) < 0.0) v *= 2.0;
+  for (int i = 0; i < 100; ++i) {
+    const double step = f(v) / ((3.0 * a * v + 2.0 * b) * v + c);
+    v -= step;
+    if (std::fabs(step) <= 1e-13 * v) break;
+  }
+  return v * units::kSecPerHour / units::kMetresPerKm;
+}
+
+namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr float kInfF = std::numeric_limits<float>::infinity();
@@ -139,6 +172,8 @@ struct Search {
   CellArray cells;
   std::vector<float> walk_friction;  ///< anisotropic: seconds per metre of walking cells (0 elsewhere)
   std::vector<float> elevation;      ///< anisotropic: metres (NaN = no data)
+  std::vector<float> bike_friction;  ///< anisotropic with the bicycle model: flat-ground s/m of bicycling cells
+  BicyclePowerModel bike;
   std::array<Move, 16> moves{};
   int move_count = 8;
   double limit_s = std::numeric_limits<double>::max();
@@ -347,6 +382,15 @@ struct ToblerExpand {
         walk += double{fw[u + m.side_a]} + fw[u + m.side_b];
         other += double{cells[u + m.side_a].friction} + cells[u + m.side_b].friction;
       }
+      if (!s.bike_friction.empty()) {
+        // Bicycling cells: the flat-ground friction becomes 1 / (the speed the same power gives on this slope).
+        const float* fb = s.bike_friction.data();
+        const auto on_slope = [&](float flat) {
+          return flat == 0.0F ? 0.0 : 3.6 / bicycle_speed_kmh(3.6 / double{flat}, slope, s.bike);
+        };
+        other += on_slope(fb[u]) + on_slope(fb[v]);
+        if (k >= 8) other += on_slope(fb[u + m.side_a]) + on_slope(fb[u + m.side_b]);
+      }
       const double nd = du + (g * walk + other) * m.weight_m;
       if (std::isnan(nd)) continue;
       if (inner) {
@@ -448,6 +492,10 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
   if (tobler) {
     s.walk_friction.assign(framed, 0.0F);
     s.elevation.assign(framed, std::numeric_limits<float>::quiet_NaN());
+    if (options.bicycle) {
+      s.bike_friction.assign(framed, 0.0F);
+      s.bike = *options.bicycle;
+    }
   }
   std::size_t bad_friction = 0;
   float min_f = kInfF;
@@ -469,6 +517,9 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
         s.elevation[dst + c] = options.elevation_m[src + c];
         if (f != kInfF && friction.mode_at(src + c) == SpeedMode::kWalking) {
           s.walk_friction[dst + c] = f;
+          f = 0.0F;
+        } else if (f != kInfF && f > 0.0F && options.bicycle && friction.mode_at(src + c) == SpeedMode::kBicycling) {
+          s.bike_friction[dst + c] = f;
           f = 0.0F;
         }
       }
@@ -563,7 +614,9 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
     std::size_t on_impassable = 0;
     for (const std::size_t p : started) {
       const Cell& c = s.cells[p];
-      if (c.friction == kInfF && (!tobler || s.walk_friction[p] == 0.0F)) ++on_impassable;
+      if (c.friction == kInfF && (!tobler || s.walk_friction[p] == 0.0F) &&
+          (s.bike_friction.empty() || s.bike_friction[p] == 0.0F))
+        ++on_impassable;
       owner(p).queue.push(static_cast<std::uint32_t>(p), c.dist);
     }
     out.stats.sources_used = started.size();
@@ -604,7 +657,8 @@ CostDistanceResult cost_distance(const FrictionSurface& friction, std::span<cons
   out.stats.search_s = seconds_since(t_search);
   const auto t_output = Clock::now();
   out.stats.memory_bytes =
-      s.cells.memory_bytes() + s.walk_friction.capacity() * sizeof(float) + s.elevation.capacity() * sizeof(float);
+      s.cells.memory_bytes() + s.walk_friction.capacity() * sizeof(float) + s.elevation.capacity() * sizeof(float) +
+      s.bike_friction.capacity() * sizeof(float);
   for (const Stripe& st : s.stripes) {
     out.stats.expansions += st.expansions;
     out.stats.pushes += st.pushes;

@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "core/diagnostics.hpp"
+#include "core/landcover.hpp"
 #include "core/progress.hpp"
 #include "core/travel_time.hpp"
 #include "raster/friction.hpp"
@@ -45,6 +47,14 @@ double tobler_flat_speed_kmh();
 /// tobler(0) / tobler(slope) = exp(3.5·(|slope + 0.05| − 0.05)). 1 on flat ground.
 double tobler_time_factor(double slope);
 
+/// The power (watts) that moves a bicycle at speed_ms (m/s) up a slope (rise over run, signed; negative downhill):
+/// v · (½·CdA·ρ·v² + m·g·(Cr·cos β + sin β) + CrV·cos β·v), β = atan(slope), g = 9.81 m/s², no wind.
+double bicycle_power_w(double speed_ms, double slope, const BicyclePowerModel& model);
+/// The speed on a slope at the power that gives flat_speed_kmh on flat ground: the one positive root of
+/// bicycle_power_w(v, slope) = bicycle_power_w(flat, 0) (the power balance is a cubic with one sign change). Equal to
+/// flat_speed_kmh on flat ground; NaN for a NaN slope.
+double bicycle_speed_kmh(double flat_speed_kmh, double slope, const BicyclePowerModel& model);
+
 struct CostDistanceOptions {
   Neighbourhood neighbourhood = Neighbourhood::k16;
   /// Seconds: cells farther than this are not reached (TravelTimeField::kUnreached). Infinity = no limit.
@@ -53,6 +63,9 @@ struct CostDistanceOptions {
   /// isotropic, the r.cost rule.
   std::span<const float> elevation_m;
   TravelDirection direction = TravelDirection::kTowardsSources;
+  /// With elevation_m: bicycling cells follow the power balance on the slope (their friction is their flat-ground
+  /// speed, as AccessMod's table speed). Absent: bicycling cells keep their speed on any slope.
+  std::optional<BicyclePowerModel> bicycle;
 };
 
 struct CostDistanceStats {

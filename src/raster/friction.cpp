@@ -75,6 +75,13 @@ FrictionResult build_friction(const FrictionInputs& in) {
   check_size(in.road_speed_kmh.size(), cells, "road_speed_kmh");
   check_size(in.barrier.size(), cells, "barrier");
   check_size(in.persons.size(), cells, "persons");
+  check_size(in.friction_s_per_m.size(), cells, "friction_s_per_m");
+  if (!in.friction_s_per_m.empty() && !in.land_cover.empty())
+    throw std::invalid_argument("build_friction: a friction surface and a land cover given together");
+  for (const float f : in.friction_s_per_m)
+    if (!std::isnan(f) && !(f > 0.0F && std::isfinite(f)))
+      throw std::invalid_argument("build_friction: a friction of " + std::to_string(f) +
+                                  " s/m (must be more than 0 and finite, or NaN for no data)");
   if (!(in.default_speed_kmh > 0.0) || !std::isfinite(in.default_speed_kmh)) {
     throw ScenarioError(
         "the default speed must be a positive number of km/h, not " + std::to_string(in.default_speed_kmh),
@@ -133,6 +140,12 @@ FrictionResult build_friction(const FrictionInputs& in) {
       ++st.road_cells;
       continue;
     }
+    if (!in.friction_s_per_m.empty() && !std::isnan(in.friction_s_per_m[i])) {
+      s.seconds_per_metre[i] = in.friction_s_per_m[i];
+      s.mode[i] = in.travel_mode;
+      ++st.friction_cells;
+      continue;
+    }
     if (in.land_cover.empty() || in.land_cover[i] == in.land_cover_nodata) {
       ++st.no_land_cover_cells;
       if (!in.persons.empty() && in.persons[i] > 0.0) {
@@ -167,8 +180,8 @@ FrictionResult build_friction(const FrictionInputs& in) {
     }
   }
   st.no_land_cover_persons = persons_without.value();
-  st.passable_cells = st.road_cells + st.default_cells + st.land_cover_cells;
-  st.source_cells = st.road_cells + (st.land_cover_cells - st.other_mode_cells) +
+  st.passable_cells = st.road_cells + st.default_cells + st.land_cover_cells + st.friction_cells;
+  st.source_cells = st.road_cells + st.friction_cells + (st.land_cover_cells - st.other_mode_cells) +
                     (in.travel_mode == SpeedMode::kWalking ? st.default_cells : 0);
 
   for (const auto& [cls, n] : unknown) {
@@ -202,7 +215,11 @@ FrictionResult build_friction(const FrictionInputs& in) {
   if (st.no_land_cover_cells > 0) {
     char persons[32];
     std::snprintf(persons, sizeof persons, "%.0f", st.no_land_cover_persons);
-    const std::string where = in.land_cover.empty()
+    const std::string where = !in.friction_s_per_m.empty()
+                                  ? std::to_string(st.no_land_cover_cells) +
+                                        " cells off the roads have no friction (outside the friction raster or "
+                                        "no-data in it)"
+                              : in.land_cover.empty()
                                   ? "there is no land-cover raster: " + std::to_string(st.no_land_cover_cells) +
                                         " cells off the roads have no land cover"
                                   : std::to_string(st.no_land_cover_cells) +

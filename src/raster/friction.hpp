@@ -63,6 +63,10 @@ struct FrictionInputs {
   std::span<const std::int32_t> land_cover;
   std::int32_t land_cover_nodata = std::numeric_limits<std::int32_t>::min();  ///< class value meaning "no data"
   std::span<const SpeedClass> speed_table;
+  /// A friction surface given directly, seconds per metre per cell (NaN = no data), or empty. When given it replaces
+  /// the land cover (which must then be empty): a cell with a value takes it, in travel_mode (a speed source of the
+  /// traveller's mode); a NaN cell is a cell without land cover (rule 3). Values must be > 0 and finite.
+  std::span<const float> friction_s_per_m;
   /// Road speed per cell in km/h (the fastest road of the mode rasterised into it; 0 = no road), or empty.
   std::span<const float> road_speed_kmh;
   /// The traveller's mode (the standard's: walk → WALKING, bicycle and e-bike → BICYCLING, car and mixed →
@@ -88,6 +92,7 @@ struct FrictionInputs {
 struct FrictionStats {
   std::size_t road_cells = 0;
   std::size_t land_cover_cells = 0;        ///< speed from the table (passable classes, slowed ones included)
+  std::size_t friction_cells = 0;          ///< speed from the friction surface given directly
   std::size_t slowed_cells = 0;            ///< of them: a class of a faster mode, crossed at faster_class_speed_kmh
   std::size_t other_mode_cells = 0;        ///< of them: a class of a slower mode (the walk to the vehicle)
   std::size_t no_land_cover_cells = 0;     ///< no land cover, no road, no barrier (impassable or at the default speed)
@@ -112,6 +117,7 @@ struct FrictionResult {
 /// Builds the surface. Per cell, the first rule that applies:
 ///  1. a barrier (unless a road crosses it and roads_cross_barriers) → impassable;
 ///  2. a road (speed > 0) → the road speed, travel_mode;
+///  2b. a friction surface given directly: a cell with a value → that value, travel_mode;
 ///  3. no land cover (no-data, or no land cover given) → impassable, or the default speed walking when
 ///     no_land_cover_default_speed (counted, with the warning raster.no_land_cover either way);
 ///  4. a class of the table with speed 0 → impassable;

@@ -11,6 +11,8 @@ namespace {
 // that is an error may also be a warning (facility rows with on_invalid = "skip" are left out with a warning), so
 // the sentences of such codes say that the row was not read.
 constexpr std::array kTexts = {
+    ProblemText{"analysis.align_to_partial", "对齐栅格未覆盖研究区域",
+                "分析格网所对齐的栅格未覆盖整个研究区域，栅格以外的人口和机构不计入出行时间；请对齐覆盖研究区域的栅格。"},
     ProblemText{"cells.no_road_access", "格网距道路过远",
                 "部分有人口的格网距可用道路超过接入距离上限，只能直线步行到达该距离内的机构；请补充缺失的道路，或提高 "
                 "travel.max_access_distance_m。"},
@@ -52,6 +54,9 @@ constexpr std::array kTexts = {
                 "机构距最近的可用道路（或路网节点）较远，到道路的一段按步行计入或视为零；请核对机构坐标，或补充道路。"},
     ProblemText{"facility.not_joined", "机构未接入道路网络",
                 "机构无法接入该出行方式的道路网络，只有步行可及范围内的格网能到达它；请核对机构坐标，或补充道路。"},
+    ProblemText{"facility.on_barrier", "机构位于障碍或不可通行格网",
+                "机构所在格网为障碍或不可通行（水体、速度为零的类别或无土地覆盖），栅格法不以其为起点，该机构不覆盖任何人；"
+                "请核对机构坐标、障碍和土地覆盖图层。"},
     ProblemText{"facility.outside_grid", "机构在格网范围外",
                 "机构位于分析格网以外，栅格法无法以其为起点，已不计入（格网覆盖研究区域的范围）。"},
     ProblemText{"facility.outside_study_area", "机构位于研究区域外",

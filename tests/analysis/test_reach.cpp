@@ -16,6 +16,7 @@
 #include "analysis/travel.hpp"
 #include "core/diagnostics.hpp"
 #include "core/facility.hpp"
+#include "core/landcover.hpp"
 #include "core/population.hpp"
 #include "core/standard.hpp"
 #include "network/ascii_map.hpp"
@@ -260,4 +261,63 @@ TEST_CASE("facility_reach: the local search equals the whole-grid computation", 
     REQUIRE(d_local.all().size() == d_whole.all().size());
     for (std::size_t i = 0; i < d_local.all().size(); ++i) CHECK(d_local.all()[i].message == d_whole.all()[i].message);
   }
+}
+
+// The raster engine with what changes a search: barriers, an impassable class, a facility on each of them, slopes
+// walked by Tobler's function towards and from the facilities. The local window must give the whole grid's times,
+// and a facility on a barrier or in water reaches nothing (flagged, not joined), as in the standard's computation.
+TEST_CASE("facility_reach on a raster with barriers, water and slopes equals the whole-grid computation",
+          "[analysis][reach][raster]") {
+  const std::uint32_t cols = 40, rows = 24;
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<double> persons(cols * rows);
+  for (double& p : persons) p = unit(rng) < 0.8 ? 1.0 + std::floor(20.0 * unit(rng)) : 0.0;
+  const PopulationGrid pop = grid_population(cols, rows, 100.0, 0.0, 2400.0, persons);
+  RasterTravelData raster;
+  raster.landcover.assign(cols * rows, 1);
+  raster.barrier.assign(cols * rows, 0);
+  raster.elevation_m.resize(cols * rows);
+  for (std::uint32_t r = 0; r < rows; ++r)
+    for (std::uint32_t c = 0; c < cols; ++c) {
+      const std::size_t i = pop.grid.index(c, r);
+      if (c == 20 && r != 12) raster.barrier[i] = 1;  // a wall with one gap
+      if (r >= 3 && r <= 5 && c >= 5 && c <= 12) raster.landcover[i] = 9;  // a lake
+      if (c >= 30) raster.landcover[i] = 2;  // faster ground
+      raster.elevation_m[i] = static_cast<float>(3.0 * c + 40.0 * std::sin(0.3 * r));
+    }
+  raster.barrier_cells = static_cast<std::size_t>(std::count(raster.barrier.begin(), raster.barrier.end(), 1));
+  raster.classes = {{1, "farmland", 4.0, "walking"}, {2, "grassland", 6.0, "walking"}, {9, "water", 0.0, "walking"}};
+  std::vector<Facility> fac;
+  for (std::uint32_t i = 0; i < 10; ++i) fac.push_back(facility(i, "a", 4000.0 * unit(rng), 2400.0 * unit(rng)));
+  fac.push_back(facility(10, "a", 2050.0, 150.0));  // on the wall
+  fac.push_back(facility(11, "a", 850.0, 1950.0));  // in the lake (row 4, column 8)
+  for (const bool anisotropic : {false, true})
+    for (const TripDirection direction : {TripDirection::kTowardsFacility, TripDirection::kFromFacility}) {
+      if (!anisotropic && direction == TripDirection::kFromFacility) continue;
+      INFO("anisotropic " << anisotropic << ", from the facility " << (direction == TripDirection::kFromFacility));
+      TravelSettings set;
+      set.profile = test_speed_profile();
+      set.raster_anisotropic = anisotropic;
+      TravelModel model_local(nullptr, pop, &raster, set);
+      TravelModel model_whole(nullptr, pop, &raster, set);
+      Standard st = time_standard({"a"}, 12.0, TravelEngine::kRaster);
+      st.direction = direction;
+      Diagnostics d_local, d_whole;
+      const auto local = analysis::facility_reach(model_local, st, fac, 12.0, d_local, nullptr,
+                                                  analysis::ReachMethod::kLocal);
+      const auto whole = analysis::facility_reach(model_whole, st, fac, 12.0, d_whole, nullptr,
+                                                  analysis::ReachMethod::kWholeGrid);
+      REQUIRE(local.size() == whole.size());
+      for (std::size_t k = 0; k < local.size(); ++k) {
+        INFO("facility " << k);
+        CHECK(local[k].joined == whole[k].joined);
+        CHECK(local[k].cells == whole[k].cells);
+      }
+      CHECK_FALSE(local[10].joined);
+      CHECK(local[10].cells.empty());
+      CHECK_FALSE(local[11].joined);
+      CHECK(d_local.count("facility.on_barrier") == 2);
+      CHECK(d_whole.count("facility.on_barrier") == 2);
+    }
 }

@@ -716,3 +716,139 @@ TEST_CASE("estimate engine: straight line × circuity ÷ speed, through the mode
     CHECK_THROWS_AS(model.compute(st, fac, diag), std::invalid_argument);
   }
 }
+
+// ----------------------------------------------------------------------- raster engine: AccessMod parity
+
+TEST_CASE("raster engine: a facility on a barrier or an impassable cell is flagged and not joined",
+          "[analysis][travel][raster]") {
+  // One row of 6 cells of 100 m at 1 s/m (class 1, 3.6 km/h); cell 2 is a barrier, cell 5 is water (class 9,
+  // speed 0). Facility A stands in cell 0, B on the barrier (cell 2), C in the water (cell 5).
+  // Before, B started on its own cell (time 0 there) and C too; now both are left out and flagged. Cell 1 is
+  // 100 s from A; cells 3 and 4 are cut off from A by the barrier: unreached.
+  const PopulationGrid pop = population(6, 1, 100.0, 0.0, 100.0);
+  RasterTravelData raster;
+  raster.landcover = {1, 1, 1, 1, 1, 9};
+  raster.classes = {{1, "farmland", 3.6, "walking"}, {9, "water", 0.0, "walking"}};
+  raster.barrier = {0, 0, 1, 0, 0, 0};
+  raster.barrier_cells = 1;
+  const std::vector<Facility> fac = {facility(0, "A", "township_health_center", 50, 50),
+                                     facility(1, "B", "township_health_center", 250, 50),
+                                     facility(2, "C", "township_health_center", 550, 50)};
+  const Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, &raster, settings());
+  const StandardTravel t = model.compute(st, fac, diag);
+  REQUIRE(t.access.size() == 3);
+  CHECK(t.access[0].joined);
+  CHECK_FALSE(t.access[1].joined);
+  CHECK_FALSE(t.access[2].joined);
+  CHECK(diag.count("facility.on_barrier") == 2);
+  CHECK(diag.count("raster.source_impassable") == 0);  // no longer started there
+  bool barrier_named = false, water_named = false;
+  for (const Problem& p : diag.all()) {
+    if (p.code != "facility.on_barrier") continue;
+    CHECK(p.where.file == "facilities.csv");
+    if (p.message.find("'B'") != std::string::npos) barrier_named = p.message.find("barrier") != std::string::npos;
+    if (p.message.find("'C'") != std::string::npos) water_named = p.message.find("class 9") != std::string::npos;
+  }
+  CHECK(barrier_named);
+  CHECK(water_named);
+  CHECK(at(t.field, 0, 0) == Approx(0.0));
+  CHECK(at(t.field, 1, 0) == Approx(minutes(100.0)).epsilon(1e-6));
+  CHECK(at(t.field, 2, 0) == TravelTimeField::kUnreached);  // B's cell: not a start any more
+  CHECK(at(t.field, 3, 0) == TravelTimeField::kUnreached);
+  CHECK(at(t.field, 5, 0) == TravelTimeField::kUnreached);
+
+  SECTION("the check validate runs lists the same two facilities") {
+    Diagnostics vdiag;
+    TravelModel fresh(nullptr, pop, &raster, settings());
+    const std::vector<std::uint32_t> flagged = fresh.check_raster_facilities(st, fac, vdiag);
+    CHECK(flagged == std::vector<std::uint32_t>{1, 2});
+    CHECK(vdiag.all().size() == 2);
+    CHECK(vdiag.count("facility.on_barrier") == 2);
+  }
+  SECTION("a road across the barrier makes B's cell passable: B starts there") {
+    // A road burned in from x = 0 to x = 300 crosses the barrier (a bridge): cell 2 is a road cell, B is joined;
+    // the road ends on the edge of cell 3, far from C's water cell.
+    const AsciiNetwork net = AsciiMap("A--B", 100.0, 0.0, 50.0).way("AB").build();
+    TravelModel bridged(&net.roads, pop, &raster, settings());
+    Diagnostics bdiag;
+    const StandardTravel b = bridged.compute(st, fac, bdiag);
+    CHECK(b.access[1].joined);
+    CHECK(bdiag.count("facility.on_barrier") == 1);  // C only
+  }
+}
+
+TEST_CASE("raster engine: direction = from reverses the slope (outreach climbs, patients descend)",
+          "[analysis][travel][raster]") {
+  // Six 100 m cells rising 20 m per cell (S = 0.2), walking at Tobler's flat speed 6·e^−0.175 = 5.0367 km/h; the
+  // facility is at the bottom (cell 0). Patients walking down to it: Tobler speed at S = −0.2 is
+  // 6·e^(−3.5·0.15) = 3.5493 km/h, 100 m in 101.43 s per cell. An outreach team climbing from it: at S = +0.2,
+  // 6·e^(−3.5·0.25) = 2.5013 km/h, 100 m in 143.93 s per cell. Cell 5: 5 cells.
+  const PopulationGrid pop = population(6, 1, 100.0, 0.0, 100.0);
+  RasterTravelData raster;
+  raster.landcover.assign(6, 1);
+  raster.classes = {{1, "grass", 6.0 * std::exp(-0.175), "walking"}};
+  for (int i = 0; i < 6; ++i) raster.elevation_m.push_back(20.0F * static_cast<float>(i));
+  TravelSettings set = settings();
+  set.raster_anisotropic = true;
+  set.raster_neighbours = 8;
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  Standard st = time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster);
+  const double down_s = 100.0 / (6.0 * std::exp(-3.5 * 0.15) / 3.6);
+  const double up_s = 100.0 / (6.0 * std::exp(-3.5 * 0.25) / 3.6);
+  CHECK(down_s == Approx(101.43).epsilon(1e-4));
+  CHECK(up_s == Approx(143.93).epsilon(1e-4));
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, &raster, set);
+  CHECK(at(model.compute(st, fac, diag).field, 5, 0) == Approx(minutes(5 * down_s)).epsilon(1e-5));
+  st.direction = TripDirection::kFromFacility;
+  CHECK(at(model.compute(st, fac, diag).field, 5, 0) == Approx(minutes(5 * up_s)).epsilon(1e-5));
+  SECTION("isotropic: the direction changes nothing") {
+    set.raster_anisotropic = false;
+    TravelModel flat(nullptr, pop, &raster, set);
+    const double flat_s = 100.0 / (6.0 * std::exp(-0.175) / 3.6);
+    CHECK(at(flat.compute(st, fac, diag).field, 5, 0) == Approx(minutes(5 * flat_s)).epsilon(1e-5));
+  }
+  SECTION("the network engine refuses direction = from rather than ignore it") {
+    st.engine = TravelEngine::kNetwork;
+    const AsciiNetwork net = AsciiMap("A-----B", 100.0, 0.0, 50.0).way("AB").build();
+    TravelModel network(&net.roads, pop, nullptr, settings());
+    CHECK_THROWS_AS(network.compute(st, fac, diag), std::invalid_argument);
+  }
+}
+
+TEST_CASE("raster engine: a friction surface given in seconds per metre", "[analysis][travel][raster]") {
+  // One row of 6 cells of 100 m: frictions 0.5, 0.5, 1, 1, NaN (no data), 0.25 s/m; the facility is in cell 0.
+  // Cell 3: 100·(0.5+0.5)/2 + 100·(0.5+1)/2 + 100·(1+1)/2 = 50 + 75 + 100 = 225 s. Cell 4 has no friction: it
+  // cannot be crossed (no_land_cover = "impassable"), so cell 5 is cut off. A car standard uses the same values
+  // (every cell with a value is a speed source of every mode): 225 s as well.
+  const PopulationGrid pop = population(6, 1, 100.0, 0.0, 100.0);
+  RasterTravelData raster;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  raster.friction_s_per_m = {0.5F, 0.5F, 1.0F, 1.0F, nan, 0.25F};
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  Diagnostics diag;
+  TravelModel model(nullptr, pop, &raster, settings());
+  for (const TravelMode mode : {TravelMode::kWalk, TravelMode::kCar}) {
+    const StandardTravel t = model.compute(time_standard("r", {}, 30, mode, TravelEngine::kRaster), fac, diag);
+    CHECK(t.not_computed.empty());
+    CHECK(at(t.field, 3, 0) == Approx(minutes(225.0)).epsilon(1e-6));
+    CHECK(at(t.field, 4, 0) == TravelTimeField::kUnreached);
+    CHECK(at(t.field, 5, 0) == TravelTimeField::kUnreached);
+    REQUIRE(t.friction);
+    CHECK(t.friction->friction_cells == 5);
+    CHECK(t.friction->no_land_cover_cells == 1);
+  }
+  CHECK(diag.count("raster.no_land_cover") == 2);  // one per mode's surface, naming the friction raster
+  CHECK(diag.all()[0].message.find("no friction") != std::string::npos);
+  SECTION("no_land_cover = default_speed walks the no-data cell: cell 5 is reached") {
+    // Cell 4 at 3.6 km/h = 1 s/m: cell 5 = 225 + 100·(1+1)/2 + 100·(1+0.25)/2 = 225 + 100 + 62.5 = 387.5 s.
+    TravelSettings set = settings();
+    set.raster_no_land_cover_default_speed = true;
+    set.raster_default_speed_kmh = 3.6;
+    TravelModel walked(nullptr, pop, &raster, set);
+    const StandardTravel t = walked.compute(time_standard("r", {}, 30, TravelMode::kWalk, TravelEngine::kRaster), fac, diag);
+    CHECK(at(t.field, 5, 0) == Approx(minutes(387.5)).epsilon(1e-6));
+  }
+}

@@ -541,3 +541,51 @@ TEST_CASE("barriers: a point is refused; lines in another CRS are converted", "[
     CHECK(expected.size() == 4);
   }
 }
+
+TEST_CASE("a friction surface in seconds per metre: nearest pixel per cell, no-data NaN, ≤ 0 refused",
+          "[raster_inputs][friction]") {
+  TempDir dir;
+  const Grid grid = make_grid(4, 3);
+  SECTION("50 m pixels: each cell takes the pixel below-right of its centre; no-data and cells off it are NaN") {
+    // 8 × 4 pixels of 50 m (the raster covers rows 0–1 of the grid only): value 0.72 (5 km/h) in the left half,
+    // 0.036 (100 km/h) in the right half; pixel (3, 1) — the one cell (1, 0) takes — is no-data (-1).
+    std::vector<double> v;
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 8; ++c) v.push_back(c < 4 ? 0.72 : 0.036);
+    v[1 * 8 + 3] = -1.0;
+    RasterSpec spec;
+    spec.friction = source(write_tif(8, 4, {kX0, 50, 0, kY0, 0, -50}, 32650, v, -1.0, GDT_Float32,
+                                     dir.file("friction.tif")),
+                           "raster.friction");
+    Diagnostics diag;
+    const RasterTravelData data = load_raster_inputs(spec, grid, utm50(), diag);
+    REQUIRE(data.friction_s_per_m.size() == 12);
+    CHECK(data.friction_s_per_m[grid.index(0, 0)] == Approx(0.72));
+    CHECK(std::isnan(data.friction_s_per_m[grid.index(1, 0)]));
+    CHECK(data.friction_s_per_m[grid.index(2, 0)] == Approx(0.036));
+    CHECK(data.friction_s_per_m[grid.index(3, 1)] == Approx(0.036));
+    for (std::uint32_t c = 0; c < 4; ++c) CHECK(std::isnan(data.friction_s_per_m[grid.index(c, 2)]));  // off it
+    CHECK(data.landcover.empty());
+    CHECK(diag.all().empty());
+  }
+  SECTION("a value of 0 or below is refused, naming the file, the count and the first cell") {
+    std::vector<double> v(12, 0.72);
+    v[5] = 0.0;   // cell (1, 1)
+    v[10] = -3.0;  // cell (2, 2)
+    RasterSpec spec;
+    spec.friction = source(write_tif(4, 3, {kX0, 100, 0, kY0, 0, -100}, 32650, v, std::nullopt, GDT_Float32,
+                                     dir.file("friction.tif")),
+                           "raster.friction");
+    Diagnostics diag;
+    try {
+      (void)load_raster_inputs(spec, grid, utm50(), diag);
+      FAIL("expected an InputError");
+    } catch (const InputError& e) {
+      CHECK(e.where().file == "friction.tif");
+      CHECK_THAT(e.message(), Catch::Contains("2 cells have a friction of 0 or less"));
+      // Cell (1, 1)'s centre: x = 500000 + 150, y = 3435000 − 150.
+      CHECK_THAT(e.message(), Catch::Contains("x = 500150.0, y = 3434850.0"));
+      CHECK_THAT(e.hint(), Catch::Contains("no-data"));
+    }
+  }
+}

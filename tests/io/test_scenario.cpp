@@ -688,3 +688,77 @@ types = ["妇幼保健院"]
   CHECK(s.indicators[1].id == "mm_second");
   CHECK(s.indicators[2].id == "aa_third");
 }
+
+TEST_CASE("[standards.<id>] direction: towards by default, from for raster and estimate, refused for the network",
+          "[scenario][raster]") {
+  Dir d;
+  const std::string z = kMinimal;
+  const auto direction_of = [](const io::Scenario& s, const std::string& id) {
+    for (const Standard& st : s.standards)
+      if (st.id == id) return st.direction;
+    FAIL("no standard " + id);
+    return TripDirection::kTowardsFacility;
+  };
+  CHECK(direction_of(parse(d, z), "tcm_15min") == TripDirection::kTowardsFacility);
+  CHECK(direction_of(parse(d, z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"from\"\n"), "tcm_15min") ==
+        TripDirection::kFromFacility);
+  CHECK(direction_of(parse(d, z + "[standards.tcm_15min]\ndirection = \"towards\"\n"), "tcm_15min") ==
+        TripDirection::kTowardsFacility);
+  struct Case {
+    std::string text, key, message;
+  };
+  const Case cases[] = {
+      {z + "[standards.tcm_15min]\ndirection = \"from\"\n", "standards.tcm_15min.direction",
+       "not available with the network engine"},
+      {z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"outwards\"\n", "standards.tcm_15min.direction",
+       "must be \"towards\""},
+      // A variant of an outreach standard that switches to the network engine is refused on its engine key.
+      {z + "[standards.tcm_15min]\nengine = \"raster\"\ndirection = \"from\"\n[standards.tcm_net]\nvariant_of = "
+           "\"tcm_15min\"\nname_zh = \"路网\"\nengine = \"network\"\n",
+       "standards.tcm_net.engine", "not available with the network engine"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const ScenarioError e = scenario_error([&] { parse(d, c.text); });
+    CHECK(e.exit_code() == ExitCode::kScenario);
+    CHECK(e.where().field == c.key);
+    CHECK_THAT(e.message(), Catch::Contains(c.message));
+  }
+}
+
+TEST_CASE("[raster.friction]: a friction surface in seconds per metre, not together with a land cover",
+          "[scenario][raster]") {
+  Dir d;
+  d.touch("friction.tif");
+  d.touch("lc.tif");
+  const io::Scenario s = parse(d, std::string(kMinimal) + "[raster.friction]\nsource = \"friction.tif\"\nband = 2\n");
+  REQUIRE(s.raster.friction);
+  CHECK(s.raster.friction->path_as_written == "friction.tif");
+  CHECK(s.raster.friction_band == 2);
+  const ScenarioError e = scenario_error([&] {
+    parse(d, std::string(kMinimal) +
+                 "[raster.landcover]\nsource = \"lc.tif\"\n[[raster.classes]]\nclass = 1\nspeed_kmh = 4\n"
+                 "[raster.friction]\nsource = \"friction.tif\"\n");
+  });
+  CHECK(e.where().field == "raster.friction");
+  CHECK_THAT(e.message(), Catch::Contains("not both"));
+}
+
+TEST_CASE("[raster.bicycle]: AccessMod's constants by default, needs the anisotropic search", "[scenario][raster]") {
+  Dir d;
+  d.touch("dem.tif");
+  const std::string aniso = std::string(kMinimal) + "[raster]\nanisotropic = true\n[raster.dem]\nsource = \"dem.tif\"\n";
+  CHECK_FALSE(parse(d, aniso).raster.bicycle);
+  const io::Scenario s = parse(d, aniso + "[raster.bicycle]\nmass_kg = 100\n");
+  REQUIRE(s.raster.bicycle);
+  CHECK(s.raster.bicycle->mass_kg == 100.0);
+  CHECK(s.raster.bicycle->cda_m2 == 0.4);
+  CHECK(s.raster.bicycle->rolling_resistance == 0.008);
+  CHECK(s.raster.bicycle->dynamic_rolling_ns_m == 0.2);
+  CHECK(s.raster.bicycle->air_density_kg_m3 == Approx(1.0950140));
+  const ScenarioError flat = scenario_error([&] { parse(d, std::string(kMinimal) + "[raster.bicycle]\n"); });
+  CHECK(flat.where().field == "raster.bicycle");
+  CHECK_THAT(flat.hint(), Catch::Contains("anisotropic = true"));
+  const ScenarioError zero = scenario_error([&] { parse(d, aniso + "[raster.bicycle]\ncda_m2 = 0\n"); });
+  CHECK(zero.where().field == "raster.bicycle.cda_m2");
+}

@@ -542,3 +542,62 @@ TEST_CASE("exact ties across bands: the smaller facility number, as the referenc
   CHECK(r.field.nearest[s.grid.index(15, 65)] == 3U);   // halfway between 5 and 3
   CHECK(r.field.nearest[s.grid.index(15, 150)] == 1U);  // halfway between 8 and 1
 }
+
+// ------------------------------------------------------------------------------ bicycling on slopes (AccessMod)
+
+TEST_CASE("bicycle power balance: the table speed on flat ground, slower uphill, faster downhill", "[raster][bicycle]") {
+  const BicyclePowerModel m;  // AccessMod's constants: 92 kg, CdA 0.4 m², Cr 0.008, CrV 0.2 N·s/m, ρ 1.09501
+  // By hand, 15 km/h = 4.16667 m/s on flat ground: drag ½·0.4·1.09501·4.16667² = 3.80213 N, rolling
+  // 92·9.81·0.008 = 7.22016 N, dynamic rolling 0.2·4.16667 = 0.83333 N; 11.85563 N × 4.16667 m/s = 49.3984 W.
+  CHECK(bicycle_power_w(15.0 / 3.6, 0.0, m) == Approx(49.3984).epsilon(1e-5));
+  CHECK(bicycle_speed_kmh(15.0, 0.0, m) == 15.0);
+  // Up 5 % (β = atan 0.05, cos 0.998752, sin 0.0499376): at 0.938048 m/s (3.37697 km/h) drag 0.19271 N, rolling and
+  // climbing 902.52·(0.008·0.998752 + 0.0499376) = 52.2808 N, dynamic 0.18737 N: 52.6609 N × 0.938048 = 49.398 W.
+  // The speeds below were found by bisecting the power balance (200 halvings), independently of the engine.
+  CHECK(bicycle_speed_kmh(15.0, 0.05, m) == Approx(3.3769697961840826).epsilon(1e-9));
+  CHECK(bicycle_speed_kmh(15.0, -0.05, m) == Approx(47.98076986628039).epsilon(1e-9));
+  CHECK(bicycle_speed_kmh(15.0, 0.2, m) == Approx(0.9657193909654477).epsilon(1e-9));
+  CHECK(bicycle_speed_kmh(15.0, -0.2, m) == Approx(99.20486437827417).epsilon(1e-9));
+  CHECK(bicycle_speed_kmh(10.0, 0.1, m) == Approx(0.9752428693830623).epsilon(1e-9));
+  // The root balances the power of the flat ride, whatever the slope.
+  for (const double s : {-0.3, -0.1, -0.01, 0.01, 0.1, 0.3}) {
+    INFO("slope " << s);
+    CHECK(bicycle_power_w(bicycle_speed_kmh(12.0, s, m) / 3.6, s, m) == Approx(bicycle_power_w(12.0 / 3.6, 0.0, m)));
+  }
+  CHECK(std::isnan(bicycle_speed_kmh(15.0, std::numeric_limits<double>::quiet_NaN(), m)));
+}
+
+TEST_CASE("bicycling cells on a ramp: the power balance in the traveller's direction", "[raster][bicycle]") {
+  // Six 100 m bicycling cells at 15 km/h on flat ground (0.24 s/m), rising 5 m per cell (S = 0.05); the facility is
+  // at the bottom (cell 0). Riding down to it: 47.98077 km/h, 100 m in 7.50301 s per cell; riding up from it:
+  // 3.37697 km/h, 106.6064 s per cell; without the bicycle model: 24 s per cell either way.
+  FrictionSurface s;
+  s.grid = make_grid(6, 1, 100.0);
+  s.seconds_per_metre.assign(6, static_cast<float>(3.6 / 15.0));
+  s.mode.assign(6, SpeedMode::kBicycling);
+  std::vector<float> z;
+  for (int i = 0; i < 6; ++i) z.push_back(5.0F * static_cast<float>(i));
+  const std::vector<CostSource> src = {{0, 0.0, 0}};
+  CostDistanceOptions o;
+  o.neighbourhood = Neighbourhood::k8;
+  o.elevation_m = z;
+  const double down_s = 100.0 / (47.98076986628039 / 3.6);
+  const double up_s = 100.0 / (3.3769697961840826 / 3.6);
+  CHECK(minutes_at(cost_distance(s, src, o).field, 5, 0) * 60.0 == Approx(5 * 24.0).epsilon(1e-5));
+  o.bicycle = BicyclePowerModel{};
+  CHECK(minutes_at(cost_distance(s, src, o).field, 5, 0) * 60.0 == Approx(5 * down_s).epsilon(1e-5));
+  o.direction = TravelDirection::kFromSources;
+  CHECK(minutes_at(cost_distance(s, src, o).field, 5, 0) * 60.0 == Approx(5 * up_s).epsilon(1e-5));
+  SECTION("walking cells on the same ramp keep Tobler's rule; flat bicycling cells keep their speed") {
+    // Cells 3–5 walking at Tobler's flat speed, the team going uphill from the facility: steps 0 → 1 and 1 → 2 are
+    // cycled (100 m at 3.37697 km/h each), step 2 → 3 is half cycled, half walked (50·(bike + g·f_walk), Tobler's
+    // factor g = exp(3.5·(|0.05 + 0.05| − 0.05)) = e^0.175 at 5 % uphill), steps 3 → 4 and 4 → 5 are walked.
+    s.mode[3] = s.mode[4] = s.mode[5] = SpeedMode::kWalking;
+    const double f_walk = 3.6 / tobler_flat_speed_kmh();
+    for (int i = 3; i < 6; ++i) s.seconds_per_metre[static_cast<std::size_t>(i)] = static_cast<float>(f_walk);
+    const double bike_up = 3.6 / 3.3769697961840826;  // s/m of a bicycling cell at 5 % uphill
+    const double g_up = std::exp(3.5 * (0.05 + 0.05 - 0.05));
+    const double expected = 2 * 100.0 * bike_up + 50.0 * (bike_up + g_up * f_walk) + 2 * 100.0 * g_up * f_walk;
+    CHECK(minutes_at(cost_distance(s, src, o).field, 5, 0) * 60.0 == Approx(expected).epsilon(1e-5));
+  }
+}

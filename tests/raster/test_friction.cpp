@@ -1,6 +1,8 @@
 // Friction surfaces from land cover, a speed table, roads and barriers.
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -244,4 +246,46 @@ TEST_CASE("bad speed tables and arrays are refused", "[raster][friction]") {
   in.land_cover = {};
   in.default_speed_kmh = 0.0;
   CHECK_THROWS_AS(build_friction(in), ScenarioError);
+}
+
+TEST_CASE("a friction surface given in seconds per metre: its values, under roads and barriers", "[raster][friction]") {
+  // 5 cells: 0.9 s/m | 0.9 + barrier | NaN (no data) | 0.9 + road 36 km/h | 0.2 + barrier + road 72 km/h (a bridge)
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> friction = {0.9F, 0.9F, nan, 0.9F, 0.2F};
+  const std::vector<float> road = {0, 0, 0, 36, 72};
+  const std::vector<std::uint8_t> barrier = {0, 1, 0, 0, 1};
+  FrictionInputs in;
+  in.grid = make_grid(5, 1, 100.0);
+  in.friction_s_per_m = friction;
+  in.road_speed_kmh = road;
+  in.barrier = barrier;
+  in.travel_mode = SpeedMode::kBicycling;
+  const FrictionResult r = build_friction(in);
+  const auto& f = r.surface.seconds_per_metre;
+  CHECK(f[0] == Approx(0.9));
+  CHECK(r.surface.mode[0] == SpeedMode::kBicycling);  // the traveller's own mode
+  CHECK(f[1] == FrictionSurface::kImpassable);
+  CHECK(f[2] == FrictionSurface::kImpassable);  // no data: no_land_cover = "impassable"
+  CHECK(f[3] == Approx(3.6 / 36.0));            // the road over the friction
+  CHECK(f[4] == Approx(3.6 / 72.0));            // the bridge over the barrier
+  CHECK(r.stats.friction_cells == 1);
+  CHECK(r.stats.no_land_cover_cells == 1);
+  CHECK(r.stats.source_cells == 3);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].code == "raster.no_land_cover");
+
+  SECTION("0, negative or infinite values, or a land cover as well, are refused") {
+    for (const float bad : {0.0F, -1.0F, std::numeric_limits<float>::infinity()}) {
+      std::vector<float> b = friction;
+      b[0] = bad;
+      FrictionInputs wrong = in;
+      wrong.friction_s_per_m = b;
+      CHECK_THROWS_AS(build_friction(wrong), std::invalid_argument);
+    }
+    const std::vector<std::int32_t> lc(5, 1);
+    FrictionInputs both = in;
+    both.land_cover = lc;
+    both.speed_table = kTable;
+    CHECK_THROWS_AS(build_friction(both), std::invalid_argument);
+  }
 }
