@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "io/output_folder.hpp"
@@ -194,6 +195,28 @@ void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, co
   for (std::size_t i = 0; i < out.size(); ++i)
     out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
   write_band(*ds, grid, GDT_Float32, out.data(), file);
+  finish(std::move(ds), tmp, file);
+}
+
+}  // namespace carereach::io
+
+namespace carereach::io {
+
+void write_persons_geotiff(const fs::path& file, const Grid& grid, const std::vector<double>& persons,
+                           const geo::CrsSpec& crs, const std::string& description,
+                           const std::map<std::string, std::string>& metadata) {
+  if (persons.size() != grid.cell_count())
+    throw std::invalid_argument("write_persons_geotiff: one value per cell is needed");
+  const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
+  DatasetPtr ds = create(tmp, file, grid, GDT_Float32, crs, true);
+  set_metadata(*ds, metadata);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetDescription(description.c_str());
+  band->SetUnitType("persons");
+  std::vector<float> values(persons.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = persons[i] > 0.0 ? static_cast<float>(persons[i]) : 0.0f;
+  write_band(*ds, grid, GDT_Float32, values.data(), file);
   finish(std::move(ds), tmp, file);
 }
 
