@@ -842,7 +842,7 @@ class Parser {
       const bool has_field = it.has("field"), has_table = it.has("table");
       if (has_field == has_table)
         it.fail(has_field ? "table" : "field", "give the capacity from a facility attribute (field) or by type (table), one of them",
-                "field = \"beds\" with persons_per_unit, or [capacity." + id + ".table] 乡镇卫生院 = 40");
+                "field = \"beds\" with persons_per_unit, or [capacity." + id + ".table] \"乡镇卫生院\" = 40");
       if (has_field) {
         c.field = it.required_string("field");
         if (!is_facility_attribute(c.field))
@@ -850,7 +850,7 @@ class Parser {
                   "use one of " + facility_attribute_names() + " (mapped in [facilities.fields])");
       } else {
         auto tab = it.table("table");
-        if (!tab) it.fail("table", "must be a table: facility type (or type/level) = units, e.g. 乡镇卫生院 = 40");
+        if (!tab) it.fail("table", "must be a table: facility type (or type/level) = units, e.g. \"乡镇卫生院\" = 40");
         for (const std::string& key : tab->remaining()) {
           const auto slash = key.find('/');
           const std::string type_text = key.substr(0, slash);
