@@ -117,8 +117,9 @@ void compute_capacity(std::vector<CapacityOutcome>& outcomes, const Standard& st
     if (n_not_joined > 0)
       diag.warn("capacity.not_joined"_code,
                 "capacity coverage " + spec.id + ": " + std::to_string(n_not_joined) +
-                    (n_not_joined == 1 ? " facility is" : " facilities are") +
-                    " not joined to the roads or outside the grid and serve nobody: " + not_joined +
+                    (n_not_joined == 1 ? " facility is not joined to the roads or outside the grid and serves"
+                                       : " facilities are not joined to the roads or outside the grid and serve") +
+                    " nobody: " + not_joined +
                     (n_not_joined > 5 ? " and " + std::to_string(n_not_joined - 5) + " more" : ""),
                 {}, "check their positions (facility_access.csv)");
 
