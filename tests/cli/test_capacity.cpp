@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 
 #include <cmath>
 #include <fstream>
@@ -140,6 +141,22 @@ TEST_CASE("capacity coverage: 附表8, the zone table and the residual raster ad
   double residual = 0.0;
   for (float x : v) residual += x;
   CHECK(residual == Approx(2250.0).margin(0.5));
+
+  // The capacity catchments in layers.gpkg: one polygon per facility that served somebody (not 丙村卫生室), with the
+  // persons served as 附表8 shows them.
+  GDALDataset* gpkg = GDALDataset::FromHandle(GDALOpenEx((out / "layers.gpkg").string().c_str(), GDAL_OF_VECTOR,
+                                                         nullptr, nullptr, nullptr));
+  REQUIRE(gpkg != nullptr);
+  OGRLayer* layer = gpkg->GetLayerByName("capacity_beds10");
+  REQUIRE(layer != nullptr);
+  CHECK(layer->GetFeatureCount() == 2);
+  long layer_served = 0;
+  for (auto& feature : *layer) {
+    layer_served += static_cast<long>(feature->GetFieldAsInteger64("served"));
+    CHECK(std::string(feature->GetFieldAsString("facility_id")) != "F3");
+  }
+  CHECK(layer_served == 750);
+  GDALClose(GDALDataset::ToHandle(gpkg));
 
   // run.json and the report.
   const auto j = nlohmann::json::parse(slurp(out / "run.json"));
