@@ -145,6 +145,13 @@ Table capacity_facility_table(const RunTables& run, std::size_t k) {
   if (!c.not_computed_zh.empty() || !c.not_computed_en.empty()) {
     t.notes_zh.push_back("注：未计算——" + (c.not_computed_zh.empty() ? c.not_computed_en : c.not_computed_zh) + "。");
     t.notes_en.push_back("Note: not computed — " + (c.not_computed_en.empty() ? c.not_computed_zh : c.not_computed_en) + ".");
+    Row row;
+    row.total = true;
+    row.cells.assign(t.columns.size(), Cell::empty());
+    row.cells[2] = Cell::text("合计", "Total");
+    row.cells.back() = Cell::text("未计算：" + (c.not_computed_zh.empty() ? c.not_computed_en : c.not_computed_zh),
+                                  "not computed: " + (c.not_computed_en.empty() ? c.not_computed_zh : c.not_computed_en));
+    t.rows.push_back(std::move(row));
     add_notes(t, run, c);
     return t;
   }

@@ -245,3 +245,22 @@ TEST_CASE("capacity coverage: bad input", "[cli][capacity][bad-input]") {
     CHECK_THAT(r.err, Catch::Contains("F2") && Catch::Contains("tcm_hospital"));
   }
 }
+
+TEST_CASE("capacity coverage on a standard that is not computed says so, with the reason", "[cli][capacity]") {
+  // The fixture has no roads: primary_care_15min (walking on the network) is not computed, nor is its capacity.
+  Fixture fx;
+  fx.set_facilities(facilities_with_beds("5", "10", "0"));
+  fx.set_scenario(scenario_with(replace_all(kCapacity, "standard = \"county_hospital_30min\"",
+                                            "standard = \"primary_care_15min\"")));
+  const auto r = run_scenario(fx);
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("capacity beds10: not computed"));
+  const auto out = fx.dir / "out";
+  const auto j = nlohmann::json::parse(slurp(out / "run.json"));
+  CHECK_THAT(j["travel"]["capacity"][0]["status"].get<std::string>(),
+             Catch::StartsWith("not computed: its standard primary_care_15min was not computed"));
+  CHECK_FALSE(std::filesystem::exists(out / "capacity_residual_beds10.tif"));
+  CHECK_THAT(slurp(out / "tables" / "capacity_beds10.csv"), Catch::Contains("未计算"));
+  CHECK_THAT(slurp(out / "report.html"), Catch::Contains("未计算：所依据的服务标准 primary_care_15min 未计算"));
+}
