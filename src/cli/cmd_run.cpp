@@ -90,6 +90,9 @@ class RunCommand final : public Command {
       console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : info.outputs)
         if (f.starts_with("travel_time_")) console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) + ")");
+      for (const auto& f : info.outputs)
+        if (f.starts_with("capacity_residual_"))
+          console.out("  " + f + " — persons no facility serves within its capacity (" + f.substr(18, f.size() - 22) + ")");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
     if (!summary_lines_.empty()) console.out("Coverage 覆盖情况:");

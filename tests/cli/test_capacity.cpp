@@ -91,7 +91,8 @@ TEST_CASE("capacity coverage: 附表8, the zone table and the residual raster ad
   const auto r = run_scenario(fx);
   INFO(r.all());
   REQUIRE(r.code == 0);
-  CHECK_THAT(r.out, Catch::Contains("capacity beds10") && Catch::Contains("750 persons served"));
+  CHECK_THAT(r.out, Catch::Contains("capacity beds10") && Catch::Contains("750 persons served") &&
+                        Catch::Contains("capacity_residual_beds10.tif — persons no facility serves"));
   const auto out = fx.dir / "out";
 
   // 附表8: the facilities in processing order, the total row first.
