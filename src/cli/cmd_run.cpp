@@ -94,6 +94,9 @@ class RunCommand final : public Command {
         if (f.starts_with("travel_time_") && f.ends_with(".tif"))
           console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) +
                       "; Cloud-Optimized GeoTIFF, styled by the .qml beside it)");
+      for (const auto& f : info.outputs)
+        if (f.starts_with("capacity_residual_"))
+          console.out("  " + f + " — persons no facility serves within its capacity (" + f.substr(18, f.size() - 22) + ")");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
     if (!summary_lines_.empty()) console.out("Coverage 覆盖情况:");
@@ -186,6 +189,57 @@ class RunCommand final : public Command {
     info.outputs.push_back("facility_zones.csv");
     info.travel = travel_settings_json(analysis.travel_settings, loaded.scenario);
     info.travel["standards"] = standards;
+    // Capacity-aware coverage ([capacity.<id>]): the residual population raster and a summary per coverage.
+    if (!analysis.capacity.empty()) {
+      nlohmann::ordered_json caps = nlohmann::ordered_json::array();
+      for (std::size_t k = 0; k < analysis.capacity.size(); ++k) {
+        const CapacityOutcome& o = analysis.capacity[k];
+        const CapacitySpec& spec = *o.spec;
+        nlohmann::ordered_json j;
+        j["id"] = spec.id;
+        j["standard"] = spec.standard;
+        j["mode"] = to_string(o.standard->mode);
+        j["threshold_min"] = o.threshold_min;
+        if (!spec.field.empty()) j["field"] = spec.field;
+        else j["table"] = spec.table;
+        j["persons_per_unit"] = spec.persons_per_unit;
+        j["order"] = spec.order;
+        if (!o.computed()) {
+          j["status"] = "not computed: " + o.not_computed;
+          summary_lines_.push_back("  capacity " + spec.id + ": not computed 未计算 — " + o.not_computed);
+          caps.push_back(j);
+          continue;
+        }
+        const std::string file = "capacity_residual_" + spec.id + ".tif";
+        io::write_persons_geotiff(dir.path() / file, loaded.population->surface.grid, o.result.residual,
+                                  loaded.analysis_crs,
+                                  "residual population after capacity coverage " + spec.id + " (persons)",
+                                  {{"CAREREACH_CAPACITY", spec.id}, {"CAREREACH_STANDARD", spec.standard},
+                                   {"CAREREACH_THRESHOLD_MIN", report::format_fixed(o.threshold_min, 1)}});
+        info.outputs.push_back(file);
+        const report::CapacityTables& ct = tables.capacity[k];
+        const std::vector<std::int64_t> served = report::published_served(tables, ct);
+        std::int64_t served_total = 0;
+        for (const auto v : served) served_total += v;
+        std::size_t at_capacity = 0;
+        double capacity_exact = 0.0;
+        for (const auto& f : o.result.facilities) {
+          if (f.status == analysis::CapacityStatus::kCapacityReached) ++at_capacity;
+          capacity_exact += f.capacity;
+        }
+        j["file"] = file;
+        j["facilities"] = o.facility_ids.size();
+        j["facilities_at_capacity"] = at_capacity;
+        j["capacity_persons_exact"] = capacity_exact;
+        j["persons_served"] = served_total;
+        if (!io::source_date_epoch()) j["timings_s"] = o.timings_s;
+        caps.push_back(j);
+        summary_lines_.push_back("  capacity " + spec.id + " " + spec.name_zh + ": " + grouped(double(served_total)) +
+                                 " persons served 服务人口, " + std::to_string(at_capacity) + " of " +
+                                 std::to_string(o.facility_ids.size()) + " facilities at capacity 能力用尽");
+      }
+      info.travel["capacity"] = caps;
+    }
     info.coverage = coverage_json(analysis, tables);
     info.data_note_zh = tables.data_note_zh;
     info.data_note_en = tables.data_note_en;

@@ -134,6 +134,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     it->target = target;
     it->target_source = local.source;
   }
+  // Capacity-aware coverage: every facility's capacity is checked before any travel time is computed.
+  out.capacity = prepare_capacity(loaded);
   const PopulationGrid& pop = loaded.population->surface;
   const Grid& grid = pop.grid;
   analysis::TravelModel model = make_travel_model(loaded);
@@ -239,6 +241,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
 
   std::vector<std::span<const std::uint32_t>> level_spans;
   for (const auto& l : out.levels) level_spans.emplace_back(l.zone_of_cell);
+  std::vector<std::size_t> level_zone_counts;
+  for (const auto& l : out.levels) level_zone_counts.push_back(l.level.zones.size());
 
   // --- per standard
   for (std::size_t si = 0; si < standards.size(); ++si) {
@@ -267,6 +271,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
         o.not_computed_hint = why.hint;
         diag.warn("standard.not_computed"_code, "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why.en,
                   Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0}, why.hint);
+        finish_capacity(out.capacity, st.id, why.en, why.zh);
         out.standards.push_back(std::move(o));
       };
       if (const analysis::NotComputed why = why_not_computable(loaded, st); !why.empty()) {
@@ -287,6 +292,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       o.limit = travel->limit_min;
       measure = analysis::measure_from_travel_time(travel->field);
       threshold.uniform = static_cast<float>(*st.threshold_min);
+      // Capacity coverages on this standard, while the model still holds its mode.
+      compute_capacity(out.capacity, st, model, loaded, level_spans, level_zone_counts, diag, progress);
       if (!later_uses(si + 1, st.mode)) model.release(st.mode);
     } else {
       ProgressStep step(progress, "distances " + st.id);

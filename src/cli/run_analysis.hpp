@@ -15,6 +15,7 @@
 #include "analysis/indicators.hpp"
 #include "analysis/seat_zones.hpp"
 #include "analysis/travel.hpp"
+#include "cli/run_capacity.hpp"
 #include "core/diagnostics.hpp"
 #include "core/progress.hpp"
 #include "core/zone.hpp"
@@ -76,6 +77,7 @@ struct RunAnalysis {
   std::vector<std::uint32_t> facility_zone_lowest;  ///< per facility: zone at the lowest level (kNoZone outside)
   std::vector<std::vector<std::uint32_t>> facility_zone;  ///< per level, per facility: its zone (kNoZone outside)
   std::vector<IndicatorOutcome> plan_indicators;          ///< per [indicators.<id>], in the scenario's order
+  std::vector<CapacityOutcome> capacity;                  ///< per [capacity.<id>], in the scenario's order
   analysis::TravelSettings travel_settings;
 };
 

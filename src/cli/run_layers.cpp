@@ -389,6 +389,55 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
 
   for (auto& l : per_standard_) out.push_back(std::move(l));
   per_standard_.clear();
+
+  // --- capacity catchments ([capacity.<id>]): per facility the cells it took persons from (a cell shared in the
+  // ring that crossed a capacity goes to the facility that took most there; docs/method/capacity.md)
+  for (std::size_t k = 0; k < a.capacity.size() && k < tables.capacity.size(); ++k) {
+    const CapacityOutcome& o = a.capacity[k];
+    if (!o.computed()) continue;
+    const Grid& grid = loaded_.population->surface.grid;
+    std::vector<std::uint32_t> labels(grid.cell_count(), kNoLabel);
+    for (std::size_t c = 0; c < labels.size(); ++c)
+      if (o.result.main_facility[c] != analysis::kNoFacilityIndex) labels[c] = o.result.main_facility[c] + 1;
+    // Published whole persons of the facilities, as 附表8 shows them (its rows are in processing order).
+    const std::vector<std::int64_t> served = report::published_served(tables, tables.capacity[k]);
+    std::vector<double> caps;
+    for (const auto& row : tables.capacity[k].facilities) caps.push_back(row.capacity);
+    const std::vector<std::int64_t> capacity = report::round_to_total(caps);
+    std::vector<std::size_t> row_of(o.result.facilities.size());
+    for (std::size_t r = 0; r < o.result.order.size(); ++r) row_of[o.result.order[r]] = r;
+    LayerData l;
+    l.name = "capacity_" + o.spec->id;
+    l.title_zh = o.spec->name_zh + " 按服务能力的服务范围（模型估计）";
+    l.description = (o.spec->name_en.empty() ? o.spec->name_zh : o.spec->name_en) +
+                    ": the cells each facility serves within its capacity (modelled)";
+    l.fields = {{"facility_id", "机构代码", Type::kString}, {"name", "机构名称", Type::kString},
+                {"order", "处理顺序", Type::kInteger},       {"capacity", "服务能力（人）", Type::kInteger},
+                {"served", "服务人口（人）", Type::kInteger},  {"used_pct", "能力使用率（%）", Type::kReal},
+                {"status", "说明", Type::kString},           {"area_km2", "面积（平方千米）", Type::kReal}};
+    for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
+      const std::size_t i = p.label - 1;
+      const std::size_t r = row_of[i];
+      const Facility& fac = loaded_.facilities[o.facility_ids[i]];
+      LayerFeature f;
+      f.geometry = std::move(p.polygon);
+      f.values = {text(fac.source_id), text(fac.name), integer(static_cast<std::int64_t>(r + 1)), integer(capacity[r]),
+                  integer(served[r]),
+                  capacity[r] > 0 ? real(100.0 * static_cast<double>(served[r]) / static_cast<double>(capacity[r]))
+                                  : FieldValue{},
+                  text(report::capacity_status_text(o.result.facilities[i].status, report::Lang::kZh)),
+                  real(static_cast<double>(p.cell_count) * grid.cell_area_km2())};
+      l.features.push_back(std::move(f));
+    }
+    qgis::GraduatedFill g;
+    g.field = "used_pct";
+    g.classes = {{0, 50, qgis::colour("#edf8fb"), "< 50 %"},
+                 {50, 90, qgis::colour("#b2e2e2"), "50–90 %"},
+                 {90, 99.95, qgis::colour("#66c2a4"), "90–100 %"},
+                 {99.95, 1e12, qgis::colour("#006d2c"), "100 %"}};
+    l.qml = qgis::graduated_fill_qml(g);
+    out.push_back(std::move(l));
+  }
   return out;
 }
 

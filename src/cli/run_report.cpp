@@ -538,6 +538,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
                            meets});
   }
   r.findings = report::key_findings(tables, L);
+  for (report::Findings& f : report::capacity_findings(tables, L)) r.findings.push_back(std::move(f));
 
   // --- maps
   std::vector<std::optional<ZoneShapes>> zones;

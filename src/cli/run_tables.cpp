@@ -163,6 +163,86 @@ report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, co
 
 }  // namespace
 
+/// One [capacity.<id>]'s labels and results for 附表8 (report/capacity_tables.hpp).
+static report::CapacityTables capacity_tables_of(const io::LoadedScenario& loaded, const RunAnalysis& analysis,
+                                          const CapacityOutcome& o) {
+  const CapacitySpec& spec = *o.spec;
+  report::CapacityTables c;
+  c.id = spec.id;
+  c.name_zh = spec.name_zh;
+  c.name_en = spec.name_en;
+  c.standard_id = spec.standard;
+  c.mode_zh = to_label_zh(o.standard->mode);
+  c.mode_en = to_label_en(o.standard->mode);
+  c.threshold_min = o.threshold_min;
+  if (!spec.field.empty()) {
+    c.units_zh = facility_attribute_label_zh(spec.field);
+    c.units_en = spec.field;
+  } else {
+    c.units_zh = "按机构类别定额";
+    c.units_en = "units by facility type";
+  }
+  c.persons_per_unit = spec.persons_per_unit;
+  if (spec.order == "population") {
+    c.order_zh = "按阈值内人口由多到少（同数按机构编号）";
+    c.order_en = "by the population within the threshold, largest first (ties by facility number)";
+  } else {
+    c.order_zh = std::string("按") + facility_attribute_label_zh(spec.order) + "由多到少（同数按机构编号）";
+    c.order_en = "by " + spec.order + ", largest first (ties by facility number)";
+  }
+  c.source_zh = spec.source_zh;
+  c.source_en = spec.source_en;
+  c.not_computed_zh = o.not_computed_zh;
+  c.not_computed_en = o.not_computed;
+  if (!o.computed()) return c;
+  const Taxonomy& taxonomy = loaded.scenario.taxonomy;
+  for (const std::uint32_t i : o.result.order) {
+    const analysis::FacilityCapacity& r = o.result.facilities[i];
+    const Facility& f = loaded.facilities[o.facility_ids[i]];
+    report::CapacityFacilityRow row;
+    row.id = f.source_id;
+    row.name = f.name;
+    if (const FacilityType* ft = taxonomy.type_by_id(f.type)) {
+      row.type_zh = ft->name_zh;
+      row.type_en = ft->name_en;
+    } else {
+      row.type_zh = f.type;
+    }
+    if (!analysis.levels.empty() && f.id.value < analysis.facility_zone_lowest.size()) {
+      const std::uint32_t z = analysis.facility_zone_lowest[f.id.value];
+      if (z != analysis::kNoZone) row.zone = analysis.levels.back().level.zones[z].name;
+    }
+    row.units = o.units[i];
+    row.capacity = r.capacity;
+    row.population_within = r.population_within;
+    row.served = r.served;
+    row.status = r.status;
+    row.reached_min = r.reached_min;
+    c.facilities.push_back(std::move(row));
+  }
+  for (std::size_t li = 0; li < analysis.levels.size(); ++li) {
+    const LevelOnGrid& l = analysis.levels[li];
+    analysis::LevelCoverage with, without;
+    for (std::size_t z = 0; z < l.level.zones.size(); ++z) {
+      analysis::CoverageStats a, b;
+      a.pop_total = b.pop_total = l.population[z];
+      a.pop_covered = std::min(o.covered_without[li][z], l.population[z]);
+      b.pop_covered = std::min(o.covered_with[li][z], a.pop_covered);
+      a.pop_uncovered = a.pop_total - a.pop_covered;
+      b.pop_uncovered = b.pop_total - b.pop_covered;
+      without.total.pop_total += a.pop_total;
+      without.total.pop_covered += a.pop_covered;
+      with.total.pop_total += b.pop_total;
+      with.total.pop_covered += b.pop_covered;
+      without.zones.push_back(a);
+      with.zones.push_back(b);
+    }
+    c.without.emplace_back(std::move(without));
+    c.with.emplace_back(std::move(with));
+  }
+  return c;
+}
+
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
   const io::Scenario& s = loaded.scenario;
   report::RunTables t;
@@ -263,6 +343,7 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   const DataNote note = data_note(s);
   t.data_note_zh = note.zh;
   t.data_note_en = note.en;
+  for (const CapacityOutcome& o : analysis.capacity) t.capacity.push_back(capacity_tables_of(loaded, analysis, o));
   return t;
 }
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "io/output_folder.hpp"
@@ -253,6 +254,33 @@ void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, co
     write_band(*mem, grid, GDT_Float32, out.data(), file);
   }
   DatasetPtr ds = copy_to_cog(*mem, tmp, file);
+  mem.reset();
+  finish(std::move(ds), tmp, file);
+}
+
+}  // namespace carereach::io
+
+namespace carereach::io {
+
+void write_persons_geotiff(const fs::path& file, const Grid& grid, const std::vector<double>& persons,
+                           const geo::CrsSpec& crs, const std::string& description,
+                           const std::map<std::string, std::string>& metadata) {
+  if (persons.size() != grid.cell_count())
+    throw std::invalid_argument("write_persons_geotiff: one value per cell is needed");
+  const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
+      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
+  DatasetPtr mem = create_in_memory(file, grid, crs);
+  set_metadata(*mem, metadata);
+  GDALRasterBand* band = mem->GetRasterBand(1);
+  band->SetDescription(description.c_str());
+  band->SetUnitType("persons");
+  {
+    std::vector<float> values(persons.size());
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = persons[i] > 0.0 ? static_cast<float>(persons[i]) : 0.0f;
+    write_band(*mem, grid, GDT_Float32, values.data(), file);
+  }
+  DatasetPtr ds = copy_to_cog(*mem, tmp, file);  // a Cloud-Optimized GeoTIFF like the travel times
   mem.reset();
   finish(std::move(ds), tmp, file);
 }

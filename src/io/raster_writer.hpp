@@ -47,4 +47,11 @@ MinutesRaster read_travel_time_geotiff(const std::filesystem::path& file);
 void write_minutes_difference_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<float>& values,
                                       const std::string& crs_wkt, const std::map<std::string, std::string>& metadata);
 
+/// Writes persons per cell (Float32, same layout as the travel-time rasters, no no-data value: 0 is nobody), e.g. the
+/// residual population of a capacity coverage. The file is written beside its final name and renamed. Throws
+/// OutputError.
+void write_persons_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<double>& persons,
+                           const geo::CrsSpec& crs, const std::string& description,
+                           const std::map<std::string, std::string>& metadata);
+
 }  // namespace carereach::io

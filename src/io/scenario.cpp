@@ -64,6 +64,7 @@ class Parser {
     std::optional<TomlTable> standards = top.table("standards");
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
     if (auto t = top.table("indicators")) parse_indicators(*t, s);
+    if (auto t = top.table("capacity")) parse_capacity(*t, s);
     for (auto& t : top.array_of_tables("zone_targets")) s.zone_targets.push_back(parse_zone_targets(t, s));
     check_zone_totals(s);
     top.finish();
@@ -841,6 +842,88 @@ class Parser {
       parse_sources(it, ind.source_zh, ind.source_en);
       it.finish();
       s.indicators.push_back(std::move(ind));
+    }
+    t.finish();
+  }
+
+  /// [capacity.<id>]: capacity-aware coverage on a time standard's engine and mode (docs/method/capacity.md).
+  void parse_capacity(TomlTable& t, Scenario& s) {
+    for (const std::string& id : t.remaining()) {
+      if (!is_identifier(id))
+        t.fail(id, "capacity ids are lower-case letters, digits and _, at most 64 characters (e.g. thc_beds)");
+      auto sub = t.table(id);
+      if (!sub) t.fail(id, "must be a table: [capacity." + id + "] with standard, field, persons_per_unit …");
+      TomlTable& it = *sub;
+      CapacitySpec c;
+      c.id = id;
+      c.line = it.line();
+      c.name_zh = it.string("name_zh", "");
+      c.name_en = it.string("name_en", "");
+      c.standard = it.required_string("standard", "the id of a time standard, e.g. \"primary_care_15min\"");
+      const auto st = std::find_if(s.standards.begin(), s.standards.end(),
+                                   [&](const Standard& x) { return x.id == c.standard; });
+      if (st == s.standards.end()) {
+        std::string ids;
+        for (const Standard& x : s.standards) ids += (ids.empty() ? "" : ", ") + x.id;
+        it.fail("standard", "no standard '" + c.standard + "' in this scenario", "the standards are: " + ids);
+      }
+      if (!st->threshold_min)
+        it.fail("standard", "'" + c.standard + "' is a distance standard; capacity coverage needs travel times",
+                "name a time standard (threshold_min), e.g. primary_care_15min");
+      if (c.name_zh.empty()) c.name_zh = st->name_zh;
+      if (c.name_en.empty()) c.name_en = st->name_en;
+      if (it.has("types") || it.has("tags_any") || it.has("min_level")) {
+        FacilitySelector sel;
+        parse_selector(it, "", sel, s);
+        sel.include_planned = it.boolean("include_planned", st->select.include_planned);
+        c.select = sel;
+      } else if (it.has("include_planned")) {
+        it.fail("include_planned", "applies with types, tags_any or min_level; otherwise the standard's selection is used");
+      }
+      if (auto v = it.number("threshold_min")) {
+        if (!(*v > 0 && *v <= 1440)) it.fail("threshold_min", "must be more than 0 and at most 1440 minutes");
+        c.threshold_min = *v;
+      }
+      const bool has_field = it.has("field"), has_table = it.has("table");
+      if (has_field == has_table)
+        it.fail(has_field ? "table" : "field", "give the capacity from a facility attribute (field) or by type (table), one of them",
+                "field = \"beds\" with persons_per_unit, or [capacity." + id + ".table] \"乡镇卫生院\" = 40");
+      if (has_field) {
+        c.field = it.required_string("field");
+        if (!is_facility_attribute(c.field))
+          it.fail("field", "'" + c.field + "' is not a facility attribute",
+                  "use one of " + facility_attribute_names() + " (mapped in [facilities.fields])");
+      } else {
+        auto tab = it.table("table");
+        if (!tab) it.fail("table", "must be a table: facility type (or type/level) = units, e.g. \"乡镇卫生院\" = 40");
+        for (const std::string& key : tab->remaining()) {
+          const auto slash = key.find('/');
+          const std::string type_text = key.substr(0, slash);
+          const FacilityType* ft = s.taxonomy.find_type(type_text);
+          if (ft == nullptr) tab->fail(key, "unknown facility type '" + type_text + "'", types_hint(s.taxonomy));
+          std::string k = ft->id;
+          if (slash != std::string::npos) {
+            auto level = parse_level(key.substr(slash + 1));
+            if (!level) tab->fail(key, "'" + key.substr(slash + 1) + "' is not a level", "use 三级/二级/一级/未定级 (or 3/2/1/0)");
+            k += "/" + std::to_string(static_cast<int>(*level));
+          }
+          const double v = tab->number(key, -1.0);
+          if (!(v >= 0 && v <= 1e9)) tab->fail(key, "must be a number of 0 or more (capacity units per facility)");
+          c.table[k] = v;
+        }
+        tab->finish();
+        if (c.table.empty()) it.fail("table", "is empty: list the capacity units of each facility type");
+      }
+      c.persons_per_unit = it.number("persons_per_unit", 1.0);
+      if (!(c.persons_per_unit > 0 && c.persons_per_unit <= 1e9))
+        it.fail("persons_per_unit", "must be more than 0 (persons one unit serves, e.g. 833 per bed)");
+      c.order = it.string("order", "population");
+      if (c.order != "population" && !is_facility_attribute(c.order))
+        it.fail("order", "must be \"population\" or a facility attribute (" + facility_attribute_names() + ")",
+                "population: the facilities with most persons within the threshold first, as AccessMod does");
+      parse_sources(it, c.source_zh, c.source_en);
+      it.finish();
+      s.capacity.push_back(std::move(c));
     }
     t.finish();
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/capacity_spec.hpp"
 #include "core/density_indicator.hpp"
 #include "core/indicator.hpp"
 #include "core/landcover.hpp"
@@ -294,6 +295,7 @@ struct Scenario {
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
   std::vector<PlanIndicator> indicators;  ///< planning indicators ([indicators.<id>]), in the order given
   std::vector<ZoneTargetsSpec> zone_targets;  ///< per-zone targets ([[zone_targets]])
+  std::vector<CapacitySpec> capacity;  ///< capacity-aware coverages ([capacity.<id>]), in the order given
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
   /// What a per-zone target with this id applies to: a standard, a planning indicator or a density indicator id.

@@ -1219,6 +1219,7 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
     out.push_back(sensitivity_table(run, b));
     number_table(out.back(), sensitivity_number(run, b));
   }
+  for (Table& t : capacity_tables(run)) out.push_back(std::move(t));  // 附表8 (report/capacity_tables.hpp)
   return out;
 }
 

@@ -7,6 +7,7 @@
 //   附表2-k  医疗资源配置        density_<level>    per zone: population, resources, per-1,000 values, flags
 //   附表3-k  服务圈覆盖情况      coverage_<level>   per standard × zone, each standard's total row first
 //   附表4    服务缺口清单        gaps               per standard its gap areas, its total row first
+//   附表8-k  机构服务能力与负荷  capacity_<id>[_<level>]  per capacity coverage: facilities, then zones per level
 // The table ids are the CSV file stems (tables/<id>.csv). Persons, beds, doctors … are the published whole numbers
 // (report/published.hpp: they add up across columns and levels), shares and per-1,000 values are theirs.
 
@@ -22,6 +23,7 @@
 #include "core/indicator.hpp"
 #include "core/standard.hpp"
 #include "core/zone.hpp"
+#include "report/capacity_tables.hpp"
 #include "report/table.hpp"
 
 namespace carereach::report {
@@ -145,6 +147,7 @@ struct RunTables {
   /// One sentence saying which data are modelled (数据说明), the first of the key findings; empty: none.
   std::string data_note_zh;
   std::string data_note_en;  ///< (empty: data_note_zh)
+  std::vector<CapacityTables> capacity;  ///< capacity-aware coverages (附表8), in the scenario's order
 };
 
 // The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a

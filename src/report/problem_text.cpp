@@ -13,6 +13,10 @@ namespace {
 constexpr std::array kTexts = {
     ProblemText{"analysis.align_to_partial", "对齐栅格未覆盖研究区域",
                 "分析格网所对齐的栅格未覆盖整个研究区域，栅格以外的人口和机构不计入出行时间；请对齐覆盖研究区域的栅格。"},
+    ProblemText{"capacity.no_facility", "服务能力分析未选中机构",
+                "服务能力分析没有选中任何机构，全部人口均留在剩余人口中；请检查所依据服务标准的机构选择或该分析的机构类别。"},
+    ProblemText{"capacity.not_joined", "机构未接入路网，不计服务",
+                "部分机构未接入路网或位于分析范围之外，在服务能力分析中不服务任何人口；请检查其位置。"},
     ProblemText{"cells.no_road_access", "格网距道路过远",
                 "部分有人口的格网距可用道路超过接入距离上限，只能直线步行到达该距离内的机构；请补充缺失的道路，或提高 "
                 "travel.max_access_distance_m。"},

@@ -5,6 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <memory>
 
 #include "cli_runner.hpp"
@@ -98,6 +102,57 @@ TEST_CASE("run writes a complete run.json for the Bozhou demo", "[cli][demo]") {
   }
   CHECK(checked == 7);  // scenario, counties, township seats, population totals, village seats, facilities, roads
   for (const char* step : {"zones", "population", "facilities", "roads"}) CHECK(j["timings_s"].contains(step));
+  // Capacity-aware coverage of the township health centres ([capacity.thc_beds]): its facilities and capacity from
+  // the facility rows (beds × 833), its 附表8 adding up, in the report.
+  {
+    std::ifstream in(demo / "facilities.csv");
+    std::string line;
+    std::getline(in, line);  // header: 机构代码,机构名称,机构类别,等级,标签,床位数,…
+    std::size_t centres = 0;
+    double beds = 0.0;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ls(line);
+      std::string cell;
+      while (std::getline(ls, cell, ',')) cells.push_back(cell);
+      if (cells.size() > 5 && cells[2] == "乡镇卫生院") {
+        ++centres;
+        beds += std::stod(cells[5]);
+      }
+    }
+    REQUIRE(j["travel"].contains("capacity"));
+    const auto& c = j["travel"]["capacity"][0];
+    CHECK(c["id"] == "thc_beds");
+    CHECK(c["facilities"] == centres);
+    CHECK(c["capacity_persons_exact"].get<double>() == Approx(beds * 833.0));
+    std::ifstream table(out / "tables" / "capacity_thc_beds.csv");
+    std::vector<long> served;
+    std::getline(table, line);  // header
+    std::size_t col = 0;
+    {
+      std::stringstream hs(line);
+      std::string h;
+      for (std::size_t i = 0; std::getline(hs, h, ','); ++i)
+        if (h.rfind("服务人口", 0) == 0) col = i;
+    }
+    REQUIRE(col > 0);
+    while (std::getline(table, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ls(line);
+      std::string cell;
+      while (std::getline(ls, cell, ',')) cells.push_back(cell);
+      REQUIRE(cells.size() > col);
+      served.push_back(std::stol(cells[col]));
+    }
+    REQUIRE(served.size() == centres + 1);  // the total row first
+    long sum = 0;
+    for (std::size_t i = 1; i < served.size(); ++i) sum += served[i];
+    CHECK(sum == served[0]);
+    CHECK(c["persons_served"] == served[0]);
+    CHECK(static_cast<double>(served[0]) <= beds * 833.0);
+    CHECK_THAT(slurp(out / "report.html"), Catch::Contains("机构服务能力与负荷"));
+    CHECK(fs::exists(out / "capacity_residual_thc_beds.tif"));
+  }
   // No temporary folder is left beside the output.
   for (const auto& e : fs::directory_iterator(tmp.path())) CHECK(e.path().filename() == "bozhou");
 }

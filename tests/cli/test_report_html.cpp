@@ -192,6 +192,6 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
   }
   // summary, coverage and density per county and township, gaps, 附表5 规划指标 (the demo's three indicators),
   // 附表6 医疗卫生机构数 for the two zone levels, and a sensitivity table (附表7) for each of the two standards with a
-  // variant.
-  CHECK(tables == 11);
+  // variant, and 附表8 机构服务能力与负荷 of the demo's capacity coverage (its facilities, then per county and township).
+  CHECK(tables == 14);
 }
