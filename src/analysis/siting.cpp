@@ -170,6 +170,7 @@ struct Model {
   std::vector<double> collb, colub, obj, rowlb, rowub;
   CoinPackedMatrix matrix{true, 0, 0};  // column-ordered
   int n = 0;  // candidate columns
+  bool target = false;
 };
 
 Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
@@ -177,6 +178,7 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
   const int n = static_cast<int>(r.kept.size());
   const int rows = static_cast<int>(r.row_persons.size());
   m.n = n;
+  m.target = p.objective == SitingObjective::kTargetShare;
   double W = 1.0;
   for (double w : r.row_persons) W += w;
   // Constraint rows: [0, rows) cover rows; then budget or need; then zones.
@@ -274,7 +276,12 @@ ExactOutcome exact(const Model& m, double time_limit_s) {
   data.noPrinting_ = true;
   CbcMain0(model, data);
   const std::string seconds = std::to_string(std::max(1.0, time_limit_s));
-  const char* argv[] = {"carereach", "-log", "0", "-slog", "0", "-sec", seconds.c_str(), "-ratioGap", "0", "-solve", "-quit"};
+  // Wall-clock seconds; kBudget to optimality; kTargetShare until no solution with fewer sites can exist (the
+  // objective is sites − a coverage term below 0.5, so an absolute gap under 0.5 proves the number of sites).
+  const char* gap_key = m.target ? "-allowableGap" : "-ratioGap";
+  const char* gap_value = m.target ? "0.49" : "0";
+  const char* argv[] = {"carereach", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", seconds.c_str(),
+                        gap_key, gap_value, "-solve", "-quit"};
   CbcMain1(static_cast<int>(std::size(argv)), argv, model, no_callback, data);
   ExactOutcome out;
   const double* x = model.bestSolution();
@@ -507,6 +514,7 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
       out.bound.reset();
     }
   }
+  if (out.proven_optimal && out.target_reached) out.note.clear();  // the bound proved it after all
   return out;
 }
 
