@@ -706,7 +706,7 @@ class SiteCommand final : public Command {
     const std::string n = std::to_string(result.chosen.size());
     if (zh) {
       md += "# 选址方案：" + st.name_zh + "\n\n";
-      md += "- 现状覆盖率 " + percent(pub.share(pub.before)) + "（" + std::to_string(pub.before) + " / " + std::to_string(pub.total) + " 人）。\n";
+      md += "- 现状覆盖率 " + percent(pub.share(pub.before)) + "（" + grouped(static_cast<double>(pub.before)) + " / " + grouped(static_cast<double>(pub.total)) + " 人）。\n";
       if (problem.objective == analysis::SitingObjective::kTargetShare) {
         if (!result.target_reached)
           md += "- **候选点全部建成也达不到 " + percent(problem.target_share, 0) + "**：最多 " + percent(pub.share(pub.after())) + "（" + n + " 处）。\n";
@@ -724,7 +724,7 @@ class SiteCommand final : public Command {
       md += "- 结果情景 scenario.toml 可直接用 `carereach run` 复核、用 `carereach compare` 比较。\n\n";
     } else {
       md += "# Siting: " + st.name_en + "\n\n";
-      md += "- Covered today: " + percent(pub.share(pub.before)) + " (" + std::to_string(pub.before) + " of " + std::to_string(pub.total) + " persons).\n";
+      md += "- Covered today: " + percent(pub.share(pub.before)) + " (" + grouped(static_cast<double>(pub.before)) + " of " + grouped(static_cast<double>(pub.total)) + " persons).\n";
       if (problem.objective == analysis::SitingObjective::kTargetShare) {
         if (!result.target_reached)
           md += "- **Even every candidate does not reach " + percent(problem.target_share, 0) + "**: at most " + percent(pub.share(pub.after())) + " (" + n + " sites).\n";
