@@ -424,8 +424,12 @@ ReducedSiting reduce_siting(const SitingProblem& p) {
 }
 
 SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  auto t0 = Clock::now();
   const ReducedSiting r = reduce_siting(p);
   SitingResult out;
+  out.reduce_s = since(t0);
   out.reduction = r.stats;
   out.covered_before = p.covered_before;
   out.total = p.total;
@@ -439,8 +443,13 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
     if (need > coverable + 1e-6) out.target_reached = false;
   }
 
+  t0 = Clock::now();
   std::vector<std::uint32_t> greedy_picks = greedy(p, r, out.target_reached ? need : coverable);
   const double greedy_gain = covered_by(r, greedy_picks);
+  out.greedy_s = since(t0);
+  out.greedy_sites = greedy_picks.size();
+  out.greedy_gain = greedy_gain;
+  t0 = Clock::now();
   std::vector<std::uint32_t> picks = greedy_picks;
   out.method_used = SitingMethod::kGreedy;
 
@@ -488,6 +497,7 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
   else if (want_exact) out.note = "no exact solver is built in (COIN-OR CBC): the greedy solution, without a bound";
 #endif
 
+  out.solver_s = since(t0);
   out.chosen = order_picks(p, r, picks);
   double gain = 0.0;
   for (const auto& c : out.chosen) gain += c.gain;

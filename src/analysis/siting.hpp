@@ -84,6 +84,12 @@ struct SitingResult {
   std::optional<double> gap;
   std::string note;  ///< why the method used differs from the method asked (no solver, time limit), or ""
   SitingReduction reduction;
+  /// The greedy solution, always computed (the result itself when method_used is kGreedy): its number of sites and
+  /// the persons it adds, for comparison with the exact one.
+  std::size_t greedy_sites = 0;
+  double greedy_gain = 0.0;
+  /// Seconds spent: reduction, greedy, bound or exact solve (wall clock).
+  double reduce_s = 0.0, greedy_s = 0.0, solver_s = 0.0;
 
   [[nodiscard]] double share_before() const { return total > 0 ? covered_before / total : 0.0; }
   [[nodiscard]] double share_after() const { return total > 0 ? covered_after / total : 0.0; }

@@ -258,7 +258,10 @@ class SiteCommand final : public Command {
     analysis::TravelModel model = make_travel_model(loaded);  // rebuilt: analyse_run's model released the mode
     std::vector<Facility> facilities;
     facilities.reserve(cands.size());
-    for (const auto& c : cands) facilities.push_back(c.facility);
+    for (const auto& c : cands) {
+      facilities.push_back(c.facility);
+      facilities.back().id = FacilityId(static_cast<std::uint32_t>(facilities.size() - 1));  // dense, in list order
+    }
     std::vector<analysis::FacilityReach> reach;
     {
       ProgressStep step(&progress, "reach of " + std::to_string(cands.size()) + " candidates");
@@ -806,8 +809,10 @@ class SiteCommand final : public Command {
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const auto& p : diag.all()) warnings.push_back({{"code", std::string(p.code.view())}, {"message", p.message}});
     j["warnings"] = warnings;
+    j["greedy"] = {{"sites", result.greedy_sites}, {"persons_added", result.greedy_gain}};
     if (!io::source_date_epoch())
-      j["timings_s"] = {{"reach", reach_s}, {"solve", solve_s}, {"total", all_s}};
+      j["timings_s"] = {{"reach", reach_s},          {"solve", solve_s},           {"reduce", result.reduce_s},
+                        {"greedy", result.greedy_s}, {"solver", result.solver_s}, {"total", all_s}};
     io::write_file_atomically(dir.path() / "site.json", j.dump(2) + "\n");
   }
 

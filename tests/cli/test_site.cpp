@@ -243,3 +243,35 @@ TEST_CASE("site: a candidate layer inside the study area is sited and written ba
   REQUIRE(run_cli({"run", (out / "scenario.toml").string(), "--out", rerun.string()}).code == 0);
   CHECK(within(rerun, "tcm_walk") == site["persons_covered_after"].get<long long>());
 }
+
+TEST_CASE("site: the Bozhou demo — 中医阁 in village clinics, figures that add up", "[cli][site][demo]") {
+  TempDir tmp;
+  const auto out = tmp / "bozhou-site";
+  const std::string scenario = std::string(CAREREACH_GEODATA) + "/bozhou/scenario_tcm_corners.toml";
+  auto r = run_cli({"-q", "site", scenario, "--standard", "tcm_corner_15min", "--candidates", "existing:村卫生室", "--tags",
+                    "中医阁", "--target-share", "0.75", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  CHECK(site["persons_total"] == 4996844);  // the 2020 census total of the four counties
+  CHECK(site["candidates"] == 1315);         // every village clinic of facilities.csv
+  CHECK(site["target_reached"] == true);
+  const long long after = site["persons_covered_after"];
+  CHECK(static_cast<double>(after) >= 0.75 * 4996844);
+  const std::size_t n = site["sites"].size();
+  CHECK(n > 0);
+  CHECK(n <= 1315);
+  // per county and per township: the total rows count every site and add up the gains; the curve ends at `after`
+  for (const char* level : {"county", "township"}) {
+    const auto rows = rows_of(out / "tables" / (std::string("sites_") + level + ".csv"));
+    long long sites = 0, gain = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      sites += std::stoll(fields_of(rows[i])[3]);
+      gain += std::stoll(fields_of(rows[i])[4]);
+    }
+    CHECK(std::stoll(fields_of(rows[0])[3]) == static_cast<long long>(n));
+    CHECK(sites == static_cast<long long>(n));
+    CHECK(gain == after - site["persons_covered_before"].get<long long>());
+  }
+  CHECK_THAT(slurp(out / "report.md"), Catch::Contains("达到 75 % 需新建 " + std::to_string(n) + " 处"));
+}
