@@ -249,10 +249,12 @@ void load(OsiClpSolverInterface& solver, const Model& m) {
   solver.getModelPtr()->messageHandler()->setLogLevel(0);
 }
 
-/// The LP relaxation's optimum (a bound on the integer optimum), or nullopt when Clp does not prove it.
-std::optional<double> lp_bound(const Model& m) {
+/// The LP relaxation's optimum (a bound on the integer optimum), or nullopt when Clp does not prove it within
+/// time_limit_s (Clp's own clock).
+std::optional<double> lp_bound(const Model& m, double time_limit_s) {
   OsiClpSolverInterface lp;
   load(lp, m);
+  lp.getModelPtr()->setMaximumSeconds(time_limit_s);
   lp.initialSolve();
   if (!lp.isProvenOptimal()) return std::nullopt;
   return lp.getObjValue();
@@ -487,9 +489,12 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
                                   " s) was reached before optimality was proven; the better of its best solution and the greedy one, gap against its bound"
                             : "the solver found no solution within its time limit (" +
                                   std::to_string(static_cast<int>(options.time_limit_s)) + " s): the greedy solution, gap against the solver's bound";
-    } else if (auto lp = lp_bound(m)) {
+    } else if (auto lp = lp_bound(m, options.time_limit_s)) {
       if (p.objective == SitingObjective::kBudget) out.bound = -*lp;
       else out.bound = std::ceil(*lp - 1e-6);
+    } else {
+      out.note = "the LP bound was not found within the time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
+                 " s): the greedy solution, gap unknown";
     }
   }
 #else

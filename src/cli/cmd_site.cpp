@@ -136,7 +136,7 @@ class SiteCommand final : public Command {
     app.add_option("--per-zone", per_zone_, "LEVEL:K — at least K facilities of the standard (existing and new) in every zone of LEVEL");
     app.add_option("--method", method_, "greedy, exact (COIN-OR CBC) or auto (exact when the solver is built in; default)")
         ->check(CLI::IsMember({"greedy", "exact", "auto"}));
-    app.add_option("--time-limit", time_limit_s_, "Exact method: the solver's time limit in seconds (default 60)")
+    app.add_option("--time-limit", time_limit_s_, "The solver's time limit in seconds: exact solve, or greedy's LP bound (default 60)")
         ->check(CLI::Range(1.0, 86400.0));
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
@@ -363,8 +363,8 @@ class SiteCommand final : public Command {
                       percent(result.share_after()),
                   {}, "add candidates (another --candidates kind), or lower --target-share");
       else
-        diag.warn("site.solver_fallback"_code, "exact siting: " + result.note, {},
-                  "the gap is stated with the result; raise --time-limit for a proven optimum");
+        diag.warn("site.solver_fallback"_code, std::string(result.method_used == analysis::SitingMethod::kGreedy && method_ == "greedy" ? "greedy siting: " : "exact siting: ") + result.note, {},
+                  "the gap is stated with the result when there is one; raise --time-limit for a proven optimum or a bound");
     }
     if (options.method == analysis::SitingMethod::kExact && !analysis::siting_solver_available())
       diag.warn("site.no_solver"_code, "the exact solver (COIN-OR CBC) is not built in: the greedy result, without a bound", {},
