@@ -8,7 +8,7 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
   libboost-graph-dev libtbb-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libssl-dev
-  catch2 libbenchmark-dev fonts-noto-cjk
+  coinor-libcbc-dev catch2 libbenchmark-dev fonts-noto-cjk
   pybind11-dev python3-dev python3-numpy   # the Python module (python/, docs/python.md)
 )
 if [[ "${1:-}" == "--tests" ]]; then

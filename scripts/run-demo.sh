@@ -2,7 +2,8 @@
 # Set-up command 1: installs what is missing, builds carereach and runs the demos.
 # Usage: scripts/run-demo.sh [OUTPUT_DIR]    (default: out/bozhou)
 # Writes OUTPUT_DIR (Bozhou baseline, Chinese), OUTPUT_DIR-subcentres (a scenario: a county medical sub-centre in
-# each county), OUTPUT_DIR-compare (baseline against the scenario), OUTPUT_DIR-en (English), and beside OUTPUT_DIR:
+# each county), OUTPUT_DIR-compare (baseline against the scenario), OUTPUT_DIR-site (how many 中医阁 in which
+# village clinics: `carereach site`), OUTPUT_DIR-en (English), and beside OUTPUT_DIR:
 # xinyang (信阳市, no roads: straight-line estimates), porto-alegre and porto-alegre-en.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,9 @@ echo "carereach: running the Bozhou demo (baseline, the sub-centre scenario, and
 "$bin" run geodata/bozhou/scenario.toml --out "$out" --overwrite
 "$bin" run geodata/bozhou/scenario_subcentres.toml --out "$out-subcentres" --overwrite
 "$bin" compare "$out" "$out-subcentres" --out "$out-compare" --overwrite
+echo "carereach: siting — how many 中医阁 in which village clinics (about a minute or two: one search per clinic)"
+"$bin" site geodata/bozhou/scenario_tcm_corners.toml --standard tcm_corner_15min --candidates existing:村卫生室 \
+  --tags 中医阁 --target-share 0.75 --out "$out-site" --overwrite
 echo "carereach: the Bozhou reports in English"
 "$bin" -q run geodata/bozhou/scenario.toml --out "$out-en" --lang en --overwrite >/dev/null
 here="$(dirname "$out")"
@@ -26,7 +30,7 @@ echo "carereach: Porto Alegre in both languages"
 "$bin" -q run geodata/porto-alegre/scenario.toml --out "$here/porto-alegre" --overwrite >/dev/null
 "$bin" -q run geodata/porto-alegre/scenario.toml --out "$here/porto-alegre-en" --lang en --overwrite >/dev/null
 echo "carereach: open the reports in a browser:"
-for f in "$out/report.html" "$out-subcentres/report.html" "$out-compare/compare.html" "$out-en/report.html" \
+for f in "$out/report.html" "$out-subcentres/report.html" "$out-compare/compare.html" "$out-site/report.md" "$out-en/report.html" \
          "$here/xinyang/report.html" "$here/porto-alegre/report.html" "$here/porto-alegre-en/report.html"; do
   echo "  $f"
 done

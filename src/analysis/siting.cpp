@@ -1,0 +1,536 @@
+#include "analysis/siting.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <queue>
+#include <stdexcept>
+#include <unordered_map>
+
+#ifdef CAREREACH_HAVE_CBC
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#endif
+
+namespace carereach::analysis {
+
+const char* to_string(SitingMethod m) {
+  switch (m) {
+    case SitingMethod::kGreedy: return "greedy";
+    case SitingMethod::kExact: return "exact";
+    case SitingMethod::kAuto: return "auto";
+  }
+  return "?";
+}
+
+bool siting_solver_available() {
+#ifdef CAREREACH_HAVE_CBC
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace {
+
+struct VectorHash {
+  std::size_t operator()(const std::vector<std::uint32_t>& v) const noexcept {
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::uint32_t x : v) {
+      h ^= x;
+      h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+  }
+};
+
+bool has_zones(const SitingProblem& p) { return !p.zone_required.empty(); }
+
+void check_problem(const SitingProblem& p) {
+  if (p.cells.size() != p.persons.size())
+    throw std::invalid_argument("siting: cells and persons differ in size");
+  if (has_zones(p) && p.candidate_zone.size() != p.covers.size())
+    throw std::invalid_argument("siting: candidate_zone must give one zone per candidate");
+  if (p.objective == SitingObjective::kTargetShare && !(p.target_share >= 0.0 && p.target_share <= 1.0))
+    throw std::invalid_argument("siting: the target share must be between 0 and 1");
+  if (has_zones(p)) {
+    std::vector<std::uint64_t> in_zone(p.zone_required.size(), 0);
+    for (std::uint32_t z : p.candidate_zone)
+      if (z < in_zone.size()) ++in_zone[z];
+    std::uint64_t sum = 0;
+    for (std::size_t z = 0; z < in_zone.size(); ++z) {
+      if (in_zone[z] < p.zone_required[z])
+        throw std::invalid_argument("siting: zone " + std::to_string(z) + " needs " + std::to_string(p.zone_required[z]) +
+                                    " new sites but has " + std::to_string(in_zone[z]) + " candidates");
+      sum += p.zone_required[z];
+    }
+    if (p.objective == SitingObjective::kBudget && sum > p.budget)
+      throw std::invalid_argument("siting: the zone minimums need " + std::to_string(sum) + " sites, more than the budget");
+  }
+}
+
+bool is_subset(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+  return std::includes(b.begin(), b.end(), a.begin(), a.end());
+}
+
+/// Greedy on the reduced model (rows, covers of kept candidates). `must` per zone: picks among a zone's candidates
+/// until the zone has its minimum (largest gain first among the candidates of zones still short), then free picks
+/// while `more(picks, covered)` says so and some candidate adds persons. Lazy evaluation: a candidate's gain only
+/// falls as rows are covered, so a stale gain is an upper bound; the top of the heap is re-evaluated and taken when
+/// it still beats the next stale value.
+struct GreedyState {
+  const ReducedSiting& r;
+  std::vector<char> covered;
+  std::vector<char> taken;
+  double gained = 0.0;
+  explicit GreedyState(const ReducedSiting& red) : r(red), covered(red.row_persons.size(), 0), taken(red.kept.size(), 0) {}
+  double gain(std::size_t j) const {
+    double g = 0.0;
+    for (std::uint32_t row : r.covers[j])
+      if (!covered[row]) g += r.row_persons[row];
+    return g;
+  }
+  void take(std::size_t j) {
+    taken[j] = 1;
+    for (std::uint32_t row : r.covers[j])
+      if (!covered[row]) {
+        covered[row] = 1;
+        gained += r.row_persons[row];
+      }
+  }
+};
+
+struct HeapEntry {
+  double gain;
+  std::uint32_t j;
+  bool operator<(const HeapEntry& o) const {  // max-heap on gain, then the lower index first
+    if (gain != o.gain) return gain < o.gain;
+    return j > o.j;
+  }
+};
+
+/// Lazy greedy picks among the candidates `allowed` says yes to, while `go()` holds, appended to picks.
+template <typename Allowed, typename Go>
+void lazy_greedy(GreedyState& s, Allowed allowed, Go go, bool stop_at_zero_gain, std::vector<std::uint32_t>& picks) {
+  std::priority_queue<HeapEntry> heap;
+  for (std::size_t j = 0; j < s.r.kept.size(); ++j)
+    if (!s.taken[j] && allowed(j)) heap.push({s.gain(j), static_cast<std::uint32_t>(j)});
+  while (!heap.empty() && go()) {
+    HeapEntry top = heap.top();
+    heap.pop();
+    if (s.taken[top.j] || !allowed(top.j)) continue;
+    const double g = s.gain(top.j);
+    if (!heap.empty() && HeapEntry{g, top.j} < heap.top()) {
+      heap.push({g, top.j});
+      continue;
+    }
+    if (stop_at_zero_gain && g <= 0.0) break;
+    s.take(top.j);
+    picks.push_back(top.j);
+  }
+}
+
+/// The greedy solution (kept-candidate indexes, in pick order): first the zone minimums (each pick the largest
+/// gain among the candidates of the zones still short), then free picks up to the budget, or until the need is met.
+std::vector<std::uint32_t> greedy(const SitingProblem& p, const ReducedSiting& r, double need) {
+  GreedyState s(r);
+  std::vector<std::uint32_t> picks;
+  if (has_zones(p)) {
+    std::vector<std::uint32_t> short_by(p.zone_required);
+    std::uint64_t missing = 0;
+    for (auto v : short_by) missing += v;
+    auto zone_of = [&](std::size_t j) { return p.candidate_zone[r.kept[j]]; };
+    while (missing > 0) {
+      const std::size_t before = picks.size();
+      lazy_greedy(
+          s, [&](std::size_t j) { const auto z = zone_of(j); return z < short_by.size() && short_by[z] > 0; },
+          [&] { return picks.size() == before; }, false, picks);
+      if (picks.size() == before) throw std::invalid_argument("siting: a zone minimum cannot be met");
+      --short_by[zone_of(picks.back())];
+      --missing;
+    }
+  }
+  auto all = [](std::size_t) { return true; };
+  if (p.objective == SitingObjective::kBudget)
+    lazy_greedy(s, all, [&] { return picks.size() < p.budget; }, true, picks);
+  else
+    lazy_greedy(s, all, [&] { return s.gained < need; }, true, picks);
+  return picks;
+}
+
+#ifdef CAREREACH_HAVE_CBC
+int no_callback(CbcModel*, int) { return 0; }
+
+/// The integer model on the reduced problem: columns x_j (kept candidates, binary) then y_r (rows, 0–1).
+/// kBudget: min −Σ w_r y_r; kTargetShare: min Σ x_j − Σ w_r y_r / (2 W) (the fewest sites, then the most persons).
+/// Rows: y_r − Σ_{j covers r} x_j ≤ 0; kBudget Σ x ≤ budget; kTargetShare Σ w y ≥ need; per zone Σ x ≥ required.
+struct Model {
+  std::vector<double> collb, colub, obj, rowlb, rowub;
+  CoinPackedMatrix matrix{true, 0, 0};  // column-ordered
+  int n = 0;  // candidate columns
+  bool target = false;
+};
+
+Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
+  Model m;
+  const int n = static_cast<int>(r.kept.size());
+  const int rows = static_cast<int>(r.row_persons.size());
+  m.n = n;
+  m.target = p.objective == SitingObjective::kTargetShare;
+  double W = 1.0;
+  for (double w : r.row_persons) W += w;
+  // Constraint rows: [0, rows) cover rows; then budget or need; then zones.
+  const int extra = rows + 1;
+  std::vector<std::uint32_t> zone_row;  // zone → constraint row (or max)
+  int next = extra;
+  if (has_zones(p)) {
+    zone_row.assign(p.zone_required.size(), kNoSitingZone);
+    for (std::size_t z = 0; z < p.zone_required.size(); ++z)
+      if (p.zone_required[z] > 0) zone_row[z] = static_cast<std::uint32_t>(next++);
+  }
+  m.rowlb.assign(static_cast<std::size_t>(next), -COIN_DBL_MAX);
+  m.rowub.assign(static_cast<std::size_t>(next), 0.0);
+  if (p.objective == SitingObjective::kBudget) {
+    m.rowub[static_cast<std::size_t>(rows)] = p.budget;
+  } else {
+    m.rowlb[static_cast<std::size_t>(rows)] = need;
+    m.rowub[static_cast<std::size_t>(rows)] = COIN_DBL_MAX;
+  }
+  for (std::size_t z = 0; z < zone_row.size(); ++z)
+    if (zone_row[z] != kNoSitingZone) {
+      m.rowlb[zone_row[z]] = p.zone_required[z];
+      m.rowub[zone_row[z]] = COIN_DBL_MAX;
+    }
+  m.matrix.setDimensions(next, 0);
+  for (int j = 0; j < n; ++j) {
+    std::vector<int> idx;
+    std::vector<double> val;
+    for (std::uint32_t row : r.covers[static_cast<std::size_t>(j)]) {
+      idx.push_back(static_cast<int>(row));
+      val.push_back(-1.0);
+    }
+    if (p.objective == SitingObjective::kBudget) {
+      idx.push_back(rows);
+      val.push_back(1.0);
+    }
+    if (has_zones(p)) {
+      const std::uint32_t z = p.candidate_zone[r.kept[static_cast<std::size_t>(j)]];
+      if (z < zone_row.size() && zone_row[z] != kNoSitingZone) {
+        idx.push_back(static_cast<int>(zone_row[z]));
+        val.push_back(1.0);
+      }
+    }
+    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
+    m.collb.push_back(0.0);
+    m.colub.push_back(1.0);
+    m.obj.push_back(p.objective == SitingObjective::kBudget ? 0.0 : 1.0);
+  }
+  for (int row = 0; row < rows; ++row) {
+    std::vector<int> idx{row};
+    std::vector<double> val{1.0};
+    const double w = r.row_persons[static_cast<std::size_t>(row)];
+    if (p.objective == SitingObjective::kTargetShare) {
+      idx.push_back(rows);
+      val.push_back(w);
+    }
+    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
+    m.collb.push_back(0.0);
+    m.colub.push_back(1.0);
+    m.obj.push_back(p.objective == SitingObjective::kBudget ? -w : -w / (2.0 * W));
+  }
+  return m;
+}
+
+void load(OsiClpSolverInterface& solver, const Model& m) {
+  solver.loadProblem(m.matrix, m.collb.data(), m.colub.data(), m.obj.data(), m.rowlb.data(), m.rowub.data());
+  solver.messageHandler()->setLogLevel(0);
+  solver.getModelPtr()->messageHandler()->setLogLevel(0);
+}
+
+/// The LP relaxation's optimum (a bound on the integer optimum), or nullopt when Clp does not prove it within
+/// time_limit_s (Clp's own clock).
+std::optional<double> lp_bound(const Model& m, double time_limit_s) {
+  OsiClpSolverInterface lp;
+  load(lp, m);
+  lp.getModelPtr()->setMaximumSeconds(time_limit_s);
+  lp.initialSolve();
+  if (!lp.isProvenOptimal()) return std::nullopt;
+  return lp.getObjValue();
+}
+
+struct ExactOutcome {
+  bool solved = false;          ///< a feasible solution was found
+  bool proven_optimal = false;
+  std::vector<std::uint32_t> picks;  ///< kept-candidate indexes
+  double best_possible = 0.0;   ///< the solver's bound on the objective (minimisation)
+};
+
+ExactOutcome exact(const Model& m, double time_limit_s) {
+  OsiClpSolverInterface solver;
+  load(solver, m);
+  for (int j = 0; j < m.n; ++j) solver.setInteger(j);
+  CbcModel model(solver);
+  model.setLogLevel(0);
+  model.messageHandler()->setLogLevel(0);
+  CbcSolverUsefulData data;
+  data.noPrinting_ = true;
+  CbcMain0(model, data);
+  const std::string seconds = std::to_string(std::max(1.0, time_limit_s));
+  // Wall-clock seconds; kBudget to optimality; kTargetShare until no solution with fewer sites can exist (the
+  // objective is sites − a coverage term below 0.5, so an absolute gap under 0.5 proves the number of sites).
+  const char* gap_key = m.target ? "-allowableGap" : "-ratioGap";
+  const char* gap_value = m.target ? "0.49" : "0";
+  const char* argv[] = {"carereach", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", seconds.c_str(),
+                        gap_key, gap_value, "-solve", "-quit"};
+  CbcMain1(static_cast<int>(std::size(argv)), argv, model, no_callback, data);
+  ExactOutcome out;
+  const double* x = model.bestSolution();
+  if (x != nullptr && model.getNumCols() >= m.n) {
+    out.solved = true;
+    for (int j = 0; j < m.n; ++j)
+      if (x[j] > 0.5) out.picks.push_back(static_cast<std::uint32_t>(j));
+  }
+  out.proven_optimal = out.solved && model.isProvenOptimal();
+  out.best_possible = model.getBestPossibleObjValue();
+  return out;
+}
+#endif
+
+/// Persons a set of kept candidates covers (rows).
+double covered_by(const ReducedSiting& r, const std::vector<std::uint32_t>& picks) {
+  GreedyState s(r);
+  for (auto j : picks) s.take(j);
+  return s.gained;
+}
+
+/// Orders a chosen set for the coverage curve: each next site the one with the largest marginal gain among the
+/// remaining ones (ties: the lower original index), with its gain. Sites that add nothing are dropped unless a
+/// zone minimum needs them.
+std::vector<SitingPick> order_picks(const SitingProblem& p, const ReducedSiting& r, std::vector<std::uint32_t> picks) {
+  GreedyState s(r);
+  std::vector<SitingPick> out;
+  std::vector<char> in(r.kept.size(), 0);
+  for (auto j : picks) in[j] = 1;
+  std::vector<std::uint32_t> ordered;
+  lazy_greedy(s, [&](std::size_t j) { return in[j] != 0; }, [] { return true; }, false, ordered);
+  // Re-evaluate the gains in that order.
+  GreedyState t(r);
+  std::vector<std::uint32_t> zone_count(p.zone_required.size(), 0);
+  for (auto j : ordered)
+    if (has_zones(p) && p.candidate_zone[r.kept[j]] < zone_count.size()) ++zone_count[p.candidate_zone[r.kept[j]]];
+  for (auto j : ordered) {
+    const double before = t.gained;
+    t.take(j);
+    const double g = t.gained - before;
+    if (g <= 0.0) {
+      const std::uint32_t z = has_zones(p) ? p.candidate_zone[r.kept[j]] : kNoSitingZone;
+      if (z >= zone_count.size() || zone_count[z] > p.zone_required[z]) {
+        if (z < zone_count.size()) --zone_count[z];
+        continue;  // adds nothing and no zone needs it
+      }
+    }
+    out.push_back({r.kept[j], g});
+  }
+  return out;
+}
+
+}  // namespace
+
+ReducedSiting reduce_siting(const SitingProblem& p) {
+  check_problem(p);
+  ReducedSiting r;
+  const std::size_t n = p.covers.size();
+  r.stats.candidates = n;
+  std::unordered_map<std::uint32_t, std::uint32_t> demand;  // cell → demand index
+  demand.reserve(p.cells.size() * 2);
+  std::vector<double> persons;
+  for (std::size_t i = 0; i < p.cells.size(); ++i) {
+    if (!(p.persons[i] > 0.0)) continue;
+    auto [it, fresh] = demand.emplace(p.cells[i], static_cast<std::uint32_t>(persons.size()));
+    if (fresh) persons.push_back(p.persons[i]);
+    else persons[it->second] += p.persons[i];
+  }
+  r.stats.demand_cells = persons.size();
+  // Per demand cell, the candidates covering it (ascending: candidates are visited in order).
+  std::vector<std::vector<std::uint32_t>> by_cell(persons.size());
+  for (std::size_t j = 0; j < n; ++j) {
+    std::vector<std::uint32_t> seen;
+    for (std::uint32_t c : p.covers[j]) {
+      auto it = demand.find(c);
+      if (it == demand.end()) continue;
+      auto& list = by_cell[it->second];
+      if (list.empty() || list.back() != j) list.push_back(static_cast<std::uint32_t>(j));
+    }
+  }
+  // Rows: cells with the same candidate set.
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, VectorHash> row_of;
+  std::vector<std::vector<std::uint32_t>> row_cands;
+  std::vector<double> row_persons;
+  for (std::size_t c = 0; c < by_cell.size(); ++c) {
+    if (by_cell[c].empty()) continue;
+    ++r.stats.coverable_cells;
+    auto [it, fresh] = row_of.emplace(by_cell[c], static_cast<std::uint32_t>(row_persons.size()));
+    if (fresh) {
+      row_persons.push_back(persons[c]);
+      row_cands.push_back(by_cell[c]);
+    } else {
+      row_persons[it->second] += persons[c];
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> cand_rows(n);
+  for (std::size_t row = 0; row < row_cands.size(); ++row)
+    for (std::uint32_t j : row_cands[row]) cand_rows[j].push_back(static_cast<std::uint32_t>(row));
+  // Dominated candidates: a is dominated by b when a's rows ⊊ b's rows, or equal and b < a; b must be in a's zone
+  // when that zone has a minimum, and such a zone keeps at least its minimum of candidates.
+  std::vector<std::uint32_t> zone_left(p.zone_required.size(), 0);
+  if (has_zones(p))
+    for (std::uint32_t z : p.candidate_zone)
+      if (z < zone_left.size()) ++zone_left[z];
+  auto zone_of = [&](std::size_t j) { return has_zones(p) ? p.candidate_zone[j] : kNoSitingZone; };
+  std::vector<char> removed(n, 0);
+  for (std::size_t a = 0; a < n; ++a) {
+    const std::uint32_t za = zone_of(a);
+    const bool needed_zone = za < zone_left.size() && p.zone_required[za] > 0;
+    if (needed_zone && zone_left[za] <= p.zone_required[za]) continue;
+    bool dominated = cand_rows[a].empty();
+    if (!dominated) {
+      std::uint32_t pivot = cand_rows[a][0];
+      for (std::uint32_t row : cand_rows[a])
+        if (row_cands[row].size() < row_cands[pivot].size()) pivot = row;
+      for (std::uint32_t b : row_cands[pivot]) {
+        if (b == a || cand_rows[b].size() < cand_rows[a].size()) continue;
+        if (cand_rows[b].size() == cand_rows[a].size() && b > a) continue;
+        if (needed_zone && zone_of(b) != za) continue;
+        if (is_subset(cand_rows[a], cand_rows[b])) {
+          dominated = true;
+          break;
+        }
+      }
+    }
+    if (dominated) {
+      removed[a] = 1;
+      if (za < zone_left.size()) --zone_left[za];
+    }
+  }
+  for (std::size_t j = 0; j < n; ++j)
+    if (!removed[j]) {
+      r.kept.push_back(static_cast<std::uint32_t>(j));
+      r.covers.push_back(std::move(cand_rows[j]));
+    }
+  r.row_persons = std::move(row_persons);
+  r.stats.demand_rows = r.row_persons.size();
+  r.stats.candidates_kept = r.kept.size();
+  return r;
+}
+
+SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  auto t0 = Clock::now();
+  const ReducedSiting r = reduce_siting(p);
+  SitingResult out;
+  out.reduce_s = since(t0);
+  out.reduction = r.stats;
+  out.covered_before = p.covered_before;
+  out.total = p.total;
+  double coverable = 0.0;
+  for (double w : r.row_persons) coverable += w;
+  double need = 0.0;
+  if (p.objective == SitingObjective::kTargetShare) {
+    need = p.target_share * p.total - p.covered_before;
+    // Float noise must not ask for one more site: a need below a millionth of a person is met.
+    if (need <= 1e-6) need = 0.0;
+    if (need > coverable + 1e-6) out.target_reached = false;
+  }
+
+  t0 = Clock::now();
+  std::vector<std::uint32_t> greedy_picks = greedy(p, r, out.target_reached ? need : coverable);
+  const double greedy_gain = covered_by(r, greedy_picks);
+  out.greedy_s = since(t0);
+  out.greedy_sites = greedy_picks.size();
+  out.greedy_gain = greedy_gain;
+  t0 = Clock::now();
+  std::vector<std::uint32_t> picks = greedy_picks;
+  out.method_used = SitingMethod::kGreedy;
+
+  const bool want_exact = options.method != SitingMethod::kGreedy;
+#ifdef CAREREACH_HAVE_CBC
+  if (!out.target_reached) {
+    out.note = "the target cannot be reached: every candidate together covers too few persons";
+  } else if (r.kept.empty() || (p.objective == SitingObjective::kTargetShare && need <= 0.0 && !has_zones(p))) {
+    out.proven_optimal = true;  // nothing to choose, or nothing needed
+    if (want_exact) out.method_used = SitingMethod::kExact;
+  } else {
+    const Model m = build_model(p, r, need);
+    if (want_exact) {
+      const ExactOutcome e = exact(m, options.time_limit_s);
+      if (e.solved) {
+        const double e_gain = covered_by(r, e.picks);
+        // The solver's tolerances may accept a coverage a hair below the need: such a solution does not count.
+        const bool meets = p.objective == SitingObjective::kBudget || e_gain >= need;
+        const bool better = meets && (p.objective == SitingObjective::kBudget
+                                          ? e_gain >= greedy_gain
+                                          : (e.picks.size() < greedy_picks.size() ||
+                                             (e.picks.size() == greedy_picks.size() && e_gain >= greedy_gain)));
+        if (better) {
+          picks = e.picks;
+          out.method_used = SitingMethod::kExact;
+        }
+      }
+      out.proven_optimal = e.proven_optimal && out.method_used == SitingMethod::kExact;
+      if (std::abs(e.best_possible) < 1e30) {
+        if (p.objective == SitingObjective::kBudget) out.bound = -e.best_possible;
+        else out.bound = std::ceil(e.best_possible - 1e-6);
+      }
+      if (!e.proven_optimal)
+        out.note = e.solved ? "the solver's time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
+                                  " s) was reached before optimality was proven; the better of its best solution and the greedy one, gap against its bound"
+                            : "the solver found no solution within its time limit (" +
+                                  std::to_string(static_cast<int>(options.time_limit_s)) + " s): the greedy solution, gap against the solver's bound";
+    } else if (auto lp = lp_bound(m, options.time_limit_s)) {
+      if (p.objective == SitingObjective::kBudget) out.bound = -*lp;
+      else out.bound = std::ceil(*lp - 1e-6);
+    } else {
+      out.note = "the LP bound was not found within the time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
+                 " s): the greedy solution, gap unknown";
+    }
+  }
+#else
+  if (!out.target_reached) out.note = "the target cannot be reached: every candidate together covers too few persons";
+  else if (want_exact) out.note = "no exact solver is built in (COIN-OR CBC): the greedy solution, without a bound";
+#endif
+
+  out.solver_s = since(t0);
+  out.chosen = order_picks(p, r, picks);
+  double gain = 0.0;
+  for (const auto& c : out.chosen) gain += c.gain;
+  out.covered_after = p.covered_before + gain;
+  if (out.proven_optimal) {
+    out.gap = 0.0;
+    out.bound = p.objective == SitingObjective::kBudget ? gain : static_cast<double>(out.chosen.size());
+  } else if (out.bound) {
+    if (p.objective == SitingObjective::kBudget) {
+      const double b = std::max(*out.bound, gain);
+      out.bound = b;
+      out.gap = b > 0.0 ? (b - gain) / b : 0.0;
+      if (*out.gap < 1e-9) {
+        out.gap = 0.0;
+        out.proven_optimal = true;
+      }
+    } else if (out.target_reached) {
+      const double k = static_cast<double>(out.chosen.size());
+      const double b = std::min(std::max(*out.bound, 0.0), k);
+      out.bound = b;
+      out.gap = k > 0.0 ? (k - b) / k : 0.0;
+      if (*out.gap == 0.0) out.proven_optimal = true;
+    } else {
+      out.bound.reset();
+    }
+  }
+  if (out.proven_optimal && out.target_reached) out.note.clear();  // the bound proved it after all
+  return out;
+}
+
+}  // namespace carereach::analysis

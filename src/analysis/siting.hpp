@@ -1,0 +1,119 @@
+#pragma once
+// Facility siting (选址): which candidate sites to open so that more of the population is within a standard's
+// threshold. Maximal covering for a budget of new sites (MCLP), the fewest sites that reach a target share
+// (set covering with a share, LSCP-like), minimum numbers of new sites per zone. Solved greedily (lazy evaluation)
+// and, when COIN-OR CBC is built in, exactly on a reduced model; every result states its optimality gap.
+// Pure: plain inputs (what each candidate covers, persons per cell), plain results; no files, no printing.
+// docs/method/siting.md gives the rules.
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace carereach::analysis {
+
+inline constexpr std::uint32_t kNoSitingZone = std::numeric_limits<std::uint32_t>::max();
+
+enum class SitingObjective {
+  kBudget,       ///< MCLP: at most `budget` new sites, as many persons covered as possible
+  kTargetShare,  ///< the fewest new sites so that covered (existing + new) ≥ target_share × total
+};
+
+enum class SitingMethod { kGreedy, kExact, kAuto };
+
+const char* to_string(SitingMethod m);
+
+/// The siting problem on demand cells: the populated cells no existing facility covers (or, with closures
+/// allowed, every populated cell). Cell indexes are the caller's own (e.g. Grid::index), any order.
+struct SitingProblem {
+  /// Per demand cell: its persons (> 0). Cells with persons ≤ 0 are ignored.
+  std::vector<std::uint32_t> cells;
+  std::vector<double> persons;
+  /// Per candidate: the demand cells (values of `cells`) it would cover within the threshold. Cells not in `cells`
+  /// (already covered, unpopulated) are ignored.
+  std::vector<std::vector<std::uint32_t>> covers;
+  double covered_before = 0.0;  ///< persons the existing facilities cover already
+  double total = 0.0;           ///< every person of the study area (the denominator of shares)
+
+  SitingObjective objective = SitingObjective::kBudget;
+  std::uint32_t budget = 0;      ///< kBudget: at most this many new sites
+  double target_share = 0.9;     ///< kTargetShare: 0–1
+
+  /// Per-zone minimums: per candidate its zone (kNoSitingZone: none), and per zone the number of new sites it must
+  /// get at least. Empty: no zone minimums.
+  std::vector<std::uint32_t> candidate_zone;
+  std::vector<std::uint32_t> zone_required;
+};
+
+struct SitingOptions {
+  SitingMethod method = SitingMethod::kAuto;
+  double time_limit_s = 60.0;  ///< exact: the solver's time limit
+};
+
+/// One chosen site, in the order of the coverage curve.
+struct SitingPick {
+  std::uint32_t candidate = 0;  ///< index into SitingProblem::covers
+  double gain = 0.0;            ///< persons newly covered when it is added after the picks before it
+};
+
+/// How far the demand reduction took the model.
+struct SitingReduction {
+  std::size_t demand_cells = 0;        ///< demand cells with persons
+  std::size_t coverable_cells = 0;     ///< of them, covered by at least one candidate
+  std::size_t demand_rows = 0;         ///< rows after merging cells covered by the same candidates
+  std::size_t candidates = 0;          ///< candidates given
+  std::size_t candidates_kept = 0;     ///< after removing those covering nothing and the dominated ones
+};
+
+struct SitingResult {
+  std::vector<SitingPick> chosen;  ///< ordered: each the largest marginal gain among the remaining chosen sites
+  double covered_before = 0.0;
+  double covered_after = 0.0;      ///< covered_before + Σ gains
+  double total = 0.0;
+  /// kTargetShare: the target is reached (false: even every useful candidate falls short; chosen is then every
+  /// candidate that adds persons, greedy order).
+  bool target_reached = true;
+  SitingMethod method_used = SitingMethod::kGreedy;  ///< kGreedy or kExact (never kAuto)
+  bool proven_optimal = false;
+  /// The bound the gap is measured against: kBudget an upper bound on the persons the new sites can cover; kTargetShare
+  /// a lower bound on the number of new sites. Not set when no bound is known (no solver built in).
+  std::optional<double> bound;
+  /// Relative gap: kBudget (bound − gain) / bound; kTargetShare (sites − bound) / sites. 0 when proven optimal.
+  std::optional<double> gap;
+  std::string note;  ///< why the method used differs from the method asked (no solver, time limit), or ""
+  SitingReduction reduction;
+  /// The greedy solution, always computed (the result itself when method_used is kGreedy): its number of sites and
+  /// the persons it adds, for comparison with the exact one.
+  std::size_t greedy_sites = 0;
+  double greedy_gain = 0.0;
+  /// Seconds spent: reduction, greedy, bound or exact solve (wall clock).
+  double reduce_s = 0.0, greedy_s = 0.0, solver_s = 0.0;
+
+  [[nodiscard]] double share_before() const { return total > 0 ? covered_before / total : 0.0; }
+  [[nodiscard]] double share_after() const { return total > 0 ? covered_after / total : 0.0; }
+};
+
+/// Whether the exact solver is built in (COIN-OR CBC).
+bool siting_solver_available();
+
+/// The reduced model: demand rows (cells covered by exactly the same candidates, persons summed) and the candidates
+/// kept (covering at least one row and not dominated: a candidate whose rows are a subset of another kept
+/// candidate's rows, in the same zone, is removed; of equal ones the first is kept). Cells no candidate covers are
+/// left out. Exposed for the tests.
+struct ReducedSiting {
+  std::vector<double> row_persons;
+  std::vector<std::uint32_t> kept;                      ///< original candidate indexes, ascending
+  std::vector<std::vector<std::uint32_t>> covers;       ///< per kept candidate: its rows, ascending
+  SitingReduction stats;
+};
+ReducedSiting reduce_siting(const SitingProblem& problem);
+
+/// Solves the problem. Throws std::invalid_argument for an inconsistent problem (sizes, a target share outside
+/// 0–1) — the caller checks the planner's input (budget, zone minimums) before and says what is wrong;
+/// a zone minimum that the zone's candidates cannot meet, or minimums above the budget, throw
+/// std::invalid_argument too.
+SitingResult solve_siting(const SitingProblem& problem, const SitingOptions& options = {});
+
+}  // namespace carereach::analysis

@@ -1,0 +1,277 @@
+// carereach site: the result re-run with `carereach run` gives the coverage `site` promised; the figures add up;
+// bad input is refused with a clear message and its exit code, and nothing is written.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "cli_runner.hpp"
+#include "fixture.hpp"
+
+using namespace carereach::test;
+
+namespace {
+
+/// The fixture's two counties with five facilities: a township health centre with a TCM hall in 甲县, a county TCM
+/// hospital, and three village clinics (two in 乙县, one in 甲县). The standard counts TCM halls and corners within 60
+/// minutes' walk, by the straight-line estimate (no roads needed).
+struct SiteFixture : Fixture {
+  SiteFixture() {
+    set_facilities("机构代码,机构名称,机构类别,标签,经度,纬度\n"
+                   "F1,甲镇卫生院,乡镇卫生院,中医馆,116.05,33.55\n"
+                   "F2,乙县中医院,中医医院,县级医院,116.15,33.55\n"
+                   "F3,丙村卫生室,村卫生室,,116.12,33.52\n"
+                   "F4,丁村卫生室,村卫生室,,116.02,33.58\n"
+                   "F5,戊村卫生室,村卫生室,,116.18,33.58\n");
+    set_scenario(scenario_toml() + standards());
+  }
+  static std::string standards() {
+    return R"(
+[standards]
+defaults = false
+
+[standards.tcm_walk]
+name_zh = "中医药服务步行圈"
+name_en = "TCM walking circle"
+tags_any = ["中医馆", "中医阁"]
+mode = "walk"
+engine = "estimate"
+threshold_min = 60
+
+[standards.tcm_radius]
+name_zh = "中医药服务半径"
+name_en = "TCM radius"
+tags_any = ["中医馆", "中医阁"]
+distance_m = 3000
+)";
+  }
+};
+
+nlohmann::json json_of(const std::filesystem::path& p) { return nlohmann::json::parse(slurp(p)); }
+
+long long within(const std::filesystem::path& run_folder, const std::string& standard) {
+  const nlohmann::json run = json_of(run_folder / "run.json");
+  for (const auto& s : run["travel"]["standards"])
+    if (s["id"] == standard) return s["persons_within_threshold"].get<long long>();
+  FAIL("standard " << standard << " not in run.json");
+  return -1;
+}
+
+long long feature_count(const std::filesystem::path& gpkg, const char* layer) {
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpenEx(gpkg.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (ds == nullptr) return -1;
+  OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+  const long long n = l == nullptr ? -1 : OGR_L_GetFeatureCount(l, 1);
+  GDALClose(ds);
+  return n;
+}
+
+/// Lines of a CSV without the header.
+std::vector<std::string> rows_of(const std::filesystem::path& csv) {
+  std::istringstream in(slurp(csv));
+  std::vector<std::string> rows;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line))
+    if (!line.empty()) rows.push_back(line);
+  return rows;
+}
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string f;
+  while (std::getline(ss, f, ',')) out.push_back(f);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("site: the written scenario, re-run with `carereach run`, covers what `site` promised", "[cli][site]") {
+  SiteFixture fx;
+  const auto out = fx.dir / "site";
+  auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "grid:2000", "--new-type", "村卫生室",
+                    "--tags", "中医阁", "--target-share", "0.9", "--method", "exact", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  REQUIRE(site["target_reached"] == true);
+  const long long promised = site["persons_covered_after"];
+  CHECK(static_cast<double>(promised) >= 0.9 * site["persons_total"].get<double>());
+  const std::size_t n = site["sites"].size();
+  REQUIRE(n > 0);
+  CHECK(feature_count(out / "sites.gpkg", "sites") == static_cast<long long>(n));
+  // the gains add up: row 0 (existing) plus every site's gain is the last cumulative figure
+  const auto curve = rows_of(out / "tables" / "coverage_curve.csv");
+  REQUIRE(curve.size() == n + 1);
+  long long sum = std::stoll(fields_of(curve[0])[5]);
+  for (std::size_t i = 1; i < curve.size(); ++i) sum += std::stoll(fields_of(curve[i])[4]);
+  CHECK(sum == promised);
+  // per county: the total row counts every site
+  const auto county = rows_of(out / "tables" / "sites_county.csv");
+  REQUIRE(county.size() == 3);
+  CHECK(std::stoll(fields_of(county[0])[3]) == static_cast<long long>(n));
+  CHECK(std::stoll(fields_of(county[1])[3]) + std::stoll(fields_of(county[2])[3]) == static_cast<long long>(n));
+  CHECK_THAT(slurp(out / "report.md"), Catch::Contains("达到 90 % 需新建 " + std::to_string(n) + " 处"));
+
+  const auto rerun = fx.dir / "rerun";
+  auto rr = run_cli({"run", (out / "scenario.toml").string(), "--out", rerun.string()});
+  INFO(rr.all());
+  REQUIRE(rr.code == 0);
+  CHECK(within(rerun, "tcm_walk") == promised);
+  // and the base scenario covers what `site` said it covers today
+  const auto base = fx.dir / "base";
+  REQUIRE(run_cli({"run", fx.scenario(), "--out", base.string()}).code == 0);
+  CHECK(within(base, "tcm_walk") == site["persons_covered_before"].get<long long>());
+}
+
+TEST_CASE("site: upgrading every candidate gives what a hand-written scenario with those upgrades gives", "[cli][site]") {
+  SiteFixture fx;
+  const auto out = fx.dir / "site";
+  // Budget 3 of 3 village clinics, greedy: every one that adds persons is upgraded.
+  auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
+                    "--budget", "3", "--method", "greedy", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  CHECK(site["candidates"] == 3);
+  CHECK(site["method_used"] == "greedy");
+  // The reference: the scenario with all three upgraded by hand.
+  fx.dir.write("all.toml", fx.scenario_toml() + SiteFixture::standards() +
+                               "\n[changes]\n[[changes.upgrade]]\nids = [\"F3\", \"F4\", \"F5\"]\nadd_tags = [\"中医阁\"]\n");
+  const auto ref = fx.dir / "ref";
+  REQUIRE(run_cli({"run", (fx.dir / "all.toml").string(), "--out", ref.string()}).code == 0);
+  CHECK(site["persons_covered_after"].get<long long>() == within(ref, "tcm_walk"));
+  // Budget 1: one site, the report says so.
+  const auto one = fx.dir / "one";
+  REQUIRE(run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
+                   "--budget", "1", "--out", one.string(), "--lang", "en"})
+              .code == 0);
+  const auto s1 = json_of(one / "site.json");
+  CHECK(s1["sites"].size() == 1);
+  CHECK_THAT(slurp(one / "report.md"), Catch::Contains("**1 new sites** (budget 1 sites)"));
+  // and the written scenario upgrades exactly that facility
+  CHECK_THAT(slurp(one / "scenario.toml"), Catch::Contains("ids = [ '" + s1["sites"][0]["id"].get<std::string>() + "' ]"));
+}
+
+TEST_CASE("site: bad input is refused with a clear message, its exit code, and nothing written", "[cli][site][bad-input]") {
+  SiteFixture fx;
+  const auto out = fx.dir / "out";
+  auto site = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"site", fx.scenario(), "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  SECTION("unknown standard") {
+    auto r = site({"--standard", "nope", "--candidates", "existing:村卫生室"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("the scenario has no standard 'nope'") && Catch::Contains("tcm_walk, tcm_radius"));
+  }
+  SECTION("a distance standard") {
+    auto r = site({"--standard", "tcm_radius", "--candidates", "existing:村卫生室"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("'tcm_radius' is a distance standard: siting needs a time standard"));
+  }
+  SECTION("a budget larger than the candidates") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁", "--budget", "4"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--budget 4 is larger than the 3 candidates"));
+  }
+  SECTION("both objectives") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--budget", "1", "--target-share", "0.5"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--budget and --target-share are two objectives"));
+  }
+  SECTION("a per-zone minimum a zone without candidates cannot meet") {
+    // 甲县 has F1 (counts) and F4 (a candidate): 3 per county needs 2 more there, with one candidate
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁", "--per-zone", "county:3"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--per-zone county:3 cannot be met: 甲县 (100001: 1 existing, 1 candidate)"));
+  }
+  SECTION("a per-zone level that does not exist") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--per-zone", "township:1"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("the scenario has no zone level 'township'"));
+  }
+  SECTION("an empty candidate layer") {
+    fx.dir.write("empty.geojson", R"({"type":"FeatureCollection","features":[]})");
+    auto r = site({"--standard", "tcm_walk", "--candidates", "layer:" + (fx.dir / "empty.geojson").string(), "--new-type",
+                   "村卫生室", "--tags", "中医阁"});
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("empty.geojson"));
+  }
+  SECTION("a candidate layer outside the study area") {
+    fx.dir.write("far.geojson",
+                 R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"A","name":"甲"},"geometry":{"type":"Point","coordinates":[118.5,33.55]}}]})");
+    auto r = site({"--standard", "tcm_walk", "--candidates", "layer:" + (fx.dir / "far.geojson").string(), "--new-type",
+                   "村卫生室", "--tags", "中医阁"});
+    CHECK(r.code == 4);
+    CHECK_THAT(r.err, Catch::Contains("every one of the 1 candidate points lies outside the study area"));
+  }
+  SECTION("candidates the standard counts already") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:乡镇卫生院"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("no facility to upgrade (the 1 that match count for standard 'tcm_walk' already)"));
+  }
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("site: a candidate layer inside the study area is sited and written back as added facilities", "[cli][site]") {
+  SiteFixture fx;
+  fx.dir.write("cands.geojson",
+               R"({"type":"FeatureCollection","features":[)"
+               R"({"type":"Feature","properties":{"id":"A","name":"甲点"},"geometry":{"type":"Point","coordinates":[116.17,33.52]}},)"
+               R"({"type":"Feature","properties":{"id":"B","name":"乙点"},"geometry":{"type":"Point","coordinates":[116.03,33.52]}},)"
+               R"({"type":"Feature","properties":{"id":"C","name":"远点"},"geometry":{"type":"Point","coordinates":[118.5,33.55]}}]})");
+  const auto out = fx.dir / "out";
+  auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "layer:" + (fx.dir / "cands.geojson").string(),
+                    "--new-type", "村卫生室", "--tags", "中医阁", "--budget", "2", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("1 of 3 candidate points lie outside the study area"));
+  const auto site = json_of(out / "site.json");
+  CHECK(site["candidates"] == 2);
+  const auto rerun = fx.dir / "rerun";
+  REQUIRE(run_cli({"run", (out / "scenario.toml").string(), "--out", rerun.string()}).code == 0);
+  CHECK(within(rerun, "tcm_walk") == site["persons_covered_after"].get<long long>());
+}
+
+TEST_CASE("site: the Bozhou demo — 中医阁 in village clinics, figures that add up", "[cli][site][demo]") {
+  TempDir tmp;
+  const auto out = tmp / "bozhou-site";
+  const std::string scenario = std::string(CAREREACH_GEODATA) + "/bozhou/scenario_tcm_corners.toml";
+  auto r = run_cli({"-q", "site", scenario, "--standard", "tcm_corner_15min", "--candidates", "existing:村卫生室", "--tags",
+                    "中医阁", "--target-share", "0.75", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  CHECK(site["persons_total"] == 4996844);  // the 2020 census total of the four counties
+  CHECK(site["candidates"] == 1315);         // every village clinic of facilities.csv
+  CHECK(site["target_reached"] == true);
+  const long long after = site["persons_covered_after"];
+  CHECK(static_cast<double>(after) >= 0.75 * 4996844);
+  const std::size_t n = site["sites"].size();
+  CHECK(n > 0);
+  CHECK(n <= 1315);
+  // per county and per township: the total rows count every site and add up the gains; the curve ends at `after`
+  for (const char* level : {"county", "township"}) {
+    const auto rows = rows_of(out / "tables" / (std::string("sites_") + level + ".csv"));
+    long long sites = 0, gain = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      sites += std::stoll(fields_of(rows[i])[3]);
+      gain += std::stoll(fields_of(rows[i])[4]);
+    }
+    CHECK(std::stoll(fields_of(rows[0])[3]) == static_cast<long long>(n));
+    CHECK(sites == static_cast<long long>(n));
+    CHECK(gain == after - site["persons_covered_before"].get<long long>());
+  }
+  CHECK_THAT(slurp(out / "report.md"), Catch::Contains("达到 75 % 需新建 " + std::to_string(n) + " 处"));
+}
