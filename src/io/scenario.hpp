@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/access_models.hpp"
 #include "core/density_indicator.hpp"
 #include "core/indicator.hpp"
 #include "core/landcover.hpp"
@@ -285,6 +286,7 @@ struct Scenario {
   std::vector<Standard> standards;  ///< defaults (unless disabled) with the scenario's overrides and additions
   std::vector<PlanIndicator> indicators;  ///< planning indicators ([indicators.<id>]), in the order given
   std::vector<ZoneTargetsSpec> zone_targets;  ///< per-zone targets ([[zone_targets]])
+  AccessModelSpecs access_models;  ///< [referral.<id>], [accessibility.<id>], [huff.<id>]
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
   /// What a per-zone target with this id applies to: a standard, a planning indicator or a density indicator id.
