@@ -832,8 +832,10 @@ class Parser {
       a.name_en = t.string("name_en", "");
       const Standard& st = standard_of(t);
       a.standard = st.id;
-      a.select = st.select;
-      parse_selector(t, "", a.select, s);
+      // The facilities: the standard's selector, or the one given here (types, tags_any, min_level) alone.
+      if (t.has("types") || t.has("tags_any") || t.has("min_level")) parse_selector(t, "", a.select, s);
+      else a.select = st.select;
+      a.select.include_planned = t.boolean("include_planned", false);
       a.supply = quantity(t, "supply", FacilityQuantity::kBeds);
       a.decay = t.string("decay", "step");
       if (a.decay != "step" && a.decay != "gaussian")
@@ -881,8 +883,10 @@ class Parser {
       h.name_en = t.string("name_en", "");
       const Standard& st = standard_of(t);
       h.standard = st.id;
-      h.select = st.select;
-      parse_selector(t, "", h.select, s);
+      // The facilities: the standard's selector, or the one given here (types, tags_any, min_level) alone.
+      if (t.has("types") || t.has("tags_any") || t.has("min_level")) parse_selector(t, "", h.select, s);
+      else h.select = st.select;
+      h.select.include_planned = t.boolean("include_planned", false);
       h.attractiveness = quantity(t, "attractiveness", FacilityQuantity::kBeds);
       h.decay = t.string("decay", "exponential");
       if (h.decay != "exponential" && h.decay != "power")

@@ -1219,6 +1219,7 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
     out.push_back(sensitivity_table(run, b));
     number_table(out.back(), sensitivity_number(run, b));
   }
+  append_access_model_tables(run, out);  // 附表9–11
   return out;
 }
 

@@ -22,6 +22,7 @@
 #include "core/indicator.hpp"
 #include "core/standard.hpp"
 #include "core/zone.hpp"
+#include "report/access_tables.hpp"
 #include "report/table.hpp"
 
 namespace carereach::report {
@@ -145,6 +146,7 @@ struct RunTables {
   /// One sentence saying which data are modelled (数据说明), the first of the key findings; empty: none.
   std::string data_note_zh;
   std::string data_note_en;  ///< (empty: data_note_zh)
+  AccessModelTables access_models;  ///< 附表9–11: accessibility index, Huff model, referral times
 };
 
 // The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a
