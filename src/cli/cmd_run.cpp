@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
@@ -189,6 +190,23 @@ class RunCommand final : public Command {
                                  " of " + std::to_string(r.zones_met + r.zones_not_met) + " " + level + " zones met" +
                                  (r.zones_not_assessed > 0 ? ", " + std::to_string(r.zones_not_assessed) + " not assessed" : "") +
                                  (r.missing > 0 ? ", " + std::to_string(r.missing) + (r.missing == 1 ? " facility" : " facilities") + " still missing" : ""));
+    }
+
+    // The accessibility index per cell ([accessibility.<id>]): per 1,000 persons, no-data where nobody lives.
+    for (const AccessibilityOutcome& o : analysis.accessibility) {
+      if (!o.not_computed.empty()) continue;
+      const PopulationGrid& pop = loaded.population->surface;
+      std::vector<float> values(pop.persons.size(), std::numeric_limits<float>::quiet_NaN());
+      for (std::size_t c = 0; c < values.size(); ++c)
+        if (pop.persons[c] > 0) values[c] = static_cast<float>(1000.0 * o.result.accessibility[c]);
+      const std::string file = "accessibility_" + o.spec->id + ".tif";
+      io::write_index_geotiff(dir.path() / file, pop.grid, values, loaded.analysis_crs,
+                              "E2SFCA accessibility (" + std::string(to_string(o.spec->supply)) + " per 1,000 persons)",
+                              "per 1000 persons",
+                              {{"CAREREACH_ACCESSIBILITY", o.spec->id}, {"CAREREACH_STANDARD", o.standard->id},
+                               {"CAREREACH_SUPPLY", to_string(o.spec->supply)}, {"CAREREACH_DECAY", o.spec->decay},
+                               {"CAREREACH_MODELLED", "yes"}});
+      info.outputs.push_back(file);
     }
 
     std::vector<io::LayerData> all;

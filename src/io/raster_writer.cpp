@@ -197,4 +197,22 @@ void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, co
   finish(std::move(ds), tmp, file);
 }
 
+void write_index_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
+                         const geo::CrsSpec& crs, const std::string& description, const std::string& unit,
+                         const std::map<std::string, std::string>& metadata) {
+  const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml");  // removed if interrupted
+  DatasetPtr ds = create(tmp, file, grid, GDT_Float32, crs, true);
+  set_metadata(*ds, metadata);
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetNoDataValue(kTravelTimeNoData);
+  band->SetDescription(description.c_str());
+  band->SetUnitType(unit.c_str());
+  std::vector<float> out(values.size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+  write_band(*ds, grid, GDT_Float32, out.data(), file);
+  finish(std::move(ds), tmp, file);
+}
+
 }  // namespace carereach::io
