@@ -75,8 +75,8 @@ Table accessibility_zone_table(const RunTables& run, std::size_t index) {
   t.columns.push_back(text_col("code", "区划代码", "Code"));
   t.columns.push_back(text_col("name", "名称", "Name"));
   t.columns.push_back(int_col("population", "常住人口", "Population", "人", "persons"));
-  t.columns.push_back(num_col("accessibility", "可及性指数（每千人" + a.supply_zh + "）",
-                              "Accessibility (" + a.supply_en + " per 1,000 persons)", "", "", 3));
+  t.columns.push_back(num_col("accessibility", "可及性指数（模型估计，每千人" + a.supply_zh + "）",
+                              "Accessibility (modelled, " + a.supply_en + " per 1,000 persons)", "", "", 3));
   Row total;
   total.total = true;
   total.cells = {Cell::empty(), Cell::empty(), total_label(), Cell::num(std::round(a.population)),
@@ -175,6 +175,7 @@ Table huff_table(const RunTables& run, std::size_t index) {
     t.columns.push_back(pct_col("observed", "实际县域就诊率", "Observed share"));
     t.columns.push_back(num_col("residual", "残差（模型−实际）", "Residual (modelled − observed)", "百分点", "points", 1));
   }
+  t.columns.push_back(text_col("model", "模型参数（模型估计）", "Model (modelled from geography)"));
   // Whole persons: each row's flows apportioned to its residents in reach; the total row sums the rows.
   std::vector<std::vector<std::int64_t>> flows(zones);
   std::vector<std::int64_t> pop = round_to_total(h.population);
@@ -205,6 +206,7 @@ Table huff_table(const RunTables& run, std::size_t index) {
       r.cells.push_back(h.observed[z] ? Cell::num(*h.observed[z]) : Cell::empty());
       r.cells.push_back(h.observed[z] && share ? Cell::num(100.0 * (*share - *h.observed[z])) : Cell::empty());
     }
+    r.cells.push_back(Cell::empty());
     reached_total += reached;
     stay_total += flows[z][z];
     pop_total += pop[z];
@@ -223,6 +225,7 @@ Table huff_table(const RunTables& run, std::size_t index) {
     total.cells.push_back(Cell::empty());
     total.cells.push_back(Cell::empty());
   }
+  total.cells.push_back(Cell::text(h.params_zh, h.params_en));
   t.rows.push_back(std::move(total));
   for (auto& r : rows) t.rows.push_back(std::move(r));
   t.notes_zh.push_back("注：模型估计（按地理位置推算，非实际就诊统计）：" + h.params_zh +
