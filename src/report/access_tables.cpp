@@ -156,9 +156,9 @@ Table huff_table(const RunTables& run, std::size_t index) {
   t.id = "huff_" + h.id;
   t.sheet_zh = "县域就诊流向（模型估计）";
   t.sheet_en = "Visits by county (modelled)";
-  t.title_zh = run.region_zh + h.name_zh + "：各" + level_zh(zl) + "居民就诊流向（模型估计）";
-  t.title_en = (h.name_en.empty() ? h.name_zh : h.name_en) + ": where residents of each " + level_en(zl) +
-               " are modelled to seek care";
+  t.title_zh = run.region_zh + "县域就诊流向（模型估计）：" + h.name_zh + "（按" + level_zh(zl) + "）";
+  t.title_en = "Visits by county (modelled from geography): " + (h.name_en.empty() ? h.name_zh : h.name_en) + " (by " +
+               level_en(zl) + ")";
   t.columns.push_back(text_col("code", "区划代码", "Code"));
   t.columns.push_back(text_col("name", level_zh(zl), level_en(zl)));
   t.columns.push_back(int_col("population", "常住人口", "Population", "人", "persons"));
@@ -259,8 +259,8 @@ Table referral_table(const RunTables& run, std::size_t index) {
   t.id = "referral_" + r.id;
   t.sheet_zh = "转诊时间（" + r.name_zh + "）";
   t.sheet_en = "Referral (" + (r.name_en.empty() ? r.name_zh : r.name_en) + ")";
-  t.title_zh = run.region_zh + r.name_zh;
-  t.title_en = r.name_en.empty() ? r.name_zh : r.name_en;
+  t.title_zh = run.region_zh + "转诊时间：" + r.name_zh;
+  t.title_en = "Referral times: " + (r.name_en.empty() ? r.name_zh : r.name_en);
   t.columns.push_back(text_col("from_id", "机构代码", "Facility ID"));
   t.columns.push_back(text_col("from", "机构名称", "Facility"));
   t.columns.push_back(text_col("type", "机构类别", "Type"));

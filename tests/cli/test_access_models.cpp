@@ -294,3 +294,65 @@ TEST_CASE("bad input of referral, accessibility and Huff tables", "[cli][bad_inp
           "to_types = [\"乡镇卫生院\"]\n",
           "already the id", 3);
 }
+
+TEST_CASE("the Bozhou demo shows referral times, the accessibility index and the Huff model, with figures that add up",
+          "[cli][demo][access_models]") {
+  const fs::path demo = fs::path(CAREREACH_GEODATA) / "bozhou";
+  carereach::test::TempDir tmp;
+  const fs::path out = tmp / "bozhou";
+  const auto r = run_cli({"-q", "run", (demo / "scenario.toml").string(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const std::string html = slurp(out / "report.html");
+  for (const char* title : {"附表9-1", "附表10", "附表11-1", "附表11-2", "县域就诊流向（模型估计）", "转诊时间"})
+    CHECK(html.find(title) != std::string::npos);
+  // appendix.xlsx lists the sheets.
+  GDALAllRegister();
+  const std::string workbook = "/vsizip/" + (out / "appendix.xlsx").string() + "/xl/workbook.xml";
+  VSILFILE* f = VSIFOpenL(workbook.c_str(), "rb");
+  REQUIRE(f != nullptr);
+  std::string xml;
+  char buf[4096];
+  for (std::size_t n; (n = VSIFReadL(buf, 1, sizeof buf, f)) > 0;) xml.append(buf, n);
+  VSIFCloseL(f);
+  for (const char* sheet : {"附表9-1", "附表10", "附表11-1"}) CHECK(xml.find(sheet) != std::string::npos);
+
+  // Referral: 1,315 village clinics; the summary's counties add up to its total.
+  const auto sum = csv(out / "tables" / "referral_village_to_thc_summary.csv");
+  const auto& total = row_with(sum, "合计");
+  CHECK(total[column(sum, "机构数（个）")] == "1315");
+  for (const std::string col : {"机构数（个）", "20分钟内（个）", "超过20分钟（个）"}) {
+    long s = 0;
+    for (std::size_t k = 2; k < sum.size(); ++k)
+      if (!sum[k][0].empty()) s += std::stol(sum[k][column(sum, col)]);
+    CHECK(s == std::stol(total[column(sum, col)]));
+  }
+  const auto rows = csv(out / "tables" / "referral_village_to_thc.csv");
+  CHECK(rows.size() == 1316);
+  // Huff: every row adds up to its residents in reach, and the counties to the total.
+  const auto h = csv(out / "tables" / "huff_county_hospitals.csv");
+  long stay = 0;
+  long reach = 0;
+  for (std::size_t k = 2; k < h.size(); ++k) {
+    if (h[k][0].empty()) continue;
+    long row = 0;
+    for (std::size_t c = 0; c < h[0].size(); ++c)
+      if (h[0][c].rfind("流向", 0) == 0) row += std::stol(h[k][c]);
+    CHECK(row == std::stol(h[k][column(h, "可达机构的人口（人）")]));
+    stay += std::stol(h[k][column(h, "本区县内就诊（人）")]);
+    reach += row;
+  }
+  CHECK(stay == std::stol(row_with(h, "合计")[column(h, "本区县内就诊（人）")]));
+  CHECK(reach == std::stol(row_with(h, "合计")[column(h, "可达机构的人口（人）")]));
+  // E2SFCA: the population-weighted index of the study area times its population is the beds that reach anyone.
+  const auto a = csv(out / "tables" / "accessibility_thc_beds.csv");
+  const auto fac = csv(out / "tables" / "accessibility_thc_beds_facilities.csv");
+  double beds = 0.0;
+  for (std::size_t k = 1; k < fac.size(); ++k)
+    if (fac[k][column(fac, "供需比（每千人）")] != "服务范围内无人口") beds += std::stod(fac[k][column(fac, "床位数")]);
+  const auto& at = row_with(a, "合计");
+  const double pop = std::stod(at[column(a, "常住人口（人）")]);
+  CHECK(std::stod(at[column(a, "可及性指数（模型估计，每千人床位数）")]) * pop / 1000.0 ==
+        Approx(beds).margin(0.0005 * pop / 1000.0 + 1e-6));
+  CHECK(fs::exists(out / "accessibility_thc_beds.tif"));
+}
