@@ -192,6 +192,55 @@ class RunCommand final : public Command {
                                  (r.missing > 0 ? ", " + std::to_string(r.missing) + (r.missing == 1 ? " facility" : " facilities") + " still missing" : ""));
     }
 
+    // run.json: what the referral, accessibility and Huff tables say, in brief (modelled results with their
+    // parameters).
+    if (!loaded.scenario.access_models.empty()) {
+      nlohmann::ordered_json m = nlohmann::ordered_json::object();
+      for (const ReferralOutcome& o : analysis.referrals) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["threshold_min"] = o.spec->threshold_min;
+        j["limit_min"] = o.limit_min;
+        j["facilities"] = o.rows.size();
+        std::size_t beyond = 0;
+        for (const auto& row : o.rows)
+          if (row.status != analysis::ReferralStatus::kOutsideGrid && !(row.minutes <= o.spec->threshold_min)) ++beyond;
+        j["beyond_threshold"] = beyond;
+        m["referral"][o.spec->id] = j;
+      }
+      for (const AccessibilityOutcome& o : analysis.accessibility) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["modelled"] = true;
+        j["supply"] = to_string(o.spec->supply);
+        j["decay"] = o.spec->decay;
+        j["facilities"] = o.facility_ids.size();
+        j["sum_population_times_index"] = o.result.population_weighted_total;
+        j["supply_reaching_population"] = o.result.supply_reaching_population;
+        m["accessibility"][o.spec->id] = j;
+      }
+      for (const HuffOutcome& o : analysis.huff) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["modelled"] = true;
+        j["decay"] = o.spec->decay;
+        j["beta"] = o.beta;
+        j["calibrated"] = o.calibrated;
+        if (o.fit) j["sse"] = o.fit->sse;
+        j["limit_min"] = o.limit_min;
+        nlohmann::ordered_json zones = nlohmann::ordered_json::object();
+        const auto& zl = analysis.levels[o.level].level;
+        for (std::size_t z = 0; z < zl.zones.size() && z < o.result.stay_share.size(); ++z)
+          zones[zl.zones[z].code] = o.result.stay_share[z] ? nlohmann::ordered_json(*o.result.stay_share[z]) : nullptr;
+        j["stay_share"] = zones;
+        m["huff"][o.spec->id] = j;
+      }
+      info.access_models = m;
+    }
+
     // The accessibility index per cell ([accessibility.<id>]): per 1,000 persons, no-data where nobody lives.
     for (const AccessibilityOutcome& o : analysis.accessibility) {
       if (!o.not_computed.empty()) continue;

@@ -7,6 +7,7 @@
 #include "analysis/reach.hpp"
 #include "cli/travel_setup.hpp"
 #include "core/error.hpp"
+#include "io/vector_source.hpp"
 
 namespace carereach::cli {
 
@@ -165,6 +166,35 @@ void analyse_access_models(const io::LoadedScenario& loaded, analysis::TravelMod
                             "observed rates are keyed by the zone codes of level '" + level.level.level + "'");
       o.observed[static_cast<std::size_t>(it - level.level.zones.begin())] = rate;
     }
+    if (!spec.observed_table_path.empty()) {
+      // [huff.<id>.observed_table]: one row per zone, the code and the rate (0–1).
+      io::SourceSpec src;
+      src.key = key + ".observed_table";
+      src.line = spec.observed_table_line;
+      src.path = spec.observed_table_path;
+      src.path_as_written = spec.observed_table_written;
+      src.layer = spec.observed_table_layer;
+      src.encoding = spec.observed_table_encoding;
+      io::VectorSource table(src, diag);
+      const int code_i = table.field_index(spec.observed_code_field, src.key + ".code_field");
+      const int rate_i = table.field_index(spec.observed_rate_field, src.key + ".rate_field");
+      for (auto& f : table.layer()) {
+        const std::string code = io::VectorSource::code(*f, code_i);
+        const std::string text = io::VectorSource::text(*f, rate_i);
+        if (code.empty() && text.empty()) continue;
+        const auto rate = io::parse_number(text);
+        if (!rate || !(*rate >= 0 && *rate <= 1))
+          throw InputError("'" + text + "' is not an observed share between 0 and 1", table.where(*f, spec.observed_rate_field),
+                           "write the share of visits that stay in the zone as a fraction (0.88 for 88 %)");
+        auto it = std::find_if(level.level.zones.begin(), level.level.zones.end(), [&](const Zone& z) { return z.code == code; });
+        if (it == level.level.zones.end())
+          throw InputError("'" + code + "' is not the code of a " + level.level.label_en + " zone",
+                           table.where(*f, spec.observed_code_field),
+                           "observed rates are keyed by the zone codes of level '" + level.level.level + "'");
+        o.observed[static_cast<std::size_t>(it - level.level.zones.begin())] = *rate;
+      }
+    }
+    const bool any_observed = std::any_of(o.observed.begin(), o.observed.end(), [](const auto& v) { return v.has_value(); });
     std::vector<Facility> chosen;
     std::vector<std::uint32_t> fzone;
     for (const Facility& f : loaded.facilities)
@@ -188,7 +218,7 @@ void analyse_access_models(const io::LoadedScenario& loaded, analysis::TravelMod
       const auto reaches = reaches_of(model, *o.standard, chosen, o.limit_min, not_joined, nullptr);
       const analysis::HuffInputs in = analysis::prepare_huff(reaches, o.attractiveness, pop.persons, level.zone_of_cell,
                                                              fzone, level.level.zones.size());
-      if (!spec.observed.empty()) {
+      if (any_observed) {
         const auto range = spec.beta_range.value_or(o.decay == analysis::HuffDecay::kPower ? std::pair{0.05, 5.0}
                                                                                            : std::pair{0.001, 1.0});
         try {

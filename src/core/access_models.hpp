@@ -65,6 +65,14 @@ struct HuffSpec {
   std::map<std::string, double> observed;  ///< zone code → observed rate (calibration when not empty)
   std::map<std::string, int> observed_lines;  ///< zone code → its line in the scenario
   std::string observed_label;  ///< where the observed rates come from
+  /// [huff.<id>.observed_table]: the observed rates as a table (one row per zone), instead of or beside `observed`.
+  std::string observed_table_path;     ///< resolved path ("" = none)
+  std::string observed_table_written;  ///< as written in the scenario
+  std::string observed_table_layer;
+  std::string observed_table_encoding;
+  std::string observed_code_field;
+  std::string observed_rate_field;
+  int observed_table_line = 0;
   std::optional<std::pair<double, double>> beta_range;  ///< calibration search range (default per decay)
   int line = 0;
 };

@@ -911,6 +911,17 @@ class Parser {
         obs->finish();
       }
       h.observed_label = t.string("observed_label", "");
+      if (auto ot = t.table("observed_table")) {
+        const SourceSpec src = parse_source(*ot, false);
+        h.observed_table_path = src.path.string();
+        h.observed_table_written = src.path_as_written;
+        h.observed_table_layer = src.layer;
+        h.observed_table_encoding = src.encoding;
+        h.observed_table_line = src.line;
+        h.observed_code_field = ot->required_string("code_field", "the column holding the zone code");
+        h.observed_rate_field = ot->required_string("rate_field", "the column holding the observed rate (0–1)");
+        ot->finish();
+      }
       if (auto r = t.take("beta_range")) {
         const auto* arr = r->as_array();
         std::optional<double> lo;

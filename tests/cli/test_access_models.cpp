@@ -252,6 +252,25 @@ source_zh = "信阳市区域医疗中心建设方案"
   // Each county's own hospital is the nearer one for most of its residents: most visits stay.
   CHECK(std::stod(row_with(rows, "甲县")[column(rows, "县域就诊率（模型估计）（%）")]) > 50.0);
 
+  SECTION("observed rates from a table give the same fit as inline ones") {
+    fx.dir.write("rates.csv", "区划代码,县域就诊率\n100001,0.7\n100002,0.9\n");
+    fx.set_scenario(scenario(huff + "observed = { \"100001\" = 0.7, \"100002\" = 0.9 }\n"));
+    const fs::path a = fx.dir / "inline";
+    REQUIRE(run_cli({"run", fx.scenario(), "--out", a.string()}).code == 0);
+    fx.set_scenario(scenario(huff + "[huff.hosp.observed_table]\nsource = \"rates.csv\"\ncode_field = \"区划代码\"\n"
+                                    "rate_field = \"县域就诊率\"\n"));
+    const fs::path b = fx.dir / "table";
+    const auto rt = run_cli({"run", fx.scenario(), "--out", b.string()});
+    INFO(rt.all());
+    REQUIRE(rt.code == 0);
+    CHECK(slurp(a / "tables" / "huff_hosp.csv") == slurp(b / "tables" / "huff_hosp.csv"));
+    // A code that is no county: refused, naming the row.
+    fx.dir.write("rates.csv", "区划代码,县域就诊率\n100001,0.7\n100009,0.9\n");
+    const auto bad = run_cli({"run", fx.scenario(), "--out", (fx.dir / "bad").string()});
+    CHECK(bad.code == 4);
+    CHECK_THAT(bad.err, Catch::Contains("'100009' is not the code of a"));
+    CHECK_THAT(bad.err, Catch::Contains("row 3"));
+  }
   SECTION("with observed rates, beta is calibrated and the residuals are shown") {
     fx.set_scenario(scenario(huff + "observed = { \"100001\" = 0.7, \"100002\" = 0.9 }\nobserved_label = \"统计年鉴\"\n"));
     const fs::path out2 = fx.dir / "out2";
