@@ -531,7 +531,7 @@ void add_access_model_tables(report::RunTables& t, const io::LoadedScenario& loa
     std::tie(r.supply_zh, r.supply_en) = quantity_labels(o.spec->supply);
     if (o.decay.kind == analysis::DecayKind::kGaussian) {
       const std::string t0 = report::format_fixed(o.decay.t0_min, 0);
-      r.decay_zh = "高斯衰减（t0 = " + t0 + " 分钟，Dai 2010）";
+      r.decay_zh = "高斯衰减（t0 = " + t0 + " 分钟）";
       r.decay_en = "Gaussian decay (t0 = " + t0 + " min, Dai 2010)";
     } else {
       r.decay_zh = "分段衰减：";

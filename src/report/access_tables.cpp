@@ -95,7 +95,7 @@ Table accessibility_zone_table(const RunTables& run, std::size_t index) {
     }
   }
   t.notes_zh.push_back("注：模型估计。" + a.measure_zh + "；" + a.decay_zh + "。每个机构的供给（" + a.supply_zh +
-                       "）按距离衰减权重分给其服务范围内的人口，区划值为人口加权平均（Luo & Qi 2009）。");
+                       "）按距离衰减权重分给其服务范围内的人口，区划值为人口加权平均（增强型两步移动搜寻法，2009年）。");
   t.notes_en.push_back("Note: modelled. " + a.measure_en + "; " + a.decay_en + ". Each facility's supply (" +
                        a.supply_en + ") is shared among the population within its reach, weighted by the decay; zone "
                        "values are population-weighted means (Luo & Qi 2009).");
@@ -229,7 +229,7 @@ Table huff_table(const RunTables& run, std::size_t index) {
   t.rows.push_back(std::move(total));
   for (auto& r : rows) t.rows.push_back(std::move(r));
   t.notes_zh.push_back("注：模型估计（按地理位置推算，非实际就诊统计）：" + h.params_zh +
-                       "。每位居民的就诊按概率分配到可达机构，概率与机构吸引力×距离衰减成正比（Huff 模型）。");
+                       "。每位居民的就诊按概率分配到可达机构，概率与机构吸引力×距离衰减成正比（哈夫概率模型）。");
   t.notes_en.push_back("Note: modelled from geography, not observed visits: " + h.params_en +
                        ". Each resident's visits are shared among the facilities in reach in proportion to "
                        "attractiveness × distance decay (Huff model).");

@@ -375,3 +375,39 @@ TEST_CASE("the Bozhou demo shows referral times, the accessibility index and the
         Approx(beds).margin(0.0005 * pop / 1000.0 + 1e-6));
   CHECK(fs::exists(out / "accessibility_thc_beds.tif"));
 }
+
+TEST_CASE("warnings of referral, accessibility and Huff tables are in run.json", "[cli][access_models]") {
+  Fixture fx;
+  fx.set_facilities(kFacilities);
+  // Village clinics have no beds; no facility is a 社区卫生服务中心; rates of 0 cannot be met inside [0.1, 0.2].
+  fx.set_scenario(scenario(R"(
+[referral.none]
+standard = "car_est"
+from_types = ["村卫生室"]
+to_types = ["社区卫生服务中心"]
+
+[accessibility.vc]
+standard = "car_est"
+types = ["村卫生室", "乡镇卫生院"]
+supply = "beds"
+
+[huff.vc]
+standard = "car_est"
+types = ["村卫生室", "综合医院"]
+attractiveness = "beds"
+observed = { "100001" = 0.0, "100002" = 0.0 }
+beta_range = [0.1, 0.2]
+)"));
+  const fs::path out = fx.dir / "out";
+  const auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const std::string json = slurp(out / "run.json");
+  for (const char* code : {"referral.empty_group", "accessibility.supply_missing", "huff.attractiveness_missing",
+                           "huff.beta_at_bound"})
+    CHECK(json.find(std::string("\"") + code + "\"") != std::string::npos);
+  // The clinics are listed as not reached, not left out.
+  const auto rows = csv(out / "tables" / "referral_none.csv");
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1][column(rows, "转诊时间（分钟）")] == "＞上限");
+}
