@@ -391,7 +391,7 @@ standard = "car_est"
 types = ["村卫生室", "乡镇卫生院"]
 supply = "beds"
 
-[huff.vc]
+[huff.vh]
 standard = "car_est"
 types = ["村卫生室", "综合医院"]
 attractiveness = "beds"
