@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
@@ -251,6 +252,72 @@ class RunCommand final : public Command {
                                  " of " + std::to_string(r.zones_met + r.zones_not_met) + " " + level + " zones met" +
                                  (r.zones_not_assessed > 0 ? ", " + std::to_string(r.zones_not_assessed) + " not assessed" : "") +
                                  (r.missing > 0 ? ", " + std::to_string(r.missing) + (r.missing == 1 ? " facility" : " facilities") + " still missing" : ""));
+    }
+
+    // run.json: what the referral, accessibility and Huff tables say, in brief (modelled results with their
+    // parameters).
+    if (!loaded.scenario.access_models.empty()) {
+      nlohmann::ordered_json m = nlohmann::ordered_json::object();
+      for (const ReferralOutcome& o : analysis.referrals) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["threshold_min"] = o.spec->threshold_min;
+        j["limit_min"] = o.limit_min;
+        j["facilities"] = o.rows.size();
+        std::size_t beyond = 0;
+        for (const auto& row : o.rows)
+          if (row.status != analysis::ReferralStatus::kOutsideGrid && !(row.minutes <= o.spec->threshold_min)) ++beyond;
+        j["beyond_threshold"] = beyond;
+        m["referral"][o.spec->id] = j;
+      }
+      for (const AccessibilityOutcome& o : analysis.accessibility) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["modelled"] = true;
+        j["supply"] = to_string(o.spec->supply);
+        j["decay"] = o.spec->decay;
+        j["facilities"] = o.facility_ids.size();
+        j["sum_population_times_index"] = o.result.population_weighted_total;
+        j["supply_reaching_population"] = o.result.supply_reaching_population;
+        m["accessibility"][o.spec->id] = j;
+      }
+      for (const HuffOutcome& o : analysis.huff) {
+        nlohmann::ordered_json j;
+        j["standard"] = o.standard->id;
+        if (!o.not_computed.empty()) j["status"] = "not computed: " + o.not_computed;
+        j["modelled"] = true;
+        j["decay"] = o.spec->decay;
+        j["beta"] = o.beta;
+        j["calibrated"] = o.calibrated;
+        if (o.fit) j["sse"] = o.fit->sse;
+        j["limit_min"] = o.limit_min;
+        nlohmann::ordered_json zones = nlohmann::ordered_json::object();
+        const auto& zl = analysis.levels[o.level].level;
+        for (std::size_t z = 0; z < zl.zones.size() && z < o.result.stay_share.size(); ++z)
+          zones[zl.zones[z].code] = o.result.stay_share[z] ? nlohmann::ordered_json(*o.result.stay_share[z]) : nullptr;
+        j["stay_share"] = zones;
+        m["huff"][o.spec->id] = j;
+      }
+      info.access_models = m;
+    }
+
+    // The accessibility index per cell ([accessibility.<id>]): per 1,000 persons, no-data where nobody lives.
+    for (const AccessibilityOutcome& o : analysis.accessibility) {
+      if (!o.not_computed.empty()) continue;
+      const PopulationGrid& pop = loaded.population->surface;
+      std::vector<float> values(pop.persons.size(), std::numeric_limits<float>::quiet_NaN());
+      for (std::size_t c = 0; c < values.size(); ++c)
+        if (pop.persons[c] > 0) values[c] = static_cast<float>(1000.0 * o.result.accessibility[c]);
+      const std::string file = "accessibility_" + o.spec->id + ".tif";
+      io::write_index_geotiff(dir.path() / file, pop.grid, values, loaded.analysis_crs,
+                              "E2SFCA accessibility (" + std::string(to_string(o.spec->supply)) + " per 1,000 persons)",
+                              "per 1000 persons",
+                              {{"CAREREACH_ACCESSIBILITY", o.spec->id}, {"CAREREACH_STANDARD", o.standard->id},
+                               {"CAREREACH_SUPPLY", to_string(o.spec->supply)}, {"CAREREACH_DECAY", o.spec->decay},
+                               {"CAREREACH_MODELLED", "yes"}});
+      info.outputs.push_back(file);
     }
 
     std::vector<io::LayerData> all;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "cli/run_access_models.hpp"
 #include "cli/travel_setup.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -351,6 +352,9 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     on_standard(o, StandardCells{measure, threshold, travel ? &*travel : nullptr});
     out.standards.push_back(std::move(o));
   }
+
+  // --- referral times, accessibility index and Huff model ([referral.<id>], [accessibility.<id>], [huff.<id>])
+  analyse_access_models(loaded, model, out, diag, progress);
 
   // --- resource density per level (the indicators and their local targets were set up first)
   for (std::size_t li = 0; li < out.levels.size(); ++li) {

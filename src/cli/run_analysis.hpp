@@ -12,6 +12,9 @@
 
 #include "analysis/coverage.hpp"
 #include "analysis/density.hpp"
+#include "analysis/e2sfca.hpp"
+#include "analysis/huff.hpp"
+#include "analysis/referral.hpp"
 #include "analysis/indicators.hpp"
 #include "analysis/seat_zones.hpp"
 #include "analysis/travel.hpp"
@@ -69,6 +72,51 @@ struct IndicatorOutcome {
   analysis::IndicatorResult result;
 };
 
+/// What one [referral.<id>] gave (docs/method/referral.md).
+struct ReferralOutcome {
+  const ReferralSpec* spec = nullptr;
+  const Standard* standard = nullptr;
+  std::string not_computed;  ///< why not, in English ("" when computed)
+  std::string not_computed_zh;
+  double limit_min = 0.0;    ///< the search limit
+  std::size_t level = 0;     ///< index in RunAnalysis::levels of the summary level
+  std::size_t targets = 0;   ///< facilities of the target group
+  std::vector<analysis::ReferralRow> rows;  ///< one per source facility, in facility order
+};
+
+/// What one [accessibility.<id>] gave (docs/method/accessibility.md).
+struct AccessibilityOutcome {
+  const AccessibilitySpec* spec = nullptr;
+  const Standard* standard = nullptr;
+  std::string not_computed;
+  std::string not_computed_zh;
+  analysis::E2sfcaDecay decay;
+  std::vector<std::uint32_t> facility_ids;  ///< the facilities (FacilityId values, ascending)
+  std::size_t supply_missing = 0;           ///< facilities without the supply attribute (counted as 0)
+  std::size_t not_joined = 0;               ///< facilities that reach nothing (not joined, outside the grid)
+  analysis::E2sfcaResult result;            ///< aligned with facility_ids; accessibility per grid cell
+  std::vector<std::vector<double>> zone_value;  ///< per level, per zone: population-weighted mean accessibility
+};
+
+/// What one [huff.<id>] gave (docs/method/huff.md).
+struct HuffOutcome {
+  const HuffSpec* spec = nullptr;
+  const Standard* standard = nullptr;
+  std::string not_computed;
+  std::string not_computed_zh;
+  double limit_min = 0.0;
+  std::size_t level = 0;  ///< index in RunAnalysis::levels
+  analysis::HuffDecay decay = analysis::HuffDecay::kExponential;
+  double beta = 0.0;       ///< the parameter used (the fitted one when calibrated)
+  bool calibrated = false;
+  std::vector<std::uint32_t> facility_ids;
+  std::vector<double> attractiveness;  ///< aligned with facility_ids
+  std::size_t attractiveness_missing = 0;
+  analysis::HuffResult result;
+  std::vector<std::optional<double>> observed;  ///< per zone of the level
+  std::optional<analysis::HuffFit> fit;
+};
+
 struct RunAnalysis {
   std::vector<LevelOnGrid> levels;
   std::vector<StandardOutcome> standards;
@@ -79,6 +127,9 @@ struct RunAnalysis {
   std::vector<IndicatorOutcome> plan_indicators;          ///< per [indicators.<id>], in the scenario's order
   std::vector<CapacityOutcome> capacity;                  ///< per [capacity.<id>], in the scenario's order
   analysis::TravelSettings travel_settings;
+  std::vector<ReferralOutcome> referrals;          ///< per [referral.<id>], in the scenario's order
+  std::vector<AccessibilityOutcome> accessibility;  ///< per [accessibility.<id>]
+  std::vector<HuffOutcome> huff;                    ///< per [huff.<id>]
 };
 
 /// Runs the analysis. on_standard is called for each computed standard while its cells are in memory (write the

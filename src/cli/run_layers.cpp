@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -436,6 +437,29 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
                  {90, 99.95, qgis::colour("#66c2a4"), "90–100 %"},
                  {99.95, 1e12, qgis::colour("#006d2c"), "100 %"}};
     l.qml = qgis::graduated_fill_qml(g);
+  // --- referral lines ([referral.<id>]): from each source facility to its nearest target, with the minutes
+  for (const ReferralOutcome& o : a.referrals) {
+    if (!o.not_computed.empty()) continue;
+    LayerData l;
+    l.name = "referral_" + o.spec->id;
+    l.title_zh = o.spec->name_zh.empty() ? "转诊时间 " + o.spec->id : o.spec->name_zh;
+    l.description = "Referral times: each facility to its nearest referral facility (docs/method/referral.md)";
+    l.geometry_type = LayerData::GeometryType::kLineString;
+    l.fields = {{"from_id", "机构代码", Type::kString},      {"from_name", "机构名称", Type::kString},
+                {"to_id", "转诊机构代码", Type::kString},    {"to_name", "转诊机构", Type::kString},
+                {"minutes", "转诊时间（分钟）", Type::kReal}, {"beyond", "超过阈值", Type::kInteger}};
+    for (const analysis::ReferralRow& row : o.rows) {
+      if (row.status != analysis::ReferralStatus::kReached) continue;
+      const Facility& f = loaded_.facilities[row.from];
+      const Facility& t = loaded_.facilities[row.to];
+      LayerFeature feature;
+      char wkt[160];
+      std::snprintf(wkt, sizeof wkt, "LINESTRING (%.3f %.3f, %.3f %.3f)", f.x_m, f.y_m, t.x_m, t.y_m);
+      feature.geometry = geo::Geometry::from_wkt(wkt);
+      feature.values = {text(f.source_id), text(f.name), text(t.source_id), text(t.name), real(row.minutes),
+                        integer(row.minutes > o.spec->threshold_min ? 1 : 0)};
+      l.features.push_back(std::move(feature));
+    }
     out.push_back(std::move(l));
   }
   return out;

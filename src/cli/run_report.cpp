@@ -600,6 +600,53 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
     r.map_groups.push_back(std::move(g));
     break;
   }
+  // Accessibility index ([accessibility.<id>]): the finest level with shapes, by quartiles of the zone values.
+  for (const report::AccessibilityTables& acc : tables.access_models.accessibility) {
+    if (!acc.not_computed_zh.empty()) continue;
+    std::size_t k = a.levels.size();
+    while (k-- > 0)
+      if (zones[k] && k < acc.zone_value.size()) break;
+    if (k >= a.levels.size()) continue;
+    std::vector<double> values(acc.zone_value[k].size());
+    std::vector<std::string> titles(values.size());
+    std::vector<double> sorted;
+    for (std::size_t z = 0; z < values.size(); ++z) {
+      values[z] = acc.zone_population[k][z] > 0 ? 1000.0 * acc.zone_value[k][z] : std::nan("");
+      titles[z] = (z < zones[k]->names.size() ? zones[k]->names[z] : "") + "\n" +
+                  (std::isnan(values[z]) ? std::string("—") : report::format_fixed(values[z], 3));
+      if (!std::isnan(values[z])) sorted.push_back(values[z]);
+    }
+    if (sorted.empty()) continue;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<double> breaks;
+    for (const double q : {0.25, 0.5, 0.75}) {
+      const double b = sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+      if (breaks.empty() || b > breaks.back()) breaks.push_back(b);
+    }
+    const std::vector<std::string> palette{"#d7191c", "#fdae61", "#a6d96a", "#1a9641"};
+    const std::vector<std::string> colours(palette.end() - static_cast<std::ptrdiff_t>(breaks.size() + 1), palette.end());
+    const auto fills = report::class_colours(values, breaks, colours, kNoDataColour);
+    const ZoneLevel& zl = a.levels[k].level;
+    const std::string level = in_lang(L, zl.label_zh, zl.label_en);
+    const std::string name = in_lang(L, acc.name_zh, acc.name_en);
+    MapSpec spec = map_spec(frame_, name + in_lang(L, "（模型估计）— 各" + level, " (modelled) — per " + level),
+                            in_lang(L, "每千人" + acc.supply_zh, acc.supply_en + " per 1,000 persons"));
+    spec.layers.emplace_back(filled_features(zones[k]->rings, fills, titles));
+    add_outlines(spec, zones, k);
+    for (std::size_t c = 0; c < colours.size(); ++c) {
+      const std::string lo = c == 0 ? "" : report::format_fixed(breaks[c - 1], 3);
+      const std::string hi = c < breaks.size() ? report::format_fixed(breaks[c], 3) : "";
+      spec.legend.push_back({colours[c], lo.empty() ? "≤ " + hi : hi.empty() ? "> " + lo : lo + " – " + hi});
+    }
+    spec.legend.push_back({kNoDataColour, in_lang(L, "无人口", "Nobody")});
+    report::MapGroup g;
+    g.id = "map-accessibility-" + acc.id;
+    g.title = name;
+    g.maps.push_back({report::render_svg(spec),
+                      in_lang(L, "模型估计（E2SFCA）：" + acc.decay_zh + "。分级为各区划数值的四分位数；数值见附表9。",
+                              "Modelled (E2SFCA): " + acc.decay_en + ". Classes are quartiles of the zone values; values in Table 9.")});
+    r.map_groups.push_back(std::move(g));
+  }
   r.maps_note = zh ? "地图在分析坐标系中按正北向绘制，比例尺与指北针见各图右侧；将鼠标停在区域、缺口或机构上可看到名称与数值。"
                    : "Maps are drawn north up in the analysis CRS, with scale bar and north arrow on the right; hover "
                      "over a zone, gap or facility to see its name and figures.";

@@ -1,10 +1,12 @@
 #include "cli/run_tables.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <tuple>
 
+#include "cli/run_access_models.hpp"
 #include "core/taxonomy.hpp"
 #include "core/text.hpp"
 #include "io/files.hpp"
@@ -344,6 +346,7 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.data_note_zh = note.zh;
   t.data_note_en = note.en;
   for (const CapacityOutcome& o : analysis.capacity) t.capacity.push_back(capacity_tables_of(loaded, analysis, o));
+  add_access_model_tables(t, loaded, analysis);
   return t;
 }
 
@@ -528,6 +531,167 @@ void write_run_tables(const report::RunTables& tables, const std::filesystem::pa
   outputs.push_back("appendix.xlsx");
   io::write_file_atomically(dir / "report.md", report::report_markdown(tables, lang));
   outputs.push_back("report.md");
+}
+
+}  // namespace carereach::cli
+
+namespace carereach::cli {
+
+namespace {
+
+std::pair<std::string, std::string> measure_of(const Standard& st, double limit_min) {
+  const char* engine_zh = st.engine == TravelEngine::kNetwork ? "路网法" : st.engine == TravelEngine::kRaster ? "栅格法" : "直线距离估算";
+  const char* engine_en = st.engine == TravelEngine::kNetwork ? "road network" : st.engine == TravelEngine::kRaster ? "raster" : "straight-line estimate";
+  const std::string limit = report::format_fixed(limit_min, 0);
+  return {"出行时间按标准“" + st.name_zh + "”的方式（" + to_label_zh(st.mode) + "，" + engine_zh + "）计算，搜索上限" + limit + "分钟",
+          "travel times by the mode of standard " + st.id + " (" + to_label_en(st.mode) + ", " + engine_en +
+              "), searched up to " + limit + " min"};
+}
+
+std::pair<std::string, std::string> quantity_labels(FacilityQuantity q) {
+  switch (q) {
+    case FacilityQuantity::kBeds: return {"床位数", "beds"};
+    case FacilityQuantity::kDoctors: return {"执业（助理）医师数", "doctors"};
+    case FacilityQuantity::kNurses: return {"注册护士数", "nurses"};
+    case FacilityQuantity::kGps: return {"全科医生数", "general practitioners"};
+    case FacilityQuantity::kTcmBeds: return {"中医床位数", "TCM beds"};
+    case FacilityQuantity::kTcmDoctors: return {"中医类别执业（助理）医师数", "TCM doctors"};
+    case FacilityQuantity::kCapacity: return {"服务能力", "capacity"};
+    case FacilityQuantity::kCount: return {"机构数", "facilities"};
+    case FacilityQuantity::kLevel: return {"医院等级（三级3、二级2、其他1）", "hospital level (tertiary 3, secondary 2, other 1)"};
+  }
+  return {"", ""};
+}
+
+std::string facility_name(const Facility& f) { return f.name.empty() ? f.source_id : f.name; }
+
+}  // namespace
+
+void add_access_model_tables(report::RunTables& t, const io::LoadedScenario& loaded, const RunAnalysis& a) {
+  const Taxonomy& tax = loaded.scenario.taxonomy;
+  const PopulationGrid& pop = loaded.population->surface;
+  for (const ReferralOutcome& o : a.referrals) {
+    report::ReferralTables r;
+    r.id = o.spec->id;
+    r.name_zh = o.spec->name_zh.empty() ? "转诊时间（" + o.spec->id + "）" : o.spec->name_zh;
+    r.name_en = o.spec->name_en.empty() ? "Referral times (" + o.spec->id + ")" : o.spec->name_en;
+    std::tie(r.measure_zh, r.measure_en) = measure_of(*o.standard, o.limit_min);
+    r.threshold_min = o.spec->threshold_min;
+    r.limit_min = o.limit_min;
+    r.level = o.level;
+    r.targets = o.targets;
+    r.not_computed_zh = o.not_computed_zh;
+    r.not_computed_en = o.not_computed;
+    for (const analysis::ReferralRow& row : o.rows) {
+      const Facility& f = loaded.facilities[row.from];
+      report::ReferralTables::Row out;
+      out.from_id = f.source_id;
+      out.from_name = facility_name(f);
+      if (const FacilityType* ft = tax.type_by_id(f.type)) {
+        out.from_type_zh = ft->name_zh;
+        out.from_type_en = ft->name_en;
+      }
+      out.zone = o.level < a.facility_zone.size() ? a.facility_zone[o.level][row.from] : report::kNoZoneIndex;
+      if (row.status == analysis::ReferralStatus::kReached) {
+        out.to_id = loaded.facilities[row.to].source_id;
+        out.to_name = facility_name(loaded.facilities[row.to]);
+        out.minutes = row.minutes;
+      } else if (row.status == analysis::ReferralStatus::kOutsideGrid) {
+        out.minutes = std::nan("");
+      }
+      r.rows.push_back(std::move(out));
+    }
+    t.access_models.referrals.push_back(std::move(r));
+  }
+  for (const AccessibilityOutcome& o : a.accessibility) {
+    report::AccessibilityTables r;
+    r.id = o.spec->id;
+    r.name_zh = o.spec->name_zh.empty() ? "可及性指数（" + o.spec->id + "）" : o.spec->name_zh;
+    r.name_en = o.spec->name_en.empty() ? "Accessibility index (" + o.spec->id + ")" : o.spec->name_en;
+    std::tie(r.measure_zh, r.measure_en) = measure_of(*o.standard, o.decay.limit_min());
+    std::tie(r.supply_zh, r.supply_en) = quantity_labels(o.spec->supply);
+    if (o.decay.kind == analysis::DecayKind::kGaussian) {
+      const std::string t0 = report::format_fixed(o.decay.t0_min, 0);
+      r.decay_zh = "高斯衰减（t0 = " + t0 + " 分钟）";
+      r.decay_en = "Gaussian decay (t0 = " + t0 + " min, Dai 2010)";
+    } else {
+      r.decay_zh = "分段衰减：";
+      r.decay_en = "step decay:";
+      for (std::size_t b = 0; b < o.decay.bands_min.size(); ++b) {
+        const std::string m = report::format_fixed(o.decay.bands_min[b], 1);
+        const std::string w = report::format_fixed(o.decay.weights[b], 2);
+        r.decay_zh += (b ? "，" : "") + std::string("≤") + m + "分钟 " + w;
+        r.decay_en += (b ? ", " : " ") + std::string("≤ ") + m + " min " + w;
+      }
+    }
+    r.not_computed_zh = o.not_computed_zh;
+    r.not_computed_en = o.not_computed;
+    r.supply_missing = o.supply_missing;
+    r.not_joined = o.not_joined;
+    for (std::size_t j = 0; j < o.facility_ids.size(); ++j) {
+      const Facility& f = loaded.facilities[o.facility_ids[j]];
+      report::AccessibilityTables::FacilityRow fr;
+      fr.id = f.source_id;
+      fr.name = facility_name(f);
+      fr.zone = a.facility_zone.empty() ? report::kNoZoneIndex : a.facility_zone.front()[f.id.value];
+      if (j < o.result.supply.size()) {
+        fr.supply = o.result.supply[j];
+        fr.demand = o.result.demand[j];
+        fr.reaches_nobody = o.result.reaches_nobody[j];
+      } else {
+        fr.supply = facility_quantity(f, o.spec->supply).value_or(0.0);
+        fr.reaches_nobody = true;
+      }
+      r.supply_total += fr.supply;
+      r.facilities.push_back(std::move(fr));
+    }
+    for (std::size_t l = 0; l < a.levels.size(); ++l) {
+      r.zone_population.push_back(a.levels[l].population);
+      r.zone_value.push_back(l < o.zone_value.size() ? o.zone_value[l]
+                                                     : std::vector<double>(a.levels[l].population.size(), 0.0));
+    }
+    r.population = pop.total();
+    r.weighted_total = o.result.population_weighted_total;
+    r.supply_reaching = o.result.supply_reaching_population;
+    t.access_models.accessibility.push_back(std::move(r));
+  }
+  for (const HuffOutcome& o : a.huff) {
+    report::HuffTables r;
+    r.id = o.spec->id;
+    r.name_zh = o.spec->name_zh.empty() ? "就诊流向（模型估计，" + o.spec->id + "）" : o.spec->name_zh;
+    r.name_en = o.spec->name_en.empty() ? "Where residents seek care (modelled, " + o.spec->id + ")" : o.spec->name_en;
+    const auto [measure_zh, measure_en] = measure_of(*o.standard, o.limit_min);
+    const auto [attr_zh, attr_en] = quantity_labels(o.spec->attractiveness);
+    const std::string beta = report::format_fixed(o.beta, 4);
+    const bool power = o.decay == analysis::HuffDecay::kPower;
+    r.params_zh = std::string(power ? "幂函数衰减 f(t) = t^(−β)，β = " : "指数衰减 f(t) = e^(−βt)，β = ") + beta +
+                  (power ? "" : "/分钟") + (o.calibrated ? "（按实际就诊率校准）" : "（给定）") + "，吸引力 = " + attr_zh +
+                  "；" + measure_zh;
+    r.params_en = std::string(power ? "power decay f(t) = t^(−β), β = " : "exponential decay f(t) = e^(−βt), β = ") +
+                  beta + (power ? "" : " per min") + (o.calibrated ? " (calibrated to the observed shares)" : " (given)") +
+                  ", attractiveness = " + attr_en + "; " + measure_en;
+    r.level = o.level;
+    r.target_share = o.spec->target_share;
+    r.source_zh = o.spec->source_zh;
+    r.source_en = o.spec->source_en;
+    r.observed_label = o.spec->observed_label;
+    r.not_computed_zh = o.not_computed_zh;
+    r.not_computed_en = o.not_computed;
+    const std::size_t zones = a.levels[o.level].level.zones.size();
+    r.population = a.levels[o.level].population;
+    r.flows = o.result.flows;
+    if (r.flows.size() != zones) r.flows.assign(zones, std::vector<double>(zones + 1, 0.0));
+    r.reached = o.result.reached_population;
+    r.observed = o.observed;
+    r.residual.assign(zones, std::nullopt);
+    if (o.fit) {
+      r.residual = o.fit->residuals;
+      r.sse = o.fit->sse;
+    }
+    r.calibrated = o.calibrated;
+    r.beta = o.beta;
+    t.access_models.huff.push_back(std::move(r));
+  }
 }
 
 }  // namespace carereach::cli

@@ -29,6 +29,9 @@ DataNote data_note(const io::Scenario& s);
 /// The run's results with the labels of the scenario (names, levels, standards, data sources).
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
 
+/// The tables of the accessibility models (附表9–11) from the run's results, into t.access_models.
+void add_access_model_tables(report::RunTables& t, const io::LoadedScenario& loaded, const RunAnalysis& analysis);
+
 /// facility_access.csv without rows: per time standard, how each selected facility joins the roads — standard,
 /// facility_id, name, type, mode, engine, snap_distance_m, access_leg_s, beyond_max_access, joined (column keys),
 /// with Chinese and English headers and values like the other tables (report::to_csv writes it in the run's

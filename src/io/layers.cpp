@@ -181,6 +181,10 @@ std::unique_ptr<OGRGeometry> output_geometry(const geo::Geometry& geometry, Laye
   if (type == LayerData::GeometryType::kPoint) {
     if (id != kPoint) throw OutputError("the geometry is not a point", where, "this is a bug in carereach");
     g = to_ogr(geometry);
+  } else if (type == LayerData::GeometryType::kLineString) {
+    constexpr int kLineString = 1;
+    if (id != kLineString) throw OutputError("the geometry is not a line", where, "this is a bug in carereach");
+    g = to_ogr(geometry);
   } else if (id == kPolygon || id == kMultiPolygon) {
     g = to_ogr(geometry);
   } else if (id == kCollection) {  // e.g. a union that left slivers of lower dimension: keep the polygons
@@ -229,7 +233,9 @@ void write_layer(GDALDataset& ds, const LayerData& data, const std::string& iden
   options.SetNameValue("SPATIAL_INDEX", "YES");
   options.SetNameValue("IDENTIFIER", identifier.c_str());
   if (!data.description.empty()) options.SetNameValue("DESCRIPTION", data.description.c_str());
-  const OGRwkbGeometryType type = data.geometry_type == LayerData::GeometryType::kPoint ? wkbPoint : wkbMultiPolygon;
+  const OGRwkbGeometryType type = data.geometry_type == LayerData::GeometryType::kPoint        ? wkbPoint
+                                  : data.geometry_type == LayerData::GeometryType::kLineString ? wkbLineString
+                                                                                               : wkbMultiPolygon;
   OGRLayer* layer = ds.CreateLayer(data.name.c_str(), &srs, type, options.List());
   if (layer == nullptr) throw OutputError("cannot create the layer (" + last_gdal_error() + ")", at(file, data.name));
   const std::vector<std::string> aliases = distinct_aliases(data);
@@ -440,8 +446,10 @@ std::optional<LayerData> read_geopackage_layer(const fs::path& file, const std::
   LayerData out;
   out.name = layer;
   const OGRFeatureDefn* defn = l->GetLayerDefn();
-  out.geometry_type = wkbFlatten(defn->GetGeomType()) == wkbPoint ? LayerData::GeometryType::kPoint
-                                                                  : LayerData::GeometryType::kMultiPolygon;
+  const OGRwkbGeometryType flat = wkbFlatten(defn->GetGeomType());
+  out.geometry_type = flat == wkbPoint        ? LayerData::GeometryType::kPoint
+                      : flat == wkbLineString ? LayerData::GeometryType::kLineString
+                                              : LayerData::GeometryType::kMultiPolygon;
   for (int i = 0; i < defn->GetFieldCount(); ++i) {
     const OGRFieldDefn* f = defn->GetFieldDefn(i);
     const OGRFieldType t = f->GetType();

@@ -32,7 +32,7 @@ struct LayerFeature {
 };
 
 struct LayerData {
-  enum class GeometryType { kPoint, kMultiPolygon };
+  enum class GeometryType { kPoint, kMultiPolygon, kLineString };
   std::string name;         ///< table name: ASCII letters, digits and '_' (facilities, service_area_tcm_15min)
   std::string title_zh;     ///< gpkg_contents.identifier, e.g. "15分钟中医药服务圈"; empty = name
   std::string description;  ///< gpkg_contents.description

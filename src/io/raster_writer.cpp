@@ -285,4 +285,27 @@ void write_persons_geotiff(const fs::path& file, const Grid& grid, const std::ve
   finish(std::move(ds), tmp, file);
 }
 
+void write_index_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
+                         const geo::CrsSpec& crs, const std::string& description, const std::string& unit,
+                         const std::map<std::string, std::string>& metadata) {
+  const fs::path tmp = temp_beside(file);
+  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
+      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
+  DatasetPtr mem = create_in_memory(file, grid, crs);
+  set_metadata(*mem, metadata);
+  GDALRasterBand* band = mem->GetRasterBand(1);
+  band->SetNoDataValue(kTravelTimeNoData);
+  band->SetDescription(description.c_str());
+  band->SetUnitType(unit.c_str());
+  {
+    std::vector<float> out(values.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+    write_band(*mem, grid, GDT_Float32, out.data(), file);
+  }
+  DatasetPtr ds = copy_to_cog(*mem, tmp, file);  // a Cloud-Optimized GeoTIFF like the travel times
+  mem.reset();
+  finish(std::move(ds), tmp, file);
+}
+
 }  // namespace carereach::io

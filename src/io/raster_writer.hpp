@@ -53,5 +53,11 @@ void write_minutes_difference_geotiff(const std::filesystem::path& file, const G
 void write_persons_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<double>& persons,
                            const geo::CrsSpec& crs, const std::string& description,
                            const std::map<std::string, std::string>& metadata);
+/// Writes a Float32 index raster (the accessibility index of docs/method/accessibility.md) with no-data where
+/// `values` is NaN, the band described by `description` in `unit`; same layout as the travel-time rasters.
+/// Throws OutputError.
+void write_index_geotiff(const std::filesystem::path& file, const Grid& grid, const std::vector<float>& values,
+                         const geo::CrsSpec& crs, const std::string& description, const std::string& unit,
+                         const std::map<std::string, std::string>& metadata);
 
 }  // namespace carereach::io

@@ -233,6 +233,7 @@ json make_run_manifest(const LoadedScenario& loaded, const Diagnostics& diag, co
   if (!info.travel.is_null()) j["travel"] = info.travel;
   if (!info.coverage.is_null()) j["coverage"] = info.coverage;
   if (!info.indicators.is_null()) j["indicators"] = info.indicators;
+  if (!info.access_models.is_null()) j["access_models"] = info.access_models;
   json timings = json::object();
   if (source_date_epoch()) {
     j["timings_note"] = kTimingsNotRecorded;

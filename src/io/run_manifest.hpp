@@ -27,6 +27,7 @@ struct RunInfo {
   std::string data_note_en;
   nlohmann::ordered_json indicators;       ///< planning indicators per zone (null: none in the scenario)
   nlohmann::ordered_json changes;          ///< what the scenario's [changes] did (null: none)
+  nlohmann::ordered_json access_models;    ///< referral, accessibility and Huff summaries (null: none)
   std::vector<StepTiming> timings;         ///< steps after loading (travel times …), appended to timings_s
 };
 

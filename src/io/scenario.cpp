@@ -65,6 +65,7 @@ class Parser {
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
     if (auto t = top.table("indicators")) parse_indicators(*t, s);
     if (auto t = top.table("capacity")) parse_capacity(*t, s);
+    parse_access_models(top, s);
     for (auto& t : top.array_of_tables("zone_targets")) s.zone_targets.push_back(parse_zone_targets(t, s));
     check_zone_totals(s);
     top.finish();
@@ -779,6 +780,208 @@ class Parser {
       zh = source ? *source : source_zh.value_or("");
       en = source ? *source : source_en.value_or("");
     }
+  }
+
+  static std::string standards_hint(const Scenario& s) {
+    std::string ids;
+    for (const Standard& st : s.standards) ids += (ids.empty() ? "" : ", ") + st.id;
+    return "standards of this scenario: " + ids;
+  }
+
+  // ---- [referral.<id>], [accessibility.<id>], [huff.<id>] (docs/scenario.md; after the standards they name)
+  void parse_access_models(TomlTable& top, Scenario& s) {
+    std::set<std::string> ids;
+    const auto each = [&](const char* family, const auto& parse_one) {
+      auto t = top.table(family);
+      if (!t) return;
+      for (const std::string& id : t->remaining()) {
+        if (!is_identifier(id))
+          t->fail(id, "ids are lower-case letters, digits and _, at most 64 characters (e.g. village_to_thc)");
+        auto sub = t->table(id);
+        if (!sub) t->fail(id, std::string("must be a table: [") + family + "." + id + "] with standard = …");
+        if (!ids.insert(id).second)
+          t->fail(id, "'" + id + "' is already the id of another referral, accessibility or Huff table",
+                  "give each its own id: the output files are named by it");
+        parse_one(*sub, id);
+        sub->finish();
+      }
+      t->finish();
+    };
+    const auto standard_of = [&](TomlTable& t) -> const Standard& {
+      const std::string id = t.required_string("standard", "the time standard whose mode and engine measure the times");
+      auto it = std::find_if(s.standards.begin(), s.standards.end(), [&](const Standard& st) { return st.id == id; });
+      if (it == s.standards.end()) t.fail("standard", "no standard '" + id + "' in this scenario", standards_hint(s));
+      if (!it->threshold_min)
+        t.fail("standard", "'" + id + "' is a distance standard: travel times need a time standard (threshold_min)");
+      return *it;
+    };
+    const auto level_of = [&](TomlTable& t) {
+      std::string level = t.string("level", s.zones.front().level);
+      if (s.zone_level(level) == nullptr) t.fail("level", "no zone level '" + level + "' in this scenario");
+      return level;
+    };
+    const auto quantity = [&](TomlTable& t, const char* key, FacilityQuantity fallback) {
+      const auto v = t.string(key);
+      if (!v) return fallback;
+      const auto q = parse_facility_quantity(*v);
+      if (!q)
+        t.fail(key, "'" + *v + "' is not a facility attribute",
+               "use beds, doctors, nurses, gps, tcm_beds, tcm_doctors, capacity, count (1 per facility) or level "
+               "(三级 3, 二级 2, 一级 and 未定级 1)");
+      return *q;
+    };
+    const auto positive = [&](TomlTable& t, const char* key) -> std::optional<double> {
+      auto v = t.number(key);
+      if (v && !(*v > 0 && *v <= 1440)) t.fail(key, "must be more than 0 and at most 1440 minutes");
+      return v;
+    };
+    each("referral", [&](TomlTable& t, const std::string& id) {
+      ReferralSpec r;
+      r.id = id;
+      r.line = t.line();
+      r.name_zh = t.string("name_zh", "");
+      r.name_en = t.string("name_en", "");
+      const Standard& st = standard_of(t);
+      r.standard = st.id;
+      parse_selector(t, "from_", r.from, s);
+      if (!t.has("from_types") && !t.has("from_tags_any") && !t.has("from_min_level"))
+        t.fail("", "a referral needs the facilities it starts from: from_types, from_tags_any or from_min_level",
+               "e.g. from_types = [\"村卫生室\"]");
+      r.from.include_planned = r.to.include_planned = t.boolean("include_planned", false);
+      if (auto ts = t.string("to_standard")) {
+        auto it = std::find_if(s.standards.begin(), s.standards.end(), [&](const Standard& x) { return x.id == *ts; });
+        if (it == s.standards.end()) t.fail("to_standard", "no standard '" + *ts + "' in this scenario", standards_hint(s));
+        for (const char* k : {"to_types", "to_tags_any", "to_min_level"})
+          if (t.has(k)) t.fail(k, "give the targets by to_standard or by to_types / to_tags_any / to_min_level, not both");
+        r.to_standard = *ts;
+        const bool planned = r.to.include_planned;
+        r.to = it->select;
+        r.to.include_planned = planned;
+      } else {
+        parse_selector(t, "to_", r.to, s);
+        if (!t.has("to_types") && !t.has("to_tags_any") && !t.has("to_min_level"))
+          t.fail("", "a referral needs the facilities it goes to: to_types, to_tags_any, to_min_level or to_standard",
+                 "e.g. to_types = [\"乡镇卫生院\"]");
+      }
+      r.threshold_min = positive(t, "threshold_min").value_or(*st.threshold_min);
+      r.limit_min = positive(t, "limit_min");
+      if (r.limit_min && *r.limit_min < r.threshold_min)
+        t.fail("limit_min", "must be at least threshold_min (the minutes beyond which a referral is listed)");
+      r.level = level_of(t);
+      s.access_models.referral.push_back(std::move(r));
+    });
+    each("accessibility", [&](TomlTable& t, const std::string& id) {
+      AccessibilitySpec a;
+      a.id = id;
+      a.line = t.line();
+      a.name_zh = t.string("name_zh", "");
+      a.name_en = t.string("name_en", "");
+      const Standard& st = standard_of(t);
+      a.standard = st.id;
+      // The facilities: the standard's selector, or the one given here (types, tags_any, min_level) alone.
+      if (t.has("types") || t.has("tags_any") || t.has("min_level")) parse_selector(t, "", a.select, s);
+      else a.select = st.select;
+      a.select.include_planned = t.boolean("include_planned", false);
+      a.supply = quantity(t, "supply", FacilityQuantity::kBeds);
+      a.decay = t.string("decay", "step");
+      if (a.decay != "step" && a.decay != "gaussian")
+        t.fail("decay", "must be \"step\" or \"gaussian\", not \"" + a.decay + "\"");
+      if (a.decay == "step") {
+        if (t.has("t0_min")) t.fail("t0_min", "applies to decay = \"gaussian\"; a step decay has bands_min and weights");
+        const auto numbers = [&](const char* key) {
+          std::vector<double> out;
+          const toml::node* n = t.take(key);
+          if (n == nullptr) return out;
+          const auto* arr = n->as_array();
+          if (arr == nullptr) t.fail(key, "must be a list of numbers");
+          for (const auto& e : *arr) {
+            const auto v = e.value<double>();
+            if (!v) t.fail(key, "must be a list of numbers");
+            out.push_back(*v);
+          }
+          return out;
+        };
+        a.bands_min = numbers("bands_min");
+        a.weights = numbers("weights");
+        const double th = *st.threshold_min;
+        if (a.bands_min.empty()) a.bands_min = {th / 3.0, 2.0 * th / 3.0, th};
+        if (a.weights.empty() && a.bands_min.size() == 3) a.weights = {1.0, 0.68, 0.22};
+        if (a.weights.size() != a.bands_min.size())
+          t.fail("weights", "give one weight per band (" + std::to_string(a.bands_min.size()) + " bands)",
+                 "e.g. bands_min = [10, 20, 30] and weights = [1, 0.68, 0.22]");
+        for (std::size_t b = 0; b < a.bands_min.size(); ++b) {
+          if (!(a.bands_min[b] > 0 && a.bands_min[b] <= 1440) || (b > 0 && !(a.bands_min[b] > a.bands_min[b - 1])))
+            t.fail("bands_min", "must be ascending times of more than 0 and at most 1440 minutes");
+          if (!(a.weights[b] >= 0 && a.weights[b] <= 1)) t.fail("weights", "must be weights between 0 and 1");
+        }
+      } else {
+        for (const char* k : {"bands_min", "weights"})
+          if (t.has(k)) t.fail(k, "applies to decay = \"step\"; a Gaussian decay has t0_min");
+        a.t0_min = positive(t, "t0_min").value_or(*st.threshold_min);
+      }
+      s.access_models.accessibility.push_back(std::move(a));
+    });
+    each("huff", [&](TomlTable& t, const std::string& id) {
+      HuffSpec h;
+      h.id = id;
+      h.line = t.line();
+      h.name_zh = t.string("name_zh", "");
+      h.name_en = t.string("name_en", "");
+      const Standard& st = standard_of(t);
+      h.standard = st.id;
+      // The facilities: the standard's selector, or the one given here (types, tags_any, min_level) alone.
+      if (t.has("types") || t.has("tags_any") || t.has("min_level")) parse_selector(t, "", h.select, s);
+      else h.select = st.select;
+      h.select.include_planned = t.boolean("include_planned", false);
+      h.attractiveness = quantity(t, "attractiveness", FacilityQuantity::kBeds);
+      h.decay = t.string("decay", "exponential");
+      if (h.decay != "exponential" && h.decay != "power")
+        t.fail("decay", "must be \"exponential\" or \"power\", not \"" + h.decay + "\"");
+      h.beta = t.number("beta");
+      if (h.beta && !(*h.beta > 0 && *h.beta <= 100)) t.fail("beta", "must be more than 0 and at most 100");
+      h.limit_min = positive(t, "limit_min");
+      h.level = level_of(t);
+      if (auto v = t.number("target_share")) {
+        if (!(*v >= 0 && *v <= 1)) t.fail("target_share", "must be a share between 0 and 1 (e.g. 0.9 for 90 %)");
+        h.target_share = *v;
+      }
+      parse_sources(t, h.source_zh, h.source_en);
+      if (auto obs = t.table("observed")) {
+        for (const std::string& code : obs->remaining()) {
+          const auto v = obs->number(code);
+          if (!v || !(*v >= 0 && *v <= 1))
+            obs->fail(code, "must be the observed share of visits that stay in the zone, between 0 and 1 (0.88)");
+          h.observed[code] = *v;
+          h.observed_lines[code] = obs->line_of(code);
+        }
+        obs->finish();
+      }
+      h.observed_label = t.string("observed_label", "");
+      if (auto ot = t.table("observed_table")) {
+        const SourceSpec src = parse_source(*ot, false);
+        h.observed_table_path = src.path.string();
+        h.observed_table_written = src.path_as_written;
+        h.observed_table_layer = src.layer;
+        h.observed_table_encoding = src.encoding;
+        h.observed_table_line = src.line;
+        h.observed_code_field = ot->required_string("code_field", "the column holding the zone code");
+        h.observed_rate_field = ot->required_string("rate_field", "the column holding the observed rate (0–1)");
+        ot->finish();
+      }
+      if (auto r = t.take("beta_range")) {
+        const auto* arr = r->as_array();
+        std::optional<double> lo;
+        std::optional<double> hi;
+        if (arr != nullptr && arr->size() == 2) {
+          lo = (*arr)[0].value<double>();
+          hi = (*arr)[1].value<double>();
+        }
+        if (!lo || !hi || !(*lo > 0 && *lo < *hi && *hi <= 100))
+          t.fail("beta_range", "must be two numbers [lo, hi] with 0 < lo < hi ≤ 100");
+        h.beta_range = std::pair{*lo, *hi};
+      }
+      s.access_models.huff.push_back(std::move(h));
+    });
   }
 
   void parse_indicators(TomlTable& t, Scenario& s) {

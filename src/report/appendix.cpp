@@ -1220,6 +1220,7 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
     number_table(out.back(), sensitivity_number(run, b));
   }
   for (Table& t : capacity_tables(run)) out.push_back(std::move(t));  // 附表8 (report/capacity_tables.hpp)
+  append_access_model_tables(run, out);  // 附表9–11
   return out;
 }
 

@@ -24,6 +24,7 @@
 #include "core/standard.hpp"
 #include "core/zone.hpp"
 #include "report/capacity_tables.hpp"
+#include "report/access_tables.hpp"
 #include "report/table.hpp"
 
 namespace carereach::report {
@@ -148,6 +149,7 @@ struct RunTables {
   std::string data_note_zh;
   std::string data_note_en;  ///< (empty: data_note_zh)
   std::vector<CapacityTables> capacity;  ///< capacity-aware coverages (附表8), in the scenario's order
+  AccessModelTables access_models;  ///< 附表9–11: accessibility index, Huff model, referral times
 };
 
 // The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a

@@ -11,6 +11,10 @@ namespace {
 // that is an error may also be a warning (facility rows with on_invalid = "skip" are left out with a warning), so
 // the sentences of such codes say that the row was not read.
 constexpr std::array kTexts = {
+    ProblemText{"access_model.not_computed", "转诊、可及性或就诊流向分析未计算",
+                "所依据服务标准的出行时间无法计算（如路网法缺少道路数据），相应附表标注“未计算”；请补充道路数据，或改用其他计算方法的服务标准。"},
+    ProblemText{"accessibility.supply_missing", "部分机构缺少供给指标",
+                "可及性指数所用的供给字段（如床位数）在部分机构中缺失，按 0 计；请在机构名录中补齐该字段，或改用其他供给指标。"},
     ProblemText{"analysis.align_to_partial", "对齐栅格未覆盖研究区域",
                 "分析格网所对齐的栅格未覆盖整个研究区域，栅格以外的人口和机构不计入出行时间；请对齐覆盖研究区域的栅格。"},
     ProblemText{"capacity.no_facility", "服务能力分析未选中机构",
@@ -77,6 +81,12 @@ constexpr std::array kTexts = {
                 "机构类别无法识别，该行未能读入；请使用机构分类中的类别名称，或在 [[taxonomy.types]] 中添加别名。"},
     ProblemText{"geometry.missing", "要素没有几何", "要素没有几何，未能读入；请为每个要素提供点位，或删除该要素。"},
     ProblemText{"geometry.not_point", "要素不是点", "要素不是点，未能读入；机构和驻地须为点要素。"},
+    ProblemText{"huff.attractiveness_missing", "部分机构缺少吸引力指标",
+                "就诊流向模型所用的吸引力字段（如床位数）在部分机构中缺失，模型中无人选择这些机构；请补齐该字段，或改用医院等级作为吸引力。"},
+    ProblemText{"huff.beta_at_bound", "衰减参数校准到搜索范围端点",
+                "按实际县域就诊率校准的距离衰减参数落在搜索范围的端点，范围内无法拟合实际值；请放宽 [huff] 的参数范围，或核对实际就诊率。"},
+    ProblemText{"huff.not_calibrated", "衰减参数未校准",
+                "给出实际就诊率的区划均无可达机构的居民，距离衰减参数未校准，仍用给定值；请核对实际就诊率的区划代码。"},
     ProblemText{"indicator.zone_without_seat", "区划缺少驻地，指标未评估",
                 "规划指标按驻地距离计数，但部分区划没有驻地，这些区划未评估；请在 [zones.seats] 中为每个区划提供驻地（政府驻地）。"},
     ProblemText{"input.encoding_detected", "文本按 GBK 编码读取",
@@ -159,6 +169,8 @@ constexpr std::array kTexts = {
                 "土地覆盖栅格中有速度表未列出的类别，这些格网不可通行；请在速度表中补充。"},
     ProblemText{"raster.window_too_large", "栅格范围过大",
                 "栅格在研究区域内的范围过大，拒绝读取；请先重采样或裁剪后再使用。"},
+    ProblemText{"referral.empty_group", "转诊分析的机构组为空",
+                "转诊分析的起点组或目标组没有匹配的机构，转诊表为空或全部未到达；请对照机构类别和标签检查两组的设置。"},
     ProblemText{"resources.memory", "内存不足",
                 "按当前设置计算所需的内存超过可用内存；请增大格网尺寸（analysis.cell_size_m）或缩小研究区域。"},
     ProblemText{"roads.bad_oneway", "道路单行属性无法识别",

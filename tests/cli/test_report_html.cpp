@@ -161,10 +161,11 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
   const std::string html = slurp(out / "report.html");
   for (const char* id : {"overview", "findings", "maps", "tables", "method", "warnings"})
     CHECK(html.find(std::string("<section class=\"report-section\" id=\"") + id + "\">") != std::string::npos);
-  // 7 standards (the profile's 5 and the scenario's 2 variants) × (bands, share per township, gaps) + density.
-  CHECK(count(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"carereach-map\"") == 22);
-  CHECK(count(html, "<g class=\"map-legend\">") == 22);
-  CHECK(count(html, "<g class=\"map-scale-bar\">") == 22);
+  // 7 standards (the profile's 5 and the scenario's 2 variants) × (bands, share per township, gaps) + density
+  // + the accessibility index ([accessibility.thc_beds]).
+  CHECK(count(html, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"carereach-map\"") == 23);
+  CHECK(count(html, "<g class=\"map-legend\">") == 23);
+  CHECK(count(html, "<g class=\"map-scale-bar\">") == 23);
   CHECK(html.find("15分钟中医药服务圈 — 出行时间") != std::string::npos);
   CHECK(html.find("急救半径 — 直线距离") != std::string::npos);
   CHECK(html.find("医疗资源配置 — 各区县未达标指标数") != std::string::npos);
@@ -192,6 +193,7 @@ TEST_CASE("report.html of the Bozhou demo: every section, three maps per standar
   }
   // summary, coverage and density per county and township, gaps, 附表5 规划指标 (the demo's three indicators),
   // 附表6 医疗卫生机构数 for the two zone levels, and a sensitivity table (附表7) for each of the two standards with a
-  // variant, and 附表8 机构服务能力与负荷 of the demo's capacity coverage (its facilities, then per county and township).
-  CHECK(tables == 14);
+  // variant, 附表8 机构服务能力与负荷 of the demo's capacity coverage (its facilities, then per county and township),
+  // 附表9 (per zone, per facility), 附表10 and 附表11 (referral, summary) of the demo's accessibility models.
+  CHECK(tables == 19);
 }
