@@ -437,6 +437,9 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
                  {90, 99.95, qgis::colour("#66c2a4"), "90–100 %"},
                  {99.95, 1e12, qgis::colour("#006d2c"), "100 %"}};
     l.qml = qgis::graduated_fill_qml(g);
+    out.push_back(std::move(l));
+  }
+
   // --- referral lines ([referral.<id>]): from each source facility to its nearest target, with the minutes
   for (const ReferralOutcome& o : a.referrals) {
     if (!o.not_computed.empty()) continue;
