@@ -38,6 +38,11 @@ install(FILES ${PROJECT_BINARY_DIR}/carereachConfig.cmake ${PROJECT_BINARY_DIR}/
 # carereach.pc: the libraries in link order (users before what they use) and every dependency the static
 # libraries need, by its own pkg-config name where Debian ships one.
 set(CAREREACH_PC_EXTRA_LIBS "-lbz2 -pthread")
+# The exact siting solver, when built with it: its pkg-config modules join the required ones.
+set(CAREREACH_PC_EXTRA_REQUIRES "")
+if(CAREREACH_WITH_CBC)
+  set(CAREREACH_PC_EXTRA_REQUIRES " cbc osi-clp")
+endif()
 if(CAREREACH_SANITIZE OR CAREREACH_FUZZ)
   string(PREPEND CAREREACH_PC_EXTRA_LIBS "-fsanitize=address,undefined ")
 endif()

@@ -233,15 +233,25 @@ class Scenario {
     {
       py::gil_scoped_release release;
       const std::lock_guard<std::mutex> lock(mutex_);
+      // The analyses built on other standards (capacity coverage, referral, accessibility, Huff) are set aside too.
       std::vector<Standard> all = std::move(loaded_->scenario.standards);
+      auto capacity = std::move(loaded_->scenario.capacity);
+      auto access_models = std::move(loaded_->scenario.access_models);
       loaded_->scenario.standards = {*st};
+      loaded_->scenario.capacity = {};
+      loaded_->scenario.access_models = {};
+      auto restore = [&] {
+        loaded_->scenario.standards = std::move(all);
+        loaded_->scenario.capacity = std::move(capacity);
+        loaded_->scenario.access_models = std::move(access_models);
+      };
       try {
         run = cli::analyse_run(*loaded_, diag, nullptr, [](cli::StandardOutcome&, const cli::StandardCells&) {});
       } catch (...) {
-        loaded_->scenario.standards = std::move(all);
+        restore();
         throw;
       }
-      loaded_->scenario.standards = std::move(all);
+      restore();
     }
     const cli::StandardOutcome& o = run.standards.at(0);
     if (!o.not_computed.empty())

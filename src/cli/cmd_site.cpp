@@ -234,6 +234,9 @@ class SiteCommand final : public Command {
     // --- the standard as `run` computes it: existing coverage per cell, zones on the grid
     loaded.scenario.standards = {st};
     loaded.scenario.indicators.clear();
+    // The analyses built on other standards (capacity coverage, referral, accessibility, Huff) are not siting's.
+    loaded.scenario.capacity.clear();
+    loaded.scenario.access_models = {};
     const PopulationGrid& pop = loaded.population->surface;
     const Grid& grid = pop.grid;
     std::vector<char> covered(grid.cell_count(), 0);
