@@ -275,3 +275,19 @@ TEST_CASE("site: the Bozhou demo — 中医阁 in village clinics, figures that 
   }
   CHECK_THAT(slurp(out / "report.md"), Catch::Contains("达到 75 % 需新建 " + std::to_string(n) + " 处"));
 }
+
+TEST_CASE("site: a scenario whose other analyses name other standards (the Bozhou demo's [capacity] and [referral])",
+          "[cli][site]") {
+  // geodata/bozhou/scenario.toml computes a capacity coverage, referral times, an accessibility index and a Huff model
+  // on county_hospital_30min; siting on tcm_15min sets those aside instead of refusing them.
+  TempDir tmp;
+  const auto out = tmp / "site";
+  const std::string scenario = std::string(CAREREACH_GEODATA) + "/bozhou/scenario.toml";
+  auto r = run_cli({"-q", "site", scenario, "--standard", "tcm_15min", "--candidates", "grid:5000", "--new-type",
+                    "村卫生室", "--tags", "中医阁", "--budget", "2", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  CHECK(site["sites"].size() == 2);
+  CHECK(site["persons_total"] == 4996844);
+}
