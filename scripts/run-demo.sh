@@ -18,7 +18,7 @@ echo "carereach: running the Bozhou demo (baseline, the sub-centre scenario, and
 "$bin" run geodata/bozhou/scenario.toml --out "$out" --overwrite
 "$bin" run geodata/bozhou/scenario_subcentres.toml --out "$out-subcentres" --overwrite
 "$bin" compare "$out" "$out-subcentres" --out "$out-compare" --overwrite
-echo "carereach: siting — how many 中医阁 in which village clinics (about a minute or two: one search per clinic)"
+echo "carereach: siting — how many 中医阁 in which village clinics"
 "$bin" site geodata/bozhou/scenario_tcm_corners.toml --standard tcm_corner_15min --candidates existing:村卫生室 \
   --tags 中医阁 --target-share 0.75 --out "$out-site" --overwrite
 echo "carereach: the Bozhou reports in English"
