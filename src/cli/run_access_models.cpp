@@ -158,7 +158,9 @@ void analyse_access_models(const io::LoadedScenario& loaded, analysis::TravelMod
     const LevelOnGrid& level = out.levels[o.level];
     // Observed rates by zone code.
     o.observed.assign(level.level.zones.size(), std::nullopt);
-    for (const auto& [code, rate] : spec.observed) {
+    for (const auto& entry : spec.observed) {
+      const std::string& code = entry.first;  // not a structured binding: clang 14 refuses those in a lambda
+      const double rate = entry.second;
       auto it = std::find_if(level.level.zones.begin(), level.level.zones.end(), [&](const Zone& z) { return z.code == code; });
       if (it == level.level.zones.end())
         throw ScenarioError("'" + code + "' is not the code of a " + level.level.label_en + " zone",
