@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -138,29 +139,37 @@ void write_band(GDALDataset& ds, const Grid& grid, GDALDataType type, void* data
     throw OutputError("cannot be written (" + last_gdal_error() + ")", Location{file.string(), {}, {}, {}, 0});
 }
 
-}  // namespace
-
-void write_travel_time_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
-                               const std::map<std::string, std::string>& metadata) {
+/// Writes one Float32 band (`values`, one per cell, already with the no-data value where there is none) as a
+/// Cloud-Optimized GeoTIFF beside `file`, then renames it: the one path of every Float32 output raster.
+void write_float_cog(const fs::path& file, const Grid& grid, const geo::CrsSpec& crs,
+                     const std::map<std::string, std::string>& metadata, std::vector<float> values,
+                     const std::string& description, const std::string& unit, std::optional<double> nodata) {
   const fs::path tmp = temp_beside(file);
   // Removed if interrupted: the file, GDAL's side-car and the COG driver's temporary overviews.
   const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
       registered_ovr(tmp.string() + ".ovr.tmp");
-  DatasetPtr mem = create_in_memory(file, field.grid, crs);
+  DatasetPtr mem = create_in_memory(file, grid, crs);
   set_metadata(*mem, metadata);
   GDALRasterBand* band = mem->GetRasterBand(1);
-  band->SetNoDataValue(kTravelTimeNoData);
-  band->SetDescription("travel time to the nearest facility (minutes)");
-  band->SetUnitType("min");
-  {
-    std::vector<float> values(field.minutes.size());
-    for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = field.reached(i) ? field.minutes[i] : static_cast<float>(kTravelTimeNoData);
-    write_band(*mem, field.grid, GDT_Float32, values.data(), file);
-  }
+  if (nodata) band->SetNoDataValue(*nodata);
+  band->SetDescription(description.c_str());
+  band->SetUnitType(unit.c_str());
+  write_band(*mem, grid, GDT_Float32, values.data(), file);
+  values = {};
   DatasetPtr ds = copy_to_cog(*mem, tmp, file);
   mem.reset();
   finish(std::move(ds), tmp, file);
+}
+
+}  // namespace
+
+void write_travel_time_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
+                               const std::map<std::string, std::string>& metadata) {
+  std::vector<float> values(field.minutes.size());
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = field.reached(i) ? field.minutes[i] : static_cast<float>(kTravelTimeNoData);
+  write_float_cog(file, field.grid, crs, metadata, std::move(values), "travel time to the nearest facility (minutes)",
+                  "min", kTravelTimeNoData);
 }
 
 void write_nearest_facility_geotiff(const fs::path& file, const TravelTimeField& field, const geo::CrsSpec& crs,
@@ -238,24 +247,11 @@ MinutesRaster read_travel_time_geotiff(const fs::path& file) {
 
 void write_minutes_difference_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
                                       const std::string& crs_wkt, const std::map<std::string, std::string>& metadata) {
-  const fs::path tmp = temp_beside(file);
-  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
-      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
-  DatasetPtr mem = create_in_memory(file, grid, geo::CrsSpec::from_wkt(crs_wkt));
-  set_metadata(*mem, metadata);
-  GDALRasterBand* band = mem->GetRasterBand(1);
-  band->SetNoDataValue(kTravelTimeNoData);
-  band->SetDescription("change of the travel time (minutes, B - A)");
-  band->SetUnitType("min");
-  {
-    std::vector<float> out(values.size());
-    for (std::size_t i = 0; i < out.size(); ++i)
-      out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
-    write_band(*mem, grid, GDT_Float32, out.data(), file);
-  }
-  DatasetPtr ds = copy_to_cog(*mem, tmp, file);
-  mem.reset();
-  finish(std::move(ds), tmp, file);
+  std::vector<float> out(values.size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+  write_float_cog(file, grid, geo::CrsSpec::from_wkt(crs_wkt), metadata, std::move(out),
+                  "change of the travel time (minutes, B - A)", "min", kTravelTimeNoData);
 }
 
 }  // namespace carereach::io
@@ -267,45 +263,18 @@ void write_persons_geotiff(const fs::path& file, const Grid& grid, const std::ve
                            const std::map<std::string, std::string>& metadata) {
   if (persons.size() != grid.cell_count())
     throw std::invalid_argument("write_persons_geotiff: one value per cell is needed");
-  const fs::path tmp = temp_beside(file);
-  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
-      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
-  DatasetPtr mem = create_in_memory(file, grid, crs);
-  set_metadata(*mem, metadata);
-  GDALRasterBand* band = mem->GetRasterBand(1);
-  band->SetDescription(description.c_str());
-  band->SetUnitType("persons");
-  {
-    std::vector<float> values(persons.size());
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = persons[i] > 0.0 ? static_cast<float>(persons[i]) : 0.0f;
-    write_band(*mem, grid, GDT_Float32, values.data(), file);
-  }
-  DatasetPtr ds = copy_to_cog(*mem, tmp, file);  // a Cloud-Optimized GeoTIFF like the travel times
-  mem.reset();
-  finish(std::move(ds), tmp, file);
+  std::vector<float> values(persons.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = persons[i] > 0.0 ? static_cast<float>(persons[i]) : 0.0f;
+  write_float_cog(file, grid, crs, metadata, std::move(values), description, "persons", std::nullopt);  // 0 is nobody
 }
 
 void write_index_geotiff(const fs::path& file, const Grid& grid, const std::vector<float>& values,
                          const geo::CrsSpec& crs, const std::string& description, const std::string& unit,
                          const std::map<std::string, std::string>& metadata) {
-  const fs::path tmp = temp_beside(file);
-  const ScopedTemporary registered(tmp), registered_aux(tmp.string() + ".aux.xml"),
-      registered_ovr(tmp.string() + ".ovr.tmp");  // removed if interrupted
-  DatasetPtr mem = create_in_memory(file, grid, crs);
-  set_metadata(*mem, metadata);
-  GDALRasterBand* band = mem->GetRasterBand(1);
-  band->SetNoDataValue(kTravelTimeNoData);
-  band->SetDescription(description.c_str());
-  band->SetUnitType(unit.c_str());
-  {
-    std::vector<float> out(values.size());
-    for (std::size_t i = 0; i < out.size(); ++i)
-      out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
-    write_band(*mem, grid, GDT_Float32, out.data(), file);
-  }
-  DatasetPtr ds = copy_to_cog(*mem, tmp, file);  // a Cloud-Optimized GeoTIFF like the travel times
-  mem.reset();
-  finish(std::move(ds), tmp, file);
+  std::vector<float> out(values.size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::isnan(values[i]) ? static_cast<float>(kTravelTimeNoData) : values[i];
+  write_float_cog(file, grid, crs, metadata, std::move(out), description, unit, kTravelTimeNoData);
 }
 
 }  // namespace carereach::io
