@@ -17,7 +17,7 @@
 
 #include "analysis/reach.hpp"
 #include "analysis/travel.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
 #include "io/load.hpp"
 #include "io/scenario.hpp"
@@ -62,7 +62,7 @@ int bench(const fs::path& scenario_path, const std::string& standard_id, double 
   std::vector<Facility> chosen;
   for (const Facility& f : loaded.facilities)
     if (st.select.matches(f)) chosen.push_back(f);
-  analysis::TravelModel model = cli::make_travel_model(loaded);
+  analysis::TravelModel model = pipeline::make_travel_model(loaded);
   // The mode's structures (graph, connectors, friction) are built by a first facility, outside the timing.
   {
     Diagnostics d;

@@ -6,7 +6,7 @@
 #   lib/pkgconfig/carereach.pc        for builds without CMake
 include(CMakePackageConfigHelpers)
 
-set(CAREREACH_LAYERS core geo io network raster analysis report)
+set(CAREREACH_LAYERS core geo io network raster analysis report pipeline)
 set(CAREREACH_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/carereach)
 
 foreach(layer IN LISTS CAREREACH_LAYERS)

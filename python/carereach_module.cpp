@@ -1,6 +1,6 @@
 // The Python module `carereach` (pybind11): load a scenario, compute a standard's travel times, its coverage per
 // zone level and what each facility reaches, with the code paths of the command line (io::load_scenario,
-// cli::make_travel_model, cli::analyse_run, analysis::facility_reach). carereach errors become Python exceptions of
+// pipeline::make_travel_model, pipeline::analyse_run, analysis::facility_reach). carereach errors become Python exceptions of
 // a carereach.Error hierarchy with the same messages and hints. docs/python.md describes the module.
 
 #include <pybind11/numpy.h>
@@ -22,8 +22,8 @@
 #include "analysis/coverage.hpp"
 #include "analysis/reach.hpp"
 #include "analysis/travel.hpp"
-#include "cli/run_analysis.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/run_analysis.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/diagnostics.hpp"
 #include "core/error.hpp"
 #include "core/standard.hpp"
@@ -228,7 +228,7 @@ class Scenario {
     const auto li = static_cast<std::size_t>(level_it - loaded_->zones.begin());
 
     // The run's analysis over this one standard (the other standards are set aside while it runs).
-    cli::RunAnalysis run;
+    pipeline::RunAnalysis run;
     Diagnostics diag;
     {
       py::gil_scoped_release release;
@@ -246,21 +246,21 @@ class Scenario {
         loaded_->scenario.access_models = std::move(access_models);
       };
       try {
-        run = cli::analyse_run(*loaded_, diag, nullptr, [](cli::StandardOutcome&, const cli::StandardCells&) {});
+        run = pipeline::analyse_run(*loaded_, diag, nullptr, [](pipeline::StandardOutcome&, const pipeline::StandardCells&) {});
       } catch (...) {
         restore();
         throw;
       }
       restore();
     }
-    const cli::StandardOutcome& o = run.standards.at(0);
+    const pipeline::StandardOutcome& o = run.standards.at(0);
     if (!o.not_computed.empty())
       throw ScenarioError("standard " + id + " cannot be computed: " + o.not_computed,
                           Location{path_, {}, {}, "standards." + id, 0}, o.not_computed_hint);
     if (!o.reported[li])
       throw UsageError("standard " + id + " is not reported on the " + level + " level (its report_levels)",
                        "choose one of the levels the standard reports");
-    const cli::LevelOnGrid& lg = run.levels[li];
+    const pipeline::LevelOnGrid& lg = run.levels[li];
     const analysis::LevelCoverage& cov = o.levels[li];
     const bool minutes = o.unit == analysis::CoverageUnit::kMinutes;
     const double target = st->target_share;
@@ -351,7 +351,7 @@ class Scenario {
     if (!st.threshold_min)
       throw UsageError("'" + id + "' is a distance standard, not a time standard",
                        "its coverage is given by coverage(); travel times are for time standards");
-    if (const analysis::NotComputed why = cli::why_not_computable(*loaded_, st); !why.empty())
+    if (const analysis::NotComputed why = pipeline::why_not_computable(*loaded_, st); !why.empty())
       throw ScenarioError("travel times of standard " + id + " cannot be computed: " + why.en,
                           Location{path_, {}, {}, "standards." + id, 0}, why.hint);
     return st;
@@ -359,7 +359,7 @@ class Scenario {
 
   /// The travel model cannot be moved: it is built in place, once, on first use.
   struct ModelBox {
-    explicit ModelBox(const io::LoadedScenario& loaded) : model(cli::make_travel_model(loaded)) {}
+    explicit ModelBox(const io::LoadedScenario& loaded) : model(pipeline::make_travel_model(loaded)) {}
     analysis::TravelModel model;
   };
   analysis::TravelModel& model() {

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "cli/compare_report.hpp"
+#include "pipeline/compare_report.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_report.hpp"
+#include "pipeline/run_report.hpp"
 #include "cli/summary.hpp"
 #include "cli/versions.hpp"
 #include "core/error.hpp"
@@ -30,6 +30,7 @@
 #include "report/writers.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 

@@ -7,14 +7,14 @@
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_analysis.hpp"
-#include "cli/run_json.hpp"
-#include "cli/run_layers.hpp"
-#include "cli/run_project.hpp"
-#include "cli/run_report.hpp"
-#include "cli/run_tables.hpp"
+#include "pipeline/run_analysis.hpp"
+#include "pipeline/run_json.hpp"
+#include "pipeline/run_layers.hpp"
+#include "pipeline/run_project.hpp"
+#include "pipeline/run_report.hpp"
+#include "pipeline/run_tables.hpp"
 #include "cli/summary.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "cli/versions.hpp"
 #include "io/files.hpp"
 #include "report/writers.hpp"
@@ -26,6 +26,7 @@
 #include "io/scenario.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 

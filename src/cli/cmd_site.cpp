@@ -14,9 +14,9 @@
 #include "analysis/siting.hpp"
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "cli/summary.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "cli/versions.hpp"
 #include "core/error.hpp"
 #include "io/files.hpp"
@@ -32,6 +32,7 @@
 #include "report/writers.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
 #include "io/files.hpp"
 #include "io/input_access.hpp"
@@ -19,6 +19,7 @@
 #include "io/scenario.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 

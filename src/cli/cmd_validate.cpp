@@ -5,12 +5,13 @@
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "io/input_access.hpp"
 #include "io/load.hpp"
 #include "io/scenario.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 

@@ -5,10 +5,11 @@
 #include <iostream>
 #include <map>
 
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/units.hpp"
 
 namespace carereach::cli {
+using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 std::string grouped(double value, int decimals) {
   char buf[64];

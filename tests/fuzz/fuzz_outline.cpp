@@ -1,4 +1,4 @@
-// Fuzz target: the outline simplification of the report maps (cli::drawable_rings, as report.html and
+// Fuzz target: the outline simplification of the report maps (pipeline::drawable_rings, as report.html and
 // compare.html use it for zones, travel-time bands and gap areas: GEOS TopologyPreserveSimplify to half a pixel or a
 // pixel of the map). The geometry comes from the bytes (geometry_input.hpp); the map frame is its envelope grown by
 // a factor the last byte gives (2^0 … 2^15), so the tolerance ranges from a fraction of the shape to more than all
@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "cli/report_maps.hpp"
+#include "pipeline/report_maps.hpp"
 #include "fuzz_common.hpp"
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
@@ -38,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // envelope has no area in doubles, is drawn in an ordinary frame instead, as it would be in a report.
       env = {0.0, 0.0, 100000.0, 100000.0};
     }
-    const cli::MapFrame frame = cli::make_map_frame(env, crs, report::Lang::kZh);
-    (void)cli::drawable_rings(g, frame, (last & 0x80) != 0 ? 1.0 : 0.5);
+    const pipeline::MapFrame frame = pipeline::make_map_frame(env, crs, report::Lang::kZh);
+    (void)pipeline::drawable_rings(g, frame, (last & 0x80) != 0 ? 1.0 : 0.5);
   });
   return 0;
 }

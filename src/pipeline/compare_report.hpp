@@ -16,7 +16,7 @@
 #include "report/appendix.hpp"
 #include "report/table.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 struct ZoneChange {
   std::string code, name, parent_code;
@@ -78,4 +78,4 @@ struct CompareReportInput {
 /// be read.
 std::string compare_html(const CompareReportInput& in);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

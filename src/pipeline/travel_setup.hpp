@@ -10,7 +10,7 @@
 #include "analysis/travel.hpp"
 #include "io/load.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// The model settings the scenario's [travel] and [raster] tables give.
 analysis::TravelSettings travel_settings(const io::Scenario& scenario);
@@ -48,4 +48,4 @@ Reach population_within(const PopulationGrid& population, const TravelTimeField&
 /// The [travel] settings as recorded in run.json.
 nlohmann::ordered_json travel_settings_json(const analysis::TravelSettings& settings, const io::Scenario& scenario);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

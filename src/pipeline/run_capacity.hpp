@@ -16,7 +16,7 @@
 #include "core/progress.hpp"
 #include "io/load.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 struct CapacityOutcome {
   const CapacitySpec* spec = nullptr;
@@ -52,4 +52,4 @@ void compute_capacity(std::vector<CapacityOutcome>& outcomes, const Standard& st
 void finish_capacity(std::vector<CapacityOutcome>& outcomes, const std::string& standard_id, const std::string& why_en,
                      const std::string& why_zh);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
 #include "report/table.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// `layers`: the layers written to layers.gpkg; `outputs`: the files of the folder (travel_time_<id>.tif …).
 std::string run_project_qgs(const io::LoadedScenario& loaded, const RunAnalysis& analysis,
                             const std::vector<io::LayerData>& layers, const std::vector<std::string>& outputs,
                             report::Lang lang);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

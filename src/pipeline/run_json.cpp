@@ -1,10 +1,10 @@
-#include "cli/run_json.hpp"
+#include "pipeline/run_json.hpp"
 
 #include <cmath>
 
 #include "report/rounding.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -193,4 +193,4 @@ nlohmann::ordered_json indicators_json(const RunAnalysis& analysis) {
   return out;
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,4 +1,4 @@
-#include "cli/run_report.hpp"
+#include "pipeline/run_report.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -17,7 +17,7 @@
 #include "report/problem_text.hpp"
 #include "report/published.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -684,4 +684,4 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
   return report::render_html_report(r);
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "report/appendix.hpp"
 #include "report/published.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// The figures over the whole study area for one standard: the total of its first reported level.
 const analysis::CoverageStats& total_of(const RunAnalysis& analysis, const StandardOutcome& outcome);
@@ -36,4 +36,4 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
 /// facilities assessed), the target that applied, met (true/false/null) and what is missing; null without any.
 nlohmann::ordered_json indicators_json(const RunAnalysis& analysis);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -18,13 +18,13 @@
 #include "analysis/indicators.hpp"
 #include "analysis/seat_zones.hpp"
 #include "analysis/travel.hpp"
-#include "cli/run_capacity.hpp"
+#include "pipeline/run_capacity.hpp"
 #include "core/diagnostics.hpp"
 #include "core/progress.hpp"
 #include "core/zone.hpp"
 #include "io/load.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// One zone level on the analysis grid.
 struct LevelOnGrid {
@@ -137,4 +137,4 @@ struct RunAnalysis {
 RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
                         const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

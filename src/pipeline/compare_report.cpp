@@ -1,4 +1,4 @@
-#include "cli/compare_report.hpp"
+#include "pipeline/compare_report.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,14 +8,14 @@
 #include <set>
 
 #include "analysis/coverage.hpp"
-#include "cli/report_maps.hpp"
-#include "cli/summary.hpp"
+#include "pipeline/report_maps.hpp"
 #include "geo/crs.hpp"
 #include "core/crs_name.hpp"
 #include "report/html_report.hpp"
+#include "report/table.hpp"
 #include "report/writers.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -133,7 +133,9 @@ double ZoneChange::delta_share_shown() const {
   return (shown(share_b) - shown(share_a)) / 100.0;
 }
 
-std::string signed_persons(double v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + grouped(std::abs(v)); }
+std::string signed_persons(double v) {
+  return (v > 0 ? "+" : v < 0 ? "−" : "±") + report::format_fixed(std::abs(v), 0, true);
+}
 
 std::string signed_points(double v) {
   char buf[32];
@@ -414,4 +416,4 @@ std::string compare_html(const CompareReportInput& in) {
   return report::render_html_report(r);
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,4 +1,4 @@
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include "raster/friction.hpp"
 #include "report/writers.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 analysis::TravelSettings travel_settings(const io::Scenario& scenario) {
   analysis::TravelSettings s;
@@ -244,4 +244,4 @@ nlohmann::ordered_json travel_settings_json(const analysis::TravelSettings& sett
   return j;
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

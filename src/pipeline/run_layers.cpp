@@ -1,4 +1,4 @@
-#include "cli/run_layers.hpp"
+#include "pipeline/run_layers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,14 +6,14 @@
 #include <map>
 #include <optional>
 
-#include "cli/run_tables.hpp"
+#include "pipeline/run_tables.hpp"
 #include "core/taxonomy.hpp"
 #include "io/polygonize.hpp"
 #include "io/qgis_styles.hpp"
 #include "report/published.hpp"
 #include "report/rounding.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -474,4 +474,4 @@ std::string zone_share_qml(const std::string& field) {
   return qgis::graduated_fill_qml(g);
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

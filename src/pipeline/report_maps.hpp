@@ -15,7 +15,7 @@
 #include "report/svg_map.hpp"
 #include "report/table.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// The text in the report's language: `en` in English unless it is empty (names without a translation), else `zh`
 /// (report::pick, as a copy so that temporaries may be passed).
@@ -94,4 +94,4 @@ std::string persons_text(double v);
 /// "87.3%" (one decimal).
 std::string percent_text(double share);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,15 +1,15 @@
-#include "cli/run_access_models.hpp"
+#include "pipeline/run_access_models.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "analysis/reach.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
 #include "io/vector_source.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 std::optional<double> facility_quantity(const Facility& f, FacilityQuantity q) {
   switch (q) {
@@ -246,4 +246,4 @@ void analyse_access_models(const io::LoadedScenario& loaded, analysis::TravelMod
   }
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -5,12 +5,12 @@
 
 #include <vector>
 
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
 #include "report/appendix.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// The style of a zones layer coloured by a standard's coverage share (field share_<standard>), labelled by name —
 /// the one layers.gpkg gives the zones for the first standard, for any standard (the QGIS project's groups).
@@ -32,4 +32,4 @@ class RunLayers {
   std::vector<io::LayerData> per_standard_;
 };
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "analysis/travel.hpp"
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "core/diagnostics.hpp"
 #include "core/progress.hpp"
 #include "io/load.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// Fills out.referrals, out.accessibility and out.huff (out.levels and out.facility_zone must be set). Releases
 /// the modes it used from the model when done. Throws ScenarioError for an observed rate of a zone code the level
@@ -22,4 +22,4 @@ void analyse_access_models(const io::LoadedScenario& loaded, analysis::TravelMod
 /// The value of a facility attribute as a supply or attractiveness (nullopt: the facility has no value).
 std::optional<double> facility_quantity(const Facility& f, FacilityQuantity q);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

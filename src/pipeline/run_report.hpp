@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "cli/report_maps.hpp"
-#include "cli/run_analysis.hpp"
+#include "pipeline/report_maps.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "core/diagnostics.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
 #include "report/appendix.hpp"
 #include "report/html_report.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// What the title block and footer say beyond the scenario.
 struct ReportContext {
@@ -63,4 +63,4 @@ std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang);
 /// test can ask for the same bytes on another day — else the day of `started_at` ("2026-11-24T…").
 std::string report_date(const std::string& started_at);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,4 +1,4 @@
-#include "cli/run_tables.hpp"
+#include "pipeline/run_tables.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,13 +6,13 @@
 #include <functional>
 #include <tuple>
 
-#include "cli/run_access_models.hpp"
+#include "pipeline/run_access_models.hpp"
 #include "core/taxonomy.hpp"
 #include "core/text.hpp"
 #include "io/files.hpp"
 #include "report/writers.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 report::StandardTables standard_tables(const StandardOutcome& o, std::size_t level_count) {
   report::StandardTables st = report::describe_standard(*o.standard);
@@ -533,9 +533,9 @@ void write_run_tables(const report::RunTables& tables, const std::filesystem::pa
   outputs.push_back("report.md");
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -694,4 +694,4 @@ void add_access_model_tables(report::RunTables& t, const io::LoadedScenario& loa
   }
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

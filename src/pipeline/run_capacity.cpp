@@ -1,4 +1,4 @@
-#include "cli/run_capacity.hpp"
+#include "pipeline/run_capacity.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "core/population.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -171,4 +171,4 @@ void finish_capacity(std::vector<CapacityOutcome>& outcomes, const std::string& 
     }
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,4 +1,4 @@
-#include "cli/report_maps.hpp"
+#include "pipeline/report_maps.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "core/crs_name.hpp"
 #include "report/table.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 MapFrame make_map_frame(const geo::Envelope& envelope, const geo::CrsSpec& crs, report::Lang lang) {
   MapFrame f;
@@ -116,4 +116,4 @@ std::string percent_text(double share) {
   return std::isfinite(share) ? report::format_fixed(share * 100.0, 1) + "%" : "—";
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

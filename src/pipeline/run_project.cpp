@@ -1,14 +1,14 @@
-#include "cli/run_project.hpp"
+#include "pipeline/run_project.hpp"
 
 #include <algorithm>
 
-#include "cli/report_maps.hpp"
-#include "cli/run_layers.hpp"
-#include "cli/run_report.hpp"
+#include "pipeline/report_maps.hpp"
+#include "pipeline/run_layers.hpp"
+#include "pipeline/run_report.hpp"
 #include "io/qgis_project.hpp"
 #include "io/qgis_styles.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 namespace {
 
 namespace qgis = io::qgis;
@@ -116,4 +116,4 @@ std::string run_project_qgs(const io::LoadedScenario& loaded, const RunAnalysis&
   return qgis::project_qgs(project);
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

@@ -1,16 +1,16 @@
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
 
-#include "cli/run_access_models.hpp"
-#include "cli/travel_setup.hpp"
+#include "pipeline/run_access_models.hpp"
+#include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 namespace {
 
@@ -399,4 +399,4 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
   return out;
 }
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline

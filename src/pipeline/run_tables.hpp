@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "cli/run_analysis.hpp"
+#include "pipeline/run_analysis.hpp"
 #include "io/load.hpp"
 #include "report/appendix.hpp"
 #include "report/table.hpp"
 
-namespace carereach::cli {
+namespace carereach::pipeline {
 
 /// A computed standard's labels and results as the tables take them: its coverage per level (nullopt where it does
 /// not report the level) and its gap areas.
@@ -51,4 +51,4 @@ report::Table facility_list_table(const io::LoadedScenario& loaded, const RunAna
 void write_run_tables(const report::RunTables& tables, const std::filesystem::path& dir, report::Lang lang,
                       std::vector<std::string>& outputs);
 
-}  // namespace carereach::cli
+}  // namespace carereach::pipeline
