@@ -1,5 +1,6 @@
 #include "analysis/travel.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -44,16 +45,7 @@ void warn_outside_grid(const Standard& st, const Facility& f, Diagnostics& diag)
 }
 
 
-raster::SpeedMode raster_mode_of(TravelMode mode) {
-  switch (mode) {
-    case TravelMode::kWalk: return raster::SpeedMode::kWalking;
-    case TravelMode::kBicycle:
-    case TravelMode::kEbike: return raster::SpeedMode::kBicycling;
-    case TravelMode::kCar:
-    case TravelMode::kMixed: return raster::SpeedMode::kMotorized;
-  }
-  return raster::SpeedMode::kWalking;
-}
+using raster::raster_mode_of;
 
 const char* raster_mode_zh(raster::SpeedMode m) {
   switch (m) {
@@ -131,8 +123,12 @@ RasterSources raster_sources(const RoadData* roads, const RasterTravelData* rast
   s.burn_roads = settings.raster_burn_roads;
   s.default_speed = settings.raster_no_land_cover_default_speed;
   s.default_speed_kmh = settings.raster_default_speed_kmh;
-  if (roads != nullptr)
-    for (const float v : raster::way_speeds_for_mode(*roads, mode, settings.profile)) s.road_ways += v > 0.0F ? 1 : 0;
+  if (roads != nullptr) {
+    // Ways of a slower mode ([raster.road_modes]: a track walked in a car standard) are not the mode's own speed.
+    const raster::WayModes ways = raster::way_speeds_with_modes(*roads, mode, settings.profile, settings.raster_road_modes);
+    for (std::size_t w = 0; w < ways.speed_kmh.size(); ++w)
+      s.road_ways += ways.speed_kmh[w] > 0.0F && ways.mode[w] == s.raster_mode ? 1 : 0;
+  }
   s.land_cover = raster != nullptr && !raster->landcover.empty();
   if (raster != nullptr && !raster->friction_s_per_m.empty()) {
     // A friction surface given directly: every cell with a value is a speed source of every mode.
@@ -245,7 +241,14 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   auto m = std::make_unique<RasterMode>();
   const Grid& grid = population_.grid;
   raster::RoadRaster roads;
-  if (roads_ != nullptr && settings_.raster_burn_roads) roads = raster::rasterise_roads(*roads_, grid, mode, settings_.profile);
+  if (roads_ != nullptr && settings_.raster_burn_roads) {
+    const bool class_modes = std::any_of(settings_.raster_road_modes.begin(), settings_.raster_road_modes.end(),
+                                         [](const auto& class_mode) { return class_mode.has_value(); });
+    roads = class_modes ? raster::rasterise_way_modes(*roads_, grid,
+                                                      raster::way_speeds_with_modes(*roads_, mode, settings_.profile,
+                                                                                    settings_.raster_road_modes))
+                        : raster::rasterise_roads(*roads_, grid, mode, settings_.profile);
+  }
   std::vector<raster::SpeedClass> table;
   if (raster_ != nullptr)
     for (const auto& c : raster_->classes)
@@ -260,6 +263,7 @@ TravelModel::RasterMode& TravelModel::raster_mode(TravelMode mode, StandardTrave
   }
   in.speed_table = table;
   in.road_speed_kmh = roads.speed_kmh;
+  in.road_mode = roads.mode;
   in.travel_mode = raster_mode_of(mode);
   in.faster_class_speed_kmh = own_speed_kmh(mode, settings_.profile);
   in.no_land_cover_default_speed = settings_.raster_no_land_cover_default_speed;

@@ -22,6 +22,7 @@
 #include "core/standard.hpp"
 #include "core/travel_time.hpp"
 #include "raster/friction.hpp"
+#include "raster/rasterise.hpp"
 
 namespace carereach::network {
 struct FacilitySources;
@@ -37,6 +38,8 @@ struct TravelSettings {
   int raster_neighbours = 16;
   bool raster_anisotropic = false;
   bool raster_burn_roads = true;
+  /// [raster.road_modes]: a travel mode per road class (nullopt: the standard's own), as AccessMod's scenario table.
+  raster::RoadClassModes raster_road_modes{};
   bool raster_no_land_cover_default_speed = false;  ///< [raster] no_land_cover = "default_speed"
   double raster_default_speed_kmh = 5.0;            ///< … at this speed, walking
   /// [raster.bicycle]: with raster_anisotropic, bicycling cells follow the power balance on the slope.

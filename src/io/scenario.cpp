@@ -592,6 +592,39 @@ class Parser {
     t.finish();
   }
 
+  // [raster.road_modes]: class = "walking" | "bicycling" | "motorized" (AccessMod's per-class mode, for roads).
+  static void parse_road_modes(TomlTable& t, RasterSpec& r) {
+    if (!t.has("road_modes")) return;
+    std::string names;
+    for (std::size_t c = 0; c < kRoadClassCount; ++c)
+      names += (c == 0 ? "" : ", ") + std::string(road_class_name(road_class_at(c)));
+    for (const auto& [key, value] : t.string_map("road_modes")) {
+      const auto parsed = parse_road_class(key);
+      if (!parsed || parsed->link) {
+        std::string best;
+        std::size_t best_distance = 3;
+        for (std::size_t c = 0; c < kRoadClassCount; ++c) {
+          const std::string name(road_class_name(road_class_at(c)));
+          if (const std::size_t d = edit_distance(key, name); d < best_distance) {
+            best_distance = d;
+            best = name;
+          }
+        }
+        t.fail("road_modes", "'" + key + "' is not a road class",
+               best.empty() ? "the classes are " + names + " (*_link ways take the mode of their class)"
+                            : "did you mean '" + best + "'?");
+      }
+      const std::string mode = ascii_lower(value);
+      if (mode != "walking" && mode != "bicycling" && mode != "motorized")
+        t.fail("road_modes", "the mode of class '" + key + "' must be walking, bicycling or motorized, not '" + value + "'",
+               "as in AccessMod's travel scenario table (docs/method/raster-travel-time.md, A mode per road class)");
+      r.road_modes[road_class_index(parsed->road_class)] = mode;
+    }
+    if (!r.burn_roads)
+      t.fail("road_modes", "gives the roads' modes, but burn_roads = false leaves the roads out of the friction surface",
+             "remove [raster.road_modes], or set burn_roads = true");
+  }
+
   void parse_raster(TomlTable& t, RasterSpec& r) {
     if (auto lc = t.table("landcover")) {
       r.landcover = parse_source(*lc, false);
@@ -646,6 +679,7 @@ class Parser {
     }
     r.anisotropic = t.boolean("anisotropic", false);
     r.burn_roads = t.boolean("burn_roads", true);
+    parse_road_modes(t, r);
     if (auto v = t.string("no_land_cover")) {
       if (*v == "impassable") r.no_land_cover_default_speed = false;
       else if (*v == "default_speed") r.no_land_cover_default_speed = true;

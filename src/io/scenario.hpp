@@ -174,6 +174,9 @@ struct RasterSpec {
   /// [raster.bicycle]: bicycling cells follow AccessMod's power balance on the DEM's slopes (needs anisotropic).
   std::optional<BicyclePowerModel> bicycle;
   bool burn_roads = true;               ///< roads (at the standard's mode speeds) over the land cover
+  /// [raster.road_modes]: a travel mode per road class ("walking", "bicycling", "motorized"; empty: the standard's
+  /// own), indexed by road_class_index.
+  std::array<std::string, kRoadClassCount> road_modes{};
   /// Cells without land cover (outside the land-cover raster, no-data in it, or every cell when there is none):
   /// impassable (false, the default, as in AccessMod) or walked at default_speed_kmh (no_land_cover = "default_speed").
   bool no_land_cover_default_speed = false;

@@ -19,6 +19,8 @@ analysis::TravelSettings travel_settings(const io::Scenario& scenario) {
   s.raster_neighbours = scenario.raster.neighbours;
   s.raster_anisotropic = scenario.raster.anisotropic;
   s.raster_burn_roads = scenario.raster.burn_roads;
+  for (std::size_t c = 0; c < kRoadClassCount; ++c)
+    if (!scenario.raster.road_modes[c].empty()) s.raster_road_modes[c] = raster::parse_speed_mode(scenario.raster.road_modes[c]);
   s.raster_no_land_cover_default_speed = scenario.raster.no_land_cover_default_speed;
   s.raster_default_speed_kmh = scenario.raster.default_speed_kmh;
   s.raster_bicycle = scenario.raster.bicycle;
@@ -222,6 +224,10 @@ nlohmann::ordered_json travel_settings_json(const analysis::TravelSettings& sett
   raster["no_land_cover"] = settings.raster_no_land_cover_default_speed ? "default_speed" : "impassable";
   raster["default_speed_kmh"] = settings.raster_default_speed_kmh;
   raster["land_cover_classes"] = scenario.raster.classes.size();
+  nlohmann::ordered_json road_modes = nlohmann::ordered_json::object();
+  for (std::size_t c = 0; c < kRoadClassCount; ++c)
+    if (const auto& m = settings.raster_road_modes[c]) road_modes[std::string(road_class_name(road_class_at(c)))] = raster::to_string(*m);
+  if (!road_modes.empty()) raster["road_modes"] = road_modes;
   j["raster"] = raster;
   nlohmann::ordered_json speeds;
   for (TravelMode m : {TravelMode::kWalk, TravelMode::kBicycle, TravelMode::kEbike, TravelMode::kCar}) {

@@ -73,6 +73,9 @@ FrictionResult build_friction(const FrictionInputs& in) {
   const std::size_t cells = in.grid.cell_count();
   check_size(in.land_cover.size(), cells, "land_cover");
   check_size(in.road_speed_kmh.size(), cells, "road_speed_kmh");
+  check_size(in.road_mode.size(), cells, "road_mode");
+  for (const SpeedMode m : in.road_mode)
+    if (m > in.travel_mode) throw std::invalid_argument("build_friction: a road cell of a faster mode than the traveller's");
   check_size(in.barrier.size(), cells, "barrier");
   check_size(in.persons.size(), cells, "persons");
   check_size(in.friction_s_per_m.size(), cells, "friction_s_per_m");
@@ -136,8 +139,9 @@ FrictionResult build_friction(const FrictionInputs& in) {
     }
     if (road) {
       s.seconds_per_metre[i] = friction_at_speed(in.road_speed_kmh[i]);
-      s.mode[i] = in.travel_mode;
+      s.mode[i] = in.road_mode.empty() ? in.travel_mode : in.road_mode[i];
       ++st.road_cells;
+      if (s.mode[i] != in.travel_mode) ++st.road_other_mode_cells;
       continue;
     }
     if (!in.friction_s_per_m.empty() && !std::isnan(in.friction_s_per_m[i])) {
@@ -181,7 +185,7 @@ FrictionResult build_friction(const FrictionInputs& in) {
   }
   st.no_land_cover_persons = persons_without.value();
   st.passable_cells = st.road_cells + st.default_cells + st.land_cover_cells + st.friction_cells;
-  st.source_cells = st.road_cells + st.friction_cells + (st.land_cover_cells - st.other_mode_cells) +
+  st.source_cells = (st.road_cells - st.road_other_mode_cells) + st.friction_cells + (st.land_cover_cells - st.other_mode_cells) +
                     (in.travel_mode == SpeedMode::kWalking ? st.default_cells : 0);
 
   for (const auto& [cls, n] : unknown) {

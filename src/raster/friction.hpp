@@ -69,6 +69,10 @@ struct FrictionInputs {
   std::span<const float> friction_s_per_m;
   /// Road speed per cell in km/h (the fastest road of the mode rasterised into it; 0 = no road), or empty.
   std::span<const float> road_speed_kmh;
+  /// The mode of each road cell ([raster.road_modes]: the walk along a track in a car standard), or empty: every
+  /// road cell is in travel_mode. A road mode must not be faster than travel_mode (the rasteriser gives the
+  /// traveller's own mode there).
+  std::span<const SpeedMode> road_mode;
   /// The traveller's mode (the standard's: walk → WALKING, bicycle and e-bike → BICYCLING, car and mixed →
   /// MOTORIZED). Road cells take it; land-cover classes of this mode are its speed sources.
   SpeedMode travel_mode = SpeedMode::kMotorized;
@@ -91,6 +95,7 @@ struct FrictionInputs {
 /// Where the cells' speeds came from.
 struct FrictionStats {
   std::size_t road_cells = 0;
+  std::size_t road_other_mode_cells = 0;   ///< of them: a road class of a slower mode ([raster.road_modes])
   std::size_t land_cover_cells = 0;        ///< speed from the table (passable classes, slowed ones included)
   std::size_t friction_cells = 0;          ///< speed from the friction surface given directly
   std::size_t slowed_cells = 0;            ///< of them: a class of a faster mode, crossed at faster_class_speed_kmh
@@ -116,7 +121,7 @@ struct FrictionResult {
 
 /// Builds the surface. Per cell, the first rule that applies:
 ///  1. a barrier (unless a road crosses it and roads_cross_barriers) → impassable;
-///  2. a road (speed > 0) → the road speed, travel_mode;
+///  2. a road (speed > 0) → the road speed, in the road's mode (road_mode) or travel_mode;
 ///  2b. a friction surface given directly: a cell with a value → that value, travel_mode;
 ///  3. no land cover (no-data, or no land cover given) → impassable, or the default speed walking when
 ///     no_land_cover_default_speed (counted, with the warning raster.no_land_cover either way);

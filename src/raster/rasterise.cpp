@@ -186,6 +186,70 @@ RoadRaster rasterise_roads(const RoadData& roads, const Grid& grid, TravelMode m
   return rasterise_way_speeds(roads, grid, way_speeds_for_mode(roads, mode, profile));
 }
 
+SpeedMode raster_mode_of(TravelMode mode) {
+  switch (mode) {
+    case TravelMode::kWalk: return SpeedMode::kWalking;
+    case TravelMode::kBicycle:
+    case TravelMode::kEbike: return SpeedMode::kBicycling;
+    case TravelMode::kCar:
+    case TravelMode::kMixed: return SpeedMode::kMotorized;
+  }
+  return SpeedMode::kWalking;
+}
+
+WayModes way_speeds_with_modes(const RoadData& roads, TravelMode mode, const SpeedProfile& profile,
+                               const RoadClassModes& class_modes) {
+  const SpeedMode own = raster_mode_of(mode);
+  WayModes out;
+  out.speed_kmh.assign(roads.way_count(), 0.0F);
+  out.mode.assign(roads.way_count(), own);
+  for (std::size_t w = 0; w < roads.way_count(); ++w) {
+    const std::optional<SpeedMode> m = class_modes[road_class_index(roads.way_class[w])];
+    if (m && *m < own) {
+      const TravelMode slower = *m == SpeedMode::kWalking ? TravelMode::kWalk : TravelMode::kBicycle;
+      out.speed_kmh[w] = static_cast<float>(road_speed_kmh(roads, w, slower, profile));
+      out.mode[w] = *m;
+    } else {
+      out.speed_kmh[w] = static_cast<float>(road_speed_kmh(roads, w, mode, profile));
+    }
+  }
+  return out;
+}
+
+RoadRaster rasterise_way_modes(const RoadData& roads, const Grid& grid, const WayModes& ways) {
+  if (ways.speed_kmh.size() != roads.way_count() || ways.mode.size() != roads.way_count())
+    throw std::invalid_argument("rasterise_way_modes: not one speed and one mode per way");
+  RoadRaster out;
+  out.speed_kmh.assign(grid.cell_count(), 0.0F);
+  out.mode.assign(grid.cell_count(), SpeedMode::kWalking);
+  std::vector<std::size_t> cells;
+  std::vector<double> xs;
+  std::vector<double> ys;
+  for (std::size_t w = 0; w < roads.way_count(); ++w) {
+    const float speed = ways.speed_kmh[w];
+    if (!(speed > 0.0F)) continue;
+    xs.clear();
+    ys.clear();
+    for (const std::uint32_t n : roads.way(w)) {
+      xs.push_back(roads.node_x_m[n]);
+      ys.push_back(roads.node_y_m[n]);
+    }
+    cells.clear();
+    cells_on_polyline(grid, xs, ys, cells);
+    for (const std::size_t cell : cells) {
+      float& v = out.speed_kmh[cell];
+      SpeedMode& m = out.mode[cell];
+      if (v == 0.0F) ++out.cells_with_road;
+      if (speed > v || (speed == v && ways.mode[w] > m)) {
+        v = speed;
+        m = ways.mode[w];
+      }
+    }
+    if (!cells.empty()) ++out.ways_used;
+  }
+  return out;
+}
+
 void mark_polyline(const Grid& grid, std::span<const double> xs_m, std::span<const double> ys_m,
                    std::vector<std::uint8_t>& mask) {
   if (mask.size() != grid.cell_count()) throw std::invalid_argument("mark_polyline: mask is not one entry per cell");

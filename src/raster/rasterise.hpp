@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "core/road_data.hpp"
 #include "core/speeds.hpp"
 #include "core/standard.hpp"
+#include "raster/friction.hpp"
 
 namespace carereach::raster {
 
@@ -34,6 +36,9 @@ void cells_on_polyline(const Grid& grid, std::span<const double> xs_m, std::span
 /// Road speeds rasterised onto a grid.
 struct RoadRaster {
   std::vector<float> speed_kmh;  ///< per cell: the fastest road rasterised into it; 0 = no road
+  /// Per cell: the mode of that fastest road, or empty when every road is travelled in the standard's own mode
+  /// (no [raster.road_modes]).
+  std::vector<SpeedMode> mode;
   std::size_t ways_used = 0;     ///< ways with a speed > 0 that touch the grid
   std::size_t cells_with_road = 0;
 };
@@ -55,6 +60,32 @@ std::vector<float> way_speeds_for_mode(const RoadData& roads, TravelMode mode, c
 
 /// rasterise_way_speeds with way_speeds_for_mode.
 RoadRaster rasterise_roads(const RoadData& roads, const Grid& grid, TravelMode mode, const SpeedProfile& profile);
+
+/// A travel mode per road class ([raster.road_modes], as AccessMod's scenario table gives every class of its merged
+/// land cover a mode); nullopt: the class is travelled in the standard's own mode.
+using RoadClassModes = std::array<std::optional<SpeedMode>, kRoadClassCount>;
+
+/// The raster mode of a standard's travel mode: walk → WALKING, bicycle and e-bike → BICYCLING, car and mixed →
+/// MOTORIZED.
+SpeedMode raster_mode_of(TravelMode mode);
+
+/// The speed and raster mode of every way for a standard of travel mode `mode`, with a mode per road class
+/// (docs/method/raster-travel-time.md, "A mode per road class"). For a way whose class has a mode m:
+///  - m is the standard's own raster mode, or no mode is given: the way's speed for `mode`, in the standard's mode;
+///  - m is slower (a track walked by a car standard): the way's speed for m's mode (walking → walk, bicycling →
+///    bicycle, by the same rule and access bits) and mode m, so the slope rules of m apply there;
+///  - m is faster (a motorized class for a walker): the way's speed for `mode`, in the standard's mode — a class
+///    cannot make a traveller faster than the mode they travel in.
+struct WayModes {
+  std::vector<float> speed_kmh;
+  std::vector<SpeedMode> mode;
+};
+WayModes way_speeds_with_modes(const RoadData& roads, TravelMode mode, const SpeedProfile& profile,
+                               const RoadClassModes& class_modes);
+
+/// Burns every way with speed > 0 into the cells it passes through, keeping per cell the fastest way's speed and
+/// its mode (equal speeds: the faster mode). RoadRaster::mode is filled.
+RoadRaster rasterise_way_modes(const RoadData& roads, const Grid& grid, const WayModes& ways);
 
 /// Sets mask[cell] = 1 for every cell the polyline (xs[i], ys[i]) passes through (barrier lines: rivers, cliffs,
 /// walls). mask has one entry per grid cell.

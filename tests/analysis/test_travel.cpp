@@ -530,6 +530,50 @@ TEST_CASE("raster engine: land cover classes and roads burned in at the mode's s
   }
 }
 
+TEST_CASE("raster engine: a mode per road class — a car standard walks the tracks ([raster.road_modes])",
+          "[analysis][travel][raster]") {
+  // One row of 10 cells of 100 m, the facility in cell 0. A track runs from x = 0 to 500 (cells 0–4), a primary
+  // road from 500 to 1000 (cells 5–9), both 36 km/h (0.1 s/m) for cars; walking the track is 3.6 km/h (1 s/m).
+  const PopulationGrid pop = population(10, 1, 100.0, 0.0, 100.0);
+  const std::vector<Facility> fac = {facility(0, "H", "township_health_center", 50, 50)};
+  const AsciiNetwork net = AsciiMap("A----B----C", 100.0, 0.0, 50.0)
+                               .way("AB", {.cls = RoadClass::kTrack})
+                               .way("BC", {.cls = RoadClass::kPrimary})
+                               .build();
+  TravelSettings set = settings();
+  set.profile.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kTrack)] = 36.0;
+  set.profile.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kPrimary)] = 36.0;
+  set.profile.mode(TravelMode::kWalk).speed_kmh[road_class_index(RoadClass::kTrack)] = 3.6;
+  const Standard st = time_standard("r", {}, 30, TravelMode::kCar, TravelEngine::kRaster);
+  Diagnostics diag;
+
+  SECTION("without class modes the car drives both: cell 9 is 9 × 100 m × 0.1 s/m = 90 s away") {
+    TravelModel model(&net.roads, pop, nullptr, set);
+    const StandardTravel t = model.compute(st, fac, diag);
+    CHECK(at(t.field, 9, 0) == Approx(minutes(90.0)).epsilon(1e-6));
+  }
+  SECTION("track walked: 4 steps of 100 s, one of 100 × (1 + 0.1) / 2 = 55 s, 4 of 10 s: cell 9 at 495 s") {
+    set.raster_road_modes[road_class_index(RoadClass::kTrack)] = raster::SpeedMode::kWalking;
+    TravelModel model(&net.roads, pop, nullptr, set);
+    const StandardTravel t = model.compute(st, fac, diag);
+    CHECK(t.not_computed.empty());
+    CHECK(at(t.field, 4, 0) == Approx(minutes(400.0)).epsilon(1e-6));
+    CHECK(at(t.field, 5, 0) == Approx(minutes(455.0)).epsilon(1e-6));
+    CHECK(at(t.field, 9, 0) == Approx(minutes(495.0)).epsilon(1e-6));
+    // The primary road is the car's own speed; the walked track is not.
+    const analysis::RasterSources src = analysis::raster_sources(&net.roads, nullptr, 10, TravelMode::kCar, set);
+    CHECK(src.road_ways == 1);
+  }
+  SECTION("a car standard whose only road is walked has no speed of its own: not computed, never walked") {
+    const AsciiNetwork track = AsciiMap("A---------B", 100.0, 0.0, 50.0).way("AB", {.cls = RoadClass::kTrack}).build();
+    set.raster_road_modes[road_class_index(RoadClass::kTrack)] = raster::SpeedMode::kWalking;
+    CHECK_FALSE(analysis::raster_sources(&track.roads, nullptr, 10, TravelMode::kCar, set).missing.empty());
+    TravelModel model(&track.roads, pop, nullptr, set);
+    const StandardTravel t = model.compute(st, fac, diag);
+    CHECK_FALSE(t.not_computed.empty());
+  }
+}
+
 TEST_CASE("raster engine: a facility outside the grid is left out with a warning", "[analysis][travel][raster]") {
   const PopulationGrid pop = population(5, 1, 100.0, 0.0, 100.0);
   TravelSettings set = settings();

@@ -320,6 +320,15 @@ TEST_CASE("[raster] no_land_cover: impassable by default, default_speed_kmh only
                   .raster.no_land_cover_default_speed);
 }
 
+TEST_CASE("[raster.road_modes]: a mode per road class, in any case", "[scenario][raster]") {
+  Dir d;
+  const io::Scenario s =
+      parse(d, std::string(kMinimal) + "[raster.road_modes]\ntrack = \"WALKING\"\ncycleway = \"bicycling\"\n");
+  CHECK(s.raster.road_modes[road_class_index(RoadClass::kTrack)] == "walking");
+  CHECK(s.raster.road_modes[road_class_index(RoadClass::kCycleway)] == "bicycling");
+  CHECK(s.raster.road_modes[road_class_index(RoadClass::kPrimary)].empty());
+}
+
 TEST_CASE("mistakes with the estimate and the raster's land cover name the key", "[scenario][estimate][raster]") {
   Dir d;
   struct Case {
@@ -343,6 +352,14 @@ TEST_CASE("mistakes with the estimate and the raster's land cover name the key",
        "is used only with no_land_cover = \"default_speed\"", "add no_land_cover = \"default_speed\""},
       {z + "[raster]\nno_land_cover = \"walk\"\n", "raster.no_land_cover", "must be \"impassable\" or \"default_speed\"",
        "AccessMod"},
+      {z + "[raster.road_modes]\ntrak = \"walking\"\n", "raster.road_modes", "'trak' is not a road class",
+       "did you mean 'track'?"},
+      {z + "[raster.road_modes]\nprimary_link = \"walking\"\n", "raster.road_modes", "'primary_link' is not a road class",
+       "*_link ways take the mode of their class"},
+      {z + "[raster.road_modes]\ntrack = \"driving\"\n", "raster.road_modes",
+       "must be walking, bicycling or motorized, not 'driving'", "AccessMod"},
+      {z + "[raster]\nburn_roads = false\n[raster.road_modes]\ntrack = \"walking\"\n", "raster.road_modes",
+       "burn_roads = false leaves the roads out", "burn_roads = true"},
   };
   for (const auto& c : cases) {
     INFO(c.text);

@@ -230,6 +230,31 @@ TEST_CASE("speed sources of a mode: own classes, slower classes walked, faster c
   }
 }
 
+TEST_CASE("road cells of a slower mode keep that mode and are not the traveller's own speed", "[raster][friction]") {
+  // 3 × 1: a walked track (4 km/h) | a road (60 km/h) | built-up land (walking 5).
+  const std::vector<std::int32_t> lc = {1, 1, 1};
+  const std::vector<float> road = {4.0F, 60.0F, 0.0F};
+  const std::vector<SpeedMode> road_mode = {SpeedMode::kWalking, SpeedMode::kMotorized, SpeedMode::kWalking};
+  FrictionInputs in;
+  in.grid = make_grid(3, 1, 100.0);
+  in.land_cover = lc;
+  in.speed_table = kTable;
+  in.road_speed_kmh = road;
+  in.road_mode = road_mode;
+  in.travel_mode = SpeedMode::kMotorized;
+  const FrictionResult r = build_friction(in);
+  CHECK(r.surface.seconds_per_metre[0] == Approx(3.6 / 4.0));
+  CHECK(r.surface.mode[0] == SpeedMode::kWalking);
+  CHECK(r.surface.mode[1] == SpeedMode::kMotorized);
+  CHECK(r.surface.mode[2] == SpeedMode::kWalking);  // the land cover's class (rule 6), not the road's
+  CHECK(r.stats.road_cells == 2);
+  CHECK(r.stats.road_other_mode_cells == 1);
+  CHECK(r.stats.source_cells == 1);  // only the driven road
+  // A road mode faster than the traveller's is a programming error (the rasteriser never gives one).
+  in.travel_mode = SpeedMode::kWalking;
+  CHECK_THROWS_AS(build_friction(in), std::invalid_argument);
+}
+
 TEST_CASE("bad speed tables and arrays are refused", "[raster][friction]") {
   FrictionInputs in;
   in.grid = make_grid(2, 1, 100.0);

@@ -167,6 +167,61 @@ TEST_CASE("way speeds per mode follow access, links, maxspeed and the line layer
   CHECK(m == std::vector<float>{100.0F, 5.0F, 40.0F, 30.0F, 33.0F});
 }
 
+TEST_CASE("a mode per road class: slower classes at the slower mode's speed and mode, faster ones not faster",
+          "[raster][rasterise]") {
+  // Way 0: a track (walking class) along row 4 (y = 55); way 1: a primary road (no class mode) down column 4; way 2:
+  // a residential street (class mode motorized) along row 7 (y = 25); way 3: a cycleway (bicycling class) along
+  // row 1 (y = 85). Rows count from the top (y = 100).
+  const Grid g = small_grid();
+  RoadData roads = roads_of({{{5, 55}, {95, 55}}, {{45, 95}, {45, 5}}, {{5, 25}, {95, 25}}, {{5, 85}, {95, 85}}});
+  roads.way_class = {RoadClass::kTrack, RoadClass::kPrimary, RoadClass::kResidential, RoadClass::kCycleway};
+  SpeedProfile p;
+  p.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kTrack)] = 20.0;
+  p.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kPrimary)] = 60.0;
+  p.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kResidential)] = 30.0;
+  p.mode(TravelMode::kCar).speed_kmh[road_class_index(RoadClass::kCycleway)] = 0.0;  // closed to cars
+  for (double& v : p.mode(TravelMode::kWalk).speed_kmh) v = 4.0;
+  for (double& v : p.mode(TravelMode::kBicycle).speed_kmh) v = 14.0;
+  RoadClassModes modes{};
+  modes[road_class_index(RoadClass::kTrack)] = SpeedMode::kWalking;
+  modes[road_class_index(RoadClass::kResidential)] = SpeedMode::kMotorized;
+  modes[road_class_index(RoadClass::kCycleway)] = SpeedMode::kBicycling;
+
+  SECTION("a car walks the track, cycles the cycleway and drives the rest") {
+    const WayModes w = way_speeds_with_modes(roads, TravelMode::kCar, p, modes);
+    CHECK(w.speed_kmh == std::vector<float>{4.0F, 60.0F, 30.0F, 14.0F});
+    CHECK(w.mode == std::vector<SpeedMode>{SpeedMode::kWalking, SpeedMode::kMotorized, SpeedMode::kMotorized,
+                                           SpeedMode::kBicycling});
+    const RoadRaster rr = rasterise_way_modes(roads, g, w);
+    REQUIRE(rr.mode.size() == g.cell_count());
+    CHECK(rr.speed_kmh[g.index(0, 4)] == 4.0F);
+    CHECK(rr.mode[g.index(0, 4)] == SpeedMode::kWalking);
+    CHECK(rr.speed_kmh[g.index(4, 4)] == 60.0F);  // the crossing: the faster road and its mode
+    CHECK(rr.mode[g.index(4, 4)] == SpeedMode::kMotorized);
+    CHECK(rr.mode[g.index(0, 1)] == SpeedMode::kBicycling);
+    CHECK(rr.speed_kmh[g.index(0, 7)] == 30.0F);
+    // Without class modes: the same speeds as rasterise_roads, every road the car's.
+    const RoadRaster plain = rasterise_roads(roads, g, TravelMode::kCar, p);
+    const RoadRaster none = rasterise_way_modes(roads, g, way_speeds_with_modes(roads, TravelMode::kCar, p, {}));
+    CHECK(none.speed_kmh == plain.speed_kmh);
+    for (std::size_t c = 0; c < g.cell_count(); ++c)
+      if (none.speed_kmh[c] > 0.0F) CHECK(none.mode[c] == SpeedMode::kMotorized);
+  }
+  SECTION("a walker is not made faster by a motorized class: the walking speed, in the walking mode") {
+    const WayModes w = way_speeds_with_modes(roads, TravelMode::kWalk, p, modes);
+    CHECK(w.speed_kmh == std::vector<float>{4.0F, 4.0F, 4.0F, 4.0F});
+    CHECK(w.mode == std::vector<SpeedMode>(4, SpeedMode::kWalking));
+  }
+  SECTION("equal speeds in one cell: the faster mode") {
+    const std::vector<SpeedMode> m = {SpeedMode::kWalking, SpeedMode::kMotorized, SpeedMode::kWalking,
+                                      SpeedMode::kBicycling};
+    const WayModes w{{10.0F, 10.0F, 10.0F, 10.0F}, m};
+    CHECK(rasterise_way_modes(roads, g, w).mode[g.index(4, 4)] == SpeedMode::kMotorized);
+  }
+  CHECK(raster_mode_of(TravelMode::kMixed) == SpeedMode::kMotorized);
+  CHECK(raster_mode_of(TravelMode::kEbike) == SpeedMode::kBicycling);
+}
+
 TEST_CASE("barrier polylines mark a 4-connected mask", "[raster][rasterise]") {
   const Grid g = small_grid();
   std::vector<std::uint8_t> mask(g.cell_count(), 0);
