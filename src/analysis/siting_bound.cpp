@@ -139,8 +139,8 @@ CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, doubl
     }
   }
   // Every L(λ) bounds the optimum in exact arithmetic; a margin of a billionth of the total weight covers the
-  // rounding of the sums.
-  out.bound += 1e-9 * total;
+  // rounding of the sums; no bound exceeds the weight of every row.
+  out.bound = std::min(out.bound + 1e-9 * total, total);
   return out;
 }
 
