@@ -477,7 +477,19 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
     if (p.objective == SitingObjective::kBudget) {
       lagrangian = mclp_upper_bound(cm, p.budget, greedy_gain).bound;
     } else {
-      lagrangian = fewest_sites_lower_bound(cm, need, static_cast<std::uint32_t>(greedy_picks.size()));
+      // What the greedy solution's first k sites cover, for each k: the aim of the bound's steps for k sites.
+      std::vector<double> curve;
+      std::vector<char> hit(r.row_persons.size(), 0);
+      double acc = 0.0;
+      for (const std::uint32_t j : greedy_picks) {
+        for (const std::uint32_t row : r.covers[j])
+          if (hit[row] == 0) {
+            hit[row] = 1;
+            acc += r.row_persons[row];
+          }
+        curve.push_back(acc);
+      }
+      lagrangian = fewest_sites_lower_bound(cm, need, static_cast<std::uint32_t>(greedy_picks.size()), curve);
     }
   }
   const auto relative_gap = [&](double bound) {
