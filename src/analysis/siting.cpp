@@ -1,9 +1,12 @@
 #include "analysis/siting.hpp"
 
+#include "analysis/siting_bound.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <queue>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -249,25 +252,15 @@ void load(OsiClpSolverInterface& solver, const Model& m) {
   solver.getModelPtr()->messageHandler()->setLogLevel(0);
 }
 
-/// The LP relaxation's optimum (a bound on the integer optimum), or nullopt when Clp does not prove it within
-/// time_limit_s (Clp's own clock).
-std::optional<double> lp_bound(const Model& m, double time_limit_s) {
-  OsiClpSolverInterface lp;
-  load(lp, m);
-  lp.getModelPtr()->setMaximumSeconds(time_limit_s);
-  lp.initialSolve();
-  if (!lp.isProvenOptimal()) return std::nullopt;
-  return lp.getObjValue();
-}
-
 struct ExactOutcome {
+  bool finished = false;  ///< the search ended within the accepted gap (not at the time limit)
   bool solved = false;          ///< a feasible solution was found
   bool proven_optimal = false;
   std::vector<std::uint32_t> picks;  ///< kept-candidate indexes
   double best_possible = 0.0;   ///< the solver's bound on the objective (minimisation)
 };
 
-ExactOutcome exact(const Model& m, double time_limit_s) {
+ExactOutcome exact(const Model& m, double time_limit_s, double accept_gap, const std::vector<double>& start) {
   OsiClpSolverInterface solver;
   load(solver, m);
   for (int j = 0; j < m.n; ++j) solver.setInteger(j);
@@ -277,11 +270,23 @@ ExactOutcome exact(const Model& m, double time_limit_s) {
   CbcSolverUsefulData data;
   data.noPrinting_ = true;
   CbcMain0(model, data);
+  // The greedy solution as the first incumbent (x_j of its picks, y_r of the rows they cover, from `start`): the
+  // search starts from a good solution instead of finding one; CBC checks it against the constraints.
+  if (!start.empty() && static_cast<int>(start.size()) == model.getNumCols()) {
+    model.setLogLevel(0);
+    model.messageHandler()->setLogLevel(0);
+    model.solver()->messageHandler()->setLogLevel(0);
+    if (auto* clp = dynamic_cast<OsiClpSolverInterface*>(model.solver())) clp->getModelPtr()->messageHandler()->setLogLevel(0);
+    double objective = 0.0;
+    for (std::size_t c = 0; c < start.size(); ++c) objective += start[c] * m.obj[c];
+    model.setBestSolution(start.data(), model.getNumCols(), objective, true);
+  }
   const std::string seconds = std::to_string(std::max(1.0, time_limit_s));
-  // Wall-clock seconds; kBudget to optimality; kTargetShare until no solution with fewer sites can exist (the
+  // Wall-clock seconds; kBudget to the accepted relative gap (0: optimality); kTargetShare until no solution with fewer sites can exist (the
   // objective is sites − a coverage term below 0.5, so an absolute gap under 0.5 proves the number of sites).
   const char* gap_key = m.target ? "-allowableGap" : "-ratioGap";
-  const char* gap_value = m.target ? "0.49" : "0";
+  const std::string ratio = std::to_string(std::max(0.0, accept_gap));
+  const char* gap_value = m.target ? "0.49" : ratio.c_str();
   const char* argv[] = {"carereach", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", seconds.c_str(),
                         gap_key, gap_value, "-solve", "-quit"};
   CbcMain1(static_cast<int>(std::size(argv)), argv, model, no_callback, data);
@@ -292,7 +297,9 @@ ExactOutcome exact(const Model& m, double time_limit_s) {
     for (int j = 0; j < m.n; ++j)
       if (x[j] > 0.5) out.picks.push_back(static_cast<std::uint32_t>(j));
   }
-  out.proven_optimal = out.solved && model.isProvenOptimal();
+  // With a gap accepted, a finished search proves only that gap: the bound below says how close it is.
+  out.finished = out.solved && model.isProvenOptimal();
+  out.proven_optimal = out.finished && (m.target || accept_gap <= 0.0);
   out.best_possible = model.getBestPossibleObjValue();
   return out;
 }
@@ -456,51 +463,89 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
   out.method_used = SitingMethod::kGreedy;
 
   const bool want_exact = options.method != SitingMethod::kGreedy;
-#ifdef CAREREACH_HAVE_CBC
-  if (!out.target_reached) {
-    out.note = "the target cannot be reached: every candidate together covers too few persons";
-  } else if (r.kept.empty() || (p.objective == SitingObjective::kTargetShare && need <= 0.0 && !has_zones(p))) {
-    out.proven_optimal = true;  // nothing to choose, or nothing needed
-    if (want_exact) out.method_used = SitingMethod::kExact;
-  } else {
-    const Model m = build_model(p, r, need);
-    if (want_exact) {
-      const ExactOutcome e = exact(m, options.time_limit_s);
-      if (e.solved) {
-        const double e_gain = covered_by(r, e.picks);
-        // The solver's tolerances may accept a coverage a hair below the need: such a solution does not count.
-        const bool meets = p.objective == SitingObjective::kBudget || e_gain >= need;
-        const bool better = meets && (p.objective == SitingObjective::kBudget
-                                          ? e_gain >= greedy_gain
-                                          : (e.picks.size() < greedy_picks.size() ||
-                                             (e.picks.size() == greedy_picks.size() && e_gain >= greedy_gain)));
-        if (better) {
-          picks = e.picks;
-          out.method_used = SitingMethod::kExact;
-        }
-      }
-      out.proven_optimal = e.proven_optimal && out.method_used == SitingMethod::kExact;
-      if (std::abs(e.best_possible) < 1e30) {
-        if (p.objective == SitingObjective::kBudget) out.bound = -e.best_possible;
-        else out.bound = std::ceil(e.best_possible - 1e-6);
-      }
-      if (!e.proven_optimal)
-        out.note = e.solved ? "the solver's time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
-                                  " s) was reached before optimality was proven; the better of its best solution and the greedy one, gap against its bound"
-                            : "the solver found no solution within its time limit (" +
-                                  std::to_string(static_cast<int>(options.time_limit_s)) + " s): the greedy solution, gap against the solver's bound";
-    } else if (auto lp = lp_bound(m, options.time_limit_s)) {
-      if (p.objective == SitingObjective::kBudget) out.bound = -*lp;
-      else out.bound = std::ceil(*lp - 1e-6);
+  // The Lagrangian bound (siting_bound.hpp): seconds where the LP or the exact solve takes minutes. kBudget: an upper
+  // bound on the persons new sites can add; kTargetShare: a lower bound on the number of sites.
+  std::optional<double> lagrangian;
+  const bool bound_needed = out.target_reached && !r.kept.empty() &&
+                            !(p.objective == SitingObjective::kTargetShare && need <= 0.0 && !has_zones(p));
+  if (bound_needed) {
+    std::vector<std::uint32_t> kept_zone;
+    if (has_zones(p))
+      for (const std::uint32_t j : r.kept) kept_zone.push_back(p.candidate_zone[j]);
+    const CoverModel cm{r.row_persons, r.covers, kept_zone,
+                        has_zones(p) ? std::span<const std::uint32_t>(p.zone_required) : std::span<const std::uint32_t>()};
+    if (p.objective == SitingObjective::kBudget) {
+      lagrangian = mclp_upper_bound(cm, p.budget, greedy_gain).bound;
     } else {
-      out.note = "the LP bound was not found within the time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
-                 " s): the greedy solution, gap unknown";
+      // What the greedy solution's first k sites cover, for each k: the aim of the bound's steps for k sites.
+      std::vector<double> curve;
+      std::vector<char> hit(r.row_persons.size(), 0);
+      double acc = 0.0;
+      for (const std::uint32_t j : greedy_picks) {
+        for (const std::uint32_t row : r.covers[j])
+          if (hit[row] == 0) {
+            hit[row] = 1;
+            acc += r.row_persons[row];
+          }
+        curve.push_back(acc);
+      }
+      lagrangian = fewest_sites_lower_bound(cm, need, static_cast<std::uint32_t>(greedy_picks.size()), curve);
     }
   }
+  const auto relative_gap = [&](double bound) {
+    if (p.objective == SitingObjective::kBudget) return bound > 0.0 ? std::max(0.0, bound - greedy_gain) / bound : 0.0;
+    const double k = static_cast<double>(greedy_picks.size());
+    return k > 0.0 ? std::max(0.0, k - bound) / k : 0.0;
+  };
+  const bool greedy_close_enough =
+      lagrangian && options.accept_gap > 0.0 && relative_gap(*lagrangian) <= options.accept_gap;
+  if (!out.target_reached) {
+    out.note = "the target cannot be reached: every candidate together covers too few persons";
+  } else if (!bound_needed) {
+    out.proven_optimal = true;  // nothing to choose, or nothing needed
+    if (want_exact && siting_solver_available()) out.method_used = SitingMethod::kExact;
+  } else if (want_exact && !greedy_close_enough) {
+#ifdef CAREREACH_HAVE_CBC
+    const Model m = build_model(p, r, need);
+    std::vector<double> start(m.collb.size(), 0.0);
+    for (const std::uint32_t j : greedy_picks) {
+      start[j] = 1.0;
+      for (const std::uint32_t row : r.covers[j]) start[static_cast<std::size_t>(m.n) + row] = 1.0;
+    }
+    const ExactOutcome e = exact(m, options.time_limit_s, options.accept_gap, start);
+    if (e.solved) {
+      const double e_gain = covered_by(r, e.picks);
+      // The solver's tolerances may accept a coverage a hair below the need: such a solution does not count.
+      const bool meets = p.objective == SitingObjective::kBudget || e_gain >= need;
+      const bool better = meets && (p.objective == SitingObjective::kBudget
+                                        ? e_gain >= greedy_gain
+                                        : (e.picks.size() < greedy_picks.size() ||
+                                           (e.picks.size() == greedy_picks.size() && e_gain >= greedy_gain)));
+      if (better) {
+        picks = e.picks;
+        out.method_used = SitingMethod::kExact;
+      }
+    }
+    out.proven_optimal = e.proven_optimal && out.method_used == SitingMethod::kExact;
+    if (std::abs(e.best_possible) < 1e30) {
+      if (p.objective == SitingObjective::kBudget) out.bound = -e.best_possible;
+      else out.bound = std::ceil(e.best_possible - 1e-6);
+    }
+    if (!e.finished)
+      out.note = e.solved ? "the solver's time limit (" + std::to_string(static_cast<int>(options.time_limit_s)) +
+                                " s) was reached before optimality was proven; the better of its best solution and the greedy one, gap against its bound"
+                          : "the solver found no solution within its time limit (" +
+                                std::to_string(static_cast<int>(options.time_limit_s)) + " s): the greedy solution, gap against the solver's bound";
 #else
-  if (!out.target_reached) out.note = "the target cannot be reached: every candidate together covers too few persons";
-  else if (want_exact) out.note = "no exact solver is built in (COIN-OR CBC): the greedy solution, without a bound";
+    out.note = "no exact solver is built in (COIN-OR CBC): the greedy solution, gap against the Lagrangian bound";
 #endif
+  }
+  // The tighter of the solver's bound and the Lagrangian one.
+  if (lagrangian && !out.proven_optimal) {
+    if (!out.bound) out.bound = lagrangian;
+    else if (p.objective == SitingObjective::kBudget) out.bound = std::min(*out.bound, *lagrangian);
+    else out.bound = std::max(*out.bound, *lagrangian);
+  }
 
   out.solver_s = since(t0);
   out.chosen = order_picks(p, r, picks);

@@ -50,6 +50,10 @@ struct SitingProblem {
 struct SitingOptions {
   SitingMethod method = SitingMethod::kAuto;
   double time_limit_s = 60.0;  ///< exact: the solver's time limit
+  /// A relative optimality gap accepted (0–1; 0: prove optimality). Exact and auto: when the Lagrangian bound
+  /// (siting_bound.hpp) already proves the greedy solution within it, the solver is not run; otherwise the solver
+  /// stops within it (kBudget). The result's gap is always the proven one.
+  double accept_gap = 0.0;
 };
 
 /// One chosen site, in the order of the coverage curve.

@@ -75,10 +75,24 @@ class InnerMax {
   std::vector<std::uint32_t> rest_;
 };
 
+CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lower_bound, int max_iterations,
+                      double stop_gap, std::vector<double>& lambda,
+                      double stop_below = -std::numeric_limits<double>::infinity());
+
 }  // namespace
 
 CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, double lower_bound, int max_iterations,
                             double stop_gap) {
+  std::vector<double> lambda(model.row_weight.begin(), model.row_weight.end());
+  return bound_from(model, budget, lower_bound, max_iterations, stop_gap, lambda);
+}
+
+namespace {
+
+/// mclp_upper_bound from the multipliers `lambda` (one per row, within [0, w]), left at the best ones found; it also
+/// stops as soon as the bound falls below `stop_below`.
+CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lower_bound, int max_iterations,
+                      double stop_gap, std::vector<double>& lambda, double stop_below) {
   const std::size_t n = model.covers.size();
   const std::size_t m = model.row_weight.size();
   if (!model.zone_required.empty() && model.candidate_zone.size() != n)
@@ -92,8 +106,9 @@ CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, doubl
     for (const std::uint32_t i : rows)
       if (i >= m) throw std::invalid_argument("mclp_upper_bound: a covered row is out of range");
 
+  if (lambda.size() != m) throw std::invalid_argument("mclp_upper_bound: not one multiplier per row");
   InnerMax inner(model, budget);
-  std::vector<double> lambda(model.row_weight.begin(), model.row_weight.end());
+  std::vector<double> best_lambda = lambda;
   std::vector<double> c(n, 0.0);
   std::vector<std::uint32_t> covered(m, 0);
   CoverBound out;
@@ -111,13 +126,14 @@ CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, doubl
     for (std::size_t i = 0; i < m; ++i) value += model.row_weight[i] - lambda[i];
     if (value < out.bound - 1e-12 * std::max(1.0, total)) {
       out.bound = value;
+      best_lambda = lambda;
       since_improvement = 0;
-    } else if (++since_improvement >= 10) {
+    } else if (++since_improvement >= 20) {
       theta /= 2.0;
       since_improvement = 0;
       if (theta < 1e-4) break;
     }
-    if (out.bound - lower_bound <= stop_gap * std::max(out.bound, 1e-12)) break;
+    if (out.bound - lower_bound <= stop_gap * std::max(out.bound, 1e-12) || out.bound < stop_below) break;
     // Subgradient of L at λ: (rows covered by the picks) − y, with y_i = 1 where w_i > λ_i.
     std::fill(covered.begin(), covered.end(), 0U);
     const auto& pick = inner.pick();
@@ -139,21 +155,29 @@ CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, doubl
     }
   }
   // Every L(λ) bounds the optimum in exact arithmetic; a margin of a billionth of the total weight covers the
-  // rounding of the sums.
-  out.bound += 1e-9 * total;
+  // rounding of the sums; no bound exceeds the weight of every row.
+  out.bound = std::min(out.bound + 1e-9 * total, total);
+  lambda = std::move(best_lambda);
   return out;
 }
 
-std::uint32_t fewest_sites_lower_bound(const CoverModel& model, double need, std::uint32_t upper, int max_iterations) {
+}  // namespace
+
+std::uint32_t fewest_sites_lower_bound(const CoverModel& model, double need, std::uint32_t upper,
+                                       std::span<const double> known, int max_iterations) {
   if (!(need > 0.0)) return 0;
   std::uint32_t required = 0;
   for (const std::uint32_t r : model.zone_required) required += r;
   // k below the zone minimums is infeasible whatever it covers; the search starts at the minimums.
   std::int64_t excluded = static_cast<std::int64_t>(required) - 1;  // the largest k known not to reach need
   std::int64_t enough = upper;                                      // a k known (or assumed) to reach it
+  // The multipliers of one k start the next: neighbouring budgets have nearly the same best multipliers.
+  std::vector<double> lambda(model.row_weight.begin(), model.row_weight.end());
   while (enough - excluded > 1) {
     const auto k = static_cast<std::uint32_t>((excluded + enough) / 2);
-    const CoverBound b = mclp_upper_bound(model, k, need, max_iterations, 0.0);
+    // Polyak's steps aim at what k sites are known to cover (below need), or at need itself.
+    const double aim = k >= 1 && k <= known.size() ? std::min(known[k - 1], need) : need;
+    const CoverBound b = bound_from(model, k, aim, max_iterations, 1e-4, lambda, need);
     if (b.bound < need) excluded = k;
     else enough = k;
   }

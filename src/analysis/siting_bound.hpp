@@ -35,13 +35,14 @@ struct CoverBound {
 /// weight of a known solution), stopping after `max_iterations`, when the bound is within `stop_gap` (relative) of
 /// lower_bound, or when the steps no longer lower it. The result is the least bound seen. Throws
 /// std::invalid_argument for inconsistent sizes or minimums above the budget.
-CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, double lower_bound, int max_iterations = 300,
+CoverBound mclp_upper_bound(const CoverModel& model, std::uint32_t budget, double lower_bound, int max_iterations = 1000,
                             double stop_gap = 1e-4);
 
 /// A lower bound on the number of candidates needed to cover at least `need` weight: one more than the largest k
 /// (0 ≤ k < upper) whose mclp_upper_bound is below need, found by bisection; `upper` is a number of candidates known
-/// to suffice (a solution's). Returns upper when no smaller k can be excluded.
+/// to suffice (a solution's). `known[k − 1]`, when given, is the weight some k candidates are known to cover (e.g.
+/// a greedy solution's first k): the steps for k aim at it. Returns upper when no smaller k can be excluded.
 std::uint32_t fewest_sites_lower_bound(const CoverModel& model, double need, std::uint32_t upper,
-                                       int max_iterations = 300);
+                                       std::span<const double> known = {}, int max_iterations = 1000);
 
 }  // namespace carereach::analysis

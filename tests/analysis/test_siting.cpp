@@ -148,13 +148,24 @@ TEST_CASE("siting: greedy is not optimal where the exact model is, and says its 
   const SitingResult greedy = solve_siting(p, g);
   CHECK(gain_of(greedy) == 8.0);
   CHECK(greedy.method_used == SitingMethod::kGreedy);
+  // The bound (Lagrangian, with or without a solver): the LP optimum x = (0.5, 0.75, 0.75)… is ≥ 10, so any valid
+  // bound is ≥ 10 and the gap (bound − 8) / bound ≥ 0.2.
+  REQUIRE(greedy.bound);
+  CHECK(*greedy.bound >= 10.0 - 1e-9);
+  REQUIRE(greedy.gap);
+  CHECK(*greedy.gap >= 0.2 - 1e-9);
+  CHECK_FALSE(greedy.proven_optimal);
+  // A gap accepted that the bound already proves: the solver is not run, the greedy solution stands with its gap.
+  SitingOptions loose;
+  loose.method = SitingMethod::kExact;
+  loose.accept_gap = 0.5;
+  const SitingResult accepted = solve_siting(p, loose);
+  CHECK(accepted.method_used == SitingMethod::kGreedy);
+  CHECK(gain_of(accepted) == 8.0);
+  REQUIRE(accepted.gap);
+  CHECK(*accepted.gap >= 0.2 - 1e-9);
+  CHECK(*accepted.gap <= 0.5);
   if (siting_solver_available()) {
-    // LP bound: x = (0.5, 0.75, 0.75)… any bound ≥ 10; the gap is (bound − 8) / bound ≥ 0.2
-    REQUIRE(greedy.bound);
-    CHECK(*greedy.bound >= 10.0 - 1e-9);
-    REQUIRE(greedy.gap);
-    CHECK(*greedy.gap >= 0.2 - 1e-9);
-    CHECK_FALSE(greedy.proven_optimal);
     SitingOptions e;
     e.method = SitingMethod::kExact;
     const SitingResult exact = solve_siting(p, e);
@@ -163,8 +174,10 @@ TEST_CASE("siting: greedy is not optimal where the exact model is, and says its 
     CHECK(exact.proven_optimal);
     CHECK(*exact.gap == 0.0);
     CHECK(mask_of(exact) == 0b110u);
-  } else {
-    CHECK_FALSE(greedy.gap);
+    // A gap the bound cannot prove for the greedy solution (0.1 < 0.2): the solver runs and finds the optimum.
+    SitingOptions tight = e;
+    tight.accept_gap = 0.1;
+    CHECK(gain_of(solve_siting(p, tight)) == 10.0);
   }
 }
 
@@ -265,6 +278,18 @@ TEST_CASE("siting: greedy and exact against a brute force over every subset", "[
         CHECK(std::abs(gain_of(r) - opt) < 1e-6);
         CHECK(r.proven_optimal);
       }
+    }
+    if (siting_solver_available()) {
+      // A gap accepted: greedy stands when the bound proves it close enough, otherwise the solver stops within it.
+      SitingOptions o;
+      o.method = SitingMethod::kExact;
+      o.accept_gap = 0.05;
+      const SitingResult r = solve_siting(p, o);
+      CHECK(gain_of(r) >= 0.95 * opt - 1e-6);
+      REQUIRE(r.gap);
+      CHECK(*r.gap <= 0.05 + 1e-9);
+      REQUIRE(r.bound);
+      CHECK(*r.bound >= opt - 1e-6);
     }
     // the reduced model has the same optimum: brute force over the kept candidates and the merged rows
     const ReducedSiting red = reduce_siting(p);
