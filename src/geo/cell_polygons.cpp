@@ -317,3 +317,189 @@ std::vector<PolygonRings> smooth_cell_polygons(const std::vector<PolygonRings>& 
 }
 
 }  // namespace carereach::geo
+
+namespace carereach::geo {
+
+namespace {
+
+/// Douglas–Peucker on the points (x, y)[0 … n-1], keeping the first and last: keep[k] set for every kept point. The
+/// farthest point of a stretch is the first of the largest distance, so the result depends only on the sequence.
+void douglas_peucker(const std::vector<double>& x, const std::vector<double>& y, double tolerance,
+                     std::vector<char>& keep) {
+  const std::size_t n = x.size();
+  keep.assign(n, 0);
+  if (n == 0) return;
+  keep.front() = 1;
+  keep.back() = 1;
+  std::vector<std::pair<std::size_t, std::size_t>> stack;
+  if (n > 2) stack.emplace_back(0, n - 1);
+  const double tol2 = tolerance * tolerance;
+  while (!stack.empty()) {
+    const auto [a, b] = stack.back();
+    stack.pop_back();
+    const double dx = x[b] - x[a], dy = y[b] - y[a];
+    const double len2 = dx * dx + dy * dy;
+    double worst = -1.0;
+    std::size_t at = a;
+    for (std::size_t k = a + 1; k < b; ++k) {
+      double ex = x[k] - x[a], ey = y[k] - y[a];
+      double d2 = 0.0;
+      if (len2 > 0.0) {
+        const double t = std::clamp((ex * dx + ey * dy) / len2, 0.0, 1.0);
+        ex -= t * dx;
+        ey -= t * dy;
+      }
+      d2 = ex * ex + ey * ey;
+      if (d2 > worst) worst = d2, at = k;
+    }
+    if (worst > tol2) {
+      keep[at] = 1;
+      if (at - a > 1) stack.emplace_back(a, at);
+      if (b - at > 1) stack.emplace_back(at, b);
+    }
+  }
+}
+
+bool less_xy(double ax, double ay, double bx, double by) { return ax < bx || (ax == bx && ay < by); }
+
+/// The points of a stretch (first to last, both kept) simplified in a direction fixed by the coordinates: the same
+/// result whichever way round it is given. `closed`: first and last are the same point (a loop).
+void simplify_stretch(std::vector<double>& x, std::vector<double>& y, double tolerance) {
+  const std::size_t n = x.size();
+  if (n <= 2) return;
+  bool reverse = less_xy(x.back(), y.back(), x.front(), y.front());
+  if (x.front() == x.back() && y.front() == y.back())  // a loop: by its second and second to last points
+    reverse = less_xy(x[n - 2], y[n - 2], x[1], y[1]);
+  if (reverse) {
+    std::reverse(x.begin(), x.end());
+    std::reverse(y.begin(), y.end());
+  }
+  std::vector<char> keep;
+  douglas_peucker(x, y, tolerance, keep);
+  std::vector<double> kx, ky;
+  for (std::size_t k = 0; k < n; ++k)
+    if (keep[k] != 0) kx.push_back(x[k]), ky.push_back(y[k]);
+  // A loop keeps at least 3 distinct points (4 with the repeated one), or all of them.
+  const bool loop = x.front() == x.back() && y.front() == y.back();
+  if (loop && kx.size() < 4) {  // kept whole, in the order it was given
+    if (reverse) {
+      std::reverse(x.begin(), x.end());
+      std::reverse(y.begin(), y.end());
+    }
+    return;
+  }
+  if (reverse) {
+    std::reverse(kx.begin(), kx.end());
+    std::reverse(ky.begin(), ky.end());
+  }
+  x = std::move(kx);
+  y = std::move(ky);
+}
+
+}  // namespace
+
+void simplify_cell_polygons(std::vector<CellPolygons>& traced, const Grid& grid, std::span<const std::uint32_t> labels,
+                            std::uint32_t no_label, double tolerance_m) {
+  if (!(tolerance_m >= 0.0) || !std::isfinite(tolerance_m))
+    throw std::invalid_argument("simplify_cell_polygons: the tolerance must be a finite number >= 0");
+  if (labels.size() != grid.cell_count())
+    throw std::invalid_argument("simplify_cell_polygons: one label per cell is needed");
+  if (tolerance_m == 0.0) return;
+  const auto at = [&](std::int64_t c, std::int64_t r) {
+    if (c < 0 || r < 0 || c >= static_cast<std::int64_t>(grid.cols) || r >= static_cast<std::int64_t>(grid.rows))
+      return no_label;
+    return labels[static_cast<std::size_t>(r) * grid.cols + static_cast<std::size_t>(c)];
+  };
+  // A node: three or more labels around the corner, or two meeting diagonally.
+  const auto is_node = [&](double x, double y) {
+    const auto i = static_cast<std::int64_t>(std::llround((x - grid.origin_x_m) / grid.cell_size_m));
+    const auto j = static_cast<std::int64_t>(std::llround((grid.origin_y_m - y) / grid.cell_size_m));
+    const std::uint32_t nw = at(i - 1, j - 1), ne = at(i, j - 1), sw = at(i - 1, j), se = at(i, j);
+    if (nw == se && ne == sw && nw != ne) return true;
+    std::uint32_t seen[4] = {nw, 0, 0, 0};
+    std::size_t distinct = 1;
+    for (const std::uint32_t v : {ne, sw, se})
+      if (std::find(seen, seen + distinct, v) == seen + distinct) seen[distinct++] = v;
+    return distinct >= 3;
+  };
+  const auto simplify_ring = [&](Ring& ring) {
+    // The ring's vertices and the nodes its edges pass straight through (where a third label meets it from the
+    // other side: a vertex of the other labels' rings, not of this one), each with its node flag.
+    const std::size_t n = ring.x.size() - 1;  // closed
+    std::vector<double> vx, vy;
+    std::vector<char> node;
+    vx.reserve(n);
+    vy.reserve(n);
+    node.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      vx.push_back(ring.x[k]);
+      vy.push_back(ring.y[k]);
+      node.push_back(is_node(ring.x[k], ring.y[k]) ? 1 : 0);
+      const double dx = ring.x[k + 1] - ring.x[k], dy = ring.y[k + 1] - ring.y[k];
+      const auto steps = static_cast<std::int64_t>(std::llround(std::max(std::abs(dx), std::abs(dy)) / grid.cell_size_m));
+      for (std::int64_t m = 1; m < steps; ++m) {
+        // Grid corners along the edge, computed as the tracer computes vertices.
+        const auto i = std::llround((ring.x[k] - grid.origin_x_m) / grid.cell_size_m) +
+                       (dx > 0 ? m : dx < 0 ? -m : 0);
+        const auto j = std::llround((grid.origin_y_m - ring.y[k]) / grid.cell_size_m) +
+                       (dy < 0 ? m : dy > 0 ? -m : 0);
+        const double x = grid.origin_x_m + static_cast<double>(i) * grid.cell_size_m;
+        const double y = grid.origin_y_m - static_cast<double>(j) * grid.cell_size_m;
+        if (!is_node(x, y)) continue;
+        vx.push_back(x);
+        vy.push_back(y);
+        node.push_back(1);
+      }
+    }
+    const std::size_t m = vx.size();
+    std::size_t first_node = m;
+    for (std::size_t k = 0; k < m && first_node == m; ++k)
+      if (node[k] != 0) first_node = k;
+    Ring out;
+    if (first_node == m) {  // one loop, from its smallest vertex
+      std::size_t start = 0;
+      for (std::size_t k = 1; k < m; ++k)
+        if (less_xy(vx[k], vy[k], vx[start], vy[start])) start = k;
+      for (std::size_t k = 0; k <= m; ++k) {
+        out.x.push_back(vx[(start + k) % m]);
+        out.y.push_back(vy[(start + k) % m]);
+      }
+      simplify_stretch(out.x, out.y, tolerance_m);
+    } else {  // stretches from node to node
+      std::vector<double> sx, sy;
+      for (std::size_t k = 0; k <= m; ++k) {
+        const std::size_t v = (first_node + k) % m;
+        sx.push_back(vx[v]);
+        sy.push_back(vy[v]);
+        if (k > 0 && node[v] != 0) {
+          simplify_stretch(sx, sy, tolerance_m);
+          const std::size_t skip = out.x.empty() ? 0 : 1;  // the node already ends the previous stretch
+          out.x.insert(out.x.end(), sx.begin() + static_cast<std::ptrdiff_t>(skip), sx.end());
+          out.y.insert(out.y.end(), sy.begin() + static_cast<std::ptrdiff_t>(skip), sy.end());
+          sx.assign(1, vx[v]);
+          sy.assign(1, vy[v]);
+        }
+      }
+      if (out.x.size() < 4) out = {};  // fewer than 3 distinct vertices: emptied
+    }
+    ring = std::move(out);
+  };
+  for (CellPolygons& t : traced)
+    for (PolygonRings& p : t.polygons) {
+      simplify_ring(p.shell);
+      for (Ring& h : p.holes) simplify_ring(h);
+    }
+}
+
+std::vector<PolygonRings> drawable_cell_polygons(std::vector<PolygonRings> polygons) {
+  std::vector<PolygonRings> out;
+  out.reserve(polygons.size());
+  for (PolygonRings& p : polygons) {
+    if (p.shell.x.empty()) continue;
+    std::erase_if(p.holes, [](const Ring& h) { return h.x.empty(); });
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace carereach::geo

@@ -56,4 +56,26 @@ Geometry polygons_geometry(const std::vector<PolygonRings>& polygons);
 /// result is valid when the input is. Throws std::invalid_argument when cell_size_m is not a positive finite number.
 std::vector<PolygonRings> smooth_cell_polygons(const std::vector<PolygonRings>& polygons, double cell_size_m);
 
+/// Simplifies the outlines of every label of one trace (from trace_cell_polygons of `grid` and `labels`) together, for
+/// drawing at a small scale: every stretch of outline between two labels (or a label and no label) that runs from
+/// one node to the next — a node is a grid corner where three or more labels (no label counting as one) meet, or
+/// two meet diagonally — is simplified once by Douglas–Peucker to `tolerance_m`, node to node, in a direction fixed
+/// by its coordinates, so that the two labels on either side get exactly the same vertices there: no gap or overlap
+/// between neighbouring labels appears, unlike simplifying each label by itself. A ring without a node is one
+/// stretch, started at its smallest vertex. Vertices are only dropped, never moved (nodes the edges of a ring pass
+/// straight through are added to it). A ring without a node that would keep fewer than 3 distinct vertices is kept
+/// as it was, so small islands do not vanish; a ring with nodes that would (a region narrower than the tolerance
+/// between other labels, whose neighbours now share the simplified stretch) is emptied: x and y empty, and a
+/// polygon whose outer ring is empty is to be left out (drawable_cell_polygons does). Unlike GEOS's
+/// topology-preserving simplification, rings are not checked against each other: a simplified outline may cross
+/// another by up to the
+/// tolerance (a fraction of a pixel for the report's maps). Throws std::invalid_argument for a negative or
+/// non-finite tolerance or when labels does not hold grid.cell_count() values.
+void simplify_cell_polygons(std::vector<CellPolygons>& traced, const Grid& grid, std::span<const std::uint32_t> labels,
+                            std::uint32_t no_label, double tolerance_m);
+
+/// The polygons without those simplify_cell_polygons emptied: a polygon whose outer ring is empty is left out, and
+/// so is an empty hole.
+std::vector<PolygonRings> drawable_cell_polygons(std::vector<PolygonRings> polygons);
+
 }  // namespace carereach::geo

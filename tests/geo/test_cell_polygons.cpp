@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -359,4 +361,133 @@ TEST_CASE("smooth_cell_polygons: random areas, the same point set as the overlay
     const geo::Geometry cells = geo::polygons_geometry(traced[0].polygons);
     CHECK(intersection_area(cells, smooth) == Approx(cells.area()).epsilon(1e-12));
   }
+}
+
+namespace {
+
+/// A seeded grid of blobs: every cell labelled (1 … labels) by the nearest of `seeds` random points, with a little
+/// noise, as travel-time bands look; `holes_in_6` of six noisy cells are left unlabelled.
+Labels blob_grid(std::uint32_t seed, std::uint32_t cols, std::uint32_t rows, int labels, int holes_in_6) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<std::pair<double, double>> centres(12);
+  for (auto& c : centres) c = {u(rng) * cols, u(rng) * rows};
+  Labels g;
+  g.grid.origin_x_m = 500000.0;
+  g.grid.origin_y_m = 3800000.0;
+  g.grid.cell_size_m = 250.0;
+  g.grid.cols = cols;
+  g.grid.rows = rows;
+  for (std::uint32_t r = 0; r < rows; ++r)
+    for (std::uint32_t c = 0; c < cols; ++c) {
+      std::size_t best = 0;
+      double best_d = 1e300;
+      for (std::size_t k = 0; k < centres.size(); ++k) {
+        const double d = std::hypot(c + 0.5 - centres[k].first, r + 0.5 - centres[k].second) + 3.0 * u(rng);
+        if (d < best_d) best_d = d, best = k;
+      }
+      const bool hole = u(rng) < 0.08 && u(rng) * 6 < holes_in_6;
+      g.labels.push_back(hole ? kNone : static_cast<std::uint32_t>(best % static_cast<std::size_t>(labels)) + 1);
+    }
+  return g;
+}
+
+double point_to_ring(double px, double py, const geo::Ring& r) {
+  double best = 1e300;
+  for (std::size_t k = 0; k + 1 < r.x.size(); ++k) {
+    const double dx = r.x[k + 1] - r.x[k], dy = r.y[k + 1] - r.y[k];
+    const double len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((px - r.x[k]) * dx + (py - r.y[k]) * dy) / len2, 0.0, 1.0) : 0.0;
+    best = std::min(best, std::hypot(px - r.x[k] - t * dx, py - r.y[k] - t * dy));
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("simplify_cell_polygons: shared boundaries simplified once for both sides, within the tolerance",
+          "[cell_polygons][simplify]") {
+  for (std::uint32_t seed = 21; seed < 27; ++seed) {
+    INFO("seed " << seed);
+    const Labels g = blob_grid(seed, 60, 45, 3 + static_cast<int>(seed % 3), static_cast<int>(seed % 2) * 6);
+    const auto original = geo::trace_cell_polygons(g.grid, g.labels, kNone);
+    auto simplified = original;
+    const double tolerance = 1.1 * g.grid.cell_size_m;
+    geo::simplify_cell_polygons(simplified, g.grid, g.labels, kNone, tolerance);
+    REQUIRE(simplified.size() == original.size());
+    std::size_t before = 0, after = 0, emptied = 0, rings = 0;
+    // Undirected segments of every label's simplified rings: a segment between two labels appears twice (once in
+    // each), a segment once only lies along no label (empty cells or beyond the grid).
+    std::map<std::array<double, 4>, int> segments;
+    const auto add_segments = [&](const geo::Ring& r) {
+      for (std::size_t k = 0; k + 1 < r.x.size(); ++k) {
+        std::array<double, 4> s{r.x[k], r.y[k], r.x[k + 1], r.y[k + 1]};
+        if (std::make_pair(s[2], s[3]) < std::make_pair(s[0], s[1])) s = {s[2], s[3], s[0], s[1]};
+        ++segments[s];
+      }
+    };
+    for (std::size_t t = 0; t < original.size(); ++t) {
+      REQUIRE(simplified[t].polygons.size() == original[t].polygons.size());
+      for (std::size_t p = 0; p < original[t].polygons.size(); ++p) {
+        const auto& o = original[t].polygons[p];
+        const auto& s = simplified[t].polygons[p];
+        REQUIRE(s.holes.size() == o.holes.size());
+        const auto check = [&](const geo::Ring& orig, const geo::Ring& simp) {
+          before += orig.x.size();
+          after += simp.x.size();
+          if (simp.x.empty()) {  // emptied: a region narrower than the tolerance between others
+            ++emptied;
+            return;
+          }
+          CHECK(simp.x.size() >= 4);
+          CHECK(simp.x.front() == simp.x.back());
+          CHECK(simp.y.front() == simp.y.back());
+          // Every kept vertex lies on the original ring (a vertex, or a node on an edge); every original vertex lies
+          // within the tolerance of the simplified ring.
+          for (std::size_t k = 0; k < simp.x.size(); ++k) CHECK(point_to_ring(simp.x[k], simp.y[k], orig) == 0.0);
+          for (std::size_t k = 0; k < orig.x.size(); ++k)
+            CHECK(point_to_ring(orig.x[k], orig.y[k], simp) <= tolerance * (1 + 1e-12));
+          add_segments(simp);
+        };
+        check(o.shell, s.shell);
+        for (std::size_t h = 0; h < o.holes.size(); ++h) check(o.holes[h], s.holes[h]);
+        rings += 1 + o.holes.size();
+      }
+    }
+    CHECK(after < before * 9 / 10);  // the case is about simplifying: staircase corners go
+    // Which segments border no label: both ends on the grid's border or at a corner of an unlabelled cell.
+    const auto next_to_none = [&](double x, double y) {
+      const auto i = static_cast<std::int64_t>(std::llround((x - g.grid.origin_x_m) / g.grid.cell_size_m));
+      const auto j = static_cast<std::int64_t>(std::llround((g.grid.origin_y_m - y) / g.grid.cell_size_m));
+      for (std::int64_t dj = -1; dj <= 0; ++dj)
+        for (std::int64_t di = -1; di <= 0; ++di) {
+          const std::int64_t c = i + di, r = j + dj;
+          if (c < 0 || r < 0 || c >= g.grid.cols || r >= g.grid.rows) return true;
+          if (g.labels[static_cast<std::size_t>(r) * g.grid.cols + static_cast<std::size_t>(c)] == kNone) return true;
+        }
+      return false;
+    };
+    std::size_t shared = 0;
+    for (const auto& [s, count] : segments) {
+      CHECK(count <= 2);
+      if (count == 2) ++shared;
+      if (count == 1) CHECK((next_to_none(s[0], s[1]) && next_to_none(s[2], s[3])));
+    }
+    CHECK(shared > 0);
+    CHECK(emptied * 4 < rings);  // most regions are wider (this grid is noisier than travel-time bands)
+    // drawable_cell_polygons leaves out the emptied rings, and a polygon with its outer ring.
+    for (auto& t : simplified) {
+      std::size_t empty_shells = 0;
+      for (const auto& p : t.polygons) empty_shells += p.shell.x.empty() ? 1 : 0;
+      const std::size_t n = t.polygons.size();
+      const auto kept = geo::drawable_cell_polygons(std::move(t.polygons));
+      CHECK(kept.size() == n - empty_shells);
+      for (const auto& p : kept)
+        for (const auto& h : p.holes) CHECK(!h.x.empty());
+    }
+  }
+  std::vector<geo::CellPolygons> none;
+  const Labels g = from_text({"1"});
+  CHECK_THROWS_AS(geo::simplify_cell_polygons(none, g.grid, g.labels, kNone, -1.0), std::invalid_argument);
+  CHECK_THROWS_AS(geo::simplify_cell_polygons(none, g.grid, {}, kNone, 1.0), std::invalid_argument);
 }
