@@ -63,7 +63,7 @@ class Regions {
     if (ra < rb) parent_[rb] = ra;
     else if (rb < ra) parent_[ra] = rb;
   }
-  /// The index given to the region whose root is `root`, or nullopt-like kAssigned when none yet.
+  /// The index given to the region whose root is `root`, or kAssigned when it has none yet.
   [[nodiscard]] std::uint32_t index_of_root(std::uint32_t root) const {
     const std::uint32_t v = parent_[root];
     return (v & kAssigned) != 0 ? (v & ~kAssigned) : kAssigned;
