@@ -32,6 +32,7 @@ std::vector<unsigned char> wkb_of(const OGRGeometry& g) {
 struct Counts {
   long n = 0, same_bytes = 0, same_normalised = 0, topo_equal = 0, differ = 0, attr_differ = 0;
   double max_area_diff = 0.0;
+  double max_symdiff = 0.0;  ///< of the features that differ
 };
 
 void compare_geometry(const Geos& geos, const OGRGeometry* ga, const OGRGeometry* gb, Counts& c) {
@@ -57,7 +58,16 @@ void compare_geometry(const Geos& geos, const OGRGeometry* ga, const OGRGeometry
     GEOSNormalize_r(geos.h, y);
     if (GEOSEqualsExact_r(geos.h, x, y, 0.0) == 1) ++c.same_normalised;
     else if (GEOSEquals_r(geos.h, x, y) == 1) ++c.topo_equal;
-    else ++c.differ;
+    else {
+      ++c.differ;
+      // How far apart: the area of the symmetric difference (0 up to rounding for outlines built two ways).
+      if (GEOSGeometry* d = GEOSSymDifference_r(geos.h, x, y)) {
+        double ad = 0.0;
+        GEOSArea_r(geos.h, d, &ad);
+        c.max_symdiff = std::max(c.max_symdiff, ad);
+        GEOSGeom_destroy_r(geos.h, d);
+      }
+    }
   }
   if (x != nullptr) GEOSGeom_destroy_r(geos.h, x);
   if (y != nullptr) GEOSGeom_destroy_r(geos.h, y);
@@ -112,9 +122,9 @@ int main(int argc, char** argv) {
       compare_geometry(geos, fa->GetGeometryRef(), fb->GetGeometryRef(), c);
     }
     std::printf("%-44s features %ld: same bytes %ld, same normalised %ld, topologically equal %ld, DIFFERENT %ld, "
-                "attributes differ %ld, largest area difference %g\n",
+                "attributes differ %ld, largest area difference %g, largest symmetric difference of those that differ %g\n",
                 la->GetName(), c.n, c.same_bytes, c.same_normalised, c.topo_equal, c.differ, c.attr_differ,
-                c.max_area_diff);
+                c.max_area_diff, c.max_symdiff);
     bad += c.differ + c.attr_differ;
   }
   std::puts(bad == 0 ? "equivalent" : "DIFFERENT");

@@ -1,9 +1,6 @@
 #include "io/polygonize.hpp"
 
-#include <gdal_alg.h>
-#include <gdal_priv.h>
 #include <ogr_geometry.h>
-#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,117 +11,25 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "geo/cell_polygons.hpp"
 #include "io/ogr_transform.hpp"
-#include "io/vector_source.hpp"
 
 namespace carereach::io {
-
-namespace {
-
-// ---------------------------------------------------------------------------------------------------------------
-// polygonize_labels
-
-/// The distinct labels other than no_label, sorted. GDALPolygonize reads Int32 values, so each cell gets the
-/// index of its label in this list instead of the label (any uint32).
-std::vector<std::uint32_t> distinct_labels(std::span<const std::uint32_t> label_of_cell, std::uint32_t no_label) {
-  std::vector<std::uint32_t> labels;
-  std::size_t compact_at = 4096;  // sort and deduplicate now and then to bound the memory on noisy grids
-  for (const std::uint32_t l : label_of_cell) {
-    if (l == no_label) continue;
-    if (!labels.empty() && labels.back() == l) continue;  // label grids hold runs of one label
-    labels.push_back(l);
-    if (labels.size() > compact_at) {
-      std::sort(labels.begin(), labels.end());
-      labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-      compact_at = std::max<std::size_t>(4096, 2 * labels.size());
-    }
-  }
-  std::sort(labels.begin(), labels.end());
-  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  return labels;
-}
-
-[[noreturn]] void throw_gdal(const std::string& what) {
-  throw OutputError("polygonizing the label grid failed: " + what + " (" + last_gdal_error() + ")", {},
-                    "check the free memory");
-}
-
-}  // namespace
 
 std::vector<LabelledPolygon> polygonize_labels(const Grid& grid, std::span<const std::uint32_t> label_of_cell,
                                                std::uint32_t no_label) {
   if (label_of_cell.size() != grid.cell_count())
     throw std::invalid_argument("polygonize_labels: " + std::to_string(label_of_cell.size()) + " labels for " +
                                 std::to_string(grid.cell_count()) + " cells");
-  const std::vector<std::uint32_t> labels = distinct_labels(label_of_cell, no_label);
+  // Traced along the cell edges (geo::trace_cell_polygons): the 4-connected regions of a label never share an edge,
+  // so gathered as they are they form a valid MultiPolygon, the union of the label's cells, without any overlay.
   std::vector<LabelledPolygon> out;
-  if (labels.empty()) return out;
-  if (grid.cols > static_cast<std::uint32_t>(std::numeric_limits<int>::max()) ||
-      grid.rows > static_cast<std::uint32_t>(std::numeric_limits<int>::max()) ||
-      labels.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-    throw std::invalid_argument("polygonize_labels: grid too large for GDAL");
-
-  // Dense index per cell (-1 = no label) and the number of cells of each label.
-  std::vector<std::int32_t> index(label_of_cell.size(), -1);
-  std::vector<std::size_t> cells(labels.size(), 0);
-  for (std::size_t i = 0; i < label_of_cell.size(); ++i) {
-    const std::uint32_t l = label_of_cell[i];
-    if (l == no_label) continue;
-    const auto it = std::lower_bound(labels.begin(), labels.end(), l);
-    const auto k = static_cast<std::size_t>(it - labels.begin());
-    index[i] = static_cast<std::int32_t>(k);
-    ++cells[k];
-  }
-
-  ensure_gdal();
-  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  GDALDriver* memory = GetGDALDriverManager()->GetDriverByName("Memory");
-  if (mem == nullptr || memory == nullptr) throw_gdal("the MEM and Memory drivers are missing");
-  const int cols = static_cast<int>(grid.cols);
-  const int rows = static_cast<int>(grid.rows);
-  GDALDatasetUniquePtr raster(mem->Create("", cols, rows, 1, GDT_Int32, nullptr));
-  if (!raster) throw_gdal("cannot create an in-memory raster");
-  double gt[6] = {grid.origin_x_m, grid.cell_size_m, 0.0, grid.origin_y_m, 0.0, -grid.cell_size_m};
-  raster->SetGeoTransform(gt);
-  GDALRasterBand* band = raster->GetRasterBand(1);
-  band->SetNoDataValue(-1);
-  if (band->RasterIO(GF_Write, 0, 0, cols, rows, index.data(), cols, rows, GDT_Int32, 0, 0) != CE_None)
-    throw_gdal("cannot fill the in-memory raster");
-  std::vector<std::int32_t>().swap(index);
-
-  GDALDatasetUniquePtr vector(memory->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-  if (!vector) throw_gdal("cannot create an in-memory layer");
-  OGRLayer* layer = vector->CreateLayer("cells", nullptr, wkbPolygon, nullptr);
-  if (layer == nullptr) throw_gdal("cannot create an in-memory layer");
-  OGRFieldDefn field("index", OFTInteger);
-  if (layer->CreateField(&field) != OGRERR_NONE) throw_gdal("cannot create an in-memory field");
-  // Default options: 4-connectedness (cells joined through shared edges only).
-  if (GDALPolygonize(GDALRasterBand::ToHandle(band), GDALRasterBand::ToHandle(band->GetMaskBand()),
-                     OGRLayer::ToHandle(layer), 0, nullptr, nullptr, nullptr) != CE_None)
-    throw_gdal("GDALPolygonize");
-  raster.reset();
-
-  // The connected parts of every label, in GDAL's (deterministic) order.
-  std::vector<std::vector<geo::Geometry>> parts(labels.size());
-  layer->ResetReading();
-  for (auto& feature : *layer) {
-    const int k = feature->GetFieldAsInteger(0);
-    const OGRGeometry* g = feature->GetGeometryRef();
-    if (g == nullptr || k < 0 || static_cast<std::size_t>(k) >= labels.size()) continue;
-    geo::Geometry part = to_geos(*g);
-    if (!part.is_valid()) part = part.make_valid_polygonal();
-    parts[static_cast<std::size_t>(k)].push_back(std::move(part));
-  }
-
-  out.reserve(labels.size());
-  for (std::size_t k = 0; k < labels.size(); ++k) {
+  for (geo::CellPolygons& traced : geo::trace_cell_polygons(grid, label_of_cell, no_label)) {
     LabelledPolygon lp;
-    lp.label = labels[k];
-    lp.cell_count = cells[k];
-    // Parts of one label are 4-connected components: two of them never share an edge (they would be one), so they
-    // are disjoint or touch at corners, and gathered as they are they already form a valid MultiPolygon, the union
-    // of the parts. No overlay is needed.
-    lp.polygon = parts[k].size() == 1 ? std::move(parts[k].front()) : geo::Geometry::multi_polygon(std::move(parts[k]));
+    lp.label = traced.label;
+    lp.cell_count = traced.cell_count;
+    lp.polygon = geo::polygons_geometry(traced.polygons);
+    std::vector<geo::PolygonRings>().swap(traced.polygons);
     out.push_back(std::move(lp));
   }
   return out;

@@ -1,7 +1,7 @@
 #pragma once
 // Cells to polygons: the outline of every label of a label grid (service areas by threshold, catchments by
 // facility, gap clusters by id), on exact cell edges; and a smoother outline of such polygons for maps that never
-// gives up covered area. docs/layers.md describes the rules.
+// gives up covered area. docs/layers.md and docs/method/polygons.md describe the rules.
 
 #include <cstddef>
 #include <cstdint>
@@ -20,11 +20,12 @@ struct LabelledPolygon {
 };
 
 /// One valid (multi)polygon per distinct label other than `no_label`, sorted by label, made of the label's cells
-/// with their exact edges. Cells are joined through shared edges only (4-connectivity): two cells touching at a
-/// corner are two parts of a MultiPolygon, and a hole whose cells touch the outside at a corner is a hole that
-/// touches the shell at that point (both valid). label_of_cell is row-major like the grid (grid.index(col, row)).
-/// Throws std::invalid_argument when label_of_cell does not hold grid.cell_count() values, OutputError when GDAL
-/// fails (out of memory).
+/// with their exact edges, traced along the cell edges (geo::trace_cell_polygons, which states the rules) without
+/// GDAL or any overlay. Cells are joined through shared edges only (4-connectivity): two cells touching at a corner
+/// are two parts of a MultiPolygon, and a hole whose cells touch the outside at a corner is a hole that touches the
+/// shell at that point (both valid). Polygons of different labels share their boundary vertices exactly.
+/// label_of_cell is row-major like the grid (grid.index(col, row)). Throws std::invalid_argument when label_of_cell
+/// does not hold grid.cell_count() values, std::runtime_error when GEOS fails (out of memory).
 std::vector<LabelledPolygon> polygonize_labels(const Grid& grid, std::span<const std::uint32_t> label_of_cell,
                                                std::uint32_t no_label);
 
@@ -50,6 +51,8 @@ LabelGrid coarsen_labels(const Grid& grid, const std::vector<std::uint32_t>& lab
 /// dropped before cutting, so the result does not depend on how the outline was split into vertices.
 /// A null or empty geometry is returned as is. Throws std::invalid_argument when cell_size_m is not a positive
 /// number, std::runtime_error when GEOS fails.
+/// This is the general form, by overlay, for any (multi)polygon; for outlines traced by geo::trace_cell_polygons,
+/// geo::smooth_cell_polygons builds the same point set directly (the service areas of `carereach run` use it).
 geo::Geometry smooth_without_loss(const geo::Geometry& cells_polygon, double cell_size_m);
 
 }  // namespace carereach::io

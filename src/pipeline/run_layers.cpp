@@ -8,6 +8,7 @@
 
 #include "pipeline/run_tables.hpp"
 #include "core/taxonomy.hpp"
+#include "geo/cell_polygons.hpp"
 #include "io/polygonize.hpp"
 #include "io/qgis_styles.hpp"
 #include "report/published.hpp"
@@ -113,9 +114,11 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
           break;
         }
     }
-    for (auto& p : io::polygonize_labels(grid, labels, kNoLabel)) {
+    // Traced along the cell edges, the concave corners bevelled without an overlay (geo::smooth_cell_polygons: the
+    // same outline as io::smooth_without_loss).
+    for (auto& p : geo::trace_cell_polygons(grid, labels, kNoLabel)) {
       LayerFeature f;
-      f.geometry = io::smooth_without_loss(p.polygon, grid.cell_size_m);
+      f.geometry = geo::polygons_geometry(geo::smooth_cell_polygons(p.polygons, grid.cell_size_m));
       f.values = {text(st.id), text(st.name_zh),
                   text(!st.threshold_min ? std::string("直线距离")
                        : estimate        ? std::string(to_label_zh(st.mode)) + "（直线距离估算）"

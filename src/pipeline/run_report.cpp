@@ -10,6 +10,7 @@
 
 #include "core/road_data.hpp"
 #include "core/taxonomy.hpp"
+#include "geo/cell_polygons.hpp"
 #include "io/polygonize.hpp"
 #include "io/qgis_styles.hpp"
 #include "io/run_manifest.hpp"
@@ -177,9 +178,12 @@ void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cell
   b.rings.resize(b.labels.size());
   // Polygons at about one pixel per cell: finer cells cannot be seen and would only cost time and bytes.
   const auto factor = static_cast<std::uint32_t>(std::max(1.0, std::round(2.0 * frame_.tolerance_m / m.grid.cell_size_m)));
+  // Traced along the cells and simplified to a pixel with the boundary between two bands simplified once for both
+  // (geo::simplify_cell_polygons): neighbouring bands keep sharing their edges.
   const io::LabelGrid drawn = io::coarsen_labels(m.grid, labels, factor);
-  for (auto& p : io::polygonize_labels(drawn.grid, drawn.labels, 0))
-    b.rings[p.label - 1] = drawable_rings(p.polygon, frame_, 1.0);
+  std::vector<geo::CellPolygons> traced = geo::trace_cell_polygons(drawn.grid, drawn.labels, 0);
+  geo::simplify_cell_polygons(traced, drawn.grid, drawn.labels, 0, frame_.tolerance_m * 2.0);
+  for (auto& t : traced) b.rings[t.label - 1] = geo::drawable_cell_polygons(std::move(t.polygons));
   bands_.push_back(std::move(b));
 }
 
