@@ -123,15 +123,21 @@ def classify(segment):
     return ("message", text)
 
 
+def _starts(text):
+    """The labels of the steps started in a piece, outer first: "a (walk) …b …" → ["a (walk)", "b"]."""
+    return [p.strip() for p in _ANSI.sub("", text).rstrip().split(" …") if p.strip()]
+
+
 class ProgressParser:
-    """Turns the bytes the tool writes to its terminal into events, keeping an unfinished piece until it ends.
+    """Turns the text the tool writes to its terminal into events, keeping an unfinished piece until it ends.
 
     A piece ends at a line end (a message, or a finished step) or a carriage return (the bar is redrawn). A step's
-    start ("label …") is written without a line end, so it is also reported as soon as it is read."""
+    start ("label …") is written without a line end, so it is reported as soon as it is read, once; a step started
+    inside another is written straight after it ("cell connectors (walk) …cell connectors …") and reported too."""
 
     def __init__(self):
         self._pending = ""
-        self._reported_start = None
+        self._reported = []  # the starts of the pending piece already reported
 
     def feed(self, text):
         events = []
@@ -151,19 +157,20 @@ class ProgressParser:
         return self._piece(piece, finished=True)
 
     def _piece(self, piece, finished):
+        # A piece that begins by clearing the line is a step's end being written ("\x1b[Klabel … 0.03 s").
+        if not finished and piece.startswith("\x1b[K"):
+            return []
         event = classify(piece)
         if event is None:
             return []
+        if event[0] == "step":
+            labels = _starts(piece)
+            done = len(self._reported) if labels[:len(self._reported)] == self._reported else 0
+            self._reported = [] if finished else labels
+            return [("step", label) for label in labels[done:]]
+        self._reported = []
         if not finished:
-            # Only a step's start may be reported before its piece ends; report it once.
-            if event[0] == "step" and self._reported_start != piece:
-                self._reported_start = piece
-                return [event]
             return []
-        if event[0] == "step" and self._reported_start == piece:
-            self._reported_start = None
-            return []
-        self._reported_start = None
         return [event]
 
 
