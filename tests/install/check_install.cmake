@@ -18,7 +18,9 @@ run("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 # What must be there (docs/library.md).
 foreach(f include/carereach/core/error.hpp include/carereach/core/version.hpp include/carereach/io/load.hpp
-          include/carereach/analysis/travel.hpp include/carereach/report/table.hpp bin/carereach)
+          include/carereach/analysis/travel.hpp include/carereach/report/table.hpp bin/carereach
+          share/carereach/qgis/carereach_processing/metadata.txt share/carereach/qgis/carereach_processing/__init__.py
+          share/carereach/qgis/carereach_processing.zip)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()

@@ -257,6 +257,26 @@ def python_api_checks(args, tmp):
     check(tops == ["gui run 2", "gui run"], f"a second run loads a second group on top: {tops}")
     check(len(project.mapLayers()) == 2 * sum(len(g[2]) for g in expected), "no layer lost to a repeated id")
 
+    # compare and site: their GeoPackage layers (and compare's difference rasters) in a group of their own.
+    processing.runAndLoadResults("carereach:compare", {"RUN_A": out, "RUN_B": os.path.join(tmp, "gui run 2"),
+                                                       "OUTPUT": os.path.join(tmp, "gui compare")})
+    top = project.layerTreeRoot().children()[0]
+    rows = tree(top)
+    # The compare's groups are the ids of the time standards computed (run.json).
+    with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+        standards = sorted(c["standard"] for c in json.load(f)["coverage"] if "status" not in c and "threshold_min" in c)
+    check(top.name() == "gui compare" and sorted(g[0] for g in rows) == standards
+          and all([(n, v, r if n.startswith("change_") else None) for (n, v, _, r, _) in g[2]]
+                  == [(f"change_{g[0]}", True, "categorizedSymbol"), (f"travel_time_diff_{g[0]}", True, None)]
+                  and all(l[2] for l in g[2]) for g in rows),
+          f"compare: one group per standard with its change layer (styled) and difference raster: {rows}")
+    processing.runAndLoadResults("carereach:site", {"SCENARIO": scenario, "STANDARD": "tcm_15min",
+                                                    "CANDIDATES": "grid:2000", "NEW_TYPE": "村卫生室", "BUDGET": 1,
+                                                    "OUTPUT": os.path.join(tmp, "gui site")})
+    top = project.layerTreeRoot().children()[0]
+    layers = [(n.name(), n.layer().isValid()) for n in top.children() if isinstance(n, QgsLayerTreeLayer)]
+    check(top.name() == "gui site" and layers == [("sites", True)], f"site: the layer sites in its group: {layers}")
+
     class CancelAtFirstStep(QgsProcessingFeedback):
         def setProgressText(self, text):
             super().setProgressText(text)
