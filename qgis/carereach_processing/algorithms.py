@@ -139,7 +139,7 @@ class CarereachAlgorithm(QgsProcessingAlgorithm):
     def load(self, parameters, context, feedback, entries, top_name):
         if not self.parameterAsBool(parameters, "LOAD_LAYERS", context):
             return
-        n = loading.schedule(context, entries, top_name)
+        n = loading.schedule(context, entries, top_name, feedback)
         if n:
             feedback.pushInfo(f"{n} layers will be loaded into the project, in the group '{top_name}'")
 

@@ -148,9 +148,10 @@ def place_layer(project, layer, placer):
     node.parent().removeChildNode(node)
 
 
-def schedule(context, entries, top_name):
+def schedule(context, entries, top_name, feedback=None):
     """Hands the layers to Processing, to be added to the project and grouped when the algorithm has finished.
-    Returns the number of layers scheduled (0 when there is no project, as under qgis_process)."""
+    Returns the number of layers scheduled (0 when there is no project, as under qgis_process). A layer QGIS cannot
+    open is left out, with a warning."""
     project = context.project()
     if project is None:
         return 0
@@ -159,6 +160,8 @@ def schedule(context, entries, top_name):
     for entry in entries:
         layer = entry.layer
         if not layer.isValid():
+            if feedback is not None:
+                feedback.pushWarning(f"layer '{layer.name()}' ({layer.source()}) cannot be opened and is not loaded")
             continue
         context.temporaryLayerStore().addMapLayer(layer)
         details = QgsProcessingContext.LayerDetails(layer.name(), project, layer.name(), _layer_type(layer))

@@ -191,6 +191,29 @@ def error_messages(lines):
 
 # --- running ------------------------------------------------------------------------------------------------------
 
+def _pty_reader(fd, q, exited):
+    """Reads the pseudo-terminal until the tool has exited and nothing more arrives. The parent keeps its side of
+    the terminal open meanwhile, so what the tool wrote last (its error message) is read before the terminal
+    closes, rather than depending on how the system reports a terminal whose other side closed."""
+    import select
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                if exited.is_set():
+                    break
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            q.put(("stderr", data))
+    finally:
+        q.put(("stderr", None))
+
+
 def _reader(stream_name, fd, q):
     """Reads a file descriptor until it ends; a pseudo-terminal whose other side closed raises EIO, also an end."""
     try:
@@ -231,20 +254,19 @@ def run_tool(argv, on_event=None, is_canceled=None, env=None, cwd=None, terminat
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=slave if use_pty else subprocess.PIPE, env=run_env, cwd=cwd,
-                                start_new_session=use_pty)
+                                start_new_session=use_pty,
+                                # Windows: no console window for the tool.
+                                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0)
     except OSError as e:
         if use_pty:
             os.close(master)
             os.close(slave)
         raise ToolNotFound(f"carereach could not be started ({argv[0]}): {e}") from e
-    if use_pty:
-        os.close(slave)
-        err_fd = master
-    else:
-        err_fd = proc.stderr.fileno()
     q = queue.Queue()
+    exited = threading.Event()
     threads = [threading.Thread(target=_reader, args=("stdout", proc.stdout.fileno(), q), daemon=True),
-               threading.Thread(target=_reader, args=("stderr", err_fd, q), daemon=True)]
+               threading.Thread(target=_pty_reader, args=(master, q, exited), daemon=True) if use_pty else
+               threading.Thread(target=_reader, args=("stderr", proc.stderr.fileno(), q), daemon=True)]
     for t in threads:
         t.start()
 
@@ -270,6 +292,8 @@ def run_tool(argv, on_event=None, is_canceled=None, env=None, cwd=None, terminat
         if kill_at is not None and time.monotonic() > kill_at and proc.poll() is None:
             _signal(proc, signal.SIGKILL if os.name == "posix" else None)
             kill_at = None
+        if not exited.is_set() and proc.poll() is not None:
+            exited.set()
         try:
             stream, data = q.get(timeout=0.1)
         except queue.Empty:
@@ -295,6 +319,7 @@ def run_tool(argv, on_event=None, is_canceled=None, env=None, cwd=None, terminat
         t.join(timeout=1)
     if use_pty:
         os.close(master)
+        os.close(slave)
     else:
         proc.stderr.close()
     proc.stdout.close()
