@@ -18,6 +18,7 @@ Exits 77 (skipped, with the reason) when qgis_process or QGIS's Python API is no
 """
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import shutil
@@ -199,8 +200,8 @@ def qgis_process_checks(qgis_process, args, tmp):
 def python_api_checks(args, tmp):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(tmp, "runtime"))
-    from qgis.core import (QgsApplication, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsProcessingException,
-                           QgsProcessingFeedback, QgsProject)
+    from qgis.core import (QgsApplication, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerStyle,
+                           QgsProcessingException, QgsProcessingFeedback, QgsProject)
     app = QgsApplication([], False)
     app.initQgis()
     sys.path.insert(0, os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
@@ -230,9 +231,12 @@ def python_api_checks(args, tmp):
                 for n in g.children():
                     if isinstance(n, QgsLayerTreeLayer):
                         l = n.layer()
+                        style = QgsMapLayerStyle()
+                        style.readFromLayer(l)
                         layers.append((n.name(), n.itemVisibilityChecked(), l.isValid(),
                                        l.renderer().type() if l.renderer() else None,
-                                       os.path.normpath(l.source().split("|")[0])))
+                                       os.path.normpath(l.source().split("|")[0]),
+                                       hashlib.sha256(style.xmlData().encode()).hexdigest()[:12]))
                 rows.append((g.name(), g.itemVisibilityChecked(), layers))
         return rows
 
@@ -242,14 +246,14 @@ def python_api_checks(args, tmp):
     if tops:
         got = tree(tops[0])
         check(got == expected, "its groups and layers are those of project.qgs as QGIS opens it: names, order, "
-                               "shown or hidden, valid, renderer, source")
+                               "shown or hidden, valid, renderer, source, the whole style")
         if got != expected:
             print("got:     ", got)
             print("expected:", expected)
-        check(len(expected) >= 3 and all(valid for g in expected for (_, _, valid, _, _) in g[2]),
+        check(len(expected) >= 3 and all(row[2] for g in expected for row in g[2]),
               f"{len(expected)} groups, every layer valid")
-        kinds = {r for g in got for (_, _, _, r, _) in g[2]}
-        check("singlebandpseudocolor" in kinds and "graduatedSymbol" in kinds | {"categorizedSymbol"},
+        kinds = {row[3] for g in got for row in g[2]}
+        check({"singlebandpseudocolor", "graduatedSymbol", "categorizedSymbol"} <= kinds,
               f"the styles took effect (renderers {sorted(k for k in kinds if k)})")
 
     processing.runAndLoadResults("carereach:run", {"SCENARIO": scenario, "OUTPUT": os.path.join(tmp, "gui run 2")})
@@ -266,7 +270,7 @@ def python_api_checks(args, tmp):
     with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
         standards = sorted(c["standard"] for c in json.load(f)["coverage"] if "status" not in c and "threshold_min" in c)
     check(top.name() == "gui compare" and sorted(g[0] for g in rows) == standards
-          and all([(n, v, r if n.startswith("change_") else None) for (n, v, _, r, _) in g[2]]
+          and all([(n, v, r if n.startswith("change_") else None) for (n, v, _, r, _, _) in g[2]]
                   == [(f"change_{g[0]}", True, "categorizedSymbol"), (f"travel_time_diff_{g[0]}", True, None)]
                   and all(l[2] for l in g[2]) for g in rows),
           f"compare: one group per standard with its change layer (styled) and difference raster: {rows}")
