@@ -88,7 +88,10 @@ class CarereachAlgorithm(QgsProcessingAlgorithm):
         def on_event(stream, event):
             kind = event[0]
             if kind == "step":
+                # The bar shows the step's own progress, when carereach draws one (it does not say how many
+                # steps a command has).
                 feedback.setProgressText(event[1] + " …")
+                feedback.setProgress(0)
             elif kind == "progress":
                 feedback.setProgress(event[2])
             elif kind == "done":
