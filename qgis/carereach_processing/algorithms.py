@@ -116,7 +116,7 @@ class CarereachAlgorithm(QgsProcessingAlgorithm):
         return out
 
     def out_folder_args(self, parameters, context):
-        out = self.parameterAsString(parameters, "OUTPUT", context)
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         if not out:
             raise QgsProcessingException("no output folder given")
         args = ["--out", out]

@@ -201,7 +201,7 @@ def python_api_checks(args, tmp):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(tmp, "runtime"))
     from qgis.core import (QgsApplication, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerStyle,
-                           QgsProcessingException, QgsProcessingFeedback, QgsProject)
+                           QgsProcessingException, QgsProcessingFeedback, QgsProcessingUtils, QgsProject)
     app = QgsApplication([], False)
     app.initQgis()
     sys.path.insert(0, os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
@@ -256,13 +256,18 @@ def python_api_checks(args, tmp):
         check({"singlebandpseudocolor", "graduatedSymbol", "categorizedSymbol"} <= kinds,
               f"the styles took effect (renderers {sorted(k for k in kinds if k)})")
 
-    processing.runAndLoadResults("carereach:run", {"SCENARIO": scenario, "OUTPUT": os.path.join(tmp, "gui run 2")})
+    # The toolbox's "Save to temporary folder": Processing makes up a folder (…/OUTPUT).
+    second = processing.runAndLoadResults("carereach:run", {"SCENARIO": scenario, "OUTPUT": "TEMPORARY_OUTPUT"})
+    run_2 = second.get("OUTPUT", "")
+    check(os.path.basename(run_2) == "OUTPUT" and os.path.isfile(os.path.join(run_2, "run.json"))
+          and os.path.dirname(os.path.dirname(run_2)) == QgsProcessingUtils.tempFolder(),
+          f"a temporary output folder is one Processing makes up: {run_2}")
     tops = [g.name() for g in project.layerTreeRoot().children() if isinstance(g, QgsLayerTreeGroup)]
-    check(tops == ["gui run 2", "gui run"], f"a second run loads a second group on top: {tops}")
+    check(tops == ["OUTPUT", "gui run"], f"a second run loads a second group on top: {tops}")
     check(len(project.mapLayers()) == 2 * sum(len(g[2]) for g in expected), "no layer lost to a repeated id")
 
     # compare and site: their GeoPackage layers (and compare's difference rasters) in a group of their own.
-    processing.runAndLoadResults("carereach:compare", {"RUN_A": out, "RUN_B": os.path.join(tmp, "gui run 2"),
+    processing.runAndLoadResults("carereach:compare", {"RUN_A": out, "RUN_B": run_2,
                                                        "OUTPUT": os.path.join(tmp, "gui compare")})
     top = project.layerTreeRoot().children()[0]
     rows = tree(top)
