@@ -3,7 +3,7 @@
 import os
 import shlex
 
-from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputBoolean,
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputBoolean,
                        QgsProcessingOutputFile, QgsProcessingOutputFolder, QgsProcessingOutputHtml,
                        QgsProcessingOutputString, QgsProcessingParameterBoolean, QgsProcessingParameterEnum,
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
