@@ -26,7 +26,8 @@ ctest --test-dir build-tests --output-on-failure --parallel "$jobs"
 #    the presolve of the siting solver; tests/lsan.supp suppresses exactly that library, with the reason.
 #    report_in_browser and qgis_project are left out here: their C++ part is `carereach run` and `compare` on the
 #    demos, which test_cli runs under the sanitizers too; what they add is Chromium rendering the reports and QGIS
-#    opening the project, checked by the build above.
+#    opening the project, checked by the build above. qgis_plugin likewise: the QGIS plugin around `carereach run`,
+#    `validate`, `traveltime`, `compare` and `site`, which test_cli runs under the sanitizers.
 #    python_bindings is left out too: the module is built with ASan, and an ASan-instrumented extension cannot be
 #    loaded into Debian's python3, which is not (the ASan runtime must come first in the process); the C++ it
 #    calls (load_scenario, the travel model, the run's analysis, facility_reach) runs under the sanitizers in
@@ -38,7 +39,7 @@ ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:de
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" \
   ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" \
-    --exclude-regex '^(report_in_browser|qgis_project|python_bindings)$'
+    --exclude-regex '^(report_in_browser|qgis_project|qgis_plugin|python_bindings)$'
 
 # 3. Every fuzz target for a short run from its seed corpus (clang's libFuzzer); any crash, sanitizer report,
 #    unexpected exception or hang fails the script.

@@ -58,3 +58,11 @@ if(NOT first STREQUAL expected)
 endif()
 run("build the consumer (pkg-config)" ${CXX} -std=c++20 -O1 ${CONSUMER_DIR}/main.cpp -o ${WORK_DIR}/pc-consumer ${flags})
 run("run the consumer (pkg-config)" ${WORK_DIR}/pc-consumer ${SCENARIO} tcm_15min)
+
+# The QGIS plugin, as a folder and as a zip (docs/qgis.md).
+foreach(f share/carereach/qgis/carereach_processing/metadata.txt share/carereach/qgis/carereach_processing/__init__.py
+          share/carereach/qgis/carereach_processing/runner.py share/carereach/qgis/carereach_processing.zip)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
