@@ -18,7 +18,8 @@ run("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 # What must be there (docs/library.md).
 foreach(f include/carereach/core/error.hpp include/carereach/core/version.hpp include/carereach/io/load.hpp
-          include/carereach/analysis/travel.hpp include/carereach/report/table.hpp bin/carereach)
+          include/carereach/analysis/travel.hpp include/carereach/report/table.hpp
+          include/carereach/pipeline/run.hpp bin/carereach)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()
@@ -28,7 +29,7 @@ file(GLOB_RECURSE version_file ${prefix}/*/carereachConfigVersion.cmake)
 file(GLOB_RECURSE pc ${prefix}/*/carereach.pc)
 file(GLOB_RECURSE libs ${prefix}/*/libcarereach_*.a)
 list(LENGTH libs n_libs)
-if(NOT config OR NOT version_file OR NOT pc OR NOT n_libs EQUAL 7)
+if(NOT config OR NOT version_file OR NOT pc OR NOT n_libs EQUAL 8)
   message(FATAL_ERROR "config: '${config}', version: '${version_file}', pkg-config: '${pc}', ${n_libs} libraries: ${libs}")
 endif()
 
