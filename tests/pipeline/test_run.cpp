@@ -62,6 +62,17 @@ std::map<std::string, std::string> contents(const std::filesystem::path& dir) {
   return out;
 }
 
+/// Works in another folder for one scope (the library call resolves relative paths as the command line does).
+struct WorkingFolder {
+  explicit WorkingFolder(const std::filesystem::path& dir) : old(std::filesystem::current_path()) {
+    std::filesystem::current_path(dir);
+  }
+  ~WorkingFolder() { std::filesystem::current_path(old); }
+  WorkingFolder(const WorkingFolder&) = delete;
+  WorkingFolder& operator=(const WorkingFolder&) = delete;
+  std::filesystem::path old;
+};
+
 /// Sets SOURCE_DATE_EPOCH for one test and restores it after.
 struct SourceDateEpoch {
   explicit SourceDateEpoch(const char* value) { setenv("SOURCE_DATE_EPOCH", value, 1); }
@@ -138,15 +149,16 @@ TEST_CASE("run_scenario writes the bytes `carereach run` writes", "[pipeline][ru
   // arguments.
   REQUIRE(test::run_cli({"-q", "run", "scenario.toml", "--out", "out", "--lang", "en"}, fx.dir.path()).code == 0);
   std::filesystem::rename(fx.dir / "out", fx.dir / "cli");
-  const std::filesystem::path old_cwd = std::filesystem::current_path();
-  std::filesystem::current_path(fx.dir.path());
   pipeline::RunConfig config;
   config.scenario = "scenario.toml";
   config.out = "out";
   config.lang = report::Lang::kEn;
   pipeline::RunObserver quiet;
-  const pipeline::RunResult r = pipeline::run_scenario(config, quiet);
-  std::filesystem::current_path(old_cwd);
+  pipeline::RunResult r;
+  {
+    const WorkingFolder here(fx.dir.path());
+    r = pipeline::run_scenario(config, quiet);
+  }
 
   const auto cli = contents(fx.dir / "cli");
   const auto lib = contents(fx.dir / "out");
