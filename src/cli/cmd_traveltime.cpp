@@ -1,25 +1,18 @@
 // carereach traveltime SCENARIO --standard ID --out FILE.tif — the travel time of every cell to the nearest
-// facility of one standard, as a GeoTIFF in minutes (and optionally the nearest facility).
+// facility of one standard, as a GeoTIFF in minutes (and optionally the nearest facility): the output paths are
+// checked here, the work is pipeline::compute_travel_times.
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
-#include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
-#include "io/files.hpp"
 #include "io/input_access.hpp"
-#include "io/load.hpp"
-#include "io/output_folder.hpp"
-#include "io/raster_writer.hpp"
-#include "io/scenario.hpp"
+#include "pipeline/traveltime.hpp"
 
 namespace carereach::cli {
-using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 
@@ -80,73 +73,30 @@ class TravelTimeCommand final : public Command {
       refuse_existing(*p, overwrite_);
       require_folder(*p);
     }
-    io::Scenario scenario = io::read_scenario(scenario_);
-    const auto inputs = io::scenario_input_paths(scenario);
-    io::refuse_input_as_output(out_, out_, inputs);
-    if (!nearest_.empty()) io::refuse_input_as_output(nearest_, nearest_, inputs);
-    if (!node_times_.empty()) io::refuse_input_as_output(node_times_, node_times_, inputs);
-    if (!snap_.empty()) scenario.travel.snap = snap_ == "node" ? io::SnapRule::kNode : io::SnapRule::kEdge;
-    const Standard* standard = nullptr;
-    std::string ids;
-    for (const auto& s : scenario.standards) {
-      ids += (ids.empty() ? "" : ", ") + s.id;
-      if (s.id == standard_) standard = &s;
-    }
-    if (standard == nullptr) throw UsageError("the scenario has no standard '" + standard_ + "'", "its standards: " + ids);
-    if (!standard->threshold_min)
-      throw UsageError("'" + standard_ + "' is a distance standard, not a time standard",
-                       "distance standards are evaluated by `carereach run`");
-    if (!node_times_.empty() && standard->engine != TravelEngine::kNetwork)
-      throw UsageError("--node-times needs a standard computed with the network engine; '" + standard_ +
-                       "' uses the " + to_string(standard->engine) + " engine");
-
-    Diagnostics diag;
+    pipeline::TravelTimeConfig config;
+    config.scenario = scenario_;
+    config.standard = standard_;
+    config.out = out_;
+    config.nearest = nearest_;
+    config.snap = snap_;
+    config.node_times = node_times_;
     ConsoleProgress progress(console);
-    io::LoadOptions options;
-    options.checksums = false;
-    options.standards = {standard_};
-    const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
-    diag.throw_if_errors();
-    if (const analysis::NotComputed why = why_not_computable(loaded, *standard); !why.empty())
-      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + why.en,
-                          Location{scenario_, {}, {}, "standards." + standard_, 0}, why.hint);
-    analysis::TravelModel model = make_travel_model(loaded);
-    const analysis::StandardTravel travel = model.compute(*standard, loaded.facilities, diag, &progress);
-    if (!travel.not_computed.empty())
-      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + travel.not_computed.en,
-                          Location{scenario_, {}, {}, "standards." + standard_, 0}, travel.not_computed.hint);
+    const pipeline::TravelTimeResult result = pipeline::compute_travel_times(config, progress);
+    const Standard* standard = &result.standard;
 
-    const auto metadata = raster_metadata(loaded, *standard, travel);
-    io::write_travel_time_geotiff(out_, travel.field, loaded.analysis_crs, metadata);
-    if (!nearest_.empty())
-      io::write_nearest_facility_geotiff(nearest_, travel.field, loaded.analysis_crs, loaded.facilities, metadata);
-    if (!node_times_.empty()) write_node_times(travel);
-
-    for (const auto& p : diag.all()) console.warning(p.describe());
-    const Reach reach = population_within(loaded.population->surface, travel.field, *standard->threshold_min);
+    for (const auto& p : result.diagnostics.all()) console.warning(p.describe());
+    const pipeline::Reach& reach = result.reach;
     char share[32];
     std::snprintf(share, sizeof share, "%.1f %%", 100.0 * reach.share());
-    console.out(standard->id + " " + standard->name_zh + ": " + grouped(double(travel.facilities_used)) +
-                (travel.facilities_used == 1 ? " facility; " : " facilities; ") + grouped(reach.persons_within) + " of " + grouped(reach.persons_total) + " persons (" +
+    console.out(standard->id + " " + standard->name_zh + ": " + grouped(double(result.facilities_used)) +
+                (result.facilities_used == 1 ? " facility; " : " facilities; ") + grouped(reach.persons_within) + " of " + grouped(reach.persons_total) + " persons (" +
                 share + ") within " + grouped(*standard->threshold_min) + " min by " + to_string(standard->mode) +
-                (standard->engine == TravelEngine::kEstimate ? ", " + estimate_label(*standard, false) : std::string()));
+                (standard->engine == TravelEngine::kEstimate ? ", " + pipeline::estimate_label(*standard, false) : std::string()));
     console.out("Travel times written to " + out_ + (nearest_.empty() ? "" : " and " + nearest_));
     return 0;
   }
 
  private:
-  void write_node_times(const analysis::StandardTravel& travel) const {
-    std::string text = "x_m,y_m,time_s\n";
-    char line[96];
-    for (std::size_t v = 0; v < travel.node_time_s.size(); ++v) {
-      const double t = travel.node_time_s[v];
-      if (std::isfinite(t)) std::snprintf(line, sizeof line, "%.2f,%.2f,%.4f\n", travel.node_x_m[v], travel.node_y_m[v], t);
-      else std::snprintf(line, sizeof line, "%.2f,%.2f,\n", travel.node_x_m[v], travel.node_y_m[v]);
-      text += line;
-    }
-    io::write_file_atomically(node_times_, text);
-  }
-
   std::string scenario_;
   std::string standard_;
   std::string out_;

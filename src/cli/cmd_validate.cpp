@@ -11,7 +11,6 @@
 #include "io/scenario.hpp"
 
 namespace carereach::cli {
-using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 namespace {
 
@@ -41,9 +40,9 @@ class ValidateCommand final : public Command {
     if (loaded.population && diag.error_count() == 0) {
       // Facilities that the raster engine cannot start from (on a barrier or an impassable cell): listed before the
       // run, as the run will leave them out.
-      analysis::TravelModel model = make_travel_model(loaded);
+      analysis::TravelModel model = pipeline::make_travel_model(loaded);
       for (const auto& st : loaded.scenario.standards)
-        if (st.engine == TravelEngine::kRaster && st.threshold_min && why_not_computable(loaded, st).empty())
+        if (st.engine == TravelEngine::kRaster && st.threshold_min && pipeline::why_not_computable(loaded, st).empty())
           model.check_raster_facilities(st, loaded.facilities, diag);
     }
     if (loaded.memory)
@@ -58,7 +57,7 @@ class ValidateCommand final : public Command {
     }
     std::size_t skipped = 0;
     for (const auto& st : loaded.scenario.standards)
-      skipped += st.threshold_min && !why_not_computable(loaded, st).empty() ? 1 : 0;
+      skipped += st.threshold_min && !pipeline::why_not_computable(loaded, st).empty() ? 1 : 0;
     if (skipped > 0) {
       // The run succeeds, but these standards will say "not computed" in every output: say so here, not only above.
       console.out("The scenario can run, but " + std::to_string(skipped) + " of " +

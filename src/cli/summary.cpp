@@ -9,7 +9,6 @@
 #include "core/units.hpp"
 
 namespace carereach::cli {
-using namespace carereach::pipeline;  // the run's stages (src/pipeline)
 
 std::string grouped(double value, int decimals) {
   char buf[64];
@@ -148,7 +147,7 @@ void print_summary(const Console& c, const io::LoadedScenario& l) {
           percent(st.target_share, 0) + ", " + grouped(double(n)) + (n == 1 ? " facility" : " facilities") +
           (st.variant_of.empty() ? "" : "; a variant of " + st.variant_of + " 敏感性分析"));
     // How it will be computed, or why not (docs/cli/validate.md).
-    for (const std::string& line : standard_plan(l, st)) c.out("    " + line);
+    for (const std::string& line : pipeline::standard_plan(l, st)) c.out("    " + line);
   }
   if (!s.indicators.empty()) {
     c.out("Planning indicators 规划指标: " + std::to_string(s.indicators.size()));

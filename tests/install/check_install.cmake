@@ -19,7 +19,7 @@ run("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 # What must be there (docs/library.md).
 foreach(f include/carereach/core/error.hpp include/carereach/core/version.hpp include/carereach/io/load.hpp
           include/carereach/analysis/travel.hpp include/carereach/report/table.hpp
-          include/carereach/pipeline/run_analysis.hpp bin/carereach)
+          include/carereach/pipeline/run.hpp bin/carereach)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()
