@@ -47,8 +47,12 @@ class SiteCommand final : public Command {
     app.add_option("--per-zone", per_zone_, "LEVEL:K — at least K facilities of the standard (existing and new) in every zone of LEVEL");
     app.add_option("--method", method_, "greedy, exact (COIN-OR CBC) or auto (exact when the solver is built in; default)")
         ->check(CLI::IsMember({"greedy", "exact", "auto"}));
-    app.add_option("--time-limit", time_limit_s_, "The solver's time limit in seconds: exact solve, or greedy's LP bound (default 60)")
+    app.add_option("--time-limit", time_limit_s_, "The solver's time limit in seconds (default 60)")
         ->check(CLI::Range(1.0, 86400.0));
+    app.add_option("--gap", gap_,
+                   "Relative optimality gap accepted, 0–0.5 (default 0: prove optimality): the solver is skipped when "
+                   "the bound proves the greedy result within it, or stops within it")
+        ->check(CLI::Range(0.0, 0.5));
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
@@ -70,6 +74,7 @@ class SiteCommand final : public Command {
     config.per_zone = per_zone_;
     config.method = method_;
     config.time_limit_s = time_limit_s_;
+    config.gap = gap_;
     config.out = out_;
     config.overwrite = overwrite_;
     config.lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
@@ -106,6 +111,7 @@ class SiteCommand final : public Command {
   std::string per_zone_;
   std::string method_ = "auto";
   double time_limit_s_ = 60.0;
+  double gap_ = 0.0;
   std::string out_;
   bool overwrite_ = false;
   std::string lang_ = "zh";

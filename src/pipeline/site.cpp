@@ -119,7 +119,7 @@ class SiteJob {
   explicit SiteJob(const SiteConfig& c)
       : scenario_(c.scenario), standard_(c.standard), budget_(c.budget), target_share_(c.target_share),
         candidates_(c.candidates), tags_(c.tags), new_type_(c.new_type), per_zone_(c.per_zone), method_(c.method),
-        time_limit_s_(c.time_limit_s), out_(c.out.string()), overwrite_(c.overwrite),
+        time_limit_s_(c.time_limit_s), gap_(c.gap), out_(c.out.string()), overwrite_(c.overwrite),
         lang_(c.lang == report::Lang::kEn ? "en" : "zh") {}
 
   SiteResult run(RunObserver& observer) {
@@ -327,6 +327,7 @@ class SiteJob {
                      : method_ == "exact" ? analysis::SitingMethod::kExact
                                           : analysis::SitingMethod::kAuto;
     options.time_limit_s = time_limit_s_;
+    options.accept_gap = gap_;
     const auto t_solve = std::chrono::steady_clock::now();
     analysis::SitingResult result;
     {
@@ -345,7 +346,7 @@ class SiteJob {
                   "the gap is stated with the result when there is one; raise --time-limit for a proven optimum or a bound");
     }
     if (options.method == analysis::SitingMethod::kExact && !analysis::siting_solver_available())
-      diag.warn("site.no_solver"_code, "the exact solver (COIN-OR CBC) is not built in: the greedy result, without a bound", {},
+      diag.warn("site.no_solver"_code, "the exact solver (COIN-OR CBC) is not built in: the greedy result, with its gap to the Lagrangian bound", {},
                 "build carereach with coinor-libcbc-dev installed");
 
     write_outputs(dir, loaded, analysis, st, cands, problem, result, diag);
@@ -775,6 +776,7 @@ class SiteJob {
     j["candidates"] = cands.size();
     j["method_asked"] = method_;
     j["method_used"] = analysis::to_string(result.method_used);
+    j["gap_accepted"] = gap_;
     j["proven_optimal"] = result.proven_optimal;
     j["gap"] = result.gap ? nlohmann::ordered_json(*result.gap) : nlohmann::ordered_json();
     j["bound"] = result.bound ? nlohmann::ordered_json(*result.bound) : nlohmann::ordered_json();
@@ -817,6 +819,7 @@ class SiteJob {
   std::string per_zone_;
   std::string method_ = "auto";
   double time_limit_s_ = 60.0;
+  double gap_ = 0.0;
   std::string out_;
   bool overwrite_ = false;
   std::string lang_ = "zh";

@@ -30,6 +30,7 @@ struct SiteConfig {
   std::string per_zone;               ///< "LEVEL:K": at least K facilities of the standard in every zone of LEVEL
   std::string method = "auto";        ///< "greedy", "exact" or "auto"
   double time_limit_s = 60.0;         ///< the solver's time limit
+  double gap = 0.0;                   ///< the relative optimality gap accepted (0–0.5; 0: prove optimality)
   std::filesystem::path out;          ///< the output folder
   bool overwrite = false;             ///< replace the output folder if carereach wrote it, unchanged
   report::Lang lang = report::Lang::kZh;

@@ -291,3 +291,34 @@ TEST_CASE("site: a scenario whose other analyses name other standards (the Bozho
   CHECK(site["sites"].size() == 2);
   CHECK(site["persons_total"] == 4996844);
 }
+
+TEST_CASE("site: --gap accepts a proven gap instead of the proven optimum", "[cli][site]") {
+  SiteFixture fx;
+  const auto args = [&](const std::string& out, const std::string& gap) {
+    return std::vector<std::string>{"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "grid:2000",
+                                    "--new-type", "村卫生室", "--tags", "中医阁", "--budget", "2", "--method", "exact",
+                                    "--gap", gap, "--out", (fx.dir / out).string()};
+  };
+  auto exact = run_cli(args("exact", "0"));
+  INFO(exact.all());
+  REQUIRE(exact.code == 0);
+  const auto e = json_of(fx.dir / "exact" / "site.json");
+  CHECK(e["gap_accepted"] == 0.0);
+  auto loose = run_cli(args("loose", "0.5"));
+  INFO(loose.all());
+  REQUIRE(loose.code == 0);
+  const auto l = json_of(fx.dir / "loose" / "site.json");
+  CHECK(l["gap_accepted"] == 0.5);
+  // The gap stated is a proven one, within what was accepted, and the persons added are within it of the optimum.
+  REQUIRE(l["gap"].is_number());
+  CHECK(l["gap"].get<double>() <= 0.5);
+  const double before = l["persons_covered_before"].get<double>();
+  const double added = l["persons_covered_after"].get<double>() - before;
+  const double best = e["persons_covered_after"].get<double>() - before;
+  CHECK(added >= 0.5 * best - 1.0);
+  CHECK(l["bound"].get<double>() >= best - 1.0);
+  // Out of range: refused before any work.
+  auto bad = run_cli(args("bad", "0.7"));
+  CHECK(bad.code == 2);
+  CHECK_FALSE(std::filesystem::exists(fx.dir / "bad"));
+}
