@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "pipeline/compare_report.hpp"
 #include "cli/progress.hpp"
 #include "pipeline/run_report.hpp"
@@ -178,6 +179,7 @@ class CompareCommand final : public Command {
     app.add_option("run_b", dir_b_, "Folder of the second run (the scenario)")->required();
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
+    app.add_flag("--json", json_, "Print a JSON summary on stdout (status, output folder, per standard the persons covered in each run; docs/cli/compare.md); the readable lines go to stderr");
     app.add_option("--lang", lang_, "Language of the tables and summary: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
   }
@@ -333,7 +335,33 @@ class CompareCommand final : public Command {
                   signed_points(t.delta_share_shown()) + " points)");
     }
     for (const auto& line : indicator_lines) console.out("  " + line);
+    if (json_) print_json(compare_summary_json(dir.target(), outputs, changes, warnings));
     return 0;
+  }
+
+  /// The JSON summary of compare (docs/cli/compare.md).
+  nlohmann::ordered_json compare_summary_json(const fs::path& out, const std::vector<std::string>& outputs,
+                                              const std::vector<StandardChange>& changes,
+                                              const std::vector<std::string>& not_compared) const {
+    nlohmann::ordered_json j = summary_head("compare", 0, "");
+    j.erase("scenario");
+    j["run_a"] = dir_a_;
+    j["run_b"] = dir_b_;
+    j["output"] = fs::absolute(out).lexically_normal().string();
+    j["outputs"] = outputs;
+    nlohmann::ordered_json standards = nlohmann::ordered_json::array();
+    for (const auto& sc : changes) {
+      if (sc.levels.empty()) continue;
+      const ZoneChange& t = sc.levels.front().total;
+      standards.push_back({{"id", sc.id}, {"name_zh", sc.name_zh}, {"population", t.pop_total},
+                           {"covered_a", t.covered_a}, {"covered_b", t.covered_b}, {"covered_change", t.delta()},
+                           {"share_a", t.share_a}, {"share_b", t.share_b}});
+    }
+    j["standards"] = standards;
+    j["not_compared"] = not_compared;
+    j["errors"] = nlohmann::ordered_json::array();
+    j["warnings"] = nlohmann::ordered_json::array();
+    return j;
   }
 
  private:
@@ -454,6 +482,7 @@ class CompareCommand final : public Command {
   std::string dir_b_;
   std::string out_;
   bool overwrite_ = false;
+  bool json_ = false;
   std::string lang_ = "zh";
   std::string raster_crs_wkt_;
 };

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "cli/progress.hpp"
 #include "pipeline/run_analysis.hpp"
 #include "pipeline/run_json.hpp"
@@ -40,6 +41,7 @@ class RunCommand final : public Command {
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
+    app.add_flag("--json", json_, "Print a JSON summary on stdout (status, exit code, output folder, per standard population, covered and share, every warning; docs/cli/run.md); the readable lines go to stderr");
     app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
   }
   int run(Console& console) override {
@@ -105,7 +107,21 @@ class RunCommand final : public Command {
     for (const auto& line : summary_lines_) console.out(line);
     if (!indicator_lines_.empty()) console.out("Planning indicators 规划指标:");
     for (const auto& line : indicator_lines_) console.out(line);
+    for (const auto& t : info.timings) console.debug("step '" + t.step + "' took " + report::format_fixed(t.seconds, 3) + " s");
+    if (json_) print_json(run_summary_json(dir.target(), info, diag, console.lang()));
     return 0;
+  }
+
+  /// The JSON summary of a finished run (docs/cli/run.md).
+  nlohmann::ordered_json run_summary_json(const std::filesystem::path& out, const io::RunInfo& info,
+                                          const Diagnostics& diag, MessageLang lang) const {
+    nlohmann::ordered_json j = summary_head("run", 0, scenario_);
+    j["output"] = std::filesystem::absolute(out).lexically_normal().string();
+    j["outputs"] = info.outputs;
+    j["standards"] = coverage_digest_json(info.coverage);
+    j["errors"] = nlohmann::ordered_json::array();
+    j["warnings"] = problems_json(diag, Severity::kWarning, lang);
+    return j;
   }
 
   /// Everything after loading: per standard the travel-time GeoTIFF, coverage, gaps and catchments; then the
@@ -356,6 +372,7 @@ class RunCommand final : public Command {
   std::string out_;
   bool overwrite_ = false;
   bool allow_network_ = false;
+  bool json_ = false;
   std::string lang_ = "zh";
   std::vector<std::string> summary_lines_;
   std::vector<std::string> indicator_lines_;

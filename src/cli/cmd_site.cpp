@@ -379,7 +379,7 @@ class SiteCommand final : public Command {
     write_json(dir, st, cands, problem, result, diag, reach_s, solve_s, all_s);
     dir.commit();
 
-    for (const auto& p : diag.all()) console.warning(p.describe());
+    for (const auto& p : diag.all()) console.problem(p);
     print_result(console, st, cands, problem, result);
     console.out("Outputs written to 输出目录: " + fs::absolute(dir.target()).lexically_normal().string());
     return 0;

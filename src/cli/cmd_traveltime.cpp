@@ -122,7 +122,7 @@ class TravelTimeCommand final : public Command {
       io::write_nearest_facility_geotiff(nearest_, travel.field, loaded.analysis_crs, loaded.facilities, metadata);
     if (!node_times_.empty()) write_node_times(travel);
 
-    for (const auto& p : diag.all()) console.warning(p.describe());
+    for (const auto& p : diag.all()) console.problem(p);
     const Reach reach = population_within(loaded.population->surface, travel.field, *standard->threshold_min);
     char share[32];
     std::snprintf(share, sizeof share, "%.1f %%", 100.0 * reach.share());
