@@ -69,7 +69,14 @@ CommandLine make_command_line() {
   CLI::App& app = *cl.app;
   app.require_subcommand(0, 1);
   app.fallthrough();
-  app.add_flag("-q,--quiet", cl.quiet, "No progress or status messages (results and errors are still printed)");
+  app.add_flag("-q,--quiet", cl.quiet, "No progress or status messages (results, errors and warnings are still printed); the same as --log-level warn");
+  app.add_flag("-v,--verbose", cl.verbose, "Debug messages too, with the time of every step; the same as --log-level debug");
+  app.add_option("--log-level", cl.log_level,
+                 "Messages on stderr: error (errors only), warn (+ warnings), info (+ status and progress, the default), debug (+ step timings)")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
+  app.add_option("--lang", cl.lang,
+                 "Language of error and warning messages: zh or en (default: a command's own --lang when given, else zh when the locale is zh_*, else en)")
+      ->check(CLI::IsMember({"zh", "en"}));
   app.add_flag("--man-page", cl.man_page, "Print the man page carereach(1) (roff) and exit")->group("");
   app.add_flag("--bash-completion", cl.bash_completion, "Print the bash completion script and exit")->group("");
   app.footer("Run 'carereach <command> --help' for the options of a command. Documentation: docs/.");
@@ -87,7 +94,7 @@ std::string man_page(const CommandLine& cl) {
   s += ".TH CAREREACH 1 \"\" \"carereach " + roff(kVersion) + "\" \"User Commands\"\n";
   s += ".SH NAME\ncarereach \\- who can reach which health service within how many minutes "
        "(\\[u533B]\\[u7597]\\[u536B]\\[u751F]\\[u8D44]\\[u6E90]\\[u53EF]\\[u8FBE]\\[u6027]\\[u5206]\\[u6790])\n";
-  s += ".SH SYNOPSIS\n.B carereach\n[\\fB\\-q\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n";
+  s += ".SH SYNOPSIS\n.B carereach\n[\\fB\\-q\\fR|\\fB\\-v\\fR|\\fB\\-\\-log\\-level\\fR \\fILEVEL\\fR] [\\fB\\-\\-lang\\fR \\fIzh|en\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n";
   s += ".SH DESCRIPTION\ncarereach computes travel times from every populated cell of a study area to health "
        "facilities, the coverage of service standards such as the 15\\-minute TCM service circle per county and "
        "township, gap areas, resource density and planning indicators, and writes layers, tables and reports for "
@@ -223,10 +230,16 @@ std::string did_you_mean(const CommandLine& cl, int argc, const char* const* arg
           for (const std::string& n : option_names(o)) known.push_back(n);
       if (std::find(known.begin(), known.end(), word) != known.end()) {
         // Skip the value of an option that takes one (given apart from it).
-        if (sub != nullptr && eq == std::string::npos) {
-          for (const CLI::Option* o : visible_options(*sub)) {
+        if (eq == std::string::npos) {
+          std::vector<const CLI::Option*> options = visible_options(*cl.app);
+          if (sub != nullptr)
+            for (const CLI::Option* o : visible_options(*sub)) options.push_back(o);
+          for (const CLI::Option* o : options) {
             const auto names = option_names(o);
-            if (std::find(names.begin(), names.end(), word) != names.end() && o->get_type_size() != 0) ++i;
+            if (std::find(names.begin(), names.end(), word) != names.end() && o->get_type_size() != 0) {
+              ++i;
+              break;
+            }
           }
         }
         continue;

@@ -19,6 +19,9 @@ struct CommandLine {
   std::vector<std::unique_ptr<Command>> commands;
   std::vector<std::pair<CLI::App*, Command*>> subcommands;  ///< in the order of `carereach --help`
   bool quiet = false;
+  bool verbose = false;          ///< -v: the log level debug
+  std::string log_level;         ///< --log-level error|warn|info|debug (empty: info, or as -q / -v say)
+  std::string lang;              ///< --lang zh|en: the language of messages (empty: the command's --lang, or the locale)
   bool man_page = false;         ///< --man-page: print the man page (roff) and exit
   bool bash_completion = false;  ///< --bash-completion: print the bash completion script and exit
 };

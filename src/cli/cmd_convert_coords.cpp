@@ -53,7 +53,7 @@ class ConvertCoordsCommand final : public Command {
       console.error("nothing was written: fix the rows above, or remove them");
       return static_cast<int>(diag.first_error()->kind);
     }
-    for (const auto& p : diag.all()) console.warning(p.describe());
+    for (const auto& p : diag.all()) console.problem(p);
     console.out("Converted " + grouped(double(r.converted)) + " of " + grouped(double(r.features)) + " feature(s) in " +
                 std::to_string(r.layers) + " layer(s) to " + output_ + " (" + r.driver + ")");
     return 0;

@@ -102,10 +102,7 @@ class ExportCommand final : public Command {
       console.error("nothing was written");
       return static_cast<int>(diag.first_error()->kind);
     }
-    for (const auto& p : diag.all()) {
-      console.warning(p.describe());
-      if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
-    }
+    for (const auto& p : diag.all()) console.problem(p);
     print_result(console, r);
     return 0;
   }

@@ -7,10 +7,13 @@
 #include <filesystem>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "io/input_access.hpp"
 #include "pipeline/run.hpp"
+#include "pipeline/run_json.hpp"
+#include "report/table.hpp"
 
 namespace carereach::cli {
 
@@ -26,6 +29,7 @@ class RunCommand final : public Command {
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")
         ->check(CLI::IsMember({"zh", "en"}));
+    app.add_flag("--json", json_, "Print a JSON summary on stdout (status, exit code, output folder, per standard population, covered and share, every warning; docs/cli/run.md); the readable lines go to stderr");
     app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
   }
   int run(Console& console) override {
@@ -90,7 +94,20 @@ class RunCommand final : public Command {
                   std::to_string(r.zones_met + r.zones_not_met) + " " + r.level + " zones met" +
                   (r.zones_not_assessed > 0 ? ", " + std::to_string(r.zones_not_assessed) + " not assessed" : "") +
                   (r.missing > 0 ? ", " + std::to_string(r.missing) + (r.missing == 1 ? " facility" : " facilities") + " still missing" : ""));
+    for (const auto& t : result.timings) console.debug("step '" + t.step + "' took " + report::format_fixed(t.seconds, 3) + " s");
+    if (json_) print_json(run_summary_json(result, console.lang()));
     return 0;
+  }
+
+  /// The JSON summary of a finished run (docs/cli/run.md).
+  nlohmann::ordered_json run_summary_json(const pipeline::RunResult& result, MessageLang lang) const {
+    nlohmann::ordered_json j = summary_head("run", 0, scenario_);
+    j["output"] = std::filesystem::absolute(result.folder).lexically_normal().string();
+    j["outputs"] = result.outputs;
+    j["standards"] = pipeline::coverage_digest_json(result.coverage);
+    j["errors"] = nlohmann::ordered_json::array();
+    j["warnings"] = problems_json(result.diagnostics, Severity::kWarning, lang);
+    return j;
   }
 
  private:
@@ -98,6 +115,7 @@ class RunCommand final : public Command {
   std::string out_;
   bool overwrite_ = false;
   bool allow_network_ = false;
+  bool json_ = false;
   std::string lang_ = "zh";
 };
 

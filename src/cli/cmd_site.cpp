@@ -81,7 +81,7 @@ class SiteCommand final : public Command {
     ConsoleProgress progress(console);
     const pipeline::SiteResult r = pipeline::site_facilities(config, progress);
 
-    for (const auto& p : r.diagnostics.all()) console.warning(p.describe());
+    for (const auto& p : r.diagnostics.all()) console.problem(p);
     const Standard& st = r.standard;
     console.out(st.id + " " + st.name_zh + ": " + percent(r.share_before) + " covered today; " +
                 std::to_string(r.sites.size()) + " sites → " + percent(r.share_after) +

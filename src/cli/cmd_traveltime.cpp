@@ -84,7 +84,7 @@ class TravelTimeCommand final : public Command {
     const pipeline::TravelTimeResult result = pipeline::compute_travel_times(config, progress);
     const Standard* standard = &result.standard;
 
-    for (const auto& p : result.diagnostics.all()) console.warning(p.describe());
+    for (const auto& p : result.diagnostics.all()) console.problem(p);
     const pipeline::Reach& reach = result.reach;
     char share[32];
     std::snprintf(share, sizeof share, "%.1f %%", 100.0 * reach.share());

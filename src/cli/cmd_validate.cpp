@@ -1,13 +1,16 @@
 // carereach validate SCENARIO.toml — loads every input and reports what it found and every problem.
 
 #include <limits>
+#include <optional>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "pipeline/travel_setup.hpp"
 #include "io/input_access.hpp"
 #include "io/load.hpp"
+#include "io/run_manifest.hpp"
 #include "io/scenario.hpp"
 
 namespace carereach::cli {
@@ -23,19 +26,37 @@ class ValidateCommand final : public Command {
   void setup(CLI::App& app) override {
     app.add_option("scenario", scenario_, "Scenario file (.toml); see docs/scenario.md")->required();
     app.add_flag("--all", all_, "List every problem (by default at most 20 of each kind)");
+    app.add_flag("--json", json_, "Print a JSON summary on stdout (status, exit code, counts, every error and warning with its code and location; docs/cli/validate.md); the readable summary goes to stderr");
     app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …): off by default, as a scenario or file from someone else must not reach servers");
     app.footer("Exit codes: 0 the scenario can run (warnings allowed); otherwise the code of the first error "
                "(docs/exit-codes.md).");
   }
   int run(Console& console) override {
-    io::lock_network_for_process(allow_network_);
     Diagnostics diag;
+    std::optional<io::LoadedScenario> loaded;
+    const int code = check(console, diag, loaded);
+    if (json_) print_json(validate_json(code, loaded ? &*loaded : nullptr, diag, console.lang()));
+    return code;
+  }
+
+  /// The JSON summary of validate (docs/cli/validate.md).
+  nlohmann::ordered_json validate_json(int code, const io::LoadedScenario* loaded, const Diagnostics& diag,
+                                       MessageLang lang) const {
+    nlohmann::ordered_json j = summary_head("validate", code, scenario_);
+    if (loaded != nullptr) j["counts"] = io::scenario_counts(*loaded);
+    j["errors"] = problems_json(diag, Severity::kError, lang);
+    j["warnings"] = problems_json(diag, Severity::kWarning, lang);
+    return j;
+  }
+
+  int check(Console& console, Diagnostics& diag, std::optional<io::LoadedScenario>& loaded_out) {
+    io::lock_network_for_process(allow_network_);
     io::Scenario scenario = io::read_scenario(scenario_);
     ConsoleProgress progress(console);
     io::LoadOptions options;
     options.keep_going = true;
     options.checksums = false;
-    const io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, options, &progress);
+    const io::LoadedScenario& loaded = loaded_out.emplace(io::load_scenario(std::move(scenario), diag, options, &progress));
     print_summary(console, loaded);
     if (loaded.population && diag.error_count() == 0) {
       // Facilities that the raster engine cannot start from (on a barrier or an impassable cell): listed before the
@@ -73,6 +94,7 @@ class ValidateCommand final : public Command {
  private:
   std::string scenario_;
   bool all_ = false;
+  bool json_ = false;
   bool allow_network_ = false;
 };
 

@@ -5,19 +5,67 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/coded_error.hpp"
+
 namespace carereach::cli {
+
+LogLevel parse_log_level(const std::string& name) {
+  if (name == "error") return LogLevel::kError;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "debug") return LogLevel::kDebug;
+  return LogLevel::kInfo;
+}
 
 Console::Console() : interactive_(isatty(fileno(stderr)) != 0) {}
 
-void Console::out(std::string_view line) const { std::cout << line << '\n' << std::flush; }
-
-void Console::info(std::string_view line) const {
-  if (!quiet_) std::cerr << line << '\n';
+void Console::out(std::string_view line) const {
+  if (!json_) std::cout << line << '\n' << std::flush;
+  else if (level_ >= LogLevel::kInfo) std::cerr << line << '\n';
 }
 
-void Console::warning(std::string_view line) const { std::cerr << "warning: " << line << '\n'; }
+void Console::info(std::string_view line) const {
+  if (level_ >= LogLevel::kInfo) std::cerr << line << '\n';
+}
 
-void Console::error(std::string_view line) const { std::cerr << "error: " << line << '\n'; }
+void Console::warning(std::string_view line) const {
+  if (level_ >= LogLevel::kWarn) std::cerr << (lang_ == MessageLang::kZh ? "警告：" : "warning: ") << line << '\n';
+}
+
+void Console::error(std::string_view line) const {
+  std::cerr << (lang_ == MessageLang::kZh ? "错误：" : "error: ") << line << '\n';
+}
+
+void Console::debug(std::string_view line) const {
+  if (level_ >= LogLevel::kDebug) std::cerr << "debug: " << line << '\n';
+}
+
+std::vector<std::string> Console::problem_lines(Severity severity, std::string_view code, const std::string& message,
+                                                const Location& where, const std::string& hint) const {
+  const bool zh = lang_ == MessageLang::kZh;
+  const LocalisedMessage m = localise(code, message, where, hint, lang_);
+  std::vector<std::string> lines;
+  const char* kind = severity == Severity::kError ? (zh ? "错误：" : "error: ") : (zh ? "警告：" : "warning: ");
+  lines.push_back(kind + m.headline);
+  if (!m.hint.empty()) lines.push_back(std::string(zh ? "  提示：" : "  hint: ") + m.hint);
+  if (zh && m.translated) {
+    const std::string at = where.describe();
+    std::string original = at.empty() ? message : at + ": " + message;
+    if (!hint.empty()) original += " (hint: " + hint + ")";
+    lines.push_back("  原文 (English): " + original);
+  }
+  return lines;
+}
+
+void Console::problem(const Problem& p) const {
+  if (p.severity == Severity::kWarning && level_ < LogLevel::kWarn) return;
+  for (const std::string& line : problem_lines(p.severity, p.code.view(), p.message, p.where, p.hint))
+    std::cerr << line << '\n';
+}
+
+void Console::error(const Error& e) const {
+  for (const std::string& line : problem_lines(Severity::kError, code_of(e), e.message(), e.where(), e.hint()))
+    std::cerr << line << '\n';
+}
 
 void Console::step(std::string_view label) {
   label_ = label;
@@ -46,6 +94,11 @@ void Console::done() {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f s", s);
     std::cerr << '\r' << "\x1b[K" << label_ << " … " << buf << '\n';
+  }
+  if (level_ >= LogLevel::kDebug) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+    debug("step '" + label_ + "' took " + buf);
   }
 }
 

@@ -175,7 +175,7 @@ void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_p
                     ProblemStream stream) {
   auto line = [&](const std::string& text) {
     if (stream == ProblemStream::kResult) c.out(text);
-    else c.info(text);
+    else if (c.level() >= LogLevel::kWarn) std::cerr << text << '\n';
   };
   std::map<std::string, std::size_t> shown;
   std::map<std::string, std::size_t> hidden;
@@ -184,8 +184,8 @@ void print_problems(const Console& c, const Diagnostics& diag, std::size_t max_p
       ++hidden[p.code];
       continue;
     }
-    line(std::string(p.severity == Severity::kError ? "  error: " : "  warning: ") + p.describe());
-    if (!p.hint.empty()) line("    hint: " + p.hint);
+    for (const std::string& text : c.problem_lines(p.severity, p.code.view(), p.message, p.where, p.hint))
+      line("  " + text);
   }
   for (const auto& [code, n] : hidden) line("  … and " + grouped(double(n)) + " more of " + code + " " + more_note);
 }
@@ -194,8 +194,7 @@ void print_errors(const Console& console, const Diagnostics& diag, std::size_t m
   std::size_t errors = 0;
   for (const auto& p : diag.all()) {
     if (p.severity != Severity::kError || errors++ >= max_shown) continue;
-    console.error(p.describe());
-    if (!p.hint.empty()) std::cerr << "  hint: " << p.hint << '\n';
+    console.problem(p);
   }
   if (errors > max_shown) console.error("… and " + grouped(double(errors - max_shown)) + " more error(s)");
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/coded_error.hpp"
+
 namespace carereach {
 
 std::string Problem::describe() const {
@@ -47,7 +49,7 @@ void Diagnostics::throw_if_errors() const {
   std::string msg = first->message;
   const std::size_t more = error_count() - 1;
   if (more > 0) msg += " (and " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") + "; 'carereach validate' lists them all)";
-  throw Error(first->kind, msg, first->where, first->hint);
+  throw CodedError(first->kind, first->code.str(), msg, first->where, first->hint);
 }
 
 }  // namespace carereach

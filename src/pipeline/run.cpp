@@ -360,6 +360,8 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
 
   result.folder = dir.target();
   result.outputs = info.outputs;
+  result.coverage = info.coverage;
+  result.timings = info.timings;
   result.diagnostics = diag;
   return result;
 }

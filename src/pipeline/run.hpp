@@ -87,6 +87,8 @@ struct RunResult {
   std::vector<StandardSummary> standards;
   std::vector<CapacitySummary> capacity;
   std::vector<IndicatorSummary> indicators;
+  nlohmann::ordered_json coverage;       ///< run.json's "coverage" section (null: none computed)
+  std::vector<io::StepTiming> timings;   ///< the steps after loading, as in run.json's timings_s
   Diagnostics diagnostics;               ///< the warnings of the run (errors stop it with an exception)
 };
 

@@ -193,4 +193,36 @@ nlohmann::ordered_json indicators_json(const RunAnalysis& analysis) {
   return out;
 }
 
+nlohmann::ordered_json coverage_digest_json(const nlohmann::ordered_json& coverage) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  if (!coverage.is_array()) return out;
+  for (const auto& c : coverage) {
+    nlohmann::ordered_json j;
+    j["id"] = c.value("standard", "");
+    j["name_zh"] = c.value("name_zh", "");
+    j["name_en"] = c.value("name_en", "");
+    if (c.contains("status")) {
+      j["status"] = "not computed";
+      j["reason"] = c["status"];
+      if (c.contains("reason_zh")) j["reason_zh"] = c["reason_zh"];
+      out.push_back(j);
+      continue;
+    }
+    j["status"] = "computed";
+    if (c.contains("threshold_min")) j["threshold_min"] = c["threshold_min"];
+    if (c.contains("distance_m")) j["distance_m"] = c["distance_m"];
+    if (c.contains("distance_m_by_zone_class")) j["distance_m_by_zone_class"] = c["distance_m_by_zone_class"];
+    const auto& total = c.at("total");
+    j["population"] = total.at("pop_total");
+    j["covered"] = total.at("pop_covered");
+    j["share"] = total.at("share_covered");
+    j["target_share"] = c.at("target_share");
+    j["meets_target"] = report::meets(report::PublishedCounts{total.at("pop_total").get<std::int64_t>(),
+                                                              total.at("pop_covered").get<std::int64_t>()},
+                                      c.at("target_share").get<double>());
+    out.push_back(j);
+  }
+  return out;
+}
+
 }  // namespace carereach::pipeline

@@ -36,4 +36,9 @@ nlohmann::ordered_json coverage_json(const RunAnalysis& analysis, const report::
 /// facilities assessed), the target that applied, met (true/false/null) and what is missing; null without any.
 nlohmann::ordered_json indicators_json(const RunAnalysis& analysis);
 
+/// A digest of the coverage section (coverage_json) for the command line's JSON summary: per standard its id, names,
+/// status ("computed" or "not computed" with the reason), and over the study area the published population, persons
+/// covered and share, the target share and whether it is met; the threshold in minutes or metres.
+nlohmann::ordered_json coverage_digest_json(const nlohmann::ordered_json& coverage);
+
 }  // namespace carereach::pipeline
