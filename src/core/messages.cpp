@@ -180,7 +180,7 @@ constexpr std::array kCatalogue = {
     ZhTemplate{"roads.unknown_class", "无法识别的道路等级{value}，按 other 处理",
                "请在情景中映射：[roads.class_map] \"田间便道\" = \"tertiary\""},
     ZhTemplate{"site.candidate_outside", "部分候选点位于研究区之外，已略去", "请检查这些点"},
-    ZhTemplate{"site.no_solver", "此版本未包含 COIN-OR CBC 求解器，给出贪心结果（无下界）",
+    ZhTemplate{"site.no_solver", "此版本未包含 COIN-OR CBC 求解器，给出贪心结果及其与拉格朗日界的差距",
                "请在安装 coinor-libcbc-dev 后编译 carereach"},
     ZhTemplate{"site.solver_fallback", "求解器在证明最优前达到时间上限，给出较优结果及与界的差距",
                "差距随结果给出；调大 --time-limit 可求得已证明的最优解"},
