@@ -10,6 +10,7 @@
 #include "pipeline/run_analysis.hpp"
 #include "pipeline/run_json.hpp"
 #include "pipeline/run_layers.hpp"
+#include "pipeline/run_map.hpp"
 #include "pipeline/run_project.hpp"
 #include "pipeline/run_report.hpp"
 #include "pipeline/run_tables.hpp"
@@ -88,6 +89,7 @@ class RunCommand final : public Command {
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(dir.target()).lexically_normal().string());
     if (std::find(info.outputs.begin(), info.outputs.end(), "layers.gpkg") != info.outputs.end()) {
       console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
+      console.out("  map.html — the interactive map: zones by share covered per standard, facilities (opens offline)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
       console.out("  project.qgs — the QGIS project: every layer and travel-time raster styled, one group per standard");
@@ -348,6 +350,15 @@ class RunCommand final : public Command {
       io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+    }
+    {
+      ProgressStep step(&progress, "map.html");
+      const auto t0 = std::chrono::steady_clock::now();
+      ReportContext context;
+      context.date = report_date(info.started_at);
+      io::write_file_atomically(dir.path() / "map.html", run_map_html(loaded, analysis, all, tables, context, lang));
+      info.outputs.push_back("map.html");
+      info.timings.push_back({"map.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
   }
 
