@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
+#include "pipeline/compare_map.hpp"
 #include "pipeline/compare_report.hpp"
 #include "cli/progress.hpp"
 #include "pipeline/run_report.hpp"
@@ -296,6 +297,8 @@ class CompareCommand final : public Command {
       in.lang = lang;
       io::write_file_atomically(dir.path() / "compare.html", compare_html(in));
       outputs.push_back("compare.html");
+      io::write_file_atomically(dir.path() / "map.html", compare_map_html(in));
+      outputs.push_back("map.html");
     }
     if (!layers.empty()) {
       io::GeoPackageOptions options;

@@ -113,7 +113,7 @@ report::MapPage run_map_page(const io::LoadedScenario& loaded, const RunAnalysis
     if (f.status == FacilityStatus::kClosed) continue;
     const FacilityType* t = taxonomy.type_by_id(f.type);
     page.facilities.push_back({f.name, t != nullptr ? in_lang(lang, t->name_zh, t->name_en) : f.type,
-                               zh ? to_label_zh(f.level) : to_string(f.level), f.lon, f.lat, counted_by[i]});
+                               zh ? to_label_zh(f.level) : to_string(f.level), f.lon, f.lat, counted_by[i], ""});
   }
 
   const std::string metres = report::format_fixed(tolerance, 0);

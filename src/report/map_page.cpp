@@ -68,6 +68,8 @@ ordered_json ui_text(Lang lang) {
       {"after", zh ? "情景" : "Scenario"},
       {"change", zh ? "变化" : "Change"},
       {"persons", zh ? " 人" : ""},
+      {"changedFacility", zh ? "新增、关闭或调整的机构" : "Facilities added, closed or changed"},
+      {"otherFacility", zh ? "其他机构" : "Other facilities"},
   };
 }
 
@@ -115,10 +117,13 @@ constexpr const char* kScript = R"js(
   map.getPane('outlines').style.pointerEvents = 'none';
   map.createPane('facilities').style.zIndex = 460;
   var state = {standard: 0, level: 0};
+  // A comparison opens on the first standard with a change.
+  if (D.comparison && D.changes.length)
+    state.standard = Math.min.apply(null, D.changes.map(function (c) { return c.standard; }));
   // The finest level that has figures for the first standard, else the finest level.
   for (var k = D.levels.length - 1; k >= 0; k--) {
     var zs = D.levels[k].zones.features;
-    if (zs.some(function (f) { return f.properties.figures[0]; })) { state.level = k; break; }
+    if (zs.some(function (f) { return f.properties.figures[state.standard]; })) { state.level = k; break; }
     if (k === D.levels.length - 1) state.level = k;
   }
 
@@ -198,10 +203,12 @@ constexpr const char* kScript = R"js(
   function facilityRadius() { return Math.max(2, Math.min(6, (map.getZoom() || 0) - 7)); }
   function facilityStyle(counted) {
     var r = facilityRadius();
+    if (counted && D.comparison) r += 2;  // the few facilities that changed stand out
     return counted ? {radius: r, color: '#ffffff', weight: 0.8, fillColor: '#1f3b73', fillOpacity: 1}
                    : {radius: Math.max(1.5, r - 1), color: '#ffffff', weight: 0.5, fillColor: '#9e9e9e', fillOpacity: 0.9};
   }
-  function counted(p) { return p.standards.indexOf(state.standard) >= 0; }
+  // A comparison marks the facilities that changed; a run those the chosen standard counts.
+  function counted(p) { return D.comparison ? p.change !== '' : p.standards.indexOf(state.standard) >= 0; }
   var facilityLayer = L.geoJSON(D.facilities, {
     pointToLayer: function (feature, latlng) {
       return L.circleMarker(latlng, Object.assign({pane: 'facilities', className: 'cr-facility'},
@@ -212,9 +219,10 @@ constexpr const char* kScript = R"js(
       layer.bindTooltip(esc(p.name));
       layer.bindPopup(function () {
         var names = p.standards.map(function (i) { return esc(D.standards[i].name); });
-        return '<div class="cr-popup"><b>' + esc(p.name) + '</b><br>' + esc(T.type) + ': ' + esc(p.type) + '<br>' +
-               esc(T.facilityLevel) + ': ' + esc(p.level) + '<br>' + esc(T.countedBy) + ': ' +
-               (names.length ? names.join(', ') : esc(T.none)) + '</div>';
+        return '<div class="cr-popup"><b>' + esc(p.name) + '</b>' + (p.change ? ' (' + esc(p.change) + ')' : '') +
+               '<br>' + esc(T.type) + ': ' + esc(p.type) + '<br>' + esc(T.facilityLevel) + ': ' + esc(p.level) +
+               (D.comparison ? '' : '<br>' + esc(T.countedBy) + ': ' + (names.length ? names.join(', ') : esc(T.none))) +
+               '</div>';
       });
     }
   }).addTo(map);
@@ -284,8 +292,9 @@ constexpr const char* kScript = R"js(
         h += '<div><i style="background:' + D.classes.noData + '"></i>' + esc(D.classes.noDataLabel) + '</div>';
         if (st) h += '<div>' + esc(T.target) + ' ' + percent(st.target) + '</div>';
       }
-      h += '<div><i class="dot" style="background:#1f3b73"></i>' + esc(T.counted) + '</div>' +
-           '<div><i class="dot" style="background:#9e9e9e"></i>' + esc(T.notCounted) + '</div>';
+      h += '<div><i class="dot" style="background:#1f3b73"></i>' + esc(D.comparison ? T.changedFacility : T.counted) +
+           '</div><div><i class="dot" style="background:#9e9e9e"></i>' +
+           esc(D.comparison ? T.otherFacility : T.notCounted) + '</div>';
       this.div.innerHTML = h;
     }
   });
@@ -424,7 +433,8 @@ std::string render_map_page(const MapPage& page) {
   for (const MapPageFacility& f : page.facilities)
     facilities.push_back(
         {{"type", "Feature"},
-         {"properties", {{"name", f.name}, {"type", f.type}, {"level", f.level}, {"standards", f.standards}}},
+         {"properties",
+          {{"name", f.name}, {"type", f.type}, {"level", f.level}, {"standards", f.standards}, {"change", f.change}}},
          {"geometry", {{"type", "Point"}, {"coordinates", {rounded(f.lon), rounded(f.lat)}}}}});
   data["facilities"] = {{"type", "FeatureCollection"}, {"features", std::move(facilities)}};
   data["comparison"] = page.comparison;

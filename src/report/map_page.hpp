@@ -52,6 +52,7 @@ struct MapPageFacility {
   double lon = 0.0;
   double lat = 0.0;
   std::vector<std::size_t> standards;  ///< indices into MapPage::standards of the standards that count it
+  std::string change;  ///< a comparison: "新增" / "added", "关闭" / "closed", "调整" / "changed", or empty
 };
 
 /// A zone of a comparison whose covered population changed under one standard.

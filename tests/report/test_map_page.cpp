@@ -61,8 +61,8 @@ MapPage sample_page() {
   t2.figures = {MapPageFigures{0, 0}, MapPageFigures{600, 480}};
   township.zones = {t1, t2};
   p.levels = {county, township};
-  p.facilities = {{"亳州市中医院", "中医医院", "三级", 115.77, 33.85, {0, 1}},
-                  {kMarkup, "村卫生室", "未定级", 115.5, 33.55, {}}};
+  p.facilities = {{"亳州市中医院", "中医医院", "三级", 115.77, 33.85, {0, 1}, ""},
+                  {kMarkup, "村卫生室", "未定级", 115.5, 33.55, {}, "新增"}};
   return p;
 }
 
