@@ -50,7 +50,7 @@ ordered_json ui_text(Lang lang) {
       {"population", zh ? "常住人口" : "Population"},
       {"covered", zh ? "标准内人口" : "Covered"},
       {"share", zh ? "覆盖率" : "Share"},
-      {"target", zh ? "目标" : "target"},
+      {"target", zh ? "目标" : "Target"},
       {"notReported", zh ? "本标准不在此层级统计" : "not reported at this level"},
       {"facilities", zh ? "医疗卫生机构" : "Facilities"},
       {"counted", zh ? "纳入本标准" : "counted by this standard"},
