@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
+  curl openssl   # scripts/vendor-leaflet.sh: Leaflet for map.html, fetched and checked at configure time
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
   libboost-graph-dev libtbb-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libxlsxwriter-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev libssl-dev

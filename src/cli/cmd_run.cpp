@@ -52,6 +52,7 @@ class RunCommand final : public Command {
     const std::vector<std::string>& outputs = result.outputs;
     if (std::find(outputs.begin(), outputs.end(), "layers.gpkg") != outputs.end()) {
       console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
+      console.out("  map.html — the interactive map: zones by share covered per standard, facilities (opens offline)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
       console.out("  project.qgs — the QGIS project: every layer and travel-time raster styled, one group per standard");

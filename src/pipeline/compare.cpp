@@ -23,6 +23,7 @@
 #include "io/qgis_styles.hpp"
 #include "io/raster_writer.hpp"
 #include "io/run_manifest.hpp"
+#include "pipeline/compare_map.hpp"
 #include "pipeline/run_report.hpp"
 #include "pipeline/versions.hpp"
 #include "report/table.hpp"
@@ -398,6 +399,8 @@ CompareResult compare_runs(const CompareConfig& config, RunObserver& observer) {
     in.lang = lang;
     io::write_file_atomically(dir.path() / "compare.html", compare_html(in));
     outputs.push_back("compare.html");
+    io::write_file_atomically(dir.path() / "map.html", compare_map_html(in));
+    outputs.push_back("map.html");
   }
   if (!layers.empty()) {
     io::GeoPackageOptions options;

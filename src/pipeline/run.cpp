@@ -12,6 +12,7 @@
 #include "io/raster_writer.hpp"
 #include "io/scenario.hpp"
 #include "pipeline/run_json.hpp"
+#include "pipeline/run_map.hpp"
 #include "pipeline/run_project.hpp"
 #include "pipeline/run_tables.hpp"
 #include "pipeline/travel_setup.hpp"
@@ -352,6 +353,15 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
       io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+    }
+    {
+      ProgressStep step(&progress, "map.html");
+      const auto t0 = std::chrono::steady_clock::now();
+      ReportContext context;
+      context.date = report_date(info.started_at);
+      io::write_file_atomically(dir.path() / "map.html", run_map_html(loaded, analysis, all, tables, context, lang));
+      info.outputs.push_back("map.html");
+      info.timings.push_back({"map.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
   }
   info.finished_at = io::utc_now_iso8601();

@@ -293,6 +293,33 @@ TEST_CASE("run --lang en writes English tables and report", "[cli][demo][outputs
   CHECK(r.run["scenario"]["region"] == "巴西南里奥格兰德州阿雷格里港市");
 }
 
+namespace {
+
+/// The JSON a map.html embeds in <script type="application/json" id="carereach-map-data">.
+json map_data(const fs::path& file) {
+  const std::string html = slurp(file);
+  const std::string open = "<script type=\"application/json\" id=\"carereach-map-data\">";
+  const auto start = html.find(open);
+  REQUIRE(start != std::string::npos);
+  const auto end = html.find("</script>", start);
+  REQUIRE(end != std::string::npos);
+  return json::parse(html.substr(start + open.size(), end - start - open.size()));
+}
+
+/// Whether (x, y) lies in a GeoJSON MultiPolygon (even-odd rule over every ring).
+bool in_multipolygon(const json& geometry, double x, double y) {
+  bool inside = false;
+  for (const auto& polygon : geometry["coordinates"])
+    for (const auto& ring : polygon)
+      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        const double xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+      }
+  return inside;
+}
+
+}  // namespace
+
 TEST_CASE("compare: a county medical sub-centre in each county", "[cli][demo][compare]") {
   const DemoRun& base = bozhou();
   REQUIRE(base.result.code == 0);
@@ -335,6 +362,25 @@ TEST_CASE("compare: a county medical sub-centre in each county", "[cli][demo][co
     CHECK(county(scenario.run, "county_hospital_60min", code) >= county(base.run, "county_hospital_60min", code));
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("县级医院30分钟可达"));
+  // map.html: under the 30-minute standard every county is listed as gained, from run.json's figures of A to B's.
+  {
+    const json m = map_data(tmp / "cmp" / "map.html");
+    std::size_t s30 = m["standards"].size();
+    for (std::size_t s = 0; s < m["standards"].size(); ++s)
+      if (m["standards"][s]["id"] == "county_hospital_30min") s30 = s;
+    REQUIRE(s30 < m["standards"].size());
+    std::set<std::string> gained;
+    for (const auto& c : m["changes"])
+      if (c["standard"] == s30 && c["level"] == 0) {
+        const std::string code = m["levels"][0]["zones"]["features"][c["zone"].get<std::size_t>()]["properties"]["code"];
+        INFO(code);
+        CHECK(c["before"].get<double>() == county(base.run, "county_hospital_30min", code));
+        CHECK(c["after"].get<double>() == county(scenario.run, "county_hospital_30min", code));
+        CHECK(c["after"] > c["before"]);
+        gained.insert(code);
+      }
+    CHECK(gained == std::set<std::string>{"341602", "341621", "341622", "341623"});
+  }
   // The scenario's changes in Chinese (run.json keeps both languages), and no English prose in the comparison's
   // Markdown and tables (the rule of tests/english_prose.hpp).
   CHECK(scenario.run["changes"]["lines_zh"][0] == "新增 CZX341602115 双沟镇县域医疗次中心（综合医院）");
@@ -729,4 +775,52 @@ TEST_CASE("run: each travel-time raster is a Cloud-Optimized GeoTIFF with the re
     CHECK_THAT(info, Catch::Contains("STATISTICS_MAXIMUM="));
   }
   CHECK_FALSE(fs::exists(r.out / "travel_time_emergency_radius.qml"));  // a distance standard has no raster
+}
+
+TEST_CASE("run: map.html of the Bozhou demo holds the published figures and places facilities in their counties",
+          "[cli][demo][outputs][map]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  const json d = map_data(r.out / "map.html");
+  // Every zone's figures per standard are run.json's (the published whole persons of the tables).
+  std::size_t compared = 0;
+  for (std::size_t s = 0; s < d["standards"].size(); ++s)
+    for (const auto& level : d["levels"])
+      for (const auto& f : level["zones"]["features"]) {
+        const json& fig = f["properties"]["figures"][s];
+        if (fig.is_null()) continue;
+        bool found = false;
+        for (const auto& c : r.run["coverage"])
+          if (c["standard"] == d["standards"][s]["id"])
+            for (const auto& l : c["levels"])
+              if (l["level"] == level["id"])
+                for (const auto& z : l["zones"])
+                  if (z["code"] == f["properties"]["code"]) {
+                    INFO(c["standard"] << " " << z["code"]);
+                    CHECK(fig["population"] == z["pop_total"]);
+                    CHECK(fig["covered"] == z["pop_covered"]);
+                    found = true;
+                    ++compared;
+                  }
+        CHECK(found);
+      }
+  CHECK(compared >= 7 * (4 + 83));  // 7 standards, 4 counties, 83 townships
+  // Facilities: facility_zones.csv's, in its order; each lies in the outline of its county (WGS 84; outlines are
+  // simplified, so a facility within metres of a border may fall outside: at least 99 % inside).
+  const auto rows = read_csv(r.out / "facility_zones.csv");
+  const auto& fac = d["facilities"]["features"];
+  REQUIRE(fac.size() == rows.size() - 1);
+  const std::size_t iname = column(rows[0], "机构名称"), icounty = column(rows[0], "区县代码");
+  std::size_t inside = 0, placed = 0;
+  for (std::size_t i = 0; i < fac.size(); ++i) {
+    REQUIRE(fac[i]["properties"]["name"] == rows[i + 1][iname]);
+    const double x = fac[i]["geometry"]["coordinates"][0], y = fac[i]["geometry"]["coordinates"][1];
+    for (const auto& c : d["levels"][0]["zones"]["features"])
+      if (c["properties"]["code"] == rows[i + 1][icounty]) {
+        ++placed;
+        if (in_multipolygon(c["geometry"], x, y)) ++inside;
+      }
+  }
+  CHECK(placed == fac.size());
+  CHECK(static_cast<double>(inside) >= 0.99 * static_cast<double>(placed));
 }
