@@ -90,14 +90,15 @@ class RunCommand final : public Command {
       console.out("  report.html — the planning report: findings, maps, tables, method (opens offline, prints to A4)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
-      console.out("  project.qgs — the QGIS project: every layer and travel-time raster styled, one group per standard");
+      console.out("  project.qgz (and project.qgs) — the QGIS project: every layer and raster styled, one group per standard");
+      console.out("  styles/*.sld — the same styles as OGC SLD, for GIS that do not read QGIS styles");
       console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : info.outputs)
         if (f.starts_with("travel_time_") && f.ends_with(".tif"))
           console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) +
                       "; Cloud-Optimized GeoTIFF, styled by the .qml beside it)");
       for (const auto& f : info.outputs)
-        if (f.starts_with("capacity_residual_"))
+        if (f.starts_with("capacity_residual_") && f.ends_with(".tif"))
           console.out("  " + f + " — persons no facility serves within its capacity (" + f.substr(18, f.size() - 22) + ")");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");
@@ -330,9 +331,8 @@ class RunCommand final : public Command {
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
       info.outputs.push_back("layers.gpkg");
-      // The QGIS project over layers.gpkg and the travel-time rasters.
-      io::write_file_atomically(dir.path() / "project.qgs", run_project_qgs(loaded, analysis, all, info.outputs, lang));
-      info.outputs.push_back("project.qgs");
+      // The QGIS project over layers.gpkg and the rasters (project.qgs and .qgz), and the SLD styles.
+      write_run_project(dir.path(), loaded, analysis, all, info.outputs, lang);
       info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
     const auto t_tables = std::chrono::steady_clock::now();
