@@ -55,14 +55,15 @@ class RunCommand final : public Command {
       console.out("  map.html — the interactive map: zones by share covered per standard, facilities (opens offline)");
       console.out("  report.md, appendix.xlsx, tables/*.csv — 规划附表: coverage, gaps and resource density per zone");
       console.out("  layers.gpkg — facilities, zones, service areas, catchments and gap areas (styled for QGIS)");
-      console.out("  project.qgs — the QGIS project: every layer and travel-time raster styled, one group per standard");
+      console.out("  project.qgz (and project.qgs) — the QGIS project: every layer and raster styled, one group per standard");
+      console.out("  styles/*.sld — the same styles as OGC SLD, for GIS that do not read QGIS styles");
       console.out("  facility_zones.csv — every facility with the code and name of its zone at every level");
       for (const auto& f : outputs)
         if (f.starts_with("travel_time_") && f.ends_with(".tif"))
           console.out("  " + f + " — minutes to the nearest facility (" + f.substr(12, f.size() - 16) +
                       "; Cloud-Optimized GeoTIFF, styled by the .qml beside it)");
       for (const auto& f : outputs)
-        if (f.starts_with("capacity_residual_"))
+        if (f.starts_with("capacity_residual_") && f.ends_with(".tif"))
           console.out("  " + f + " — persons no facility serves within its capacity (" + f.substr(18, f.size() - 22) + ")");
     }
     console.out("  run.json — inputs with checksums, settings, coordinate systems, counts, results, warnings, timings");

@@ -40,6 +40,7 @@ struct LayerData {
   std::vector<FieldDef> fields;
   std::vector<LayerFeature> features;  ///< written in this order (fid 1, 2, …)
   std::string qml;                     ///< QGIS style (io/qgis_styles.hpp); empty = no style
+  std::string sld;  ///< the same style as an SLD (io/qgis_styles.hpp), written to styles/<name>.sld; empty = none
 };
 
 struct GeoPackageOptions {

@@ -103,7 +103,7 @@ std::string marker_symbol(std::string_view name, const Colour& fill, const Categ
   return symbol(name, "marker", "SimpleMarker", props, indent);
 }
 
-enum class GeometryKind { kPoint = 0, kPolygon = 2 };  // QGIS's layerGeometryType
+enum class GeometryKind { kPoint = 0, kLine = 1, kPolygon = 2 };  // QGIS's layerGeometryType
 
 /// Simple labels: over the polygon's centroid (inside it), or around the point.
 std::string labeling(const Labels& labels, GeometryKind kind) {
@@ -285,6 +285,134 @@ std::string categorized_marker_qml(const CategorizedMarker& style) {
     r += marker_symbol(std::to_string(i), style.categories[i].colour, style, "   ");
   r += "  </symbols>\n  <rotation/>\n  <sizescale/>\n </renderer-v2>\n";
   return document(r, style.labels, GeometryKind::kPoint);
+}
+
+std::string categorized_line_qml(const CategorizedLine& style) {
+  require_categories(style.categories, "categorized_line_qml");
+  std::string r = " <renderer-v2 attr=\"" + xml_escape(style.field) +
+                  "\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\" symbollevels=\"0\" "
+                  "type=\"categorizedSymbol\">\n";
+  r += categories_xml(style.categories);
+  r += "  <symbols>\n";
+  for (std::size_t i = 0; i < style.categories.size(); ++i) {
+    const Props props = {{"capstyle", "round"},
+                         {"joinstyle", "round"},
+                         {"line_color", rgba(style.categories[i].colour)},
+                         {"line_style", "solid"},
+                         {"line_width", number(style.width_mm)},
+                         {"line_width_unit", "MM"},
+                         {"offset", "0"},
+                         {"offset_unit", "MM"},
+                         {"width_map_unit_scale", std::string(kUnitScale)}};
+    r += symbol(std::to_string(i), "line", "SimpleLine", props, "   ");
+  }
+  r += "  </symbols>\n  <rotation/>\n  <sizescale/>\n </renderer-v2>\n";
+  return document(r, std::nullopt, GeometryKind::kLine);
+}
+
+namespace {
+
+std::string hex_rgb(const Colour& c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+  return buf;
+}
+
+std::string opacity(const Colour& c) { return number(static_cast<double>(c.a) / 255.0); }
+
+/// Millimetres as SLD pixels (0.28 mm a pixel, the SLD standard's rendering pixel).
+std::string pixels(double mm) { return number(std::round(mm / 0.28 * 100.0) / 100.0); }
+
+std::string sld_open(const std::string& layer) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
+         "xmlns:se=\"http://www.opengis.net/se\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+         "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"1.1.0\" "
+         "xsi:schemaLocation=\"http://www.opengis.net/sld "
+         "http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n"
+         " <NamedLayer>\n  <se:Name>" + xml_escape(layer) + "</se:Name>\n  <UserStyle>\n   <se:Name>" +
+         xml_escape(layer) + "</se:Name>\n   <se:FeatureTypeStyle>\n";
+}
+
+constexpr const char* kSldClose = "   </se:FeatureTypeStyle>\n  </UserStyle>\n </NamedLayer>\n</StyledLayerDescriptor>\n";
+
+std::string polygon_symbolizer(const Colour& fill, const Outline& outline) {
+  std::string s = "     <se:PolygonSymbolizer>\n      <se:Fill>\n";
+  s += "       <se:SvgParameter name=\"fill\">" + hex_rgb(fill) + "</se:SvgParameter>\n";
+  s += "       <se:SvgParameter name=\"fill-opacity\">" + opacity(fill) + "</se:SvgParameter>\n      </se:Fill>\n";
+  if (outline.width_mm > 0) {
+    s += "      <se:Stroke>\n       <se:SvgParameter name=\"stroke\">" + hex_rgb(outline.colour) + "</se:SvgParameter>\n";
+    s += "       <se:SvgParameter name=\"stroke-opacity\">" + opacity(outline.colour) + "</se:SvgParameter>\n";
+    s += "       <se:SvgParameter name=\"stroke-width\">" + pixels(outline.width_mm) + "</se:SvgParameter>\n";
+    s += "       <se:SvgParameter name=\"stroke-linejoin\">bevel</se:SvgParameter>\n      </se:Stroke>\n";
+  }
+  return s + "     </se:PolygonSymbolizer>\n";
+}
+
+std::string rule_head(const std::string& name, const std::string& title) {
+  return "    <se:Rule>\n     <se:Name>" + xml_escape(name) + "</se:Name>\n     <se:Description>\n      <se:Title>" +
+         xml_escape(title) + "</se:Title>\n     </se:Description>\n";
+}
+
+std::string comparison(const char* op, const std::string& field, double value) {
+  return std::string("        <ogc:") + op + ">\n         <ogc:PropertyName>" + xml_escape(field) +
+         "</ogc:PropertyName>\n         <ogc:Literal>" + number(value) + "</ogc:Literal>\n        </ogc:" + op + ">\n";
+}
+
+}  // namespace
+
+std::string graduated_fill_sld(const GraduatedFill& style, const std::string& layer) {
+  graduated_fill_qml(style);  // the same checks of the classes
+  std::string s = sld_open(layer);
+  for (std::size_t i = 0; i < style.classes.size(); ++i) {
+    const GraduatedClass& c = style.classes[i];
+    // A value on a bound two classes share belongs to the first (as in QGIS): later classes exclude their lower
+    // bound when an earlier class ends there.
+    bool shared = false;
+    for (std::size_t k = 0; k < i; ++k) shared = shared || (style.classes[k].upper >= c.lower && style.classes[k].lower <= c.lower);
+    s += rule_head(std::to_string(i), c.label);
+    s += "     <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n      <ogc:And>\n";
+    s += comparison(shared ? "PropertyIsGreaterThan" : "PropertyIsGreaterThanOrEqualTo", style.field, c.lower);
+    s += comparison("PropertyIsLessThanOrEqualTo", style.field, c.upper);
+    s += "      </ogc:And>\n     </ogc:Filter>\n";
+    s += polygon_symbolizer(c.fill, style.outline);
+    s += "    </se:Rule>\n";
+  }
+  s += rule_head(std::to_string(style.classes.size()), style.no_data_label);
+  s += "     <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n      <ogc:PropertyIsNull>\n"
+       "       <ogc:PropertyName>" + xml_escape(style.field) + "</ogc:PropertyName>\n      </ogc:PropertyIsNull>\n"
+       "     </ogc:Filter>\n";
+  s += polygon_symbolizer(style.no_data_fill, style.outline);
+  s += "    </se:Rule>\n";
+  return s + kSldClose;
+}
+
+std::string single_fill_sld(const SingleFill& style, const std::string& layer) {
+  std::string s = sld_open(layer);
+  s += rule_head("0", layer);
+  s += polygon_symbolizer(style.fill, style.outline);
+  s += "    </se:Rule>\n";
+  return s + kSldClose;
+}
+
+std::string raster_classes_sld(std::span<const RasterClass> classes, const std::string& layer) {
+  raster_classes_qml(classes);  // the same checks
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" "
+                  "xmlns:ogc=\"http://www.opengis.net/ogc\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+                  "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"1.0.0\" "
+                  "xsi:schemaLocation=\"http://www.opengis.net/sld "
+                  "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd\">\n";
+  s += " <NamedLayer>\n  <Name>" + xml_escape(layer) + "</Name>\n  <UserStyle>\n   <Name>" + xml_escape(layer) +
+       "</Name>\n   <FeatureTypeStyle>\n    <Rule>\n     <RasterSymbolizer>\n      <Opacity>1</Opacity>\n"
+       "      <ColorMap type=\"intervals\">\n";
+  for (const RasterClass& c : classes)
+    s += "       <ColorMapEntry color=\"" + hex_rgb(c.colour) + "\" opacity=\"" + opacity(c.colour) + "\" quantity=\"" +
+         (std::isfinite(c.upper) ? number(c.upper) : std::string("3.4e+38")) + "\" label=\"" + xml_escape(c.label) +
+         "\"/>\n";
+  s += "      </ColorMap>\n     </RasterSymbolizer>\n    </Rule>\n   </FeatureTypeStyle>\n  </UserStyle>\n"
+       " </NamedLayer>\n</StyledLayerDescriptor>\n";
+  return s;
 }
 
 std::string with_field_aliases(std::string_view qml, std::span<const FieldAlias> aliases, int field_index_offset) {

@@ -115,6 +115,31 @@ struct CategorizedMarker {
 /// Point markers coloured by a field (facility type). Throws std::invalid_argument when there are no categories.
 std::string categorized_marker_qml(const CategorizedMarker& style);
 
+struct CategorizedLine {
+  std::string field;  ///< e.g. "beyond" (0/1)
+  std::vector<Category> categories;
+  double width_mm = 0.5;
+};
+
+/// Lines coloured by a field (referral lines within or beyond their threshold). Throws std::invalid_argument when
+/// there are no categories.
+std::string categorized_line_qml(const CategorizedLine& style);
+
+// --- The same styles as OGC Styled Layer Descriptors (SLD 1.1 with Symbology Encoding 1.1 for vectors, as QGIS
+// writes and reads them; SLD 1.0 with a RasterSymbolizer ColorMap for rasters, as GeoServer reads it), for GIS
+// that do not read QML. Each takes the very struct its QML function takes, so the classes and colours are one.
+// `layer` names the NamedLayer (the GeoPackage table or the raster's file name without .tif). Labels are left out.
+
+/// The graduated fill: one rule per class (lower ≤ v ≤ upper for the first class, lower < v ≤ upper after a
+/// class that ends at the same value, as QGIS takes the first class), then the no-data rule (v is NULL).
+std::string graduated_fill_sld(const GraduatedFill& style, const std::string& layer);
+/// One rule, one polygon symbol.
+std::string single_fill_sld(const SingleFill& style, const std::string& layer);
+/// The raster classes as a ColorMap of type "intervals": one entry per class at its upper bound (the open last
+/// class at 3.4e38, the largest Float32), no-data left to the raster's no-data value. Throws like
+/// raster_classes_qml.
+std::string raster_classes_sld(std::span<const RasterClass> classes, const std::string& layer);
+
 /// A field's display name (QGIS alias).
 struct FieldAlias {
   std::string field;

@@ -1,6 +1,7 @@
 #include "io/scenario.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -41,6 +42,7 @@ class Parser {
     TomlTable top(root, "", shown_);
     if (auto t = top.table("scenario")) s.info = parse_info(*t);
     if (auto t = top.table("analysis")) s.analysis = parse_analysis(*t);
+    if (auto t = top.table("output")) s.output = parse_output(*t);
     s.taxonomy = Taxonomy::builtin();
     if (auto t = top.table("taxonomy")) parse_taxonomy(*t, s.taxonomy);
 
@@ -85,6 +87,27 @@ class Parser {
     info.data_note_en = t.string("data_note_en", "");
     t.finish();
     return info;
+  }
+
+  OutputSpec parse_output(TomlTable& t) {
+    OutputSpec o;
+    o.basemap = t.string("basemap", "");
+    o.tianditu_key = t.string("tianditu_key", "");
+    if (o.basemap == "none") o.basemap.clear();
+    if (!o.basemap.empty() && o.basemap != "osm" && o.basemap != "tianditu")
+      t.fail("basemap", "unknown basemap '" + o.basemap + "'",
+             "use \"osm\" (OpenStreetMap) or \"tianditu\" (天地图, with tianditu_key), or leave it out");
+    if (o.basemap == "tianditu" && o.tianditu_key.empty())
+      t.fail("tianditu_key", "the 天地图 basemap needs a key (tk)",
+             "apply for a browser key at console.tianditu.gov.cn and set tianditu_key, or use basemap = \"osm\"");
+    if (o.basemap != "tianditu" && !o.tianditu_key.empty())
+      t.fail("tianditu_key", "a 天地图 key is given but basemap is not \"tianditu\"",
+             "set basemap = \"tianditu\", or remove tianditu_key");
+    for (const char c : o.tianditu_key)
+      if (!std::isalnum(static_cast<unsigned char>(c)))
+        t.fail("tianditu_key", "a 天地图 key holds letters and digits only", "copy the key (tk) as the console shows it");
+    t.finish();
+    return o;
   }
 
   AnalysisSpec parse_analysis(TomlTable& t) {

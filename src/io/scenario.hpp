@@ -44,6 +44,14 @@ struct AnalysisSpec {
   std::optional<SourceSpec> align_to;
 };
 
+/// [output]: what the run folder's QGIS project adds beyond the run's own files.
+struct OutputSpec {
+  /// An XYZ tile basemap at the bottom of the QGIS project, off (unticked) so the project opens offline:
+  /// "" (none, the default), "osm" (OpenStreetMap) or "tianditu" (天地图 vector map, needs tianditu_key).
+  std::string basemap;
+  std::string tianditu_key;  ///< the 天地图 browser key (tk); written into the project's tile URL
+};
+
 enum class ZoneGeometryKind { kPolygons, kSeats };
 
 /// The seats (政府驻地: the county town of a county) of the zones of a polygon level ([zones.seats]): one point per
@@ -301,6 +309,7 @@ struct Scenario {
   std::vector<ZoneTargetsSpec> zone_targets;  ///< per-zone targets ([[zone_targets]])
   std::vector<CapacitySpec> capacity;  ///< capacity-aware coverages ([capacity.<id>]), in the order given
   AccessModelSpecs access_models;  ///< [referral.<id>], [accessibility.<id>], [huff.<id>]
+  OutputSpec output;               ///< [output]
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
   /// What a per-zone target with this id applies to: a standard, a planning indicator or a density indicator id.

@@ -335,9 +335,8 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
       info.outputs.push_back("layers.gpkg");
-      // The QGIS project over layers.gpkg and the travel-time rasters.
-      io::write_file_atomically(dir.path() / "project.qgs", run_project_qgs(loaded, analysis, all, info.outputs, lang));
-      info.outputs.push_back("project.qgs");
+      // The QGIS project over layers.gpkg and the rasters (project.qgs and .qgz), and the SLD styles.
+      write_run_project(dir.path(), loaded, analysis, all, info.outputs, lang);
       info.timings.push_back({"layers.gpkg", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
     const auto t_tables = std::chrono::steady_clock::now();

@@ -128,6 +128,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     }
     qgis::SingleFill style;
     l.qml = qgis::single_fill_qml(style);
+    l.sld = qgis::single_fill_sld(style, l.name);
     per_standard_.push_back(std::move(l));
   }
 
@@ -220,6 +221,7 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     style.fill = {215, 25, 28, 140};
     style.outline = {{165, 0, 38, 255}, 0.3};
     l.qml = qgis::single_fill_qml(style);
+    l.sld = qgis::single_fill_sld(style, l.name);
     per_standard_.push_back(std::move(l));
   }
 }
@@ -386,7 +388,7 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
     }
     const std::string styled = shown_standards.empty() ? std::string() : "share_" + shown_standards.front()->standard->id;
     if (!styled.empty()) {
-      l.qml = zone_share_qml(styled);
+      l.qml = zone_share_qml(styled);  // its SLD: one per standard, styles/zones_<level>__share_<std>.sld
     }
     out.push_back(std::move(l));
   }
@@ -466,6 +468,11 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
                         integer(row.minutes > o.spec->threshold_min ? 1 : 0)};
       l.features.push_back(std::move(feature));
     }
+    qgis::CategorizedLine style;
+    style.field = "beyond";
+    style.categories = {{"0", qgis::colour("#1a9641"), "≤ " + report::format_fixed(o.spec->threshold_min, 0) + " 分钟"},
+                        {"1", qgis::colour("#d7191c"), "> " + report::format_fixed(o.spec->threshold_min, 0) + " 分钟"}};
+    l.qml = qgis::categorized_line_qml(style);
     out.push_back(std::move(l));
   }
   return out;
@@ -475,6 +482,10 @@ std::string zone_share_qml(const std::string& field) {
   qgis::GraduatedFill g = share_style(field);
   g.labels = qgis::Labels{"name"};
   return qgis::graduated_fill_qml(g);
+}
+
+std::string zone_share_sld(const std::string& field, const std::string& layer) {
+  return qgis::graduated_fill_sld(share_style(field), layer);
 }
 
 }  // namespace carereach::pipeline

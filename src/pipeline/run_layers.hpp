@@ -15,6 +15,8 @@ namespace carereach::pipeline {
 /// The style of a zones layer coloured by a standard's coverage share (field share_<standard>), labelled by name —
 /// the one layers.gpkg gives the zones for the first standard, for any standard (the QGIS project's groups).
 std::string zone_share_qml(const std::string& field);
+/// The same style as an SLD for the layer `layer` (styles/ of the run folder).
+std::string zone_share_sld(const std::string& field, const std::string& layer);
 
 class RunLayers {
  public:

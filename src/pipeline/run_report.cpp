@@ -98,6 +98,14 @@ BandScheme band_scheme(const StandardOutcome& o, const report::StandardTables& s
 }  // namespace
 
 std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang) {
+  return io::qgis::raster_classes_qml(travel_time_raster_classes(o, lang));
+}
+
+std::string travel_time_raster_sld(const StandardOutcome& o, report::Lang lang) {
+  return io::qgis::raster_classes_sld(travel_time_raster_classes(o, lang), "travel_time_" + o.standard->id);
+}
+
+std::vector<io::qgis::RasterClass> travel_time_raster_classes(const StandardOutcome& o, report::Lang lang) {
   const BandScheme b = band_scheme(o, report::describe_standard(*o.standard), lang);
   std::vector<io::qgis::RasterClass> classes;
   const double m = o.standard->threshold_min.value_or(0.0);
@@ -105,7 +113,7 @@ std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang) 
   for (std::size_t i = 0; i < b.upper.size(); ++i)
     classes.push_back({static_cast<double>(b.upper[i]), io::qgis::colour(b.colours[i + 1]), b.labels[i + 1]});
   classes.push_back({std::numeric_limits<double>::infinity(), io::qgis::colour(b.colours.back()), b.labels.back()});
-  return io::qgis::raster_classes_qml(classes);
+  return classes;
 }
 
 namespace {
@@ -541,6 +549,7 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
                                (zh ? "（目标 " : " (target ") + percent_text(st.target_share) + (zh ? "）" : ")"),
                            meets});
   }
+  r.summary = report::headline_sentences(tables, L);
   r.findings = report::key_findings(tables, L);
   for (report::Findings& f : report::capacity_findings(tables, L)) r.findings.push_back(std::move(f));
 

@@ -12,6 +12,7 @@
 #include "core/diagnostics.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
+#include "io/qgis_styles.hpp"
 #include "report/appendix.hpp"
 #include "report/html_report.hpp"
 
@@ -58,6 +59,10 @@ class RunReport {
 /// The QML side-car of a time standard's travel_time_<id>.tif: the report's band classes (within the standard,
 /// then 2× and 4× the threshold below the search limit, then beyond), with the report's colours and labels.
 std::string travel_time_raster_qml(const StandardOutcome& o, report::Lang lang);
+/// The same classes as an SLD (styles/travel_time_<id>.sld), for GIS that do not read QML.
+std::string travel_time_raster_sld(const StandardOutcome& o, report::Lang lang);
+/// The classes both take.
+std::vector<io::qgis::RasterClass> travel_time_raster_classes(const StandardOutcome& o, report::Lang lang);
 
 /// The report's date: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when it is set to a number — so that a build or
 /// test can ask for the same bytes on another day — else the day of `started_at` ("2026-11-24T…").

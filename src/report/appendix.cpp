@@ -1532,6 +1532,54 @@ std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
   return out;
 }
 
+std::vector<std::string> headline_sentences(const RunTables& run, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  std::vector<std::string> out;
+  for (const StandardTables& s : run.standards) {
+    if (!s.variant_of.empty()) continue;
+    const std::string name = pick(lang, s.name_zh, s.name_en);
+    if (!computed(s)) {
+      out.push_back(zh ? name + "：未计算（" + not_computed_reason(s, lang) + "）。"
+                       : name + ": not computed (" + not_computed_reason(s, lang) + ").");
+      continue;
+    }
+    const std::size_t k0 = first_coverage_level(run, s);
+    if (k0 == run.levels.size()) {
+      out.push_back(zh ? name + "：未计算覆盖情况。" : name + ": coverage was not computed.");
+      continue;
+    }
+    const std::vector<std::optional<PublishedCoverage>> published = published_coverage(run, s);
+    const PublishedCounts& total = published[k0]->total;
+    const bool ok = meets(total, s.target_share);
+    std::string t = zh ? name + "：覆盖 " + percent(total.share()) + " 的常住人口（" + persons(total.covered) + " 人），" +
+                             (ok ? "达到目标 " : "低于目标 ") + percent(s.target_share)
+                       : name + ": " + percent(total.share()) + " of residents covered (" + persons(total.covered) +
+                             " people), " + (ok ? "meeting the target of " : "below the target of ") +
+                             percent(s.target_share);
+    // Where the people outside are: the coarsest level with more than one zone.
+    std::size_t kz = run.levels.size();
+    for (std::size_t k = k0; k < run.levels.size() && kz == run.levels.size(); ++k)
+      if (published[k] && published[k]->zones.size() > 1) kz = k;
+    if (total.uncovered() > 0 && kz < run.levels.size()) {
+      const std::vector<PublishedCounts>& zones = published[kz]->zones;
+      std::size_t most = 0;
+      for (std::size_t z = 1; z < zones.size(); ++z)
+        if (zones[z].uncovered() > zones[most].uncovered()) most = z;
+      const std::int64_t outside = published[kz]->total.uncovered();
+      if (zones[most].uncovered() > 0 && outside > 0) {
+        const double part = static_cast<double>(zones[most].uncovered()) / static_cast<double>(outside);
+        const ZoneLevel& level = run.levels[kz];
+        t += zh ? "；未覆盖人口最多的" + level.label_zh + "是" + level.zones[most].name + "（" +
+                      persons(zones[most].uncovered()) + " 人，占未覆盖人口的 " + percent(part) + "）"
+                : "; most people outside live in " + level.zones[most].name + " (" +
+                      persons(zones[most].uncovered()) + ", " + percent(part) + " of those outside)";
+      }
+    }
+    out.push_back(t + (zh ? "。" : "."));
+  }
+  return out;
+}
+
 std::string report_markdown(const RunTables& run, Lang lang) {
   const bool zh = lang == Lang::kZh;
   std::string md;

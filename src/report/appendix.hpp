@@ -217,6 +217,14 @@ struct Findings {
 /// density indicators (when computed). report.md and report.html both show these.
 std::vector<Findings> key_findings(const RunTables& run, Lang lang);
 
+/// The headline summary of page 1 of report.html: one sentence per standard that is not a variant, from the
+/// published figures (the tables' rounded persons and shares): its share of the residents covered with the persons,
+/// against its target; and, when people are outside it, the zone of the coarsest level with more than one zone that
+/// has the most of them, with its persons and its share of all those outside. "15分钟中医药服务圈：覆盖 87.3% 的常住人口
+/// （4,512,000 人），低于目标 90%；未覆盖人口最多的区县是利辛县（210,400 人，占未覆盖人口的 36.1%）。" A standard not
+/// computed gets "…：未计算（reason）。".
+std::vector<std::string> headline_sentences(const RunTables& run, Lang lang);
+
 /// report.md: a title, the main findings per standard (share against target, people outside, zones failing at the
 /// finest level reported, the largest gaps) and per density indicator, then every appendix table in Markdown.
 std::string report_markdown(const RunTables& run, Lang lang);

@@ -35,6 +35,8 @@ table.facts th { text-align: left; font-weight: normal; color: var(--muted); pad
                  vertical-align: top; white-space: nowrap; }
 table.facts td { padding: 2px 0; }
 .headlines { margin: 8px 0 16px; }
+ul.headline-sentences { margin: 8px 0 12px; padding-left: 1.2em; font-size: 16px; }
+ul.headline-sentences li { margin: 4px 0; }
 .headline { display: grid; grid-template-columns: 15em 1fr 13em; gap: 12px; align-items: center; margin: 6px 0; }
 .headline .bar { position: relative; height: 14px; background: #eceff1; border-radius: 2px; }
 .headline .fill { position: absolute; left: 0; top: 0; bottom: 0; background: var(--bad); border-radius: 2px; }
@@ -71,6 +73,7 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px
   h3 { break-after: avoid; }
   section.report-section { break-before: page; }
   section#overview { break-before: auto; }
+  section#summary { break-before: auto; break-inside: avoid; }
   .table-wrap { overflow: visible; }
   section#tables { page: tables; }
   table.report-table { font-size: 7.5pt; }
@@ -125,6 +128,34 @@ void open_section(std::string& out, const char* id, const char* heading) {
   out += "\">\n<h2>";
   out += heading;
   out += "</h2>\n";
+}
+
+/// Page 1's headline summary: one sentence per standard, then the bars of share covered against target.
+void summary_section(std::string& out, const HtmlReport& r) {
+  if (r.summary.empty() && r.headlines.empty()) return;
+  const Labels& L = labels(r.lang);
+  open_section(out, "summary", r.lang == Lang::kZh ? "要点" : "At a glance");
+  if (!r.summary.empty()) {
+    out += "<ul class=\"headline-sentences\">\n";
+    for (const auto& line : r.summary) out += "<li class=\"headline-sentence\">" + escape_html(line) + "</li>\n";
+    out += "</ul>\n";
+  }
+  if (!r.headlines.empty()) {
+    out += "<div class=\"headlines\">\n";
+    for (const auto& h : r.headlines) {
+      out += h.meets ? "<div class=\"headline meets\">" : "<div class=\"headline\">";
+      out += "<span class=\"label\">" + escape_html(h.label) + "</span><span class=\"bar\">";
+      if (std::isfinite(h.share))
+        out += "<span class=\"fill\" style=\"width:" + css_percent(h.share) + "\"></span>";
+      if (std::isfinite(h.baseline))
+        out += "<span class=\"baseline\" style=\"width:" + css_percent(h.baseline) + "\"></span>";
+      out += "<span class=\"target\" style=\"left:" + css_percent(h.target) + "\" title=\"" + L.target + " " +
+             css_percent(h.target) + "\"></span></span>";
+      out += "<span class=\"value\">" + escape_html(h.value_text) + "</span></div>\n";
+    }
+    out += "</div>\n";
+  }
+  out += "</section>\n";
 }
 
 void findings_block(std::string& out, const Findings& f, const char* cls) {
@@ -199,29 +230,16 @@ std::string render_html_report(const HtmlReport& r) {
   }
   out += "</nav>\n";
 
+  summary_section(out, r);
+
   open_section(out, "overview", L.overview);
   out += "<table class=\"facts\">\n";
   for (const auto& f : r.facts)
     out += "<tr><th scope=\"row\">" + escape_html(f.label) + "</th><td>" + escape_html(f.value) + "</td></tr>\n";
   out += "</table>\n</section>\n";
 
-  // --- key findings: the bars, then the sentences
+  // --- key findings: the sentences (the bars are on page 1, in the summary)
   open_section(out, "findings", L.findings);
-  if (!r.headlines.empty()) {
-    out += "<div class=\"headlines\">\n";
-    for (const auto& h : r.headlines) {
-      out += h.meets ? "<div class=\"headline meets\">" : "<div class=\"headline\">";
-      out += "<span class=\"label\">" + escape_html(h.label) + "</span><span class=\"bar\">";
-      if (std::isfinite(h.share))
-        out += "<span class=\"fill\" style=\"width:" + css_percent(h.share) + "\"></span>";
-      if (std::isfinite(h.baseline))
-        out += "<span class=\"baseline\" style=\"width:" + css_percent(h.baseline) + "\"></span>";
-      out += "<span class=\"target\" style=\"left:" + css_percent(h.target) + "\" title=\"" + L.target + " " +
-             css_percent(h.target) + "\"></span></span>";
-      out += "<span class=\"value\">" + escape_html(h.value_text) + "</span></div>\n";
-    }
-    out += "</div>\n";
-  }
   for (const auto& f : r.findings) findings_block(out, f, "finding");
   out += "</section>\n";
 

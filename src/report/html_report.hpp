@@ -1,9 +1,10 @@
 #pragma once
 // The planning report as one self-contained HTML page (report.html of `carereach run` and compare.html of
-// `carereach compare`): a title block, the key findings, the maps (inline SVG from svg_map), the appendix tables,
+// `carereach compare`): a title block, the headline summary, the key findings, the maps (inline SVG from svg_map), the appendix tables,
 // the method and assumptions, and the run's warnings. Everything is in the page: no script, no image file, no font
 // download, no link outside it — it opens offline, prints to A4 and can be mailed as one file.
 //
+// Page 1 (printed) holds the title, the headline summary (a sentence and a bar per standard) and the overview.
 // The page is built from a plain model filled by the caller in one language; the renderer adds the fixed headings
 // of that language, escapes every text (names from inputs may hold markup) and writes the same bytes for the same
 // model. docs/report.md shows each section.
@@ -51,7 +52,10 @@ struct HtmlReport {
   std::string title;     ///< h1, e.g. 安徽省亳州市医疗卫生服务可及性分析报告
   std::string subtitle;  ///< the scenario's name
   std::vector<ReportFact> facts;      ///< the title block: area, date, data sources, CRS, cell size …
-  std::vector<Headline> headlines;    ///< share against target per standard
+  /// Page 1's headline summary (section "summary", before the overview): one sentence per standard
+  /// (report::headline_sentences), then the headline bars.
+  std::vector<std::string> summary;
+  std::vector<Headline> headlines;    ///< share against target per standard (page 1, after the summary sentences)
   std::vector<Findings> findings;     ///< key findings (key_findings()), first in the page
   std::vector<MapGroup> map_groups;
   std::string maps_note;              ///< a paragraph before the maps (how to read them)

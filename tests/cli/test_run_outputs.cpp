@@ -4,6 +4,10 @@
 // the layers and styles it should hold, golden tables for Bozhou, and `compare` against the sub-centre scenario.
 
 #include <catch2/catch.hpp>
+
+#include <cpl_string.h>
+#include <gdal.h>
+#include <cpl_vsi.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -180,6 +184,12 @@ std::vector<std::string> xlsx_texts(const fs::path& xlsx) {
 
 }  // namespace
 
+std::size_t count_of(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size())) ++n;
+  return n;
+}
+
 TEST_CASE("run: the Bozhou demo writes every output, and its figures add up", "[cli][demo][outputs]") {
   const DemoRun& r = bozhou();
   INFO(r.result.all());
@@ -257,6 +267,97 @@ TEST_CASE("run: the same inputs give the same tables, byte for byte", "[cli][dem
   }
   CHECK(slurp(first.out / "report.md") == slurp(second.out / "report.md"));
   CHECK(slurp(first.out / "appendix.xlsx") == slurp(second.out / "appendix.xlsx"));
+  // The QGIS project, zipped and not, and the SLD styles.
+  CHECK(slurp(first.out / "project.qgs") == slurp(second.out / "project.qgs"));
+  CHECK(slurp(first.out / "project.qgz") == slurp(second.out / "project.qgz"));
+  for (const auto& e : fs::directory_iterator(first.out / "styles")) {
+    INFO(e.path().filename());
+    CHECK(slurp(e.path()) == slurp(second.out / "styles" / e.path().filename()));
+  }
+}
+
+TEST_CASE("run: project.qgz holds project.qgs; styles/ holds the SLDs of the coverage, gap, service-area and "
+          "travel-time styles", "[cli][demo][outputs][qgis]") {
+  const DemoRun& r = bozhou();
+  REQUIRE(r.result.code == 0);
+  const std::string qgs = slurp(r.out / "project.qgs");
+  REQUIRE(!qgs.empty());
+  // The .qgz read through GDAL's zip reader (braces: GDAL does not know .qgz as a zip extension): one member, the
+  // .qgs byte for byte.
+  const std::string zip = "/vsizip/{" + (r.out / "project.qgz").string() + "}";
+  char** members = VSIReadDir(zip.c_str());
+  REQUIRE(CSLCount(members) == 1);
+  CHECK(std::string(members[0]) == "project.qgs");
+  CSLDestroy(members);
+  VSILFILE* f = VSIFOpenL((zip + "/project.qgs").c_str(), "rb");
+  REQUIRE(f != nullptr);
+  std::string inner(qgs.size() + 1, '\0');
+  inner.resize(VSIFReadL(inner.data(), 1, inner.size(), f));
+  VSIFCloseL(f);
+  CHECK(inner == qgs);
+  // The capacity, referral and accessibility outputs of the demo are layers of the project; no basemap by default.
+  for (const char* id : {"carereach_capacity_thc_beds", "carereach_capacity_residual_thc_beds",
+                         "carereach_referral_village_to_thc", "carereach_accessibility_thc_beds"})
+    CHECK_THAT(qgs, Catch::Contains(std::string("<id>") + id + "</id>"));
+  CHECK_THAT(qgs, Catch::Contains("<layername>乡镇卫生院床位可及性指数（可及性指数，每千人）</layername>"));
+  CHECK_THAT(qgs, !Catch::Contains("type=xyz"));
+  for (const char* file : {"accessibility_thc_beds.qml", "capacity_residual_thc_beds.qml", "styles/gap_tcm_15min.sld",
+                           "styles/service_area_tcm_15min.sld", "styles/zones_township__share_tcm_15min.sld",
+                           "styles/zones_county__share_tcm_15min.sld", "styles/travel_time_tcm_15min.sld"}) {
+    INFO(file);
+    CHECK(fs::exists(r.out / file));
+  }
+  // The township coverage SLD: the five classes of the QML (red < 50 % … green ≥ 95 %) and NULL.
+  const std::string sld = slurp(r.out / "styles/zones_township__share_tcm_15min.sld");
+  CHECK(count_of(sld, "<se:Rule>") == 6);
+  for (const char* colour : {"#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"})
+    CHECK_THAT(sld, Catch::Contains(std::string("<se:SvgParameter name=\"fill\">") + colour + "</se:SvgParameter>"));
+  CHECK_THAT(sld, Catch::Contains("<ogc:PropertyName>share_tcm_15min</ogc:PropertyName>"));
+  // The accessibility raster's classes are its quintiles: counted on the GeoTIFF as written, the share of the
+  // populated cells (those not no-data) at or below each bound is within 3 points of 20 %, 40 %, 60 %, 80 % (the
+  // bounds are rounded to three significant digits).
+  {
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpen((r.out / "accessibility_thc_beds.tif").string().c_str(), GA_ReadOnly);
+    REQUIRE(ds != nullptr);
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    int has_nodata = 0;
+    const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+    const int cols = GDALGetRasterXSize(ds);
+    const int rows = GDALGetRasterYSize(ds);
+    std::vector<float> cells(static_cast<std::size_t>(cols) * static_cast<std::size_t>(rows));
+    REQUIRE(GDALRasterIO(band, GF_Read, 0, 0, cols, rows, cells.data(), cols, rows, GDT_Float32, 0, 0) == CE_None);
+    GDALClose(ds);
+    std::vector<double> values;
+    for (const float v : cells)
+      if (std::isfinite(v) && !(has_nodata != 0 && static_cast<double>(v) == nodata)) values.push_back(v);
+    REQUIRE(values.size() > 1000);
+    const std::string qml = slurp(r.out / "accessibility_thc_beds.qml");
+    std::vector<double> bounds;
+    const std::regex item("<item [^>]*value=\"([0-9.e+-]+)\"/>");
+    for (auto it = std::sregex_iterator(qml.begin(), qml.end(), item); it != std::sregex_iterator(); ++it)
+      bounds.push_back(std::stod((*it)[1]));
+    REQUIRE(bounds.size() == 4);  // and the open class "inf"
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      const double below = static_cast<double>(std::count_if(values.begin(), values.end(), [&](double v) {
+                             return v <= bounds[i];
+                           })) / static_cast<double>(values.size());
+      INFO("bound " << bounds[i]);
+      CHECK(std::abs(below - 0.2 * static_cast<double>(i + 1)) <= 0.03);
+    }
+  }
+  // The referral lines now have a style in the GeoPackage.
+  int status = 0;
+  const std::string styles = command_output(
+      "ogrinfo -ro '" + (r.out / "layers.gpkg").string() +
+          "' -sql \"SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1\" 2>&1",
+      &status);
+  REQUIRE(status == 0);
+  CHECK_THAT(styles, Catch::Contains("= referral_village_to_thc"));
+  // The report's page 1: one headline sentence per standard that is not a variant (five), before the overview.
+  const std::string html = slurp(r.out / "report.html");
+  CHECK(count_of(html, "<li class=\"headline-sentence\">") == 5);
+  CHECK(html.find("<li class=\"headline-sentence\">15分钟中医药服务圈：覆盖 ") < html.find("id=\"overview\""));
 }
 
 TEST_CASE("run: Bozhou tables equal the golden ones (scripts/refresh-golden.sh renews them)", "[cli][demo][golden]") {

@@ -138,6 +138,31 @@ TEST_CASE("defaults: analysis, labels, standards", "[scenario]") {
   CHECK_FALSE(s.population.has_value());
 }
 
+TEST_CASE("[output] basemap: none by default, osm, or tianditu with its key", "[scenario]") {
+  Dir d;
+  CHECK(parse(d, kMinimal).output.basemap.empty());
+  CHECK(parse(d, std::string(kMinimal) + "[output]\nbasemap = \"osm\"\n").output.basemap == "osm");
+  CHECK(parse(d, std::string(kMinimal) + "[output]\nbasemap = \"none\"\n").output.basemap.empty());
+  const io::Scenario t = parse(d, std::string(kMinimal) + "[output]\nbasemap = \"tianditu\"\ntianditu_key = \"abc123\"\n");
+  CHECK(t.output.basemap == "tianditu");
+  CHECK(t.output.tianditu_key == "abc123");
+  const ScenarioError unknown = scenario_error([&] { parse(d, std::string(kMinimal) + "[output]\nbasemap = \"amap\"\n"); });
+  CHECK_THAT(unknown.what(), Catch::Contains("unknown basemap 'amap'"));
+  CHECK(unknown.where().field == "output.basemap");
+  const ScenarioError no_key =
+      scenario_error([&] { parse(d, std::string(kMinimal) + "[output]\nbasemap = \"tianditu\"\n"); });
+  CHECK(no_key.where().field == "output.tianditu_key");
+  const ScenarioError stray = scenario_error(
+      [&] { parse(d, std::string(kMinimal) + "[output]\nbasemap = \"osm\"\ntianditu_key = \"abc\"\n"); });
+  CHECK(stray.where().field == "output.tianditu_key");
+  const ScenarioError bad_key = scenario_error(
+      [&] { parse(d, std::string(kMinimal) + "[output]\nbasemap = \"tianditu\"\ntianditu_key = \"a&b=c\"\n"); });
+  CHECK(bad_key.where().field == "output.tianditu_key");
+  const ScenarioError typo =
+      scenario_error([&] { parse(d, std::string(kMinimal) + "[output]\nbase_map = \"osm\"\n"); });
+  CHECK_THAT(typo.what(), Catch::Contains("base_map"));
+}
+
 TEST_CASE("distance standards and overrides", "[scenario]") {
   Dir d;
   const io::Scenario s = parse(d, std::string(kMinimal) + R"(

@@ -15,8 +15,10 @@
   2. Screenshot: the report at 1280×2400 px must not be blank (more than 1 % non-white pixels, more than 8
      distinct colours).
   3. Print: the PDF Chromium prints must have A4 pages, portrait or landscape (the report's CSS sets
-     @page { size: A4 } and prints the tables section on landscape A4), and
-     every body row of every table.report-table must lie whole on one page (its text found on a single page).
+     @page { size: A4 } and prints the tables section on landscape A4),
+     every body row of every table.report-table must lie whole on one page (its text found on a single page), and
+     page 1 must hold every headline sentence (li.headline-sentence) and every headline bar's label: the printed
+     first page says what the report found, not only what it was run on.
 
 Exits 0 when every check passes; else prints one line per failure (naming the map, table or row) and exits 1.
 """
@@ -233,6 +235,7 @@ def check_source(text, failures):
     scanner = SourceScanner()
     scanner.feed(text)
     scanner.close()
+    scanner.source = text  # for the page-1 check of the print
     # One failure per source line: what the parser found in the tags there; else what plain text searches found
     # (they also see markup inside comments). Escaped text (&lt;img …) matches neither. The URL patterns are
     # looked for inside tags only, so that a name in the text such as "src=http://…" is not taken for markup.
@@ -518,6 +521,24 @@ def squash(text):
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "ZC")
 
 
+def check_page_one(pdf, scanner, raw, failures, summary):
+    """Page 1 printed is not metadata only: every headline sentence and every headline bar's label of the source is
+    on it (a report without a headline summary, e.g. compare.html, is not held to it)."""
+    sentences = [squash(html.unescape(re.sub(r"<[^>]*>", "", m)))
+                 for m in re.findall(r'<li class="headline-sentence">(.*?)</li>', scanner.source, re.S)]
+    block = re.search(r'<div class="headlines">(.*?)\n</div>', scanner.source, re.S)
+    labels = [squash(html.unescape(m)) for m in re.findall(r'<span class="label">(.*?)</span>', block.group(1))] \
+        if block else []
+    if not sentences and not labels:
+        return
+    layout = pdf_page_texts(pdf, 1, raw=False)[0]
+    missing = [t for t in sentences + labels if t and t not in raw[0] and t not in layout]
+    for t in missing:
+        failures.append(f"print: page 1 lacks the headline text {t[:60]!r}")
+    summary.append(f"page 1: {len(sentences)} headline sentence(s) and {len(labels)} bar(s) looked for, "
+                   f"{len(sentences) + len(labels) - len(missing)} found")
+
+
 def pdf_page_sizes(pdf):
     out = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True)
     if out.returncode != 0:
@@ -588,6 +609,7 @@ def check_print(chromium, report_uri, scanner, work, out_dir, failures, summary)
     if not any(raw):
         failures.append("print: the PDF has no text (is the report hidden in print?); its tables not checked")
         return
+    check_page_one(pdf, scanner, raw, failures, summary)
     layout = None  # read only when needed
     nrows = 0
     for t_index, table in enumerate(scanner.tables, 1):

@@ -396,6 +396,44 @@ TEST_CASE("key_findings: the five largest gap areas are named, the sixth is not"
   CHECK_THAT(last, !Catch::Contains(" 100 人"));
 }
 
+TEST_CASE("headline_sentences: share, persons and target from the published figures, and the zone with most people "
+          "outside", "[report][appendix]") {
+  // By hand from sample_run(): tcm by county 谯城区 950 of 1,000, 涡阳县 1,600 of 2,500: 2,550 of 3,500 = 72.857 %;
+  // outside 50 + 900 = 950, 涡阳县 900 / 950 = 94.74 %. The emergency radius: 3,000 of 3,500 = 85.71 %, target
+  // 95 %; outside only in 涡阳县 (500 of 500).
+  const RunTables run = sample_run();
+  const std::vector<std::string> zh = headline_sentences(run, Lang::kZh);
+  REQUIRE(zh.size() == 2);
+  CHECK(zh[0] == "15分钟中医药服务圈：覆盖 72.9% 的常住人口（2,550 人），低于目标 90.0%；未覆盖人口最多的区县是涡阳县（900 "
+                 "人，占未覆盖人口的 94.7%）。");
+  CHECK(zh[1] == "急救半径：覆盖 85.7% 的常住人口（3,000 人），低于目标 95.0%；未覆盖人口最多的区县是涡阳县（500 人，占未覆盖"
+                 "人口的 100.0%）。");
+  const std::vector<std::string> en = headline_sentences(run, Lang::kEn);
+  REQUIRE(en.size() == 2);
+  CHECK(en[0] == "15-minute TCM service circle: 72.9% of residents covered (2,550 people), below the target of 90.0%; "
+                 "most people outside live in 涡阳县 (900, 94.7% of those outside).");
+  // Met, nobody outside: no zone named. Not computed: the reason.
+  RunTables met = sample_run();
+  met.standards[0].target_share = 0.7;
+  CHECK_THAT(headline_sentences(met, Lang::kZh)[0],
+             Catch::StartsWith("15分钟中医药服务圈：覆盖 72.9% 的常住人口（2,550 人），达到目标 70.0%；"));
+  RunTables all_in = sample_run();
+  const auto full = [](double pop) {
+    analysis::CoverageStats c;
+    c.pop_total = pop;
+    c.pop_covered = pop;
+    c.pop_reached = pop;
+    return c;
+  };
+  all_in.standards[1].coverage = {analysis::LevelCoverage{{full(1000), full(2500)}, full(3500)}, std::nullopt};
+  CHECK(headline_sentences(all_in, Lang::kZh)[1] == "急救半径：覆盖 100.0% 的常住人口（3,500 人），达到目标 95.0%。");
+  RunTables skipped = sample_run();
+  skipped.standards[1].not_computed_zh = "没有道路数据";
+  skipped.standards[1].not_computed_en = "no roads";
+  skipped.standards[1].coverage = {std::nullopt, std::nullopt};
+  CHECK(headline_sentences(skipped, Lang::kZh)[1] == "急救半径：未计算（没有道路数据）。");
+}
+
 TEST_CASE("gaps_table: a limit per standard keeps the total of every gap and says so", "[report][appendix]") {
   const RunTables run = sample_run();
   // sample_run: the TCM circle has two gaps of 400 and 300 persons.

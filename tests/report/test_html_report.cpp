@@ -134,6 +134,34 @@ TEST_CASE("headline bars: the share's width (clamped to 100 %), the target's mar
   CHECK(html.find("<span class=\"label\">未计算</span><span class=\"bar\"><span class=\"target\"") != std::string::npos);
 }
 
+TEST_CASE("page 1: the headline sentences and the bars come before the overview, in a section that does not break "
+          "before it", "[report][html]") {
+  HtmlReport r = model("x");
+  r.summary = {"15分钟中医药服务圈：覆盖 15.6% 的常住人口（156 人），低于目标 90.0%。", "急救半径：<未计算>。"};
+  const std::string html = render_html_report(r);
+  const auto summary = html.find("<section class=\"report-section\" id=\"summary\">\n<h2>要点</h2>");
+  const auto sentence = html.find("<li class=\"headline-sentence\">15分钟中医药服务圈：覆盖 15.6% 的常住人口（156 人），低于目标 "
+                                  "90.0%。</li>");
+  const auto escaped = html.find("<li class=\"headline-sentence\">急救半径：&lt;未计算&gt;。</li>");
+  const auto bars = html.find("<div class=\"headlines\">");
+  const auto overview = html.find("<section class=\"report-section\" id=\"overview\">");
+  const auto findings = html.find("<section class=\"report-section\" id=\"findings\">");
+  REQUIRE(summary != std::string::npos);
+  REQUIRE(sentence != std::string::npos);
+  CHECK(escaped > sentence);
+  CHECK(bars > escaped);
+  CHECK(overview > bars);
+  CHECK(findings > overview);
+  CHECK(count(html, "<div class=\"headlines\">") == 1);  // the bars are not repeated in the findings
+  CHECK(html.find("section#summary { break-before: auto;") != std::string::npos);
+  CHECK(html.find("section#overview { break-before: auto; }") != std::string::npos);
+  // English heading; no summary and no bars: no section.
+  CHECK(render_html_report(model("x", Lang::kEn)).find("id=\"summary\">\n<h2>At a glance</h2>") != std::string::npos);
+  HtmlReport bare = model("x");
+  bare.headlines.clear();
+  CHECK(render_html_report(bare).find("id=\"summary\"") == std::string::npos);
+}
+
 TEST_CASE("every text from inputs is escaped in the page", "[report][html]") {
   const std::string html = render_html_report(model(kMalicious));
   INFO(html.substr(0, 2000));
