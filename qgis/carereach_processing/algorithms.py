@@ -98,9 +98,9 @@ class CarereachAlgorithm(QgsProcessingAlgorithm):
                 feedback.pushInfo(f"{event[1]} … {event[2]:.2f} s")
             else:
                 text = event[1]
-                if text.startswith("error:"):
+                if text.startswith(("error:", "错误：")):
                     feedback.reportError(text, False)
-                elif text.startswith("warning:"):
+                elif text.startswith(("warning:", "警告：")):
                     feedback.pushWarning(text)
                 elif stream == "stdout":
                     feedback.pushConsoleInfo(text)

@@ -175,11 +175,12 @@ class ProgressParser:
 
 
 def error_messages(lines):
-    """The tool's error lines ("error: …") with the indented lines that follow each (hint, did you mean)."""
+    """The tool's error lines ("error: …", in a Chinese run "错误：…") with the indented lines that follow each (hint,
+    did you mean)."""
     out = []
     keep = False
     for line in lines:
-        if line.startswith("error:"):
+        if line.startswith(("error:", "错误：")):
             keep = True
             out.append(line)
         elif keep and line.startswith((" ", "\t")) and line.strip():

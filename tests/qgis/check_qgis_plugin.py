@@ -174,7 +174,10 @@ def qgis_process_checks(qgis_process, args, tmp):
     check(r.returncode != 0, "run of a bad scenario: qgis_process fails")
     check("carereach run failed with exit code 3 (scenario: the scenario file is wrong)" in both,
           "run of a bad scenario: the exit code and what it means")
-    check("field 'analysis.cell_sise_m': unknown key" in both and "did you mean 'cell_size_m'?" in both,
+    # The algorithm runs carereach with --lang zh (its LANG parameter's default): the message comes in the Chinese
+    # frame (docs/cli/README.md, "Language of messages"), with the English wording of an error without a template.
+    check(("field 'analysis.cell_sise_m': unknown key" in both or "字段「analysis.cell_sise_m」：unknown key" in both)
+          and "did you mean 'cell_size_m'?" in both,
           "run of a bad scenario: carereach's own message and hint")
     check(not os.path.exists(run_bad), "run of a bad scenario: no output folder")
 

@@ -62,6 +62,9 @@ class Parsing(unittest.TestCase):
         lines = ["Scenario 情景: x", "error: s.toml, line 3, field 'a.b': unknown key", "  hint: did you mean 'c'?",
                  "Problems 问题: 1 error(s)", "  not a hint"]
         self.assertEqual(runner.error_messages(lines), lines[1:3])
+        # A Chinese run (--lang zh, or a Chinese locale) prints 错误：/提示： in a Chinese frame.
+        zh = ["情景 x", "错误：文件 s.toml，第 3 行，字段「a.b」：unknown key", "  提示：did you mean 'c'?", "问题：1 个错误"]
+        self.assertEqual(runner.error_messages(zh), zh[1:3])
 
 
 class ExitCodes(unittest.TestCase):
