@@ -28,6 +28,8 @@ ctest --test-dir build-tests --output-on-failure --parallel "$jobs"
 #    demos, which test_cli runs under the sanitizers too; what they add is Chromium rendering the reports and QGIS
 #    opening the project, checked by the build above. qgis_plugin likewise: the QGIS plugin around `carereach run`,
 #    `validate`, `traveltime`, `compare` and `site`, which test_cli runs under the sanitizers.
+#    map_in_browser and compare_map_in_browser likewise: Chromium drawing map.html; the page's data is checked by
+#    test_report ([map_page]) and test_cli (the Bozhou run's and compare's map.html figures) under the sanitizers.
 #    python_bindings is left out too: the module is built with ASan, and an ASan-instrumented extension cannot be
 #    loaded into Debian's python3, which is not (the ASan runtime must come first in the process); the C++ it
 #    calls (load_scenario, the travel model, the run's analysis, facility_reach) runs under the sanitizers in
@@ -39,7 +41,7 @@ ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:de
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" \
   ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" \
-    --exclude-regex '^(report_in_browser|qgis_project|qgis_plugin|python_bindings)$'
+    --exclude-regex '^(report_in_browser|qgis_project|qgis_plugin|python_bindings|map_in_browser|compare_map_in_browser)$'
 
 # 3. Every fuzz target for a short run from its seed corpus (clang's libFuzzer); any crash, sanitizer report,
 #    unexpected exception or hang fails the script.

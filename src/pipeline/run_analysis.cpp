@@ -122,8 +122,9 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
   out.indicators = analysis::default_density_indicators();
   const io::DensitySpec& local = loaded.scenario.density;
   for (const auto& [id, target] : local.targets) {
+    const std::string& wanted = id;  // a structured binding cannot be captured by a lambda in clang 14 (fuzz build)
     auto it = std::find_if(out.indicators.begin(), out.indicators.end(),
-                           [&](const analysis::DensityIndicator& d) { return d.id == id; });
+                           [&wanted](const analysis::DensityIndicator& d) { return d.id == wanted; });
     if (it == out.indicators.end()) {
       std::string ids;
       for (const auto& d : out.indicators) ids += (ids.empty() ? "" : ", ") + d.id;
