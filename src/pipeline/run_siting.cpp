@@ -67,7 +67,7 @@ std::vector<SitingCandidate> make_candidates(const SitingSpec& spec, const Names
   };
   auto check_counts = [&](const Facility& changed, const std::string& what) {
     if (!st.select.matches(changed))
-      names.refuse(spec.from_cli ? "tags" : "tags", what + " would still not count for standard '" + st.id + "'",
+      names.refuse("tags", what + " would still not count for standard '" + st.id + "'",
                    spec.from_cli ? "give --tags (and for new sites --new-type) that the standard selects"
                                  : "give tags (and for new sites new_type) that the standard selects");
   };
