@@ -31,7 +31,7 @@ echo "carereach: Porto Alegre in both languages"
 "$bin" -q run geodata/porto-alegre/scenario.toml --out "$here/porto-alegre-en" --lang en --overwrite >/dev/null
 echo "carereach: open the reports in a browser:"
 for f in "$out/report.html" "$out/map.html" "$out-subcentres/report.html" "$out-compare/compare.html" "$out-compare/map.html" \
-         "$out-site/report.md" "$out-en/report.html" "$here/xinyang/report.html" "$here/porto-alegre/report.html" \
+         "$out-site/report.html" "$out-en/report.html" "$here/xinyang/report.html" "$here/porto-alegre/report.html" \
          "$here/porto-alegre-en/report.html"; do
   echo "  $f"
 done

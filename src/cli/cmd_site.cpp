@@ -58,7 +58,8 @@ class SiteCommand final : public Command {
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
     app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …)");
     app.footer("Writes sites.gpkg, tables/coverage_curve.csv, tables/sites_<level>.csv, scenario.toml (the result as "
-               "[changes], for `carereach run` and `compare`), report.md and site.json (docs/cli/site.md).");
+               "[changes], for `carereach run` and `compare`), report.md, report.html, appendix.xlsx and site.json "
+               "(docs/cli/site.md).");
   }
 
   int run(Console& console) override {

@@ -67,6 +67,7 @@ class Parser {
     s.standards = parse_standards(standards ? &*standards : nullptr, s);
     if (auto t = top.table("indicators")) parse_indicators(*t, s);
     if (auto t = top.table("capacity")) parse_capacity(*t, s);
+    if (auto t = top.table("siting")) parse_siting(*t, s);
     parse_access_models(top, s);
     for (auto& t : top.array_of_tables("zone_targets")) s.zone_targets.push_back(parse_zone_targets(t, s));
     check_zone_totals(s);
@@ -1188,6 +1189,91 @@ class Parser {
     t.finish();
   }
 
+  /// [siting.<id>]: facility siting on a time standard, as `carereach site` does (docs/method/siting.md).
+  void parse_siting(TomlTable& t, Scenario& s) {
+    for (const std::string& id : t.remaining()) {
+      if (!is_identifier(id))
+        t.fail(id, "siting ids are lower-case letters, digits and _, at most 64 characters (e.g. tcm_corners)");
+      auto sub = t.table(id);
+      if (!sub) t.fail(id, "must be a table: [siting." + id + "] with standard, candidates, budget or target_share …");
+      TomlTable& it = *sub;
+      SitingSpec c;
+      c.id = id;
+      c.line = it.line();
+      c.name_zh = it.string("name_zh", "");
+      c.name_en = it.string("name_en", "");
+      c.standard = it.required_string("standard", "the id of a time standard, e.g. \"tcm_15min\"");
+      const auto st = std::find_if(s.standards.begin(), s.standards.end(),
+                                   [&](const Standard& x) { return x.id == c.standard; });
+      if (st == s.standards.end()) {
+        std::string ids;
+        for (const Standard& x : s.standards) ids += (ids.empty() ? "" : ", ") + x.id;
+        it.fail("standard", "no standard '" + c.standard + "' in this scenario", "the standards are: " + ids);
+      }
+      if (!st->threshold_min)
+        it.fail("standard", "'" + c.standard + "' is a distance standard; siting needs travel times",
+                "name a time standard (threshold_min), e.g. tcm_15min");
+      if (c.name_zh.empty()) c.name_zh = st->name_zh;
+      if (c.name_en.empty()) c.name_en = st->name_en;
+      const std::string cand = it.required_string(
+          "candidates", "existing:<facility types or tags> (e.g. \"existing:村卫生室\"), layer:<point file> or grid:<metres>");
+      if (const std::string why = parse_siting_candidates(cand, c.candidates); !why.empty())
+        it.fail("candidates", why, "use existing:<types or tags>, layer:<point file> or grid:<spacing in metres>");
+      if (c.candidates.kind == SitingCandidates::Kind::kExisting)
+        for (const std::string& x : c.candidates.selector)
+          if (s.taxonomy.find_type(x) == nullptr && !s.taxonomy.find_tag(x))
+            it.fail("candidates", "'" + x + "' is neither a facility type nor a tag", types_hint(s.taxonomy));
+      if (c.candidates.kind == SitingCandidates::Kind::kLayer) {
+        // Relative to the scenario file, as every input path.
+        std::filesystem::path p(c.candidates.file);
+        if (p.is_relative()) p = s.dir / p;
+        c.candidates.path = p.lexically_normal().string();
+      }
+      for (const std::string& tag : it.string_list("tags")) {
+        auto known = s.taxonomy.find_tag(tag);
+        if (!known) it.fail("tags", "'" + tag + "' is not a known tag", "use a tag of docs/method/taxonomy.md (e.g. 中医阁)");
+        c.tags.push_back(*known);
+      }
+      if (auto v = it.string("new_type")) {
+        const FacilityType* ft = s.taxonomy.find_type(*v);
+        if (ft == nullptr) it.fail("new_type", "unknown facility type '" + *v + "'", types_hint(s.taxonomy));
+        c.new_type = ft->id;
+      }
+      const bool has_budget = it.has("budget"), has_target = it.has("target_share");
+      if (has_budget && has_target)
+        it.fail("target_share", "budget and target_share are two objectives: give one",
+                "budget = N: the most persons for N sites; target_share = 0.9: the fewest sites for 90 %");
+      if (has_budget) {
+        const auto b = it.integer("budget");
+        if (!b || *b < 1 || *b > 1000000) it.fail("budget", "must be a whole number from 1 to 1000000 (new sites)");
+        c.budget = static_cast<std::uint32_t>(*b);
+      }
+      if (has_target) {
+        const double v = it.number("target_share", -1.0);
+        if (!(v >= 0 && v <= 1)) it.fail("target_share", "must be a share from 0 to 1 (e.g. 0.9)");
+        c.target_share = v;
+      }
+      if (auto v = it.string("per_zone")) {
+        if (const std::string why = parse_siting_per_zone(*v, c.per_zone_level, c.per_zone_min); !why.empty())
+          it.fail("per_zone", why, "e.g. per_zone = \"township:1\" (K from 1 to 1000)");
+        if (s.zone_level(c.per_zone_level) == nullptr) {
+          std::string levels;
+          for (const auto& z : s.zones) levels += (levels.empty() ? "" : ", ") + z.level;
+          it.fail("per_zone", "no zone level '" + c.per_zone_level + "' in this scenario", "the levels are: " + levels);
+        }
+      }
+      c.method = it.string("method", "auto");
+      if (c.method != "auto" && c.method != "greedy" && c.method != "exact")
+        it.fail("method", "must be \"greedy\", \"exact\" or \"auto\"");
+      c.time_limit_s = it.number("time_limit_s", 60.0);
+      if (!(c.time_limit_s >= 1 && c.time_limit_s <= 86400))
+        it.fail("time_limit_s", "must be from 1 to 86400 seconds");
+      it.finish();
+      s.siting.push_back(std::move(c));
+    }
+    t.finish();
+  }
+
   ZoneTargetsSpec parse_zone_targets(TomlTable& t, const Scenario& s) {
     ZoneTargetsSpec z;
     z.key = t.path();
@@ -1509,6 +1595,8 @@ std::vector<fs::path> scenario_input_paths(const Scenario& s) {
     const fs::path p(s.travel.speeds_file);
     out.push_back(p.is_absolute() ? p : (s.dir / p).lexically_normal());
   }
+  for (const auto& x : s.siting)
+    if (x.candidates.kind == SitingCandidates::Kind::kLayer) out.push_back(x.candidates.path);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/capacity_spec.hpp"
+#include "core/siting_spec.hpp"
 #include "core/access_models.hpp"
 #include "core/density_indicator.hpp"
 #include "core/indicator.hpp"
@@ -309,6 +310,7 @@ struct Scenario {
   std::vector<ZoneTargetsSpec> zone_targets;  ///< per-zone targets ([[zone_targets]])
   std::vector<CapacitySpec> capacity;  ///< capacity-aware coverages ([capacity.<id>]), in the order given
   AccessModelSpecs access_models;  ///< [referral.<id>], [accessibility.<id>], [huff.<id>]
+  std::vector<SitingSpec> siting;  ///< facility sitings ([siting.<id>]), in the order given
   OutputSpec output;               ///< [output]
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;

@@ -74,6 +74,8 @@ std::string scenario_with_changes(const Scenario& scenario, const ScenarioChange
                         "run the command again");
   }
   rewrite_paths(root, scenario.dir, folder);
+  // The decision is taken: the result does not site again ([siting.<id>] of the scenario it started from).
+  root.erase("siting");
 
   toml::table* changes = root["changes"].as_table();
   if (changes == nullptr) {

@@ -112,6 +112,15 @@ analysis::DensityZoneInputs density_inputs(const io::LoadedScenario& loaded, con
   return in;
 }
 
+/// The zone levels as siting takes them.
+SitingLevels siting_levels(const RunAnalysis& out, const std::vector<std::span<const std::uint32_t>>& spans) {
+  SitingLevels l;
+  for (const LevelOnGrid& level : out.levels) l.levels.push_back(&level.level);
+  l.zone_of_cell = spans;
+  l.facility_zone = &out.facility_zone;
+  return l;
+}
+
 }  // namespace
 
 RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
@@ -138,6 +147,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
   }
   // Capacity-aware coverage: every facility's capacity is checked before any travel time is computed.
   out.capacity = prepare_capacity(loaded);
+  // Siting ([siting.<id>]): the candidates are checked before any travel time is computed.
+  out.siting = prepare_siting(loaded, loaded.scenario.siting, diag);
   const PopulationGrid& pop = loaded.population->surface;
   const Grid& grid = pop.grid;
   analysis::TravelModel model = make_travel_model(loaded);
@@ -274,6 +285,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
         diag.warn("standard.not_computed"_code, "standard " + st.id + " (" + st.name_zh + ") was not computed: " + why.en,
                   Location{loaded.scenario.file.filename().string(), {}, {}, "standards." + st.id, 0}, why.hint);
         finish_capacity(out.capacity, st.id, why.en, why.zh);
+        finish_siting(out.siting, st.id, why.en, why.zh);
         out.standards.push_back(std::move(o));
       };
       if (const analysis::NotComputed why = why_not_computable(loaded, st); !why.empty()) {
@@ -296,6 +308,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       threshold.uniform = static_cast<float>(*st.threshold_min);
       // Capacity coverages on this standard, while the model still holds its mode.
       compute_capacity(out.capacity, st, model, loaded, level_spans, level_zone_counts, diag, progress);
+      compute_siting(out.siting, st, model, loaded, measure, threshold, o.facility_ids, siting_levels(out, level_spans),
+                     diag, progress);
       if (!later_uses(si + 1, st.mode)) model.release(st.mode);
     } else {
       ProgressStep step(progress, "distances " + st.id);

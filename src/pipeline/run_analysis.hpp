@@ -19,6 +19,7 @@
 #include "analysis/seat_zones.hpp"
 #include "analysis/travel.hpp"
 #include "pipeline/run_capacity.hpp"
+#include "pipeline/run_siting.hpp"
 #include "core/diagnostics.hpp"
 #include "core/progress.hpp"
 #include "core/zone.hpp"
@@ -130,6 +131,7 @@ struct RunAnalysis {
   std::vector<ReferralOutcome> referrals;          ///< per [referral.<id>], in the scenario's order
   std::vector<AccessibilityOutcome> accessibility;  ///< per [accessibility.<id>]
   std::vector<HuffOutcome> huff;                    ///< per [huff.<id>]
+  std::vector<SitingOutcome> siting;                ///< per [siting.<id>] (pipeline/run_siting.hpp)
 };
 
 /// Runs the analysis. on_standard is called for each computed standard while its cells are in memory (write the

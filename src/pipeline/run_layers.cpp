@@ -475,6 +475,13 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
     l.qml = qgis::categorized_line_qml(style);
     out.push_back(std::move(l));
   }
+
+  // --- chosen sites ([siting.<id>]): in the order of the coverage curve (pipeline/run_siting.hpp)
+  std::vector<ZoneLevel> zone_levels;
+  for (const LevelOnGrid& level : a.levels) zone_levels.push_back(level.level);
+  for (std::size_t k = 0; k < a.siting.size() && k < tables.siting.size(); ++k)
+    if (a.siting[k].computed())
+      out.push_back(siting_layer(a.siting[k], tables.siting[k], zone_levels, "sites_" + a.siting[k].spec->id));
   return out;
 }
 

@@ -347,6 +347,7 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   t.data_note_en = note.en;
   for (const CapacityOutcome& o : analysis.capacity) t.capacity.push_back(capacity_tables_of(loaded, analysis, o));
   add_access_model_tables(t, loaded, analysis);
+  for (const SitingOutcome& o : analysis.siting) t.siting.push_back(siting_tables_of(loaded, o));
   return t;
 }
 

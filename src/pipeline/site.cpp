@@ -1,6 +1,8 @@
 // carereach site as a library call (pipeline/site.hpp): facility siting. Moved here from the command line
 // (cli/cmd_site.cpp), which now declares the options, calls site_facilities and prints the result; the options keep
-// the command line's notation (--candidates existing:…, --per-zone LEVEL:K) and are checked here.
+// the command line's notation (--candidates existing:…, --per-zone LEVEL:K) and are checked here. The analysis is
+// the run's ([siting.<id>], pipeline/run_siting.hpp) with this one siting; the tables, report.html and
+// appendix.xlsx come from the same builders as a run's 附表12 (report/siting_tables.hpp).
 
 #include "pipeline/site.hpp"
 
@@ -9,16 +11,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <map>
-#include <optional>
-#include <set>
 
-#include "analysis/reach.hpp"
 #include "analysis/siting.hpp"
 #include "core/error.hpp"
-#include "io/facilities.hpp"
+#include "core/siting_spec.hpp"
 #include "io/files.hpp"
-#include "io/input_access.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
 #include "io/output_folder.hpp"
@@ -26,8 +23,12 @@
 #include "io/scenario.hpp"
 #include "io/site_scenario.hpp"
 #include "pipeline/run_analysis.hpp"
+#include "pipeline/run_siting.hpp"
+#include "pipeline/run_tables.hpp"
 #include "pipeline/travel_setup.hpp"
+#include "report/html_report.hpp"
 #include "report/rounding.hpp"
+#include "report/siting_tables.hpp"
 #include "report/writers.hpp"
 
 namespace carereach::pipeline {
@@ -35,48 +36,6 @@ namespace carereach::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-using analysis::kNoZone;
-
-/// What --candidates names.
-struct CandidateSpec {
-  enum class Kind { kExisting, kLayer, kGrid } kind = Kind::kExisting;
-  std::vector<std::string> selector;  ///< existing: facility types or tags (any matches)
-  std::string file;                   ///< layer
-  double spacing_m = 0.0;             ///< grid
-};
-
-CandidateSpec parse_candidates(const std::string& text) {
-  const auto colon = text.find(':');
-  const std::string kind = text.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? std::string() : text.substr(colon + 1);
-  const std::string hint = "use existing:<facility types or tags, comma-separated> (e.g. existing:村卫生室), "
-                           "layer:<point file> or grid:<spacing in metres> (docs/cli/site.md)";
-  CandidateSpec c;
-  if (arg.empty()) throw UsageError("--candidates '" + text + "' names no candidates", hint);
-  if (kind == "existing") {
-    c.kind = CandidateSpec::Kind::kExisting;
-    std::size_t at = 0;
-    while (at <= arg.size()) {
-      const auto comma = arg.find(',', at);
-      const std::string item = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-      if (!item.empty()) c.selector.push_back(item);
-      if (comma == std::string::npos) break;
-      at = comma + 1;
-    }
-  } else if (kind == "layer") {
-    c.kind = CandidateSpec::Kind::kLayer;
-    c.file = arg;
-  } else if (kind == "grid") {
-    c.kind = CandidateSpec::Kind::kGrid;
-    char* end = nullptr;
-    c.spacing_m = std::strtod(arg.c_str(), &end);
-    if (end == arg.c_str() || *end != '\0' || !(c.spacing_m > 0.0) || !std::isfinite(c.spacing_m))
-      throw UsageError("--candidates grid:" + arg + " is not a spacing in metres", hint);
-  } else {
-    throw UsageError("--candidates '" + text + "': unknown kind '" + kind + "'", hint);
-  }
-  return c;
-}
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -91,22 +50,9 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-/// One candidate: an existing facility to upgrade, or a new site.
-struct Candidate {
-  Facility facility;        ///< position (and, for an upgrade, the facility as it is)
-  bool upgrade = false;
-  std::size_t cell = 0;     ///< grid cell of the position
-};
-
 std::string percent(double share, int decimals = 1) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f %%", decimals, 100.0 * share);
-  return buf;
-}
-
-std::string number_text(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
@@ -128,7 +74,13 @@ class SiteJob {
     if (budget_ > 0 && target_share_ >= 0.0)
       throw UsageError("--budget and --target-share are two objectives: give one",
                        "--budget N: the most persons for N sites; --target-share 0.9: the fewest sites for 90 %");
-    const CandidateSpec cand_spec = parse_candidates(candidates_);
+    SitingSpec spec;
+    spec.id = "site";
+    spec.from_cli = true;
+    if (const std::string why = parse_siting_candidates(candidates_, spec.candidates); !why.empty())
+      throw UsageError("--candidates " + why,
+                       "use existing:<facility types or tags, comma-separated> (e.g. existing:村卫生室), "
+                       "layer:<point file> or grid:<spacing in metres> (docs/cli/site.md)");
     io::Scenario scenario = io::read_scenario(scenario_);
 
     // --- the standard
@@ -143,55 +95,44 @@ class SiteJob {
       throw UsageError("'" + standard_ + "' is a distance standard: siting needs a time standard",
                        "siting measures each candidate's reach in travel time; choose a time standard (" + ids + ")");
     const Standard st = *standard;
-    const double threshold = *st.threshold_min;
+    spec.standard = st.id;
 
     // --- per-zone minimum
-    std::string zone_level;
-    std::uint32_t zone_k = 0;
     if (!per_zone_.empty()) {
-      const auto colon = per_zone_.rfind(':');
-      char* end = nullptr;
-      const std::string k = colon == std::string::npos ? std::string() : per_zone_.substr(colon + 1);
-      const long v = k.empty() ? -1 : std::strtol(k.c_str(), &end, 10);
-      if (colon == std::string::npos || end == k.c_str() || *end != '\0' || v < 1 || v > 1000)
+      if (!parse_siting_per_zone(per_zone_, spec.per_zone_level, spec.per_zone_min).empty())
         throw UsageError("--per-zone '" + per_zone_ + "' is not LEVEL:K", "e.g. --per-zone township:1 (K from 1 to 1000)");
-      zone_level = per_zone_.substr(0, colon);
-      zone_k = static_cast<std::uint32_t>(v);
-      if (scenario.zone_level(zone_level) == nullptr) {
+      if (scenario.zone_level(spec.per_zone_level) == nullptr) {
         std::string levels;
         for (const auto& z : scenario.zones) levels += (levels.empty() ? "" : ", ") + z.level;
-        throw UsageError("--per-zone: the scenario has no zone level '" + zone_level + "'", "its levels: " + levels);
+        throw UsageError("--per-zone: the scenario has no zone level '" + spec.per_zone_level + "'", "its levels: " + levels);
       }
     }
 
     // --- tags and type of the sites
-    std::vector<std::string> tags;
     for (const auto& t : split_list(tags_)) {
       auto tag = scenario.taxonomy.find_tag(t);
       if (!tag) throw UsageError("--tags: '" + t + "' is not a known tag", "use a tag of docs/method/taxonomy.md (e.g. 中医阁)");
-      tags.push_back(*tag);
+      spec.tags.push_back(*tag);
     }
-    if (tags.empty() && !st.select.tags_any.empty()) tags.push_back(st.select.tags_any.front());
-    site_tags_ = tags;
-    const FacilityType* new_type = nullptr;
-    if (cand_spec.kind != CandidateSpec::Kind::kExisting) {
-      if (!new_type_.empty()) {
-        new_type = scenario.taxonomy.find_type(new_type_);
-        if (new_type == nullptr) throw UsageError("--new-type: '" + new_type_ + "' is not a facility type", "use a type of docs/method/taxonomy.md");
-      } else if (!st.select.types.empty()) {
-        new_type = scenario.taxonomy.type_by_id(st.select.types.front());
-      }
-      if (new_type == nullptr)
-        throw UsageError("new sites need a facility type: standard '" + standard_ + "' counts facilities of any type",
-                         "give --new-type, e.g. --new-type 村卫生室");
+    if (!new_type_.empty()) {
+      const FacilityType* nt = scenario.taxonomy.find_type(new_type_);
+      if (nt == nullptr) throw UsageError("--new-type: '" + new_type_ + "' is not a facility type", "use a type of docs/method/taxonomy.md");
+      spec.new_type = nt->id;
     }
+    spec.budget = budget_;
+    if (target_share_ >= 0.0) spec.target_share = target_share_;
+    spec.method = method_;
+    spec.time_limit_s = time_limit_s_;
+    spec.accept_gap = gap_;
+    spec.name_zh = st.name_zh;
+    spec.name_en = st.name_en;
 
     // --- output folder, then load
     io::OutputFolderOptions folder;
     folder.command = "site";
     folder.overwrite = overwrite_;
     folder.inputs = io::scenario_input_paths(scenario);
-    if (cand_spec.kind == CandidateSpec::Kind::kLayer) folder.inputs.push_back(fs::absolute(cand_spec.file));
+    if (spec.candidates.kind == SitingCandidates::Kind::kLayer) folder.inputs.push_back(fs::absolute(spec.candidates.file));
     io::OutputDir dir(out_, folder);
     for (const auto& note : dir.recovery_notes()) observer.status(note);
     Diagnostics diag;
@@ -206,167 +147,39 @@ class SiteJob {
       throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + why.en,
                           Location{scenario_, {}, {}, "standards." + standard_, 0}, why.hint);
 
-    // --- the standard as `run` computes it: existing coverage per cell, zones on the grid
+    // --- the standard as `run` computes it, with this one siting on it (pipeline/run_siting.hpp)
     loaded.scenario.standards = {st};
     loaded.scenario.indicators.clear();
-    // The analyses built on other standards (capacity coverage, referral, accessibility, Huff) are not siting's.
+    // The analyses built on other standards (capacity coverage, referral, accessibility, Huff, other sitings) are
+    // not this command's.
     loaded.scenario.capacity.clear();
     loaded.scenario.access_models = {};
-    const PopulationGrid& pop = loaded.population->surface;
-    const Grid& grid = pop.grid;
-    std::vector<char> covered(grid.cell_count(), 0);
-    RunAnalysis analysis = analyse_run(loaded, diag, &progress, [&](StandardOutcome&, const StandardCells& cells) {
-      for (std::size_t c = 0; c < covered.size(); ++c)
-        covered[c] = cells.measure.value[c] <= cells.threshold.at(c) ? 1 : 0;
-    });
+    loaded.scenario.siting = {spec};
+    RunAnalysis analysis = analyse_run(loaded, diag, &progress, [](StandardOutcome&, const StandardCells&) {});
     const StandardOutcome& outcome = analysis.standards.at(0);
     if (!outcome.not_computed.empty())
       throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + outcome.not_computed,
                           Location{scenario_, {}, {}, "standards." + standard_, 0}, outcome.not_computed_hint);
+    const SitingOutcome& siting = analysis.siting.at(0);
 
-    // --- candidates
-    std::vector<Candidate> cands = make_candidates(cand_spec, loaded, st, tags, new_type, diag);
-    if (budget_ > 0 && budget_ > cands.size())
-      throw UsageError("--budget " + std::to_string(budget_) + " is larger than the " + std::to_string(cands.size()) +
-                           " candidates",
-                       "give a budget of at most " + std::to_string(cands.size()) + ", or more candidates");
-
-    // --- each candidate's reach
-    const auto t_reach = std::chrono::steady_clock::now();
-    analysis::TravelModel model = make_travel_model(loaded);  // rebuilt: analyse_run's model released the mode
-    std::vector<Facility> facilities;
-    facilities.reserve(cands.size());
-    for (const auto& c : cands) {
-      facilities.push_back(c.facility);
-      facilities.back().id = FacilityId(static_cast<std::uint32_t>(facilities.size() - 1));  // dense, in list order
-    }
-    std::vector<analysis::FacilityReach> reach;
-    {
-      ProgressStep step(&progress, "reach of " + std::to_string(cands.size()) + " candidates");
-      reach = analysis::facility_reach(model, st, facilities, threshold, diag, &progress);
-    }
-    const double reach_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_reach).count();
-
-    analysis::SitingProblem problem;
-    double total = 0.0, before = 0.0;
-    for (std::size_t c = 0; c < covered.size(); ++c) {
-      const double p = pop.persons[c];
-      if (!(p > 0)) continue;
-      total += p;
-      if (covered[c]) before += p;
-      else {
-        problem.cells.push_back(static_cast<std::uint32_t>(c));
-        problem.persons.push_back(p);
-      }
-    }
-    problem.total = total;
-    problem.covered_before = before;
-    const float limit = static_cast<float>(threshold);
-    for (const auto& r : reach) {
-      std::vector<std::uint32_t> cells;
-      for (const auto& rc : r.cells)
-        if (rc.minutes <= limit && !covered[rc.cell]) cells.push_back(rc.cell);
-      problem.covers.push_back(std::move(cells));
-    }
-    if (budget_ > 0) {
-      problem.objective = analysis::SitingObjective::kBudget;
-      problem.budget = budget_;
-    } else {
-      problem.objective = analysis::SitingObjective::kTargetShare;
-      problem.target_share = target_share_ >= 0.0 ? target_share_ : st.target_share;
-    }
-
-    // --- zones: per candidate, per level
-    std::vector<std::vector<std::uint32_t>> cand_zone(analysis.levels.size());
-    for (std::size_t l = 0; l < analysis.levels.size(); ++l)
-      for (const auto& c : cands) cand_zone[l].push_back(analysis.levels[l].zone_of_cell.empty() ? kNoZone : analysis.levels[l].zone_of_cell[c.cell]);
-    std::optional<std::size_t> min_level;
-    std::vector<std::uint32_t> existing_in_zone;
-    if (!zone_level.empty()) {
-      for (std::size_t l = 0; l < analysis.levels.size(); ++l)
-        if (analysis.levels[l].level.level == zone_level) min_level = l;
-      if (!min_level) throw UsageError("--per-zone: the zone level '" + zone_level + "' could not be loaded");
-      const auto& lvl = analysis.levels[*min_level];
-      const std::size_t zones = lvl.level.zones.size();
-      existing_in_zone.assign(zones, 0);
-      for (std::uint32_t fid : outcome.facility_ids) {
-        const std::uint32_t z = analysis.facility_zone[*min_level][fid];
-        if (z != kNoZone) ++existing_in_zone[z];
-      }
-      std::vector<std::uint32_t> cand_count(zones, 0);
-      for (std::uint32_t z : cand_zone[*min_level])
-        if (z != kNoZone) ++cand_count[z];
-      problem.zone_required.assign(zones, 0);
-      std::vector<std::string> impossible;
-      std::uint64_t needed = 0;
-      for (std::size_t z = 0; z < zones; ++z) {
-        problem.zone_required[z] = existing_in_zone[z] >= zone_k ? 0 : zone_k - existing_in_zone[z];
-        needed += problem.zone_required[z];
-        if (cand_count[z] < problem.zone_required[z])
-          impossible.push_back(lvl.level.zones[z].name + " (" + lvl.level.zones[z].code + ": " +
-                               std::to_string(existing_in_zone[z]) + " existing, " + std::to_string(cand_count[z]) +
-                               (cand_count[z] == 1 ? " candidate)" : " candidates)"));
-      }
-      if (!impossible.empty()) {
-        std::string list;
-        for (std::size_t i = 0; i < impossible.size() && i < 5; ++i) list += (i ? "; " : "") + impossible[i];
-        if (impossible.size() > 5) list += " … (" + std::to_string(impossible.size()) + " zones)";
-        throw UsageError("--per-zone " + per_zone_ + " cannot be met: " + list,
-                         "add candidates in those zones (another --candidates), or lower K");
-      }
-      for (std::uint32_t z : cand_zone[*min_level]) problem.candidate_zone.push_back(z == kNoZone ? analysis::kNoSitingZone : z);
-      if (budget_ > 0 && needed > budget_)
-        throw UsageError("--per-zone " + per_zone_ + " needs " + std::to_string(needed) + " new sites, more than --budget " +
-                             std::to_string(budget_),
-                         "raise the budget to at least " + std::to_string(needed) + ", or lower K");
-    }
-
-    // --- solve
-    analysis::SitingOptions options;
-    options.method = method_ == "greedy" ? analysis::SitingMethod::kGreedy
-                     : method_ == "exact" ? analysis::SitingMethod::kExact
-                                          : analysis::SitingMethod::kAuto;
-    options.time_limit_s = time_limit_s_;
-    options.accept_gap = gap_;
-    const auto t_solve = std::chrono::steady_clock::now();
-    analysis::SitingResult result;
-    {
-      ProgressStep step(&progress, "siting");
-      result = analysis::solve_siting(problem, options);
-    }
-    const double solve_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_solve).count();
-    if (!result.note.empty()) {
-      if (!result.target_reached)
-        diag.warn("site.target_not_reached"_code,
-                  "the target share " + percent(problem.target_share) + " cannot be reached with these candidates: all of them together reach " +
-                      percent(result.share_after()),
-                  {}, "add candidates (another --candidates kind), or lower --target-share");
-      else
-        diag.warn("site.solver_fallback"_code, std::string(result.method_used == analysis::SitingMethod::kGreedy && method_ == "greedy" ? "greedy siting: " : "exact siting: ") + result.note, {},
-                  "the gap is stated with the result when there is one; raise --time-limit for a proven optimum or a bound");
-    }
-    if (options.method == analysis::SitingMethod::kExact && !analysis::siting_solver_available())
-      diag.warn("site.no_solver"_code, "the exact solver (COIN-OR CBC) is not built in: the greedy result, with its gap to the Lagrangian bound", {},
-                "build carereach with coinor-libcbc-dev installed");
-
-    write_outputs(dir, loaded, analysis, st, cands, problem, result, diag);
+    write_outputs(dir, loaded, analysis, siting, diag);
     const double all_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-    write_json(dir, st, cands, problem, result, diag, reach_s, solve_s, all_s);
+    write_json(dir, st, siting, diag, all_s);
     dir.commit();
 
     SiteResult out;
     out.folder = dir.target();
     out.standard = st;
-    const Published pub = publish(result);
-    out.budget_objective = problem.objective == analysis::SitingObjective::kBudget;
-    out.budget = problem.budget;
-    out.target_share = problem.target_share;
-    out.target_reached = result.target_reached;
+    const report::SitingPublished pub = publish(siting);
+    out.budget_objective = siting.problem.objective == analysis::SitingObjective::kBudget;
+    out.budget = siting.problem.budget;
+    out.target_share = siting.problem.target_share;
+    out.target_reached = siting.result.target_reached;
     out.share_before = pub.share(pub.before);
     out.share_after = pub.share(pub.after());
-    out.method = method_line(result, problem, false);
-    for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-      const Candidate& c = cands[result.chosen[i].candidate];
+    out.method = siting_tables_of(loaded, siting).method_en;
+    for (std::size_t i = 0; i < siting.result.chosen.size(); ++i) {
+      const SitingCandidate& c = siting.candidates[siting.result.chosen[i].candidate];
       out.sites.push_back({c.facility.source_id, c.facility.name, c.upgrade, pub.gain[i]});
     }
     out.diagnostics = diag;
@@ -374,320 +187,48 @@ class SiteJob {
   }
 
  private:
-  std::vector<Candidate> make_candidates(const CandidateSpec& spec, const io::LoadedScenario& loaded, const Standard& st,
-                                         const std::vector<std::string>& tags, const FacilityType* new_type,
-                                         Diagnostics& diag) const {
-    const Taxonomy& taxonomy = loaded.scenario.taxonomy;
-    const Grid& grid = loaded.population->surface.grid;
-    std::vector<Candidate> out;
-    auto as_site = [&](Facility f) {
-      f.type = new_type->id;
-      f.tags = taxonomy.close_tags(tags, new_type);
-      f.status = FacilityStatus::kActive;
-      return f;
-    };
-    auto check_counts = [&](const Facility& changed, const std::string& what) {
-      if (!st.select.matches(changed))
-        throw UsageError(what + " would still not count for standard '" + st.id + "'",
-                         "give --tags (and for new sites --new-type) that the standard selects");
-    };
-    if (spec.kind == CandidateSpec::Kind::kExisting) {
-      std::vector<const FacilityType*> types;
-      std::vector<std::string> sel_tags;
-      for (const auto& s : spec.selector) {
-        if (const FacilityType* t = taxonomy.find_type(s)) types.push_back(t);
-        else if (auto tag = taxonomy.find_tag(s)) sel_tags.push_back(*tag);
-        else
-          throw UsageError("--candidates existing:" + s + ": '" + s + "' is neither a facility type nor a tag",
-                           "use a type or tag of docs/method/taxonomy.md, e.g. existing:村卫生室");
-      }
-      std::size_t counted = 0;
-      for (const Facility& f : loaded.facilities) {
-        if (f.status == FacilityStatus::kClosed) continue;
-        const bool by_type = std::any_of(types.begin(), types.end(), [&](const FacilityType* t) { return t->id == f.type; });
-        const bool by_tag = std::any_of(sel_tags.begin(), sel_tags.end(), [&](const std::string& t) {
-          return std::find(f.tags.begin(), f.tags.end(), t) != f.tags.end();
-        });
-        if (!by_type && !by_tag) continue;
-        if (st.select.matches(f)) {
-          ++counted;
-          continue;  // already counts: its coverage is existing coverage
-        }
-        auto cell = grid.cell_at(f.x_m, f.y_m);
-        if (!cell) continue;
-        Facility changed = f;
-        std::vector<std::string> all = f.tags;
-        all.insert(all.end(), tags.begin(), tags.end());
-        changed.tags = taxonomy.close_tags(all, taxonomy.type_by_id(f.type));
-        check_counts(changed, "upgrading " + f.source_id + " " + f.name + " with the tags given");
-        out.push_back({f, true, *cell});
-      }
-      if (out.empty())
-        throw UsageError("--candidates " + candidates_ + ": no facility to upgrade" +
-                             (counted > 0 ? " (the " + std::to_string(counted) + " that match count for standard '" + st.id + "' already)" : " matches"),
-                         "name facility types or tags that the standard does not count yet");
-      return out;
+  /// The command's tables: the siting tables of a run (附表12), under the names this command has always written
+  /// (coverage_curve, sites_<level>).
+  static std::vector<report::Table> site_tables(const report::RunTables& rt) {
+    std::vector<report::Table> tables = report::siting_tables(rt);
+    for (report::Table& t : tables) {
+      const std::string prefix = "siting_site";
+      if (t.id == prefix) t.id = "coverage_curve";
+      else if (t.id.starts_with(prefix + "_")) t.id = "sites_" + t.id.substr(prefix.size() + 1);
     }
-    if (spec.kind == CandidateSpec::Kind::kLayer) {
-      io::FacilitySourceSpec src;
-      src.source.path_as_written = spec.file;
-      src.source.path = spec.file;
-      src.source.key = "--candidates";
-      src.fields.id = "id";
-      src.fields.name = "name";
-      src.default_type = new_type->id;
-      src.id_prefix = "site-";
-      io::check_input_path(src.source);
-      std::error_code ec;
-      if (!fs::exists(spec.file, ec))
-        throw InputError("candidate layer not found", Location{spec.file, {}, {}, {}, 0}, "give a point layer (GeoPackage, GeoJSON, Shapefile)");
-      Diagnostics layer_diag;
-      std::vector<Facility> points = io::load_facilities({src}, taxonomy, loaded.analysis_crs, layer_diag, &loaded.output_crs);
-      layer_diag.throw_if_errors();
-      if (points.empty())
-        throw InputError("the candidate layer has no points", Location{spec.file, {}, {}, {}, 0}, "give a layer with at least one candidate point");
-      std::size_t outside = 0;
-      for (const Facility& f : points) {
-        auto cell = grid.cell_at(f.x_m, f.y_m);
-        if (!cell || !in_study_area(loaded, *cell)) {
-          ++outside;
-          continue;
-        }
-        Facility site = as_site(f);
-        check_counts(site, "a new " + new_type->name_zh + " with the tags given");
-        out.push_back({site, false, *cell});
-      }
-      if (out.empty())
-        throw InputError("every one of the " + std::to_string(points.size()) + " candidate points lies outside the study area",
-                         Location{spec.file, {}, {}, {}, 0},
-                         "check the layer's coordinate system (a .prj, or GCJ-02 coordinates) and that it covers the study area");
-      if (outside > 0)
-        diag.warn("site.candidate_outside"_code,
-                  std::to_string(outside) + " of " + std::to_string(points.size()) + " candidate points lie outside the study area and are left out",
-                  Location{spec.file, {}, {}, {}, 0}, "check those points");
-      return out;
-    }
-    // grid: the most populated cell of each block of k × k cells
-    const auto& persons = loaded.population->surface.persons;
-    const auto k = static_cast<std::uint32_t>(std::max(1.0, std::round(spec.spacing_m / grid.cell_size_m)));
-    std::size_t n = 0;
-    for (std::uint32_t r0 = 0; r0 < grid.rows; r0 += k)
-      for (std::uint32_t c0 = 0; c0 < grid.cols; c0 += k) {
-        std::optional<std::size_t> best;
-        for (std::uint32_t r = r0; r < std::min(grid.rows, r0 + k); ++r)
-          for (std::uint32_t c = c0; c < std::min(grid.cols, c0 + k); ++c) {
-            const std::size_t i = grid.index(c, r);
-            if (persons[i] > 0 && in_study_area(loaded, i) && (!best || persons[i] > persons[*best])) best = i;
-          }
-        if (!best) continue;
-        Facility f;
-        f.source_id = "site-" + std::to_string(++n);
-        f.name = "候选点 " + std::to_string(n);
-        const auto col = static_cast<std::uint32_t>(*best % grid.cols);
-        const auto row = static_cast<std::uint32_t>(*best / grid.cols);
-        f.x_m = grid.centre_x_m(col);
-        f.y_m = grid.centre_y_m(row);
-        Facility site = as_site(f);
-        check_counts(site, "a new " + new_type->name_zh + " with the tags given");
-        out.push_back({site, false, *best});
-      }
-    if (out.empty())
-      throw UsageError("--candidates " + candidates_ + ": no populated cell in the study area", "check the population input");
-    return out;
-  }
-
-  static bool in_study_area(const io::LoadedScenario& loaded, std::size_t cell) {
-    if (!loaded.study_area_level) return true;
-    const auto& zr = loaded.zone_rasters[*loaded.study_area_level].zone_of_cell;
-    return cell < zr.size() && zr[cell] != kNoZone;
-  }
-
-  /// Whole persons: the cumulative covered figures rounded, each gain the difference of two of them, so that the
-  /// gains add up to the total gain.
-  struct Published {
-    std::int64_t total = 0, before = 0;
-    std::vector<std::int64_t> cumulative;  ///< after each chosen site
-    std::vector<std::int64_t> gain;
-    [[nodiscard]] std::int64_t after() const { return cumulative.empty() ? before : cumulative.back(); }
-    [[nodiscard]] double share(std::int64_t v) const { return total > 0 ? static_cast<double>(v) / static_cast<double>(total) : 0.0; }
-  };
-  static Published publish(const analysis::SitingResult& r) {
-    Published p;
-    p.total = report::round_half_even(r.total);
-    p.before = report::round_half_even(r.covered_before);
-    double cum = r.covered_before;
-    std::int64_t prev = p.before;
-    for (const auto& c : r.chosen) {
-      cum += c.gain;
-      const std::int64_t v = report::round_half_even(cum);
-      p.cumulative.push_back(v);
-      p.gain.push_back(v - prev);
-      prev = v;
-    }
-    return p;
+    return tables;
   }
 
   void write_outputs(const io::OutputDir& dir, const io::LoadedScenario& loaded, const RunAnalysis& analysis,
-                     const Standard& st, const std::vector<Candidate>& cands, const analysis::SitingProblem& problem,
-                     const analysis::SitingResult& result, Diagnostics& diag) const {
+                     const SitingOutcome& o, Diagnostics& diag) const {
     const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
     const bool zh = lang == report::Lang::kZh;
-    const Published pub = publish(result);
-    const auto& levels = analysis.levels;
-    auto zone_of = [&](std::size_t level, const Candidate& c) -> std::uint32_t {
-      const auto& z = levels[level].zone_of_cell;
-      return z.empty() ? kNoZone : z[c.cell];
-    };
+    const Standard& st = *o.standard;
+    const analysis::SitingResult& result = o.result;
+    const analysis::SitingProblem& problem = o.problem;
+
+    // The run's labels (region, levels, sources) with this siting only.
+    report::RunTables rt = make_run_tables(loaded, analysis);
+    const report::SitingTables& s = rt.siting.at(0);
+    const report::SitingPublished pub = report::publish_siting(s);
 
     // sites.gpkg
-    io::LayerData layer;
-    layer.name = "sites";
-    layer.title_zh = "选址方案 " + st.name_zh;
-    layer.description = "Chosen sites for " + st.id + " in the order of the coverage curve, with the persons each adds";
-    layer.geometry_type = io::LayerData::GeometryType::kPoint;
-    using FT = io::FieldDef::Type;
-    layer.fields = {{"rank", "顺序", FT::kInteger},          {"site_id", "机构或候选点编码", FT::kString},
-                    {"name", "名称", FT::kString},           {"action", "措施", FT::kString},
-                    {"type", "机构类别", FT::kString},       {"gain_persons", "新增覆盖人口（人）", FT::kInteger},
-                    {"covered_persons", "累计覆盖人口（人）", FT::kInteger}, {"share_covered", "累计覆盖率", FT::kReal}};
-    for (std::size_t l = 0; l < levels.size(); ++l) {
-      layer.fields.push_back({"zone_" + levels[l].level.level + "_code", levels[l].level.label_zh + "代码", FT::kString});
-      layer.fields.push_back({"zone_" + levels[l].level.level + "_name", levels[l].level.label_zh, FT::kString});
-    }
-    for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-      const Candidate& c = cands[result.chosen[i].candidate];
-      io::LayerFeature f;
-      f.geometry = geo::Geometry::point(c.facility.x_m, c.facility.y_m);
-      f.values = {static_cast<std::int64_t>(i + 1), c.facility.source_id, c.facility.name,
-                  std::string(c.upgrade ? "upgrade" : "new"), c.facility.type, pub.gain[i], pub.cumulative[i],
-                  pub.share(pub.cumulative[i])};
-      for (std::size_t l = 0; l < levels.size(); ++l) {
-        const std::uint32_t z = zone_of(l, c);
-        if (z == kNoZone) {
-          f.values.emplace_back(std::monostate{});
-          f.values.emplace_back(std::monostate{});
-        } else {
-          f.values.emplace_back(levels[l].level.zones[z].code);
-          f.values.emplace_back(levels[l].level.zones[z].name);
-        }
-      }
-      layer.features.push_back(std::move(f));
-    }
+    std::vector<ZoneLevel> zone_levels;
+    for (const auto& l : analysis.levels) zone_levels.push_back(l.level);
     std::vector<io::LayerData> layers;
-    layers.push_back(std::move(layer));
+    layers.push_back(siting_layer(o, s, zone_levels, "sites"));
     io::write_geopackage(dir.path() / "sites.gpkg", layers, loaded.analysis_crs, loaded.output_crs);
 
-    // tables/coverage_curve.csv
+    // tables/coverage_curve.csv, tables/sites_<level>.csv, appendix.xlsx
+    const std::vector<report::Table> tables = site_tables(rt);
     fs::create_directories(dir.path() / "tables");
-    report::Table curve;
-    curve.id = "coverage_curve";
-    curve.sheet_zh = "附表12 选址方案";
-    curve.sheet_en = "Table 12 Siting";
-    curve.title_zh = "附表12 选址方案：" + st.name_zh + "每新增一处的覆盖增量（模型结果）";
-    curve.title_en = "Table 12 Siting: " + st.name_en + ", the coverage each new site adds (modelled)";
-    curve.columns = {{"rank", "顺序", "Rank", "", "", report::ColumnKind::kInteger},
-                     {"site_id", "编码", "Id", "", "", report::ColumnKind::kText},
-                     {"name", "名称", "Name", "", "", report::ColumnKind::kText},
-                     {"action", "措施", "Action", "", "", report::ColumnKind::kText},
-                     {"gain", "新增覆盖人口", "Persons added", "人", "persons", report::ColumnKind::kInteger},
-                     {"covered", "累计覆盖人口", "Persons covered", "人", "persons", report::ColumnKind::kInteger},
-                     {"share", "累计覆盖率", "Share covered", "%", "%", report::ColumnKind::kPercent, 1}};
-    {
-      report::Row r0;
-      r0.cells = {report::Cell::num(0), report::Cell::empty(), report::Cell::text("现有机构", "existing facilities"),
-                  report::Cell::empty(), report::Cell::empty(), report::Cell::num(static_cast<double>(pub.before)),
-                  report::Cell::num(pub.share(pub.before))};
-      curve.rows.push_back(r0);
-    }
-    for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-      const Candidate& c = cands[result.chosen[i].candidate];
-      report::Row r;
-      r.cells = {report::Cell::num(static_cast<double>(i + 1)), report::Cell::text(c.facility.source_id),
-                 report::Cell::text(c.facility.name),
-                 c.upgrade ? report::Cell::text("升级", "upgrade") : report::Cell::text("新建", "new"),
-                 report::Cell::num(static_cast<double>(pub.gain[i])), report::Cell::num(static_cast<double>(pub.cumulative[i])),
-                 report::Cell::num(pub.share(pub.cumulative[i]))};
-      curve.rows.push_back(r);
-    }
-    curve.notes_zh = {"注：模型结果。覆盖人口为" + st.name_zh + "阈值（" + number_text(*st.threshold_min) +
-                      " 分钟）内的常住人口；第 0 行为现有机构；顺序为每一步新增覆盖最多者。总人口 " + std::to_string(pub.total) + " 人。"};
-    curve.notes_en = {"Note: modelled. Persons within the threshold of " + st.name_en + " (" + number_text(*st.threshold_min) +
-                      " min); row 0 is the existing facilities; each next site adds the most. Total population " +
-                      std::to_string(pub.total) + "."};
-    std::vector<report::Table> tables{curve};
-
-    // tables/sites_<level>.csv
-    for (std::size_t l = 0; l < levels.size(); ++l) {
-      const auto& lvl = levels[l].level;
-      std::vector<std::int64_t> count(lvl.zones.size(), 0), gain(lvl.zones.size(), 0), existing(lvl.zones.size(), 0);
-      for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-        const std::uint32_t z = zone_of(l, cands[result.chosen[i].candidate]);
-        if (z == kNoZone) continue;
-        ++count[z];
-        gain[z] += pub.gain[i];
-      }
-      for (std::uint32_t fid : analysis.standards[0].facility_ids) {
-        const std::uint32_t z = analysis.facility_zone[l][fid];
-        if (z != kNoZone) ++existing[z];
-      }
-      report::Table t;
-      t.id = "sites_" + lvl.level;
-      t.sheet_zh = "附表12 选址 " + lvl.label_zh;
-      t.sheet_en = "Table 12 Sites " + lvl.label_en;
-      t.title_zh = "附表12 选址方案：各" + lvl.label_zh + "新建（升级）数（模型结果）";
-      t.title_en = "Table 12 Siting: sites to build (or upgrade) per " + lvl.label_en + " (modelled)";
-      t.columns = {{"code", "代码", "Code", "", "", report::ColumnKind::kText},
-                   {"name", lvl.label_zh, lvl.label_en, "", "", report::ColumnKind::kText},
-                   {"existing", "现有机构数", "Existing facilities", "个", "", report::ColumnKind::kInteger},
-                   {"sites", "新建（升级）数", "Sites to build or upgrade", "个", "", report::ColumnKind::kInteger},
-                   {"gain", "新增覆盖人口", "Persons added", "人", "persons", report::ColumnKind::kInteger}};
-      report::Row tot;
-      tot.total = true;
-      std::int64_t sum_c = 0, sum_g = 0, sum_e = 0;
-      for (std::size_t z = 0; z < lvl.zones.size(); ++z) sum_c += count[z], sum_g += gain[z], sum_e += existing[z];
-      tot.cells = {report::Cell::text("合计", "Total"), report::Cell::empty(), report::Cell::num(static_cast<double>(sum_e)),
-                   report::Cell::num(static_cast<double>(sum_c)), report::Cell::num(static_cast<double>(sum_g))};
-      t.rows.push_back(tot);
-      for (std::size_t z = 0; z < lvl.zones.size(); ++z) {
-        report::Row r;
-        r.cells = {report::Cell::text(lvl.zones[z].code), report::Cell::text(lvl.zones[z].name),
-                   report::Cell::num(static_cast<double>(existing[z])), report::Cell::num(static_cast<double>(count[z])),
-                   report::Cell::num(static_cast<double>(gain[z]))};
-        t.rows.push_back(r);
-      }
-      if (sum_c != static_cast<std::int64_t>(result.chosen.size()))
-        t.notes_zh.push_back("注：" + std::to_string(static_cast<std::int64_t>(result.chosen.size()) - sum_c) + " 处不在任何" + lvl.label_zh + "内。"),
-            t.notes_en.push_back("Note: " + std::to_string(static_cast<std::int64_t>(result.chosen.size()) - sum_c) + " sites lie in no " + lvl.label_en + ".");
-      tables.push_back(std::move(t));
-    }
     for (const auto& t : tables) io::write_file_atomically(dir.path() / "tables" / (t.id + ".csv"), report::to_csv(t, lang));
+    report::XlsxOptions xlsx;
+    xlsx.subject = zh || rt.scenario_en.empty() ? rt.scenario_zh : rt.scenario_en;
+    report::write_xlsx(dir.path() / "appendix.xlsx", tables, lang, xlsx);
 
     // scenario.toml: the result as [changes]
-    io::ScenarioChanges changes;
-    const std::string target_text = problem.objective == analysis::SitingObjective::kBudget
-                                        ? std::to_string(problem.budget) + (zh ? " 处" : " sites")
-                                        : percent(problem.target_share, 0);
-    changes.label_zh = st.name_zh + "选址方案（" + std::to_string(result.chosen.size()) + " 处）";
-    changes.label_en = st.name_en + ": siting result (" + std::to_string(result.chosen.size()) + " sites)";
-    io::FacilityUpgrade up;
-    up.add_tags = site_tags_;
-    for (const auto& pick : result.chosen) {
-      const Candidate& c = cands[pick.candidate];
-      if (c.upgrade) {
-        up.ids.push_back(c.facility.source_id);
-      } else {
-        io::FacilityAddition a;
-        a.id = c.facility.source_id;
-        a.name = c.facility.name;
-        a.type = c.facility.type;
-        a.tags = c.facility.tags;
-        a.x = c.facility.x_m;
-        a.y = c.facility.y_m;
-        a.crs = loaded.analysis_crs.authority_code().empty() ? loaded.analysis_crs.definition : loaded.analysis_crs.authority_code();
-        changes.add.push_back(a);
-      }
-    }
-    if (!up.ids.empty()) changes.upgrade.push_back(up);
+    const io::ScenarioChanges changes = siting_changes(o, loaded);
     const std::vector<std::string> header = {
         "carereach site: the result as a scenario — the scenario siting started from, with the chosen sites in [changes].",
         "Run it:     carereach run scenario.toml --out <folder>   (from this folder; paths are relative to it)",
@@ -696,75 +237,88 @@ class SiteJob {
     const fs::path target_dir = fs::absolute(dir.target()).lexically_normal();
     io::write_file_atomically(dir.path() / "scenario.toml", io::scenario_with_changes(loaded.scenario, changes, target_dir, header));
 
-    // report.md
-    std::string md;
-    const std::string n = std::to_string(result.chosen.size());
+    // report.md and report.html: the findings (达到 90 % 需新建 N 处 …), the reduction, the tables, the warnings.
+    const std::vector<report::Findings> findings = report::siting_findings(rt, lang);
+    std::vector<std::string> lines;
     if (zh) {
-      md += "# 选址方案：" + st.name_zh + "\n\n";
-      md += "- 现状覆盖率 " + percent(pub.share(pub.before)) + "（" + grouped(static_cast<double>(pub.before)) + " / " + grouped(static_cast<double>(pub.total)) + " 人）。\n";
+      lines.push_back("现状覆盖率 " + percent(pub.share(pub.before)) + "（" + grouped(static_cast<double>(pub.before)) + " / " +
+                      grouped(static_cast<double>(pub.total)) + " 人）。");
       if (problem.objective == analysis::SitingObjective::kTargetShare) {
         if (!result.target_reached)
-          md += "- **候选点全部建成也达不到 " + percent(problem.target_share, 0) + "**：最多 " + percent(pub.share(pub.after())) + "（" + n + " 处）。\n";
+          lines.push_back("**候选点全部建成也达不到 " + percent(problem.target_share, 0) + "**：最多 " + percent(pub.share(pub.after())) + "（" +
+                          std::to_string(result.chosen.size()) + " 处）。");
         else if (result.chosen.empty())
-          md += "- 现状已达到 " + percent(problem.target_share, 0) + "，无需新建。\n";
+          lines.push_back("现状已达到 " + percent(problem.target_share, 0) + "，无需新建。");
         else
-          md += "- **达到 " + percent(problem.target_share, 0) + " 需新建 " + n + " 处**，覆盖率提高到 " + percent(pub.share(pub.after())) + "。\n";
+          lines.push_back("**达到 " + percent(problem.target_share, 0) + " 需新建 " + std::to_string(result.chosen.size()) +
+                          " 处**，覆盖率提高到 " + percent(pub.share(pub.after())) + "。");
       } else {
-        md += "- **新建 " + n + " 处**（预算 " + target_text + "），覆盖率提高到 " + percent(pub.share(pub.after())) + "。\n";
+        lines.push_back("**新建 " + std::to_string(result.chosen.size()) + " 处**（预算 " + std::to_string(problem.budget) +
+                        " 处），覆盖率提高到 " + percent(pub.share(pub.after())) + "。");
       }
-      md += "- 方法：" + method_line(result, problem, true) + "\n";
-      md += "- 候选点 " + std::to_string(cands.size()) + " 个（" + candidates_ + "）；需求单元 " +
-            std::to_string(result.reduction.coverable_cells) + " 个栅格合并为 " + std::to_string(result.reduction.demand_rows) +
-            " 行，保留候选点 " + std::to_string(result.reduction.candidates_kept) + " 个。\n";
-      md += "- 结果情景 scenario.toml 可直接用 `carereach run` 复核、用 `carereach compare` 比较。\n\n";
+      lines.push_back("方法：" + s.method_zh);
+      lines.push_back("候选点 " + std::to_string(o.candidates.size()) + " 个（" + candidates_ + "）；需求单元 " +
+                      std::to_string(result.reduction.coverable_cells) + " 个栅格合并为 " + std::to_string(result.reduction.demand_rows) +
+                      " 行，保留候选点 " + std::to_string(result.reduction.candidates_kept) + " 个。");
+      lines.push_back("结果情景 scenario.toml 可直接用 `carereach run` 复核、用 `carereach compare` 比较。");
     } else {
-      md += "# Siting: " + st.name_en + "\n\n";
-      md += "- Covered today: " + percent(pub.share(pub.before)) + " (" + grouped(static_cast<double>(pub.before)) + " of " + grouped(static_cast<double>(pub.total)) + " persons).\n";
+      lines.push_back("Covered today: " + percent(pub.share(pub.before)) + " (" + grouped(static_cast<double>(pub.before)) + " of " +
+                      grouped(static_cast<double>(pub.total)) + " persons).");
       if (problem.objective == analysis::SitingObjective::kTargetShare) {
         if (!result.target_reached)
-          md += "- **Even every candidate does not reach " + percent(problem.target_share, 0) + "**: at most " + percent(pub.share(pub.after())) + " (" + n + " sites).\n";
+          lines.push_back("**Even every candidate does not reach " + percent(problem.target_share, 0) + "**: at most " +
+                          percent(pub.share(pub.after())) + " (" + std::to_string(result.chosen.size()) + " sites).");
         else if (result.chosen.empty())
-          md += "- " + percent(problem.target_share, 0) + " is reached already: nothing to build.\n";
+          lines.push_back(percent(problem.target_share, 0) + " is reached already: nothing to build.");
         else
-          md += "- **Reaching " + percent(problem.target_share, 0) + " needs " + n + " new sites**; coverage rises to " + percent(pub.share(pub.after())) + ".\n";
+          lines.push_back("**Reaching " + percent(problem.target_share, 0) + " needs " + std::to_string(result.chosen.size()) +
+                          " new sites**; coverage rises to " + percent(pub.share(pub.after())) + ".");
       } else {
-        md += "- **" + n + " new sites** (budget " + target_text + "): coverage rises to " + percent(pub.share(pub.after())) + ".\n";
+        lines.push_back("**" + std::to_string(result.chosen.size()) + " new sites** (budget " + std::to_string(problem.budget) +
+                        " sites): coverage rises to " + percent(pub.share(pub.after())) + ".");
       }
-      md += "- Method: " + method_line(result, problem, false) + "\n";
-      md += "- " + std::to_string(cands.size()) + " candidates (" + candidates_ + "); " + std::to_string(result.reduction.coverable_cells) +
-            " demand cells merged into " + std::to_string(result.reduction.demand_rows) + " rows; " +
-            std::to_string(result.reduction.candidates_kept) + " candidates kept.\n";
-      md += "- The result as a scenario, scenario.toml, runs with `carereach run` and compares with `carereach compare`.\n\n";
+      lines.push_back("Method: " + s.method_en);
+      lines.push_back(std::to_string(o.candidates.size()) + " candidates (" + candidates_ + "); " +
+                      std::to_string(result.reduction.coverable_cells) + " demand cells merged into " +
+                      std::to_string(result.reduction.demand_rows) + " rows; " + std::to_string(result.reduction.candidates_kept) +
+                      " candidates kept.");
+      lines.push_back("The result as a scenario, scenario.toml, runs with `carereach run` and compares with `carereach compare`.");
     }
+    std::string md = zh ? "# 选址方案：" + st.name_zh + "\n\n" : "# Siting: " + st.name_en + "\n\n";
+    for (const auto& l : lines) md += "- " + l + "\n";
+    md += "\n";
     for (const auto& t : tables) md += report::to_markdown(t, lang) + "\n";
     for (const auto& p : diag.all()) md += "- " + std::string(zh ? "警告：" : "Warning: ") + report::markdown_text(p.describe()) + "\n";
     io::write_file_atomically(dir.path() / "report.md", md);
-  }
 
-  std::string method_line(const analysis::SitingResult& r, const analysis::SitingProblem& p, bool zh) const {
-    std::string s = zh ? (r.method_used == analysis::SitingMethod::kExact ? "精确求解（COIN-OR CBC）" : "贪心算法（惰性求值）")
-                       : (r.method_used == analysis::SitingMethod::kExact ? "exact (COIN-OR CBC)" : "greedy (lazy evaluation)");
-    if (r.gap) {
-      char g[64];
-      std::snprintf(g, sizeof g, "%.2f %%", 100.0 * *r.gap);
-      if (r.proven_optimal) s += zh ? "，已证明最优（差距 0）" : ", proven optimal (gap 0)";
-      else if (p.objective == analysis::SitingObjective::kBudget)
-        s += (zh ? "，与上界的差距 " : ", gap to the bound ") + std::string(g) + (zh ? "（上界 " : " (bound ") +
-             std::to_string(static_cast<long long>(std::floor(*r.bound))) + (zh ? " 人）" : " persons)");
-      else
-        s += (zh ? "，差距 " : ", gap ") + std::string(g) + (zh ? "（至少需 " : " (at least ") +
-             std::to_string(static_cast<long long>(*r.bound)) + (zh ? " 处）" : " sites are needed)");
-    } else {
-      s += zh ? "，无界（未知差距）" : ", no bound (gap unknown)";
+    report::HtmlReport html;
+    html.lang = lang;
+    html.title = zh ? rt.region_zh + "选址方案：" + st.name_zh : "Siting: " + st.name_en;
+    html.subtitle = zh || rt.scenario_en.empty() ? rt.scenario_zh : rt.scenario_en;
+    html.facts.push_back({zh ? "服务标准" : "Standard", st.id + " " + (zh ? st.name_zh : st.name_en)});
+    html.facts.push_back({zh ? "候选点" : "Candidates", candidates_ + "（" + std::to_string(o.candidates.size()) + "）"});
+    const auto& sources = zh || rt.sources_en.empty() ? rt.sources_zh : rt.sources_en;
+    for (std::size_t i = 0; i < sources.size(); ++i) html.facts.push_back({i == 0 ? (zh ? "数据来源" : "Data sources") : "", sources[i]});
+    html.findings = findings;
+    html.tables = tables;
+    report::Findings method;
+    method.title = zh ? "选址方法" : "Siting method";
+    for (const auto& l : lines) {
+      std::string plain = l;
+      for (std::size_t at = plain.find("**"); at != std::string::npos; at = plain.find("**")) plain.erase(at, 2);
+      method.items.push_back(plain);
     }
-    if (!r.note.empty()) s += zh ? "；" + r.note : "; " + r.note;
-    return s;
+    html.method.push_back(std::move(method));
+    for (const auto& p : diag.all()) html.warnings.push_back(p.describe());
+    html.footer = "carereach site · site.json";
+    io::write_file_atomically(dir.path() / "report.html", report::render_html_report(html));
   }
 
-  void write_json(const io::OutputDir& dir, const Standard& st, const std::vector<Candidate>& cands,
-                  const analysis::SitingProblem& problem, const analysis::SitingResult& result, const Diagnostics& diag,
-                  double reach_s, double solve_s, double all_s) const {
-    const Published pub = publish(result);
+  void write_json(const io::OutputDir& dir, const Standard& st, const SitingOutcome& o, const Diagnostics& diag,
+                  double all_s) const {
+    const analysis::SitingProblem& problem = o.problem;
+    const analysis::SitingResult& result = o.result;
+    const report::SitingPublished pub = publish(o);
     nlohmann::ordered_json j;
     j["command"] = "site";
     j["standard"] = st.id;
@@ -773,7 +327,7 @@ class SiteJob {
     if (problem.objective == analysis::SitingObjective::kBudget) j["budget"] = problem.budget;
     else j["target_share"] = problem.target_share;
     j["target_reached"] = result.target_reached;
-    j["candidates"] = cands.size();
+    j["candidates"] = o.candidates.size();
     j["method_asked"] = method_;
     j["method_used"] = analysis::to_string(result.method_used);
     j["gap_accepted"] = gap_;
@@ -793,7 +347,7 @@ class SiteJob {
                       {"candidates_kept", result.reduction.candidates_kept}};
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-      const Candidate& c = cands[result.chosen[i].candidate];
+      const SitingCandidate& c = o.candidates[result.chosen[i].candidate];
       sites.push_back({{"rank", i + 1}, {"id", c.facility.source_id}, {"name", c.facility.name},
                        {"action", c.upgrade ? "upgrade" : "new"}, {"gain_persons", pub.gain[i]},
                        {"covered_persons", pub.cumulative[i]}});
@@ -804,9 +358,18 @@ class SiteJob {
     j["warnings"] = warnings;
     j["greedy"] = {{"sites", result.greedy_sites}, {"persons_added", result.greedy_gain}};
     if (!io::source_date_epoch())
-      j["timings_s"] = {{"reach", reach_s},          {"solve", solve_s},           {"reduce", result.reduce_s},
+      j["timings_s"] = {{"reach", o.reach_s},        {"solve", o.solve_s},         {"reduce", result.reduce_s},
                         {"greedy", result.greedy_s}, {"solver", result.solver_s}, {"total", all_s}};
     io::write_file_atomically(dir.path() / "site.json", j.dump(2) + "\n");
+  }
+
+  /// Whole persons as the tables publish them.
+  static report::SitingPublished publish(const SitingOutcome& o) {
+    report::SitingTables t;
+    t.total = o.result.total;
+    t.before = o.result.covered_before;
+    for (const auto& c : o.result.chosen) t.sites.push_back({{}, {}, false, {}, {}, {}, c.gain});
+    return report::publish_siting(t);
   }
 
   std::string scenario_;
@@ -823,7 +386,6 @@ class SiteJob {
   std::string out_;
   bool overwrite_ = false;
   std::string lang_ = "zh";
-  std::vector<std::string> site_tags_;
 };
 
 }  // namespace

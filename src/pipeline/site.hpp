@@ -2,8 +2,8 @@
 // `carereach site` as a library call: facility siting — which candidate sites to open (or existing facilities to
 // upgrade) so that more of the population is within a time standard's threshold (docs/cli/site.md,
 // docs/method/siting.md). Writes sites.gpkg, tables/coverage_curve.csv, tables/sites_<level>.csv, scenario.toml
-// (the result as [changes]), report.md and site.json into a temporary folder beside the output folder, renamed when
-// complete. Problems are carereach::Error exceptions; warnings are in the result's Diagnostics (and in site.json).
+// (the result as [changes]), report.md, report.html, appendix.xlsx and site.json into a temporary folder beside the
+// output folder, renamed when complete. Problems are carereach::Error exceptions; warnings are in the result's Diagnostics (and in site.json).
 
 #include <cstddef>
 #include <cstdint>

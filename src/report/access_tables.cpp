@@ -314,10 +314,10 @@ Table referral_summary_table(const RunTables& run, std::size_t index) {
   t.title_en = (r.name_en.empty() ? r.name_zh : r.name_en) + ": by " + level_en(zl);
   t.columns.push_back(text_col("code", "区划代码", "Code"));
   t.columns.push_back(text_col("name", level_zh(zl), level_en(zl)));
-  t.columns.push_back(int_col("facilities", "机构数", "Facilities", "个", ""));
-  t.columns.push_back(int_col("within", minutes_text(r.threshold_min) + "分钟内", "Within " + minutes_text(r.threshold_min) + " min", "个", ""));
-  t.columns.push_back(int_col("beyond", "超过" + minutes_text(r.threshold_min) + "分钟", "Beyond " + minutes_text(r.threshold_min) + " min", "个", ""));
-  t.columns.push_back(int_col("not_reached", "搜索上限内无转诊机构", "None within the search limit", "个", ""));
+  t.columns.push_back(int_col("facilities", "机构数", "Facilities", "个", "facilities"));
+  t.columns.push_back(int_col("within", minutes_text(r.threshold_min) + "分钟内", "Within " + minutes_text(r.threshold_min) + " min", "个", "facilities"));
+  t.columns.push_back(int_col("beyond", "超过" + minutes_text(r.threshold_min) + "分钟", "Beyond " + minutes_text(r.threshold_min) + " min", "个", "facilities"));
+  t.columns.push_back(int_col("not_reached", "搜索上限内无转诊机构", "None within the search limit", "个", "facilities"));
   t.columns.push_back(num_col("mean_min", "平均转诊时间", "Mean time", "分钟", "min", 1));
   t.columns.push_back(num_col("max_min", "最长转诊时间", "Longest time", "分钟", "min", 1));
   const std::size_t zones = zl.zones.size();

@@ -128,4 +128,12 @@ Table referral_summary_table(const RunTables& run, std::size_t index);
 /// Appends the tables above, numbered 附表9, 10, 11 (9-1, 9-2 … when there are several).
 void append_access_model_tables(const RunTables& run, std::vector<Table>& out);
 
+struct Findings;
+
+/// The key findings on each accessibility index (【模型估计】 the study area's value, the zones of the first level with
+/// the highest and lowest), Huff model (【模型估计】 the modelled 县域就诊率 against its target, the zones below it, the
+/// parameters) and referral (the facilities within and beyond the threshold, the farthest), from the figures the
+/// tables publish (report/access_findings.cpp).
+std::vector<Findings> access_model_findings(const RunTables& run, Lang lang);
+
 }  // namespace carereach::report

@@ -1037,7 +1037,7 @@ Table facility_count_table(const RunTables& run, std::size_t level) {
   t.columns.push_back(text_col("name", label_zh(zl), label_en(zl)));
   t.columns.push_back(int_col("all", "机构总数", "All facilities", "个", "facilities"));
   for (std::size_t c = 0; c < fc.keys.size(); ++c)
-    t.columns.push_back(int_col(fc.keys[c], fc.groups_zh[c] + "：" + fc.headers_zh[c], fc.headers_en[c], "个", ""));
+    t.columns.push_back(int_col(fc.keys[c], fc.groups_zh[c] + "：" + fc.headers_zh[c], fc.headers_en[c], "个", "facilities"));
   std::vector<double> sums(fc.keys.size() + 1, 0.0);
   std::vector<Row> zone_rows;
   for (std::size_t z = 0; z < zl.zones.size(); ++z) {
@@ -1221,6 +1221,7 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
   }
   for (Table& t : capacity_tables(run)) out.push_back(std::move(t));  // 附表8 (report/capacity_tables.hpp)
   append_access_model_tables(run, out);  // 附表9–11
+  for (Table& t : siting_tables(run)) out.push_back(std::move(t));  // 附表12 (report/siting_tables.hpp)
   return out;
 }
 
@@ -1529,6 +1530,8 @@ std::vector<Findings> key_findings(const RunTables& run, Lang lang) {
       out.back().items.push_back(sensitivity_item(run, i, lang));
   }
   if (auto d = density_findings(run, lang)) out.push_back(std::move(*d));
+  for (Findings& f : access_model_findings(run, lang)) out.push_back(std::move(f));
+  for (Findings& f : siting_findings(run, lang)) out.push_back(std::move(f));
   return out;
 }
 

@@ -8,6 +8,8 @@
 //   附表3-k  服务圈覆盖情况      coverage_<level>   per standard × zone, each standard's total row first
 //   附表4    服务缺口清单        gaps               per standard its gap areas, its total row first
 //   附表8-k  机构服务能力与负荷  capacity_<id>[_<level>]  per capacity coverage: facilities, then zones per level
+//   附表9–11 accessibility index, Huff model, referral times (report/access_tables.hpp)
+//   附表12-k 选址方案            siting_<id>[_<level>]    per siting: the coverage curve, then sites per zone level
 // The table ids are the CSV file stems (tables/<id>.csv). Persons, beds, doctors … are the published whole numbers
 // (report/published.hpp: they add up across columns and levels), shares and per-1,000 values are theirs.
 
@@ -25,6 +27,7 @@
 #include "core/zone.hpp"
 #include "report/capacity_tables.hpp"
 #include "report/access_tables.hpp"
+#include "report/siting_tables.hpp"
 #include "report/table.hpp"
 
 namespace carereach::report {
@@ -150,6 +153,7 @@ struct RunTables {
   std::string data_note_en;  ///< (empty: data_note_zh)
   std::vector<CapacityTables> capacity;  ///< capacity-aware coverages (附表8), in the scenario's order
   AccessModelTables access_models;  ///< 附表9–11: accessibility index, Huff model, referral times
+  std::vector<SitingTables> siting;  ///< facility sitings (附表12), in the scenario's order
 };
 
 // The builders below throw std::invalid_argument when the results do not match the levels (a zone count, a
