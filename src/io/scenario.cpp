@@ -1268,6 +1268,9 @@ class Parser {
       c.time_limit_s = it.number("time_limit_s", 60.0);
       if (!(c.time_limit_s >= 1 && c.time_limit_s <= 86400))
         it.fail("time_limit_s", "must be from 1 to 86400 seconds");
+      c.accept_gap = it.number("gap", 0.0);
+      if (!(c.accept_gap >= 0 && c.accept_gap <= 0.5))
+        it.fail("gap", "must be from 0 to 0.5 (a relative optimality gap; 0: prove optimality)");
       it.finish();
       s.siting.push_back(std::move(c));
     }

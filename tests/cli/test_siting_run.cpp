@@ -275,6 +275,10 @@ TEST_CASE("run: a bad [siting.<id>] is refused naming the key, exit code 3, noth
   SECTION("unknown candidates kind") {
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"roads:1\"\n", "unknown kind 'roads'");
   }
+  SECTION("an accepted gap out of range") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ngap = 0.7\n",
+            "must be from 0 to 0.5");
+  }
   SECTION("a per-zone minimum that cannot be met") {
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\ntags = [\"中医阁\"]\nper_zone = \"county:3\"\n",
             "[siting.x] per_zone county:3 cannot be met: 甲县 (100001: 1 existing, 1 candidate)");
