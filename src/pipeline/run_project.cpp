@@ -156,6 +156,12 @@ std::vector<qgis::ProjectLayer> model_layers(const io::LoadedScenario& loaded, c
       out.push_back(raster_layer(tif, name + in_lang(lang, "（未获服务人口，人/格网）", " (persons not served, per cell)"),
                                  qgis::raster_classes_qml(residual_raster_classes(lang))));
   }
+  for (const SitingOutcome& o : analysis.siting) {
+    if (!o.computed() || !ours(o.standard)) continue;
+    if (const io::LayerData* l = find_layer("sites_" + o.spec->id))
+      out.push_back(vector_layer(*l, named(o.spec->name_zh, o.spec->name_en, "siting " + o.spec->id) +
+                                         in_lang(lang, "（选址方案，模型结果）", " (chosen sites, modelled)")));
+  }
   for (const AccessibilityOutcome& o : analysis.accessibility) {
     if (!o.not_computed.empty() || !ours(o.standard) || !loaded.population) continue;
     const std::string tif = "accessibility_" + o.spec->id + ".tif";

@@ -12,6 +12,7 @@
 #include "io/facilities.hpp"
 #include "io/files.hpp"
 #include "io/input_access.hpp"
+#include "io/qgis_styles.hpp"
 #include "report/rounding.hpp"
 
 namespace carereach::pipeline {
@@ -488,6 +489,14 @@ io::LayerData siting_layer(const SitingOutcome& o, const report::SitingTables& t
     }
     layer.features.push_back(std::move(f));
   }
+  // New sites as purple stars, upgrades of existing facilities as orange diamonds (the action field).
+  io::qgis::CategorizedMarker style;
+  style.field = "action";
+  style.categories = {{"new", io::qgis::colour("#7b3294"), "新建 new site"},
+                      {"upgrade", io::qgis::colour("#e66101"), "升级 upgrade"}};
+  style.shape = "star";
+  style.size_mm = 4.0;
+  layer.qml = io::qgis::categorized_marker_qml(style);
   return layer;
 }
 

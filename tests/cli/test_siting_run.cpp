@@ -175,6 +175,12 @@ TEST_CASE("run: [siting.<id>] is computed with the run and carried by every outp
 
   // the layer, the report, the workbook
   CHECK(feature_count(out / "layers.gpkg", "sites_corners") == 2);
+  // … in the QGIS project, styled (the marker legend)
+  const std::string qgs = slurp(out / "project.qgs");
+  const auto layer_at = qgs.find("id=\"carereach_sites_corners\"");
+  CHECK(layer_at != std::string::npos);
+  CHECK_THAT(qgs, Catch::Contains("layername=sites_corners"));
+  CHECK_THAT(qgs, Catch::Contains("新建 new site"));
   const std::string html = slurp(out / "report.html");
   CHECK_THAT(html, Catch::Contains("附表12") && Catch::Contains("选址方案") && Catch::Contains("求解方法：") &&
                        Catch::Contains("已证明最优（差距 0）"));
