@@ -88,6 +88,16 @@ class RunCommand final : public Command {
                               " persons served 服务人口, " + std::to_string(c.facilities_at_capacity) + " of " +
                               std::to_string(c.facilities) + " facilities at capacity 能力用尽");
     }
+    for (const auto& st : result.siting) {
+      if (!st.not_computed.empty()) {
+        summary_lines.push_back("  siting " + st.id + ": not computed 未计算 — " + st.not_computed);
+        continue;
+      }
+      char shares[64];
+      std::snprintf(shares, sizeof shares, "%.1f %% → %.1f %%", 100.0 * st.share_before, 100.0 * st.share_after);
+      summary_lines.push_back("  siting 选址 " + st.id + " " + st.name_zh + ": " + std::to_string(st.sites) +
+                              " sites 处, " + shares + " (" + st.method_en + ")");
+    }
     if (!summary_lines.empty()) console.out("Coverage 覆盖情况:");
     for (const auto& line : summary_lines) console.out(line);
     if (!result.indicators.empty()) console.out("Planning indicators 规划指标:");

@@ -226,6 +226,39 @@ void write_outputs(LoadedRun& run, AnalysedRun& analysed, RunResult& result) {
     }
     info.travel["capacity"] = caps;
   }
+  if (!tables.siting.empty()) {
+    nlohmann::ordered_json sitings = nlohmann::ordered_json::array();
+    for (const report::SitingTables& st : tables.siting) {
+      SitingSummary line;
+      line.id = st.id;
+      line.name_zh = st.name_zh;
+      nlohmann::ordered_json j;
+      j["id"] = st.id;
+      j["standard"] = st.standard_id;
+      if (!st.not_computed_en.empty()) {
+        line.not_computed = st.not_computed_en;
+        j["status"] = "not computed: " + st.not_computed_en;
+      } else {
+        const report::SitingPublished pub = report::publish_siting(st);
+        line.sites = st.sites.size();
+        line.share_before = pub.share(pub.before);
+        line.share_after = pub.share(pub.after());
+        line.method_en = st.method_en;
+        j["objective"] = st.budget_objective ? "budget" : "target_share";
+        j["sites"] = st.sites.size();
+        j["persons_covered_before"] = pub.before;
+        j["persons_covered_after"] = pub.after();
+        j["persons_total"] = pub.total;
+        j["target_reached"] = st.target_reached;
+        j["proven_optimal"] = st.proven_optimal;
+        j["gap"] = st.gap ? nlohmann::ordered_json(*st.gap) : nlohmann::ordered_json();
+        j["method"] = st.method_en;
+      }
+      sitings.push_back(j);
+      result.siting.push_back(std::move(line));
+    }
+    info.travel["siting"] = sitings;
+  }
   info.coverage = coverage_json(analysis, tables);
   info.data_note_zh = tables.data_note_zh;
   info.data_note_en = tables.data_note_en;

@@ -69,6 +69,17 @@ struct CapacitySummary {
   std::size_t facilities_at_capacity = 0;
 };
 
+/// A siting's line of the summary ([siting.<id>]), from the published (whole-person) figures of 附表12.
+struct SitingSummary {
+  std::string id;
+  std::string name_zh;
+  std::string not_computed;       ///< empty: computed
+  std::size_t sites = 0;
+  double share_before = 0.0;
+  double share_after = 0.0;
+  std::string method_en;          ///< the method with its optimality gap
+};
+
 /// A planning indicator's line of the summary.
 struct IndicatorSummary {
   std::string id;
@@ -86,6 +97,7 @@ struct RunResult {
   std::vector<std::string> outputs;      ///< files written, relative to the folder (run.json "outputs")
   std::vector<StandardSummary> standards;
   std::vector<CapacitySummary> capacity;
+  std::vector<SitingSummary> siting;
   std::vector<IndicatorSummary> indicators;
   nlohmann::ordered_json coverage;       ///< run.json's "coverage" section (null: none computed)
   std::vector<io::StepTiming> timings;   ///< the steps after loading, as in run.json's timings_s

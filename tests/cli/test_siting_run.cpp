@@ -175,6 +175,15 @@ TEST_CASE("run: [siting.<id>] is computed with the run and carried by every outp
 
   // the layer, the report, the workbook
   CHECK(feature_count(out / "layers.gpkg", "sites_corners") == 2);
+  // … in run.json (the published figures of 附表12) and the console summary
+  const auto run_manifest = json_of(out / "run.json");
+  REQUIRE(run_manifest["travel"]["siting"].size() == 1);
+  const auto& sj = run_manifest["travel"]["siting"][0];
+  CHECK(sj["id"] == "corners");
+  CHECK(sj["sites"] == 2);
+  CHECK(sj["persons_covered_after"].get<long long>() - sj["persons_covered_before"].get<long long>() ==
+        std::stoll(county[1][4]));
+  CHECK_THAT(r.out, Catch::Contains("siting 选址 corners") && Catch::Contains("2 sites 处"));
   // … in the QGIS project, styled (the marker legend)
   const std::string qgs = slurp(out / "project.qgs");
   const auto layer_at = qgs.find("id=\"carereach_sites_corners\"");
