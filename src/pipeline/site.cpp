@@ -62,45 +62,41 @@ std::string grouped(double value) { return report::format_fixed(value, 0, true);
 /// One siting job: the options (named as on the command line), the work, the outputs.
 class SiteJob {
  public:
-  explicit SiteJob(const SiteConfig& c)
-      : scenario_(c.scenario), standard_(c.standard), budget_(c.budget), target_share_(c.target_share),
-        candidates_(c.candidates), tags_(c.tags), new_type_(c.new_type), per_zone_(c.per_zone), method_(c.method),
-        time_limit_s_(c.time_limit_s), gap_(c.gap), out_(c.out.string()), overwrite_(c.overwrite),
-        lang_(c.lang == report::Lang::kEn ? "en" : "zh") {}
+  explicit SiteJob(const SiteConfig& c) : config_(c) {}
 
   SiteResult run(RunObserver& observer) {
     const auto t_start = std::chrono::steady_clock::now();
-    io::check_output_path(out_);
-    if (budget_ > 0 && target_share_ >= 0.0)
+    io::check_output_path(config_.out.string());
+    if (config_.budget > 0 && config_.target_share >= 0.0)
       throw UsageError("--budget and --target-share are two objectives: give one",
                        "--budget N: the most persons for N sites; --target-share 0.9: the fewest sites for 90 %");
     SitingSpec spec;
     spec.id = "site";
     spec.from_cli = true;
-    if (const std::string why = parse_siting_candidates(candidates_, spec.candidates); !why.empty())
+    if (const std::string why = parse_siting_candidates(config_.candidates, spec.candidates); !why.empty())
       throw UsageError("--candidates " + why,
                        "use existing:<facility types or tags, comma-separated> (e.g. existing:村卫生室), "
                        "layer:<point file> or grid:<spacing in metres> (docs/cli/site.md)");
-    io::Scenario scenario = io::read_scenario(scenario_);
+    io::Scenario scenario = io::read_scenario(config_.scenario);
 
     // --- the standard
     const Standard* standard = nullptr;
     std::string ids;
     for (const auto& s : scenario.standards) {
       ids += (ids.empty() ? "" : ", ") + s.id;
-      if (s.id == standard_) standard = &s;
+      if (s.id == config_.standard) standard = &s;
     }
-    if (standard == nullptr) throw UsageError("the scenario has no standard '" + standard_ + "'", "its standards: " + ids);
+    if (standard == nullptr) throw UsageError("the scenario has no standard '" + config_.standard + "'", "its standards: " + ids);
     if (!standard->threshold_min)
-      throw UsageError("'" + standard_ + "' is a distance standard: siting needs a time standard",
+      throw UsageError("'" + config_.standard + "' is a distance standard: siting needs a time standard",
                        "siting measures each candidate's reach in travel time; choose a time standard (" + ids + ")");
     const Standard st = *standard;
     spec.standard = st.id;
 
     // --- per-zone minimum
-    if (!per_zone_.empty()) {
-      if (!parse_siting_per_zone(per_zone_, spec.per_zone_level, spec.per_zone_min).empty())
-        throw UsageError("--per-zone '" + per_zone_ + "' is not LEVEL:K", "e.g. --per-zone township:1 (K from 1 to 1000)");
+    if (!config_.per_zone.empty()) {
+      if (!parse_siting_per_zone(config_.per_zone, spec.per_zone_level, spec.per_zone_min).empty())
+        throw UsageError("--per-zone '" + config_.per_zone + "' is not LEVEL:K", "e.g. --per-zone township:1 (K from 1 to 1000)");
       if (scenario.zone_level(spec.per_zone_level) == nullptr) {
         std::string levels;
         for (const auto& z : scenario.zones) levels += (levels.empty() ? "" : ", ") + z.level;
@@ -109,43 +105,43 @@ class SiteJob {
     }
 
     // --- tags and type of the sites
-    for (const auto& t : split_list(tags_)) {
+    for (const auto& t : split_list(config_.tags)) {
       auto tag = scenario.taxonomy.find_tag(t);
       if (!tag) throw UsageError("--tags: '" + t + "' is not a known tag", "use a tag of docs/method/taxonomy.md (e.g. 中医阁)");
       spec.tags.push_back(*tag);
     }
-    if (!new_type_.empty()) {
-      const FacilityType* nt = scenario.taxonomy.find_type(new_type_);
-      if (nt == nullptr) throw UsageError("--new-type: '" + new_type_ + "' is not a facility type", "use a type of docs/method/taxonomy.md");
+    if (!config_.new_type.empty()) {
+      const FacilityType* nt = scenario.taxonomy.find_type(config_.new_type);
+      if (nt == nullptr) throw UsageError("--new-type: '" + config_.new_type + "' is not a facility type", "use a type of docs/method/taxonomy.md");
       spec.new_type = nt->id;
     }
-    spec.budget = budget_;
-    if (target_share_ >= 0.0) spec.target_share = target_share_;
-    spec.method = method_;
-    spec.time_limit_s = time_limit_s_;
-    spec.accept_gap = gap_;
+    spec.budget = config_.budget;
+    if (config_.target_share >= 0.0) spec.target_share = config_.target_share;
+    spec.method = config_.method;
+    spec.time_limit_s = config_.time_limit_s;
+    spec.accept_gap = config_.gap;
     spec.name_zh = st.name_zh;
     spec.name_en = st.name_en;
 
     // --- output folder, then load
     io::OutputFolderOptions folder;
     folder.command = "site";
-    folder.overwrite = overwrite_;
+    folder.overwrite = config_.overwrite;
     folder.inputs = io::scenario_input_paths(scenario);
     if (spec.candidates.kind == SitingCandidates::Kind::kLayer) folder.inputs.push_back(fs::absolute(spec.candidates.file));
-    io::OutputDir dir(out_, folder);
+    io::OutputDir dir(config_.out.string(), folder);
     for (const auto& note : dir.recovery_notes()) observer.status(note);
     Diagnostics diag;
     ProgressSink& progress = observer;
     io::LoadOptions load_options;
     load_options.checksums = false;
-    load_options.standards = {standard_};
+    load_options.standards = {config_.standard};
     io::LoadedScenario loaded = io::load_scenario(std::move(scenario), diag, load_options, &progress);
     diag.throw_if_errors();
     if (!loaded.population) throw UsageError("the scenario has no population: siting needs persons per cell");
     if (const analysis::NotComputed why = why_not_computable(loaded, st); !why.empty())
-      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + why.en,
-                          Location{scenario_, {}, {}, "standards." + standard_, 0}, why.hint);
+      throw ScenarioError("travel times of standard " + config_.standard + " cannot be computed: " + why.en,
+                          Location{config_.scenario, {}, {}, "standards." + config_.standard, 0}, why.hint);
 
     // --- the standard as `run` computes it, with this one siting on it (pipeline/run_siting.hpp)
     loaded.scenario.standards = {st};
@@ -158,8 +154,8 @@ class SiteJob {
     RunAnalysis analysis = analyse_run(loaded, diag, &progress, [](StandardOutcome&, const StandardCells&) {});
     const StandardOutcome& outcome = analysis.standards.at(0);
     if (!outcome.not_computed.empty())
-      throw ScenarioError("travel times of standard " + standard_ + " cannot be computed: " + outcome.not_computed,
-                          Location{scenario_, {}, {}, "standards." + standard_, 0}, outcome.not_computed_hint);
+      throw ScenarioError("travel times of standard " + config_.standard + " cannot be computed: " + outcome.not_computed,
+                          Location{config_.scenario, {}, {}, "standards." + config_.standard, 0}, outcome.not_computed_hint);
     const SitingOutcome& siting = analysis.siting.at(0);
 
     write_outputs(dir, loaded, analysis, siting, diag);
@@ -201,7 +197,7 @@ class SiteJob {
 
   void write_outputs(const io::OutputDir& dir, const io::LoadedScenario& loaded, const RunAnalysis& analysis,
                      const SitingOutcome& o, Diagnostics& diag) const {
-    const report::Lang lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
+    const report::Lang lang = config_.lang;
     const bool zh = lang == report::Lang::kZh;
     const Standard& st = *o.standard;
     const analysis::SitingResult& result = o.result;
@@ -257,7 +253,7 @@ class SiteJob {
                         " 处），覆盖率提高到 " + percent(pub.share(pub.after())) + "。");
       }
       lines.push_back("方法：" + s.method_zh);
-      lines.push_back("候选点 " + std::to_string(o.candidates.size()) + " 个（" + candidates_ + "）；需求单元 " +
+      lines.push_back("候选点 " + std::to_string(o.candidates.size()) + " 个（" + config_.candidates + "）；需求单元 " +
                       std::to_string(result.reduction.coverable_cells) + " 个栅格合并为 " + std::to_string(result.reduction.demand_rows) +
                       " 行，保留候选点 " + std::to_string(result.reduction.candidates_kept) + " 个。");
       lines.push_back("结果情景 scenario.toml 可直接用 `carereach run` 复核、用 `carereach compare` 比较。");
@@ -278,7 +274,7 @@ class SiteJob {
                         " sites): coverage rises to " + percent(pub.share(pub.after())) + ".");
       }
       lines.push_back("Method: " + s.method_en);
-      lines.push_back(std::to_string(o.candidates.size()) + " candidates (" + candidates_ + "); " +
+      lines.push_back(std::to_string(o.candidates.size()) + " candidates (" + config_.candidates + "); " +
                       std::to_string(result.reduction.coverable_cells) + " demand cells merged into " +
                       std::to_string(result.reduction.demand_rows) + " rows; " + std::to_string(result.reduction.candidates_kept) +
                       " candidates kept.");
@@ -296,7 +292,7 @@ class SiteJob {
     html.title = zh ? rt.region_zh + "选址方案：" + st.name_zh : "Siting: " + st.name_en;
     html.subtitle = zh || rt.scenario_en.empty() ? rt.scenario_zh : rt.scenario_en;
     html.facts.push_back({zh ? "服务标准" : "Standard", st.id + " " + (zh ? st.name_zh : st.name_en)});
-    html.facts.push_back({zh ? "候选点" : "Candidates", candidates_ + "（" + std::to_string(o.candidates.size()) + "）"});
+    html.facts.push_back({zh ? "候选点" : "Candidates", config_.candidates + "（" + std::to_string(o.candidates.size()) + "）"});
     const auto& sources = zh || rt.sources_en.empty() ? rt.sources_zh : rt.sources_en;
     for (std::size_t i = 0; i < sources.size(); ++i) html.facts.push_back({i == 0 ? (zh ? "数据来源" : "Data sources") : "", sources[i]});
     html.findings = findings;
@@ -328,9 +324,9 @@ class SiteJob {
     else j["target_share"] = problem.target_share;
     j["target_reached"] = result.target_reached;
     j["candidates"] = o.candidates.size();
-    j["method_asked"] = method_;
+    j["method_asked"] = config_.method;
     j["method_used"] = analysis::to_string(result.method_used);
-    j["gap_accepted"] = gap_;
+    j["gap_accepted"] = config_.gap;
     j["proven_optimal"] = result.proven_optimal;
     j["gap"] = result.gap ? nlohmann::ordered_json(*result.gap) : nlohmann::ordered_json();
     j["bound"] = result.bound ? nlohmann::ordered_json(*result.bound) : nlohmann::ordered_json();
@@ -372,20 +368,7 @@ class SiteJob {
     return report::publish_siting(t);
   }
 
-  std::string scenario_;
-  std::string standard_;
-  std::uint32_t budget_ = 0;
-  double target_share_ = -1.0;
-  std::string candidates_;
-  std::string tags_;
-  std::string new_type_;
-  std::string per_zone_;
-  std::string method_ = "auto";
-  double time_limit_s_ = 60.0;
-  double gap_ = 0.0;
-  std::string out_;
-  bool overwrite_ = false;
-  std::string lang_ = "zh";
+  const SiteConfig config_;
 };
 
 }  // namespace
