@@ -16,6 +16,8 @@ Used by scripts/report_screenshots.py and tests/report/check_report_in_browser.p
   probe_result(dom, pre_id)   that JSON text, found in the dumped DOM
 """
 
+import html
+import json
 import os
 import re
 import shutil
@@ -128,3 +130,32 @@ def probe_result(dom, pre_id):
         return None
     start += len(f'<pre id="{pre_id}">')
     return dom[start:dom.find("</pre>", start)]
+
+
+def run_offline_probe(chromium, text, head_first, body_end, probe_id, work):
+    """Loads the page `text` with the probe scripts injected into headless Chromium, every host name unresolvable,
+    and returns the probe's result (a dict; {} when there is none) and the failures every offline page check shares:
+    Chromium's own error, any console message, no probe result, the probe's error, the page's script or load errors
+    and every resource it fetched."""
+    probe_path = work / "probe.html"
+    probe_path.write_text(inject(text, head_first=head_first, body_end=body_end), encoding="utf-8")
+    dom, err, error = run_chromium(
+        chromium, ["--window-size=1280,900", "--enable-logging=stderr", "--v=0", "--dump-dom",
+                   "--host-resolver-rules=MAP * ~NOTFOUND"], probe_path.as_uri(), work, label="chromium --dump-dom")
+    failures = [error] if error else []
+    for line in err.splitlines():
+        if ":CONSOLE" in line:
+            failures.append("console message: " + line.split("] ", 1)[-1].strip())
+    found = probe_result(dom, probe_id)
+    if found is None:
+        failures.append("no probe result in the dumped DOM")
+        r = {}
+    else:
+        r = json.loads(html.unescape(found))
+    if r.get("probeError"):
+        failures.append("probe failed: " + r["probeError"])
+    for e in r.get("errors", []):
+        failures.append("page error: " + e)
+    for name in r.get("resources", []):
+        failures.append("the page loaded " + name)
+    return r, failures

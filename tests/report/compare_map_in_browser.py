@@ -20,7 +20,6 @@ added hospitals marked. Every Chromium console message is a failure.
 
 import argparse
 import csv
-import html
 import json
 import re
 import subprocess
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 sys.dont_write_bytecode = True
-from headless_chromium import find_chromium, inject, probe_result, probe_script, run_chromium  # noqa: E402
+from headless_chromium import find_chromium, probe_script, run_offline_probe  # noqa: E402
 
 PROBE_ID = "carereach-compare-map-probe"
 GAIN, LOSS, CHANGED_FACILITY = "#1a9641", "#d7191c", "#1f3b73"
@@ -174,30 +173,7 @@ def main():
     changed_standards = [s for s in standards if any(int(v["delta"]) != 0 for (t, _), v in rows.items() if t == s)]
 
     text = (out_c / "map.html").read_text(encoding="utf-8")
-    probe = inject(text, head_first=HEAD_PROBE, body_end=BODY_PROBE)
-    probe_path = work / "probe.html"
-    probe_path.write_text(probe, encoding="utf-8")
-    dom, err, error = run_chromium(
-        chromium, ["--window-size=1280,900", "--enable-logging=stderr", "--v=0", "--dump-dom",
-                   "--host-resolver-rules=MAP * ~NOTFOUND"], probe_path.as_uri(), work, label="chromium --dump-dom")
-    failures = []
-    if error:
-        failures.append(error)
-    for line in err.splitlines():
-        if ":CONSOLE" in line:
-            failures.append("console message: " + line.split("] ", 1)[-1].strip())
-    found = probe_result(dom, PROBE_ID)
-    if found is None:
-        failures.append("no probe result in the dumped DOM")
-        r = {}
-    else:
-        r = json.loads(html.unescape(found))
-    if r.get("probeError"):
-        failures.append("probe failed: " + r["probeError"])
-    for e in r.get("errors", []):
-        failures.append("page error: " + e)
-    for name in r.get("resources", []):
-        failures.append("the page loaded " + name)
+    r, failures = run_offline_probe(chromium, text, HEAD_PROBE, BODY_PROBE, PROBE_ID, work)
     if not changed_standards:
         failures.append("compare reports no township whose covered population changed: the scenario adds nothing")
 

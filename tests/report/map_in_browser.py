@@ -13,7 +13,6 @@ classes of report.html written out below — not by the page's script. Every Chr
 """
 
 import argparse
-import html
 import json
 import re
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 sys.dont_write_bytecode = True
-from headless_chromium import find_chromium, inject, probe_result, probe_script, run_chromium  # noqa: E402
+from headless_chromium import find_chromium, probe_script, run_offline_probe  # noqa: E402
 
 PROBE_ID = "carereach-map-probe"
 # report.html's share classes (pipeline/report_maps.hpp ShareClasses): share ≥ break → the next class.
@@ -118,30 +117,7 @@ def main():
     pick = next(i for i, f in enumerate(townships)
                 if f["properties"]["figures"][0] and f["properties"]["figures"][0]["population"] > 0)
 
-    probe = inject(text, head_first=HEAD_PROBE, body_end=BODY_PROBE.replace("PICK", str(pick)))
-    probe_path = work / "probe.html"
-    probe_path.write_text(probe, encoding="utf-8")
-    dom, err, error = run_chromium(
-        chromium, ["--window-size=1280,900", "--enable-logging=stderr", "--v=0", "--dump-dom",
-                   "--host-resolver-rules=MAP * ~NOTFOUND"], probe_path.as_uri(), work, label="chromium --dump-dom")
-    failures = []
-    if error:
-        failures.append(error)
-    for line in err.splitlines():
-        if ":CONSOLE" in line:
-            failures.append("console message: " + line.split("] ", 1)[-1].strip())
-    found = probe_result(dom, PROBE_ID)
-    if found is None:
-        failures.append("no probe result in the dumped DOM")
-        r = {}
-    else:
-        r = json.loads(html.unescape(found))
-    if r.get("probeError"):
-        failures.append("probe failed: " + r["probeError"])
-    for e in r.get("errors", []):
-        failures.append("page error: " + e)
-    for name in r.get("resources", []):
-        failures.append("the page loaded " + name)
+    r, failures = run_offline_probe(chromium, text, HEAD_PROBE, BODY_PROBE.replace("PICK", str(pick)), PROBE_ID, work)
 
     if r:
         if r["zones"] != len(townships):
