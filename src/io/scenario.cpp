@@ -1107,6 +1107,22 @@ class Parser {
     t.finish();
   }
 
+  /// The time standard `id` names (key "standard" of table `it`): refused naming the key when the scenario has no
+  /// such standard, or when it is a distance standard (`what` needs travel times; `example` is a time standard).
+  static const Standard& time_standard(TomlTable& it, const Scenario& s, const std::string& id, const char* what,
+                                       const char* example) {
+    const auto st = std::find_if(s.standards.begin(), s.standards.end(), [&](const Standard& x) { return x.id == id; });
+    if (st == s.standards.end()) {
+      std::string ids;
+      for (const Standard& x : s.standards) ids += (ids.empty() ? "" : ", ") + x.id;
+      it.fail("standard", "no standard '" + id + "' in this scenario", "the standards are: " + ids);
+    }
+    if (!st->threshold_min)
+      it.fail("standard", "'" + id + "' is a distance standard; " + what + " needs travel times",
+              std::string("name a time standard (threshold_min), e.g. ") + example);
+    return *st;
+  }
+
   /// [capacity.<id>]: capacity-aware coverage on a time standard's engine and mode (docs/method/capacity.md).
   void parse_capacity(TomlTable& t, Scenario& s) {
     for (const std::string& id : t.remaining()) {
@@ -1121,16 +1137,7 @@ class Parser {
       c.name_zh = it.string("name_zh", "");
       c.name_en = it.string("name_en", "");
       c.standard = it.required_string("standard", "the id of a time standard, e.g. \"primary_care_15min\"");
-      const auto st = std::find_if(s.standards.begin(), s.standards.end(),
-                                   [&](const Standard& x) { return x.id == c.standard; });
-      if (st == s.standards.end()) {
-        std::string ids;
-        for (const Standard& x : s.standards) ids += (ids.empty() ? "" : ", ") + x.id;
-        it.fail("standard", "no standard '" + c.standard + "' in this scenario", "the standards are: " + ids);
-      }
-      if (!st->threshold_min)
-        it.fail("standard", "'" + c.standard + "' is a distance standard; capacity coverage needs travel times",
-                "name a time standard (threshold_min), e.g. primary_care_15min");
+      const Standard* st = &time_standard(it, s, c.standard, "capacity coverage", "primary_care_15min");
       if (c.name_zh.empty()) c.name_zh = st->name_zh;
       if (c.name_en.empty()) c.name_en = st->name_en;
       if (it.has("types") || it.has("tags_any") || it.has("min_level")) {
@@ -1203,16 +1210,7 @@ class Parser {
       c.name_zh = it.string("name_zh", "");
       c.name_en = it.string("name_en", "");
       c.standard = it.required_string("standard", "the id of a time standard, e.g. \"tcm_15min\"");
-      const auto st = std::find_if(s.standards.begin(), s.standards.end(),
-                                   [&](const Standard& x) { return x.id == c.standard; });
-      if (st == s.standards.end()) {
-        std::string ids;
-        for (const Standard& x : s.standards) ids += (ids.empty() ? "" : ", ") + x.id;
-        it.fail("standard", "no standard '" + c.standard + "' in this scenario", "the standards are: " + ids);
-      }
-      if (!st->threshold_min)
-        it.fail("standard", "'" + c.standard + "' is a distance standard; siting needs travel times",
-                "name a time standard (threshold_min), e.g. tcm_15min");
+      const Standard* st = &time_standard(it, s, c.standard, "siting", "tcm_15min");
       if (c.name_zh.empty()) c.name_zh = st->name_zh;
       if (c.name_en.empty()) c.name_en = st->name_en;
       const std::string cand = it.required_string(
