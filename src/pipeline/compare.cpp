@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -166,6 +167,20 @@ ZoneChange change(const std::string& code, const ZoneFigures& a, const ZoneFigur
   return c;
 }
 
+/// The classes of a travel-time difference raster (B − A, minutes): green where B is faster, red where it is
+/// slower, a pale middle class for changes within one minute either way (rounding of the two runs' times).
+std::vector<io::qgis::RasterClass> travel_time_difference_classes(report::Lang lang) {
+  const bool zh = lang == report::Lang::kZh;
+  using io::qgis::colour;
+  return {{-30, colour("#1a9850"), zh ? "缩短 30 分钟以上" : "30 min or more faster"},
+          {-10, colour("#91cf60"), zh ? "缩短 10–30 分钟" : "10–30 min faster"},
+          {-1, colour("#d9ef8b"), zh ? "缩短 1–10 分钟" : "1–10 min faster"},
+          {1, colour("#ffffbf"), zh ? "变化不足 1 分钟" : "within 1 min"},
+          {10, colour("#fee08b"), zh ? "延长 1–10 分钟" : "1–10 min slower"},
+          {30, colour("#fc8d59"), zh ? "延长 10–30 分钟" : "10–30 min slower"},
+          {std::numeric_limits<double>::infinity(), colour("#d73027"), zh ? "延长 30 分钟以上" : "30 min or more slower"}};
+}
+
 /// The travel-time difference raster and the layers of newly covered and newly uncovered areas.
 void compare_rasters(StandardChange& sc, const CompareConfig& config, const io::OutputDir& dir,
                      std::vector<io::LayerData>& layers, std::vector<std::string>& outputs,
@@ -200,6 +215,16 @@ void compare_rasters(StandardChange& sc, const CompareConfig& config, const io::
   io::write_minutes_difference_geotiff(dir.path() / diff_file, rb.grid, diff, rb.crs_wkt,
                                        {{"CAREREACH_STANDARD", sc.id}, {"CAREREACH_UNITS", "minutes, B - A"}});
   outputs.push_back(diff_file);
+  // Its style: QGIS applies FILE.qml beside FILE.tif when it opens the raster; GIS that read SLD find the same
+  // classes in styles/.
+  const std::vector<io::qgis::RasterClass> classes = travel_time_difference_classes(config.lang);
+  const std::string diff_qml = "travel_time_diff_" + sc.id + ".qml";
+  io::write_file_atomically(dir.path() / diff_qml, io::qgis::raster_classes_qml(classes));
+  outputs.push_back(diff_qml);
+  std::filesystem::create_directories(dir.path() / "styles");
+  io::write_file_atomically(dir.path() / ("styles/travel_time_diff_" + sc.id + ".sld"),
+                            io::qgis::raster_classes_sld(classes, "travel_time_diff_" + sc.id));
+  outputs.push_back("styles/travel_time_diff_" + sc.id + ".sld");
 
   io::LayerData l;
   l.name = "change_" + sc.id;

@@ -463,6 +463,39 @@ TEST_CASE("compare: a county medical sub-centre in each county", "[cli][demo][co
     CHECK(county(scenario.run, "county_hospital_60min", code) >= county(base.run, "county_hospital_60min", code));
   }
   CHECK_THAT(slurp(tmp / "cmp" / "compare.md"), Catch::Contains("县级医院30分钟可达"));
+  // The difference raster opens styled: a QML beside it (diverging classes, green = faster in B) and an SLD.
+  {
+    const std::string qml = slurp(tmp / "cmp" / "travel_time_diff_county_hospital_30min.qml");
+    const std::regex item("<item alpha=\"255\" color=\"(#[0-9a-f]{6})\" label=\"([^\"]*)\" value=\"([^\"]*)\"/>");
+    std::vector<std::string> values, labels;
+    for (auto it = std::sregex_iterator(qml.begin(), qml.end(), item); it != std::sregex_iterator(); ++it) {
+      labels.push_back((*it)[2]);
+      values.push_back((*it)[3]);
+    }
+    CHECK(values == std::vector<std::string>{"-30", "-10", "-1", "1", "10", "30", "inf"});
+    REQUIRE(labels.size() == 7);
+    CHECK(labels[0] == "缩短 30 分钟以上");
+    CHECK(labels[6] == "延长 30 分钟以上");
+    CHECK(fs::exists(tmp / "cmp" / "styles/travel_time_diff_county_hospital_30min.sld"));
+    // Facilities were only added: no cell is slower in B, and some are faster by more than a minute, so the
+    // raster's values fall in the green half of the classes.
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpen((tmp / "cmp" / "travel_time_diff_county_hospital_30min.tif").string().c_str(), GA_ReadOnly);
+    REQUIRE(ds != nullptr);
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    const int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
+    std::vector<float> cells(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    REQUIRE(GDALRasterIO(band, GF_Read, 0, 0, w, h, cells.data(), w, h, GDT_Float32, 0, 0) == CE_None);
+    int has_nodata = 0;
+    const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+    GDALClose(ds);
+    REQUIRE(has_nodata != 0);
+    float lowest = 0, highest = -1e9f;
+    for (float v : cells)
+      if (std::isfinite(v) && static_cast<double>(v) != nodata) lowest = std::min(lowest, v), highest = std::max(highest, v);
+    CHECK(highest <= 1e-3f);
+    CHECK(lowest < -1.0f);
+  }
   // map.html: under the 30-minute standard every county is listed as gained, from run.json's figures of A to B's.
   {
     const json m = map_data(tmp / "cmp" / "map.html");
