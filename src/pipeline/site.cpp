@@ -213,7 +213,9 @@ class SiteJob {
     for (const auto& l : analysis.levels) zone_levels.push_back(l.level);
     std::vector<io::LayerData> layers;
     layers.push_back(siting_layer(o, s, zone_levels, "sites"));
-    io::write_geopackage(dir.path() / "sites.gpkg", layers, loaded.analysis_crs, loaded.output_crs);
+    io::GeoPackageOptions gpkg;
+    gpkg.timestamp = io::utc_now_iso8601();  // SOURCE_DATE_EPOCH's time when it is set: the same bytes every time
+    io::write_geopackage(dir.path() / "sites.gpkg", layers, loaded.analysis_crs, loaded.output_crs, gpkg);
 
     // tables/coverage_curve.csv, tables/sites_<level>.csv, appendix.xlsx
     const std::vector<report::Table> tables = site_tables(rt);

@@ -326,3 +326,30 @@ TEST_CASE("site: --gap accepts a proven gap instead of the proven optimum", "[cl
   CHECK(bad.code == 2);
   CHECK_FALSE(std::filesystem::exists(fx.dir / "bad"));
 }
+
+TEST_CASE("site: the same inputs and SOURCE_DATE_EPOCH give the same bytes in every file", "[cli][site][determinism]") {
+  SiteFixture fx;
+  setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+  auto args = [&](const char* out) {
+    return std::vector<std::string>{"-q", "site", fx.scenario(), "--standard", "tcm_walk", "--candidates",
+                                    "existing:村卫生室", "--tags", "中医阁", "--budget", "2", "--out",
+                                    (fx.dir / out).string()};
+  };
+  const auto a = run_cli(args("one"));
+  const auto b = run_cli(args("two"));
+  unsetenv("SOURCE_DATE_EPOCH");
+  INFO(a.all() << b.all());
+  REQUIRE(a.code == 0);
+  REQUIRE(b.code == 0);
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(fx.dir / "one")) {
+    if (!e.is_regular_file()) continue;
+    const auto rel = std::filesystem::relative(e.path(), fx.dir / "one");
+    INFO(rel.string());
+    REQUIRE(std::filesystem::exists(fx.dir / "two" / rel));
+    CHECK(slurp(e.path()) == slurp(fx.dir / "two" / rel));
+    ++files;
+  }
+  CHECK(std::filesystem::exists(fx.dir / "one" / "sites.gpkg"));
+  CHECK(files >= 4);
+}
