@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/disjoint_sets.hpp"
 #include "core/units.hpp"
 
 namespace carereach {
@@ -46,32 +47,6 @@ template <class T>
 std::size_t bytes(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
-
-// Union-find with path halving and union by size, over dense 32-bit indices.
-class DisjointSets {
- public:
-  explicit DisjointSets(std::size_t n) : parent_(n), size_(n, 1) { std::iota(parent_.begin(), parent_.end(), 0U); }
-  std::uint32_t find(std::uint32_t a) {
-    while (parent_[a] != a) {
-      parent_[a] = parent_[parent_[a]];
-      a = parent_[a];
-    }
-    return a;
-  }
-  void unite(std::uint32_t a, std::uint32_t b) {
-    a = find(a);
-    b = find(b);
-    if (a == b) return;
-    if (size_[a] < size_[b]) std::swap(a, b);
-    parent_[b] = a;
-    size_[a] += size_[b];
-  }
-  [[nodiscard]] std::uint32_t size_of_root(std::uint32_t root) const { return size_[root]; }
-
- private:
-  std::vector<std::uint32_t> parent_;
-  std::vector<std::uint32_t> size_;
-};
 
 }  // namespace
 

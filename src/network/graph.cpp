@@ -13,6 +13,7 @@
 #include <boost/iterator/filter_iterator.hpp>
 #include <boost/iterator/transform_iterator.hpp>
 
+#include "core/disjoint_sets.hpp"
 #include "core/units.hpp"
 
 namespace carereach::network {
@@ -89,31 +90,6 @@ float travel_time_s(double length_m, float speed_kmh) {
   if (!(speed_kmh > 0.0F)) return kNoPassage;
   return static_cast<float>(units::travel_seconds(length_m, static_cast<double>(speed_kmh)));
 }
-
-// Union-find with path halving and union by size, over dense 32-bit indices.
-class DisjointSets {
- public:
-  explicit DisjointSets(std::size_t n) : parent_(n), size_(n, 1) { std::iota(parent_.begin(), parent_.end(), 0U); }
-  std::uint32_t find(std::uint32_t a) {
-    while (parent_[a] != a) {
-      parent_[a] = parent_[parent_[a]];
-      a = parent_[a];
-    }
-    return a;
-  }
-  void unite(std::uint32_t a, std::uint32_t b) {
-    a = find(a);
-    b = find(b);
-    if (a == b) return;
-    if (size_[a] < size_[b]) std::swap(a, b);
-    parent_[b] = a;
-    size_[a] += size_[b];
-  }
-
- private:
-  std::vector<std::uint32_t> parent_;
-  std::vector<std::uint32_t> size_;
-};
 
 // Position of (x, y) on a Hilbert curve over a 2^16 × 2^16 grid: nodes close on the curve are close on the
 // ground, so numbering graph nodes in curve order keeps a search's working set together in memory.
