@@ -12,20 +12,6 @@ namespace carereach::report {
 
 namespace {
 
-Column text_col(std::string key, std::string zh, std::string en) {
-  return Column{std::move(key), std::move(zh), std::move(en), {}, {}, ColumnKind::kText, 0, 0};
-}
-Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en) {
-  return Column{std::move(key), std::move(zh), std::move(en), std::move(unit_zh), std::move(unit_en),
-                ColumnKind::kInteger, 0, 0};
-}
-Column num_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en, int decimals) {
-  return Column{std::move(key), std::move(zh), std::move(en), std::move(unit_zh), std::move(unit_en),
-                ColumnKind::kNumber, decimals, 0};
-}
-Column pct_col(std::string key, std::string zh, std::string en) {
-  return Column{std::move(key), std::move(zh), std::move(en), "%", "%", ColumnKind::kPercent, 1, 0};
-}
 Cell total_label() { return Cell::text("合计", "Total"); }
 Cell zone_name(const Zone& z) {
   if (!z.approximate) return Cell::text(z.name);

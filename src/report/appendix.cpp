@@ -23,7 +23,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kTimeDecimals = 1;      // minutes
 constexpr int kDistanceDecimals = 2;  // kilometres
-constexpr int kShareDecimals = 1;     // percent
+constexpr int kShareDecimals = kPercentDecimals;  // percent
 constexpr int kDensityDecimals = 2;   // per 1,000
 constexpr int kAreaDecimals = 2;      // km²
 constexpr std::size_t kNarrativeZones = 5;
@@ -31,22 +31,6 @@ constexpr std::size_t kNarrativeGaps = 5;
 const std::string kBelowMarker = "✗";
 
 // ---------------------------------------------------------------------------------------------- small helpers
-
-Column text_col(std::string key, std::string zh, std::string en, int width = 0) {
-  return Column{std::move(key), std::move(zh), std::move(en), {}, {}, ColumnKind::kText, 0, width};
-}
-Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en) {
-  return Column{
-      std::move(key), std::move(zh), std::move(en), std::move(unit_zh), std::move(unit_en), ColumnKind::kInteger, 0, 0};
-}
-Column num_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en,
-               int decimals) {
-  return Column{std::move(key),     std::move(zh),       std::move(en), std::move(unit_zh),
-                std::move(unit_en), ColumnKind::kNumber, decimals,      0};
-}
-Column pct_col(std::string key, std::string zh, std::string en) {
-  return Column{std::move(key), std::move(zh), std::move(en), "%", "%", ColumnKind::kPercent, kShareDecimals, 0};
-}
 
 Cell yes_no(bool yes) {
   return yes ? Cell::text("是", "Yes") : Cell::text("否", "No");
@@ -65,7 +49,6 @@ Cell persons_cell(std::int64_t v) {
 Cell source_cell(const StandardTables& s) {
   return Cell::text(s.source(Lang::kZh), s.source(Lang::kEn));
 }
-
 
 std::string shortest(double v) {
   std::array<char, 64> buf{};

@@ -10,14 +10,6 @@ namespace carereach::report {
 
 namespace {
 
-Column text_col(std::string key, std::string zh, std::string en) {
-  return Column{std::move(key), std::move(zh), std::move(en), {}, {}, ColumnKind::kText, 0, 0};
-}
-Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en) {
-  return Column{std::move(key), std::move(zh), std::move(en), std::move(unit_zh), std::move(unit_en),
-                ColumnKind::kInteger, 0, 0};
-}
-
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i > 0 ? sep : "") + parts[i];

@@ -22,6 +22,24 @@ std::string column_header(const Column& column, Lang lang) {
   return lang == Lang::kZh ? header + "（" + unit + "）" : header + " (" + unit + ")";
 }
 
+Column text_col(std::string key, std::string zh, std::string en, int width) {
+  return Column{std::move(key), std::move(zh), std::move(en), {}, {}, ColumnKind::kText, 0, width};
+}
+
+Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en) {
+  return Column{std::move(key),     std::move(zh),        std::move(en), std::move(unit_zh),
+                std::move(unit_en), ColumnKind::kInteger, 0,             0};
+}
+
+Column num_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en, int decimals) {
+  return Column{std::move(key),     std::move(zh),       std::move(en), std::move(unit_zh),
+                std::move(unit_en), ColumnKind::kNumber, decimals,      0};
+}
+
+Column pct_col(std::string key, std::string zh, std::string en) {
+  return Column{std::move(key), std::move(zh), std::move(en), "%", "%", ColumnKind::kPercent, kPercentDecimals, 0};
+}
+
 Cell Cell::text(std::string zh, std::string en) {
   Cell c;
   c.type = Type::kText;

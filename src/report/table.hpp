@@ -45,6 +45,16 @@ struct Column {
 /// "覆盖人口（人）" / "Population covered (persons)"; the bare header when the column has no unit.
 std::string column_header(const Column& column, Lang lang);
 
+/// Decimals of a share in percent wherever the tables show one (61.3 %).
+inline constexpr int kPercentDecimals = 1;
+
+/// Columns of each kind in one call: text (names, codes), whole numbers with a unit, numbers with a unit and
+/// decimals, shares in percent (kPercentDecimals).
+Column text_col(std::string key, std::string zh, std::string en, int width = 0);
+Column int_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en);
+Column num_col(std::string key, std::string zh, std::string en, std::string unit_zh, std::string unit_en, int decimals);
+Column pct_col(std::string key, std::string zh, std::string en);
+
 struct Cell {
   enum class Type { kEmpty, kText, kNumber };
   Type type = Type::kEmpty;
