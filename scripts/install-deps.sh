@@ -19,8 +19,11 @@ if [[ "${1:-}" == "--tests" ]]; then
   # The Python module's test (tests/python) runs under Debian's python3 and reads GeoTIFFs with python3-gdal.
   # scripts/run-tests.sh also builds the fuzz targets with clang's libFuzzer (runtime in libclang-rt-14-dev).
   # QGIS (qgis, python3-qgis) opens and draws the QGIS project of a run, headless.
+  # The job scripts of a tile plan (tests/jobs): run_local.sh with GNU parallel (parallel), and slurm.sbatch on a
+  # single-node Slurm the test starts (slurm-wlm: slurmctld, slurmd and the client commands; the test uses
+  # auth/none, so the munge daemon that the packages pull in is not started).
   packages+=(python3 python3-gdal python3-numpy unzip chromium poppler-utils clang libclang-rt-14-dev
-             qgis python3-qgis)
+             qgis python3-qgis parallel slurm-wlm)
 fi
 
 missing=()

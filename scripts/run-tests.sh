@@ -34,6 +34,8 @@ ctest --test-dir build-tests --output-on-failure --parallel "$jobs"
 #    loaded into Debian's python3, which is not (the ASan runtime must come first in the process); the C++ it
 #    calls (load_scenario, the travel model, the run's analysis, facility_reach) runs under the sanitizers in
 #    test_io, test_analysis and test_cli, and the module itself is tested by the build above.
+#    jobs_slurm likewise: Slurm running a plan's job scripts; the C++ in it (`carereach jobs`, `carereach run` of
+#    each tile) runs under the sanitizers in jobs_local, which runs the same plan with run_local.sh.
 stage "building with AddressSanitizer and UBSan in build-sanitize/"
 scripts/build.sh build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAREREACH_SANITIZE=ON
 stage "running the test suite under the sanitizers"
@@ -41,7 +43,7 @@ ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:de
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" \
   ctest --test-dir build-sanitize --output-on-failure --parallel "$jobs" \
-    --exclude-regex '^(report_in_browser|qgis_project|qgis_plugin|python_bindings|map_in_browser|compare_map_in_browser)$'
+    --exclude-regex '^(report_in_browser|qgis_project|qgis_plugin|python_bindings|map_in_browser|compare_map_in_browser|jobs_slurm)$'
 
 # 3. Every fuzz target for a short run from its seed corpus (clang's libFuzzer); any crash, sanitizer report,
 #    unexpected exception or hang fails the script.
