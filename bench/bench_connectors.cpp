@@ -90,8 +90,8 @@ bool reset_peak_rss() {
 
 /// Memory budget of each stage, bytes per populated cell: what the stage's structure holds (its arrays'
 /// capacities) and how far the resident memory rises above its level before the stage while the stage runs
-/// (the structure and the stage's temporaries). docs/performance.md ("Cell connectors", "Memory per stage of the
-/// connectors") gives the reasons for each figure.
+/// (the structure and the stage's temporaries). docs/performance.md ("Cell connectors", its "Memory per stage")
+/// gives the reasons for each figure; they follow from the run's budget ("Memory budget").
 struct StageBudget {
   const char* stage;
   double held_bytes_per_cell;
