@@ -2,7 +2,10 @@
 // edge mode) next to a reference measured in the same rounds — one nearest-pieces query of the snapping index per
 // populated cell, over the whole maximum access distance, in parallel blocks as before — checks that both give the
 // same connectors (piece, fraction, walk) for every cell, and prints a Markdown report of medians and their ratio.
-// It reports; it asserts nothing about speed. docs/performance.md ("Cell connectors") explains it and gives figures.
+// It reports; it asserts nothing about speed. It also measures the memory of each stage (road graph, snapping index,
+// connectors: bytes held and the rise of the peak resident memory, per populated cell) and prints PASS or FAIL
+// against a budget per stage (exit status 1 on FAIL or on differing connectors). docs/performance.md ("Cell
+// connectors") explains it and gives figures.
 
 #include <sys/resource.h>
 #include <time.h>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -64,6 +68,59 @@ std::string thousands(std::size_t n) {
   std::string s = std::to_string(n);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
   return s;
+}
+
+/// A line of /proc/self/status ("VmRSS", "VmHWM"), in bytes; 0 when it cannot be read.
+std::size_t status_bytes(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size() + 1, key + ":") == 0) return std::stoull(line.substr(key.size() + 1)) * 1024;
+  }
+  return 0;
+}
+
+/// Starts the peak resident memory (VmHWM) again from the current one; false where the kernel does not allow it.
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+/// Memory budget of each stage, bytes per populated cell: what the stage's structure holds (its arrays'
+/// capacities) and how far the resident memory rises above its level before the stage while the stage runs
+/// (the structure and the stage's temporaries). docs/performance.md ("Cell connectors", its "Memory per stage")
+/// gives the reasons for each figure; they follow from the run's budget ("Memory budget").
+struct StageBudget {
+  const char* stage;
+  double held_bytes_per_cell;
+  double peak_bytes_per_cell;
+};
+constexpr StageBudget kBudgets[] = {
+    {"road graph", 16.0, 40.0},
+    {"snapping index", 16.0, 40.0},
+    {"cell connectors", 56.0, 80.0},
+};
+
+/// One stage as measured: bytes held by its result, and the rise of the peak resident memory during it.
+struct StageMemory {
+  std::string stage;
+  std::size_t held_bytes = 0;
+  std::size_t peak_rise_bytes = 0;
+};
+
+/// Runs build() and measures its stage: the result's bytes by held(result), the peak's rise over the resident
+/// memory before it (0 where the peak cannot be reset).
+template <class Build, class Held>
+auto measure_stage(std::vector<StageMemory>& stages, const std::string& name, bool& peak_known, Build&& build,
+                   Held&& held) {
+  peak_known = reset_peak_rss() && peak_known;
+  const std::size_t before = status_bytes("VmRSS");
+  auto result = build();
+  const std::size_t peak = status_bytes("VmHWM");
+  stages.push_back({name, held(result), peak > before ? peak - before : 0});
+  return result;
 }
 
 /// One connector as the reference finds it.
@@ -137,10 +194,27 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
     return 2;
   }
   const PopulationGrid& population = loaded.population->surface;
-  const network::RoadGraph graph = network::build_graph(*loaded.roads, *mode, loaded.scenario.travel.profile);
-  const network::SnapIndex index(*loaded.roads, graph);
+  // Memory per stage, measured once before the timed rounds: the graph, the snapping index and the connectors
+  // are built one after the other as carereach run builds them for one mode.
+  std::vector<StageMemory> stages;
+  bool peak_known = true;
+  const network::RoadGraph graph = measure_stage(
+      stages, "road graph", peak_known,
+      [&] { return network::build_graph(*loaded.roads, *mode, loaded.scenario.travel.profile); },
+      [](const network::RoadGraph& g) { return g.memory_bytes(); });
+  const network::SnapIndex index = measure_stage(
+      stages, "snapping index", peak_known, [&] { return network::SnapIndex(*loaded.roads, graph); },
+      [](const network::SnapIndex& i) { return i.memory_bytes(); });
   const network::ConnectorOptions options = network::ConnectorOptions::from_profile(
       loaded.scenario.travel.profile, network::SnapMode::kEdge, loaded.scenario.travel.connectors_per_cell);
+  std::size_t populated_cells = 0;
+  {
+    const network::CellConnectors first = measure_stage(
+        stages, "cell connectors", peak_known,
+        [&] { return network::build_cell_connectors(population, graph, index, options); },
+        [](const network::CellConnectors& c) { return c.memory_bytes(); });
+    populated_cells = first.slot_count();
+  }
 
   std::vector<double> built_s, reference_s, ratio, built_cpu_s, reference_cpu_s, cpu_ratio;
   std::vector<RefConnector> ref;
@@ -211,8 +285,31 @@ int bench(const fs::path& scenario_path, const std::string& mode_name, int runs)
   std::cout << "| ratio reference / build_cell_connectors (median of the rounds' ratios) | " << fixed(median(ratio), 2)
             << range(ratio) << " | " << fixed(median(cpu_ratio), 2) << range(cpu_ratio) << " |\n\n";
   std::cout << "Threads: " << tbb::this_task_arena::max_concurrency() << ".\n";
-  std::cout << "Peak memory (max RSS) " << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB.\n";
-  return differ == 0 ? 0 : 1;
+  std::cout << "Peak memory (max RSS) " << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB.\n\n";
+
+  // Memory per stage against its budget, bytes per populated cell.
+  std::cout << "| stage | held | held per populated cell (budget) | peak rise | peak rise per populated cell (budget) | "
+               "verdict |\n|---|---:|---:|---:|---:|---|\n";
+  bool within_budget = true;
+  const double per = static_cast<double>(std::max<std::size_t>(populated_cells, 1));
+  for (const StageMemory& m : stages) {
+    const StageBudget* budget = nullptr;
+    for (const StageBudget& b : kBudgets)
+      if (m.stage == b.stage) budget = &b;
+    const double held = static_cast<double>(m.held_bytes) / per;
+    const double rise = static_cast<double>(m.peak_rise_bytes) / per;
+    const bool held_ok = held <= budget->held_bytes_per_cell;
+    const bool rise_ok = !peak_known || rise <= budget->peak_bytes_per_cell;
+    within_budget = within_budget && held_ok && rise_ok;
+    std::cout << "| " << m.stage << " | " << fixed(static_cast<double>(m.held_bytes) / 1e6, 1) << " MB | "
+              << fixed(held, 1) << " (" << fixed(budget->held_bytes_per_cell, 0) << ") | "
+              << (peak_known ? fixed(static_cast<double>(m.peak_rise_bytes) / 1e6, 1) + " MB" : std::string("–"))
+              << " | " << (peak_known ? fixed(rise, 1) : std::string("–")) << " ("
+              << fixed(budget->peak_bytes_per_cell, 0) << ") | " << (held_ok && rise_ok ? "PASS" : "FAIL") << " |\n";
+  }
+  if (!peak_known) std::cout << "\n(The peak resident memory could not be reset here: the peak rises are not known.)\n";
+  std::cout << "\nMemory budget: " << (within_budget ? "PASS" : "FAIL") << ".\n";
+  return differ == 0 && within_budget ? 0 : 1;
 }
 
 }  // namespace

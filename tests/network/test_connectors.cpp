@@ -555,3 +555,65 @@ TEST_CASE("connectors equal the brute force where pieces tie and where cells are
     }
   }
 }
+
+TEST_CASE("connectors equal the brute force on roads with segments of length 0, overlapping and crossing roads",
+          "[connectors][property]") {
+  // Random roads whose shapes repeat points (segments of length 0), pieces of length 0 (both ends at one place,
+  // a loop with no shape), roads laid over one another (the same segment in two pieces: exact ties, the smaller
+  // piece index wins) and roads that cross; grids reaching far beyond every road. Tiles and one query per cell
+  // (cells small and large against the snapping buckets) must both give the look at every piece's answers.
+  std::mt19937_64 rng(1313);
+  for (int round = 0; round < 10; ++round) {
+    std::uniform_real_distribution<double> coord(0.0, 3000.0);
+    std::uniform_int_distribution<int> coin(0, 3);
+    HandGraph h;
+    std::vector<std::uint32_t> nodes;
+    std::vector<std::pair<double, double>> at;
+    for (int i = 0; i < 30; ++i) {
+      at.emplace_back(std::round(coord(rng)), std::round(coord(rng)));
+      nodes.push_back(h.node(at.back().first, at.back().second));
+    }
+    std::uniform_int_distribution<std::size_t> pick(0, nodes.size() - 1);
+    for (int r = 0; r < 45; ++r) {
+      const std::size_t ia = pick(rng);
+      const std::size_t ib = pick(rng);
+      const std::uint32_t a = nodes[ia];
+      const std::uint32_t b = nodes[ib];
+      const auto [ax, ay] = at[ia];
+      const auto [bx, by] = at[ib];
+      std::vector<std::pair<double, double>> shape;
+      switch (coin(rng)) {
+        case 0:  // a shape point repeated, and one on the start node: two segments of length 0
+          shape = {{ax, ay}, {std::round(0.5 * (ax + bx)), std::round(0.5 * (ay + by))},
+                   {std::round(0.5 * (ax + bx)), std::round(0.5 * (ay + by))}};
+          break;
+        case 1:  // the same road twice: every point of the second ties with the first
+          h.road(a, b, 30, 30, shape);
+          break;
+        case 2:  // a bend
+          shape = {{std::round(ax + 200.0), std::round(by)}};
+          break;
+        default:
+          break;
+      }
+      h.road(a, b, 30, coin(rng) == 0 ? kNo : 30.0F, shape);
+    }
+    // A piece of length 0 in every round: a loop on one node with no shape.
+    h.road(nodes[0], nodes[0], 5, 5);
+    const auto net = h.build();
+    const double bucket = SnapIndex(net.roads, net.graph).segment_bucket_size_m();
+    // Cells a fifth of a bucket (tiles) and two buckets wide (one query per cell); the grid reaches 2 km past
+    // the roads on every side.
+    for (const double cell : {std::max(1.0, std::floor(bucket / 5.0)), std::ceil(2.0 * bucket)}) {
+      const auto side = static_cast<std::uint32_t>(std::ceil(7000.0 / cell));
+      PopulationGrid pop = empty_population(side, side, cell, 5000.0);
+      pop.grid.origin_x_m = -2000.0;
+      std::bernoulli_distribution lives(0.7);
+      for (double& p : pop.persons) p = lives(rng) ? 1.0 : 0.0;
+      for (const std::uint32_t k : {1u, 3u, 4u}) {
+        INFO("round " << round << ", cells of " << cell << " m (buckets " << bucket << " m), K = " << k);
+        check_against_brute_force(net, pop, walk_1mps(SnapMode::kEdge, k, 400.0));
+      }
+    }
+  }
+}
