@@ -294,6 +294,27 @@ TEST_CASE("run: a bad [siting.<id>] is refused naming the key, exit code 3, noth
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ngap = 0.7\n",
             "must be from 0 to 0.5");
   }
+  SECTION("an unknown closable kind") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\nclosable = \"all:1\"\n",
+            "unknown kind 'all'");
+  }
+  SECTION("a closable id that is no facility of the standard") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\ntags = [\"中医阁\"]\nbudget = 1\n"
+            "closable = \"ids:F1,F9\"\n",
+            "[siting.x] closable ids:F1,F9: 'F9' is not a facility that standard 'tcm_walk' counts");
+  }
+  SECTION("a negative capacity") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity = -5\n",
+            "must be a number of persons from 0 to 1e9");
+  }
+  SECTION("a capacity field that is no attribute") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity_field = \"rooms\"\n",
+            "'rooms' is not a facility attribute");
+  }
+  SECTION("persons per unit without a capacity field") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity = 10\npersons_per_unit = 5\n",
+            "applies to capacity_field");
+  }
   SECTION("a per-zone minimum that cannot be met") {
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\ntags = [\"中医阁\"]\nper_zone = \"county:3\"\n",
             "[siting.x] per_zone county:3 cannot be met: 甲县 (100001: 1 existing, 1 candidate)");
