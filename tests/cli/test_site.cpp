@@ -410,6 +410,10 @@ TEST_CASE("site --closable: closures are modelled, written back as [changes] clo
   const std::size_t closed = site["closed"].size(), sites = site["sites"].size();
   CHECK(closed + site["kept"].get<std::size_t>() == 1);
   CHECK(sites <= 1 + closed);  // each closure frees one new site
+  // On this fixture F1's place is worth more as a second clinic: F1 closes, two clinics get a 中医阁 (the re-run
+  // below checks the coverage that promises, and it beats keeping F1).
+  CHECK(closed == 1);
+  CHECK(sites == 2);
   // today's coverage is the base run's; the curve's closures and gains add up to the promise
   const auto base = fx.dir / "base";
   REQUIRE(run_cli({"run", fx.scenario(), "--out", base.string()}).code == 0);
@@ -438,7 +442,14 @@ TEST_CASE("site --closable: closures are modelled, written back as [changes] clo
   REQUIRE(run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
                    "--budget", "1", "--method", "exact", "--out", fixed.string()})
               .code == 0);
-  CHECK(site["persons_covered_after"].get<long long>() >= json_of(fixed / "site.json")["persons_covered_after"].get<long long>());
+  CHECK(site["persons_covered_after"].get<long long>() > json_of(fixed / "site.json")["persons_covered_after"].get<long long>());
+  // the closure in the tables: the zone table's total row counts it, the report says it
+  const auto county = rows_of(out / "tables" / "sites_county.csv");
+  REQUIRE_FALSE(county.empty());
+  CHECK(fields_of(county[0]).size() == 7);  // code, name, existing, sites, gain, closed, lost
+  CHECK(std::stoll(fields_of(county[0])[5]) == 1);
+  CHECK(std::stoll(fields_of(county[0])[6]) == -c.gain[0]);
+  CHECK_THAT(slurp(out / "report.md"), Catch::Contains("关闭现有机构 1 处"));
 }
 
 TEST_CASE("site --capacity: a capacity no site reaches changes nothing, capacity 0 adds nobody, figures add up",
