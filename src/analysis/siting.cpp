@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
+#include <functional>
+#include <numeric>
+#include <optional>
 #include <queue>
 #include <span>
 #include <stdexcept>
@@ -50,12 +54,30 @@ struct VectorHash {
 };
 
 bool has_zones(const SitingProblem& p) { return !p.zone_required.empty(); }
+bool has_closures(const SitingProblem& p) { return !p.closable.empty(); }
+bool has_capacity(const SitingProblem& p) { return !p.capacity.empty(); }
+bool is_closable(const SitingProblem& p, std::size_t j) { return has_closures(p) && p.closable[j] != 0; }
+
+/// kBudget: the open sites allowed — the budget of new sites, plus one per closable facility (its own place).
+std::uint64_t open_slots(const SitingProblem& p) {
+  std::uint64_t n = p.budget;
+  for (std::size_t j = 0; j < p.closable.size(); ++j)
+    if (p.closable[j] != 0) ++n;
+  return n;
+}
 
 void check_problem(const SitingProblem& p) {
   if (p.cells.size() != p.persons.size())
     throw std::invalid_argument("siting: cells and persons differ in size");
   if (has_zones(p) && p.candidate_zone.size() != p.covers.size())
     throw std::invalid_argument("siting: candidate_zone must give one zone per candidate");
+  if (has_closures(p) && p.closable.size() != p.covers.size())
+    throw std::invalid_argument("siting: closable must give one flag per candidate");
+  if (has_capacity(p)) {
+    if (p.capacity.size() != p.covers.size()) throw std::invalid_argument("siting: capacity must give one value per candidate");
+    for (const double c : p.capacity)
+      if (!(c >= 0.0) || !std::isfinite(c)) throw std::invalid_argument("siting: a capacity is negative or not finite");
+  }
   if (p.objective == SitingObjective::kTargetShare && !(p.target_share >= 0.0 && p.target_share <= 1.0))
     throw std::invalid_argument("siting: the target share must be between 0 and 1");
   if (has_zones(p)) {
@@ -69,7 +91,7 @@ void check_problem(const SitingProblem& p) {
                                     " new sites but has " + std::to_string(in_zone[z]) + " candidates");
       sum += p.zone_required[z];
     }
-    if (p.objective == SitingObjective::kBudget && sum > p.budget)
+    if (p.objective == SitingObjective::kBudget && sum > open_slots(p))
       throw std::invalid_argument("siting: the zone minimums need " + std::to_string(sum) + " sites, more than the budget");
   }
 }
@@ -77,6 +99,49 @@ void check_problem(const SitingProblem& p) {
 bool is_subset(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
   return std::includes(b.begin(), b.end(), a.begin(), a.end());
 }
+
+/// The reduced model with what the methods need besides rows and covers: per kept candidate whether it is closable
+/// and its capacity; with capacities, per row the kept candidates covering it (with the row's position in their
+/// list) and per kept candidate the positions of its rows, those covered by the fewest candidates first.
+struct Sites {
+  const ReducedSiting& r;
+  bool capacitated = false;
+  std::vector<char> closable;
+  std::vector<double> cap;
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> row_sites;
+  std::vector<std::vector<std::uint32_t>> fill_order;
+  double eps = 1e-9;  ///< persons below this are nobody (rounding of the flows)
+  std::size_t closable_count = 0;
+
+  Sites(const SitingProblem& p, const ReducedSiting& red) : r(red), capacitated(has_capacity(p)) {
+    const std::size_t n = r.kept.size();
+    closable.assign(n, 0);
+    for (std::size_t j = 0; j < n; ++j)
+      if (is_closable(p, r.kept[j])) {
+        closable[j] = 1;
+        ++closable_count;
+      }
+    double wmax = 1.0;
+    for (const double w : r.row_persons) wmax = std::max(wmax, w);
+    eps = 1e-9 * wmax;
+    if (!capacitated) return;
+    cap.resize(n);
+    for (std::size_t j = 0; j < n; ++j) cap[j] = p.capacity[r.kept[j]];
+    row_sites.resize(r.row_persons.size());
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t q = 0; q < r.covers[j].size(); ++q)
+        row_sites[r.covers[j][q]].push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(q)});
+    fill_order.resize(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      auto& order = fill_order[j];
+      order.resize(r.covers[j].size());
+      std::iota(order.begin(), order.end(), 0U);
+      const auto& cov = r.covers[j];
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return row_sites[cov[a]].size() < row_sites[cov[b]].size(); });
+    }
+  }
+};
 
 /// Greedy on the reduced model (rows, covers of kept candidates). `must` per zone: picks among a zone's candidates
 /// until the zone has its minimum (largest gain first among the candidates of zones still short), then free picks
@@ -88,6 +153,7 @@ struct GreedyState {
   std::vector<char> covered;
   std::vector<char> taken;
   double gained = 0.0;
+  explicit GreedyState(const Sites& m) : GreedyState(m.r) {}
   explicit GreedyState(const ReducedSiting& red) : r(red), covered(red.row_persons.size(), 0), taken(red.kept.size(), 0) {}
   double gain(std::size_t j) const {
     double g = 0.0;
@@ -105,6 +171,146 @@ struct GreedyState {
   }
 };
 
+/// The greedy state with capacities: the persons left in each row; a site's gain is min(its capacity, the persons
+/// left in its rows), and taking it assigns that many, from its rows covered by the fewest candidates first (those
+/// the others can serve least). A gain only falls as persons are assigned, so lazy evaluation holds. The assignment
+/// is never revised here: the persons a chosen set covers are then computed exactly (Assignment).
+struct CapGreedyState {
+  const Sites& m;
+  const ReducedSiting& r;
+  std::vector<double> left;
+  std::vector<char> taken;
+  double gained = 0.0;
+  explicit CapGreedyState(const Sites& s) : m(s), r(s.r), left(s.r.row_persons), taken(s.r.kept.size(), 0) {}
+  double gain(std::size_t j) const {
+    double g = 0.0;
+    for (std::uint32_t row : r.covers[j]) g += left[row];
+    return std::min(g, m.cap[j]);
+  }
+  void take(std::size_t j) {
+    taken[j] = 1;
+    double c = m.cap[j];
+    for (const std::uint32_t q : m.fill_order[j]) {
+      if (c <= 0.0) break;
+      const std::uint32_t row = r.covers[j][q];
+      const double t = std::min(c, left[row]);
+      left[row] -= t;
+      c -= t;
+      gained += t;
+    }
+  }
+};
+
+/// The largest assignment of persons to open sites (each row's persons at most, each site's capacity at most, along
+/// the coverage): a maximum flow, grown one site at a time. Adding a site first takes the persons left in its rows
+/// (fewest covering candidates first), then augmenting paths — from a row with persons left, to an open site, back
+/// along an assignment to another row, … to a site with capacity left — until none is left (Ford & Fulkerson,
+/// breadth first): the flow is maximal after every addition.
+class Assignment {
+ public:
+  explicit Assignment(const Sites& m)
+      : m_(m), left_(m.r.row_persons), cap_left_(m.r.kept.size(), 0.0), open_(m.r.kept.size(), 0), flow_(m.r.kept.size()) {}
+
+  /// Opens kept candidate j; returns the persons the assignment gains.
+  double add(std::uint32_t j) {
+    const double before = total_;
+    open_[j] = 1;
+    cap_left_[j] = m_.cap[j];
+    flow_[j].assign(m_.r.covers[j].size(), 0.0);
+    for (const std::uint32_t q : m_.fill_order[j]) {
+      if (cap_left_[j] <= m_.eps) break;
+      const std::uint32_t row = m_.r.covers[j][q];
+      const double t = std::min(cap_left_[j], left_[row]);
+      if (t <= 0.0) continue;
+      left_[row] -= t;
+      cap_left_[j] -= t;
+      flow_[j][q] += t;
+      total_ += t;
+    }
+    while (augment()) {
+    }
+    return total_ - before;
+  }
+  [[nodiscard]] double total() const { return total_; }
+  /// Persons assigned to kept candidate j.
+  [[nodiscard]] double used(std::size_t j) const { return open_[j] ? m_.cap[j] - cap_left_[j] : 0.0; }
+  /// Persons of row covers[j][q] assigned to j.
+  [[nodiscard]] double flow(std::size_t j, std::size_t q) const { return open_[j] ? flow_[j][q] : 0.0; }
+
+ private:
+  bool augment() {
+    const ReducedSiting& r = m_.r;
+    const std::size_t rows = r.row_persons.size(), n = r.kept.size();
+    constexpr std::int64_t kUnseen = -2, kSource = -1;
+    std::vector<std::int64_t> row_from(rows, kUnseen);  // the site whose assignment leads back to it, or the source
+    std::vector<std::uint32_t> row_pos(rows, 0);         // its position in that site's rows
+    std::vector<std::int64_t> site_from(n, -1);          // the row it is reached from
+    std::vector<std::uint32_t> site_pos(n, 0);           // that row's position in its rows
+    std::deque<std::uint32_t> queue;
+    for (std::size_t i = 0; i < rows; ++i)
+      if (left_[i] > m_.eps) {
+        row_from[i] = kSource;
+        queue.push_back(static_cast<std::uint32_t>(i));
+      }
+    while (!queue.empty()) {
+      const std::uint32_t row = queue.front();
+      queue.pop_front();
+      for (const auto& [k, pos] : m_.row_sites[row]) {
+        if (!open_[k] || site_from[k] >= 0) continue;
+        site_from[k] = row;
+        site_pos[k] = pos;
+        if (cap_left_[k] > m_.eps) {
+          push(k, row_from, row_pos, site_from, site_pos);
+          return true;
+        }
+        const auto& cov = r.covers[k];
+        for (std::size_t q = 0; q < cov.size(); ++q)
+          if (flow_[k][q] > m_.eps && row_from[cov[q]] == kUnseen) {
+            row_from[cov[q]] = k;
+            row_pos[cov[q]] = static_cast<std::uint32_t>(q);
+            queue.push_back(cov[q]);
+          }
+      }
+    }
+    return false;
+  }
+
+  void push(std::uint32_t sink, const std::vector<std::int64_t>& row_from, const std::vector<std::uint32_t>& row_pos,
+            const std::vector<std::int64_t>& site_from, const std::vector<std::uint32_t>& site_pos) {
+    double delta = cap_left_[sink];
+    for (std::uint32_t k = sink;;) {
+      const auto row = static_cast<std::uint32_t>(site_from[k]);
+      if (row_from[row] < 0) {
+        delta = std::min(delta, left_[row]);
+        break;
+      }
+      const auto back = static_cast<std::uint32_t>(row_from[row]);
+      delta = std::min(delta, flow_[back][row_pos[row]]);
+      k = back;
+    }
+    for (std::uint32_t k = sink;;) {
+      const auto row = static_cast<std::uint32_t>(site_from[k]);
+      flow_[k][site_pos[k]] += delta;
+      if (row_from[row] < 0) {
+        left_[row] -= delta;
+        break;
+      }
+      const auto back = static_cast<std::uint32_t>(row_from[row]);
+      flow_[back][row_pos[row]] -= delta;
+      k = back;
+    }
+    cap_left_[sink] -= delta;
+    total_ += delta;
+  }
+
+  const Sites& m_;
+  std::vector<double> left_;
+  std::vector<double> cap_left_;
+  std::vector<char> open_;
+  std::vector<std::vector<double>> flow_;
+  double total_ = 0.0;
+};
+
 struct HeapEntry {
   double gain;
   std::uint32_t j;
@@ -115,8 +321,8 @@ struct HeapEntry {
 };
 
 /// Lazy greedy picks among the candidates `allowed` says yes to, while `go()` holds, appended to picks.
-template <typename Allowed, typename Go>
-void lazy_greedy(GreedyState& s, Allowed allowed, Go go, bool stop_at_zero_gain, std::vector<std::uint32_t>& picks) {
+template <typename State, typename Allowed, typename Go>
+void lazy_greedy(State& s, Allowed allowed, Go go, bool stop_at_zero_gain, std::vector<std::uint32_t>& picks) {
   std::priority_queue<HeapEntry> heap;
   for (std::size_t j = 0; j < s.r.kept.size(); ++j)
     if (!s.taken[j] && allowed(j)) heap.push({s.gain(j), static_cast<std::uint32_t>(j)});
@@ -135,10 +341,23 @@ void lazy_greedy(GreedyState& s, Allowed allowed, Go go, bool stop_at_zero_gain,
   }
 }
 
+/// kBudget with closures: the places left unused (the greedy stops where nobody is gained) go back to the closable
+/// facilities not chosen, in candidate order — a facility is closed only when its place went to a new site.
+void keep_unused(const SitingProblem& p, const Sites& m, std::vector<std::uint32_t>& picks) {
+  if (p.objective != SitingObjective::kBudget || m.closable_count == 0) return;
+  std::vector<char> in(m.r.kept.size(), 0);
+  for (const auto j : picks) in[j] = 1;
+  const std::uint64_t slots = open_slots(p);
+  for (std::size_t j = 0; j < m.r.kept.size() && picks.size() < slots; ++j)
+    if (m.closable[j] != 0 && in[j] == 0) picks.push_back(static_cast<std::uint32_t>(j));
+}
+
 /// The greedy solution (kept-candidate indexes, in pick order): first the zone minimums (each pick the largest
-/// gain among the candidates of the zones still short), then free picks up to the budget, or until the need is met.
-std::vector<std::uint32_t> greedy(const SitingProblem& p, const ReducedSiting& r, double need) {
-  GreedyState s(r);
+/// gain among the candidates of the zones still short), then free picks up to the open places, or until the need
+/// is met.
+template <typename State>
+std::vector<std::uint32_t> greedy_with(State s, const SitingProblem& p, const Sites& m, double need) {
+  const ReducedSiting& r = m.r;
   std::vector<std::uint32_t> picks;
   if (has_zones(p)) {
     std::vector<std::uint32_t> short_by(p.zone_required);
@@ -156,11 +375,32 @@ std::vector<std::uint32_t> greedy(const SitingProblem& p, const ReducedSiting& r
     }
   }
   auto all = [](std::size_t) { return true; };
-  if (p.objective == SitingObjective::kBudget)
-    lazy_greedy(s, all, [&] { return picks.size() < p.budget; }, true, picks);
-  else
+  if (p.objective == SitingObjective::kBudget) {
+    const std::uint64_t slots = open_slots(p);
+    lazy_greedy(s, all, [&] { return picks.size() < slots; }, true, picks);
+    keep_unused(p, m, picks);
+  } else {
     lazy_greedy(s, all, [&] { return s.gained < need; }, true, picks);
+  }
   return picks;
+}
+
+std::vector<std::uint32_t> greedy(const SitingProblem& p, const Sites& m, double need) {
+  if (m.capacitated) return greedy_with(CapGreedyState(m), p, m, need);
+  return greedy_with(GreedyState(m), p, m, need);
+}
+
+/// Persons a set of kept candidates covers (rows): the union of their rows, or with capacities the maximum
+/// assignment.
+double covered_by(const Sites& m, const std::vector<std::uint32_t>& picks) {
+  if (m.capacitated) {
+    Assignment a(m);
+    for (const auto j : picks) a.add(j);
+    return a.total();
+  }
+  GreedyState s(m);
+  for (auto j : picks) s.take(j);
+  return s.gained;
 }
 
 #ifdef CAREREACH_HAVE_CBC
@@ -168,7 +408,7 @@ int no_callback(CbcModel*, int) { return 0; }
 
 /// The integer model on the reduced problem: columns x_j (kept candidates, binary) then y_r (rows, 0–1).
 /// kBudget: min −Σ w_r y_r; kTargetShare: min Σ x_j − Σ w_r y_r / (2 W) (the fewest sites, then the most persons).
-/// Rows: y_r − Σ_{j covers r} x_j ≤ 0; kBudget Σ x ≤ budget; kTargetShare Σ w y ≥ need; per zone Σ x ≥ required.
+/// Rows: y_r − Σ_{j covers r} x_j ≤ 0; kBudget Σ x ≤ budget + closable facilities; kTargetShare Σ w y ≥ need; per zone Σ x ≥ required.
 struct Model {
   std::vector<double> collb, colub, obj, rowlb, rowub;
   CoinPackedMatrix matrix{true, 0, 0};  // column-ordered
@@ -196,7 +436,7 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
   m.rowlb.assign(static_cast<std::size_t>(next), -COIN_DBL_MAX);
   m.rowub.assign(static_cast<std::size_t>(next), 0.0);
   if (p.objective == SitingObjective::kBudget) {
-    m.rowub[static_cast<std::size_t>(rows)] = p.budget;
+    m.rowub[static_cast<std::size_t>(rows)] = static_cast<double>(open_slots(p));
   } else {
     m.rowlb[static_cast<std::size_t>(rows)] = need;
     m.rowub[static_cast<std::size_t>(rows)] = COIN_DBL_MAX;
@@ -246,10 +486,103 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
   return m;
 }
 
+/// The capacitated model (docs/method/siting.md, "Capacities"): columns y_j (kept candidates, binary) then x_jq, the
+/// persons of row covers[j][q] assigned to j (0 ≤ x ≤ w). Rows: per demand row Σ_j x ≤ w_r; per site
+/// Σ_q x_jq − C_j y_j ≤ 0; per pair x_jq − w_r y_j ≤ 0 (no assignment to a closed site; tightens the LP); kBudget
+/// Σ y ≤ budget + closable facilities, kTargetShare Σ x ≥ need; per zone Σ y ≥ required. Objective: kBudget
+/// min −Σ x; kTargetShare min Σ y − Σ x / (2 W).
+Model build_capacitated_model(const SitingProblem& p, const Sites& s, double need) {
+  const ReducedSiting& r = s.r;
+  Model m;
+  const int n = static_cast<int>(r.kept.size());
+  const int rows = static_cast<int>(r.row_persons.size());
+  m.n = n;
+  m.target = p.objective == SitingObjective::kTargetShare;
+  double W = 1.0;
+  for (double w : r.row_persons) W += w;
+  int pairs = 0;
+  for (const auto& c : r.covers) pairs += static_cast<int>(c.size());
+  const int cap_row0 = rows, link_row0 = rows + n, extra = rows + n + pairs;
+  int next = extra + 1;
+  std::vector<std::uint32_t> zone_row;
+  if (has_zones(p)) {
+    zone_row.assign(p.zone_required.size(), kNoSitingZone);
+    for (std::size_t z = 0; z < p.zone_required.size(); ++z)
+      if (p.zone_required[z] > 0) zone_row[z] = static_cast<std::uint32_t>(next++);
+  }
+  m.rowlb.assign(static_cast<std::size_t>(next), -COIN_DBL_MAX);
+  m.rowub.assign(static_cast<std::size_t>(next), 0.0);
+  for (int row = 0; row < rows; ++row) m.rowub[static_cast<std::size_t>(row)] = r.row_persons[static_cast<std::size_t>(row)];
+  if (m.target) {
+    m.rowlb[static_cast<std::size_t>(extra)] = need;
+    m.rowub[static_cast<std::size_t>(extra)] = COIN_DBL_MAX;
+  } else {
+    m.rowub[static_cast<std::size_t>(extra)] = static_cast<double>(open_slots(p));
+  }
+  for (std::size_t z = 0; z < zone_row.size(); ++z)
+    if (zone_row[z] != kNoSitingZone) {
+      m.rowlb[zone_row[z]] = p.zone_required[z];
+      m.rowub[zone_row[z]] = COIN_DBL_MAX;
+    }
+  m.matrix.setDimensions(next, 0);
+  int link = link_row0;
+  for (int j = 0; j < n; ++j) {
+    const auto ju = static_cast<std::size_t>(j);
+    std::vector<int> idx{cap_row0 + j};
+    std::vector<double> val{-s.cap[ju]};
+    for (const std::uint32_t row : r.covers[ju]) {
+      idx.push_back(link++);
+      val.push_back(-r.row_persons[row]);
+    }
+    if (!m.target) {
+      idx.push_back(extra);
+      val.push_back(1.0);
+    }
+    if (has_zones(p)) {
+      const std::uint32_t z = p.candidate_zone[r.kept[ju]];
+      if (z < zone_row.size() && zone_row[z] != kNoSitingZone) {
+        idx.push_back(static_cast<int>(zone_row[z]));
+        val.push_back(1.0);
+      }
+    }
+    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
+    m.collb.push_back(0.0);
+    m.colub.push_back(1.0);
+    m.obj.push_back(m.target ? 1.0 : 0.0);
+  }
+  link = link_row0;
+  for (int j = 0; j < n; ++j)
+    for (const std::uint32_t row : r.covers[static_cast<std::size_t>(j)]) {
+      std::vector<int> idx{static_cast<int>(row), cap_row0 + j, link++};
+      std::vector<double> val{1.0, 1.0, 1.0};
+      if (m.target) {
+        idx.push_back(extra);
+        val.push_back(1.0);
+      }
+      m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
+      m.collb.push_back(0.0);
+      m.colub.push_back(r.row_persons[row]);
+      m.obj.push_back(m.target ? -1.0 / (2.0 * W) : -1.0);
+    }
+  return m;
+}
+
 void load(OsiClpSolverInterface& solver, const Model& m) {
   solver.loadProblem(m.matrix, m.collb.data(), m.colub.data(), m.obj.data(), m.rowlb.data(), m.rowub.data());
   solver.messageHandler()->setLogLevel(0);
   solver.getModelPtr()->messageHandler()->setLogLevel(0);
+}
+
+
+/// The LP relaxation's optimum (Clp), or nothing when Clp does not prove it within the time limit (an unfinished LP
+/// bounds nothing).
+std::optional<double> lp_optimum(const Model& m, double time_limit_s) {
+  OsiClpSolverInterface solver;
+  load(solver, m);
+  solver.getModelPtr()->setMaximumSeconds(std::max(1.0, time_limit_s));
+  solver.initialSolve();
+  if (!solver.isProvenOptimal()) return std::nullopt;
+  return solver.getObjValue();
 }
 
 struct ExactOutcome {
@@ -305,41 +638,85 @@ ExactOutcome exact(const Model& m, double time_limit_s, double accept_gap, const
 }
 #endif
 
-/// Persons a set of kept candidates covers (rows).
-double covered_by(const ReducedSiting& r, const std::vector<std::uint32_t>& picks) {
-  GreedyState s(r);
-  for (auto j : picks) s.take(j);
-  return s.gained;
-}
+/// A chosen set in the order of the coverage curve: the closures first (closable facilities not chosen, in candidate
+/// order, each with the persons lost when it closes after the ones before it, from today's coverage), then the new
+/// sites, each next the one with the largest marginal gain among the remaining ones after the kept facilities
+/// (ties: the lower original index; with capacities the greedy's gain orders them and the gains are exact). Sites
+/// that add nothing are dropped unless a zone minimum needs them.
+struct Ordered {
+  std::vector<SitingPick> chosen;
+  std::vector<SitingClosure> closed;
+  std::size_t kept = 0;
+  double today = 0.0;  ///< persons every closable facility covers (beyond the fixed ones)
+  double value = 0.0;  ///< persons the open sites cover
+};
 
-/// Orders a chosen set for the coverage curve: each next site the one with the largest marginal gain among the
-/// remaining ones (ties: the lower original index), with its gain. Sites that add nothing are dropped unless a
-/// zone minimum needs them.
-std::vector<SitingPick> order_picks(const SitingProblem& p, const ReducedSiting& r, std::vector<std::uint32_t> picks) {
-  GreedyState s(r);
-  std::vector<SitingPick> out;
+Ordered order_picks(const SitingProblem& p, const Sites& m, std::vector<std::uint32_t> picks) {
+  const ReducedSiting& r = m.r;
+  Ordered out;
   std::vector<char> in(r.kept.size(), 0);
   for (auto j : picks) in[j] = 1;
+  std::vector<std::uint32_t> base, closed;
+  for (std::size_t j = 0; j < r.kept.size(); ++j)
+    if (m.closable[j] != 0) (in[j] != 0 ? base : closed).push_back(static_cast<std::uint32_t>(j));
+  out.kept = base.size();
+  // Closures, one after another from today's coverage.
+  {
+    std::vector<std::uint32_t> open = base;
+    open.insert(open.end(), closed.begin(), closed.end());
+    double prev = covered_by(m, open);
+    out.today = prev;
+    for (const std::uint32_t j : closed) {
+      open.erase(std::find(open.begin(), open.end(), j));
+      const double now = covered_by(m, open);
+      out.closed.push_back({r.kept[j], std::max(0.0, prev - now)});
+      prev = now;
+    }
+  }
+  // New sites in greedy order after the kept ones.
+  auto is_new = [&](std::size_t j) { return in[j] != 0 && m.closable[j] == 0; };
   std::vector<std::uint32_t> ordered;
-  lazy_greedy(s, [&](std::size_t j) { return in[j] != 0; }, [] { return true; }, false, ordered);
-  // Re-evaluate the gains in that order.
-  GreedyState t(r);
+  if (m.capacitated) {
+    CapGreedyState s(m);
+    for (const auto j : base) s.take(j);
+    lazy_greedy(s, is_new, [] { return true; }, false, ordered);
+  } else {
+    GreedyState s(m);
+    for (const auto j : base) s.take(j);
+    lazy_greedy(s, is_new, [] { return true; }, false, ordered);
+  }
   std::vector<std::uint32_t> zone_count(p.zone_required.size(), 0);
-  for (auto j : ordered)
-    if (has_zones(p) && p.candidate_zone[r.kept[j]] < zone_count.size()) ++zone_count[p.candidate_zone[r.kept[j]]];
-  for (auto j : ordered) {
-    const double before = t.gained;
-    t.take(j);
-    const double g = t.gained - before;
-    if (g <= 0.0) {
-      const std::uint32_t z = has_zones(p) ? p.candidate_zone[r.kept[j]] : kNoSitingZone;
+  auto zone = [&](std::size_t j) { return has_zones(p) ? p.candidate_zone[r.kept[j]] : kNoSitingZone; };
+  for (const auto j : picks)
+    if (zone(j) < zone_count.size()) ++zone_count[zone(j)];
+  // The gains, re-evaluated in that order (exactly: the union of rows, or the maximum assignment).
+  std::optional<Assignment> a;
+  std::optional<GreedyState> t;
+  if (m.capacitated) a.emplace(m);
+  else t.emplace(m);
+  auto add = [&](std::uint32_t j) {
+    if (a) return a->add(j);
+    const double before = t->gained;
+    t->take(j);
+    return t->gained - before;
+  };
+  for (const auto j : base) add(j);
+  std::vector<std::uint32_t> new_sites;
+  for (const auto j : ordered) {
+    const double g = add(j);
+    if (g <= m.eps) {
+      const std::uint32_t z = zone(j);
       if (z >= zone_count.size() || zone_count[z] > p.zone_required[z]) {
         if (z < zone_count.size()) --zone_count[z];
         continue;  // adds nothing and no zone needs it
       }
     }
-    out.push_back({r.kept[j], g});
+    out.chosen.push_back({r.kept[j], std::max(0.0, g), 0.0});
+    new_sites.push_back(j);
   }
+  out.value = a ? a->total() : t->gained;
+  if (a)
+    for (std::size_t i = 0; i < new_sites.size(); ++i) out.chosen[i].assigned = a->used(new_sites[i]);
   return out;
 }
 
@@ -363,7 +740,6 @@ ReducedSiting reduce_siting(const SitingProblem& p) {
   // Per demand cell, the candidates covering it (ascending: candidates are visited in order).
   std::vector<std::vector<std::uint32_t>> by_cell(persons.size());
   for (std::size_t j = 0; j < n; ++j) {
-    std::vector<std::uint32_t> seen;
     for (std::uint32_t c : p.covers[j]) {
       auto it = demand.find(c);
       if (it == demand.end()) continue;
@@ -390,14 +766,24 @@ ReducedSiting reduce_siting(const SitingProblem& p) {
   for (std::size_t row = 0; row < row_cands.size(); ++row)
     for (std::uint32_t j : row_cands[row]) cand_rows[j].push_back(static_cast<std::uint32_t>(row));
   // Dominated candidates: a is dominated by b when a's rows ⊊ b's rows, or equal and b < a; b must be in a's zone
-  // when that zone has a minimum, and such a zone keeps at least its minimum of candidates.
+  // when that zone has a minimum, and such a zone keeps at least its minimum of candidates. Closable facilities are
+  // never removed (not choosing one closes it). With capacities b must also have at least a's capacity and enough
+  // for every person of its rows: otherwise a and b open together can serve more than b alone.
+  std::vector<double> demand_of(n, 0.0);
+  if (has_capacity(p))
+    for (std::size_t j = 0; j < n; ++j)
+      for (const std::uint32_t row : cand_rows[j]) demand_of[j] += row_persons[row];
   std::vector<std::uint32_t> zone_left(p.zone_required.size(), 0);
   if (has_zones(p))
     for (std::uint32_t z : p.candidate_zone)
       if (z < zone_left.size()) ++zone_left[z];
   auto zone_of = [&](std::size_t j) { return has_zones(p) ? p.candidate_zone[j] : kNoSitingZone; };
+  auto can_dominate = [&](std::size_t b, std::size_t a) {
+    return !has_capacity(p) || (p.capacity[b] >= p.capacity[a] && p.capacity[b] >= demand_of[b]);
+  };
   std::vector<char> removed(n, 0);
   for (std::size_t a = 0; a < n; ++a) {
+    if (is_closable(p, a)) continue;
     const std::uint32_t za = zone_of(a);
     const bool needed_zone = za < zone_left.size() && p.zone_required[za] > 0;
     if (needed_zone && zone_left[za] <= p.zone_required[za]) continue;
@@ -408,8 +794,9 @@ ReducedSiting reduce_siting(const SitingProblem& p) {
         if (row_cands[row].size() < row_cands[pivot].size()) pivot = row;
       for (std::uint32_t b : row_cands[pivot]) {
         if (b == a || cand_rows[b].size() < cand_rows[a].size()) continue;
-        if (cand_rows[b].size() == cand_rows[a].size() && b > a) continue;
+        if (cand_rows[b].size() == cand_rows[a].size() && b > a && !is_closable(p, b)) continue;
         if (needed_zone && zone_of(b) != za) continue;
+        if (!can_dominate(b, a)) continue;
         if (is_subset(cand_rows[a], cand_rows[b])) {
           dominated = true;
           break;
@@ -432,18 +819,58 @@ ReducedSiting reduce_siting(const SitingProblem& p) {
   return r;
 }
 
+double siting_coverage(const SitingProblem& p, const std::vector<std::uint32_t>& open) {
+  check_problem(p);
+  // Each demand cell a row of its own, the open candidates as the kept ones.
+  ReducedSiting r;
+  std::unordered_map<std::uint32_t, std::uint32_t> row_of;
+  for (std::size_t i = 0; i < p.cells.size(); ++i) {
+    if (!(p.persons[i] > 0.0)) continue;
+    auto [it, fresh] = row_of.emplace(p.cells[i], static_cast<std::uint32_t>(r.row_persons.size()));
+    if (fresh) r.row_persons.push_back(p.persons[i]);
+    else r.row_persons[it->second] += p.persons[i];
+  }
+  SitingProblem q;
+  for (const std::uint32_t j : open) {
+    if (j >= p.covers.size()) throw std::invalid_argument("siting_coverage: a candidate index is out of range");
+    std::vector<std::uint32_t> rows;
+    for (const std::uint32_t c : p.covers[j])
+      if (auto it = row_of.find(c); it != row_of.end()) rows.push_back(it->second);
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    r.kept.push_back(j);
+    r.covers.push_back(std::move(rows));
+    if (has_capacity(p)) q.capacity.push_back(p.capacity[j]);
+  }
+  // Sites reads capacities by original index: a problem whose candidates are the open ones, in order.
+  q.covers.resize(open.size());
+  ReducedSiting local = r;
+  for (std::size_t k = 0; k < local.kept.size(); ++k) local.kept[k] = static_cast<std::uint32_t>(k);
+  const Sites m(q, local);
+  std::vector<std::uint32_t> all(open.size());
+  std::iota(all.begin(), all.end(), 0U);
+  return covered_by(m, all);
+}
+
 SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) {
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   auto t0 = Clock::now();
   const ReducedSiting r = reduce_siting(p);
+  const Sites sites(p, r);
   SitingResult out;
   out.reduce_s = since(t0);
   out.reduction = r.stats;
-  out.covered_before = p.covered_before;
+  out.capacitated = sites.capacitated;
   out.total = p.total;
   double coverable = 0.0;
   for (double w : r.row_persons) coverable += w;
+  if (sites.capacitated) {
+    // Every site open: the most the candidates can cover at all.
+    std::vector<std::uint32_t> every(r.kept.size());
+    std::iota(every.begin(), every.end(), 0U);
+    coverable = covered_by(sites, every);
+  }
   double need = 0.0;
   if (p.objective == SitingObjective::kTargetShare) {
     need = p.target_share * p.total - p.covered_before;
@@ -453,8 +880,8 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
   }
 
   t0 = Clock::now();
-  std::vector<std::uint32_t> greedy_picks = greedy(p, r, out.target_reached ? need : coverable);
-  const double greedy_gain = covered_by(r, greedy_picks);
+  std::vector<std::uint32_t> greedy_picks = greedy(p, sites, out.target_reached ? need : coverable + 1.0);
+  const double greedy_gain = covered_by(sites, greedy_picks);
   out.greedy_s = since(t0);
   out.greedy_sites = greedy_picks.size();
   out.greedy_gain = greedy_gain;
@@ -463,8 +890,9 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
   out.method_used = SitingMethod::kGreedy;
 
   const bool want_exact = options.method != SitingMethod::kGreedy;
-  // The Lagrangian bound (siting_bound.hpp): seconds where the LP or the exact solve takes minutes. kBudget: an upper
-  // bound on the persons new sites can add; kTargetShare: a lower bound on the number of sites.
+  // The cheap bound: the Lagrangian one (siting_bound.hpp), seconds where the LP or the exact solve takes minutes;
+  // with capacities it bounds the uncapacitated model (valid, looser), and the LP relaxation (Clp) tightens it.
+  // kBudget: an upper bound on the persons the open sites can cover; kTargetShare: a lower bound on open sites.
   std::optional<double> lagrangian;
   const bool bound_needed = out.target_reached && !r.kept.empty() &&
                             !(p.objective == SitingObjective::kTargetShare && need <= 0.0 && !has_zones(p));
@@ -474,23 +902,44 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
       for (const std::uint32_t j : r.kept) kept_zone.push_back(p.candidate_zone[j]);
     const CoverModel cm{r.row_persons, r.covers, kept_zone,
                         has_zones(p) ? std::span<const std::uint32_t>(p.zone_required) : std::span<const std::uint32_t>()};
+    const auto slots = static_cast<std::uint32_t>(std::min<std::uint64_t>(open_slots(p), r.kept.size()));
     if (p.objective == SitingObjective::kBudget) {
-      lagrangian = mclp_upper_bound(cm, p.budget, greedy_gain).bound;
+      lagrangian = mclp_upper_bound(cm, slots, greedy_gain).bound;
+      if (sites.capacitated) {
+        // No more than the largest capacities of as many sites can be served.
+        std::vector<double> caps = sites.cap;
+        std::sort(caps.begin(), caps.end(), std::greater<>());
+        double sum = 0.0;
+        for (std::size_t k = 0; k < caps.size() && k < slots; ++k) sum += caps[k];
+        lagrangian = std::min(*lagrangian, sum);
+      }
     } else {
       // What the greedy solution's first k sites cover, for each k: the aim of the bound's steps for k sites.
       std::vector<double> curve;
-      std::vector<char> hit(r.row_persons.size(), 0);
-      double acc = 0.0;
-      for (const std::uint32_t j : greedy_picks) {
-        for (const std::uint32_t row : r.covers[j])
-          if (hit[row] == 0) {
-            hit[row] = 1;
-            acc += r.row_persons[row];
-          }
-        curve.push_back(acc);
+      if (sites.capacitated) {
+        Assignment a(sites);
+        for (const std::uint32_t j : greedy_picks) {
+          a.add(j);
+          curve.push_back(a.total());
+        }
+      } else {
+        GreedyState s(sites);
+        for (const std::uint32_t j : greedy_picks) {
+          s.take(j);
+          curve.push_back(s.gained);
+        }
       }
       lagrangian = fewest_sites_lower_bound(cm, need, static_cast<std::uint32_t>(greedy_picks.size()), curve);
     }
+#ifdef CAREREACH_HAVE_CBC
+    if (sites.capacitated) {
+      const Model lp = build_capacitated_model(p, sites, need);
+      if (const auto v = lp_optimum(lp, options.time_limit_s)) {
+        if (p.objective == SitingObjective::kBudget) lagrangian = std::min(*lagrangian, -*v + 1e-9 * std::max(1.0, coverable));
+        else lagrangian = std::max(*lagrangian, std::ceil(*v - 1e-6));
+      }
+    }
+#endif
   }
   const auto relative_gap = [&](double bound) {
     if (p.objective == SitingObjective::kBudget) return bound > 0.0 ? std::max(0.0, bound - greedy_gain) / bound : 0.0;
@@ -506,15 +955,26 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
     if (want_exact && siting_solver_available()) out.method_used = SitingMethod::kExact;
   } else if (want_exact && !greedy_close_enough) {
 #ifdef CAREREACH_HAVE_CBC
-    const Model m = build_model(p, r, need);
+    const Model m = sites.capacitated ? build_capacitated_model(p, sites, need) : build_model(p, r, need);
     std::vector<double> start(m.collb.size(), 0.0);
-    for (const std::uint32_t j : greedy_picks) {
-      start[j] = 1.0;
-      for (const std::uint32_t row : r.covers[j]) start[static_cast<std::size_t>(m.n) + row] = 1.0;
+    if (sites.capacitated) {
+      // y_j of the greedy picks and the maximum assignment to them.
+      Assignment a(sites);
+      for (const std::uint32_t j : greedy_picks) a.add(j);
+      std::size_t col = static_cast<std::size_t>(m.n);
+      for (std::size_t j = 0; j < r.kept.size(); ++j)
+        for (std::size_t q = 0; q < r.covers[j].size(); ++q) start[col++] = a.flow(j, q);
+      for (const std::uint32_t j : greedy_picks) start[j] = 1.0;
+    } else {
+      for (const std::uint32_t j : greedy_picks) {
+        start[j] = 1.0;
+        for (const std::uint32_t row : r.covers[j]) start[static_cast<std::size_t>(m.n) + row] = 1.0;
+      }
     }
-    const ExactOutcome e = exact(m, options.time_limit_s, options.accept_gap, start);
+    ExactOutcome e = exact(m, options.time_limit_s, options.accept_gap, start);
     if (e.solved) {
-      const double e_gain = covered_by(r, e.picks);
+      keep_unused(p, sites, e.picks);
+      const double e_gain = covered_by(sites, e.picks);
       // The solver's tolerances may accept a coverage a hair below the need: such a solution does not count.
       const bool meets = p.objective == SitingObjective::kBudget || e_gain >= need;
       const bool better = meets && (p.objective == SitingObjective::kBudget
@@ -540,7 +1000,7 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
     out.note = "no exact solver is built in (COIN-OR CBC): the greedy solution, gap against the Lagrangian bound";
 #endif
   }
-  // The tighter of the solver's bound and the Lagrangian one.
+  // The tighter of the solver's bound and the cheap one.
   if (lagrangian && !out.proven_optimal) {
     if (!out.bound) out.bound = lagrangian;
     else if (p.objective == SitingObjective::kBudget) out.bound = std::min(*out.bound, *lagrangian);
@@ -548,13 +1008,17 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
   }
 
   out.solver_s = since(t0);
-  out.chosen = order_picks(p, r, picks);
-  double gain = 0.0;
-  for (const auto& c : out.chosen) gain += c.gain;
+  const Ordered ordered = order_picks(p, sites, picks);
+  out.chosen = ordered.chosen;
+  out.closed = ordered.closed;
+  out.kept = ordered.kept;
+  out.covered_before = p.covered_before + ordered.today;
+  const double gain = ordered.value;  // persons the open sites cover: the objective
   out.covered_after = p.covered_before + gain;
+  const double open_sites = static_cast<double>(ordered.chosen.size() + ordered.kept);
   if (out.proven_optimal) {
     out.gap = 0.0;
-    out.bound = p.objective == SitingObjective::kBudget ? gain : static_cast<double>(out.chosen.size());
+    out.bound = p.objective == SitingObjective::kBudget ? gain : open_sites;
   } else if (out.bound) {
     if (p.objective == SitingObjective::kBudget) {
       const double b = std::max(*out.bound, gain);
@@ -565,7 +1029,7 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
         out.proven_optimal = true;
       }
     } else if (out.target_reached) {
-      const double k = static_cast<double>(out.chosen.size());
+      const double k = open_sites;
       const double b = std::min(std::max(*out.bound, 0.0), k);
       out.bound = b;
       out.gap = k > 0.0 ? (k - b) / k : 0.0;

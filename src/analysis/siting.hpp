@@ -25,8 +25,9 @@ enum class SitingMethod { kGreedy, kExact, kAuto };
 
 const char* to_string(SitingMethod m);
 
-/// The siting problem on demand cells: the populated cells no existing facility covers (or, with closures
-/// allowed, every populated cell). Cell indexes are the caller's own (e.g. Grid::index), any order.
+/// The siting problem on demand cells: the populated cells no fixed existing facility covers. Cell indexes are the
+/// caller's own (e.g. Grid::index), any order. "Sites" are the candidates (new sites or upgrades) and, with
+/// closures allowed, the existing facilities that may be closed (closable): the model keeps or closes each of those.
 struct SitingProblem {
   /// Per demand cell: its persons (> 0). Cells with persons ≤ 0 are ignored.
   std::vector<std::uint32_t> cells;
@@ -34,7 +35,8 @@ struct SitingProblem {
   /// Per candidate: the demand cells (values of `cells`) it would cover within the threshold. Cells not in `cells`
   /// (already covered, unpopulated) are ignored.
   std::vector<std::vector<std::uint32_t>> covers;
-  double covered_before = 0.0;  ///< persons the existing facilities cover already
+  /// Persons the existing facilities that stay (every existing one but the closable) cover already.
+  double covered_before = 0.0;
   double total = 0.0;           ///< every person of the study area (the denominator of shares)
 
   SitingObjective objective = SitingObjective::kBudget;
@@ -45,6 +47,17 @@ struct SitingProblem {
   /// get at least. Empty: no zone minimums.
   std::vector<std::uint32_t> candidate_zone;
   std::vector<std::uint32_t> zone_required;
+
+  /// Closures: per candidate, non-zero when it is an existing facility that may be closed (open today; the model
+  /// keeps or closes it). Empty: none. kBudget: every closure frees one new site (open sites, kept and new,
+  /// ≤ budget + the closable ones); a closable facility is closed only when its place goes to a new site.
+  /// kTargetShare: the fewest open sites (kept and new) reaching the share. A closable facility in a zone counts
+  /// towards the zone's minimum while it is kept.
+  std::vector<char> closable;
+  /// Capacities: per candidate the persons it can serve at most (≥ 0, finite). Empty: uncapacitated. A demand
+  /// cell's persons may be split among the open sites covering it (capacitated MCLP); the fixed facilities'
+  /// coverage (covered_before) is not capacitated.
+  std::vector<double> capacity;
 };
 
 struct SitingOptions {
@@ -60,6 +73,13 @@ struct SitingOptions {
 struct SitingPick {
   std::uint32_t candidate = 0;  ///< index into SitingProblem::covers
   double gain = 0.0;            ///< persons newly covered when it is added after the picks before it
+  double assigned = 0.0;        ///< with capacities: persons the final assignment gives it (≤ its capacity)
+};
+
+/// A closable existing facility that the solution closes.
+struct SitingClosure {
+  std::uint32_t candidate = 0;  ///< index into SitingProblem::covers
+  double loss = 0.0;            ///< persons no longer covered when it is closed after the closures before it
 };
 
 /// How far the demand reduction took the model.
@@ -72,9 +92,15 @@ struct SitingReduction {
 };
 
 struct SitingResult {
-  std::vector<SitingPick> chosen;  ///< ordered: each the largest marginal gain among the remaining chosen sites
+  /// The new sites (candidates that are not closable), ordered: each the largest marginal gain among the remaining
+  /// chosen sites, after the closures.
+  std::vector<SitingPick> chosen;
+  std::vector<SitingClosure> closed;  ///< the closable facilities closed (candidate order), each with its loss
+  std::size_t kept = 0;               ///< the closable facilities kept open
+  /// Persons covered today: the fixed facilities' coverage and that of every closable facility (with capacities,
+  /// as the model assigns them).
   double covered_before = 0.0;
-  double covered_after = 0.0;      ///< covered_before + Σ gains
+  double covered_after = 0.0;      ///< covered_before − Σ losses + Σ gains
   double total = 0.0;
   /// kTargetShare: the target is reached (false: even every useful candidate falls short; chosen is then every
   /// candidate that adds persons, greedy order).
@@ -84,14 +110,17 @@ struct SitingResult {
   /// The bound the gap is measured against: kBudget an upper bound on the persons the new sites can cover; kTargetShare
   /// a lower bound on the number of new sites. Not set when no bound is known (no solver built in).
   std::optional<double> bound;
-  /// Relative gap: kBudget (bound − gain) / bound; kTargetShare (sites − bound) / sites. 0 when proven optimal.
+  /// Relative gap: kBudget (bound − persons the open sites cover) / bound; kTargetShare (open sites − bound) / open
+  /// sites (open sites: new and kept). 0 when proven optimal. With capacities the bound is the LP relaxation's (Clp)
+  /// when the solver is built in, else the uncapacitated Lagrangian bound (valid, looser).
   std::optional<double> gap;
   std::string note;  ///< why the method used differs from the method asked (no solver, time limit), or ""
   SitingReduction reduction;
   /// The greedy solution, always computed (the result itself when method_used is kGreedy): its number of sites and
   /// the persons it adds, for comparison with the exact one.
-  std::size_t greedy_sites = 0;
-  double greedy_gain = 0.0;
+  std::size_t greedy_sites = 0;  ///< open sites (new, and kept closable ones)
+  double greedy_gain = 0.0;      ///< persons its open sites cover beyond covered_before of the problem
+  bool capacitated = false;
   /// Seconds spent: reduction, greedy, bound or exact solve (wall clock).
   double reduce_s = 0.0, greedy_s = 0.0, solver_s = 0.0;
 
@@ -104,8 +133,8 @@ bool siting_solver_available();
 
 /// The reduced model: demand rows (cells covered by exactly the same candidates, persons summed) and the candidates
 /// kept (covering at least one row and not dominated: a candidate whose rows are a subset of another kept
-/// candidate's rows, in the same zone, is removed; of equal ones the first is kept). Cells no candidate covers are
-/// left out. Exposed for the tests.
+/// candidate's rows, in the same zone, with a capacity no larger, is removed; of equal ones the first is kept).
+/// Closable facilities are never removed. Cells no candidate covers are left out. Exposed for the tests.
 struct ReducedSiting {
   std::vector<double> row_persons;
   std::vector<std::uint32_t> kept;                      ///< original candidate indexes, ascending
@@ -119,5 +148,10 @@ ReducedSiting reduce_siting(const SitingProblem& problem);
 /// a zone minimum that the zone's candidates cannot meet, or minimums above the budget, throw
 /// std::invalid_argument too.
 SitingResult solve_siting(const SitingProblem& problem, const SitingOptions& options = {});
+
+/// Persons the given candidates (indexes into SitingProblem::covers) cover beyond covered_before: the union of their
+/// cells, or with capacities the largest assignment (a maximum flow from the cells to the sites). For the tables
+/// and the tests.
+double siting_coverage(const SitingProblem& problem, const std::vector<std::uint32_t>& open);
 
 }  // namespace carereach::analysis

@@ -53,6 +53,14 @@ class SiteCommand final : public Command {
                    "Relative optimality gap accepted, 0–0.5 (default 0: prove optimality): the solver is skipped when "
                    "the bound proves the greedy result within it, or stops within it")
         ->check(CLI::Range(0.0, 0.5));
+    app.add_option("--closable", closable_,
+                   "Existing facilities of the standard the model may close, each closure freeing one new site: "
+                   "existing:<types or tags> or ids:<facility ids>");
+    app.add_option("--capacity", capacity_, "Persons one site serves at most (capacitated siting; a cell's persons may be split)");
+    app.add_option("--capacity-field", capacity_field_,
+                   "The capacity of existing sites (upgrades, closable) from an attribute: beds, doctors, nurses, gps, "
+                   "tcm_beds, tcm_doctors, capacity");
+    app.add_option("--persons-per-unit", persons_per_unit_, "Persons one unit of --capacity-field serves (default 1)");
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
@@ -76,6 +84,10 @@ class SiteCommand final : public Command {
     config.method = method_;
     config.time_limit_s = time_limit_s_;
     config.gap = gap_;
+    config.closable = closable_;
+    config.capacity = capacity_;
+    config.capacity_field = capacity_field_;
+    config.persons_per_unit = persons_per_unit_;
     config.out = out_;
     config.overwrite = overwrite_;
     config.lang = lang_ == "en" ? report::Lang::kEn : report::Lang::kZh;
@@ -96,6 +108,8 @@ class SiteCommand final : public Command {
       console.out("  " + std::to_string(i + 1) + ". " + c.id + " " + c.name + " +" +
                   grouped(static_cast<double>(c.gain_persons)) + " persons");
     }
+    for (const pipeline::ChosenSite& c : r.closed)
+      console.out("  close 关闭 " + c.id + " " + c.name + " " + grouped(static_cast<double>(c.gain_persons)) + " persons");
     if (r.sites.size() > 10) console.out("  … (" + std::to_string(r.sites.size()) + " sites in tables/coverage_curve.csv)");
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(r.folder).lexically_normal().string());
     return 0;
@@ -113,6 +127,10 @@ class SiteCommand final : public Command {
   std::string method_ = "auto";
   double time_limit_s_ = 60.0;
   double gap_ = 0.0;
+  std::string closable_;
+  std::string capacity_;
+  std::string capacity_field_;
+  std::string persons_per_unit_;
   std::string out_;
   bool overwrite_ = false;
   std::string lang_ = "zh";

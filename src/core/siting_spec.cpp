@@ -40,6 +40,27 @@ std::string parse_siting_candidates(const std::string& text, SitingCandidates& o
   return {};
 }
 
+std::string parse_siting_closable(const std::string& text, SitingClosable& out) {
+  const auto colon = text.find(':');
+  const std::string kind = text.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? std::string() : text.substr(colon + 1);
+  if (kind != "existing" && kind != "ids") return "'" + text + "': unknown kind '" + kind + "' (existing:<types or tags> or ids:<ids>)";
+  SitingClosable c;
+  c.text = text;
+  std::size_t at = 0;
+  while (at <= arg.size()) {
+    const auto comma = arg.find(',', at);
+    const std::string item = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!item.empty()) (kind == "ids" ? c.ids : c.selector).push_back(item);
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  if (c.ids.empty() && c.selector.empty())
+    return "'" + text + "' names no " + (kind == "ids" ? std::string("facility id") : std::string("facility type or tag"));
+  out = std::move(c);
+  return {};
+}
+
 std::string parse_siting_per_zone(const std::string& text, std::string& level, std::uint32_t& k) {
   const auto colon = text.rfind(':');
   char* end = nullptr;

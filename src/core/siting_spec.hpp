@@ -19,6 +19,18 @@ struct SitingCandidates {
   std::string text;                   ///< as written: "existing:村卫生室"
 };
 
+/// The existing facilities a siting may close (docs/method/siting.md, "Closures"): those of the standard's facilities
+/// matching a type or tag, or given by id.
+struct SitingClosable {
+  std::vector<std::string> selector;  ///< existing: facility types or tags (any matches)
+  std::vector<std::string> ids;       ///< ids: facility ids (as in the facility layer)
+  std::string text;                   ///< as written: "existing:乡镇卫生院", "ids:F1,F2"; "" when none
+  [[nodiscard]] bool empty() const { return text.empty(); }
+};
+
+/// Parses "existing:<types or tags>" or "ids:<facility ids, comma-separated>". Returns "" when valid.
+std::string parse_siting_closable(const std::string& text, SitingClosable& out);
+
 /// Parses "existing:<types or tags>", "layer:<file>" or "grid:<metres>". Returns "" when valid, otherwise what is
 /// wrong (English).
 std::string parse_siting_candidates(const std::string& text, SitingCandidates& out);
@@ -41,6 +53,13 @@ struct SitingSpec {
   std::string method = "auto";    ///< greedy, exact, auto
   double time_limit_s = 60.0;
   double accept_gap = 0.0;        ///< relative optimality gap accepted (analysis::SitingOptions::accept_gap); site --gap
+  SitingClosable closable;        ///< existing facilities of the standard the model may close (empty: none)
+  /// Capacities (persons one site serves at most): every site `capacity`, or for existing facilities (upgrades,
+  /// closable ones) their attribute `capacity_field` × persons_per_unit, `capacity` for the others. Neither: none.
+  std::optional<double> capacity;
+  std::string capacity_field;
+  double persons_per_unit = 1.0;
+  [[nodiscard]] bool capacitated() const { return capacity.has_value() || !capacity_field.empty(); }
   bool from_cli = false;  ///< messages name the command's options (--budget) rather than the scenario's keys
   int line = 0;           ///< line of [siting.<id>]
 };

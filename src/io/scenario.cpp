@@ -1269,6 +1269,30 @@ class Parser {
       c.accept_gap = it.number("gap", 0.0);
       if (!(c.accept_gap >= 0 && c.accept_gap <= 0.5))
         it.fail("gap", "must be from 0 to 0.5 (a relative optimality gap; 0: prove optimality)");
+      if (auto v = it.string("closable")) {
+        if (const std::string why = parse_siting_closable(*v, c.closable); !why.empty())
+          it.fail("closable", why, "closable = \"existing:<types or tags>\" or \"ids:<facility ids>\" (e.g. \"ids:F1,F2\")");
+        for (const std::string& x : c.closable.selector)
+          if (s.taxonomy.find_type(x) == nullptr && !s.taxonomy.find_tag(x))
+            it.fail("closable", "'" + x + "' is neither a facility type nor a tag", types_hint(s.taxonomy));
+      }
+      if (it.has("capacity")) {
+        const double v = it.number("capacity", -1.0);
+        if (!(v >= 0 && v <= 1e9)) it.fail("capacity", "must be a number of persons from 0 to 1e9 (what one site serves at most)");
+        c.capacity = v;
+      }
+      if (auto v = it.string("capacity_field")) {
+        if (!is_facility_attribute(*v))
+          it.fail("capacity_field", "'" + *v + "' is not a facility attribute", "one of " + facility_attribute_names());
+        c.capacity_field = *v;
+      }
+      if (it.has("persons_per_unit")) {
+        if (c.capacity_field.empty())
+          it.fail("persons_per_unit", "applies to capacity_field: give capacity_field too", "e.g. capacity_field = \"beds\"");
+        c.persons_per_unit = it.number("persons_per_unit", 1.0);
+        if (!(c.persons_per_unit > 0 && c.persons_per_unit <= 1e6))
+          it.fail("persons_per_unit", "must be more than 0 and at most 1e6 (persons one unit serves)");
+      }
       it.finish();
       s.siting.push_back(std::move(c));
     }

@@ -84,6 +84,11 @@ std::string scenario_with_changes(const Scenario& scenario, const ScenarioChange
   }
   if (!extra.label_zh.empty()) changes->insert_or_assign("label_zh", extra.label_zh);
   if (!extra.label_en.empty()) changes->insert_or_assign("label_en", extra.label_en);
+  if (!extra.close.empty()) {
+    if (!(*changes)["close"].is_array()) changes->insert_or_assign("close", toml::array{});
+    toml::array& closes = *(*changes)["close"].as_array();
+    for (const std::string& id : extra.close) closes.push_back(id);
+  }
   if (!extra.upgrade.empty()) {
     if (!(*changes)["upgrade"].is_array()) changes->insert_or_assign("upgrade", toml::array{});
     toml::array& ups = *(*changes)["upgrade"].as_array();

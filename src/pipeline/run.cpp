@@ -246,6 +246,14 @@ void write_outputs(LoadedRun& run, AnalysedRun& analysed, RunResult& result) {
         line.method_en = st.method_en;
         j["objective"] = st.budget_objective ? "budget" : "target_share";
         j["sites"] = st.sites.size();
+        if (!st.closable_text.empty()) {
+          nlohmann::ordered_json closed = nlohmann::ordered_json::array();
+          for (std::size_t i = 0; i < st.closed.size(); ++i)
+            closed.push_back({{"id", st.closed[i].id}, {"name", st.closed[i].name}, {"lost_persons", -pub.closed_change[i]}});
+          j["closed"] = closed;
+          j["persons_covered_after_closures"] = pub.after_closures();
+        }
+        j["capacitated"] = !st.capacity_en.empty();
         j["persons_covered_before"] = pub.before;
         j["persons_covered_after"] = pub.after();
         j["persons_total"] = pub.total;

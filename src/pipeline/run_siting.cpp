@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "analysis/reach.hpp"
+#include "core/capacity_spec.hpp"
 #include "core/error.hpp"
 #include "io/facilities.hpp"
 #include "io/files.hpp"
@@ -179,6 +180,79 @@ std::vector<SitingCandidate> make_candidates(const SitingSpec& spec, const Names
   return out;
 }
 
+/// The existing facilities the siting may close: the standard's facilities (not closed, on the grid) of the types
+/// or tags given, or with the ids given. Refused: an id that is no such facility, a selector matching none.
+std::vector<SitingCandidate> closable_sites(const SitingSpec& spec, const Names& names, const io::LoadedScenario& loaded,
+                                            const Standard& st) {
+  const SitingClosable& cl = spec.closable;
+  const Taxonomy& taxonomy = loaded.scenario.taxonomy;
+  const Grid& grid = loaded.population->surface.grid;
+  const std::string opt = names.opt("closable", "closable") + " " + cl.text;
+  std::vector<const FacilityType*> types;
+  std::vector<std::string> sel_tags;
+  for (const auto& x : cl.selector) {
+    if (const FacilityType* t = taxonomy.find_type(x)) types.push_back(t);
+    else if (auto tag = taxonomy.find_tag(x)) sel_tags.push_back(*tag);
+    else names.refuse("closable", opt + ": '" + x + "' is neither a facility type nor a tag", "use a type or tag of docs/method/taxonomy.md");
+  }
+  std::vector<SitingCandidate> out;
+  std::vector<char> id_found(cl.ids.size(), 0);
+  for (const Facility& f : loaded.facilities) {
+    if (f.status == FacilityStatus::kClosed || !st.select.matches(f)) continue;
+    bool match = false;
+    for (std::size_t i = 0; i < cl.ids.size(); ++i)
+      if (cl.ids[i] == f.source_id) {
+        match = true;
+        id_found[i] = 1;
+      }
+    match = match || std::any_of(types.begin(), types.end(), [&](const FacilityType* t) { return t->id == f.type; }) ||
+            std::any_of(sel_tags.begin(), sel_tags.end(),
+                        [&](const std::string& t) { return std::find(f.tags.begin(), f.tags.end(), t) != f.tags.end(); });
+    if (!match) continue;
+    auto cell = grid.cell_at(f.x_m, f.y_m);
+    if (!cell) continue;  // off the grid: it stays as it is
+    out.push_back({f, false, *cell, true});
+  }
+  std::string missing;
+  for (std::size_t i = 0; i < cl.ids.size(); ++i)
+    if (id_found[i] == 0) missing += (missing.empty() ? "'" : ", '") + cl.ids[i] + "'";
+  if (!missing.empty())
+    names.refuse("closable", opt + ": " + missing + " is not a facility that standard '" + st.id + "' counts",
+                 "name facilities of the standard (their ids in the facility layer); closed or unselected ones cannot be closed");
+  if (out.empty())
+    names.refuse("closable", opt + ": no facility that standard '" + st.id + "' counts matches",
+                 "name types, tags or ids of facilities the standard counts today");
+  return out;
+}
+
+/// Persons each site serves at most: `capacity`, or for existing facilities their capacity_field × persons_per_unit.
+std::vector<double> site_capacities(const SitingSpec& spec, const Names& names, const std::vector<SitingCandidate>& sites) {
+  std::vector<double> out;
+  for (const SitingCandidate& c : sites) {
+    std::optional<double> cap;
+    if (!spec.capacity_field.empty() && (c.upgrade || c.closable)) {
+      if (const auto units = facility_attribute(c.facility, spec.capacity_field)) {
+        if (!(*units >= 0.0) || !std::isfinite(*units))
+          names.refuse("capacity_field", c.facility.source_id + " " + c.facility.name + ": its " + spec.capacity_field +
+                                             " is negative or not a number",
+                       "correct the facility's value");
+        cap = *units * spec.persons_per_unit;
+      }
+    }
+    if (!cap) cap = spec.capacity;
+    if (!cap)
+      names.refuse(spec.capacity_field.empty() ? "capacity" : "capacity_field",
+                   c.facility.source_id + " " + c.facility.name +
+                       (spec.capacity_field.empty() || !(c.upgrade || c.closable)
+                            ? std::string(": a new site has no facility attribute to take a capacity from")
+                            : ": it has no " + spec.capacity_field),
+                   spec.from_cli ? "give --capacity N (persons) for the sites without a value"
+                                 : "give capacity = N (persons) for the sites without a value");
+    out.push_back(*cap);
+  }
+  return out;
+}
+
 std::string method_line(const analysis::SitingResult& r, const analysis::SitingProblem& p, bool zh) {
   std::string s = zh ? (r.method_used == analysis::SitingMethod::kExact ? "精确求解（COIN-OR CBC）" : "贪心算法（惰性求值）")
                      : (r.method_used == analysis::SitingMethod::kExact ? "exact (COIN-OR CBC)" : "greedy (lazy evaluation)");
@@ -233,6 +307,13 @@ std::vector<SitingOutcome> prepare_siting(const io::LoadedScenario& loaded, std:
                    names.opt("budget", "budget") + " " + std::to_string(spec.budget) + " is larger than the " +
                        std::to_string(o.candidates.size()) + " candidates",
                    "give a budget of at most " + std::to_string(o.candidates.size()) + ", or more candidates");
+    o.candidates_given = o.candidates.size();
+    if (!spec.closable.empty()) {
+      std::vector<SitingCandidate> closable = closable_sites(spec, names, loaded, st);
+      o.candidates.insert(o.candidates.end(), closable.begin(), closable.end());
+      for (const SitingCandidate& c : o.candidates) o.problem.closable.push_back(c.closable ? 1 : 0);
+    }
+    if (spec.capacitated()) o.problem.capacity = site_capacities(spec, names, o.candidates);
     out.push_back(std::move(o));
   }
   return out;
@@ -262,12 +343,34 @@ void compute_siting(std::vector<SitingOutcome>& outcomes, const Standard& standa
       ProgressStep step(progress, "reach of " + std::to_string(o.candidates.size()) + " siting candidates");
       reach = analysis::facility_reach(model, standard, facilities, limit_min, diag, progress);
     }
-    o.reach_s = seconds_since(t_reach);
 
-    // --- the problem on the cells the standard leaves uncovered
+    // --- the problem on the cells the standard leaves uncovered (with closures: that the fixed facilities, every one
+    // of the standard's but the closable ones, leave uncovered — their own reach, computed the same way)
     std::vector<char> covered(persons.size(), 0);
     for (std::size_t c = 0; c < covered.size() && c < measure.value.size(); ++c)
       covered[c] = measure.value[c] <= threshold.at(c) ? 1 : 0;
+    std::size_t closable_count = 0;
+    if (o.candidates.size() > o.candidates_given) {
+      std::vector<char> closable_fid(loaded.facilities.size(), 0);
+      for (const SitingCandidate& c : o.candidates)
+        if (c.closable) closable_fid[c.facility.id.value] = 1;
+      std::vector<Facility> fixed;
+      for (const std::uint32_t fid : standard_facility_ids)
+        if (closable_fid[fid] == 0) {
+          fixed.push_back(loaded.facilities[fid]);
+          fixed.back().id = FacilityId(static_cast<std::uint32_t>(fixed.size() - 1));
+        }
+      std::vector<char> by_fixed(persons.size(), 0);
+      if (!fixed.empty()) {
+        ProgressStep step(progress, "reach of " + std::to_string(fixed.size()) + " facilities that stay");
+        for (const auto& r : analysis::facility_reach(model, standard, fixed, limit_min, diag, progress))
+          for (const auto& rc : r.cells)
+            if (rc.minutes <= static_cast<float>(limit_min) && rc.cell < by_fixed.size()) by_fixed[rc.cell] = 1;
+      }
+      for (std::size_t c = 0; c < covered.size(); ++c) covered[c] = covered[c] != 0 && by_fixed[c] != 0 ? 1 : 0;
+      closable_count = o.candidates.size() - o.candidates_given;
+    }
+    o.reach_s = seconds_since(t_reach);
     analysis::SitingProblem& problem = o.problem;
     double total = 0.0, before = 0.0;
     for (std::size_t c = 0; c < covered.size(); ++c) {
@@ -317,7 +420,12 @@ void compute_siting(std::vector<SitingOutcome>& outcomes, const Standard& standa
       if (!min_level) names.refuse("per_zone", pz + ": the zone level '" + spec.per_zone_level + "' could not be loaded", "check [[zones]]");
       const ZoneLevel& lvl = *levels.levels[*min_level];
       const std::size_t zones = lvl.zones.size();
-      const std::vector<std::uint32_t>& existing = o.existing_in_zone[*min_level];
+      // The facilities that stay count; the closable ones count while the model keeps them (they are sites).
+      std::vector<std::uint32_t> existing = o.existing_in_zone[*min_level];
+      for (std::size_t j = o.candidates_given; j < o.candidates.size(); ++j) {
+        const std::uint32_t z = o.candidate_zone[*min_level][j];
+        if (z != kNoZone && z < existing.size() && existing[z] > 0) --existing[z];
+      }
       std::vector<std::uint32_t> cand_count(zones, 0);
       for (std::uint32_t z : o.candidate_zone[*min_level])
         if (z != kNoZone) ++cand_count[z];
@@ -338,7 +446,7 @@ void compute_siting(std::vector<SitingOutcome>& outcomes, const Standard& standa
         names.refuse("per_zone", pz + " cannot be met: " + list, "add candidates in those zones (other candidates), or lower K");
       }
       for (std::uint32_t z : o.candidate_zone[*min_level]) problem.candidate_zone.push_back(z == kNoZone ? analysis::kNoSitingZone : z);
-      if (spec.budget > 0 && needed > spec.budget)
+      if (spec.budget > 0 && needed > spec.budget + closable_count)
         names.refuse("per_zone",
                      pz + " needs " + std::to_string(needed) + " new sites, more than " + names.opt("budget", "budget") + " " +
                          std::to_string(spec.budget),
@@ -408,7 +516,24 @@ report::SitingTables siting_tables_of(const io::LoadedScenario& loaded, const Si
   t.budget = spec.budget;
   t.target_share = spec.target_share.value_or(st.target_share);
   t.candidates_text = spec.candidates.text;
-  t.candidates = o.candidates.size();
+  t.candidates = o.candidates_given;
+  if (!spec.closable.empty()) {
+    t.closable_text = spec.closable.text;
+    t.closable = o.candidates.size() - o.candidates_given;
+  }
+  if (spec.capacitated()) {
+    const std::string c = spec.capacity ? report::format_fixed(*spec.capacity, 0, true) : std::string();
+    const std::string field = spec.capacity_field.empty() ? std::string()
+                                                          : spec.capacity_field + " × " + report::format_fixed(spec.persons_per_unit, 0, true);
+    if (spec.capacity_field.empty()) {
+      t.capacity_zh = "每处至多服务 " + c + " 人";
+      t.capacity_en = "each site serves at most " + c + " persons";
+    } else {
+      t.capacity_zh = "现有机构服务能力 = " + std::string(facility_attribute_label_zh(spec.capacity_field)) + " × " +
+                      report::format_fixed(spec.persons_per_unit, 0, true) + " 人" + (c.empty() ? "" : "，其余每处 " + c + " 人");
+      t.capacity_en = "existing facilities serve " + field + " persons" + (c.empty() ? "" : ", other sites " + c);
+    }
+  }
   if (!spec.per_zone_level.empty()) {
     const io::ZoneLevelSpec* zl = loaded.scenario.zone_level(spec.per_zone_level);
     const std::string lzh = zl != nullptr && !zl->label_zh.empty() ? zl->label_zh : spec.per_zone_level;
@@ -432,8 +557,8 @@ report::SitingTables siting_tables_of(const io::LoadedScenario& loaded, const Si
   t.total = r.total;
   t.before = r.covered_before;
   const Taxonomy& taxonomy = loaded.scenario.taxonomy;
-  for (const analysis::SitingPick& pick : r.chosen) {
-    const SitingCandidate& c = o.candidates[pick.candidate];
+  auto row_of = [&](std::uint32_t j) {
+    const SitingCandidate& c = o.candidates[j];
     report::SitingSiteRow row;
     row.id = c.facility.source_id;
     row.name = c.facility.name;
@@ -444,8 +569,20 @@ report::SitingTables siting_tables_of(const io::LoadedScenario& loaded, const Si
     } else {
       row.type_zh = c.facility.type;
     }
-    for (const auto& zones : o.candidate_zone) row.zone.push_back(zones[pick.candidate]);
+    for (const auto& zones : o.candidate_zone) row.zone.push_back(zones[j]);
+    if (j < o.problem.capacity.size()) row.capacity = o.problem.capacity[j];
+    return row;
+  };
+  for (const analysis::SitingClosure& closure : r.closed) {
+    report::SitingSiteRow row = row_of(closure.candidate);
+    row.gain = -closure.loss;
+    t.closed.push_back(std::move(row));
+  }
+  t.kept = r.kept;
+  for (const analysis::SitingPick& pick : r.chosen) {
+    report::SitingSiteRow row = row_of(pick.candidate);
     row.gain = pick.gain;
+    row.assigned = pick.assigned;
     t.sites.push_back(std::move(row));
   }
   t.existing = o.existing_in_zone;
@@ -458,7 +595,8 @@ io::LayerData siting_layer(const SitingOutcome& o, const report::SitingTables& t
   io::LayerData layer;
   layer.name = name;
   layer.title_zh = "选址方案 " + t.name_zh;
-  layer.description = "Chosen sites for " + t.standard_id + " in the order of the coverage curve, with the persons each adds (modelled)";
+  layer.description = "Chosen sites for " + t.standard_id + " in the order of the coverage curve, with the persons each adds, "
+                      "and the existing facilities closed (action close) with the persons each loses (modelled)";
   layer.geometry_type = io::LayerData::GeometryType::kPoint;
   using FT = io::FieldDef::Type;
   layer.fields = {{"rank", "顺序", FT::kInteger},          {"site_id", "机构或候选点编码", FT::kString},
@@ -469,16 +607,22 @@ io::LayerData siting_layer(const SitingOutcome& o, const report::SitingTables& t
     layer.fields.push_back({"zone_" + l.level + "_code", l.label_zh + "代码", FT::kString});
     layer.fields.push_back({"zone_" + l.level + "_name", l.label_zh, FT::kString});
   }
+  const bool cap = !o.problem.capacity.empty();
+  if (cap) {
+    layer.fields.push_back({"capacity", "服务能力（人）", FT::kInteger});
+    layer.fields.push_back({"assigned_persons", "分配服务人口（人）", FT::kInteger});
+  }
   if (!o.computed()) return layer;
-  for (std::size_t i = 0; i < o.result.chosen.size(); ++i) {
-    const SitingCandidate& c = o.candidates[o.result.chosen[i].candidate];
+  // The closures first (rank empty, the persons lost as a negative gain), then the new sites in curve order.
+  auto feature = [&](std::uint32_t j, std::optional<std::int64_t> rank, const std::string& action, std::int64_t gain,
+                     std::int64_t covered, double assigned) {
+    const SitingCandidate& c = o.candidates[j];
     io::LayerFeature f;
     f.geometry = geo::Geometry::point(c.facility.x_m, c.facility.y_m);
-    f.values = {static_cast<std::int64_t>(i + 1), c.facility.source_id, c.facility.name,
-                std::string(c.upgrade ? "upgrade" : "new"), c.facility.type, pub.gain[i], pub.cumulative[i],
-                pub.share(pub.cumulative[i])};
+    f.values = {rank ? io::FieldValue(*rank) : io::FieldValue(std::monostate{}), c.facility.source_id, c.facility.name, action,
+                c.facility.type, gain, covered, pub.share(covered)};
     for (std::size_t l = 0; l < levels.size(); ++l) {
-      const std::uint32_t z = l < o.candidate_zone.size() ? o.candidate_zone[l][o.result.chosen[i].candidate] : kNoZone;
+      const std::uint32_t z = l < o.candidate_zone.size() ? o.candidate_zone[l][j] : kNoZone;
       if (z == kNoZone || z >= levels[l].zones.size()) {
         f.values.emplace_back(std::monostate{});
         f.values.emplace_back(std::monostate{});
@@ -487,13 +631,25 @@ io::LayerData siting_layer(const SitingOutcome& o, const report::SitingTables& t
         f.values.emplace_back(levels[l].zones[z].name);
       }
     }
+    if (cap) {
+      f.values.emplace_back(report::round_half_even(o.problem.capacity[j]));
+      f.values.emplace_back(report::round_half_even(assigned));
+    }
     layer.features.push_back(std::move(f));
+  };
+  for (std::size_t i = 0; i < o.result.closed.size(); ++i)
+    feature(o.result.closed[i].candidate, std::nullopt, "close", pub.closed_change[i], pub.closed_cumulative[i], 0.0);
+  for (std::size_t i = 0; i < o.result.chosen.size(); ++i) {
+    const SitingCandidate& c = o.candidates[o.result.chosen[i].candidate];
+    feature(o.result.chosen[i].candidate, static_cast<std::int64_t>(i + 1), c.upgrade ? "upgrade" : "new", pub.gain[i],
+            pub.cumulative[i], o.result.chosen[i].assigned);
   }
   // New sites as purple stars, upgrades of existing facilities as orange diamonds (the action field).
   io::qgis::CategorizedMarker style;
   style.field = "action";
   style.categories = {{"new", io::qgis::colour("#7b3294"), "新建 new site"},
-                      {"upgrade", io::qgis::colour("#e66101"), "升级 upgrade"}};
+                      {"upgrade", io::qgis::colour("#e66101"), "升级 upgrade"},
+                      {"close", io::qgis::colour("#4d4d4d"), "关闭 close"}};
   style.shape = "star";
   style.size_mm = 4.0;
   layer.qml = io::qgis::categorized_marker_qml(style);
@@ -505,6 +661,7 @@ io::ScenarioChanges siting_changes(const SitingOutcome& o, const io::LoadedScena
   const Standard& st = *o.standard;
   changes.label_zh = st.name_zh + "选址方案（" + std::to_string(o.result.chosen.size()) + " 处）";
   changes.label_en = st.name_en + ": siting result (" + std::to_string(o.result.chosen.size()) + " sites)";
+  for (const analysis::SitingClosure& closure : o.result.closed) changes.close.push_back(o.candidates[closure.candidate].facility.source_id);
   io::FacilityUpgrade up;
   up.add_tags = o.site_tags;
   for (const auto& pick : o.result.chosen) {

@@ -29,6 +29,7 @@ struct SitingCandidate {
   Facility facility;     ///< position (and, for an upgrade, the facility as it is)
   bool upgrade = false;
   std::size_t cell = 0;  ///< grid cell of the position
+  bool closable = false;  ///< an existing facility of the standard that the model may close (closable)
 };
 
 struct SitingOutcome {
@@ -37,7 +38,10 @@ struct SitingOutcome {
   std::string not_computed;  ///< why not (English; "" when computed)
   std::string not_computed_zh;
   std::vector<std::string> site_tags;  ///< tags the sites get
+  /// The sites of the model: the candidates, then the existing facilities that may be closed (closable: true);
+  /// problem and result index this list.
   std::vector<SitingCandidate> candidates;
+  std::size_t candidates_given = 0;  ///< the candidates proper (the first ones of `candidates`)
   analysis::SitingProblem problem;  ///< its covers are released after the solve
   analysis::SitingResult result;
   bool solved = false;

@@ -10,9 +10,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <filesystem>
 
 #include "analysis/siting.hpp"
+#include "core/capacity_spec.hpp"
 #include "core/error.hpp"
 #include "core/siting_spec.hpp"
 #include "io/files.hpp"
@@ -48,6 +51,14 @@ std::vector<std::string> split_list(const std::string& text) {
     at = comma + 1;
   }
   return out;
+}
+
+/// A whole or decimal number as written on the command line; nothing for anything else.
+std::optional<double> number_of(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 std::string percent(double share, int decimals = 1) {
@@ -115,6 +126,37 @@ class SiteJob {
       if (nt == nullptr) throw UsageError("--new-type: '" + config_.new_type + "' is not a facility type", "use a type of docs/method/taxonomy.md");
       spec.new_type = nt->id;
     }
+    // --- closures and capacities
+    if (!config_.closable.empty()) {
+      if (const std::string why = parse_siting_closable(config_.closable, spec.closable); !why.empty())
+        throw UsageError("--closable " + why, "use existing:<facility types or tags> or ids:<facility ids, comma-separated> (docs/cli/site.md)");
+      for (const std::string& x : spec.closable.selector)
+        if (scenario.taxonomy.find_type(x) == nullptr && !scenario.taxonomy.find_tag(x))
+          throw UsageError("--closable existing:" + x + ": '" + x + "' is neither a facility type nor a tag",
+                           "use a type or tag of docs/method/taxonomy.md, or ids:<facility ids>");
+    }
+    if (!config_.capacity.empty()) {
+      const std::optional<double> v = number_of(config_.capacity);
+      if (!v || !(*v >= 0.0 && *v <= 1e9))
+        throw UsageError("--capacity '" + config_.capacity + "' is not a number of persons from 0 to 1e9",
+                         "e.g. --capacity 5000 (persons one site serves at most)");
+      spec.capacity = *v;
+    }
+    if (!config_.capacity_field.empty()) {
+      if (!is_facility_attribute(config_.capacity_field))
+        throw UsageError("--capacity-field '" + config_.capacity_field + "' is not a facility attribute",
+                         "one of " + facility_attribute_names());
+      spec.capacity_field = config_.capacity_field;
+    }
+    if (!config_.persons_per_unit.empty()) {
+      if (spec.capacity_field.empty())
+        throw UsageError("--persons-per-unit applies to --capacity-field: give --capacity-field too", "e.g. --capacity-field beds --persons-per-unit 833");
+      const std::optional<double> v = number_of(config_.persons_per_unit);
+      if (!v || !(*v > 0.0 && *v <= 1e6))
+        throw UsageError("--persons-per-unit '" + config_.persons_per_unit + "' is not a number more than 0 and at most 1e6",
+                         "persons one unit (bed, doctor …) serves");
+      spec.persons_per_unit = *v;
+    }
     spec.budget = config_.budget;
     if (config_.target_share >= 0.0) spec.target_share = config_.target_share;
     spec.method = config_.method;
@@ -177,6 +219,10 @@ class SiteJob {
     for (std::size_t i = 0; i < siting.result.chosen.size(); ++i) {
       const SitingCandidate& c = siting.candidates[siting.result.chosen[i].candidate];
       out.sites.push_back({c.facility.source_id, c.facility.name, c.upgrade, pub.gain[i]});
+    }
+    for (std::size_t i = 0; i < siting.result.closed.size(); ++i) {
+      const SitingCandidate& c = siting.candidates[siting.result.closed[i].candidate];
+      out.closed.push_back({c.facility.source_id, c.facility.name, false, pub.closed_change[i]});
     }
     out.diagnostics = diag;
     return out;
@@ -254,8 +300,14 @@ class SiteJob {
         lines.push_back("**新建 " + std::to_string(result.chosen.size()) + " 处**（预算 " + std::to_string(problem.budget) +
                         " 处），覆盖率提高到 " + percent(pub.share(pub.after())) + "。");
       }
+      if (!pub.closed_change.empty())
+        lines.push_back("**关闭现有机构 " + std::to_string(pub.closed_change.size()) + " 处**（" + spec_closable(o) + "），减少覆盖 " +
+                        grouped(static_cast<double>(pub.before - pub.after_closures())) + " 人，由新建点补足。");
+      else if (!o.spec->closable.empty())
+        lines.push_back("允许关闭的现有机构（" + spec_closable(o) + "）全部保留。");
+      if (!s.capacity_zh.empty()) lines.push_back("考虑服务能力：" + s.capacity_zh + "。");
       lines.push_back("方法：" + s.method_zh);
-      lines.push_back("候选点 " + std::to_string(o.candidates.size()) + " 个（" + config_.candidates + "）；需求单元 " +
+      lines.push_back("候选点 " + std::to_string(o.candidates_given) + " 个（" + config_.candidates + "）；需求单元 " +
                       std::to_string(result.reduction.coverable_cells) + " 个栅格合并为 " + std::to_string(result.reduction.demand_rows) +
                       " 行，保留候选点 " + std::to_string(result.reduction.candidates_kept) + " 个。");
       lines.push_back("结果情景 scenario.toml 可直接用 `carereach run` 复核、用 `carereach compare` 比较。");
@@ -275,8 +327,15 @@ class SiteJob {
         lines.push_back("**" + std::to_string(result.chosen.size()) + " new sites** (budget " + std::to_string(problem.budget) +
                         " sites): coverage rises to " + percent(pub.share(pub.after())) + ".");
       }
+      if (!pub.closed_change.empty())
+        lines.push_back("**" + std::to_string(pub.closed_change.size()) + " existing facilities closed** (" + spec_closable(o) +
+                        "), losing " + grouped(static_cast<double>(pub.before - pub.after_closures())) +
+                        " persons that the new sites make up for.");
+      else if (!o.spec->closable.empty())
+        lines.push_back("The existing facilities that could be closed (" + spec_closable(o) + ") are all kept.");
+      if (!s.capacity_en.empty()) lines.push_back("With capacities: " + s.capacity_en + ".");
       lines.push_back("Method: " + s.method_en);
-      lines.push_back(std::to_string(o.candidates.size()) + " candidates (" + config_.candidates + "); " +
+      lines.push_back(std::to_string(o.candidates_given) + " candidates (" + config_.candidates + "); " +
                       std::to_string(result.reduction.coverable_cells) + " demand cells merged into " +
                       std::to_string(result.reduction.demand_rows) + " rows; " + std::to_string(result.reduction.candidates_kept) +
                       " candidates kept.");
@@ -294,7 +353,7 @@ class SiteJob {
     html.title = zh ? rt.region_zh + "选址方案：" + st.name_zh : "Siting: " + st.name_en;
     html.subtitle = zh || rt.scenario_en.empty() ? rt.scenario_zh : rt.scenario_en;
     html.facts.push_back({zh ? "服务标准" : "Standard", st.id + " " + (zh ? st.name_zh : st.name_en)});
-    html.facts.push_back({zh ? "候选点" : "Candidates", config_.candidates + "（" + std::to_string(o.candidates.size()) + "）"});
+    html.facts.push_back({zh ? "候选点" : "Candidates", config_.candidates + "（" + std::to_string(o.candidates_given) + "）"});
     const auto& sources = zh || rt.sources_en.empty() ? rt.sources_zh : rt.sources_en;
     for (std::size_t i = 0; i < sources.size(); ++i) html.facts.push_back({i == 0 ? (zh ? "数据来源" : "Data sources") : "", sources[i]});
     html.findings = findings;
@@ -325,7 +384,7 @@ class SiteJob {
     if (problem.objective == analysis::SitingObjective::kBudget) j["budget"] = problem.budget;
     else j["target_share"] = problem.target_share;
     j["target_reached"] = result.target_reached;
-    j["candidates"] = o.candidates.size();
+    j["candidates"] = o.candidates_given;
     j["method_asked"] = config_.method;
     j["method_used"] = analysis::to_string(result.method_used);
     j["gap_accepted"] = config_.gap;
@@ -346,11 +405,34 @@ class SiteJob {
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < result.chosen.size(); ++i) {
       const SitingCandidate& c = o.candidates[result.chosen[i].candidate];
-      sites.push_back({{"rank", i + 1}, {"id", c.facility.source_id}, {"name", c.facility.name},
-                       {"action", c.upgrade ? "upgrade" : "new"}, {"gain_persons", pub.gain[i]},
-                       {"covered_persons", pub.cumulative[i]}});
+      nlohmann::ordered_json site = {{"rank", i + 1}, {"id", c.facility.source_id}, {"name", c.facility.name},
+                                     {"action", c.upgrade ? "upgrade" : "new"}, {"gain_persons", pub.gain[i]},
+                                     {"covered_persons", pub.cumulative[i]}};
+      if (!problem.capacity.empty()) {
+        site["capacity"] = problem.capacity[result.chosen[i].candidate];
+        site["assigned_persons"] = result.chosen[i].assigned;
+      }
+      sites.push_back(site);
     }
     j["sites"] = sites;
+    j["closable"] = o.spec->closable.text;
+    nlohmann::ordered_json closed = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < result.closed.size(); ++i) {
+      const SitingCandidate& c = o.candidates[result.closed[i].candidate];
+      closed.push_back({{"id", c.facility.source_id}, {"name", c.facility.name}, {"lost_persons", -pub.closed_change[i]},
+                        {"covered_persons", pub.closed_cumulative[i]}});
+    }
+    j["closed"] = closed;
+    j["kept"] = result.kept;
+    if (!problem.capacity.empty()) {
+      nlohmann::ordered_json cap;
+      if (o.spec->capacity) cap["persons_per_site"] = *o.spec->capacity;
+      if (!o.spec->capacity_field.empty()) {
+        cap["field"] = o.spec->capacity_field;
+        cap["persons_per_unit"] = o.spec->persons_per_unit;
+      }
+      j["capacity"] = cap;
+    }
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const auto& p : diag.all()) warnings.push_back({{"code", std::string(p.code.view())}, {"message", p.message}});
     j["warnings"] = warnings;
@@ -361,12 +443,15 @@ class SiteJob {
     io::write_file_atomically(dir.path() / "site.json", j.dump(2) + "\n");
   }
 
+  static std::string spec_closable(const SitingOutcome& o) { return o.spec->closable.text; }
+
   /// Whole persons as the tables publish them.
   static report::SitingPublished publish(const SitingOutcome& o) {
     report::SitingTables t;
     t.total = o.result.total;
     t.before = o.result.covered_before;
-    for (const auto& c : o.result.chosen) t.sites.push_back({{}, {}, false, {}, {}, {}, c.gain});
+    for (const auto& c : o.result.closed) t.closed.push_back({{}, {}, false, {}, {}, {}, -c.loss, {}, 0.0});
+    for (const auto& c : o.result.chosen) t.sites.push_back({{}, {}, false, {}, {}, {}, c.gain, {}, 0.0});
     return report::publish_siting(t);
   }
 

@@ -31,6 +31,10 @@ struct SiteConfig {
   std::string method = "auto";        ///< "greedy", "exact" or "auto"
   double time_limit_s = 60.0;         ///< the solver's time limit
   double gap = 0.0;                   ///< the relative optimality gap accepted (0–0.5; 0: prove optimality)
+  std::string closable;               ///< "existing:<types or tags>" or "ids:<ids>": facilities the model may close
+  std::string capacity;               ///< persons one site serves at most, as written ("": not given)
+  std::string capacity_field;         ///< facility attribute of existing sites' capacity (beds …)
+  std::string persons_per_unit;       ///< persons per unit of capacity_field, as written ("": 1)
   std::filesystem::path out;          ///< the output folder
   bool overwrite = false;             ///< replace the output folder if carereach wrote it, unchanged
   report::Lang lang = report::Lang::kZh;
@@ -55,6 +59,7 @@ struct SiteResult {
   double share_after = 0.0;           ///< with the chosen sites
   std::string method;                 ///< how it was solved, with the gap or bound (English)
   std::vector<ChosenSite> sites;
+  std::vector<ChosenSite> closed;     ///< existing facilities closed (gain_persons: minus the persons lost)
   Diagnostics diagnostics;            ///< the warnings
 };
 

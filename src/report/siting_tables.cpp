@@ -1,5 +1,6 @@
 #include "report/siting_tables.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "report/access_tables.hpp"
@@ -47,6 +48,19 @@ void add_notes(Table& t, const RunTables& run, const SitingTables& s) {
                        ") of " + s.standard_en + "; the existing facilities stay, the new (upgraded) sites are chosen from " +
                        std::to_string(s.candidates) + " candidates (" + s.candidates_text + "). Objective: " +
                        objective_en(s) + (s.per_zone_en.empty() ? "" : "; " + s.per_zone_en) + ".");
+  if (!s.closable_text.empty()) {
+    t.notes_zh.push_back("注：允许关闭现有机构（" + s.closable_text + "，" + std::to_string(s.closable) +
+                         " 处）：每关闭一处可多新建一处；关闭 " + std::to_string(s.closed.size()) + " 处，保留 " +
+                         std::to_string(s.kept) + " 处。");
+    t.notes_en.push_back("Note: existing facilities may be closed (" + s.closable_text + ", " + std::to_string(s.closable) +
+                         "): each closure frees one new site; " + std::to_string(s.closed.size()) + " closed, " +
+                         std::to_string(s.kept) + " kept.");
+  }
+  if (!s.capacity_zh.empty()) {
+    t.notes_zh.push_back("注：考虑服务能力：" + s.capacity_zh + "；一个栅格的人口可由覆盖它的多处分担，现有（不关闭）机构的覆盖不受能力限制。");
+    t.notes_en.push_back("Note: with capacities: " + s.capacity_en + "; a cell's persons may be split among the sites "
+                         "covering it; the coverage of the existing facilities that stay is not capacitated.");
+  }
   t.notes_zh.push_back("注：求解方法：" + s.method_zh + "。需求单元 " + std::to_string(s.coverable_cells) + " 个栅格合并为 " +
                        std::to_string(s.demand_rows) + " 行，保留候选点 " + std::to_string(s.candidates_kept) + " 个。");
   t.notes_en.push_back("Note: method: " + s.method_en + ". " + std::to_string(s.coverable_cells) +
@@ -67,6 +81,13 @@ SitingPublished publish_siting(const SitingTables& s) {
   p.before = round_half_even(s.before);
   double cum = s.before;
   std::int64_t prev = p.before;
+  for (const SitingSiteRow& r : s.closed) {
+    cum += r.gain;
+    const std::int64_t v = round_half_even(cum);
+    p.closed_cumulative.push_back(v);
+    p.closed_change.push_back(v - prev);
+    prev = v;
+  }
   for (const SitingSiteRow& r : s.sites) {
     cum += r.gain;
     const std::int64_t v = round_half_even(cum);
@@ -95,6 +116,11 @@ Table siting_curve_table(const RunTables& run, const SitingTables& s) {
                Column{"share", "累计覆盖率", "Share covered", "%", "%", ColumnKind::kPercent, 1, 0},
                text_col("type", "机构类别", "Type"),
                text_col("zone", finest_zh, finest_en)};
+  const bool cap = !s.capacity_zh.empty();
+  if (cap) {
+    t.columns.push_back(int_col("capacity", "服务能力", "Capacity", "人", "persons"));
+    t.columns.push_back(int_col("assigned", "分配服务人口", "Persons assigned", "人", "persons"));
+  }
   if (not_computed(s)) {
     Row row;
     row.cells.assign(t.columns.size(), Cell::empty());
@@ -110,19 +136,49 @@ Table siting_curve_table(const RunTables& run, const SitingTables& s) {
                         Cell::empty(), Cell::num(static_cast<double>(pub.before)), Cell::num(pub.share(pub.before)),
                         Cell::empty(), Cell::empty()},
                        false});
-  for (std::size_t i = 0; i < s.sites.size(); ++i) {
-    const SitingSiteRow& r = s.sites[i];
-    Cell zone = Cell::empty();
+  if (cap) t.rows.back().cells.resize(t.columns.size(), Cell::empty());
+  auto zone_of = [&](const SitingSiteRow& r) {
     if (!run.levels.empty() && run.levels.size() == r.zone.size() && r.zone.back() != kNoZoneIndex &&
         r.zone.back() < run.levels.back().zones.size())
-      zone = Cell::text(run.levels.back().zones[r.zone.back()].name);
+      return Cell::text(run.levels.back().zones[r.zone.back()].name);
+    return Cell::empty();
+  };
+  // Closures first (no rank: they are not sites to build), then the new sites.
+  for (std::size_t i = 0; i < s.closed.size(); ++i) {
+    const SitingSiteRow& r = s.closed[i];
+    t.rows.push_back(Row{{Cell::empty(), Cell::text(r.id), Cell::text(r.name), Cell::text("关闭", "close"),
+                          Cell::num(static_cast<double>(pub.closed_change[i])),
+                          Cell::num(static_cast<double>(pub.closed_cumulative[i])), Cell::num(pub.share(pub.closed_cumulative[i])),
+                          Cell::text(r.type_zh, r.type_en), zone_of(r)},
+                         false});
+    if (cap) {
+      t.rows.back().cells.push_back(r.capacity ? Cell::num(std::round(*r.capacity)) : Cell::empty());
+      t.rows.back().cells.push_back(Cell::num(0));
+    }
+  }
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    const SitingSiteRow& r = s.sites[i];
     t.rows.push_back(Row{{Cell::num(static_cast<double>(i + 1)), Cell::text(r.id), Cell::text(r.name),
                           r.upgrade ? Cell::text("升级", "upgrade") : Cell::text("新建", "new"),
                           Cell::num(static_cast<double>(pub.gain[i])), Cell::num(static_cast<double>(pub.cumulative[i])),
-                          Cell::num(pub.share(pub.cumulative[i])), Cell::text(r.type_zh, r.type_en), std::move(zone)},
+                          Cell::num(pub.share(pub.cumulative[i])), Cell::text(r.type_zh, r.type_en), zone_of(r)},
                          false});
+    if (cap) {
+      t.rows.back().cells.push_back(r.capacity ? Cell::num(std::round(*r.capacity)) : Cell::empty());
+      t.rows.back().cells.push_back(Cell::num(static_cast<double>(round_half_even(r.assigned))));
+    }
   }
   add_notes(t, run, s);
+  if (!s.closed.empty()) {
+    t.notes_zh.push_back("注：“关闭”行为模型关闭的现有机构，新增覆盖人口为负（依次关闭时失去覆盖的人口），位于新建点之前。");
+    t.notes_en.push_back("Note: the \"close\" rows are the existing facilities the model closes, before the new sites; "
+                         "their persons added are negative (the persons losing coverage as they close one after another).");
+  }
+  if (cap) {
+    t.notes_zh.push_back("注：服务能力与分配服务人口为整数（四舍五入）；分配服务人口为最终方案中分给该点的人口（不超过其服务能力）。");
+    t.notes_en.push_back("Note: capacity and persons assigned are rounded to whole persons; persons assigned are those the "
+                         "final solution gives the site (at most its capacity).");
+  }
   t.notes_zh.push_back("注：第 0 行为现有机构；顺序为每一步新增覆盖最多者。累计覆盖人口为整数，每行新增覆盖人口为相邻两行之差，"
                        "合计等于最后一行。总人口 " + format_fixed(static_cast<double>(pub.total), 0, true) + " 人。");
   t.notes_en.push_back("Note: row 0 is the existing facilities; each next site adds the most. Persons covered are whole "
@@ -150,6 +206,14 @@ Table siting_zone_table(const RunTables& run, const SitingTables& s, std::size_t
   }
   if (level < s.existing.size())
     for (std::size_t z = 0; z < zones && z < s.existing[level].size(); ++z) existing[z] = s.existing[level][z];
+  const bool closures = !s.closable_text.empty();
+  std::vector<std::int64_t> closed(zones, 0), lost(zones, 0);
+  for (std::size_t i = 0; i < s.closed.size(); ++i) {
+    const std::uint32_t z = level < s.closed[i].zone.size() ? s.closed[i].zone[level] : kNoZoneIndex;
+    if (z == kNoZoneIndex || z >= zones) continue;
+    ++closed[z];
+    lost[z] -= pub.closed_change[i];
+  }
   Table t;
   t.id = "siting_" + s.id + "_" + lvl.level;
   t.sheet_zh = "选址 " + lzh;
@@ -160,17 +224,29 @@ Table siting_zone_table(const RunTables& run, const SitingTables& s, std::size_t
                int_col("existing", "现有机构数", "Existing facilities", "个", "facilities"),
                int_col("sites", "新建（升级）数", "Sites to build or upgrade", "个", "sites"),
                int_col("gain", "新增覆盖人口", "Persons added", "人", "persons")};
-  std::int64_t sum_c = 0, sum_g = 0, sum_e = 0;
-  for (std::size_t z = 0; z < zones; ++z) sum_c += count[z], sum_g += gain[z], sum_e += existing[z];
+  if (closures) {
+    t.columns.push_back(int_col("closed", "关闭数", "Facilities closed", "个", "facilities"));
+    t.columns.push_back(int_col("lost", "关闭减少覆盖人口", "Persons lost by closures", "人", "persons"));
+  }
+  std::int64_t sum_c = 0, sum_g = 0, sum_e = 0, sum_k = 0, sum_l = 0;
+  for (std::size_t z = 0; z < zones; ++z) sum_c += count[z], sum_g += gain[z], sum_e += existing[z], sum_k += closed[z], sum_l += lost[z];
   t.rows.push_back(Row{{Cell::text("合计", "Total"), Cell::empty(), Cell::num(static_cast<double>(sum_e)),
                         Cell::num(static_cast<double>(sum_c)), Cell::num(static_cast<double>(sum_g))},
                        true});
+  if (closures) {
+    t.rows.back().cells.push_back(Cell::num(static_cast<double>(sum_k)));
+    t.rows.back().cells.push_back(Cell::num(static_cast<double>(sum_l)));
+  }
   for (std::size_t z = 0; z < zones; ++z) {
     const Zone& zone = lvl.zones[z];
     const Cell name = zone.approximate ? Cell::text(zone.name + "〔近似〕", zone.name + " (approx.)") : Cell::text(zone.name);
     t.rows.push_back(Row{{Cell::text(zone.code), name, Cell::num(static_cast<double>(existing[z])),
                           Cell::num(static_cast<double>(count[z])), Cell::num(static_cast<double>(gain[z]))},
                          false});
+    if (closures) {
+      t.rows.back().cells.push_back(Cell::num(static_cast<double>(closed[z])));
+      t.rows.back().cells.push_back(Cell::num(static_cast<double>(lost[z])));
+    }
   }
   if (not_computed(s)) {
     t.notes_zh.push_back("注：未计算——" + zh_or(s.not_computed_zh, s.not_computed_en) + "。");
@@ -244,6 +320,19 @@ std::vector<Findings> siting_findings(const RunTables& run, Lang lang) {
                 en_or(s.standard_en, s.standard_zh) + " rises from " + before + " to " + after + ".";
     }
     f.items.push_back(first);
+    if (!s.closed.empty()) {
+      std::vector<std::string> names;
+      for (std::size_t i = 0; i < s.closed.size() && i < 10; ++i) names.push_back(s.closed[i].name);
+      const std::string lost = format_fixed(static_cast<double>(pub.before - pub.after_closures()), 0, true);
+      const std::string k = std::to_string(s.closed.size());
+      f.items.push_back(zh ? "其中关闭现有机构 " + k + " 处（" + join(names, "、") + (s.closed.size() > 10 ? "等" : "") +
+                                 "），关闭减少覆盖 " + lost + " 人，由新建点补足。"
+                           : "Of the existing facilities, " + k + " are closed (" + join(names, ", ") +
+                                 (s.closed.size() > 10 ? " …" : "") + "), losing " + lost + " persons that the new sites make up for.");
+    } else if (!s.closable_text.empty()) {
+      f.items.push_back(zh ? "允许关闭的现有机构（" + s.closable_text + "）全部保留。"
+                           : "The existing facilities that could be closed (" + s.closable_text + ") are all kept.");
+    }
     if (!s.sites.empty()) {
       std::vector<std::string> names;
       for (std::size_t i = 0; i < s.sites.size() && i < 10; ++i)

@@ -23,7 +23,9 @@ struct SitingSiteRow {
   std::string type_zh;
   std::string type_en;
   std::vector<std::uint32_t> zone;  ///< per RunTables::levels entry: its zone index, or kNoZoneIndex
-  double gain = 0.0;                ///< persons newly covered (exact)
+  double gain = 0.0;                ///< persons newly covered (exact); a closure: minus the persons it loses
+  std::optional<double> capacity;   ///< with capacities: persons it serves at most
+  double assigned = 0.0;            ///< with capacities: persons the model assigns to it
 };
 
 struct SitingTables {
@@ -55,6 +57,15 @@ struct SitingTables {
   double total = 0.0;   ///< every person of the grid
   double before = 0.0;  ///< covered by the existing facilities
   std::vector<SitingSiteRow> sites;  ///< in the order of the coverage curve
+  /// Closures (docs/method/siting.md): the facilities the model could close ("" / 0: none), those it closes
+  /// (before the new sites in the curve; gain = minus the persons lost) and how many it keeps.
+  std::string closable_text;
+  std::size_t closable = 0;
+  std::vector<SitingSiteRow> closed;
+  std::size_t kept = 0;
+  /// Capacities: how they were given ("每处至多 500 人"), "" without.
+  std::string capacity_zh;
+  std::string capacity_en;
   /// Per RunTables::levels entry, per zone: facilities the standard counts today.
   std::vector<std::vector<std::uint32_t>> existing;
 };
@@ -62,9 +73,12 @@ struct SitingTables {
 /// The published whole persons of a siting.
 struct SitingPublished {
   std::int64_t total = 0, before = 0;
-  std::vector<std::int64_t> cumulative;  ///< after each site
+  std::vector<std::int64_t> closed_cumulative;  ///< after each closure
+  std::vector<std::int64_t> closed_change;      ///< each closure's change (≤ 0)
+  std::vector<std::int64_t> cumulative;  ///< after each site (after the closures)
   std::vector<std::int64_t> gain;
-  [[nodiscard]] std::int64_t after() const { return cumulative.empty() ? before : cumulative.back(); }
+  [[nodiscard]] std::int64_t after_closures() const { return closed_cumulative.empty() ? before : closed_cumulative.back(); }
+  [[nodiscard]] std::int64_t after() const { return cumulative.empty() ? after_closures() : cumulative.back(); }
   [[nodiscard]] double share(std::int64_t v) const {
     return total > 0 ? static_cast<double>(v) / static_cast<double>(total) : 0.0;
   }

@@ -216,6 +216,50 @@ TEST_CASE("site: bad input is refused with a clear message, its exit code, and n
     CHECK(r.code == 4);
     CHECK_THAT(r.err, Catch::Contains("every one of the 1 candidate points lies outside the study area"));
   }
+  SECTION("an unknown --closable kind") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁", "--budget", "1",
+                   "--closable", "nope:x"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--closable 'nope:x': unknown kind 'nope'"));
+  }
+  SECTION("--closable ids that are no facility of the standard") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁", "--budget", "1",
+                   "--closable", "ids:F9"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--closable ids:F9: 'F9' is not a facility that standard 'tcm_walk' counts"));
+  }
+  SECTION("--closable matching none of the standard's facilities") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁", "--budget", "1",
+                   "--closable", "existing:村卫生室"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--closable existing:村卫生室: no facility that standard 'tcm_walk' counts matches"));
+  }
+  SECTION("a negative --capacity") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--budget", "1", "--capacity", "-5"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--capacity '-5' is not a number of persons from 0 to 1e9"));
+  }
+  SECTION("a --capacity that is no number") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--budget", "1", "--capacity", "many"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--capacity 'many' is not a number"));
+  }
+  SECTION("a --capacity-field that is no attribute") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--budget", "1", "--capacity-field", "rooms"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--capacity-field 'rooms' is not a facility attribute"));
+  }
+  SECTION("--persons-per-unit without --capacity-field") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--budget", "1", "--persons-per-unit", "5"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--persons-per-unit applies to --capacity-field"));
+  }
+  SECTION("new sites with a capacity field and no --capacity") {
+    auto r = site({"--standard", "tcm_walk", "--candidates", "grid:2000", "--new-type", "村卫生室", "--tags", "中医阁",
+                   "--budget", "1", "--capacity-field", "beds"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("a new site has no facility attribute to take a capacity from"));
+  }
   SECTION("candidates the standard counts already") {
     auto r = site({"--standard", "tcm_walk", "--candidates", "existing:乡镇卫生院"});
     CHECK(r.code == 2);
@@ -352,4 +396,131 @@ TEST_CASE("site: the same inputs and SOURCE_DATE_EPOCH give the same bytes in ev
   }
   CHECK(std::filesystem::exists(fx.dir / "one" / "sites.gpkg"));
   CHECK(files >= 4);
+}
+
+namespace {
+
+/// The coverage curve's figures: row 0's persons covered, then per row its action, persons added and covered.
+struct Curve {
+  long long before = 0;
+  std::vector<std::string> action;
+  std::vector<long long> gain, covered;
+};
+Curve curve_of(const std::filesystem::path& csv) {
+  Curve c;
+  const auto rows = rows_of(csv);
+  REQUIRE_FALSE(rows.empty());
+  c.before = std::stoll(fields_of(rows[0])[5]);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto f = fields_of(rows[i]);
+    c.action.push_back(f[3]);
+    c.gain.push_back(std::stoll(f[4]));
+    c.covered.push_back(std::stoll(f[5]));
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("site --closable: closures are modelled, written back as [changes] close, and the re-run covers what was promised",
+          "[cli][site][closure]") {
+  SiteFixture fx;
+  const auto out = fx.dir / "site";
+  // F1 (a TCM hall) may close; one new 中医阁 among the three village clinics, so two open places in all.
+  auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
+                    "--budget", "1", "--closable", "ids:F1", "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const auto site = json_of(out / "site.json");
+  CHECK(site["closable"] == "ids:F1");
+  CHECK(site["candidates"] == 3);
+  const std::size_t closed = site["closed"].size(), sites = site["sites"].size();
+  CHECK(closed + site["kept"].get<std::size_t>() == 1);
+  CHECK(sites <= 1 + closed);  // each closure frees one new site
+  // On this fixture F1's place is worth more as a second clinic: F1 closes, two clinics get a 中医阁 (the re-run
+  // below checks the coverage that promises, and it beats keeping F1).
+  CHECK(closed == 1);
+  CHECK(sites == 2);
+  // today's coverage is the base run's; the curve's closures and gains add up to the promise
+  const auto base = fx.dir / "base";
+  REQUIRE(run_cli({"run", fx.scenario(), "--out", base.string()}).code == 0);
+  CHECK(site["persons_covered_before"].get<long long>() == within(base, "tcm_walk"));
+  const Curve c = curve_of(out / "tables" / "coverage_curve.csv");
+  REQUIRE(c.gain.size() == closed + sites);
+  long long sum = c.before;
+  for (std::size_t i = 0; i < c.gain.size(); ++i) {
+    sum += c.gain[i];
+    CHECK(c.covered[i] == sum);
+    CHECK(c.action[i] == (i < closed ? "关闭" : "升级"));
+  }
+  CHECK(sum == site["persons_covered_after"].get<long long>());
+  CHECK(feature_count(out / "sites.gpkg", "sites") == static_cast<long long>(closed + sites));
+  const std::string toml = slurp(out / "scenario.toml");
+  if (closed == 1) CHECK_THAT(toml, Catch::Contains("close = [ 'F1' ]"));
+  else CHECK_THAT(toml, !Catch::Contains("close ="));
+  // the decision checked like any scenario
+  const auto rerun = fx.dir / "rerun";
+  auto rr = run_cli({"run", (out / "scenario.toml").string(), "--out", rerun.string()});
+  INFO(rr.all());
+  REQUIRE(rr.code == 0);
+  CHECK(within(rerun, "tcm_walk") == site["persons_covered_after"].get<long long>());
+  // it never does worse than keeping F1 and choosing one clinic
+  const auto fixed = fx.dir / "fixed";
+  REQUIRE(run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
+                   "--budget", "1", "--method", "exact", "--out", fixed.string()})
+              .code == 0);
+  CHECK(site["persons_covered_after"].get<long long>() > json_of(fixed / "site.json")["persons_covered_after"].get<long long>());
+  // the closure in the tables: the zone table's total row counts it, the report says it
+  const auto county = rows_of(out / "tables" / "sites_county.csv");
+  REQUIRE_FALSE(county.empty());
+  CHECK(fields_of(county[0]).size() == 7);  // code, name, existing, sites, gain, closed, lost
+  CHECK(std::stoll(fields_of(county[0])[5]) == 1);
+  CHECK(std::stoll(fields_of(county[0])[6]) == -c.gain[0]);
+  CHECK_THAT(slurp(out / "report.md"), Catch::Contains("关闭现有机构 1 处"));
+}
+
+TEST_CASE("site --capacity: a capacity no site reaches changes nothing, capacity 0 adds nobody, figures add up",
+          "[cli][site][capacity]") {
+  SiteFixture fx;
+  auto site = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args{"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室",
+                                  "--tags", "中医阁", "--budget", "2", "--out", (fx.dir / name).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_cli(args);
+    INFO(r.all());
+    REQUIRE(r.code == 0);
+    return json_of(fx.dir / name / "site.json");
+  };
+  const auto plain = site("plain", {"--method", "exact"});
+  // More places than there are persons: the capacitated model is the uncapacitated one.
+  const auto huge = site("huge", {"--method", "exact", "--capacity", "1e9"});
+  CHECK(huge["persons_covered_after"] == plain["persons_covered_after"]);
+  REQUIRE(huge["capacity"]["persons_per_site"] == 1e9);
+  // Capacity 0: nobody is served by a new site.
+  const auto zero = site("zero", {"--capacity", "0"});
+  CHECK(zero["persons_covered_after"] == zero["persons_covered_before"]);
+  // A capacity below what a clinic reaches: every site serves at most it, the gains are the persons assigned, and
+  // the table's figures are site.json's.
+  const long long added = plain["persons_covered_after"].get<long long>() - plain["persons_covered_before"].get<long long>();
+  REQUIRE(added > 10);
+  const std::string cap = std::to_string(added / 4);
+  const auto small = site("small", {"--capacity", cap});
+  const long long small_added = small["persons_covered_after"].get<long long>() - small["persons_covered_before"].get<long long>();
+  CHECK(small_added <= 2 * (added / 4));
+  CHECK(small_added > 0);
+  CHECK(small["gap"].is_number());  // always stated
+  CHECK(small["bound"].get<double>() >= static_cast<double>(small_added) - 1.0);
+  double assigned = 0.0;
+  for (const auto& s : small["sites"]) {
+    CHECK(s["assigned_persons"].get<double>() <= std::stod(cap) + 1e-6);
+    assigned += s["assigned_persons"].get<double>();
+  }
+  CHECK(std::llround(assigned) == Approx(small_added).margin(1.0));
+  const Curve c = curve_of(fx.dir / "small" / "tables" / "coverage_curve.csv");
+  REQUIRE(c.gain.size() == small["sites"].size());
+  CHECK(c.before == small["persons_covered_before"].get<long long>());
+  for (std::size_t i = 0; i < c.gain.size(); ++i) CHECK(c.gain[i] == small["sites"][i]["gain_persons"].get<long long>());
+  CHECK(c.covered.back() == small["persons_covered_after"].get<long long>());
+  const auto header = slurp(fx.dir / "small" / "tables" / "coverage_curve.csv");
+  CHECK_THAT(header, Catch::Contains("服务能力") && Catch::Contains("分配服务人口"));
 }

@@ -263,6 +263,58 @@ TEST_CASE("compare: the run before and after the site result's scenario gains wh
   CHECK(found);
 }
 
+TEST_CASE("run: [siting.<id>] with closable and capacity gives `site`'s figures, closures in run.json, tables and layer",
+          "[cli][site][siting-run][closure][capacity]") {
+  SitingFixture fx(R"(
+[siting.swap]
+standard = "tcm_walk"
+candidates = "existing:村卫生室"
+tags = ["中医阁"]
+budget = 1
+closable = "ids:F1"
+capacity = 400
+method = "exact"
+)");
+  const fs::path out = fx.dir / "run";
+  const auto r = run_cli({"run", fx.scenario(), "--out", out.string()});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  const fs::path s_out = fx.dir / "site";
+  const auto s = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags",
+                          "中医阁", "--budget", "1", "--closable", "ids:F1", "--capacity", "400", "--method", "exact",
+                          "--out", s_out.string()});
+  INFO(s.all());
+  REQUIRE(s.code == 0);
+  const auto site = json_of(s_out / "site.json");
+  const std::size_t closed = site["closed"].size(), sites = site["sites"].size();
+  // the curve: row 0, the closures, the sites — the same whole persons as site.json
+  const auto curve = csv(out / "tables" / "siting_swap.csv");
+  REQUIRE(curve.size() == 1 + 1 + closed + sites);
+  CHECK(curve[0].size() == 11);  // … with capacity and persons assigned
+  CHECK(curve[1][5] == std::to_string(site["persons_covered_before"].get<long long>()));
+  for (std::size_t i = 0; i < closed; ++i) {
+    CHECK(curve[2 + i][1] == site["closed"][i]["id"].get<std::string>());
+    CHECK(curve[2 + i][3] == "关闭");
+    CHECK(curve[2 + i][4] == std::to_string(-site["closed"][i]["lost_persons"].get<long long>()));
+  }
+  for (std::size_t i = 0; i < sites; ++i) {
+    CHECK(curve[2 + closed + i][4] == std::to_string(site["sites"][i]["gain_persons"].get<long long>()));
+    CHECK(curve[2 + closed + i][9] == "400");
+    CHECK(std::stoll(curve[2 + closed + i][10]) <= 400);
+  }
+  CHECK(curve.back()[5] == std::to_string(site["persons_covered_after"].get<long long>()));
+  // run.json names the closures
+  const auto run_json = json_of(out / "run.json");
+  REQUIRE(run_json["travel"]["siting"].size() == 1);
+  const auto& j = run_json["travel"]["siting"][0];
+  CHECK(j["capacitated"] == true);
+  REQUIRE(j["closed"].size() == closed);
+  for (std::size_t i = 0; i < closed; ++i) CHECK(j["closed"][i]["id"] == site["closed"][i]["id"]);
+  CHECK(j["persons_covered_after"] == site["persons_covered_after"]);
+  // the layer has the closures and the sites
+  CHECK(feature_count(out / "layers.gpkg", "sites_swap") == static_cast<long long>(closed + sites));
+}
+
 TEST_CASE("run: a bad [siting.<id>] is refused naming the key, exit code 3, nothing written", "[cli][site][bad-input]") {
   auto refused = [](const std::string& siting, const std::string& message) {
     SitingFixture fx(siting);
@@ -293,6 +345,27 @@ TEST_CASE("run: a bad [siting.<id>] is refused naming the key, exit code 3, noth
   SECTION("an accepted gap out of range") {
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ngap = 0.7\n",
             "must be from 0 to 0.5");
+  }
+  SECTION("an unknown closable kind") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\nclosable = \"all:1\"\n",
+            "unknown kind 'all'");
+  }
+  SECTION("a closable id that is no facility of the standard") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\ntags = [\"中医阁\"]\nbudget = 1\n"
+            "closable = \"ids:F1,F9\"\n",
+            "[siting.x] closable ids:F1,F9: 'F9' is not a facility that standard 'tcm_walk' counts");
+  }
+  SECTION("a negative capacity") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity = -5\n",
+            "must be a number of persons from 0 to 1e9");
+  }
+  SECTION("a capacity field that is no attribute") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity_field = \"rooms\"\n",
+            "'rooms' is not a facility attribute");
+  }
+  SECTION("persons per unit without a capacity field") {
+    refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\nbudget = 1\ncapacity = 10\npersons_per_unit = 5\n",
+            "applies to capacity_field");
   }
   SECTION("a per-zone minimum that cannot be met") {
     refused("[siting.x]\nstandard = \"tcm_walk\"\ncandidates = \"existing:村卫生室\"\ntags = [\"中医阁\"]\nper_zone = \"county:3\"\n",
