@@ -67,6 +67,9 @@ struct SitingOptions {
   /// (siting_bound.hpp) already proves the greedy solution within it, the solver is not run; otherwise the solver
   /// stops within it (kBudget). The result's gap is always the proven one.
   double accept_gap = 0.0;
+  /// After greedy, a local search (no zone minimums): 2-for-1 swaps and drops for the target, 1-for-1 swaps that add
+  /// persons for a budget (docs/method/siting.md). Never worse than greedy; false: greedy alone.
+  bool local_search = true;
 };
 
 /// One chosen site, in the order of the coverage curve.
@@ -114,6 +117,10 @@ struct SitingResult {
   /// sites (open sites: new and kept). 0 when proven optimal. With capacities the bound is the LP relaxation's (Clp)
   /// when the solver is built in, else the uncapacitated Lagrangian bound (valid, looser).
   std::optional<double> gap;
+  /// Exact: the solver was stopped by SitingOptions::time_limit_s (counted from the model's construction; the solver
+  /// checks the clock at every simplex iteration and branch-and-cut event, so it stops within a fraction of a second
+  /// of it). The result is then the better of the solver's best and greedy's, with the gap proven at that point.
+  bool time_limit_reached = false;
   std::string note;  ///< why the method used differs from the method asked (no solver, time limit), or ""
   SitingReduction reduction;
   /// The greedy solution, always computed (the result itself when method_used is kGreedy): its number of sites and
@@ -121,6 +128,10 @@ struct SitingResult {
   std::size_t greedy_sites = 0;  ///< open sites (new, and kept closable ones)
   double greedy_gain = 0.0;      ///< persons its open sites cover beyond covered_before of the problem
   bool capacitated = false;
+  /// The same after the local search (equal to greedy's without it): the solution the bound is first measured
+  /// against, the solver's start, and the result when method_used is kGreedy.
+  std::size_t local_search_sites = 0;
+  double local_search_gain = 0.0;
   /// Seconds spent: reduction, greedy, bound or exact solve (wall clock).
   double reduce_s = 0.0, greedy_s = 0.0, solver_s = 0.0;
 

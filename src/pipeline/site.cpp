@@ -391,6 +391,7 @@ class SiteJob {
     j["proven_optimal"] = result.proven_optimal;
     j["gap"] = result.gap ? nlohmann::ordered_json(*result.gap) : nlohmann::ordered_json();
     j["bound"] = result.bound ? nlohmann::ordered_json(*result.bound) : nlohmann::ordered_json();
+    j["time_limit_reached"] = result.time_limit_reached;
     j["note"] = result.note;
     j["persons_total"] = pub.total;
     j["persons_covered_before"] = pub.before;
@@ -437,6 +438,7 @@ class SiteJob {
     for (const auto& p : diag.all()) warnings.push_back({{"code", std::string(p.code.view())}, {"message", p.message}});
     j["warnings"] = warnings;
     j["greedy"] = {{"sites", result.greedy_sites}, {"persons_added", result.greedy_gain}};
+    j["local_search"] = {{"sites", result.local_search_sites}, {"persons_added", result.local_search_gain}};
     if (!io::source_date_epoch())
       j["timings_s"] = {{"reach", o.reach_s},        {"solve", o.solve_s},         {"reduce", result.reduce_s},
                         {"greedy", result.greedy_s}, {"solver", result.solver_s}, {"total", all_s}};
