@@ -554,6 +554,8 @@ class Loader {
         return !(f.x_m >= w.min_x && f.x_m <= w.max_x && f.y_m >= w.min_y && f.y_m <= w.max_y);
       });
       out_.tile->facilities_dropped = before - out_.facilities.size();
+      // Ids are dense indices into the loaded set (core/facility.hpp): numbered again for the facilities kept.
+      for (std::size_t i = 0; i < out_.facilities.size(); ++i) out_.facilities[i].id = FacilityId(static_cast<std::uint32_t>(i));
     }
     if (out_.study_area.null()) return;
     const geo::PreparedGeometry area(out_.study_area);

@@ -414,8 +414,9 @@ TEST_CASE("tiles by county: times, sums and the table rows of each county are th
 
 TEST_CASE("a facility inside the halo serves the tile's cells; one beyond it is left out", "[cli][tile]") {
   // Two counties; only facilities in county 100002: one 1 km east of county 100001's edge (inside the halo), one
-  // 8 km east of it (beyond the halo of 4874 m).
-  Case c(2, "id,name,type,x,y\nNEAR,近卫生院,乡镇卫生院,461000,3705250\nFAR,远卫生院,乡镇卫生院,468000,3705250\n");
+  // 8 km east of it (beyond the halo of 4874 m). FAR comes first: the tile leaves it out, and NEAR becomes its
+  // first facility (facility ids are indices of the set loaded, numbered again).
+  Case c(2, "id,name,type,x,y\nFAR,远卫生院,乡镇卫生院,468000,3705250\nNEAR,近卫生院,乡镇卫生院,461000,3705250\n");
   const fs::path plan_dir = c.dir / "plan";
   REQUIRE(run_cli({"tile", c.scenario(), "--by", "county", "--out", plan_dir.string()}).code == 0);
   const fs::path out = plan_dir / "out" / "100001";
