@@ -31,17 +31,7 @@ class JobsCommand final : public Command {
   }
 
   int run(Console& console) override {
-    fs::path exe;
-    if (exe_.empty()) {
-      std::error_code ec;
-      exe = fs::read_symlink("/proc/self/exe", ec);
-      if (ec) throw UsageError("cannot tell where this carereach is (" + ec.message() + ")", "give --carereach PATH");
-    } else {
-      exe = exe_;
-      std::error_code ec;
-      if (!fs::is_regular_file(exe, ec))
-        throw UsageError("--carereach " + exe_ + " is not a file", "give the path of the carereach executable");
-    }
+    const fs::path exe = job_executable(exe_);
     const pipeline::TilePlan plan = pipeline::read_tile_plan(plan_);
     pipeline::write_job_scripts(plan, plan_, exe);
 
@@ -63,6 +53,18 @@ class JobsCommand final : public Command {
 };
 
 }  // namespace
+
+std::filesystem::path job_executable(const std::string& given) {
+  std::error_code ec;
+  if (given.empty()) {
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) throw UsageError("cannot tell where this carereach is (" + ec.message() + ")", "give --carereach PATH");
+    return exe;
+  }
+  if (!fs::is_regular_file(given, ec))
+    throw UsageError("--carereach " + given + " is not a file", "give the path of the carereach executable");
+  return given;
+}
 
 std::unique_ptr<Command> make_jobs_command() { return std::make_unique<JobsCommand>(); }
 

@@ -3,7 +3,9 @@
 // commands.cpp. setup() declares the options (checked by CLI11, no files opened); run() fills the options
 // struct of one library function, calls it and prints the result.
 
+#include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -24,5 +26,9 @@ class Command {
 
 /// Every subcommand, in the order `carereach --help` lists them.
 std::vector<std::unique_ptr<Command>> make_commands();
+
+/// The carereach executable that job scripts run: `given` (--carereach; it must be a file) or, when empty, this
+/// process's own executable. Throws UsageError.
+std::filesystem::path job_executable(const std::string& given);
 
 }  // namespace carereach::cli

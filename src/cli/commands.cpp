@@ -11,6 +11,7 @@ std::unique_ptr<Command> make_compare_command();
 std::unique_ptr<Command> make_convert_coords_command();
 std::unique_ptr<Command> make_export_command();
 std::unique_ptr<Command> make_site_command();
+std::unique_ptr<Command> make_tile_command();
 std::unique_ptr<Command> make_jobs_command();
 
 std::vector<std::unique_ptr<Command>> make_commands() {
@@ -22,6 +23,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
   out.push_back(make_convert_coords_command());
   out.push_back(make_export_command());
   out.push_back(make_site_command());
+  out.push_back(make_tile_command());
   out.push_back(make_jobs_command());
   return out;
 }

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
+
+#include "io/resources.hpp"
 
 #include "core/units.hpp"
 #include "io/changes.hpp"
@@ -51,6 +54,7 @@ class Loader {
     if (out_.grid) timed("zone rasters", [&] { rasterize(); });
     if (s.population && out_.grid && out_.study_area_level)
       timed("population", [&] { guarded([&] { load_population_surface(); }); });
+    if (s.tile && out_.grid) timed("tile: own region", [&] { restrict_to_own_region(); });
     if (!s.population)
       diag_.warn("population.missing"_code, "the scenario has no [population]: coverage shares cannot be computed",
                  Location{s.file.string(), {}, {}, "population", 0}, "add a [population] table (docs/scenario.md)");
@@ -60,7 +64,9 @@ class Loader {
       diag_.warn("facilities.missing"_code, "the scenario has no [[facilities]]", Location{s.file.string(), {}, {}, "facilities", 0},
                  "add at least one [[facilities]] source");
     // After a memory refusal (validate goes on), the roads are not read: they may be what does not fit.
-    if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, std::nullopt, diag_); }); });
+    std::optional<ClipBox> clip;
+    if (out_.tile) clip = ClipBox{out_.tile->window.min_x, out_.tile->window.min_y, out_.tile->window.max_x, out_.tile->window.max_y};
+    if (s.roads && !memory_refused_) timed("roads", [&] { guarded([&] { out_.roads = load_roads(*s.roads, out_.analysis_crs, clip, diag_); }); });
     const RasterSpec& r = s.raster;
     if (out_.grid && (r.landcover || r.friction || r.dem || !r.barriers.empty()))
       timed("raster inputs", [&] { guarded([&] { out_.raster = load_raster_inputs(r, *out_.grid, out_.analysis_crs, diag_); }); });
@@ -204,7 +210,6 @@ class Loader {
 
   void choose_crs() {
     const Scenario& s = out_.scenario;
-    const Location at{s.file.string(), {}, {}, "analysis.crs", 0};
     try {
       out_.output_crs = geo::CrsSpec::parse(s.analysis.output_crs);
     } catch (const CrsError& e) {
@@ -214,25 +219,23 @@ class Loader {
       align_to_raster(*s.analysis.align_to);
       return;
     }
-    if (s.analysis.crs == "auto") {
-      const auto [lon, lat] = source_centre_lonlat(study_area_spec());
-      out_.analysis_crs = geo::choose_analysis_crs(lon, lat);
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "auto: chosen for the study area centre %.3f°%c %.3f°%c", std::abs(lon),
-                    lon >= 0 ? 'E' : 'W', std::abs(lat), lat >= 0 ? 'N' : 'S');
-      out_.analysis_crs_choice = buf;
-      return;
+    std::tie(out_.analysis_crs, out_.analysis_crs_choice) = choose_scenario_crs(s);
+    if (s.tile) {
+      // The tile's CRS must be the parent's: the grid is the parent's cell for cell and the halo is in its metres.
+      const Location at{s.tile->file.string(), {}, {}, "tile.crs", s.tile->line};
+      geo::CrsSpec given;
+      try {
+        given = geo::CrsSpec::parse(s.tile->crs);
+      } catch (const CrsError& e) {
+        throw CodedError(ExitCode::kScenario, "tile.crs"_code, "the tile's crs: " + e.message(), at, e.hint());
+      }
+      if (given.authority_code() != out_.analysis_crs.authority_code() || given.authority_code().empty())
+        throw CodedError(ExitCode::kScenario, "tile.crs"_code,
+                         "the tile's crs " + given.display() + " is not the analysis CRS of its parent scenario (" +
+                             out_.analysis_crs.display() + ")",
+                         at, "make the tiles again with `carereach tile` from the parent as it is now");
+      out_.analysis_crs_choice += " (fixed by the tile)";
     }
-    try {
-      out_.analysis_crs = geo::CrsSpec::parse(s.analysis.crs);
-    } catch (const CrsError& e) {
-      throw CrsError(e.message(), at, e.hint());
-    }
-    if (!out_.analysis_crs.is_projected_metric())
-      throw CrsError("the analysis CRS " + out_.analysis_crs.display() + " is not a projected CRS in metres", at,
-                     "use \"auto\" (the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere) or a projected metric "
-                     "CRS such as \"EPSG:4548\"");
-    out_.analysis_crs_choice = "given in the scenario";
   }
 
   /// [analysis] align_to: the analysis CRS and grid are the raster's. Refused: a geographic or non-metric CRS, a
@@ -323,6 +326,7 @@ class Loader {
     out_.study_area = geo::Geometry::union_all(std::move(parts));
     geo::Envelope env = out_.study_area.envelope();
     const double cell = out_.scenario.analysis.cell_size_m;
+    if (out_.scenario.tile) env = tile_extent(env);
     if (aligned_) {
       // The grid is the raster's, whatever the study area: the study area beyond it is not computed.
       const Grid& g = *aligned_;
@@ -348,7 +352,7 @@ class Loader {
     // Memory before work: nothing of the size of the grid is allocated yet.
     const double rect_m2 = (env.max_x - env.min_x) * (env.max_y - env.min_y);
     out_.memory = estimate_run_memory(out_.scenario, env.max_x - env.min_x, env.max_y - env.min_y, cells,
-                                      rect_m2 > 0 ? out_.study_area.area() / rect_m2 : 1.0, options_.standards);
+                                      rect_m2 > 0 ? std::min(1.0, out_.study_area.area() / rect_m2) : 1.0, options_.standards);
     out_.memory_available = memory_available();
     memory_refused_ = out_.memory->bytes > out_.memory_available.bytes;
     require_memory(*out_.memory, out_.memory_available, out_.scenario);
@@ -358,6 +362,169 @@ class Loader {
                           Location{out_.scenario.file.string(), {}, {}, "analysis.cell_size_m", 0},
                           "use a larger cell size, or split the study area into prefectures");
     out_.grid = aligned_ ? *aligned_ : Grid::covering(env.min_x, env.min_y, env.max_x, env.max_y, cell);
+  }
+
+  /// A tile's grid extent: the parent's study-area extent cut to the window (own region ⊕ halo), widened to whole
+  /// zones of the population level when population is spread from zone totals. Grid::covering snaps the edges to
+  /// multiples of the cell size, as for the parent, so the tile's cells are the parent's.
+  geo::Envelope tile_extent(const geo::Envelope& study) {
+    const TileSpec& t = *out_.scenario.tile;
+    const Location at{t.file.string(), {}, {}, "tile", t.line};
+    TileLoad load;
+    if (t.by == "grid") {
+      load.own = geo::Envelope{t.box[0], t.box[1], t.box[2], t.box[3]};
+    } else {
+      const LoadedZoneLevel* level = out_.zone_level(t.level);
+      if (level == nullptr)
+        throw CodedError(ExitCode::kScenario, "tile.unknown_level"_code, "the zone level '" + t.level + "' did not load",
+                         Location{t.file.string(), {}, {}, "tile.level", t.line}, "check the parent's [[zones]]");
+      bool first = true;
+      for (const std::string& code : t.codes) {
+        std::size_t found = level->level.zones.size();
+        for (std::size_t z = 0; z < level->level.zones.size(); ++z)
+          if (level->level.zones[z].code == code) found = z;
+        if (found == level->level.zones.size())
+          throw CodedError(ExitCode::kScenario, "tile.unknown_code"_code,
+                           "'" + code + "' is not a " + t.level + " zone code of the parent scenario",
+                           Location{t.file.string(), {}, {}, "tile.codes", t.line},
+                           "make the tiles again with `carereach tile` from the parent as it is now");
+        const geo::Envelope e = level->polygons[found].envelope();
+        if (first) load.own = e;
+        else load.own.expand(e);
+        first = false;
+      }
+    }
+    load.window = geo::Envelope{load.own.min_x - t.halo_m, load.own.min_y - t.halo_m, load.own.max_x + t.halo_m,
+                                load.own.max_y + t.halo_m};
+    geo::Envelope env{std::max(study.min_x, load.window.min_x), std::max(study.min_y, load.window.min_y),
+                      std::min(study.max_x, load.window.max_x), std::min(study.max_y, load.window.max_y)};
+    if (env.empty())
+      throw CodedError(ExitCode::kScenario, "tile.outside"_code, "the tile's own region and halo lie outside the parent's study area",
+                       at, "make the tiles again with `carereach tile` from the parent");
+    const auto& pop = out_.scenario.population;
+    if (pop && pop->kind == PopulationKind::kZoneTotals) {
+      // Every zone that reaches into the window is on the grid whole, so its total spreads over the same cells.
+      if (const LoadedZoneLevel* level = out_.zone_level(pop->level)) {
+        const geo::Envelope cut = env;  // the zones are tested against the window, not the grown extent
+        for (const auto& poly : level->polygons) {
+          const geo::Envelope e = poly.envelope();
+          if (e.empty() || e.max_x <= cut.min_x || e.min_x >= cut.max_x || e.max_y <= cut.min_y || e.min_y >= cut.max_y)
+            continue;
+          env.expand(e);
+        }
+        env = geo::Envelope{std::max(study.min_x, env.min_x), std::max(study.min_y, env.min_y),
+                            std::min(study.max_x, env.max_x), std::min(study.max_y, env.max_y)};
+      }
+    }
+    out_.tile = std::move(load);
+    return env;
+  }
+
+  /// A tile after its population is spread: cells outside the own region keep their place in the routing but not
+  /// in any count — their persons are set to 0 (they are routed to only when populated, and the counts are over
+  /// populated cells), they belong to no zone, and zones left without an own cell are dropped from the levels.
+  void restrict_to_own_region() {
+    const TileSpec& t = *out_.scenario.tile;
+    TileLoad& load = *out_.tile;
+    const Grid& grid = *out_.grid;
+    load.own_cell.assign(grid.cell_count(), 0);
+    if (t.by == "grid") {
+      for (std::uint32_t r = 0; r < grid.rows; ++r)
+        for (std::uint32_t c = 0; c < grid.cols; ++c) {
+          const double x = grid.centre_x_m(c);
+          const double y = grid.centre_y_m(r);
+          if (x > t.box[0] && x < t.box[2] && y > t.box[1] && y < t.box[3]) load.own_cell[grid.index(c, r)] = 1;
+        }
+    } else {
+      std::size_t li = 0;
+      while (out_.zones[li].level.level != t.level) ++li;
+      const auto& zones = out_.zones[li].level.zones;
+      std::vector<std::uint8_t> own_zone(zones.size(), 0);
+      for (std::size_t z = 0; z < zones.size(); ++z)
+        own_zone[z] = std::find(t.codes.begin(), t.codes.end(), zones[z].code) != t.codes.end() ? 1 : 0;
+      const auto& zr = out_.zone_rasters[li].zone_of_cell;
+      for (std::size_t i = 0; i < zr.size(); ++i)
+        if (zr[i] != ZoneRaster::kNone && own_zone[zr[i]] != 0) load.own_cell[i] = 1;
+    }
+    for (auto v : load.own_cell) load.own_cells += v;
+    if (out_.population) {
+      auto& persons = out_.population->surface.persons;
+      for (std::size_t i = 0; i < persons.size(); ++i)
+        if (load.own_cell[i] == 0 && persons[i] != 0.0) {
+          load.halo_persons += persons[i];
+          persons[i] = 0.0;
+        }
+      out_.population->input_total -= load.halo_persons;
+    }
+    // Zones: cells outside the own region belong to none; zones without an own cell leave the level.
+    load.partial_zones.assign(out_.zones.size(), {});
+    const geo::Envelope grid_env{grid.origin_x_m, grid.min_y_m(), grid.max_x_m(), grid.origin_y_m};
+    for (std::size_t li = 0; li < out_.zones.size(); ++li) {
+      LoadedZoneLevel& level = out_.zones[li];
+      if (level.kind != ZoneGeometryKind::kPolygons) continue;
+      ZoneRaster& zr = out_.zone_rasters[li];
+      std::vector<std::size_t> own(level.level.zones.size(), 0);
+      std::vector<std::size_t> other(level.level.zones.size(), 0);
+      for (std::size_t i = 0; i < zr.zone_of_cell.size(); ++i) {
+        const std::uint32_t z = zr.zone_of_cell[i];
+        if (z == ZoneRaster::kNone) continue;
+        if (load.own_cell[i] != 0) {
+          ++own[z];
+        } else {
+          ++other[z];
+          zr.zone_of_cell[i] = ZoneRaster::kNone;
+        }
+      }
+      std::vector<std::uint32_t> new_index(level.level.zones.size(), ZoneRaster::kNone);
+      LoadedZoneLevel kept;
+      kept.level.level = level.level.level;
+      kept.level.label_zh = level.level.label_zh;
+      kept.level.label_en = level.level.label_en;
+      kept.kind = level.kind;
+      kept.repaired = level.repaired;
+      kept.source_crs = level.source_crs;
+      for (std::size_t z = 0; z < level.level.zones.size(); ++z) {
+        if (own[z] == 0) continue;
+        const geo::Envelope e = level.polygons[z].envelope();
+        const bool cut = other[z] > 0 || e.min_x < grid_env.min_x || e.max_x > grid_env.max_x ||
+                         e.min_y < grid_env.min_y || e.max_y > grid_env.max_y;
+        if (cut) load.partial_zones[li].push_back(level.level.zones[z].code);
+        new_index[z] = static_cast<std::uint32_t>(kept.level.zones.size());
+        Zone zone = level.level.zones[z];
+        zone.id = ZoneId(static_cast<std::uint32_t>(kept.level.zones.size()));
+        kept.level.zones.push_back(zone);
+        kept.polygons.push_back(std::move(level.polygons[z]));
+      }
+      for (auto& z : zr.zone_of_cell)
+        if (z != ZoneRaster::kNone) z = new_index[z];
+      zr.zone_count = kept.level.zones.size();
+      level = std::move(kept);
+      if (!load.partial_zones[li].empty())
+        diag_.warn("tile.partial_zones"_code,
+                   std::to_string(load.partial_zones[li].size()) + " " + level.level.level +
+                       " zone(s) are cut by the tile's own region (e.g. " + load.partial_zones[li].front() +
+                       "): their rows count the tile's own cells only",
+                   Location{t.file.string(), {}, {}, "tile", t.line},
+                   "a merge of the tiles adds up their rows (tile.json); a zone's row in one tile is a part of it");
+    }
+    // Seats, zone targets and zone totals refer to the zones by index: loaded again for the zones kept.
+    out_.zone_targets.clear();
+    out_.zone_totals.clear();
+    Diagnostics again;  // their problems were reported on the first load
+    reload_plan_inputs(again);
+  }
+
+  void reload_plan_inputs(Diagnostics& diag) {
+    const Scenario& s = out_.scenario;
+    for (LoadedZoneLevel& level : out_.zones) {
+      const ZoneLevelSpec* spec = s.zone_level(level.level.level);
+      if (spec != nullptr && spec->seats && level.kind == ZoneGeometryKind::kPolygons)
+        level.zone_seats_m = load_zone_seats(*spec->seats, level, out_.analysis_crs, diag, &out_.output_crs);
+    }
+    if (!s.zone_targets.empty()) out_.zone_targets = load_zone_targets(s, out_.zones, diag);
+    for (const ZoneTotalsSpec& spec : s.density.zone_totals)
+      if (const LoadedZoneLevel* level = out_.zone_level(spec.level))
+        out_.zone_totals.push_back(load_zone_totals(spec, *level, diag));
   }
 
   void rasterize() {
@@ -379,6 +546,17 @@ class Loader {
     if (!s.changes.empty())
       out_.changes = apply_changes(out_.facilities, s.changes, s.taxonomy, out_.analysis_crs,
                                    s.file.filename().string(), diag_, &out_.output_crs);
+    if (out_.tile) {
+      // A tile keeps the facilities in its window: those beyond cannot serve its own cells (docs/method/tiles.md).
+      const geo::Envelope& w = out_.tile->window;
+      const std::size_t before = out_.facilities.size();
+      std::erase_if(out_.facilities, [&](const Facility& f) {
+        return !(f.x_m >= w.min_x && f.x_m <= w.max_x && f.y_m >= w.min_y && f.y_m <= w.max_y);
+      });
+      out_.tile->facilities_dropped = before - out_.facilities.size();
+      // Ids are dense indices into the loaded set (core/facility.hpp): numbered again for the facilities kept.
+      for (std::size_t i = 0; i < out_.facilities.size(); ++i) out_.facilities[i].id = FacilityId(static_cast<std::uint32_t>(i));
+    }
     if (out_.study_area.null()) return;
     const geo::PreparedGeometry area(out_.study_area);
     for (const auto& f : out_.facilities) {
@@ -402,6 +580,30 @@ class Loader {
 };
 
 }  // namespace
+
+std::pair<geo::CrsSpec, std::string> choose_scenario_crs(const Scenario& s) {
+  const Location at{s.file.string(), {}, {}, "analysis.crs", 0};
+  if (s.analysis.crs == "auto") {
+    const ZoneLevelSpec& spec =
+        s.analysis.study_area_level.empty() ? s.zones.front() : *s.zone_level(s.analysis.study_area_level);
+    const auto [lon, lat] = source_centre_lonlat(spec);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "auto: chosen for the study area centre %.3f°%c %.3f°%c", std::abs(lon),
+                  lon >= 0 ? 'E' : 'W', std::abs(lat), lat >= 0 ? 'N' : 'S');
+    return {geo::choose_analysis_crs(lon, lat), buf};
+  }
+  geo::CrsSpec crs;
+  try {
+    crs = geo::CrsSpec::parse(s.analysis.crs);
+  } catch (const CrsError& e) {
+    throw CrsError(e.message(), at, e.hint());
+  }
+  if (!crs.is_projected_metric())
+    throw CrsError("the analysis CRS " + crs.display() + " is not a projected CRS in metres", at,
+                   "use \"auto\" (the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere) or a projected metric "
+                   "CRS such as \"EPSG:4548\"");
+  return {crs, "given in the scenario"};
+}
 
 LoadedScenario load_scenario(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress) {
   return Loader(std::move(scenario), diag, options, progress).run();

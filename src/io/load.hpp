@@ -21,6 +21,7 @@
 #include "io/population.hpp"
 #include "io/resources.hpp"
 #include "io/scenario.hpp"
+#include "io/tile.hpp"
 #include "io/zone_raster.hpp"
 #include "io/zones.hpp"
 
@@ -60,6 +61,7 @@ struct LoadedScenario {
   std::vector<StepTiming> timings;
   std::optional<MemoryEstimate> memory;  ///< what `run` needs (set with the grid), io/resources.hpp
   MemoryAvailable memory_available;
+  std::optional<TileLoad> tile;  ///< a tile scenario ([tile]): its own region, window and what was left out
 
   [[nodiscard]] const LoadedZoneLevel* zone_level(const std::string& level) const;
 };
@@ -78,5 +80,9 @@ struct LoadOptions {
 /// paths unless allowed); with a refused path nothing else is loaded. Before the grid is allocated, the memory of
 /// a run is estimated and a scenario that would not fit is refused (io/resources.hpp).
 LoadedScenario load_scenario(Scenario scenario, Diagnostics& diag, const LoadOptions& options, ProgressSink* progress);
+
+/// The analysis CRS the scenario's run uses ([analysis] crs: "auto" from the centre of the study-area level, or as
+/// given) and how it was chosen; not for [analysis] align_to (the raster's CRS). Throws CrsError.
+std::pair<geo::CrsSpec, std::string> choose_scenario_crs(const Scenario& scenario);
 
 }  // namespace carereach::io

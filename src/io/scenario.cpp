@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "io/resources.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/input_access.hpp"
@@ -36,6 +37,7 @@ class Parser {
   Parser(const fs::path& file, const fs::path& dir) : file_(file), dir_(dir), shown_(file.string()) {}
 
   Scenario parse(const toml::table& root) {
+    if (root.contains("tile")) return parse_tile(root);
     Scenario s;
     s.file = file_;
     s.dir = dir_;
@@ -76,6 +78,85 @@ class Parser {
   }
 
  private:
+  /// A tile scenario: only [tile]; everything else is the parent's (docs/scenario.md, [tile]).
+  Scenario parse_tile(const toml::table& root) {
+    TomlTable top(root, "", shown_);
+    std::optional<TomlTable> tt = top.table("tile");
+    top.finish();  // a tile file holds [tile] alone
+    TomlTable& t = *tt;
+    TileSpec tile;
+    tile.file = file_;
+    tile.line = t.line();
+    tile.parent_as_written = t.required_string("scenario", "the parent scenario, relative to this file");
+    tile.plan_as_written = t.string("plan", "");
+    tile.id = t.required_string("id");
+    if (!std::all_of(tile.id.begin(), tile.id.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+        }) || tile.id.size() > kMaxIdentifier)
+      t.fail("id", "must be 1–64 letters, digits, '_' or '-'", "e.g. id = \"341602\"");
+    tile.by = t.required_string("by");
+    if (tile.by != "county" && tile.by != "prefecture" && tile.by != "grid")
+      t.fail("by", "must be \"county\", \"prefecture\" or \"grid\", not \"" + tile.by + "\"");
+    tile.crs = t.required_string("crs", "the parent's analysis CRS, e.g. crs = \"EPSG:4548\"");
+    const std::optional<double> halo = t.number("halo_m");
+    if (!halo) t.fail("halo_m", "is required", "the halo in metres (docs/method/tiles.md)");
+    if (!(*halo > 0.0) || !std::isfinite(*halo))
+      t.fail("halo_m", "must be a number of metres above 0", "docs/method/tiles.md says how carereach tile finds it");
+    tile.halo_m = *halo;
+    if (tile.by == "grid") {
+      if (t.has("codes") || t.has("level"))
+        t.fail(t.has("codes") ? "codes" : "level", "is for tiles by county or prefecture, not by grid",
+               "give box = [x0, y0, x1, y1] alone");
+      const toml::node* n = t.take("box");
+      const toml::array* a = n != nullptr ? n->as_array() : nullptr;
+      if (a == nullptr || a->size() != 4)
+        t.fail("box", "must be an array of four numbers [x0, y0, x1, y1] (metres, analysis CRS)");
+      for (std::size_t i = 0; i < 4; ++i) {
+        const auto v = (*a)[i].value<double>();
+        if (!v || !std::isfinite(*v)) t.fail("box", "must be an array of four numbers [x0, y0, x1, y1]");
+        tile.box[i] = *v;
+      }
+      if (!(tile.box[0] < tile.box[2] && tile.box[1] < tile.box[3]))
+        t.fail("box", "must have x0 < x1 and y0 < y1");
+    } else {
+      if (t.has("box")) t.fail("box", "is for tiles by grid", "give level and codes");
+      tile.level = t.required_string("level");
+      tile.codes = t.string_list("codes");
+      if (tile.codes.empty()) t.fail("codes", "is required: the zone codes of the tile's own region");
+    }
+    t.finish();
+
+    fs::path parent = fs::path(tile.parent_as_written);
+    if (parent.is_relative()) parent = (dir_ / parent).lexically_normal();
+    std::error_code ec;
+    if (!fs::is_regular_file(parent, ec))
+      throw CodedError(ExitCode::kScenario, "tile.missing_parent"_code, "the parent scenario '" + tile.parent_as_written + "' does not exist",
+                       t.where("scenario"), "give the parent scenario's path relative to this tile file");
+    Scenario s = read_scenario(parent);
+    if (s.tile)
+      throw CodedError(ExitCode::kScenario, "tile.nested"_code, "the parent scenario '" + tile.parent_as_written + "' is itself a tile",
+                       t.where("scenario"), "name the scenario the tiles were made from");
+    const Location at = t.where("scenario");
+    if (s.analysis.align_to)
+      throw CodedError(ExitCode::kScenario, "tile.align_to"_code, "the parent scenario aligns its grid to a raster ([analysis] align_to), "
+                       "which tiles do not support", at, "run it untiled, or drop align_to");
+    const ZoneLevelSpec* level = tile.by == "grid" ? nullptr : s.zone_level(tile.level);
+    if (tile.by != "grid" && (level == nullptr || level->geometry != ZoneGeometryKind::kPolygons))
+      throw CodedError(ExitCode::kScenario, "tile.unknown_level"_code, "'" + tile.level + "' is not a polygon zone level of the parent scenario",
+                       t.where("level"), "name one of the parent's [[zones]] levels");
+    if (tile.by == "grid") {
+      const double cell = s.analysis.cell_size_m;
+      for (double v : tile.box)
+        if (std::fabs(v / cell - std::round(v / cell)) > 1e-9)
+          throw CodedError(ExitCode::kScenario, "tile.box_off_grid"_code,
+                           "the box is not on cell edges of the parent grid (multiples of " + std::to_string(cell) +
+                               " m)",
+                           t.where("box"), "let `carereach tile --by grid` write the boxes");
+    }
+    s.tile = std::move(tile);
+    return s;
+  }
+
   ScenarioInfo parse_info(TomlTable& t) {
     ScenarioInfo info;
     info.name = t.string("name", "");
@@ -1594,6 +1675,7 @@ std::string target_value_fault(TargetKind kind, double v) {
 
 std::vector<fs::path> scenario_input_paths(const Scenario& s) {
   std::vector<fs::path> out{s.file};
+  if (s.tile) out.push_back(s.tile->file);
   auto add = [&](const SourceSpec& src) { out.push_back(src.path); };
   for (const auto& z : s.zones) {
     add(z.source);

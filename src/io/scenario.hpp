@@ -4,6 +4,7 @@
 // by the loaders (zones, population, facilities, roads).
 
 #include <filesystem>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -291,6 +292,22 @@ struct ScenarioInfo {
   std::string data_note_en;  ///< the same in English (empty: data_note)
 };
 
+/// A tile of a parent scenario ([tile], docs/method/tiles.md): the parent's inputs restricted to the tile's own
+/// region and a halo around it; the run reports the own region only. Written by `carereach tile`.
+struct TileSpec {
+  std::filesystem::path file;      ///< the tile scenario file (the parent's `file` is Scenario::file)
+  std::string parent_as_written;   ///< `scenario` as written in the tile file
+  std::string plan_as_written;     ///< `plan` as written ("" when none)
+  std::string id;                  ///< [A-Za-z0-9_-]+
+  std::string by;                  ///< "county" | "prefecture" | "grid"
+  std::string level;               ///< county/prefecture: the zone level of `codes`
+  std::vector<std::string> codes;  ///< county/prefecture: the zones of the own region
+  std::array<double, 4> box{};     ///< grid: own rectangle x0, y0, x1, y1 (analysis CRS, metres, on cell edges)
+  double halo_m = 0.0;
+  std::string crs;                 ///< the analysis CRS fixed for the tile
+  int line = 0;                    ///< line of [tile]
+};
+
 struct Scenario {
   std::filesystem::path file;  ///< the scenario file
   std::filesystem::path dir;   ///< its folder: relative paths are resolved against it
@@ -312,6 +329,7 @@ struct Scenario {
   AccessModelSpecs access_models;  ///< [referral.<id>], [accessibility.<id>], [huff.<id>]
   std::vector<SitingSpec> siting;  ///< facility sitings ([siting.<id>]), in the order given
   OutputSpec output;               ///< [output]
+  std::optional<TileSpec> tile;    ///< set when the file read was a tile scenario (its parent's content above)
 
   [[nodiscard]] const ZoneLevelSpec* zone_level(const std::string& level) const;
   /// What a per-zone target with this id applies to: a standard, a planning indicator or a density indicator id.

@@ -12,6 +12,7 @@
 #include "io/raster_writer.hpp"
 #include "io/scenario.hpp"
 #include "pipeline/run_json.hpp"
+#include "pipeline/run_tile.hpp"
 #include "pipeline/run_map.hpp"
 #include "pipeline/run_project.hpp"
 #include "pipeline/run_tables.hpp"
@@ -39,6 +40,8 @@ std::unique_ptr<LoadedRun> load_run(const RunConfig& config, RunObserver& observ
 
   io::check_output_path(config.out.string());
   io::Scenario scenario = io::read_scenario(config.scenario);
+  // A tile refuses what cannot be computed tile by tile before any work (docs/method/tiles.md).
+  if (scenario.tile) io::check_tileable(scenario, scenario.tile->file.string());
   io::OutputFolderOptions folder;
   folder.command = "run";
   folder.overwrite = config.overwrite;
@@ -90,8 +93,19 @@ AnalysedRun analyse_loaded_run(LoadedRun& run, RunObserver& observer) {
     if (cells.travel != nullptr) {
       const auto t0 = std::chrono::steady_clock::now();
       const std::string file = "travel_time_" + st.id + ".tif";
-      io::write_travel_time_geotiff(dir.path() / file, cells.travel->field, loaded.analysis_crs,
-                                    raster_metadata(loaded, st, *cells.travel));
+      if (loaded.tile) {
+        // A tile's raster holds its own cells only: the halo's cells are no-data (docs/method/tiles.md).
+        TravelTimeField own = cells.travel->field;
+        for (std::size_t i = 0; i < own.minutes.size(); ++i)
+          if (loaded.tile->own_cell[i] == 0) {
+            own.minutes[i] = TravelTimeField::kUnreached;
+            own.nearest[i] = TravelTimeField::kNoFacility;
+          }
+        io::write_travel_time_geotiff(dir.path() / file, own, loaded.analysis_crs, raster_metadata(loaded, st, *cells.travel));
+      } else {
+        io::write_travel_time_geotiff(dir.path() / file, cells.travel->field, loaded.analysis_crs,
+                                      raster_metadata(loaded, st, *cells.travel));
+      }
       // Its style, which QGIS applies when it opens the GeoTIFF: the report's band classes.
       const std::string style = "travel_time_" + st.id + ".qml";
       io::write_file_atomically(dir.path() / style, travel_time_raster_qml(o, lang));
@@ -403,6 +417,11 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
       info.outputs.push_back("map.html");
       info.timings.push_back({"map.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
+  }
+  if (loaded.tile) {
+    const RunAnalysis* analysis = analysed != nullptr ? &analysed->analysis : nullptr;
+    io::write_file_atomically(dir.path() / "tile.json", tile_json(loaded, analysis, info).dump(2) + "\n");
+    info.outputs.push_back("tile.json");
   }
   info.finished_at = io::utc_now_iso8601();
   io::write_file_atomically(dir.path() / "run.json", io::make_run_manifest(loaded, diag, info).dump(2) + "\n");

@@ -450,7 +450,8 @@ std::vector<TileClass> size_classes(const TilePlan& plan) {
   return classes;
 }
 
-void write_job_scripts(const TilePlan& plan, const fs::path& plan_dir, const fs::path& carereach_exe) {
+void write_job_scripts(const TilePlan& plan, const fs::path& plan_dir, const fs::path& carereach_exe,
+                       const fs::path& named_dir) {
   if (plan.tiles.empty())
     throw InputError("has no tile", Location{(plan_dir / "plan.json").string(), {}, {}, "tiles", 0},
                      "write the plan again with `carereach tile`");
@@ -468,8 +469,10 @@ void write_job_scripts(const TilePlan& plan, const fs::path& plan_dir, const fs:
                          Location{plan_file.string(), {}, {}, at + "." + key, 0});
   }
   std::error_code ec;
-  fs::path plan_abs = fs::absolute(plan_dir).lexically_normal();
+  fs::path plan_abs = fs::absolute(named_dir.empty() ? plan_dir : named_dir).lexically_normal();
   if (!plan_abs.has_filename()) plan_abs = plan_abs.parent_path();  // "/a/plan/" → "/a/plan"
+  fs::path write_dir = fs::absolute(plan_dir).lexically_normal();
+  if (!write_dir.has_filename()) write_dir = write_dir.parent_path();
   const fs::path exe_abs = fs::absolute(carereach_exe).lexically_normal();
   const std::vector<TileEntry> order = job_order(plan);
   std::ostringstream tiles;
@@ -479,14 +482,14 @@ void write_job_scripts(const TilePlan& plan, const fs::path& plan_dir, const fs:
   const std::string sbatch = slurm_sbatch(plan, order, plan_abs, exe_abs);
   const std::string submit = submit_slurm(plan, plan_abs);
   const std::string local = run_local(plan, plan_abs, exe_abs);
-  fs::create_directories(plan_abs / "logs", ec);
+  fs::create_directories(write_dir / "logs", ec);
   if (ec)
     throw OutputError("cannot be created: " + ec.message(), Location{(plan_dir / "logs").string(), {}, {}, {}, 0},
                       "check the permissions of the plan folder");
-  write_script(plan_abs / "tiles.txt", tiles.str(), false);
-  write_script(plan_abs / "slurm.sbatch", sbatch, true);
-  write_script(plan_abs / "submit_slurm.sh", submit, true);
-  write_script(plan_abs / "run_local.sh", local, true);
+  write_script(write_dir / "tiles.txt", tiles.str(), false);
+  write_script(write_dir / "slurm.sbatch", sbatch, true);
+  write_script(write_dir / "submit_slurm.sh", submit, true);
+  write_script(write_dir / "run_local.sh", local, true);
 }
 
 }  // namespace carereach::pipeline

@@ -73,8 +73,12 @@ std::vector<TileClass> size_classes(const TilePlan& plan);
 /// folder PLAN/logs, replacing earlier scripts. The scripts hold the absolute paths of the plan folder and of
 /// carereach_exe (the environment variable CAREREACH overrides the latter when a job runs). Throws OutputError
 /// when a file cannot be written, UsageError when a path cannot be written into a script (a newline, a tab or
-/// a double quote in it).
+/// a double quote in it). `named_dir`: the folder the scripts name, when the plan is written into a temporary
+/// folder (plan_dir) that is renamed to it afterwards (empty: plan_dir itself).
 void write_job_scripts(const TilePlan& plan, const std::filesystem::path& plan_dir,
-                       const std::filesystem::path& carereach_exe);
+                       const std::filesystem::path& carereach_exe, const std::filesystem::path& named_dir = {});
+
+/// The job scripts' files, relative to the plan folder, as write_job_scripts writes them.
+inline constexpr const char* kJobScriptFiles[] = {"tiles.txt", "slurm.sbatch", "submit_slurm.sh", "run_local.sh"};
 
 }  // namespace carereach::pipeline

@@ -1,0 +1,131 @@
+#include "pipeline/run_tile.hpp"
+
+#include <stdexcept>
+
+namespace carereach::pipeline {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json envelope_json(const geo::Envelope& e) { return ordered_json::array({e.min_x, e.min_y, e.max_x, e.max_y}); }
+
+ordered_json stats_json(const std::string& code, const analysis::CoverageStats& s) {
+  ordered_json z;
+  if (!code.empty()) z["code"] = code;
+  z["population"] = s.pop_total;
+  z["population_covered"] = s.pop_covered;
+  z["population_uncovered"] = s.pop_uncovered;
+  z["population_reached"] = s.pop_reached;
+  z["facilities"] = s.n_facilities;
+  return z;
+}
+
+}  // namespace
+
+ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* analysis, const io::RunInfo& info) {
+  if (!loaded.scenario.tile || !loaded.tile) throw std::logic_error("tile_json: not a tile run");
+  const io::TileSpec& t = *loaded.scenario.tile;
+  const io::TileLoad& load = *loaded.tile;
+  ordered_json j;
+  j["schema_version"] = 1;
+  j["carereach_version"] = info.versions.count("carereach") != 0 ? info.versions.at("carereach") : "";
+  ordered_json tile;
+  tile["id"] = t.id;
+  tile["by"] = t.by;
+  if (t.by == "grid") {
+    tile["box"] = ordered_json::array({t.box[0], t.box[1], t.box[2], t.box[3]});
+  } else {
+    tile["level"] = t.level;
+    tile["codes"] = t.codes;
+  }
+  tile["halo_m"] = t.halo_m;
+  tile["crs"] = t.crs;
+  tile["scenario"] = t.parent_as_written;
+  tile["plan"] = t.plan_as_written;
+  j["tile"] = tile;
+
+  ordered_json parent;
+  parent["scenario"] = loaded.scenario.file.filename().string();
+  ordered_json inputs = ordered_json::array();
+  for (const auto& in : loaded.inputs) {
+    if (in.role == "scenario") parent["scenario_sha256"] = in.sha256;
+    inputs.push_back({{"role", in.role}, {"path", in.path_as_written}, {"sha256", in.sha256}, {"bytes", in.bytes}});
+  }
+  parent["inputs"] = inputs;
+  j["parent"] = parent;
+
+  const io::Scenario& s = loaded.scenario;
+  ordered_json settings;
+  settings["analysis_crs"] = loaded.analysis_crs.authority_code();
+  settings["cell_size_m"] = s.analysis.cell_size_m;
+  settings["search_limit_min"] = s.travel.search_limit_min;
+  settings["connectors_per_cell"] = s.travel.connectors_per_cell;
+  settings["snap"] = s.travel.snap == io::SnapRule::kNode ? "node" : "edge";
+  settings["speeds"] = s.travel.profile.source;
+  ordered_json standards = ordered_json::array();
+  for (const auto& st : s.standards) standards.push_back(st.id);
+  settings["standards"] = standards;
+  j["settings"] = settings;
+
+  if (loaded.grid) {
+    const Grid& g = *loaded.grid;
+    j["grid"] = {{"origin_x_m", g.origin_x_m}, {"origin_y_m", g.origin_y_m}, {"cell_size_m", g.cell_size_m},
+                 {"cols", g.cols}, {"rows", g.rows}};
+  }
+  ordered_json own;
+  own["cells"] = load.own_cells;
+  own["envelope"] = envelope_json(load.own);
+  own["window"] = envelope_json(load.window);
+  own["halo_persons_not_counted"] = load.halo_persons;
+  own["facilities_beyond_window"] = load.facilities_dropped;
+  j["own_region"] = own;
+
+  // Per zone level: the zones the tile reports, those cut by the own region, the persons of each.
+  ordered_json levels = ordered_json::array();
+  for (std::size_t li = 0; li < loaded.zones.size(); ++li) {
+    ordered_json l;
+    l["level"] = loaded.zones[li].level.level;
+    l["partial"] = li < load.partial_zones.size() ? load.partial_zones[li] : std::vector<std::string>{};
+    ordered_json zones = ordered_json::array();
+    for (std::size_t z = 0; z < loaded.zones[li].level.zones.size(); ++z) {
+      ordered_json zj;
+      zj["code"] = loaded.zones[li].level.zones[z].code;
+      if (analysis != nullptr && li < analysis->levels.size() && z < analysis->levels[li].population.size())
+        zj["population"] = analysis->levels[li].population[z];
+      zones.push_back(zj);
+    }
+    l["zones"] = zones;
+    levels.push_back(l);
+  }
+  j["zones"] = levels;
+
+  ordered_json out = ordered_json::array();
+  if (analysis != nullptr) {
+    for (const StandardOutcome& o : analysis->standards) {
+      ordered_json sj;
+      sj["id"] = o.standard != nullptr ? o.standard->id : "";
+      if (!o.not_computed.empty()) sj["not_computed"] = o.not_computed;
+      sj["unit"] = o.unit == analysis::CoverageUnit::kMinutes ? "minutes" : "metres";
+      sj["limit"] = o.limit;
+      ordered_json ls = ordered_json::array();
+      for (std::size_t li = 0; li < o.levels.size() && li < loaded.zones.size(); ++li) {
+        ordered_json l;
+        l["level"] = loaded.zones[li].level.level;
+        ordered_json zones = ordered_json::array();
+        for (std::size_t z = 0; z < o.levels[li].zones.size(); ++z)
+          zones.push_back(stats_json(loaded.zones[li].level.zones[z].code, o.levels[li].zones[z]));
+        l["zones"] = zones;
+        l["total"] = stats_json("", o.levels[li].total);
+        ls.push_back(l);
+      }
+      sj["levels"] = ls;
+      sj["gap_areas"] = o.gaps.size();
+      out.push_back(sj);
+    }
+  }
+  j["standards"] = out;
+  return j;
+}
+
+}  // namespace carereach::pipeline
