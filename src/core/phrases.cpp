@@ -492,8 +492,8 @@ constexpr std::array kPhrases = {
     Phrase{"appeared while the command was working; not replaced", "在命令运行期间出现；未替换"},
     Phrase{"run again with another --out", "请用另一个 --out 重新运行"},
     // --- the command line (CLI11's messages and carereach's own) ---
-    Phrase{"The following argument was not expected: {}", "多余的参数：{1}"},
-    Phrase{"The following arguments were not expected: {}", "多余的参数：{1}"},
+    Phrase{"The following argument was not expected: {*}", "多余的参数：{1}"},
+    Phrase{"The following arguments were not expected: {*}", "多余的参数：{1}"},
     Phrase{"{} is required", "{1} 为必填项"},
     Phrase{"A subcommand is required", "需要一个命令"},
     Phrase{"{}: File does not exist: {}", "{1}：文件不存在：{2}"},
