@@ -423,6 +423,8 @@ constexpr std::array kPhrases = {
     Phrase{"speed profile file not found or unreadable (resolved to {})", "找不到或无法读取速度配置文件（解析为 {1}）"},
     Phrase{"check the path in the scenario ({}); relative paths are relative to the scenario file",
            "请检查情景中的路径（{1}）；相对路径以情景文件所在文件夹为起点"},
+    Phrase{"check {} in {}; relative paths are relative to the scenario file's folder",
+           "请检查 {2} 中的 {1}；相对路径以情景文件所在文件夹为起点"},
     Phrase{"check the input path", "请检查输入路径"},
     Phrase{"is a folder, not a data file", "是文件夹，不是数据文件"},
     Phrase{"name the file itself in {}", "请在 {1} 中指定文件本身"},

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -297,16 +298,14 @@ TEST_CASE("log levels: error, warn, info, debug; -q and -v", "[cli][log]") {
 
 namespace {
 
-/// The lines of a Chinese error (错误：… and its 提示：…) without the English original (原文) line.
+/// The lines of a Chinese error: 错误：… and its 提示：… (validate indents them in its list), not the English original.
 std::vector<std::string> zh_error_lines(const std::string& err) {
   std::vector<std::string> out;
   std::istringstream in(err);
   std::string line;
-  bool in_error = false;
   while (std::getline(in, line)) {
-    if (line.rfind("错误：", 0) == 0) in_error = true;
-    else if (line.rfind("  原文", 0) == 0 || (line.rfind("  ", 0) != 0)) in_error = false;
-    if (in_error) out.push_back(line);
+    const std::string trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (trimmed.rfind("错误：", 0) == 0 || trimmed.rfind("提示：", 0) == 0) out.push_back(trimmed);
   }
   return out;
 }
@@ -370,16 +369,17 @@ TEST_CASE("in a Chinese run, errors without a code of their own are worded in Ch
     const std::vector<std::string> command = c.args.empty() ? std::vector<std::string>{"validate", fx.scenario()} : c.args;
     args.insert(args.end(), command.begin(), command.end());
     const auto r = run_cli(args);
-    INFO(r.err);
+    INFO(r.all());
     CHECK(r.code == c.code);
-    const auto lines = zh_error_lines(r.err);
+    const auto lines = zh_error_lines(r.all());  // validate lists its problems on stdout
     REQUIRE_FALSE(lines.empty());
+    REQUIRE(lines.front().rfind("错误：", 0) == 0);
     CHECK_THAT(lines.front(), Catch::Contains(c.zh));
     for (const std::string& line : lines) {
       INFO(line);
       CHECK_FALSE(has_english_sentence(line));
     }
     // the English original is kept, below
-    CHECK_THAT(r.err, Catch::Contains("原文 (English)"));
+    CHECK_THAT(r.all(), Catch::Contains("原文 (English)"));
   }
 }
