@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "io/input_access.hpp"
@@ -64,6 +65,9 @@ class SiteCommand final : public Command {
     app.add_option("-o,--out", out_, "Output folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the output folder if carereach wrote it, unchanged (docs/output-folders.md)");
     app.add_option("--lang", lang_, "Language of the tables and report: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+    app.add_flag("--json", json_,
+                 "Print a JSON summary on stdout (status, output folder, persons covered before and after, every "
+                 "site with its gain, warnings; docs/cli/site.md); the readable lines go to stderr");
     app.add_flag("--allow-network", allow_network_, "Let inputs be read from the network (URLs, /vsicurl/ …)");
     app.footer("Writes sites.gpkg, tables/coverage_curve.csv, tables/sites_<level>.csv, scenario.toml (the result as "
                "[changes], for `carereach run` and `compare`), report.md, report.html, appendix.xlsx and site.json "
@@ -112,7 +116,35 @@ class SiteCommand final : public Command {
       console.out("  close 关闭 " + c.id + " " + c.name + " " + grouped(static_cast<double>(c.gain_persons)) + " persons");
     if (r.sites.size() > 10) console.out("  … (" + std::to_string(r.sites.size()) + " sites in tables/coverage_curve.csv)");
     console.out("Outputs written to 输出目录: " + std::filesystem::absolute(r.folder).lexically_normal().string());
+    if (json_) print_json(site_summary_json(r, console.lang()));
     return 0;
+  }
+
+  /// The JSON summary of site (docs/cli/site.md): the figures of tables/coverage_curve.csv.
+  nlohmann::ordered_json site_summary_json(const pipeline::SiteResult& r, MessageLang lang) const {
+    nlohmann::ordered_json j = summary_head("site", 0, scenario_);
+    j["output"] = std::filesystem::absolute(r.folder).lexically_normal().string();
+    j["standard"] = {{"id", r.standard.id}, {"name_zh", r.standard.name_zh}, {"name_en", r.standard.name_en}};
+    j["objective"] = r.budget_objective ? "budget" : "target_share";
+    j["budget"] = r.budget_objective ? nlohmann::ordered_json(r.budget) : nlohmann::ordered_json(nullptr);
+    j["target_share"] = r.budget_objective ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.target_share);
+    j["target_reached"] = r.budget_objective ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.target_reached);
+    j["method"] = r.method;
+    j["persons_total"] = r.persons_total;
+    j["persons_covered_before"] = r.persons_covered_before;
+    j["persons_covered_after"] = r.persons_covered_after;
+    j["share_before"] = r.share_before;
+    j["share_after"] = r.share_after;
+    nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < r.sites.size(); ++i) {
+      const pipeline::ChosenSite& c = r.sites[i];
+      sites.push_back({{"rank", i + 1}, {"id", c.id}, {"name", c.name}, {"action", c.upgrade ? "upgrade" : "new"},
+                       {"gain_persons", c.gain_persons}, {"covered_persons", c.covered_persons}});
+    }
+    j["sites"] = sites;
+    j["errors"] = problems_json(r.diagnostics, Severity::kError, lang);
+    j["warnings"] = problems_json(r.diagnostics, Severity::kWarning, lang);
+    return j;
   }
 
  private:
@@ -135,6 +167,7 @@ class SiteCommand final : public Command {
   bool overwrite_ = false;
   std::string lang_ = "zh";
   bool allow_network_ = false;
+  bool json_ = false;
 };
 
 }  // namespace

@@ -32,7 +32,8 @@ void Console::warning(std::string_view line) const {
 }
 
 void Console::error(std::string_view line) const {
-  std::cerr << (lang_ == MessageLang::kZh ? "错误：" : "error: ") << line << '\n';
+  if (lang_ == MessageLang::kZh) std::cerr << "错误：" << translate_phrase(line).value_or(std::string(line)) << '\n';
+  else std::cerr << "error: " << line << '\n';
 }
 
 void Console::debug(std::string_view line) const {

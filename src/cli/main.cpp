@@ -6,6 +6,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,7 @@
 #include "cli/json_summary.hpp"
 #include "cli/versions.hpp"
 #include "core/error.hpp"
+#include "core/messages.hpp"
 
 namespace {
 
@@ -40,6 +42,19 @@ MessageLang message_lang(const carereach::cli::CommandLine& cl, CLI::App* sub) {
   return carereach::message_lang_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
 }
 
+/// The language asked for by --lang zh|en (or --lang=…) anywhere on the command line, else the locale's.
+MessageLang message_lang_of_argv(int argc, char** argv) {
+  std::string lang;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--lang" && i + 1 < argc) lang = argv[i + 1];
+    else if (a.rfind("--lang=", 0) == 0) lang = a.substr(7);
+  }
+  if (lang == "zh") return MessageLang::kZh;
+  if (lang == "en") return MessageLang::kEn;
+  return carereach::message_lang_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,15 +65,22 @@ int main(int argc, char** argv) {
   CLI::App& app = *cl.app;
   app.set_version_flag("--version", cli::version_text(), "Print the version of carereach and its libraries");
 
-  console.set_lang(message_lang(cl, nullptr));
+  // Before the arguments are parsed (and when they cannot be): --lang zh|en anywhere on the line, else the locale.
+  console.set_lang(message_lang_of_argv(argc, argv));
   bool json_asked = false;  // --json anywhere: a usage error is given as JSON too
   for (int i = 1; i < argc; ++i) json_asked = json_asked || std::strcmp(argv[i], "--json") == 0;
   auto usage_error = [&](const std::string& message) {
-    if (json_asked) cli::print_json(cli::failure_json("", "", UsageError(message, "run 'carereach --help' or 'carereach <command> --help'"), console.lang()));
-    console.error(message);
+    const std::string hint = "run 'carereach --help' or 'carereach <command> --help'";
+    if (json_asked) cli::print_json(cli::failure_json("", "", UsageError(message, hint), console.lang()));
+    // The error, then the suggestion, then the hint (and in Chinese the English original).
+    const std::vector<std::string> lines = console.problem_lines(Severity::kError, {}, message, {}, hint);
+    std::cerr << lines.front() << '\n';
     const std::string suggestion = cli::did_you_mean(cl, argc, argv);
-    if (!suggestion.empty()) std::cerr << "  " << suggestion << '\n';
-    std::cerr << "  hint: run 'carereach --help' or 'carereach <command> --help'\n";
+    if (!suggestion.empty())
+      std::cerr << "  "
+                << (console.lang() == MessageLang::kZh ? translate_phrase(suggestion).value_or(suggestion) : suggestion)
+                << '\n';
+    for (std::size_t i = 1; i < lines.size(); ++i) std::cerr << lines[i] << '\n';
     return static_cast<int>(ExitCode::kUsage);
   };
   try {

@@ -305,19 +305,24 @@ LocalisedMessage localise(std::string_view code, const std::string& message, con
     return m;
   }
   const ZhTemplate* t = code.empty() ? nullptr : zh_template(code);
+  const std::string hint_zh = translate_phrase(hint).value_or(hint);
   if (t != nullptr && code == "input.not_loaded") {
-    // It records an error without a code of its own: its English message says what went wrong.
-    m.message = std::string(t->headline) + "：" + message;
-    m.hint = hint;
+    // It records an error without a code of its own: its message says what went wrong.
+    m.message = std::string(t->headline) + "：" + translate_phrase(message).value_or(message);
+    m.hint = hint_zh;
     m.translated = true;
   } else if (t != nullptr) {
     const std::string value = quoted_value(message);
     m.message = replace(std::string(t->headline), "{value}", value.empty() ? std::string() : "「" + value + "」");
-    m.hint = t->hint.empty() ? hint : std::string(t->hint);
+    m.hint = t->hint.empty() ? hint_zh : std::string(t->hint);
+    m.translated = true;
+  } else if (std::optional<std::string> zh = translate_phrase(message)) {
+    m.message = std::move(*zh);
+    m.hint = hint_zh;
     m.translated = true;
   } else {
     m.message = message;
-    m.hint = hint;
+    m.hint = hint_zh;
   }
   const std::string at = describe_location_zh(where);
   m.headline = at.empty() ? m.message : at + "：" + m.message;

@@ -5,10 +5,15 @@
 // docs/exit-codes.md) has here a Chinese template of its headline and hint, applied when the problem is printed.
 // The template's variable parts come from the problem itself: the location (file, layer, feature or row, field)
 // is printed in a Chinese frame (文件/图层/要素/字段), and {value} stands for the first value the English message
-// quotes ('…'). A code without a template, and an error without a code, keep the English message in the
-// Chinese frame; the English message is always printed too, so no detail is lost (docs/cli/README.md).
+// quotes ('…'). A message without a code of its own (the scenario reader's key errors, input files, CRS, output
+// folders, command-line usage), and a hint that varies, are worded from the phrase catalogue (core/phrases.cpp):
+// English patterns with their variable parts, each with its Chinese text. A message neither covers keeps its
+// English text in the Chinese frame; a translated message prints its English original too, so no detail is lost
+// (docs/cli/README.md).
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +38,12 @@ struct ZhTemplate {
 const ZhTemplate* zh_template(std::string_view code);
 /// Every code of the catalogue, in its order.
 std::vector<std::string_view> zh_template_codes();
+
+/// The Chinese wording of an English message or hint from the phrase catalogue, or nullopt when no pattern of it
+/// matches the whole text (every variable part is a value, such as 'x' or a number, or a phrase of the catalogue).
+std::optional<std::string> translate_phrase(std::string_view english);
+/// Every pattern of the phrase catalogue with its Chinese text, in its order.
+std::vector<std::pair<std::string_view, std::string_view>> phrase_catalogue();
 
 /// The first value the English message quotes: the text between a "'" and the next "'" that ends a word
 /// (followed by a space, a punctuation mark or the end). Empty when it quotes none.

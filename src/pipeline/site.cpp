@@ -215,10 +215,13 @@ class SiteJob {
     out.target_reached = siting.result.target_reached;
     out.share_before = pub.share(pub.before);
     out.share_after = pub.share(pub.after());
+    out.persons_total = pub.total;
+    out.persons_covered_before = pub.before;
+    out.persons_covered_after = pub.after();
     out.method = siting_tables_of(loaded, siting).method_en;
     for (std::size_t i = 0; i < siting.result.chosen.size(); ++i) {
       const SitingCandidate& c = siting.candidates[siting.result.chosen[i].candidate];
-      out.sites.push_back({c.facility.source_id, c.facility.name, c.upgrade, pub.gain[i]});
+      out.sites.push_back({c.facility.source_id, c.facility.name, c.upgrade, pub.gain[i], pub.cumulative[i]});
     }
     for (std::size_t i = 0; i < siting.result.closed.size(); ++i) {
       const SitingCandidate& c = siting.candidates[siting.result.closed[i].candidate];

@@ -46,6 +46,7 @@ struct ChosenSite {
   std::string name;
   bool upgrade = false;
   std::int64_t gain_persons = 0;      ///< published whole persons it adds
+  std::int64_t covered_persons = 0;   ///< published persons covered with it and the sites before it
 };
 
 struct SiteResult {
@@ -57,6 +58,9 @@ struct SiteResult {
   bool target_reached = false;
   double share_before = 0.0;          ///< published share covered by the existing facilities
   double share_after = 0.0;           ///< with the chosen sites
+  std::int64_t persons_total = 0;     ///< published persons of the study area (the coverage curve's figures)
+  std::int64_t persons_covered_before = 0;
+  std::int64_t persons_covered_after = 0;
   std::string method;                 ///< how it was solved, with the gap or bound (English)
   std::vector<ChosenSite> sites;
   std::vector<ChosenSite> closed;     ///< existing facilities closed (gain_persons: minus the persons lost)

@@ -4,10 +4,15 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 #include "fixture.hpp"
@@ -289,4 +294,92 @@ TEST_CASE("log levels: error, warn, info, debug; -q and -v", "[cli][log]") {
   CHECK(error.err.empty());
   // Results stay on stdout at every level.
   for (const auto* r : {&info, &debug, &warn, &error}) CHECK_THAT(r->out, Catch::Contains("Outputs written to"));
+}
+
+namespace {
+
+/// The lines of a Chinese error: 错误：… and its 提示：… (validate indents them in its list), not the English original.
+std::vector<std::string> zh_error_lines(const std::string& err) {
+  std::vector<std::string> out;
+  std::istringstream in(err);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (trimmed.rfind("错误：", 0) == 0 || trimmed.rfind("提示：", 0) == 0) out.push_back(trimmed);
+  }
+  return out;
+}
+
+/// An English sentence in a line: two English words in a row outside quotes and 「」 (names, keys and values are
+/// quoted there; file names have no space).
+/// The detail a library gives in its own words (the TOML parser's, PROJ's) is carried over as it is.
+bool has_english_sentence(std::string line) {
+  for (const std::string library : {"解析器的说明：", "（PROJ："})
+    if (const std::size_t at = line.find(library); at != std::string::npos) line.resize(at);
+  std::string bare;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line.compare(i, 3, "「") == 0) {
+      const std::size_t end = line.find("」", i);
+      if (end == std::string::npos) break;
+      i = end + 2;
+      continue;
+    }
+    if (line[i] == '\'' || line[i] == '"') {
+      const std::size_t end = line.find(line[i], i + 1);
+      if (end == std::string::npos) break;
+      i = end;
+      continue;
+    }
+    bare += line[i];
+  }
+  static const std::regex two_words("[A-Za-z]{2,} [A-Za-z]{2,}");
+  return std::regex_search(bare, two_words);
+}
+
+}  // namespace
+
+TEST_CASE("in a Chinese run, errors without a code of their own are worded in Chinese too", "[cli][lang]") {
+  Fixture fx;
+  struct Case {
+    std::string what;
+    std::vector<std::string> args;  // empty: validate the fixture's scenario (rewritten by edit)
+    std::pair<std::string, std::string> edit;
+    int code;
+    std::string zh;  // Chinese text the error must hold
+  };
+  const std::vector<Case> cases = {
+      {"unknown key", {}, {"cell_size_m = 500", "cel_size_m = 500"}, 3, "未知的键"},
+      {"wrong type", {}, {"cell_size_m = 500", "cell_size_m = \"500\""}, 3, "应为数字，而不是字符串"},
+      {"malformed TOML", {}, {"cell_size_m = 500", "cell_size_m = = 500"}, 3, "不是有效的 TOML"},
+      {"value out of range", {}, {"cell_size_m = 500", "cell_size_m = 0"}, 3, "须在 1 到 10000 米之间"},
+      {"no such zone level", {}, {"level = \"county\"\ncode_field = \"code\"\ncount_field", "level = \"town\"\ncode_field = \"code\"\ncount_field"}, 3, "本情景中没有区划级别「town」"},
+      {"missing input file", {}, {"source = \"census.csv\"", "source = \"census_2020.csv\""}, 4, "找不到文件"},
+      {"unknown CRS", {}, {"crs = \"EPSG:4326\"", "crs = \"EPSG:999999\""}, 5, "未知的坐标系"},
+      {"missing scenario file", {"validate", (fx.dir / "nothere.toml").string()}, {}, 4, "找不到情景文件"},
+      {"unknown option", {"validate", fx.scenario(), "--overwrit"}, {}, 2, "多余的参数"},
+      {"missing argument", {"validate"}, {}, 2, "为必填项"},
+      {"output exists", {"run", fx.scenario(), "--out", (fx.dir / "old_out").string()}, {}, 6, "已存在"},
+  };
+  std::filesystem::create_directories(fx.dir / "old_out");
+  for (const Case& c : cases) {
+    INFO(c.what);
+    fx.set_scenario(c.edit.first.empty() ? Fixture::scenario_toml()
+                                         : replace_all(Fixture::scenario_toml(), c.edit.first, c.edit.second));
+    std::vector<std::string> args = {"--lang", "zh"};
+    const std::vector<std::string> command = c.args.empty() ? std::vector<std::string>{"validate", fx.scenario()} : c.args;
+    args.insert(args.end(), command.begin(), command.end());
+    const auto r = run_cli(args);
+    INFO(r.all());
+    CHECK(r.code == c.code);
+    const auto lines = zh_error_lines(r.all());  // validate lists its problems on stdout
+    REQUIRE_FALSE(lines.empty());
+    REQUIRE(lines.front().rfind("错误：", 0) == 0);
+    CHECK_THAT(lines.front(), Catch::Contains(c.zh));
+    for (const std::string& line : lines) {
+      INFO(line);
+      CHECK_FALSE(has_english_sentence(line));
+    }
+    // the English original is kept, below
+    CHECK_THAT(r.all(), Catch::Contains("原文 (English)"));
+  }
 }

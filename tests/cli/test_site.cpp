@@ -524,3 +524,60 @@ TEST_CASE("site --capacity: a capacity no site reaches changes nothing, capacity
   const auto header = slurp(fx.dir / "small" / "tables" / "coverage_curve.csv");
   CHECK_THAT(header, Catch::Contains("服务能力") && Catch::Contains("分配服务人口"));
 }
+
+TEST_CASE("site --json: the summary on stdout gives the figures of the coverage curve; JSON on failure too",
+          "[cli][site][json]") {
+  SiteFixture fx;
+  const auto out = fx.dir / "site_json";
+  auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "grid:2000", "--new-type", "村卫生室",
+                    "--tags", "中医阁", "--target-share", "0.9", "--method", "greedy", "--out", out.string(), "--json"});
+  INFO(r.all());
+  REQUIRE(r.code == 0);
+  nlohmann::json j;
+  REQUIRE_NOTHROW(j = nlohmann::json::parse(r.out));  // stdout holds the JSON alone
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["command"] == "site");
+  CHECK(j["status"] == "ok");
+  CHECK(j["exit_code"] == 0);
+  CHECK(j["standard"]["id"] == "tcm_walk");
+  CHECK(j["objective"] == "target_share");
+  CHECK(std::filesystem::equivalent(j["output"].get<std::string>(), out));
+  CHECK(j["errors"].empty());
+  CHECK(j["warnings"].is_array());
+  // every figure as tables/coverage_curve.csv gives it: row 0 is today's coverage, then one row per site
+  const auto curve = rows_of(out / "tables" / "coverage_curve.csv");
+  const auto& sites = j["sites"];
+  REQUIRE(sites.size() > 0);
+  REQUIRE(curve.size() == sites.size() + 1);
+  CHECK(j["persons_covered_before"].get<long long>() == std::stoll(fields_of(curve[0])[5]));
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const auto row = fields_of(curve[i + 1]);
+    INFO("site " << i + 1 << ": " << curve[i + 1]);
+    CHECK(sites[i]["rank"].get<std::size_t>() == i + 1);
+    CHECK(sites[i]["id"].get<std::string>() == row[1]);
+    CHECK(sites[i]["gain_persons"].get<long long>() == std::stoll(row[4]));
+    CHECK(sites[i]["covered_persons"].get<long long>() == std::stoll(row[5]));
+  }
+  CHECK(j["persons_covered_after"].get<long long>() == std::stoll(fields_of(curve.back())[5]));
+  // the same figures as site.json, which the report is written from
+  const auto site = json_of(out / "site.json");
+  CHECK(j["persons_total"] == site["persons_total"]);
+  CHECK(j["persons_covered_after"] == site["persons_covered_after"]);
+  CHECK(j["target_reached"] == site["target_reached"]);
+
+  // a failure is JSON too: the error with its exit code and message, in Chinese beside the English with --lang zh
+  auto bad = run_cli({"--lang", "zh", "site", fx.scenario(), "--standard", "no_such", "--candidates", "grid:2000",
+                      "--out", (fx.dir / "site_bad").string(), "--json"});
+  INFO(bad.all());
+  CHECK(bad.code == 2);
+  nlohmann::json b;
+  REQUIRE_NOTHROW(b = nlohmann::json::parse(bad.out));
+  CHECK(b["command"] == "site");
+  CHECK(b["status"] == "failed");
+  CHECK(b["exit_code"] == 2);
+  REQUIRE(b["errors"].size() == 1);
+  CHECK(b["errors"][0]["exit_code"] == 2);
+  CHECK_THAT(b["errors"][0]["message"].get<std::string>(), Catch::Contains("no standard 'no_such'"));
+  CHECK_THAT(b["errors"][0]["message_zh"].get<std::string>(), Catch::Contains("服务标准「no_such」"));
+  CHECK_FALSE(std::filesystem::exists(fx.dir / "site_bad"));
+}

@@ -107,8 +107,9 @@ TEST_CASE("a problem worded in Chinese, and in English", "[messages]") {
   const auto bare = localise("facility.duplicate_id", "duplicate facility id", at, "", MessageLang::kZh);
   CHECK(bare.message == "机构编码重复");
   // A code without a template, and an error without a code: the English message in the Chinese frame.
-  const auto none = localise("", "file not found", at, "check the path", MessageLang::kZh);
+  // (a message the phrase catalogue, core/phrases.cpp, does not know either)
+  const auto none = localise("", "a message nobody wrote", at, "a hint nobody wrote", MessageLang::kZh);
   CHECK_FALSE(none.translated);
-  CHECK(none.headline == "文件 facilities.csv，第 9 行，字段「经度」：file not found");
-  CHECK(none.hint == "check the path");
+  CHECK(none.headline == "文件 facilities.csv，第 9 行，字段「经度」：a message nobody wrote");
+  CHECK(none.hint == "a hint nobody wrote");
 }
