@@ -87,6 +87,8 @@ AnalysedRun analyse_loaded_run(LoadedRun& run, RunObserver& observer) {
       report.add_standard(o, cells);
       o.timings_s["layers"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
+    // The gaps' cells are in their polygons now; the tables copy the gaps and need only their figures.
+    for (analysis::GapArea& g : o.gaps) std::vector<std::uint32_t>().swap(g.cells);
     if (cells.travel != nullptr) {
       const auto t0 = std::chrono::steady_clock::now();
       const std::string file = "travel_time_" + st.id + ".tif";
