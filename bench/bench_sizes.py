@@ -187,7 +187,7 @@ def run_once(exe, scenario, out, quiet):
     # CPU seconds of the process (user + system, all threads): on a shared machine the wall time also counts
     # the waits for a core, the CPU time does not.
     peaks["cpu_s"] = usage.ru_utime + usage.ru_stime
-    peaks["load"] = os.getloadavg()[0]
+    peaks["loadavg"] = os.getloadavg()[0]
     return wall, rss_mb, report, peaks
 
 
@@ -235,7 +235,7 @@ def main():
             wall, rss, report, peaks = run_once(args.carereach, scenario, os.path.join(work, size), args.quiet)
             runs.append((wall, rss, report, peaks))
             print(f"{size}: run {i + 1}/{args.runs}: {wall:.2f} s, {peaks['cpu_s']:.2f} s CPU, {rss:.0f} MiB, "
-                  f"load {peaks['load']:.1f}", file=sys.stderr, flush=True)
+                  f"load {peaks['loadavg']:.1f}", file=sys.stderr, flush=True)
         results[size] = runs
     if not args.work:
         shutil.rmtree(work)
@@ -271,7 +271,7 @@ def main():
     print("| CPU time of the process (user + system) | " + " | ".join(f"{cpus[s]:.2f}" for s in sizes) + " |")
     print("| load average (1 min) at the end of the runs | " + " | ".join(
         "–".join(f"{x:.1f}" for x in sorted({min(loads), max(loads)}))
-        for loads in ([pk["load"] for _, _, _, pk in results[s]] for s in sizes)) + " |")
+        for loads in ([pk["loadavg"] for _, _, _, pk in results[s]] for s in sizes)) + " |")
     print("| peak memory (max RSS), MiB | " + " | ".join(f"{peaks[s]:,.0f}" for s in sizes) + " |")
     print("| bytes per grid cell | " + " | ".join(f"{peaks[s] * 1048576 / cells(s):.0f}" for s in sizes) + " |")
     print("| µs per grid cell | " + " | ".join(f"{walls[s] * 1e6 / cells(s):.2f}" for s in sizes) + " |")
