@@ -1,5 +1,5 @@
-// The polygons of label grids, the old way and the new way in the same rounds (docs/performance.md, "Polygons traced
-// along the cell edges"): on seeded synthetic grids of catchments (Voronoi regions of random seeds, some cells left
+// The polygons of label grids, the old way and the new way in the same rounds (docs/performance.md, "Polygons"): on
+// seeded synthetic grids of catchments (Voronoi regions of random seeds, some cells left
 // out), travel-time bands and a service area,
 //   - polygons: GDALPolygonize on an in-memory raster, each part read into GEOS and checked (the way before), against
 //     geo::trace_cell_polygons and polygons_geometry (io::polygonize_labels now);

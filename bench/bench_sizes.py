@@ -184,6 +184,10 @@ def run_once(exe, scenario, out, quiet):
     rss_mb = usage.ru_maxrss / 1024.0
     with open(os.path.join(out, "run.json")) as fh:
         report = json.load(fh)
+    # CPU seconds of the process (user + system, all threads): on a shared machine the wall time also counts
+    # the waits for a core, the CPU time does not.
+    peaks["cpu_s"] = usage.ru_utime + usage.ru_stime
+    peaks["loadavg"] = os.getloadavg()[0]
     return wall, rss_mb, report, peaks
 
 
@@ -230,7 +234,8 @@ def main():
         for i in range(args.runs):
             wall, rss, report, peaks = run_once(args.carereach, scenario, os.path.join(work, size), args.quiet)
             runs.append((wall, rss, report, peaks))
-            print(f"{size}: run {i + 1}/{args.runs}: {wall:.2f} s, {rss:.0f} MB", file=sys.stderr)
+            print(f"{size}: run {i + 1}/{args.runs}: {wall:.2f} s, {peaks['cpu_s']:.2f} s CPU, {rss:.0f} MiB, "
+                  f"load {peaks['loadavg']:.1f}", file=sys.stderr, flush=True)
         results[size] = runs
     if not args.work:
         shutil.rmtree(work)
@@ -260,8 +265,13 @@ def main():
             row.append(f"{med(xs):.3f}" if xs else "–")
         print(f"| {name} | " + " | ".join(row) + " |")
     walls = {s: med([w for w, _, _, _ in results[s]]) for s in sizes}
+    cpus = {s: med([pk["cpu_s"] for _, _, _, pk in results[s]]) for s in sizes}
     peaks = {s: max(r for _, r, _, _ in results[s]) for s in sizes}
     print("| **whole run (process)** | " + " | ".join(f"**{walls[s]:.2f}**" for s in sizes) + " |")
+    print("| CPU time of the process (user + system) | " + " | ".join(f"{cpus[s]:.2f}" for s in sizes) + " |")
+    print("| load average (1 min) at the end of the runs | " + " | ".join(
+        "–".join(f"{x:.1f}" for x in sorted({min(loads), max(loads)}))
+        for loads in ([pk["loadavg"] for _, _, _, pk in results[s]] for s in sizes)) + " |")
     print("| peak memory (max RSS), MiB | " + " | ".join(f"{peaks[s]:,.0f}" for s in sizes) + " |")
     print("| bytes per grid cell | " + " | ".join(f"{peaks[s] * 1048576 / cells(s):.0f}" for s in sizes) + " |")
     print("| µs per grid cell | " + " | ".join(f"{walls[s] * 1e6 / cells(s):.2f}" for s in sizes) + " |")
@@ -286,12 +296,16 @@ def main():
                   + " | ".join(row) + " |")
     if len(sizes) >= 2:
         xs = [math.log(cells(s)) for s in sizes]
-        ys = [math.log(walls[s]) for s in sizes]
-        mx, my = statistics.mean(xs), statistics.mean(ys)
+        mx = statistics.mean(xs)
         sxx = sum((x - mx) ** 2 for x in xs)
         if sxx > 0:
-            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
-            print(f"\nWhole run ∝ cells^{slope:.2f} (least squares over {', '.join(sizes)}).")
+            print()
+            for what, values in (("wall time", walls), ("CPU time", cpus)):
+                ys = [math.log(values[s]) for s in sizes]
+                my = statistics.mean(ys)
+                slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+                print(f"Whole run's {what} ∝ cells^{slope:.2f} (least squares on ln time against ln cells over "
+                      f"{', '.join(sizes)}).")
     if over:
         print("\nOver the memory budget (docs/performance.md, \"Memory budget\"): " + "; ".join(over) + ".")
         sys.exit(1)

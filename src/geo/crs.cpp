@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "geo/china_offsets.hpp"
@@ -332,16 +335,90 @@ struct Transformer::Impl {
   }
 };
 
+namespace {
+
+/// The transformations made so far in this process, by source and target. Finding a transformation between two
+/// CRSs (proj_create_crs_to_crs: a search of PROJ's database) takes 30–200 ms; a run makes the same few many times
+/// (the analysis CRS to and from WGS 84 for the coordinate check, the facilities, the roads, the zones, map.html).
+/// A Transformer made again for a pair gets a copy (proj_clone, about 0.1 ms) of the operation found the first
+/// time, in its own context: the same operation, so the same coordinates.
+class OperationCache {
+ public:
+  struct Found {
+    bool identity = false;
+    bool same_proj_crs = false;
+    PjPtr operation;  ///< in the caller's context; null when same_proj_crs
+  };
+
+  static OperationCache& instance() {
+    static OperationCache cache;
+    return cache;
+  }
+
+  /// The pair's entry copied into `ctx`, or nullopt when the pair has not been seen.
+  std::optional<Found> find(ProjContext& ctx, const CrsSpec& from, const CrsSpec& to) {
+    const std::lock_guard lock(mutex_);
+    for (const Entry& e : entries_) {
+      if (e.from_kind != from.kind || e.to_kind != to.kind || e.from != from.definition || e.to != to.definition)
+        continue;
+      Found f;
+      f.identity = e.identity;
+      f.same_proj_crs = e.same_proj_crs;
+      if (e.operation) {
+        f.operation.reset(proj_clone(ctx.get(), e.operation.get()));
+        if (!f.operation) return std::nullopt;  // make it again
+      }
+      return f;
+    }
+    return std::nullopt;
+  }
+
+  /// Keeps a copy of the pair's operation (null when the CRSs are the same).
+  void add(const CrsSpec& from, const CrsSpec& to, bool identity, bool same_proj_crs, const PJ* operation) {
+    const std::lock_guard lock(mutex_);
+    Entry e{from.kind, to.kind, from.definition, to.definition, identity, same_proj_crs, nullptr};
+    if (operation != nullptr) {
+      e.operation.reset(proj_clone(ctx_.get(), operation));
+      if (!e.operation) return;
+    }
+    entries_.push_back(std::move(e));
+  }
+
+ private:
+  struct Entry {
+    CrsKind from_kind;
+    CrsKind to_kind;
+    std::string from;
+    std::string to;
+    bool identity;
+    bool same_proj_crs;
+    PjPtr operation;
+  };
+  std::mutex mutex_;
+  ProjContext ctx_;  // the cached operations' context, used only under the mutex
+  std::vector<Entry> entries_;
+};
+
+}  // namespace
+
 Transformer::Transformer(const CrsSpec& from, const CrsSpec& to) : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
   impl.from_kind = from.kind;
   impl.to_kind = to.kind;
+  if (std::optional<OperationCache::Found> found = OperationCache::instance().find(impl.ctx, from, to)) {
+    impl.identity = found->identity;
+    impl.operation = std::move(found->operation);
+    return;
+  }
   const PjPtr source = create_crs(impl.ctx, from);
   const PjPtr target = create_crs(impl.ctx, to);
   const bool same_proj_crs = proj_is_equivalent_to_with_ctx(impl.ctx.get(), source.get(), target.get(),
                                                             PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) != 0;
   impl.identity = same_proj_crs && from.kind == to.kind;
-  if (same_proj_crs) return;
+  if (same_proj_crs) {
+    OperationCache::instance().add(from, to, impl.identity, true, nullptr);
+    return;
+  }
 
   impl.ctx.clear_message();
   const PjPtr operation(
@@ -356,6 +433,7 @@ Transformer::Transformer(const CrsSpec& from, const CrsSpec& to) : impl_(std::ma
     throw CrsError("cannot set longitude/easting-first axis order for the transformation from " +
                    from.display() + " to " + to.display());
   }
+  OperationCache::instance().add(from, to, impl.identity, false, impl.operation.get());
 }
 
 Transformer::~Transformer() = default;

@@ -39,8 +39,12 @@ std::vector<geo::PolygonRings> drawable_rings(const geo::Geometry& g, const MapF
   return geo::polygon_rings(tolerance > 0 ? g.simplified(tolerance) : g.make_valid_polygonal());
 }
 
-std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
-                                      const MapFrame& frame, double pixels) {
+namespace {
+
+/// The zones of `layer` with their names and codes, and the rings of feature i from rings_of(i, feature).
+template <typename RingsOf>
+std::optional<ZoneShapes> shapes_of_layer(const std::vector<io::LayerData>& layers, const std::string& layer,
+                                          RingsOf&& rings_of) {
   for (const io::LayerData& l : layers) {
     if (l.name != layer) continue;
     ZoneShapes z;
@@ -51,14 +55,50 @@ std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, 
           if (const auto* s = std::get_if<std::string>(&f.values[i])) return *s;
       return std::string();
     };
-    for (const io::LayerFeature& f : l.features) {
-      z.rings.push_back(drawable_rings(f.geometry, frame, pixels));
+    for (std::size_t i = 0; i < l.features.size(); ++i) {
+      const io::LayerFeature& f = l.features[i];
+      z.rings.push_back(rings_of(i, f));
       z.names.push_back(text_of(f, "name"));
       z.codes.push_back(text_of(f, "code"));
     }
     return z;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
+                                      const MapFrame& frame, double pixels) {
+  return shapes_of_layer(layers, layer,
+                         [&](std::size_t, const io::LayerFeature& f) { return drawable_rings(f.geometry, frame, pixels); });
+}
+
+std::vector<std::vector<geo::PolygonRings>> drawable_cell_rings(std::vector<geo::CellPolygons> traced, const Grid& grid,
+                                                                std::span<const std::uint32_t> labels,
+                                                                std::uint32_t no_label, std::size_t max_label,
+                                                                const MapFrame& frame, double pixels) {
+  std::vector<std::vector<geo::PolygonRings>> out(max_label + 1);
+  const double tolerance = frame.tolerance_m * 2.0 * pixels;
+  if (tolerance > 0) geo::simplify_cell_polygons(traced, grid, labels, no_label, tolerance);
+  for (geo::CellPolygons& t : traced)
+    if (t.label != no_label && t.label <= max_label) out[t.label] = geo::drawable_cell_polygons(std::move(t.polygons));
+  return out;
+}
+
+std::optional<ZoneShapes> zone_shapes_from_cells(const std::vector<io::LayerData>& layers, const std::string& layer,
+                                                 std::vector<geo::CellPolygons> traced, const Grid& grid,
+                                                 std::span<const std::uint32_t> labels, std::uint32_t no_label,
+                                                 const MapFrame& frame, double pixels) {
+  std::size_t features = 0;
+  for (const io::LayerData& l : layers)
+    if (l.name == layer) features = l.features.size();
+  if (features == 0) return shapes_of_layer(layers, layer, [](std::size_t, const io::LayerFeature&) {
+      return std::vector<geo::PolygonRings>{};
+    });
+  std::vector<std::vector<geo::PolygonRings>> rings =
+      drawable_cell_rings(std::move(traced), grid, labels, no_label, features - 1, frame, pixels);
+  return shapes_of_layer(layers, layer, [&](std::size_t i, const io::LayerFeature&) { return std::move(rings[i]); });
 }
 
 report::MapLayerPolygons filled_features(const std::vector<std::vector<geo::PolygonRings>>& rings,

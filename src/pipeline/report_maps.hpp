@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/grid.hpp"
+#include "geo/cell_polygons.hpp"
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
 #include "geo/rings.hpp"
@@ -57,6 +60,24 @@ struct ZoneShapes {
 /// `pixels` as for drawable_rings (1 for zones made of cells, whose staircase outlines would cost many vertices).
 std::optional<ZoneShapes> zone_shapes(const std::vector<io::LayerData>& layers, const std::string& layer,
                                       const MapFrame& frame, double pixels = 0.5);
+
+/// The zone shapes of `layer` (names and codes from its features, in zone order) from the zones' cell polygons as
+/// traced from `labels` on `grid` (label = zone index; geo::trace_cell_polygons), simplified for drawing as
+/// drawable_rings would (to frame.tolerance_m × 2 × `pixels`) but with each boundary between two zones simplified once
+/// for both (geo::simplify_cell_polygons): neighbouring zones keep sharing their edges. Nullopt when the layer is not
+/// there. A zone without cells gets no rings.
+std::optional<ZoneShapes> zone_shapes_from_cells(const std::vector<io::LayerData>& layers, const std::string& layer,
+                                                 std::vector<geo::CellPolygons> traced, const Grid& grid,
+                                                 std::span<const std::uint32_t> labels, std::uint32_t no_label,
+                                                 const MapFrame& frame, double pixels);
+
+/// Cell polygons as traced from `labels` on `grid`, simplified for drawing to frame.tolerance_m × 2 × `pixels` with
+/// each shared boundary simplified once (geo::simplify_cell_polygons), per label: element l holds label l's rings
+/// (labels 0 … max_label; a label without cells gets none, no_label's are not drawn).
+std::vector<std::vector<geo::PolygonRings>> drawable_cell_rings(std::vector<geo::CellPolygons> traced, const Grid& grid,
+                                                                std::span<const std::uint32_t> labels,
+                                                                std::uint32_t no_label, std::size_t max_label,
+                                                                const MapFrame& frame, double pixels);
 
 /// The grey ground of a map: the zones of the coarsest level that has shapes (an empty layer when none has).
 report::MapLayerPolygons ground_layer(const std::vector<std::optional<ZoneShapes>>& levels);

@@ -86,10 +86,13 @@ AnalysedRun analyse_loaded_run(LoadedRun& run, RunObserver& observer) {
     {
       ProgressStep step(&progress, "layers " + st.id);
       const auto t0 = std::chrono::steady_clock::now();
-      layers.add_standard(o, cells);
-      report.add_standard(o, cells);
+      TracedCells gaps;  // traced once, for the gap layer and the report's gap map
+      layers.add_standard(o, cells, &gaps);
+      report.add_standard(o, cells, std::move(gaps));
       o.timings_s["layers"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
+    // The gaps' cells are in their polygons now; the tables copy the gaps and need only their figures.
+    for (analysis::GapArea& g : o.gaps) std::vector<std::uint32_t>().swap(g.cells);
     if (cells.travel != nullptr) {
       const auto t0 = std::chrono::steady_clock::now();
       const std::string file = "travel_time_" + st.id + ".tif";
@@ -382,10 +385,11 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
     const RunReport& report = *analysed->report;
     const report::Lang lang = run.config.lang;
     std::vector<io::LayerData> all;
+    std::vector<std::vector<geo::CellPolygons>> seat_zones;  // traced once, for zones_<level> and the report's maps
     {
       ProgressStep step(&progress, "layers.gpkg");
       const auto t0 = std::chrono::steady_clock::now();
-      all = layers.finish(analysis, tables);
+      all = layers.finish(analysis, tables, &seat_zones);
       io::GeoPackageOptions options;
       options.timestamp = info.started_at;
       io::write_geopackage(dir.path() / "layers.gpkg", all, loaded.analysis_crs, loaded.output_crs, options);
@@ -404,7 +408,8 @@ RunResult write_run(LoadedRun& run, AnalysedRun* analysed, RunObserver& observer
       context.date = report_date(info.started_at);
       context.version = info.versions.at("carereach");
       context.change_lines = lang == report::Lang::kZh ? loaded.changes.lines_zh : loaded.changes.lines;
-      io::write_file_atomically(dir.path() / "report.html", report.finish(analysis, all, tables, diag, context));
+      io::write_file_atomically(dir.path() / "report.html",
+                                report.finish(analysis, all, tables, diag, context, std::move(seat_zones)));
       info.outputs.push_back("report.html");
       info.timings.push_back({"report.html", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }

@@ -128,7 +128,8 @@ struct AnalysedRun {
 std::unique_ptr<LoadedRun> load_run(const RunConfig& config, RunObserver& observer);
 
 /// The analyses of every standard (run_analysis.hpp). Writes each standard's travel-time GeoTIFF and its QGIS style
-/// into the output folder while its cells are in memory. Needs a population (loaded.population).
+/// into the output folder while its cells are in memory. Needs a population (loaded.population). The gap areas'
+/// cell lists (GapArea::cells) are emptied once their polygons are made: the outputs need only their figures.
 AnalysedRun analyse_loaded_run(LoadedRun& run, RunObserver& observer);
 
 /// Writes the rest — tables, facility lists, layers.gpkg, project.qgs, report.html, the rasters of capacity and

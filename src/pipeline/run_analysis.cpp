@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "pipeline/run_access_models.hpp"
 #include "pipeline/travel_setup.hpp"
@@ -50,6 +53,16 @@ std::vector<std::uint32_t> match_parents(const ZoneLevel& child, const ZoneLevel
   for (std::size_t z = 0; z < child.zones.size(); ++z)
     if (auto it = by_code.find(child.zones[z].parent_code); it != by_code.end()) out[z] = it->second;
   return out;
+}
+
+/// Gives the memory of freed blocks back to the system (glibc's malloc_trim). The cell arrays of a mode or a standard
+/// (connectors, strips built on several threads, travel times, labels) are freed into the heaps of the threads that
+/// made them, and glibc keeps such memory once its threshold for mapping blocks of their own has grown: without this
+/// the process would hold a mode's connectors after they are released, while the next mode's are built.
+void give_back_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 /// Travel times from seats by car over the network, for the allocation of seat zones.
@@ -204,7 +217,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     ProgressStep step(progress, l.level.label_en + " zones from seats");
     const auto travel = seat_travel(have_roads ? &model : nullptr, seats, model.settings().search_limit_min);
     l.allocation = analysis::allocate_to_seats(grid, parent_of_cell, parent_count, seats, travel);
-    l.zone_of_cell = l.allocation.zone_of_cell;
+    l.zone_of_cell = std::move(l.allocation.zone_of_cell);  // one copy of 4 bytes per cell, not two
     for (auto& zone : l.level.zones) zone.approximate = true;
     for (std::uint32_t p : l.allocation.parents_without_seat) {
       const std::string name = polygon_parent ? out.levels[*l.parent_level].level.zones[p].name : std::string("study area");
@@ -213,7 +226,10 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
                     " and are left out of the " + l.level.label_en + " tables",
                 {}, "add the missing seats");
     }
-    if (!later_uses(0, TravelMode::kCar)) model.release(TravelMode::kCar);
+    if (!later_uses(0, TravelMode::kCar)) {
+      model.release(TravelMode::kCar);
+      give_back_freed_memory();
+    }
   }
   for (LevelOnGrid& l : out.levels) {
     l.population = population_per_zone(pop, l.zone_of_cell, l.level.zones.size());
@@ -259,6 +275,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
 
   // --- per standard
   for (std::size_t si = 0; si < standards.size(); ++si) {
+    if (si > 0) give_back_freed_memory();  // the cells of the standard before
     const Standard& st = standards[si];
     StandardOutcome o;
     o.standard = &st;
@@ -295,7 +312,10 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       travel = model.compute(st, loaded.facilities, diag, progress);
       if (!travel->not_computed.empty()) {
         skip(travel->not_computed);
-        if (!later_uses(si + 1, st.mode)) model.release(st.mode);
+        if (!later_uses(si + 1, st.mode)) {
+          model.release(st.mode);
+          give_back_freed_memory();
+        }
         continue;
       }
       o.friction = travel->friction;
@@ -310,7 +330,10 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       compute_capacity(out.capacity, st, model, loaded, level_spans, level_zone_counts, diag, progress);
       compute_siting(out.siting, st, model, loaded, measure, threshold, o.facility_ids, siting_levels(out, level_spans),
                      diag, progress);
-      if (!later_uses(si + 1, st.mode)) model.release(st.mode);
+      if (!later_uses(si + 1, st.mode)) {
+        model.release(st.mode);
+        give_back_freed_memory();
+      }
     } else {
       ProgressStep step(progress, "distances " + st.id);
       double largest = st.distance_m.value_or(0.0);

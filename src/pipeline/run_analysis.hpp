@@ -35,7 +35,7 @@ struct LevelOnGrid {
   std::vector<double> population;           ///< per zone
   std::optional<std::size_t> parent_level;  ///< index of the parent level (seat levels: the level the seats belong to)
   std::vector<std::uint32_t> parent_of_zone;  ///< per zone: index in the parent level, or kNoZone
-  analysis::SeatAllocation allocation;      ///< seat levels: how the cells were allocated
+  analysis::SeatAllocation allocation;      ///< seat levels: how the cells were allocated (zone_of_cell moved out)
 };
 
 /// What one service standard gave.

@@ -79,7 +79,7 @@ CatchmentPersons catchment_persons(const StandardOutcome& o) {
 
 }  // namespace
 
-void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cells) {
+void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cells, TracedCells* gaps) {
   const Standard& st = *o.standard;
   const Grid& grid = cells.measure.grid;
   const PopulationGrid& pop = loaded_.population->surface;
@@ -201,11 +201,12 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
     const std::string what = o.unit == analysis::CoverageUnit::kMetres ? "距离" : "时间";
     l.fields.push_back({"min" + u, "最近" + what + "（" + unit_zh(o.unit) + "）", Type::kReal});
     l.fields.push_back({"mean" + u, "平均" + what + "（" + unit_zh(o.unit) + "）", Type::kReal});
-    auto polygons = io::polygonize_labels(grid, labels, kNoLabel);
-    for (auto& p : polygons) {
+    // Traced once: the layer's geometry here, the polygons themselves for the report's gap map.
+    std::vector<geo::CellPolygons> traced = geo::trace_cell_polygons(grid, labels, kNoLabel);
+    for (auto& p : traced) {
       const analysis::GapArea& g = o.gaps[p.label - 1];
       LayerFeature f;
-      f.geometry = std::move(p.polygon);
+      f.geometry = geo::polygons_geometry(p.polygons);
       f.values = {integer(g.rank), integer(gap_pop[p.label - 1]), real(gap_area[p.label - 1])};
       for (std::size_t li = 0; li < loaded_.zones.size(); ++li) {
         const std::uint32_t z = li < g.main_zone.size() ? g.main_zone[li] : kNoZone;
@@ -217,6 +218,11 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
       f.values.push_back(real(shown(g.mean_value, o.unit)));
       l.features.push_back(std::move(f));
     }
+    if (gaps != nullptr) {
+      gaps->labels = std::move(labels);
+      gaps->no_label = kNoLabel;
+      gaps->polygons = std::move(traced);
+    }
     qgis::SingleFill style;
     style.fill = {215, 25, 28, 140};
     style.outline = {{165, 0, 38, 255}, 0.3};
@@ -226,7 +232,9 @@ void RunLayers::add_standard(const StandardOutcome& o, const StandardCells& cell
   }
 }
 
-std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report::RunTables& tables) {
+std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report::RunTables& tables,
+                                             std::vector<std::vector<geo::CellPolygons>>* seat_zones) {
+  if (seat_zones != nullptr) seat_zones->assign(a.levels.size(), {});
   std::vector<io::LayerData> out;
   const Taxonomy& taxonomy = loaded_.scenario.taxonomy;
 
@@ -344,8 +352,10 @@ std::vector<io::LayerData> RunLayers::finish(const RunAnalysis& a, const report:
     // Geometry: the input polygons, or the seat zones' cells.
     std::vector<geo::Geometry> geometry(level.level.zones.size());
     if (level.from_seats) {
-      for (auto& p : io::polygonize_labels(loaded_.population->surface.grid, level.zone_of_cell, kNoZone))
-        geometry[p.label] = std::move(p.polygon);
+      std::vector<geo::CellPolygons> traced =
+          geo::trace_cell_polygons(loaded_.population->surface.grid, level.zone_of_cell, kNoZone);
+      for (auto& p : traced) geometry[p.label] = geo::polygons_geometry(p.polygons);
+      if (seat_zones != nullptr) (*seat_zones)[li] = std::move(traced);
     } else {
       for (std::size_t z = 0; z < geometry.size() && z < loaded_.zones[li].polygons.size(); ++z)
         geometry[z] = loaded_.zones[li].polygons[z].clone();

@@ -158,7 +158,7 @@ RunReport::RunReport(const io::LoadedScenario& loaded, Lang lang) : loaded_(load
   frame_ = make_map_frame(env, loaded.analysis_crs, lang);
 }
 
-void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cells) {
+void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cells, TracedCells gaps) {
   const report::StandardTables st = report::describe_standard(*o.standard);
   BandScheme scheme = band_scheme(o, st, lang_);
   const PopulationGrid& pop = loaded_.population->surface;
@@ -192,6 +192,14 @@ void RunReport::add_standard(const StandardOutcome& o, const StandardCells& cell
   std::vector<geo::CellPolygons> traced = geo::trace_cell_polygons(drawn.grid, drawn.labels, 0);
   geo::simplify_cell_polygons(traced, drawn.grid, drawn.labels, 0, frame_.tolerance_m * 2.0);
   for (auto& t : traced) b.rings[t.label - 1] = geo::drawable_cell_polygons(std::move(t.polygons));
+  // The gap areas at one pixel, each boundary simplified once (gaps are 8-connected clusters: they never touch, so
+  // their boundaries are with cells of no gap).
+  if (!gaps.labels.empty()) {
+    std::vector<std::vector<geo::PolygonRings>> rings = drawable_cell_rings(
+        std::move(gaps.polygons), m.grid, gaps.labels, gaps.no_label, o.gaps.size(), frame_, 1.0);
+    b.gap_rings.assign(std::make_move_iterator(rings.begin() + 1), std::make_move_iterator(rings.end()));
+    b.gaps_traced = true;
+  }
   bands_.push_back(std::move(b));
 }
 
@@ -317,8 +325,12 @@ report::MapGroup RunReport::standard_maps(const StandardOutcome& o, const RunAna
       const std::string title = "#" + std::to_string(g.rank) + ": " + persons_text(static_cast<double>(gap_pop[i])) +
                                 in_lang(L, " 人，", " people, ") + report::format_fixed(gap_area[i], 2) +
                                 in_lang(L, " 平方千米", " km²");
-      for (auto& p : drawable_rings(gl->features[i].geometry, frame_, 1.0)) {
-        gaps.polygons.push_back(std::move(p));
+      const std::vector<geo::PolygonRings> rings =
+          bands != bands_.end() && bands->gaps_traced
+              ? (i < bands->gap_rings.size() ? bands->gap_rings[i] : std::vector<geo::PolygonRings>{})
+              : drawable_rings(gl->features[i].geometry, frame_, 1.0);
+      for (const auto& p : rings) {
+        gaps.polygons.push_back(p);
         gaps.titles.push_back(title);
       }
       if (g.rank <= kLabelledGaps && !gl->features[i].geometry.null() && !gl->features[i].geometry.is_empty()) {
@@ -495,8 +507,8 @@ std::vector<report::Findings> RunReport::method(const RunAnalysis& a) const {
 }
 
 std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerData>& layers,
-                              const report::RunTables& tables, const Diagnostics& diag,
-                              const ReportContext& context) const {
+                              const report::RunTables& tables, const Diagnostics& diag, const ReportContext& context,
+                              std::vector<std::vector<geo::CellPolygons>> seat_zones) const {
   const Lang L = lang_;
   const bool zh = L == Lang::kZh;
   const io::Scenario& sc = loaded_.scenario;
@@ -555,8 +567,15 @@ std::string RunReport::finish(const RunAnalysis& a, const std::vector<io::LayerD
 
   // --- maps
   std::vector<std::optional<ZoneShapes>> zones;
-  for (const LevelOnGrid& l : a.levels)  // zones derived from seats are cells: simplified to a pixel
-    zones.push_back(zone_shapes(layers, "zones_" + l.level.level, frame_, l.from_seats ? 1.0 : 0.5));
+  for (std::size_t k = 0; k < a.levels.size(); ++k) {  // zones derived from seats are cells: simplified to a pixel
+    const LevelOnGrid& l = a.levels[k];
+    const std::string layer = "zones_" + l.level.level;
+    if (l.from_seats && k < seat_zones.size() && !seat_zones[k].empty() && loaded_.population)
+      zones.push_back(zone_shapes_from_cells(layers, layer, std::move(seat_zones[k]), loaded_.population->surface.grid,
+                                             l.zone_of_cell, analysis::kNoZone, frame_, 1.0));
+    else
+      zones.push_back(zone_shapes(layers, layer, frame_, l.from_seats ? 1.0 : 0.5));
+  }
   for (const StandardOutcome& o : a.standards)
     if (o.not_computed.empty()) r.map_groups.push_back(standard_maps(o, a, layers, zones, tables));
   // Density: the coarsest level with density and shapes, by the number of indicators below target.

@@ -9,6 +9,7 @@
 
 #include "pipeline/report_maps.hpp"
 #include "pipeline/run_analysis.hpp"
+#include "pipeline/run_layers.hpp"
 #include "core/diagnostics.hpp"
 #include "io/layers.hpp"
 #include "io/load.hpp"
@@ -29,13 +30,18 @@ class RunReport {
  public:
   RunReport(const io::LoadedScenario& loaded, report::Lang lang);
 
-  /// The travel-time (or distance) bands of a computed standard, while its cells are in memory.
-  void add_standard(const StandardOutcome& outcome, const StandardCells& cells);
+  /// The travel-time (or distance) bands of a computed standard, while its cells are in memory, and its gap areas
+  /// for the gap map from their polygons as the layers traced them (RunLayers::add_standard; when none are given,
+  /// the gap map simplifies the gap layer's geometries one by one).
+  void add_standard(const StandardOutcome& outcome, const StandardCells& cells, TracedCells gaps = {});
 
   /// The page, after every standard, from the run's layers (zones, gap areas, facilities) and tables.
+  /// `seat_zones`: per level the polygons of zones derived from seats as the layers traced them (RunLayers::finish);
+  /// a level without them is drawn from its layer's geometries, simplified one by one.
   [[nodiscard]] std::string finish(const RunAnalysis& analysis, const std::vector<io::LayerData>& layers,
                                    const report::RunTables& tables, const Diagnostics& diag,
-                                   const ReportContext& context) const;
+                                   const ReportContext& context,
+                                   std::vector<std::vector<geo::CellPolygons>> seat_zones = {}) const;
 
  private:
   struct Bands {
@@ -43,6 +49,8 @@ class RunReport {
     std::vector<std::string> labels;   ///< legend, best class first
     std::vector<std::string> colours;
     std::vector<std::vector<geo::PolygonRings>> rings;  ///< per class
+    bool gaps_traced = false;                           ///< gap_rings holds the gap map's polygons
+    std::vector<std::vector<geo::PolygonRings>> gap_rings;  ///< per gap area (rank − 1), simplified
   };
   [[nodiscard]] report::MapGroup standard_maps(const StandardOutcome& o, const RunAnalysis& a,
                                                const std::vector<io::LayerData>& layers,

@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -285,6 +287,42 @@ TEST_CASE("Transformer identity, failures and spans", "[geo][crs][transform]") {
   y = 0.0;
   CHECK(moved.transform(x, y));
   CHECK(x == Approx(500000.0).margin(1e-3));
+}
+
+TEST_CASE("Transformers of a pair made again, also on other threads, give the same coordinates", "[geo][crs][transform]") {
+  // The operation of a pair is found once per process and copied for the next Transformer of the pair: every copy
+  // must convert exactly as the first, and pairs must not be mixed up (the same CRSs in the other direction, the
+  // offset pseudo-CRSs that share PROJ's WGS 84).
+  const std::vector<std::pair<CrsSpec, CrsSpec>> pairs{
+      {CrsSpec::parse("EPSG:4548"), geo::wgs84()},     {geo::wgs84(), CrsSpec::parse("EPSG:4548")},
+      {CrsSpec::parse("gcj02"), CrsSpec::parse("EPSG:4548")}, {CrsSpec::parse("bd09"), CrsSpec::parse("EPSG:4548")},
+      {CrsSpec::parse("EPSG:4548"), CrsSpec::parse("EPSG:4490")}, {geo::wgs84(), geo::wgs84()}};
+  const auto convert = [](const std::pair<CrsSpec, CrsSpec>& pair) {
+    const bool from_projected = pair.first.definition == "EPSG:4548";
+    std::vector<double> x = from_projected ? std::vector<double>{500000.0, 412345.678, 587654.321}
+                                           : std::vector<double>{117.0, 116.123456, 117.987654};
+    std::vector<double> y = from_projected ? std::vector<double>{3700000.0, 3712345.678, 3800000.5}
+                                           : std::vector<double>{33.5, 33.123456, 34.0};
+    const Transformer t(pair.first, pair.second);
+    t.transform(x, y);
+    return std::make_pair(x, y);
+  };
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> first;
+  for (const auto& pair : pairs) first.push_back(convert(pair));
+  // The first pair's direction and its reverse differ (not one operation for both).
+  CHECK(first[0].first[0] == Approx(117.0).margin(1e-9));
+  CHECK(first[1].first[0] == Approx(500000.0).margin(1e-3));
+  CHECK(first[2].first != first[3].first);
+  std::vector<std::thread> threads;
+  std::vector<int> differ(4, 0);
+  for (int k = 0; k < 4; ++k)
+    threads.emplace_back([&, k] {
+      for (int round = 0; round < 3; ++round)
+        for (std::size_t i = 0; i < pairs.size(); ++i)
+          if (convert(pairs[i]) != first[i]) ++differ[static_cast<std::size_t>(k)];
+    });
+  for (auto& t : threads) t.join();
+  CHECK(differ == std::vector<int>(4, 0));
 }
 
 TEST_CASE("names are accepted only when they are a CRS's own name", "[crs]") {
