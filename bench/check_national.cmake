@@ -5,6 +5,10 @@
 # that has a census figure present.
 # Usage: cmake -DGENERATOR=<carereach-make-national> -DCAREREACH=<carereach> -DDATA=<geodata/china-national>
 #              -DPROVINCES=31 -DWORK_DIR=<folder> -P check_national.cmake
+# -DROADS=none checks the case without roads (every standard by the straight-line estimate).
+if(NOT ROADS)
+  set(ROADS synthetic)
+endif()
 foreach(var GENERATOR CAREREACH DATA PROVINCES WORK_DIR)
   if(NOT ${var})
     message(FATAL_ERROR "usage: cmake -DGENERATOR=... -DCAREREACH=... -DDATA=... -DPROVINCES=... -DWORK_DIR=... -P check_national.cmake")
@@ -13,7 +17,7 @@ endforeach()
 cmake_policy(SET CMP0057 NEW)
 file(REMOVE_RECURSE ${WORK_DIR})
 foreach(run a b)
-  execute_process(COMMAND ${GENERATOR} --provinces ${PROVINCES} --seed 3 --data ${DATA} --out ${WORK_DIR}/${run}
+  execute_process(COMMAND ${GENERATOR} --provinces ${PROVINCES} --roads ${ROADS} --seed 3 --data ${DATA} --out ${WORK_DIR}/${run}
                   RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "carereach-make-national failed (${rc}): ${err}")
@@ -23,8 +27,13 @@ endforeach()
 # Same bytes.
 file(GLOB files RELATIVE ${WORK_DIR}/a ${WORK_DIR}/a/*)
 list(LENGTH files count)
-if(count LESS 9)
-  message(FATAL_ERROR "expected 9 files in ${WORK_DIR}/a, found ${count}: ${files}")
+if(ROADS STREQUAL "none")
+  set(expected_files 8)
+else()
+  set(expected_files 9)
+endif()
+if(NOT count EQUAL expected_files)
+  message(FATAL_ERROR "expected ${expected_files} files in ${WORK_DIR}/a, found ${count}: ${files}")
 endif()
 foreach(f IN LISTS files)
   file(SHA256 ${WORK_DIR}/a/${f} hash_a)
@@ -42,6 +51,17 @@ if(NOT rc EQUAL 0)
 endif()
 if(NOT "${out}${err}" MATCHES "0 error\\(s\\), 0 warning\\(s\\)")
   message(FATAL_ERROR "carereach validate reported problems:\n${out}\n${err}")
+endif()
+
+# Without roads every standard is computed by the straight-line estimate; with them by the road network.
+string(REGEX MATCHALL "computed [^:]*: straight-line estimate" estimated "${out}")
+string(REGEX MATCHALL "computed [^:]*: road network" routed "${out}")
+list(LENGTH estimated n_estimated)
+list(LENGTH routed n_routed)
+if(ROADS STREQUAL "none" AND NOT (n_estimated EQUAL 4 AND n_routed EQUAL 0))
+  message(FATAL_ERROR "without roads, expected 4 standards by the estimate, got ${n_estimated} (and ${n_routed} by roads):\n${out}")
+elseif(NOT ROADS STREQUAL "none" AND NOT (n_estimated EQUAL 0 AND n_routed EQUAL 4))
+  message(FATAL_ERROR "with roads, expected 4 standards by the road network, got ${n_routed} (and ${n_estimated} by the estimate):\n${out}")
 endif()
 
 # The census: CODE,NAME,POPU,… with a byte-order mark; rows of the subset's provinces with a figure.

@@ -340,6 +340,7 @@ int main(int argc, char** argv) {
   double cell_size_m = 100.0;
   std::uint64_t seed = 1;
   double road_nodes_per_km2 = 30.0;
+  std::string roads_text = "synthetic";
   std::string data_text = CAREREACH_NATIONAL_DATA;
   std::string out_text;
   app.add_option("--provinces", provinces_text,
@@ -351,6 +352,11 @@ int main(int argc, char** argv) {
   app.add_option("--road-nodes-per-km2", road_nodes_per_km2,
                  "Road nodes per km² of the subset's bounding box (as carereach-make-synthetic's explicit extents)")
       ->check(CLI::Range(0.5, 200.0))
+      ->capture_default_str();
+  app.add_option("--roads", roads_text,
+                 "synthetic: a synthetic road network; none: no roads, every standard by the straight-line "
+                 "estimate (engine = \"estimate\")")
+      ->check(CLI::IsMember({"synthetic", "none"}))
       ->capture_default_str();
   app.add_option("--data", data_text, "Folder holding counties-geo.topojson.gz and population.csv")
       ->capture_default_str();
@@ -432,11 +438,12 @@ int main(int argc, char** argv) {
                      std::ceil(box.max_x / snap) * snap, std::ceil(box.max_y / snap) * snap};
     spec.width_km = layout.extent.width_m() / 1000.0;
     spec.height_km = layout.extent.height_m() / 1000.0;
-    spec.road_nodes_target = static_cast<std::size_t>(spec.area_km2() * road_nodes_per_km2);
+    const bool with_roads = roads_text == "synthetic";
+    spec.road_nodes_target = with_roads ? static_cast<std::size_t>(spec.area_km2() * road_nodes_per_km2) : 0;
     if (static_cast<double>(spec.road_nodes_target) > kMaxRoadNodes)
       throw ArgumentError("the subset's bounding box (" + fixed(spec.area_km2(), 0) + " km²) needs " +
                        std::to_string(spec.road_nodes_target) + " road nodes, more than 50,000,000: choose fewer "
-                       "provinces (--provinces) or a lower --road-nodes-per-km2");
+                       "provinces (--provinces), a lower --road-nodes-per-km2 or --roads none");
 
     std::vector<Settlement> settlements;
     for (std::uint32_t i = 0; i < layout.counties.size(); ++i)
@@ -452,10 +459,13 @@ int main(int argc, char** argv) {
 
     // The coarse surface that steers the road generator (denser and residential roads in towns), then the roads
     // and the facilities.
-    SyntheticSpec road_spec = spec;
-    road_spec.cell_size_m = kRoadCellM;
-    const PopulationRaster coarse = make_population(road_spec, layout);
-    const RoadNetwork roads = make_roads(spec, layout, coarse);
+    RoadNetwork roads;
+    if (with_roads) {
+      SyntheticSpec road_spec = spec;
+      road_spec.cell_size_m = kRoadCellM;
+      const PopulationRaster coarse = make_population(road_spec, layout);
+      roads = make_roads(spec, layout, coarse);
+    }
     const std::vector<FacilityRow> facilities = make_facilities(spec, layout);
 
     // Write into a partial folder, then move into place (the manifest last).
@@ -497,7 +507,7 @@ int main(int argc, char** argv) {
     }
     write_township_seats(partial / names.township_seats, spec, layout);
     write_facilities(partial / names.facilities, spec, facilities);
-    write_roads(partial / names.roads, spec, roads);
+    if (with_roads) write_roads(partial / names.roads, spec, roads);
 
     long long persons = 0;
     for (const CensusRow* r : rows) persons += r->persons;
@@ -524,10 +534,13 @@ int main(int argc, char** argv) {
         << "description = \"Benchmark data: real county boundaries and 2020 census county totals; modelled settlements, "
            "population spread, facilities and roads.\"\n"
         << "data_note = \"县界和2020年第七次人口普查县级常住人口为真实数据；县内人口分布（按模拟的乡镇驻地和村庄核密度分配）、"
-           "医疗卫生机构和道路均为模拟数据，仅用于性能基准测试，不代表任何地区的实际可及性。\"\n"
+        << (with_roads ? "医疗卫生机构和道路均为模拟数据" : "医疗卫生机构均为模拟数据，出行时间为直线距离估算（无道路数据）")
+        << "，仅用于性能基准测试，不代表任何地区的实际可及性。\"\n"
         << "data_note_en = \"County boundaries and 2020 census county totals are real; the spread of each county's total "
-           "(kernels around modelled township seats and villages), the facilities and the roads are modelled, for a "
-           "performance benchmark only: the results say nothing about real access anywhere.\"\n\n"
+           "(kernels around modelled township seats and villages)"
+        << (with_roads ? ", the facilities and the roads are modelled"
+                       : " and the facilities are modelled, and travel times are straight-line estimates (no roads)")
+        << ", for a performance benchmark only: the results say nothing about real access anywhere.\"\n\n"
         << "[analysis]\n"
         << "crs = \"" << kAlbers << "\"   # Albers equal-area for China (the polygons' own projection)\n"
         << "cell_size_m = " << cell << "\n"
@@ -565,14 +578,18 @@ int main(int argc, char** argv) {
         << "[facilities.fields]\n"
         << "id = \"机构代码\"\nname = \"机构名称\"\ntype = \"机构类别\"\nlevel = \"等级\"\ntags = \"标签\"\n"
         << "beds = \"床位数\"\ndoctors = \"执业医师数\"\nnurses = \"注册护士数\"\ngps = \"全科医生数\"\n"
-        << "tcm_beds = \"中医床位数\"\ntcm_doctors = \"中医执业医师数\"\n\n"
-        << "[roads]\n"
-        << "source = \"" << names.roads << "\"\n"
-        << "label = \"合成道路网\"\n"
-        << "modelled = true\n\n"
-        << "[standards]\n"
+        << "tcm_beds = \"中医床位数\"\ntcm_doctors = \"中医执业医师数\"\n\n";
+      if (with_roads)
+        f << "[roads]\n"
+          << "source = \"" << names.roads << "\"\n"
+          << "label = \"合成道路网\"\n"
+          << "modelled = true\n\n";
+      f << "[standards]\n"
         << "defaults = true\n"
         << "disable = [\"emergency_radius\"]   # no emergency points in the benchmark data\n";
+      if (!with_roads)
+        for (const char* id : {"tcm_15min", "primary_care_15min", "county_hospital_30min", "county_hospital_60min"})
+          f << "\n[standards." << id << "]\nengine = \"estimate\"   # no roads: straight-line distance x circuity / speed\n";
       close_text(f, partial / "scenario.toml");
     }
     {
@@ -584,7 +601,8 @@ int main(int argc, char** argv) {
       j["crs"] = kAlbers;
       j["extent_m"] = {layout.extent.min_x_m, layout.extent.min_y_m, layout.extent.max_x_m, layout.extent.max_y_m};
       j["cell_size_m"] = cell_size_m;
-      j["road_nodes_per_km2"] = road_nodes_per_km2;
+      j["roads"] = roads_text;
+      j["road_nodes_per_km2"] = with_roads ? road_nodes_per_km2 : 0.0;
       j["rules"] = {{"persons_per_township_health_centre", kPersonsPerTownship},
                     {"rural_persons_per_village_clinic", kRuralPersonsPerVillage},
                     {"hospitals_per_county", "one 综合医院 and one 中医医院 at the county seat"}};
@@ -610,10 +628,11 @@ int main(int argc, char** argv) {
       f << j.dump(2) << '\n';
       close_text(f, partial / kManifest);
     }
+    fs::remove(out / names.roads, ec);  // an earlier output with roads
     for (const char* name : {"counties.geojson", "prefectures.geojson", "county_population.csv", "settlements.csv",
                              names.township_seats.c_str(), names.facilities.c_str(), names.roads.c_str(),
                              "scenario.toml", kManifest})
-      fs::rename(partial / name, out / name);
+      if (fs::exists(partial / name)) fs::rename(partial / name, out / name);
     fs::remove_all(partial);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
