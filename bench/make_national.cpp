@@ -389,6 +389,9 @@ int main(int argc, char** argv) {
 
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
+    // GDAL would write an index (counties-geo.topojson.gz.properties) beside the gzipped input: the data folder is
+    // read, never written.
+    CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
     const auto started = std::chrono::steady_clock::now();
     const std::map<std::string, CensusRow> census = read_census(data / "population.csv");
     std::vector<Source> sources = read_counties(data / "counties-geo.topojson.gz", provinces);
