@@ -28,6 +28,31 @@ struct Phrase {
 
 constexpr std::array kPhrases = {
     // --- the scenario file and its keys (io/toml_reader.cpp, io/scenario.cpp) ---
+    // [tile] (io/scenario.cpp)
+    Phrase{"the halo in metres (docs/method/tiles.md)", "光环带宽度，单位为米（见 docs/method/tiles.md）"},
+    Phrase{"must be a number of metres above 0", "须为大于 0 的米数"},
+    Phrase{"docs/method/tiles.md says how carereach tile finds it", "docs/method/tiles.md 说明了 carereach tile 如何确定它"},
+    Phrase{"is for tiles by county or prefecture, not by grid", "用于按县或按地市分片，不用于按网格分片"},
+    Phrase{"give box = [x0, y0, x1, y1] alone", "请只给出 box = [x0, y0, x1, y1]"},
+    Phrase{"must be an array of four numbers [x0, y0, x1, y1] (metres, analysis CRS)",
+           "须为四个数的数组 [x0, y0, x1, y1]（米，分析坐标系）"},
+    Phrase{"must be an array of four numbers [x0, y0, x1, y1]", "须为四个数的数组 [x0, y0, x1, y1]"},
+    Phrase{"must have x0 < x1 and y0 < y1", "须满足 x0 < x1 且 y0 < y1"},
+    Phrase{"is for tiles by grid", "用于按网格分片"},
+    Phrase{"give level and codes", "请给出 level 与 codes"},
+    Phrase{"is required: the zone codes of the tile's own region", "为必填项：本分片自身区域的区划代码"},
+    // [siting] capacities and closures (io/scenario.cpp, pipeline/site.cpp)
+    Phrase{"must be a number of persons from 0 to 1e9 (what one site serves at most)",
+           "须为 0 至 1e9 之间的人数（一处选址最多服务的人数）"},
+    Phrase{"applies to capacity_field: give capacity_field too", "仅与 capacity_field 一起使用：请同时给出 capacity_field"},
+    Phrase{"must be more than 0 and at most 1e6 (persons one unit serves)", "须大于 0 且不超过 1e6（每单位服务的人数）"},
+    Phrase{"use existing:<facility types or tags> or ids:<facility ids, comma-separated> (docs/cli/site.md)",
+           "请使用 existing:<机构类型或标签> 或 ids:<机构编号，以逗号分隔>（见 docs/cli/site.md）"},
+    Phrase{"use a type or tag of docs/method/taxonomy.md, or ids:<facility ids>",
+           "请使用 docs/method/taxonomy.md 中的类型或标签，或 ids:<机构编号>"},
+    Phrase{"--persons-per-unit applies to --capacity-field: give --capacity-field too",
+           "--persons-per-unit 仅与 --capacity-field 一起使用：请同时给出 --capacity-field"},
+    Phrase{"persons one unit (bed, doctor …) serves", "每单位（床位、医师……）服务的人数"},
     Phrase{"unknown key", "未知的键（该表没有这个键）"},
     Phrase{"did you mean {}?", "是否应为{1}？"},
     Phrase{"docs/scenario.md lists the keys of every table", "docs/scenario.md 列出了每个表的键"},
