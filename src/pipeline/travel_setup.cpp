@@ -44,6 +44,13 @@ analysis::NotComputed why_not_computable(const io::LoadedScenario& loaded, const
     out.hint = "distance standards are evaluated by `carereach run`";
     return out;
   }
+  if (standard.engine == TravelEngine::kNetwork && !loaded.roads && loaded.scenario.roads) {
+    // The scenario names roads, but loading stopped before them (an error above, e.g. a run too large to fit).
+    out.en = "the network engine needs roads, and the scenario's [roads] were not loaded (see the error above)";
+    out.zh = "路网法需要道路数据，情景中的道路（[roads]）未能读入（见上方的错误）";
+    out.hint = "mend the error that stopped the loading";
+    return out;
+  }
   if (standard.engine == TravelEngine::kNetwork && !loaded.roads) {
     out.en = "the network engine needs roads, and the scenario has no [roads]";
     out.zh = "路网法需要道路数据，情景中没有道路（[roads]）";

@@ -155,6 +155,19 @@ TEST_CASE("memory before work: the memory available is what the environment says
   }
 }
 
+TEST_CASE("memory before work: a refused scenario's standards are not said to lack the roads it names",
+          "[cli][resources]") {
+  // The Bozhou demo names its roads; with 1 MB available, loading stops before them. validate still lists the
+  // standards that cannot be computed, and must not blame a missing [roads] table.
+  const EnvVar available("CAREREACH_MEMORY_AVAILABLE_MB", "1");
+  const auto r = run_cli({"validate", std::string(CAREREACH_GEODATA) + "/bozhou/scenario.toml"});
+  INFO(r.all());
+  CHECK(r.code == 3);
+  CHECK(r.all().find("1 MB are available (CAREREACH_MEMORY_AVAILABLE_MB)") != std::string::npos);
+  CHECK(r.all().find("the scenario has no [roads]") == std::string::npos);
+  CHECK(r.all().find("the scenario's [roads] were not loaded (see the error above)") != std::string::npos);
+}
+
 TEST_CASE("a raster that declares 200,000 × 200,000 pixels is refused before it is read", "[cli][resources]") {
   Fixture f;
   GDALAllRegister();
