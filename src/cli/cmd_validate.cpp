@@ -12,6 +12,7 @@
 #include "io/load.hpp"
 #include "io/run_manifest.hpp"
 #include "io/scenario.hpp"
+#include "io/tile.hpp"
 
 namespace carereach::cli {
 
@@ -52,6 +53,8 @@ class ValidateCommand final : public Command {
   int check(Console& console, Diagnostics& diag, std::optional<io::LoadedScenario>& loaded_out) {
     io::lock_network_for_process(allow_network_);
     io::Scenario scenario = io::read_scenario(scenario_);
+    // A tile refuses what cannot be computed tile by tile, as `run` does (docs/method/tiles.md).
+    if (scenario.tile) io::check_tileable(scenario, scenario.tile->file.string());
     ConsoleProgress progress(console);
     io::LoadOptions options;
     options.keep_going = true;

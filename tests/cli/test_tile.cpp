@@ -519,4 +519,10 @@ TEST_CASE("bad [tile] inputs exit 3 and write nothing", "[cli][tile]") {
   CHECK(r.code == 3);
   CHECK_THAT(r.all(), Catch::Contains("[capacity.beds] cannot be computed tile by tile"));
   CHECK_FALSE(fs::exists(c.dir / "plan"));
+  // `carereach validate` of such a tile says so before loading anything, as `run` does.
+  c.dir.write("bad.toml", cases.back().first);
+  const auto v = run_cli({"validate", (c.dir / "bad.toml").string()});
+  INFO(v.all());
+  CHECK(v.code == 3);
+  CHECK_THAT(v.all(), Catch::Contains("[capacity.beds] cannot be computed tile by tile"));
 }
