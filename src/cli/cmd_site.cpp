@@ -142,6 +142,12 @@ class SiteCommand final : public Command {
                        {"gain_persons", c.gain_persons}, {"covered_persons", c.covered_persons}});
     }
     j["sites"] = sites;
+    // Existing facilities the model closed (--closable): the persons lost with each, in the curve's order.
+    nlohmann::ordered_json closed = nlohmann::ordered_json::array();
+    for (const pipeline::ChosenSite& c : r.closed)
+      closed.push_back({{"id", c.id}, {"name", c.name}, {"lost_persons", -c.gain_persons},
+                        {"covered_persons", c.covered_persons}});
+    j["closed"] = closed;
     j["errors"] = problems_json(r.diagnostics, Severity::kError, lang);
     j["warnings"] = problems_json(r.diagnostics, Severity::kWarning, lang);
     return j;

@@ -428,11 +428,12 @@ TEST_CASE("site --closable: closures are modelled, written back as [changes] clo
   const auto out = fx.dir / "site";
   // F1 (a TCM hall) may close; one new 中医阁 among the three village clinics, so two open places in all.
   auto r = run_cli({"site", fx.scenario(), "--standard", "tcm_walk", "--candidates", "existing:村卫生室", "--tags", "中医阁",
-                    "--budget", "1", "--closable", "ids:F1", "--out", out.string()});
+                    "--budget", "1", "--closable", "ids:F1", "--out", out.string(), "--json"});
   INFO(r.all());
   REQUIRE(r.code == 0);
   const auto site = json_of(out / "site.json");
   CHECK(site["closable"] == "ids:F1");
+  const auto summary = nlohmann::json::parse(r.out);  // --json: the closures with the persons each loses
   CHECK(site["candidates"] == 3);
   const std::size_t closed = site["closed"].size(), sites = site["sites"].size();
   CHECK(closed + site["kept"].get<std::size_t>() == 1);
@@ -454,6 +455,13 @@ TEST_CASE("site --closable: closures are modelled, written back as [changes] clo
     CHECK(c.action[i] == (i < closed ? "关闭" : "升级"));
   }
   CHECK(sum == site["persons_covered_after"].get<long long>());
+  REQUIRE(summary["closed"].size() == closed);
+  for (std::size_t i = 0; i < closed; ++i) {
+    CHECK(summary["closed"][i]["lost_persons"].get<long long>() == -c.gain[i]);
+    CHECK(summary["closed"][i]["covered_persons"].get<long long>() == c.covered[i]);
+  }
+  if (closed == 1) CHECK(summary["closed"][0]["id"] == "F1");
+  CHECK(summary["sites"].size() == sites);
   CHECK(feature_count(out / "sites.gpkg", "sites") == static_cast<long long>(closed + sites));
   const std::string toml = slurp(out / "scenario.toml");
   if (closed == 1) CHECK_THAT(toml, Catch::Contains("close = [ 'F1' ]"));
