@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cli/command.hpp"
+#include "cli/json_summary.hpp"
 #include "core/error.hpp"
 #include "io/resources.hpp"
 #include "pipeline/tile_plan.hpp"
@@ -27,6 +28,9 @@ class TileCommand final : public Command {
     app.add_option("--size-km", size_km_, "By grid: the side of a tile, km (rounded to whole cells)");
     app.add_option("-o,--out", out_, "The plan folder (written beside it and renamed when complete)")->required();
     app.add_flag("--overwrite", overwrite_, "Replace the plan folder if carereach wrote it, unchanged (docs/output-folders.md)");
+    app.add_flag("--json", json_,
+                 "Print a JSON summary on stdout (status, plan folder, halo and its terms, every tile with its cells "
+                 "and estimates; docs/cli/tile.md); the readable lines go to stderr");
     app.add_option("--carereach", exe_,
                    "The carereach executable the job scripts run (default: this one); the environment variable "
                    "CAREREACH overrides it when a job runs");
@@ -55,6 +59,25 @@ class TileCommand final : public Command {
     const std::string plan = std::filesystem::absolute(r.folder).lexically_normal().string();
     console.out("  run the tiles 运行: sbatch " + plan + "/slurm.sbatch (Slurm; " + plan +
                 "/submit_slurm.sh for size classes), or " + plan + "/run_local.sh (this machine)");
+    if (json_) {
+      nlohmann::ordered_json j = summary_head("tile", 0, scenario_);
+      j["plan"] = plan;
+      j["by"] = by_;
+      j["crs"] = r.crs;
+      j["halo_m"] = r.halo_m;
+      nlohmann::ordered_json terms = nlohmann::ordered_json::array();
+      for (const auto& t : r.halo_terms) terms.push_back({{"standard", t.standard}, {"reach_m", t.reach_m}, {"rule", t.rule}});
+      j["halo_terms"] = terms;
+      nlohmann::ordered_json tiles = nlohmann::ordered_json::array();
+      for (const auto& t : r.tiles)
+        tiles.push_back({{"id", t.id}, {"own_cells", t.own_cells}, {"cells", t.cells}, {"memory_bytes", t.memory_bytes},
+                         {"seconds", t.seconds}});
+      j["tiles"] = tiles;
+      j["outputs"] = r.outputs;
+      j["errors"] = nlohmann::ordered_json::array();
+      j["warnings"] = nlohmann::ordered_json::array();
+      print_json(j);
+    }
     return 0;
   }
 
@@ -66,6 +89,7 @@ class TileCommand final : public Command {
   std::string out_;
   bool overwrite_ = false;
   std::string exe_;
+  bool json_ = false;
 };
 
 }  // namespace

@@ -10,17 +10,19 @@
 #include <utility>
 #include <vector>
 
+#include "core/coded_error.hpp"
 #include "core/diagnostics.hpp"
 #include "core/error.hpp"
 #include "io/scenario.hpp"
 
 namespace carereach::io {
 
-/// An Error with a stable code for Diagnostics: `validate` records it under that code (Loader::guarded).
-class CodedError : public Error {
+/// An Error with a stable code for Diagnostics: `validate` records it under that code (Loader::guarded). A
+/// carereach::CodedError, so that the command line names the code in --json and words it in Chinese.
+class CodedError : public carereach::CodedError {
  public:
   CodedError(ExitCode kind, ProblemCode code, std::string what, Location where, std::string hint)
-      : Error(kind, std::move(what), std::move(where), std::move(hint)), code_(code) {}
+      : carereach::CodedError(kind, code.str(), std::move(what), std::move(where), std::move(hint)), code_(code) {}
   [[nodiscard]] ProblemCode code() const { return code_; }
   [[nodiscard]] Problem problem() const { return {Severity::kError, exit_code(), code_, message(), where(), hint()}; }
 

@@ -315,10 +315,20 @@ TEST_CASE("tiles by grid: own cells have the untiled times, partition the grid, 
   INFO(r0.all());
   REQUIRE(r0.code == 0);
   const fs::path plan_dir = c.dir / "plan";
-  const auto rp = run_cli({"tile", c.scenario(), "--by", "grid", "--size-km", "8", "--out", plan_dir.string()});
+  const auto rp = run_cli({"tile", c.scenario(), "--by", "grid", "--size-km", "8", "--out", plan_dir.string(), "--json"});
   INFO(rp.all());
   REQUIRE(rp.code == 0);
   const json plan = read_json(plan_dir / "plan.json");
+  // --json: stdout holds the summary alone, with the plan's halo and tiles.
+  const json summary = json::parse(rp.out);
+  CHECK(summary["status"] == "ok");
+  CHECK(summary["halo_m"] == plan["halo_m"]);
+  REQUIRE(summary["tiles"].size() == plan["tiles"].size());
+  for (std::size_t i = 0; i < plan["tiles"].size(); ++i) {
+    CHECK(summary["tiles"][i]["id"] == plan["tiles"][i]["id"]);
+    CHECK(summary["tiles"][i]["cells"] == plan["tiles"][i]["cells"]);
+    CHECK(summary["tiles"][i]["own_cells"] == plan["tiles"][i]["own_cells"]);
+  }
   // The halo by hand: raster walking 40 min (the search limit) at 4 km/h = 2666.67 m, plus 3 cells and a diagonal
   // (1500 + 707.1 m) = 4873.8 → 4874 m; the straight line: 40 min at 5/1.25 = 4 km/h = 2666.67 + 707.1 → less.
   CHECK(plan["halo_m"].get<double>() == 4874.0);
@@ -518,6 +528,13 @@ TEST_CASE("bad [tile] inputs exit 3 and write nothing", "[cli][tile]") {
                           (c.dir / "plan").string()});
   CHECK(r.code == 3);
   CHECK_THAT(r.all(), Catch::Contains("[capacity.beds] cannot be computed tile by tile"));
+  CHECK_FALSE(fs::exists(c.dir / "plan"));
+  const auto rj = run_cli({"tile", (c.dir / "capacity.toml").string(), "--by", "county", "--out",
+                           (c.dir / "plan").string(), "--json"});
+  CHECK(rj.code == 3);
+  const json failure = json::parse(rj.out);
+  CHECK(failure["status"] == "failed");
+  CHECK(failure["errors"][0]["code"] == "tile.not_tileable");
   CHECK_FALSE(fs::exists(c.dir / "plan"));
   // `carereach validate` of such a tile says so before loading anything, as `run` does.
   c.dir.write("bad.toml", cases.back().first);
