@@ -419,7 +419,46 @@ struct Model {
   CoinPackedMatrix matrix{true, 0, 0};  // column-ordered
   int n = 0;  // candidate columns
   bool target = false;
+
+  /// A column with its entries (rows and coefficients), bounds and cost.
+  void add_column(const std::vector<int>& idx, const std::vector<double>& val, double lb, double ub, double cost) {
+    matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
+    collb.push_back(lb);
+    colub.push_back(ub);
+    obj.push_back(cost);
+  }
 };
+
+/// The per-zone minimums' constraint rows (Σ sites of the zone ≥ required), numbered from `next` on: zone → row,
+/// or kNoSitingZone for a zone without a minimum. Empty without zone minimums.
+std::vector<std::uint32_t> zone_rows(const SitingProblem& p, int& next) {
+  std::vector<std::uint32_t> zone_row;
+  if (!has_zones(p)) return zone_row;
+  zone_row.assign(p.zone_required.size(), kNoSitingZone);
+  for (std::size_t z = 0; z < p.zone_required.size(); ++z)
+    if (p.zone_required[z] > 0) zone_row[z] = static_cast<std::uint32_t>(next++);
+  return zone_row;
+}
+
+/// The zone rows' bounds: at least the zone's required number of sites.
+void bound_zone_rows(const SitingProblem& p, const std::vector<std::uint32_t>& zone_row, Model& m) {
+  for (std::size_t z = 0; z < zone_row.size(); ++z)
+    if (zone_row[z] != kNoSitingZone) {
+      m.rowlb[zone_row[z]] = p.zone_required[z];
+      m.rowub[zone_row[z]] = COIN_DBL_MAX;
+    }
+}
+
+/// Kept candidate j's entry in its zone's row, when its zone has a minimum.
+void add_zone_entry(const SitingProblem& p, const ReducedSiting& r, std::size_t j, const std::vector<std::uint32_t>& zone_row,
+                    std::vector<int>& idx, std::vector<double>& val) {
+  if (!has_zones(p)) return;
+  const std::uint32_t z = p.candidate_zone[r.kept[j]];
+  if (z < zone_row.size() && zone_row[z] != kNoSitingZone) {
+    idx.push_back(static_cast<int>(zone_row[z]));
+    val.push_back(1.0);
+  }
+}
 
 Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
   Model m;
@@ -430,14 +469,8 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
   double W = 1.0;
   for (double w : r.row_persons) W += w;
   // Constraint rows: [0, rows) cover rows; then budget or need; then zones.
-  const int extra = rows + 1;
-  std::vector<std::uint32_t> zone_row;  // zone → constraint row (or max)
-  int next = extra;
-  if (has_zones(p)) {
-    zone_row.assign(p.zone_required.size(), kNoSitingZone);
-    for (std::size_t z = 0; z < p.zone_required.size(); ++z)
-      if (p.zone_required[z] > 0) zone_row[z] = static_cast<std::uint32_t>(next++);
-  }
+  int next = rows + 1;
+  const std::vector<std::uint32_t> zone_row = zone_rows(p, next);
   m.rowlb.assign(static_cast<std::size_t>(next), -COIN_DBL_MAX);
   m.rowub.assign(static_cast<std::size_t>(next), 0.0);
   if (p.objective == SitingObjective::kBudget) {
@@ -446,11 +479,7 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
     m.rowlb[static_cast<std::size_t>(rows)] = need;
     m.rowub[static_cast<std::size_t>(rows)] = COIN_DBL_MAX;
   }
-  for (std::size_t z = 0; z < zone_row.size(); ++z)
-    if (zone_row[z] != kNoSitingZone) {
-      m.rowlb[zone_row[z]] = p.zone_required[z];
-      m.rowub[zone_row[z]] = COIN_DBL_MAX;
-    }
+  bound_zone_rows(p, zone_row, m);
   m.matrix.setDimensions(next, 0);
   // Room for every column and element at once: appendCol on a matrix without room copies it each time (quadratic:
   // 143 s for the 77,033 columns of the prefecture's budget-500 model, measured 2026-12-07).
@@ -468,17 +497,8 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
       idx.push_back(rows);
       val.push_back(1.0);
     }
-    if (has_zones(p)) {
-      const std::uint32_t z = p.candidate_zone[r.kept[static_cast<std::size_t>(j)]];
-      if (z < zone_row.size() && zone_row[z] != kNoSitingZone) {
-        idx.push_back(static_cast<int>(zone_row[z]));
-        val.push_back(1.0);
-      }
-    }
-    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
-    m.collb.push_back(0.0);
-    m.colub.push_back(1.0);
-    m.obj.push_back(p.objective == SitingObjective::kBudget ? 0.0 : 1.0);
+    add_zone_entry(p, r, static_cast<std::size_t>(j), zone_row, idx, val);
+    m.add_column(idx, val, 0.0, 1.0, p.objective == SitingObjective::kBudget ? 0.0 : 1.0);
   }
   for (int row = 0; row < rows; ++row) {
     std::vector<int> idx{row};
@@ -488,10 +508,7 @@ Model build_model(const SitingProblem& p, const ReducedSiting& r, double need) {
       idx.push_back(rows);
       val.push_back(w);
     }
-    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
-    m.collb.push_back(0.0);
-    m.colub.push_back(1.0);
-    m.obj.push_back(p.objective == SitingObjective::kBudget ? -w : -w / (2.0 * W));
+    m.add_column(idx, val, 0.0, 1.0, p.objective == SitingObjective::kBudget ? -w : -w / (2.0 * W));
   }
   return m;
 }
@@ -514,12 +531,7 @@ Model build_capacitated_model(const SitingProblem& p, const Sites& s, double nee
   for (const auto& c : r.covers) pairs += static_cast<int>(c.size());
   const int cap_row0 = rows, link_row0 = rows + n, extra = rows + n + pairs;
   int next = extra + 1;
-  std::vector<std::uint32_t> zone_row;
-  if (has_zones(p)) {
-    zone_row.assign(p.zone_required.size(), kNoSitingZone);
-    for (std::size_t z = 0; z < p.zone_required.size(); ++z)
-      if (p.zone_required[z] > 0) zone_row[z] = static_cast<std::uint32_t>(next++);
-  }
+  const std::vector<std::uint32_t> zone_row = zone_rows(p, next);
   m.rowlb.assign(static_cast<std::size_t>(next), -COIN_DBL_MAX);
   m.rowub.assign(static_cast<std::size_t>(next), 0.0);
   for (int row = 0; row < rows; ++row) m.rowub[static_cast<std::size_t>(row)] = r.row_persons[static_cast<std::size_t>(row)];
@@ -529,12 +541,11 @@ Model build_capacitated_model(const SitingProblem& p, const Sites& s, double nee
   } else {
     m.rowub[static_cast<std::size_t>(extra)] = static_cast<double>(open_slots(p));
   }
-  for (std::size_t z = 0; z < zone_row.size(); ++z)
-    if (zone_row[z] != kNoSitingZone) {
-      m.rowlb[zone_row[z]] = p.zone_required[z];
-      m.rowub[zone_row[z]] = COIN_DBL_MAX;
-    }
+  bound_zone_rows(p, zone_row, m);
   m.matrix.setDimensions(next, 0);
+  // Room for every column and element at once (appendCol without room copies the matrix each time): y_j has its
+  // capacity row, a link row per pair, the budget row and a zone row; x_jq its demand, capacity, link and need rows.
+  m.matrix.reserve(n + pairs, static_cast<CoinBigIndex>(3 * static_cast<std::size_t>(n) + 5 * static_cast<std::size_t>(pairs)));
   int link = link_row0;
   for (int j = 0; j < n; ++j) {
     const auto ju = static_cast<std::size_t>(j);
@@ -548,17 +559,8 @@ Model build_capacitated_model(const SitingProblem& p, const Sites& s, double nee
       idx.push_back(extra);
       val.push_back(1.0);
     }
-    if (has_zones(p)) {
-      const std::uint32_t z = p.candidate_zone[r.kept[ju]];
-      if (z < zone_row.size() && zone_row[z] != kNoSitingZone) {
-        idx.push_back(static_cast<int>(zone_row[z]));
-        val.push_back(1.0);
-      }
-    }
-    m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
-    m.collb.push_back(0.0);
-    m.colub.push_back(1.0);
-    m.obj.push_back(m.target ? 1.0 : 0.0);
+    add_zone_entry(p, r, ju, zone_row, idx, val);
+    m.add_column(idx, val, 0.0, 1.0, m.target ? 1.0 : 0.0);
   }
   link = link_row0;
   for (int j = 0; j < n; ++j)
@@ -569,10 +571,7 @@ Model build_capacitated_model(const SitingProblem& p, const Sites& s, double nee
         idx.push_back(extra);
         val.push_back(1.0);
       }
-      m.matrix.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
-      m.collb.push_back(0.0);
-      m.colub.push_back(r.row_persons[row]);
-      m.obj.push_back(m.target ? -1.0 / (2.0 * W) : -1.0);
+      m.add_column(idx, val, 0.0, r.row_persons[row], m.target ? -1.0 / (2.0 * W) : -1.0);
     }
   return m;
 }
