@@ -2,6 +2,7 @@
 // small random instances — the reference knows nothing of the greedy, the reduction or the solver.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
 #include <set>
@@ -9,8 +10,10 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/siting.hpp"
+#include "siting_brute.hpp"
 
 using namespace carereach::analysis;
+using carereach::analysis::test::zones_met;
 
 namespace {
 
@@ -25,28 +28,12 @@ double brute_covered(const SitingProblem& p, std::uint32_t mask) {
   return sum;
 }
 
-bool zones_met(const SitingProblem& p, std::uint32_t mask) {
-  if (p.zone_required.empty()) return true;
-  std::vector<std::uint32_t> count(p.zone_required.size(), 0);
-  for (std::size_t j = 0; j < p.covers.size(); ++j)
-    if ((mask & (1u << j)) && p.candidate_zone[j] < count.size()) ++count[p.candidate_zone[j]];
-  for (std::size_t z = 0; z < count.size(); ++z)
-    if (count[z] < p.zone_required[z]) return false;
-  return true;
-}
-
-int popcount(std::uint32_t m) {
-  int n = 0;
-  for (; m; m &= m - 1) ++n;
-  return n;
-}
-
 /// MCLP optimum: the most persons newly covered by at most `budget` candidates meeting the zone minimums.
 double brute_mclp(const SitingProblem& p) {
   double best = -1.0;
   const std::uint32_t all = 1u << p.covers.size();
   for (std::uint32_t m = 0; m < all; ++m)
-    if (popcount(m) <= static_cast<int>(p.budget) && zones_met(p, m)) best = std::max(best, brute_covered(p, m));
+    if (std::popcount(m) <= static_cast<int>(p.budget) && zones_met(p, m)) best = std::max(best, brute_covered(p, m));
   return best;
 }
 
@@ -57,7 +44,7 @@ int brute_target(const SitingProblem& p) {
   const std::uint32_t all = 1u << p.covers.size();
   const double need = p.target_share * p.total - p.covered_before;
   for (std::uint32_t m = 0; m < all; ++m)
-    if (zones_met(p, m) && brute_covered(p, m) >= need - 1e-9 && (best < 0 || popcount(m) < best)) best = popcount(m);
+    if (zones_met(p, m) && brute_covered(p, m) >= need - 1e-9 && (best < 0 || std::popcount(m) < best)) best = std::popcount(m);
   return best;
 }
 

@@ -4,6 +4,7 @@
 // reduction, the greedy, the engine's assignment or the solver.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -13,8 +14,10 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/siting.hpp"
+#include "siting_brute.hpp"
 
 using namespace carereach::analysis;
+using carereach::analysis::test::zones_met;
 
 namespace {
 
@@ -80,12 +83,6 @@ double brute_value(const SitingProblem& p, std::uint32_t mask) {
   return flow;
 }
 
-int popcount(std::uint32_t m) {
-  int n = 0;
-  for (; m; m &= m - 1) ++n;
-  return n;
-}
-
 std::uint32_t closable_mask(const SitingProblem& p) {
   std::uint32_t m = 0;
   for (std::size_t j = 0; j < p.closable.size(); ++j)
@@ -93,22 +90,12 @@ std::uint32_t closable_mask(const SitingProblem& p) {
   return m;
 }
 
-bool zones_met(const SitingProblem& p, std::uint32_t mask) {
-  if (p.zone_required.empty()) return true;
-  std::vector<std::uint32_t> count(p.zone_required.size(), 0);
-  for (std::size_t j = 0; j < p.covers.size(); ++j)
-    if ((mask & (1u << j)) && p.candidate_zone[j] < count.size()) ++count[p.candidate_zone[j]];
-  for (std::size_t z = 0; z < count.size(); ++z)
-    if (count[z] < p.zone_required[z]) return false;
-  return true;
-}
-
 /// MCLP optimum: open sets with at most budget + (closable) sites — every closure frees one new site.
 double brute_mclp(const SitingProblem& p) {
   double best = -1.0;
-  const int slots = static_cast<int>(p.budget) + popcount(closable_mask(p));
+  const int slots = static_cast<int>(p.budget) + std::popcount(closable_mask(p));
   for (std::uint32_t m = 0; m < (1u << p.covers.size()); ++m)
-    if (popcount(m) <= slots && zones_met(p, m)) best = std::max(best, brute_value(p, m));
+    if (std::popcount(m) <= slots && zones_met(p, m)) best = std::max(best, brute_value(p, m));
   return best;
 }
 
@@ -117,7 +104,7 @@ int brute_target(const SitingProblem& p) {
   int best = -1;
   const double need = p.target_share * p.total - p.covered_before;
   for (std::uint32_t m = 0; m < (1u << p.covers.size()); ++m)
-    if (zones_met(p, m) && brute_value(p, m) >= need - 1e-9 && (best < 0 || popcount(m) < best)) best = popcount(m);
+    if (zones_met(p, m) && brute_value(p, m) >= need - 1e-9 && (best < 0 || std::popcount(m) < best)) best = std::popcount(m);
   return best;
 }
 
@@ -349,7 +336,7 @@ TEST_CASE("siting closures and capacities against a brute force over every subse
       INFO(to_string(method));
       const SitingResult r = solve_siting(p, with(method));
       const std::uint32_t m = open_mask(p, r);
-      CHECK(popcount(m) <= static_cast<int>(p.budget) + popcount(closable_mask(p)));
+      CHECK(std::popcount(m) <= static_cast<int>(p.budget) + std::popcount(closable_mask(p)));
       CHECK(zones_met(p, m));
       CHECK(r.covered_before == Approx(p.covered_before + today).margin(1e-6));
       const double value = brute_value(p, m);
@@ -401,10 +388,10 @@ TEST_CASE("siting closures and capacities against a brute force over every subse
       CHECK(zones_met(p, m));
       CHECK(p.covered_before + brute_value(p, m) >= p.target_share * p.total - 1e-6);
       CHECK(r.covered_after == Approx(p.covered_before + brute_value(p, m)).margin(1e-6));
-      CHECK(popcount(m) >= fewest);
+      CHECK(std::popcount(m) >= fewest);
       if (r.bound) CHECK(*r.bound <= fewest + 1e-9);
       if (method == SitingMethod::kExact && siting_solver_available()) {
-        CHECK(popcount(m) == fewest);
+        CHECK(std::popcount(m) == fewest);
         CHECK(r.proven_optimal);
       }
     }
