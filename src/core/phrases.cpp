@@ -2,7 +2,6 @@
 // scenario reader's key errors, input files, CRS, output folders, command-line usage). See core/messages.hpp.
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -26,7 +25,7 @@ struct Phrase {
   std::string_view zh;
 };
 
-constexpr std::array kPhrases = {
+constexpr Phrase kPhrases[] = {
     // --- the scenario file and its keys (io/toml_reader.cpp, io/scenario.cpp) ---
     // [tile] (io/scenario.cpp)
     Phrase{"the halo in metres (docs/method/tiles.md)", "光环带宽度，单位为米（见 docs/method/tiles.md）"},
