@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -696,120 +697,211 @@ ExactOutcome exact(const Model& m, std::chrono::steady_clock::time_point deadlin
 }
 #endif
 
-/// A local search after greedy (no zone minimums): greedy's early picks can be made redundant by later ones.
-/// Per chosen site a, remove it and add the candidate with the largest gain c (c ≠ a); then
-///  - target: if some chosen site j now covers no more persons of its own than the surplus over the need, drop it —
-///    a 2-for-1 swap (a and j out, c in) that keeps the need met; otherwise undo;
-///  - budget: keep the swap when c adds more than a did (1-for-1, strictly more persons); otherwise undo.
-/// Passes over the chosen sites until one changes nothing (at most `max_passes`). Each step keeps a feasible
-/// solution, so the result is never worse than greedy's. Gains and own coverage are kept up to date per row.
-std::vector<std::uint32_t> local_search(const ReducedSiting& r, std::vector<std::uint32_t> picks, bool target,
-                                        double need, int max_passes = 10) {
-  const std::size_t n = r.kept.size();
-  if (picks.empty()) return picks;
-  std::vector<std::vector<std::uint32_t>> by_row(r.row_persons.size());
-  for (std::size_t j = 0; j < n; ++j)
-    for (const std::uint32_t row : r.covers[j]) by_row[row].push_back(static_cast<std::uint32_t>(j));
-  std::vector<std::uint32_t> count(r.row_persons.size(), 0);  // chosen sites covering each row
-  std::vector<char> in(n, 0);
-  std::vector<double> gain(n, 0.0);  // not chosen: persons it would add
-  std::vector<double> own(n, 0.0);   // chosen: persons only it covers
-  double covered = 0.0;
-  for (const std::uint32_t j : picks) in[j] = 1;
-  for (std::size_t row = 0; row < by_row.size(); ++row) {
-    for (const std::uint32_t j : by_row[row]) count[row] += in[j] != 0 ? 1u : 0u;
-    const double w = r.row_persons[row];
-    if (count[row] > 0) covered += w;
-    for (const std::uint32_t j : by_row[row]) {
-      if (count[row] == 0) gain[j] += w;
-      else if (count[row] == 1 && in[j] != 0) own[j] += w;
+/// The chosen sites of the local search: per row how many chosen sites cover it, per candidate the persons it would
+/// add (not chosen: `gain`) or covers alone (chosen: `own`), and the persons covered; kept up to date per row as
+/// sites go in and out.
+class ChosenSet {
+ public:
+  ChosenSet(const ReducedSiting& r, const std::vector<std::uint32_t>& picks)
+      : r_(&r), by_row_(r.row_persons.size()), s_{std::vector<std::uint32_t>(r.row_persons.size(), 0),
+                                                  std::vector<char>(r.kept.size(), 0), std::vector<double>(r.kept.size(), 0.0),
+                                                  std::vector<double>(r.kept.size(), 0.0), 0.0} {
+    for (std::size_t j = 0; j < r.kept.size(); ++j)
+      for (const std::uint32_t row : r.covers[j]) by_row_[row].push_back(static_cast<std::uint32_t>(j));
+    for (const std::uint32_t j : picks) s_.in[j] = 1;
+    for (std::size_t row = 0; row < by_row_.size(); ++row) {
+      for (const std::uint32_t j : by_row_[row]) s_.count[row] += s_.in[j] != 0 ? 1U : 0U;
+      const double w = r.row_persons[row];
+      if (s_.count[row] > 0) s_.covered += w;
+      for (const std::uint32_t j : by_row_[row]) {
+        if (s_.count[row] == 0) s_.gain[j] += w;
+        else if (s_.count[row] == 1 && s_.in[j] != 0) s_.own[j] += w;
+      }
     }
   }
-  const auto owner = [&](std::uint32_t row) {  // the one chosen site covering a row of count 1
-    for (const std::uint32_t j : by_row[row])
-      if (in[j] != 0) return j;
-    return static_cast<std::uint32_t>(n);
-  };
-  const auto add = [&](std::uint32_t c) {
-    for (const std::uint32_t row : r.covers[c]) {
-      const double w = r.row_persons[row];
-      if (count[row] == 0) {
-        covered += w;
-        for (const std::uint32_t j : by_row[row]) gain[j] -= w;
-        own[c] += w;
-      } else if (count[row] == 1) {
-        own[owner(row)] -= w;
+
+  [[nodiscard]] std::size_t candidates() const { return s_.in.size(); }
+  [[nodiscard]] double covered() const { return s_.covered; }
+  [[nodiscard]] double own(std::uint32_t j) const { return s_.own[j]; }
+
+  void add(std::uint32_t c) {
+    for (const std::uint32_t row : r_->covers[c]) {
+      const double w = r_->row_persons[row];
+      if (s_.count[row] == 0) {
+        s_.covered += w;
+        for (const std::uint32_t j : by_row_[row]) s_.gain[j] -= w;
+        s_.own[c] += w;
+      } else if (s_.count[row] == 1) {
+        s_.own[owner(row)] -= w;
       }
-      ++count[row];
+      ++s_.count[row];
     }
-    in[c] = 1;
-    gain[c] = 0.0;
-  };
-  const auto remove = [&](std::uint32_t a) {
-    in[a] = 0;
-    own[a] = 0.0;
-    for (const std::uint32_t row : r.covers[a]) {
-      const double w = r.row_persons[row];
-      --count[row];
-      if (count[row] == 0) {
-        covered -= w;
-        for (const std::uint32_t j : by_row[row]) gain[j] += w;
-      } else if (count[row] == 1) {
-        own[owner(row)] += w;
+    s_.in[c] = 1;
+    s_.gain[c] = 0.0;
+  }
+
+  void remove(std::uint32_t a) {
+    s_.in[a] = 0;
+    s_.own[a] = 0.0;
+    for (const std::uint32_t row : r_->covers[a]) {
+      const double w = r_->row_persons[row];
+      --s_.count[row];
+      if (s_.count[row] == 0) {
+        s_.covered -= w;
+        for (const std::uint32_t j : by_row_[row]) s_.gain[j] += w;
+      } else if (s_.count[row] == 1) {
+        s_.own[owner(row)] += w;
       }
     }
     double g = 0.0;  // its own gain, now that it is out
-    for (const std::uint32_t row : r.covers[a])
-      if (count[row] == 0) g += r.row_persons[row];
-    gain[a] = g;
+    for (const std::uint32_t row : r_->covers[a])
+      if (s_.count[row] == 0) g += r_->row_persons[row];
+    s_.gain[a] = g;
+  }
+
+  /// The candidate outside the set with the largest gain (ties: the lowest index), other than `except`; or
+  /// candidates() when there is none.
+  [[nodiscard]] std::uint32_t best_outside(std::uint32_t except) const {
+    const std::size_t n = candidates();
+    std::size_t c = n;
+    for (std::size_t j = 0; j < n; ++j)
+      if (s_.in[j] == 0 && j != except && (c == n || s_.gain[j] > s_.gain[c])) c = j;
+    return static_cast<std::uint32_t>(c);
+  }
+
+  /// The chosen site with the fewest persons of its own (ties: the lowest index), among `picks`.
+  [[nodiscard]] std::size_t least_own(const std::vector<std::uint32_t>& picks) const {
+    std::size_t at = 0;
+    for (std::size_t i = 1; i < picks.size(); ++i)
+      if (s_.own[picks[i]] < s_.own[picks[at]] || (s_.own[picks[i]] == s_.own[picks[at]] && picks[i] < picks[at])) at = i;
+    return at;
+  }
+
+  /// The whole state, to go back to after a move that did not work out.
+  struct State {
+    std::vector<std::uint32_t> count;  // chosen sites covering each row
+    std::vector<char> in;
+    std::vector<double> gain;  // not chosen: persons it would add
+    std::vector<double> own;   // chosen: persons only it covers
+    double covered = 0.0;
   };
+  [[nodiscard]] State save() const { return s_; }
+  void restore(State s) { s_ = std::move(s); }
+
+ private:
+  std::uint32_t owner(std::uint32_t row) const {  // the one chosen site covering a row of count 1
+    for (const std::uint32_t j : by_row_[row])
+      if (s_.in[j] != 0) return j;
+    return static_cast<std::uint32_t>(candidates());
+  }
+
+  const ReducedSiting* r_;
+  std::vector<std::vector<std::uint32_t>> by_row_;
+  State s_;
+};
+
+/// Passes of 1-for-1 swaps that cover more persons: per chosen site a, a out and the candidate with the largest gain
+/// in, kept when the set then covers more than before, undone otherwise. Until a pass changes nothing (at most
+/// `max_passes`), or the set covers `enough` persons. Returns whether anything changed.
+bool swap_passes(ChosenSet& set, std::vector<std::uint32_t>& picks, double enough, int max_passes) {
   const double eps = 1e-9;
+  bool any = false;
   for (int pass = 0; pass < max_passes; ++pass) {
     bool changed = false;
     for (std::size_t i = 0; i < picks.size(); ++i) {
       const std::uint32_t a = picks[i];
-      const double before = covered;
-      remove(a);
-      std::uint32_t c = static_cast<std::uint32_t>(n);
-      for (std::size_t j = 0; j < n; ++j)
-        if (in[j] == 0 && j != a && (c == n || gain[j] > gain[c])) c = static_cast<std::uint32_t>(j);
-      if (c == n) {
-        add(a);
-        continue;
-      }
-      add(c);
-      if (target) {
-        std::uint32_t drop = static_cast<std::uint32_t>(n);
-        for (const std::uint32_t j : picks)
-          if (j != a && covered - own[j] >= need && (drop == n || own[j] < own[drop])) drop = j;
-        if (covered - own[c] >= need && (drop == n || own[c] < own[drop])) drop = c;  // a was not needed at all
-        if (drop != n) {
-          remove(drop);
+      const double before = set.covered();
+      set.remove(a);
+      const std::uint32_t c = set.best_outside(a);
+      if (c != set.candidates()) {
+        set.add(c);
+        if (set.covered() > before + eps) {
           picks[i] = c;
-          picks.erase(std::find(picks.begin(), picks.end(), drop));
-          changed = true;
+          changed = any = true;
+          if (set.covered() >= enough) return true;
           continue;
         }
-      } else if (covered > before + eps) {
+        set.remove(c);
+      }
+      set.add(a);
+    }
+    if (!changed) break;
+  }
+  return any;
+}
+
+/// A local search after greedy (no zone minimums): greedy's early picks can be made redundant by later ones.
+///  - budget: swap passes (swap_passes) until one changes nothing (at most `max_passes`);
+///  - target: per chosen site a, a out and the candidate with the largest gain c in; if some chosen site j now covers
+///    no more persons of its own than the surplus over the need, it is dropped — a 2-for-1 swap (a and j out, c in)
+///    that keeps the need met; otherwise undone; after each pass, the sites the need can do without are dropped;
+///    passes until one changes nothing (at most `max_passes`). Then drop and repair: the chosen site with the fewest
+///    persons of its own goes, and swap passes try to cover the need again with one site less; kept when they do,
+///    and tried again; undone (and the search ends) when they do not.
+/// Each kept step leaves a feasible solution, so the result is never worse than greedy's.
+std::vector<std::uint32_t> local_search(const ReducedSiting& r, std::vector<std::uint32_t> picks, bool target,
+                                        double need, int max_passes = 10) {
+  if (picks.empty()) return picks;
+  ChosenSet set(r, picks);
+  const std::size_t n = set.candidates();
+  if (!target) {
+    swap_passes(set, picks, std::numeric_limits<double>::infinity(), max_passes);
+    return picks;
+  }
+  const auto drop_unneeded = [&] {  // plain drops: sites the need can do without
+    bool any = false;
+    for (;;) {
+      std::uint32_t drop = static_cast<std::uint32_t>(n);
+      for (const std::uint32_t j : picks)
+        if (set.covered() - set.own(j) >= need && (drop == n || set.own(j) < set.own(drop))) drop = j;
+      if (drop == n) return any;
+      set.remove(drop);
+      picks.erase(std::find(picks.begin(), picks.end(), drop));
+      any = true;
+    }
+  };
+  for (int pass = 0; pass < max_passes; ++pass) {
+    bool changed = false;
+    for (std::size_t i = 0; i < picks.size(); ++i) {
+      const std::uint32_t a = picks[i];
+      set.remove(a);
+      const std::uint32_t c = set.best_outside(a);
+      if (c == n) {
+        set.add(a);
+        continue;
+      }
+      set.add(c);
+      std::uint32_t drop = static_cast<std::uint32_t>(n);
+      for (const std::uint32_t j : picks)
+        if (j != a && set.covered() - set.own(j) >= need && (drop == n || set.own(j) < set.own(drop))) drop = j;
+      if (set.covered() - set.own(c) >= need && (drop == n || set.own(c) < set.own(drop))) drop = c;  // a was not needed at all
+      if (drop != n) {
+        set.remove(drop);
         picks[i] = c;
+        picks.erase(std::find(picks.begin(), picks.end(), drop));
         changed = true;
         continue;
       }
-      remove(c);
-      add(a);
+      set.remove(c);
+      set.add(a);
     }
-    if (target) {  // plain drops: sites the need can do without
-      for (;;) {
-        std::uint32_t drop = static_cast<std::uint32_t>(n);
-        for (const std::uint32_t j : picks)
-          if (covered - own[j] >= need && (drop == n || own[j] < own[drop])) drop = j;
-        if (drop == n) break;
-        remove(drop);
-        picks.erase(std::find(picks.begin(), picks.end(), drop));
-        changed = true;
-      }
-    }
+    changed = drop_unneeded() || changed;
     if (!changed) break;
+  }
+  // Drop and repair.
+  while (picks.size() > 1) {
+    ChosenSet::State saved = set.save();
+    std::vector<std::uint32_t> saved_picks = picks;
+    const std::size_t at = set.least_own(picks);
+    set.remove(picks[at]);
+    picks.erase(picks.begin() + static_cast<std::ptrdiff_t>(at));
+    if (set.covered() < need) swap_passes(set, picks, need, max_passes);
+    if (set.covered() < need) {
+      set.restore(std::move(saved));
+      picks = std::move(saved_picks);
+      break;
+    }
+    drop_unneeded();
   }
   return picks;
 }

@@ -67,8 +67,8 @@ struct SitingOptions {
   /// (siting_bound.hpp) already proves the greedy solution within it, the solver is not run; otherwise the solver
   /// stops within it (kBudget). The result's gap is always the proven one.
   double accept_gap = 0.0;
-  /// After greedy, a local search (no zone minimums): 2-for-1 swaps and drops for the target, 1-for-1 swaps that add
-  /// persons for a budget (docs/method/siting.md). Never worse than greedy; false: greedy alone.
+  /// After greedy, a local search (no zone minimums): 2-for-1 swaps, drops and drop-and-repair for the target,
+  /// 1-for-1 swaps that add persons for a budget (docs/method/siting.md). Never worse than greedy; false: greedy alone.
   bool local_search = true;
 };
 

@@ -428,3 +428,32 @@ TEST_CASE("siting: the local search after greedy swaps and drops sites greedy ca
   CHECK(mask_of(improved) == 0b110u);
   CHECK(improved.covered_after == 10.0);
 }
+
+TEST_CASE("siting: drop and repair — one site out, swaps cover the need again with one site less", "[siting]") {
+  // Target 100 % of 21 persons in cells 0–7 (2, 5, 1, 4, 3, 1, 3, 2 persons). Candidates:
+  //   c0 {1,2,7} (dominated by c3, removed), c1 {2,3,7}, c2 {0,2,4,5,6}, c3 {1,2,5,7}, c4 {1,3,7}, c5 {0,1,3,6}.
+  // Greedy: c5 (14 persons), c2 (+5: cells 2, 4, 5), then cell 7 (+2) by c1, c3 or c4: c1, the first. 3 sites,
+  // each with persons of its own: c5 cell 1 (5), c2 cells 4 and 5 (4), c1 cell 7 (2).
+  // The 2-for-1 swaps find nothing: with c5 out, cell 1 is uncovered and c3 (the first of c3, c4) adds it back, but
+  // then every site still has persons of its own; with c2 out only cells 4 and 5 are lost (c2 itself, or c3 for cell
+  // 5 alone); with c1 out, c3 adds cell 7 back and again no site may go. No site can simply be dropped.
+  // Drop and repair: c1, the fewest persons of its own, goes (cell 7 uncovered); the swap pass takes c5 out and puts
+  // in c4, the largest gain (cells 1, 3, 7: 11 persons): {c2, c4} covers all 21 — two sites, the fewest (no
+  // candidate covers every cell alone).
+  SitingProblem p;
+  p.cells = {0, 1, 2, 3, 4, 5, 6, 7};
+  p.persons = {2, 5, 1, 4, 3, 1, 3, 2};
+  p.covers = {{1, 2, 7}, {2, 3, 7}, {0, 2, 4, 5, 6}, {1, 2, 5, 7}, {1, 3, 7}, {0, 1, 3, 6}};
+  p.total = 21;
+  p.objective = SitingObjective::kTargetShare;
+  p.target_share = 1.0;
+  SitingOptions o;
+  o.method = SitingMethod::kGreedy;
+  const SitingResult r = solve_siting(p, o);
+  CHECK(r.greedy_sites == 3);
+  CHECK(r.local_search_sites == 2);
+  REQUIRE(r.chosen.size() == 2);
+  CHECK(mask_of(r) == 0b010100u);  // c2 and c4
+  CHECK(r.covered_after == 21.0);
+  CHECK(brute_target(p) == 2);
+}
