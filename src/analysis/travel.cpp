@@ -499,6 +499,17 @@ std::pair<std::int64_t, std::int64_t> rows_within(const Grid& grid, double y_min
   return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
 }
 
+/// The grid columns whose cells can lie within radius_m of some x in [x_min, x_max] (one more each side against
+/// rounding), clipped to the grid; first > last when none.
+std::pair<std::int64_t, std::int64_t> cols_within(const Grid& grid, double x_min, double x_max, double radius_m) {
+  const double cs = grid.cell_size_m;
+  const double first = std::floor((x_min - radius_m - grid.origin_x_m) / cs) - 1.0;
+  const double last = std::ceil((x_max + radius_m - grid.origin_x_m) / cs) + 1.0;
+  const double lo = std::max(first, 0.0);
+  const double hi = std::min(last, static_cast<double>(grid.cols) - 1.0);
+  return {static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)};
+}
+
 }  // namespace
 
 void TravelModel::prepare_reach(const Standard& st, Diagnostics& diag) {
@@ -579,27 +590,35 @@ bool TravelModel::reach_one(const Standard& st, const Facility& f, double limit_
     const bool joined = sources.not_joined.empty();
     network::NodeSearch::reset_local(scratch->labels, scratch->touched);
     scratch->search->run_local(sources.sources, limit_s, scratch->labels, scratch->touched);
-    // The band of rows the facility (and, with snap = node, the nodes it starts from) can reach within the limit;
-    // the straight-line slack covers the cells' own walk within the maximum access distance.
-    double y_min = f.y_m, y_max = f.y_m;
+    // The rectangle of cells the facility (and, with snap = node, the nodes it starts from) can reach within the
+    // limit: every point of a path within the limit lies within limit × the fastest speed of where it starts; the
+    // slack covers the cells' own walk within the maximum access distance.
+    double y_min = f.y_m, y_max = f.y_m, x_min = f.x_m, x_max = f.x_m;
     for (const network::Source& src : sources.sources) {
       y_min = std::min(y_min, m.graph.node_y_m[src.node]);
       y_max = std::max(y_max, m.graph.node_y_m[src.node]);
+      x_min = std::min(x_min, m.graph.node_x_m[src.node]);
+      x_max = std::max(x_max, m.graph.node_x_m[src.node]);
     }
     const double radius = limit_s * m.max_speed_mps + m.options.max_access_distance_m + grid.cell_size_m;
     const auto [r0, r1] = rows_within(grid, y_min, y_max, radius);
-    if (r0 <= r1) {
+    const auto [c0, c1] = cols_within(grid, x_min, x_max, radius);
+    if (r0 <= r1 && c0 <= c1) {
       network::AssignOptions options;
       options.parallel = false;
       options.first_row = static_cast<std::uint32_t>(r0);
       options.last_row = static_cast<std::uint32_t>(r1);
+      options.first_col = static_cast<std::uint32_t>(c0);
+      options.last_col = static_cast<std::uint32_t>(c1);
       network::assign_cells(m.graph, m.connectors, sources, scratch->labels, limit_s, scratch->band, options);
-      const std::size_t g0 = grid.index(0, static_cast<std::uint32_t>(r0));
-      const std::size_t g1 = grid.index(0, static_cast<std::uint32_t>(r1)) + grid.cols;
-      for (std::size_t g = g0; g < g1; ++g) {
-        const float t = scratch->band.minutes[g];
-        if (t != TravelTimeField::kUnreached && t <= limit && persons[g] > 0.0)
-          cells.emplace_back(static_cast<std::uint32_t>(g), t);
+      for (auto r = static_cast<std::uint32_t>(r0); r <= static_cast<std::uint32_t>(r1); ++r) {
+        const std::size_t g0 = grid.index(static_cast<std::uint32_t>(c0), r);
+        const std::size_t g1 = grid.index(static_cast<std::uint32_t>(c1), r) + 1;
+        for (std::size_t g = g0; g < g1; ++g) {
+          const float t = scratch->band.minutes[g];
+          if (t != TravelTimeField::kUnreached && t <= limit && persons[g] > 0.0)
+            cells.emplace_back(static_cast<std::uint32_t>(g), t);
+        }
       }
     }
     network::NodeSearch::reset_local(scratch->labels, scratch->touched);

@@ -353,20 +353,30 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
   }
   const Grid& grid = connectors.grid;
   const std::size_t cell_count = grid.cell_count();
-  const bool all_rows = options.first_row == 0 && options.last_row >= grid.rows;
-  if (!all_rows && (out.minutes.size() != cell_count || out.nearest.size() != cell_count))
-    throw std::invalid_argument("assign_cells: a band of rows needs an output of the grid's size");
+  const bool all_cells = options.first_row == 0 && options.last_row >= grid.rows && options.first_col == 0 &&
+                         options.last_col >= grid.cols;
+  if (!all_cells && (out.minutes.size() != cell_count || out.nearest.size() != cell_count))
+    throw std::invalid_argument("assign_cells: a window of rows or columns needs an output of the grid's size");
   out.grid = grid;
   out.minutes.resize(cell_count);
   out.nearest.resize(cell_count);
   float* minutes = out.minutes.data();
   std::uint32_t* nearest = out.nearest.data();
-  // The rows to assign, [row_lo, row_hi), and their cells [g_lo, g_hi).
+  // The rows to assign, [row_lo, row_hi), their cells [g_lo, g_hi), and the columns [col_lo, col_hi).
   const std::uint32_t row_lo = std::min(options.first_row, grid.rows);
   const std::uint32_t row_hi =
       options.last_row >= grid.rows ? grid.rows : std::max(row_lo, options.last_row + 1U);
+  const std::uint32_t col_lo = std::min(options.first_col, grid.cols);
+  const std::uint32_t col_hi =
+      options.last_col >= grid.cols ? grid.cols : std::max(col_lo, options.last_col + 1U);
+  const bool all_cols = col_lo == 0 && col_hi == grid.cols;
   const std::size_t g_lo = static_cast<std::size_t>(row_lo) * grid.cols;
   const std::size_t g_hi = static_cast<std::size_t>(row_hi) * grid.cols;
+  const auto in_window = [&](std::size_t g) {
+    if (g < g_lo || g >= g_hi) return false;
+    const std::size_t col = g % grid.cols;
+    return col >= col_lo && col < col_hi;
+  };
 
   // --- through the links, per block of populated cells; unpopulated cells in between are cleared. The pass reads
   // the populated bits, the link counts and the links in order (few bytes per cell: it is bound by memory
@@ -377,16 +387,8 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
   const CellLink* links = connectors.links.data();
   const std::size_t link_total = connectors.links.size();
   const std::uint32_t* cell = connectors.cell.data();
-  // The slots (populated cells, in cell order) of the rows.
-  const std::size_t s_lo = static_cast<std::size_t>(std::lower_bound(cell, cell + slots, g_lo) - cell);
-  const std::size_t s_hi = static_cast<std::size_t>(std::lower_bound(cell, cell + slots, g_hi) - cell);
-  const std::size_t block_count = std::max<std::size_t>(1, (s_hi - s_lo + kCellsPerBlock - 1) / kCellsPerBlock);
-  for_blocks(block_count, options.parallel, [&](std::size_t b) {
-    const std::size_t first = s_lo + b * kCellsPerBlock;
-    const std::size_t last = std::min(s_hi, first + kCellsPerBlock);
-    const std::size_t g_begin = first == s_lo ? g_lo : cell[first];
-    const std::size_t g_end = last == s_hi ? g_hi : cell[last];
-    std::size_t s = first;
+  // Cells [g_begin, g_end), whose first populated cell (if any) is slot s.
+  const auto assign_run = [&](std::size_t g_begin, std::size_t g_end, std::size_t s) {
     std::size_t l = s < slots ? connectors.link_offset[s] : link_total;
     for (std::size_t g = g_begin; g < g_end; ++g) {
       if (!connectors.is_populated(g)) {
@@ -406,7 +408,34 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
       nearest[g] = static_cast<std::uint32_t>(best);
       ++s;
     }
-  });
+  };
+  const auto first_slot = [&](std::size_t g) {
+    return static_cast<std::size_t>(std::lower_bound(cell, cell + slots, g) - cell);
+  };
+  if (all_cols) {
+    // The slots (populated cells, in cell order) of the rows.
+    const std::size_t s_lo = first_slot(g_lo);
+    const std::size_t s_hi = first_slot(g_hi);
+    const std::size_t block_count = std::max<std::size_t>(1, (s_hi - s_lo + kCellsPerBlock - 1) / kCellsPerBlock);
+    for_blocks(block_count, options.parallel, [&](std::size_t b) {
+      const std::size_t first = s_lo + b * kCellsPerBlock;
+      const std::size_t last = std::min(s_hi, first + kCellsPerBlock);
+      const std::size_t g_begin = first == s_lo ? g_lo : cell[first];
+      const std::size_t g_end = last == s_hi ? g_hi : cell[last];
+      assign_run(g_begin, g_end, first);
+    });
+  } else if (col_lo < col_hi) {
+    // A window of columns: row by row (each row's cells of the window are contiguous).
+    const std::size_t band_count = (row_hi - row_lo + kRowsPerBand - 1) / kRowsPerBand;
+    for_blocks(band_count, options.parallel, [&](std::size_t band) {
+      const auto row0 = static_cast<std::uint32_t>(row_lo + band * kRowsPerBand);
+      const std::uint32_t row1 = std::min(row_hi, row0 + kRowsPerBand);
+      for (std::uint32_t r = row0; r < row1; ++r) {
+        const std::size_t g_begin = grid.index(col_lo, r);
+        assign_run(g_begin, g_begin + (col_hi - col_lo), first_slot(g_begin));
+      }
+    });
+  }
 
   if (connectors.options.mode != SnapMode::kEdge) return;
   const double speed_mps = units::kmh_to_mps(connectors.options.access_speed_kmh);
@@ -442,8 +471,10 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
       const double r_first =
           std::max(std::floor((grid.origin_y_m - (f.y_m + radius_m)) / cs - 0.5), static_cast<double>(row0));
       const double r_last = std::min(std::ceil((grid.origin_y_m - (f.y_m - radius_m)) / cs - 0.5), row1 - 1.0);
-      const double c_first = std::max(std::floor((f.x_m - radius_m - grid.origin_x_m) / cs - 0.5), 0.0);
-      const double c_last = std::min(std::ceil((f.x_m + radius_m - grid.origin_x_m) / cs - 0.5), grid.cols - 1.0);
+      const double c_first =
+          std::max(std::floor((f.x_m - radius_m - grid.origin_x_m) / cs - 0.5), static_cast<double>(col_lo));
+      const double c_last =
+          std::min(std::ceil((f.x_m + radius_m - grid.origin_x_m) / cs - 0.5), static_cast<double>(col_hi) - 1.0);
       if (!(r_first <= r_last) || !(c_first <= c_last)) continue;
       const auto c0 = static_cast<std::uint32_t>(c_first);
       const auto c1 = static_cast<std::uint32_t>(c_last);
@@ -479,7 +510,7 @@ void assign_cells(const RoadGraph& graph, const CellConnectors& connectors, cons
       const double t = static_cast<double>(pc.leg_s) + run_s + f.leg_s;
       if (t > limit_s) continue;
       const std::uint32_t g = cell[pc.slot];
-      if (g < g_lo || g >= g_hi) continue;
+      if (!in_window(g)) continue;
       offer(minutes[g], nearest[g], to_minutes(t), f.facility);
     }
   }

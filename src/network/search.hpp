@@ -85,10 +85,13 @@ NodeTimes search_nodes(const RoadGraph& graph, std::span<const Source> sources, 
 
 struct AssignOptions {
   bool parallel = true;  ///< the result is the same either way
-  /// Only the cells of grid rows first_row … last_row (inclusive, clipped to the grid) are assigned; the others
-  /// are left as they were in `out` (which must then already have the grid's size). The defaults: every row.
+  /// Only the cells of grid rows first_row … last_row and columns first_col … last_col (inclusive, clipped to the
+  /// grid) are assigned; the others are left as they were in `out` (which must then already have the grid's size).
+  /// The defaults: every row and column.
   std::uint32_t first_row = 0;
   std::uint32_t last_row = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t first_col = 0;
+  std::uint32_t last_col = std::numeric_limits<std::uint32_t>::max();
 };
 
 /// Every populated cell's T (minutes) and F (facility id) from the node times of one search: the minimum over

@@ -651,6 +651,66 @@ TEST_CASE("forward equals reverse on an undirected graph", "[search][property]")
   }
 }
 
+TEST_CASE("cells: a window of rows and columns gets the whole grid's values and nothing else is written",
+          "[search][property]") {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed * 7321);
+    const double extent = 5000.0;
+    HandNetwork net = test::random_network(seed + 200, 80, extent, 0.3);
+    const PopulationGrid pop = random_population(rng, 50, 40, 100.0, 0.6);
+    ConnectorOptions o;
+    o.mode = seed == 4 ? SnapMode::kNode : SnapMode::kEdge;
+    o.access_speed_kmh = 5.0;
+    o.max_access_distance_m = 400.0;
+    o.max_connectors = 3;
+    std::vector<PointM> at;
+    std::vector<std::uint32_t> ids;
+    random_facilities(rng, 4, extent, at, ids);
+    const double limit_s = seed % 2 == 0 ? 900.0 : kInf;
+    const Setup s(std::move(net), pop, o);
+    const auto whole = s.run(at, ids, limit_s);
+    const FacilitySources f = s.facilities(at, ids);
+    NodeSearch search(s.net.graph);
+    NodeTimes nodes;
+    search.run(f.sources, limit_s, nodes);
+    std::uniform_int_distribution<std::uint32_t> col(0, 49);
+    std::uniform_int_distribution<std::uint32_t> row(0, 39);
+    for (int w = 0; w < 12; ++w) {
+      AssignOptions opt;
+      opt.parallel = w % 2 == 0;
+      std::uint32_t c0 = col(rng), c1 = col(rng), r0 = row(rng), r1 = row(rng);
+      if (c0 > c1) std::swap(c0, c1);
+      if (r0 > r1) std::swap(r0, r1);
+      if (w == 0) c1 = 1000;  // beyond the grid: clipped
+      opt.first_col = c0;
+      opt.last_col = c1;
+      opt.first_row = r0;
+      opt.last_row = r1;
+      INFO("window rows " << r0 << "-" << r1 << ", columns " << c0 << "-" << c1);
+      TravelTimeField field;
+      field.minutes.assign(pop.grid.cell_count(), -7.0F);
+      field.nearest.assign(pop.grid.cell_count(), 12345U);
+      assign_cells(s.net.graph, s.cells, f, nodes, limit_s, field, opt);
+      std::size_t inside = 0;
+      for (std::uint32_t r = 0; r < pop.grid.rows; ++r) {
+        for (std::uint32_t c = 0; c < pop.grid.cols; ++c) {
+          const std::size_t g = pop.grid.index(c, r);
+          if (r >= r0 && r <= r1 && c >= c0 && c <= c1) {
+            ++inside;
+            REQUIRE(field.minutes[g] == whole.field.minutes[g]);
+            REQUIRE(field.nearest[g] == whole.field.nearest[g]);
+          } else {
+            REQUIRE(field.minutes[g] == -7.0F);
+            REQUIRE(field.nearest[g] == 12345U);
+          }
+        }
+      }
+      CHECK(inside > 0);
+    }
+  }
+}
+
 TEST_CASE("cells: the engine equals Dijkstra on an explicit graph of every connector and walk", "[search][property]") {
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     INFO("seed " << seed);
