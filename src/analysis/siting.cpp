@@ -705,7 +705,7 @@ class ChosenSet {
   ChosenSet(const ReducedSiting& r, const std::vector<std::uint32_t>& picks)
       : r_(&r), by_row_(r.row_persons.size()), s_{std::vector<std::uint32_t>(r.row_persons.size(), 0),
                                                   std::vector<char>(r.kept.size(), 0), std::vector<double>(r.kept.size(), 0.0),
-                                                  std::vector<double>(r.kept.size(), 0.0), 0.0} {
+                                                  std::vector<double>(r.kept.size(), 0.0), 0.0, {}} {
     for (std::size_t j = 0; j < r.kept.size(); ++j)
       for (const std::uint32_t row : r.covers[j]) by_row_[row].push_back(static_cast<std::uint32_t>(j));
     for (const std::uint32_t j : picks) s_.in[j] = 1;
@@ -718,6 +718,10 @@ class ChosenSet {
         else if (s_.count[row] == 1 && s_.in[j] != 0) s_.own[j] += w;
       }
     }
+    while (leaves_ < r.kept.size()) leaves_ *= 2;
+    s_.tree.assign(2 * leaves_, static_cast<std::uint32_t>(r.kept.size()));
+    for (std::size_t j = 0; j < r.kept.size(); ++j) s_.tree[leaves_ + j] = static_cast<std::uint32_t>(j);
+    for (std::size_t at = leaves_ - 1; at >= 1; --at) s_.tree[at] = better(s_.tree[2 * at], s_.tree[2 * at + 1]);
   }
 
   [[nodiscard]] std::size_t candidates() const { return s_.in.size(); }
@@ -729,7 +733,10 @@ class ChosenSet {
       const double w = r_->row_persons[row];
       if (s_.count[row] == 0) {
         s_.covered += w;
-        for (const std::uint32_t j : by_row_[row]) s_.gain[j] -= w;
+        for (const std::uint32_t j : by_row_[row]) {
+          s_.gain[j] -= w;
+          update(j);
+        }
         s_.own[c] += w;
       } else if (s_.count[row] == 1) {
         s_.own[owner(row)] -= w;
@@ -738,6 +745,7 @@ class ChosenSet {
     }
     s_.in[c] = 1;
     s_.gain[c] = 0.0;
+    update(c);
   }
 
   void remove(std::uint32_t a) {
@@ -748,7 +756,10 @@ class ChosenSet {
       --s_.count[row];
       if (s_.count[row] == 0) {
         s_.covered -= w;
-        for (const std::uint32_t j : by_row_[row]) s_.gain[j] += w;
+        for (const std::uint32_t j : by_row_[row]) {
+          s_.gain[j] += w;
+          update(j);
+        }
       } else if (s_.count[row] == 1) {
         s_.own[owner(row)] += w;
       }
@@ -757,16 +768,20 @@ class ChosenSet {
     for (const std::uint32_t row : r_->covers[a])
       if (s_.count[row] == 0) g += r_->row_persons[row];
     s_.gain[a] = g;
+    update(a);
   }
 
   /// The candidate outside the set with the largest gain (ties: the lowest index), other than `except`; or
-  /// candidates() when there is none.
-  [[nodiscard]] std::uint32_t best_outside(std::uint32_t except) const {
-    const std::size_t n = candidates();
-    std::size_t c = n;
-    for (std::size_t j = 0; j < n; ++j)
-      if (s_.in[j] == 0 && j != except && (c == n || s_.gain[j] > s_.gain[c])) c = j;
-    return static_cast<std::uint32_t>(c);
+  /// candidates() when there is none. From the tournament tree over the candidates, with `except` left out
+  /// while it is asked.
+  [[nodiscard]] std::uint32_t best_outside(std::uint32_t except) {
+    const auto none = static_cast<std::uint32_t>(candidates());
+    excluded_ = except;
+    if (except < none) update(except);
+    const std::uint32_t c = s_.tree[1];
+    excluded_ = none;
+    if (except < none) update(except);
+    return c == none || s_.in[c] != 0 || c == except ? none : c;
   }
 
   /// The chosen site with the fewest persons of its own (ties: the lowest index), among `picks`.
@@ -784,11 +799,29 @@ class ChosenSet {
     std::vector<double> gain;  // not chosen: persons it would add
     std::vector<double> own;   // chosen: persons only it covers
     double covered = 0.0;
+    /// A tournament tree: leaves_ + j is candidate j (candidates() past the last), each inner node the better of
+    /// its two children (the larger gain of a candidate outside the set, ties the lower index).
+    std::vector<std::uint32_t> tree;
   };
   [[nodiscard]] State save() const { return s_; }
   void restore(State s) { s_ = std::move(s); }
 
  private:
+  /// The better of two candidates for best_outside (candidates() is worse than any).
+  [[nodiscard]] std::uint32_t better(std::uint32_t a, std::uint32_t b) const {
+    const auto none = static_cast<std::uint32_t>(candidates());
+    const bool a_out = a != none && s_.in[a] == 0 && a != excluded_;
+    const bool b_out = b != none && s_.in[b] == 0 && b != excluded_;
+    if (!b_out) return a_out ? a : std::min(a, b);
+    if (!a_out) return b;
+    return s_.gain[b] > s_.gain[a] || (s_.gain[b] == s_.gain[a] && b < a) ? b : a;
+  }
+
+  /// Candidate j's gain or membership changed: its path to the root again.
+  void update(std::uint32_t j) {
+    for (std::size_t at = (leaves_ + j) / 2; at >= 1; at /= 2) s_.tree[at] = better(s_.tree[2 * at], s_.tree[2 * at + 1]);
+  }
+
   std::uint32_t owner(std::uint32_t row) const {  // the one chosen site covering a row of count 1
     for (const std::uint32_t j : by_row_[row])
       if (s_.in[j] != 0) return j;
@@ -798,6 +831,8 @@ class ChosenSet {
   const ReducedSiting* r_;
   std::vector<std::vector<std::uint32_t>> by_row_;
   State s_;
+  std::size_t leaves_ = 1;
+  std::uint32_t excluded_ = std::numeric_limits<std::uint32_t>::max();  // best_outside's `except` while it asks
 };
 
 /// Passes of 1-for-1 swaps that cover more persons: per chosen site a, a out and the candidate with the largest gain

@@ -7,6 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 namespace carereach::analysis {
 
 namespace {
@@ -117,11 +120,14 @@ CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lowe
   int since_improvement = 0;
   for (int it = 0; it < std::max(1, max_iterations); ++it) {
     out.iterations = it + 1;
-    for (std::size_t j = 0; j < n; ++j) {
-      double s = 0.0;
-      for (const std::uint32_t i : model.covers[j]) s += lambda[i];
-      c[j] = s;
-    }
+    // Each candidate's sum in its own order, whatever the threads: the same bound on every machine.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t j = r.begin(); j < r.end(); ++j) {
+        double s = 0.0;
+        for (const std::uint32_t i : model.covers[j]) s += lambda[i];
+        c[j] = s;
+      }
+    });
     double value = inner(c);
     for (std::size_t i = 0; i < m; ++i) value += model.row_weight[i] - lambda[i];
     if (value < out.bound - 1e-12 * std::max(1.0, total)) {
@@ -149,10 +155,12 @@ CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lowe
     }
     if (norm2 == 0.0) break;  // λ is optimal: the bound is the LP relaxation's
     const double step = theta * std::max(value - lower_bound, 1e-9 * std::max(1.0, total)) / norm2;
-    for (std::size_t i = 0; i < m; ++i) {
-      const double g = static_cast<double>(covered[i]) - (model.row_weight[i] > lambda[i] ? 1.0 : 0.0);
-      lambda[i] = std::clamp(lambda[i] - step * g, 0.0, model.row_weight[i]);
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i < r.end(); ++i) {
+        const double g = static_cast<double>(covered[i]) - (model.row_weight[i] > lambda[i] ? 1.0 : 0.0);
+        lambda[i] = std::clamp(lambda[i] - step * g, 0.0, model.row_weight[i]);
+      }
+    });
   }
   // Every L(λ) bounds the optimum in exact arithmetic; a margin of a billionth of the total weight covers the
   // rounding of the sums; no bound exceeds the weight of every row.
