@@ -196,7 +196,12 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
 }
 
 TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters cell for cell", "[cli][merge]") {
-  Case c;
+  // With a variant, so that the sensitivity table (附表7) is merged too.
+  Case c(3,
+         "id,name,type,x,y\nF1,甲镇卫生院,乡镇卫生院,455250,3705250\nF2,乙县中医院,中医医院,465000,3705000\n"
+         "F3,丙村卫生室,村卫生室,473000,3702000\n",
+         "\n[standards.walk_20min]\nvariant_of = \"walk_30min\"\nname_zh = \"步行20分钟\"\nname_en = \"20 min walk\"\n"
+         "threshold_min = 20\n");
   const fs::path full = c.dir / "full";
   const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
   INFO(r0.all());
@@ -211,5 +216,6 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
   const auto rm = run_cli({"merge", plan_dir.string(), "--out", merged.string()});
   INFO(rm.all());
   REQUIRE(rm.code == 0);
+  REQUIRE(fs::exists(full / "tables" / "sensitivity_walk_30min.csv"));
   check_merge(full, merged);
 }
