@@ -30,6 +30,8 @@ constexpr Phrase kPhrases[] = {
     // [tile] (io/scenario.cpp)
     Phrase{"run the tile again with this carereach (carereach run TILE --out DIR --overwrite)",
            "请用当前版本的 carereach 重新运行该分片（carereach run TILE --out DIR --overwrite）"},
+    Phrase{"tile.json has no field {}", "tile.json 没有字段{1}"},
+    Phrase{"tile.json field {} is not a number", "tile.json 的字段{1}不是数字"},
     Phrase{"tile.json is not valid JSON", "tile.json 不是有效的 JSON"},
     Phrase{"run the tile again (carereach run TILE --out DIR --overwrite)",
            "请重新运行该分片（carereach run TILE --out DIR --overwrite）"},

@@ -176,6 +176,17 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
     CHECK(j["errors"][0]["code"] == "merge.mismatch");
     CHECK(j["errors"][0]["location"]["field"] == "parent.scenario_sha256");
   }
+  {
+    // A tile.json of an older carereach, without the value bins: refused naming the field (in Chinese too).
+    json t = json::parse(original);
+    t["standards"][0]["levels"][0]["zones"][0].erase("value_bins");
+    std::ofstream(second, std::ios::binary) << t.dump(2);
+    const auto r = run_cli({"--lang", "zh", "merge", plan_dir.string(), "--out", (c.dir / "m_old").string()});
+    INFO(r.all());
+    CHECK(r.code == 4);
+    CHECK(r.err.find("value_bins") != std::string::npos);
+    CHECK(r.err.find("没有字段") != std::string::npos);
+  }
   std::ofstream(second, std::ios::binary) << original;
 
   // A tile not run is refused, naming it and the command that runs it.
@@ -218,4 +229,15 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
   REQUIRE(rm.code == 0);
   REQUIRE(fs::exists(full / "tables" / "sensitivity_walk_30min.csv"));
   check_merge(full, merged);
+
+  // In English, as `run --lang en`.
+  const fs::path full_en = c.dir / "full_en";
+  REQUIRE(run_cli({"run", c.scenario(), "--out", full_en.string(), "--lang", "en"}).code == 0);
+  const fs::path merged_en = c.dir / "merged_en";
+  REQUIRE(run_cli({"merge", plan_dir.string(), "--out", merged_en.string(), "--lang", "en"}).code == 0);
+  for (const std::string& name : merged_kind_tables(full_en)) {
+    INFO(name);
+    CHECK(slurp(merged_en / "tables" / name) == slurp(full_en / "tables" / name));
+  }
+  CHECK(slurp(merged_en / "tables" / "coverage_county.csv") != slurp(merged / "tables" / "coverage_county.csv"));
 }
