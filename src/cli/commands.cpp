@@ -13,6 +13,7 @@ std::unique_ptr<Command> make_export_command();
 std::unique_ptr<Command> make_site_command();
 std::unique_ptr<Command> make_tile_command();
 std::unique_ptr<Command> make_jobs_command();
+std::unique_ptr<Command> make_merge_command();
 
 std::vector<std::unique_ptr<Command>> make_commands() {
   std::vector<std::unique_ptr<Command>> out;
@@ -25,6 +26,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
   out.push_back(make_site_command());
   out.push_back(make_tile_command());
   out.push_back(make_jobs_command());
+  out.push_back(make_merge_command());
   return out;
 }
 

@@ -98,6 +98,8 @@ constexpr std::array kCatalogue = {
     ZhTemplate{"input.not_a_file", "输入不是普通文件（设备、管道、套接字或标准输入）",
                "请将数据保存为文件并在情景中指定该文件"},
     ZhTemplate{"input.not_loaded", "该输入未能加载", ""},
+    ZhTemplate{"merge.mismatch", "分片结果与分片计划不一致（版本、设置或上级情景不同）", "请用同一版本的 carereach 按当前计划重新运行该分片，或重新生成计划并运行全部分片"},
+    ZhTemplate{"merge.missing_tiles", "部分分片尚未运行（没有 tile.json）", "请逐个运行所列的分片后再合并"},
     ZhTemplate{"population.bad_geometry", "人口多边形无法读取", "请在 GIS 中修复该多边形，或删除该要素"},
     ZhTemplate{"population.code_empty", "区划代码为空", "请填写区划代码或删除该行"},
     ZhTemplate{"population.count_empty", "人口数为空", "请将人口数写为大于等于 0 的数字，或删除该行"},

@@ -28,6 +28,14 @@ struct Phrase {
 constexpr Phrase kPhrases[] = {
     // --- the scenario file and its keys (io/toml_reader.cpp, io/scenario.cpp) ---
     // [tile] (io/scenario.cpp)
+    Phrase{"run the tile again with this carereach (carereach run TILE --out DIR --overwrite)",
+           "请用当前版本的 carereach 重新运行该分片（carereach run TILE --out DIR --overwrite）"},
+    Phrase{"tile.json has no field {}", "tile.json 没有字段{1}"},
+    Phrase{"tile.json field {} is not a number", "tile.json 的字段{1}不是数字"},
+    Phrase{"tile.json is not valid JSON", "tile.json 不是有效的 JSON"},
+    Phrase{"run the tile again (carereach run TILE --out DIR --overwrite)",
+           "请重新运行该分片（carereach run TILE --out DIR --overwrite）"},
+    Phrase{"check that every tile's run folder is complete", "请检查各分片的运行目录是否完整"},
     Phrase{"the halo in metres (docs/method/tiles.md)", "光环带宽度，单位为米（见 docs/method/tiles.md）"},
     Phrase{"must be a number of metres above 0", "须为大于 0 的米数"},
     Phrase{"docs/method/tiles.md says how carereach tile finds it", "docs/method/tiles.md 说明了 carereach tile 如何确定它"},

@@ -12,6 +12,7 @@
 #include "pipeline/travel_setup.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "report/appendix.hpp"
 
 namespace carereach::pipeline {
 
@@ -380,6 +381,10 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
       std::vector<std::uint32_t> fz;
       for (const auto id : o.facility_ids) fz.push_back(facility_zone[li][id]);
       o.levels.push_back(analysis::zone_coverage(pop, measure, threshold, l.zone_of_cell, l.level.zones.size(), fz));
+      if (loaded.tile) {
+        o.tile_values.resize(li);
+        o.tile_values.push_back(tile_zone_values(pop, measure, l.zone_of_cell, l.level.zones.size()));
+      }
     }
     // Gap areas lie within one zone of the finest level (an uncovered band across a whole prefecture would be
     // one "gap" otherwise); clusters of less than one person are left out.
@@ -433,6 +438,40 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
                 "give every zone a seat in [zones.seats] (its 政府驻地)");
     }
     out.plan_indicators.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<TileZoneValues> tile_zone_values(const PopulationGrid& population, const analysis::CellMeasure& measure,
+                                             std::span<const std::uint32_t> zone_of_cell, std::size_t zone_count) {
+  struct Bin {
+    double min = 0.0;
+    CompensatedSum persons;
+  };
+  std::vector<CompensatedSum> weighted(zone_count);
+  std::vector<std::map<std::string, Bin>> bins(zone_count);
+  std::vector<TileZoneValues> out(zone_count);
+  const auto& persons = population.persons;
+  for (std::size_t c = 0; c < zone_of_cell.size() && c < persons.size() && c < measure.value.size(); ++c) {
+    const std::uint32_t z = zone_of_cell[c];
+    const double p = persons[c];
+    if (z == kNoZone || z >= zone_count || !(p > 0)) continue;
+    const float v = measure.value[c];
+    TileZoneValues& zv = out[z];
+    if (!std::isfinite(v)) {
+      ++zv.cells_unreached;
+      continue;
+    }
+    weighted[z].add(p * static_cast<double>(v));
+    if (!(zv.max >= v)) zv.max = v;  // NaN at first
+    auto [it, fresh] = bins[z].try_emplace(report::coverage_value_text(v, measure.unit));
+    if (fresh || v < it->second.min) it->second.min = v;
+    it->second.persons.add(p);
+  }
+  for (std::size_t z = 0; z < zone_count; ++z) {
+    out[z].weighted = weighted[z].value();
+    for (const auto& [text, b] : bins[z]) out[z].bins.emplace_back(b.min, b.persons.value());
+    std::sort(out[z].bins.begin(), out[z].bins.end());
   }
   return out;
 }

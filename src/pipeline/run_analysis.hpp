@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
+#include <span>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +40,21 @@ struct LevelOnGrid {
   analysis::SeatAllocation allocation;      ///< seat levels: how the cells were allocated (zone_of_cell moved out)
 };
 
+/// A tile run's values of one zone for a merge (tile.json, docs/method/tiles.md#merging): what the zone's mean,
+/// quantiles and maximum need beyond its population sums.
+struct TileZoneValues {
+  double weighted = 0.0;  ///< Σ persons × value over the reached populated cells (compensated, in cell order)
+  double max = std::numeric_limits<double>::quiet_NaN();  ///< largest finite value (NaN: nobody reached)
+  std::uint64_t cells_unreached = 0;  ///< populated cells not reached (value +inf)
+  /// The reached persons by the value as the coverage table shows it (report::coverage_value_text), in value order:
+  /// per bin its smallest value and its persons (compensated, in cell order).
+  std::vector<std::pair<double, double>> bins;
+};
+
+/// Per zone of one level, the values of a tile's own cells (zone_of_cell as for zone_coverage).
+std::vector<TileZoneValues> tile_zone_values(const PopulationGrid& population, const analysis::CellMeasure& measure,
+                                             std::span<const std::uint32_t> zone_of_cell, std::size_t zone_count);
+
 /// What one service standard gave.
 struct StandardOutcome {
   const Standard* standard = nullptr;
@@ -57,6 +74,8 @@ struct StandardOutcome {
   double circuity = 0.0;                          ///< estimate engine: the circuity used
   double estimate_speed_kmh = 0.0;                ///< estimate engine: the speed used
   std::map<std::string, double> timings_s;
+  /// Tile runs only: per level (empty for unreported levels) per zone the values a merge needs.
+  std::vector<std::vector<TileZoneValues>> tile_values;
 };
 
 /// Everything the per-standard writer needs at the moment the standard is done (its cells are dropped after).

@@ -96,8 +96,8 @@ std::pair<std::string, std::string> describe_with(const FacilitySelector& with, 
   return describe_selector(with, taxonomy);
 }
 
-std::string zone_targets_label(const io::LoadedScenario& loaded, const std::string& level) {
-  for (const io::LoadedZoneTargets& t : loaded.zone_targets)
+std::string zone_targets_label(const std::vector<io::LoadedZoneTargets>& zone_targets, const std::string& level) {
+  for (const io::LoadedZoneTargets& t : zone_targets)
     if (t.level == level) {
       std::string out;
       for (const auto& l : t.labels) out += (out.empty() ? "" : "；") + l;
@@ -245,77 +245,28 @@ static report::CapacityTables capacity_tables_of(const io::LoadedScenario& loade
   return c;
 }
 
-report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
-  const io::Scenario& s = loaded.scenario;
-  report::RunTables t;
-  t.scenario_zh = s.info.name;
-  t.scenario_en = s.info.name_en;
-  t.region_zh = s.info.region;
-  t.region_en = s.info.region_en;
-  for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
-  for (const StandardOutcome& o : analysis.standards) {
-    report::StandardTables st = standard_tables(o, analysis.levels.size());
-    // Per-zone targets ([[zone_targets]]) of the standard, per level.
-    for (const LevelOnGrid& l : analysis.levels) {
-      std::vector<std::optional<double>> targets;
-      for (const io::LoadedZoneTargets& zt : loaded.zone_targets)
-        if (zt.level == l.level.level)
-          if (auto it = zt.by_id.find(st.id); it != zt.by_id.end() && it->second.size() == l.level.zones.size()) {
-            targets = it->second;
-            st.zone_targets_label = zone_targets_label(loaded, l.level.level);
-          }
-      st.zone_targets.push_back(std::move(targets));
-    }
-    t.standards.push_back(std::move(st));
+void add_zone_targets(report::StandardTables& st, const std::vector<io::LoadedZoneTargets>& zone_targets,
+                      const std::vector<ZoneLevel>& levels) {
+  for (const ZoneLevel& l : levels) {
+    std::vector<std::optional<double>> targets;
+    for (const io::LoadedZoneTargets& zt : zone_targets)
+      if (zt.level == l.level)
+        if (auto it = zt.by_id.find(st.id); it != zt.by_id.end() && it->second.size() == l.zones.size()) {
+          targets = it->second;
+          st.zone_targets_label = zone_targets_label(zone_targets, l.level);
+        }
+    st.zone_targets.push_back(std::move(targets));
   }
-  t.density.indicators = analysis.indicators;
-  for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
-  for (const LevelOnGrid& l : analysis.levels) {
-    std::string label;
-    std::string population;
-    for (const io::LoadedZoneTotals& z : loaded.zone_totals)
-      if (z.level == l.level.level) {
-        label = z.label + (z.year.empty() ? "" : "（" + z.year + "）");
-        population = z.population_label;
-      }
-    t.zone_totals_label_zh.push_back(label);
-    t.zone_totals_population_zh.push_back(population);
-    t.density_targets_label.push_back(zone_targets_label(loaded, l.level.level));
-  }
-  for (const IndicatorOutcome& o : analysis.plan_indicators) {
-    const PlanIndicator& ind = *o.indicator;
-    report::IndicatorTables it;
-    it.id = ind.id;
-    it.name_zh = ind.name_zh;
-    it.name_en = ind.name_en;
-    it.kind = ind.kind;
-    it.level = o.level;
-    std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, s.taxonomy);
-    if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, s.taxonomy);
-    it.within_m = ind.within_m;
-    it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
-    it.source_zh = ind.source_zh;
-    it.source_en = ind.source_en;
-    it.zone_targets_label = zone_targets_label(loaded, ind.level);
-    it.result = o.result;
-    for (const auto& z : o.result.zones) {
-      std::vector<std::string> names;
-      for (const std::uint32_t f : z.facilities)
-        names.push_back(loaded.facilities[f].name.empty() ? loaded.facilities[f].source_id : loaded.facilities[f].name);
-      it.facility_names.push_back(std::move(names));
-    }
-    t.indicators.push_back(std::move(it));
-  }
-  if (!loaded.facilities.empty()) t.facility_counts = facility_counts(loaded, analysis);
+}
 
-  // Data sources, as the scenario labels them.
+void add_sources(report::RunTables& t, const io::Scenario& s, const std::string& population_method_zh,
+                 const std::string& population_method_en) {
   if (s.population) {
     std::string p = s.population->label.empty() ? s.population->source.path_as_written : s.population->label;
     if (!s.population->year.empty()) p += "（" + s.population->year + "）";
     // With the method (which names the source): how the persons were put on the grid (docs/method/population.md).
-    const io::PopulationLoad* pop = loaded.population ? &*loaded.population : nullptr;
-    t.sources_zh.push_back("人口：" + (pop != nullptr && !pop->method_zh.empty() ? pop->method_zh : p));
-    t.sources_en.push_back("Population: " + (pop != nullptr && !pop->method.empty() ? pop->method : p));
+    t.sources_zh.push_back("人口：" + (!population_method_zh.empty() ? population_method_zh : p));
+    t.sources_en.push_back("Population: " + (!population_method_en.empty() ? population_method_en : p));
   }
   for (const auto& z : s.zones) {
     t.sources_zh.push_back(z.label_zh + "：" + z.source.path_as_written +
@@ -342,6 +293,64 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
     t.sources_zh.push_back("道路：" + r + (s.roads->modelled ? "（模拟）" : ""));
     t.sources_en.push_back("Roads: " + r + (s.roads->modelled ? " (modelled)" : ""));
   }
+}
+
+report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
+  const io::Scenario& s = loaded.scenario;
+  report::RunTables t;
+  t.scenario_zh = s.info.name;
+  t.scenario_en = s.info.name_en;
+  t.region_zh = s.info.region;
+  t.region_en = s.info.region_en;
+  for (const LevelOnGrid& l : analysis.levels) t.levels.push_back(l.level);
+  for (const StandardOutcome& o : analysis.standards) {
+    report::StandardTables st = standard_tables(o, analysis.levels.size());
+    add_zone_targets(st, loaded.zone_targets, t.levels);
+    t.standards.push_back(std::move(st));
+  }
+  t.density.indicators = analysis.indicators;
+  for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
+  for (const LevelOnGrid& l : analysis.levels) {
+    std::string label;
+    std::string population;
+    for (const io::LoadedZoneTotals& z : loaded.zone_totals)
+      if (z.level == l.level.level) {
+        label = z.label + (z.year.empty() ? "" : "（" + z.year + "）");
+        population = z.population_label;
+      }
+    t.zone_totals_label_zh.push_back(label);
+    t.zone_totals_population_zh.push_back(population);
+    t.density_targets_label.push_back(zone_targets_label(loaded.zone_targets, l.level.level));
+  }
+  for (const IndicatorOutcome& o : analysis.plan_indicators) {
+    const PlanIndicator& ind = *o.indicator;
+    report::IndicatorTables it;
+    it.id = ind.id;
+    it.name_zh = ind.name_zh;
+    it.name_en = ind.name_en;
+    it.kind = ind.kind;
+    it.level = o.level;
+    std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, s.taxonomy);
+    if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, s.taxonomy);
+    it.within_m = ind.within_m;
+    it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
+    it.source_zh = ind.source_zh;
+    it.source_en = ind.source_en;
+    it.zone_targets_label = zone_targets_label(loaded.zone_targets, ind.level);
+    it.result = o.result;
+    for (const auto& z : o.result.zones) {
+      std::vector<std::string> names;
+      for (const std::uint32_t f : z.facilities)
+        names.push_back(loaded.facilities[f].name.empty() ? loaded.facilities[f].source_id : loaded.facilities[f].name);
+      it.facility_names.push_back(std::move(names));
+    }
+    t.indicators.push_back(std::move(it));
+  }
+  if (!loaded.facilities.empty()) t.facility_counts = facility_counts(loaded, analysis);
+
+  // Data sources, as the scenario labels them.
+  const io::PopulationLoad* pop = loaded.population ? &*loaded.population : nullptr;
+  add_sources(t, s, pop != nullptr ? pop->method_zh : std::string(), pop != nullptr ? pop->method : std::string());
   const DataNote note = data_note(s);
   t.data_note_zh = note.zh;
   t.data_note_en = note.en;

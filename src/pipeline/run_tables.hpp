@@ -26,6 +26,15 @@ struct DataNote {
 };
 DataNote data_note(const io::Scenario& s);
 
+/// The per-zone targets ([[zone_targets]]) of a standard, per level of `levels` (st.zone_targets and its label).
+void add_zone_targets(report::StandardTables& st, const std::vector<io::LoadedZoneTargets>& zone_targets,
+                      const std::vector<ZoneLevel>& levels);
+
+/// The data sources every table lists (t.sources_zh, t.sources_en), as the scenario labels them; the population by
+/// how it was put on the grid (io::PopulationLoad::method_zh / method; empty: by its label or file).
+void add_sources(report::RunTables& t, const io::Scenario& s, const std::string& population_method_zh,
+                 const std::string& population_method_en);
+
 /// The run's results with the labels of the scenario (names, levels, standards, data sources).
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
 

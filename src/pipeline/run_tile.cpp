@@ -1,5 +1,6 @@
 #include "pipeline/run_tile.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace carereach::pipeline {
@@ -19,6 +20,16 @@ ordered_json stats_json(const std::string& code, const analysis::CoverageStats& 
   z["population_reached"] = s.pop_reached;
   z["facilities"] = s.n_facilities;
   return z;
+}
+
+/// What a merge needs for the zone's mean, median, 90th percentile and maximum (docs/method/tiles.md#merging).
+void add_values(ordered_json& z, const TileZoneValues& v) {
+  z["weighted_value_sum"] = v.weighted;
+  z["max_value"] = std::isnan(v.max) ? ordered_json(nullptr) : ordered_json(v.max);
+  z["cells_unreached"] = v.cells_unreached;
+  ordered_json bins = ordered_json::array();
+  for (const auto& [value, persons] : v.bins) bins.push_back(ordered_json::array({value, persons}));
+  z["value_bins"] = bins;
 }
 
 }  // namespace
@@ -67,6 +78,8 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
   for (const auto& st : s.standards) standards.push_back(st.id);
   settings["standards"] = standards;
   j["settings"] = settings;
+  if (loaded.population)
+    j["population_method"] = {{"zh", loaded.population->method_zh}, {"en", loaded.population->method}};
 
   if (loaded.grid) {
     const Grid& g = *loaded.grid;
@@ -105,16 +118,28 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
     for (const StandardOutcome& o : analysis->standards) {
       ordered_json sj;
       sj["id"] = o.standard != nullptr ? o.standard->id : "";
-      if (!o.not_computed.empty()) sj["not_computed"] = o.not_computed;
+      if (!o.not_computed.empty()) {
+        sj["not_computed"] = o.not_computed;
+        sj["not_computed_zh"] = o.not_computed_zh;
+      }
       sj["unit"] = o.unit == analysis::CoverageUnit::kMinutes ? "minutes" : "metres";
       sj["limit"] = o.limit;
+      if (o.standard != nullptr && o.standard->engine == TravelEngine::kEstimate) {
+        sj["circuity"] = o.circuity;
+        sj["estimate_speed_kmh"] = o.estimate_speed_kmh;
+      }
       ordered_json ls = ordered_json::array();
       for (std::size_t li = 0; li < o.levels.size() && li < loaded.zones.size(); ++li) {
         ordered_json l;
         l["level"] = loaded.zones[li].level.level;
+        l["reported"] = li < o.reported.size() && o.reported[li];
         ordered_json zones = ordered_json::array();
-        for (std::size_t z = 0; z < o.levels[li].zones.size(); ++z)
-          zones.push_back(stats_json(loaded.zones[li].level.zones[z].code, o.levels[li].zones[z]));
+        const std::vector<TileZoneValues>* values = li < o.tile_values.size() ? &o.tile_values[li] : nullptr;
+        for (std::size_t z = 0; z < o.levels[li].zones.size(); ++z) {
+          ordered_json zj = stats_json(loaded.zones[li].level.zones[z].code, o.levels[li].zones[z]);
+          if (values != nullptr && z < values->size()) add_values(zj, (*values)[z]);
+          zones.push_back(std::move(zj));
+        }
         l["zones"] = zones;
         l["total"] = stats_json("", o.levels[li].total);
         ls.push_back(l);

@@ -758,6 +758,10 @@ Table coverage_table(const RunTables& run, std::size_t level) {
   return t;
 }
 
+std::string coverage_value_text(double value, CoverageUnit unit) {
+  return format_fixed(shown_value(value, unit), unit == CoverageUnit::kMetres ? kDistanceDecimals : kTimeDecimals);
+}
+
 // ---------------------------------------------------------------------------------------------- 附表4
 
 Table gaps_table(const RunTables& run, std::size_t max_per_standard) {
@@ -1164,27 +1168,42 @@ Table sensitivity_table(const RunTables& run, std::size_t base) {
 
 // ---------------------------------------------------------------------------------------------- the appendix
 
+std::vector<Table> coverage_tables(const RunTables& run) {
+  std::vector<std::size_t> coverage_levels;
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
+    if (std::any_of(run.standards.begin(), run.standards.end(),
+                    [&](const StandardTables& s) { return coverage_at(run, s, k) != nullptr; }))
+      coverage_levels.push_back(k);
+  std::vector<Table> out;
+  for (std::size_t i = 0; i < coverage_levels.size(); ++i) {
+    out.push_back(coverage_table(run, coverage_levels[i]));
+    number_table(out.back(), number_label("3", i, coverage_levels.size()));
+  }
+  return out;
+}
+
+std::vector<Table> sensitivity_tables(const RunTables& run) {
+  std::vector<Table> out;
+  for (const std::size_t b : sensitivity_table_bases(run)) {
+    out.push_back(sensitivity_table(run, b));
+    number_table(out.back(), sensitivity_number(run, b));
+  }
+  return out;
+}
+
 std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_per_standard) {
   std::vector<Table> out;
   out.push_back(summary_table(run));
   number_table(out.back(), "1");
 
   std::vector<std::size_t> density_levels;
-  std::vector<std::size_t> coverage_levels;
-  for (std::size_t k = 0; k < run.levels.size(); ++k) {
+  for (std::size_t k = 0; k < run.levels.size(); ++k)
     if (density_at(run, k) != nullptr) density_levels.push_back(k);
-    if (std::any_of(run.standards.begin(), run.standards.end(),
-                    [&](const StandardTables& s) { return coverage_at(run, s, k) != nullptr; }))
-      coverage_levels.push_back(k);
-  }
   for (std::size_t i = 0; i < density_levels.size(); ++i) {
     out.push_back(density_table(run, density_levels[i]));
     number_table(out.back(), number_label("2", i, density_levels.size()));
   }
-  for (std::size_t i = 0; i < coverage_levels.size(); ++i) {
-    out.push_back(coverage_table(run, coverage_levels[i]));
-    number_table(out.back(), number_label("3", i, coverage_levels.size()));
-  }
+  for (Table& t : coverage_tables(run)) out.push_back(std::move(t));
   out.push_back(gaps_table(run, max_gaps_per_standard));
   number_table(out.back(), "4");
   if (!run.indicators.empty()) {
@@ -1198,10 +1217,7 @@ std::vector<Table> appendix_tables(const RunTables& run, std::size_t max_gaps_pe
     out.push_back(facility_count_table(run, count_levels[i]));
     number_table(out.back(), number_label("6", i, count_levels.size()));
   }
-  for (const std::size_t b : sensitivity_table_bases(run)) {
-    out.push_back(sensitivity_table(run, b));
-    number_table(out.back(), sensitivity_number(run, b));
-  }
+  for (Table& t : sensitivity_tables(run)) out.push_back(std::move(t));
   for (Table& t : capacity_tables(run)) out.push_back(std::move(t));  // 附表8 (report/capacity_tables.hpp)
   append_access_model_tables(run, out);  // 附表9–11
   for (Table& t : siting_tables(run)) out.push_back(std::move(t));  // 附表12 (report/siting_tables.hpp)

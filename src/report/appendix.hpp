@@ -176,6 +176,11 @@ Table density_table(const RunTables& run, std::size_t level);
 /// then its zones in level order.
 Table coverage_table(const RunTables& run, std::size_t level);
 
+/// A coverage table's time or distance cell as the CSV shows it (mean, median, 90th percentile, maximum): minutes
+/// with 1 decimal, or kilometres with 2, from a finite value in the measure's unit ("12.3", "4.56"). Values with the
+/// same text are one bin of the distribution a tile hands to a merge (docs/method/tiles.md#merging).
+std::string coverage_value_text(double value, analysis::CoverageUnit unit);
+
 /// 附表4 服务缺口清单 (id "gaps"). Columns: standard, rank, population, area_km2, one zone name per level (key =
 /// level id), min/mean_time_min and/or min/mean_distance_km. Per standard: a total row (合计: population and area
 /// summed, the smallest min), then its gaps by rank.
@@ -199,6 +204,12 @@ Table sensitivity_table(const RunTables& run, std::size_t base);
 
 /// The indices (into run.standards) of the standards that have variants, in their order: one 附表7 each.
 std::vector<std::size_t> sensitivity_bases(const RunTables& run);
+
+/// The coverage tables (附表3-k) of every level some standard reports, numbered as in the appendix.
+std::vector<Table> coverage_tables(const RunTables& run);
+
+/// The sensitivity tables (附表7-k), one per standard with variants, numbered as in the appendix.
+std::vector<Table> sensitivity_tables(const RunTables& run);
 
 /// Every table of the appendix in 附表 order, numbered (附表2-1 … when there are several levels): summary, density
 /// per level that has it, coverage per level that some standard reports, gaps, and a sensitivity table per standard
