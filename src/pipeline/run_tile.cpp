@@ -1,7 +1,10 @@
 #include "pipeline/run_tile.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+
+#include "pipeline/run_tables.hpp"
 
 namespace carereach::pipeline {
 
@@ -94,7 +97,12 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
   own["facilities_beyond_window"] = load.facilities_dropped;
   j["own_region"] = own;
 
-  // Per zone level: the zones the tile reports, those cut by the own region, the persons of each.
+  // Per zone level: the zones the tile reports, those cut by the own region, the persons of each; the facilities of
+  // the own cells per zone (附表6's columns, a facility in exactly one tile) and the resources they give (附表2).
+  std::optional<report::FacilityCountTables> counts;
+  if (analysis != nullptr) counts = facility_counts(loaded, *analysis);
+  j["facilities_loaded"] = !loaded.facilities.empty();
+  if (counts) j["facility_columns"] = counts->keys;
   ordered_json levels = ordered_json::array();
   for (std::size_t li = 0; li < loaded.zones.size(); ++li) {
     ordered_json l;
@@ -106,9 +114,19 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
       zj["code"] = loaded.zones[li].level.zones[z].code;
       if (analysis != nullptr && li < analysis->levels.size() && z < analysis->levels[li].population.size())
         zj["population"] = analysis->levels[li].population[z];
+      if (counts && li < counts->by_level.size() && z < counts->by_level[li].size()) {
+        zj["facilities_all"] = counts->all[li][z];
+        zj["facility_counts"] = counts->by_level[li][z];
+      }
+      if (analysis != nullptr && li < analysis->density.size() && z < analysis->density[li].zones.size()) {
+        const analysis::ZoneDensity& d = analysis->density[li].zones[z];
+        zj["resources"] = d.facility_totals;
+        zj["resources_reporting"] = d.reporting;
+      }
       zones.push_back(zj);
     }
     l["zones"] = zones;
+    if (counts && li < counts->outside.size()) l["facilities_outside"] = counts->outside[li];
     levels.push_back(l);
   }
   j["zones"] = levels;

@@ -25,12 +25,12 @@ using namespace carereach::test::tile_fixture;
 
 namespace {
 
-/// The tables of a run folder that a merge writes (the coverage and sensitivity tables), by file name.
+/// The tables of a run folder that a merge writes (all but the gap areas and the planning indicators), by file name.
 std::set<std::string> merged_kind_tables(const fs::path& run) {
   std::set<std::string> out;
   for (const auto& e : fs::directory_iterator(run / "tables")) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("coverage_", 0) == 0 || name.rfind("sensitivity_", 0) == 0) out.insert(name);
+    if (name != "gaps.csv" && name != "indicators.csv") out.insert(name);
   }
   return out;
 }
@@ -39,6 +39,10 @@ std::set<std::string> merged_kind_tables(const fs::path& run) {
 void check_merge(const fs::path& full, const fs::path& merged) {
   const std::set<std::string> want = merged_kind_tables(full);
   REQUIRE(want.count("coverage_county.csv") == 1);
+  REQUIRE(want.count("summary.csv") == 1);
+  REQUIRE(want.count("density_county.csv") == 1);
+  REQUIRE(want.count("facility_counts_county.csv") == 1);
+  CHECK(fs::exists(merged / "appendix.xlsx"));
   CHECK(merged_kind_tables(merged) == want);
   for (const std::string& name : want) {
     INFO(name);
