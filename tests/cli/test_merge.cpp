@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -244,4 +245,67 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
     CHECK(slurp(merged_en / "tables" / name) == slurp(full_en / "tables" / name));
   }
   CHECK(slurp(merged_en / "tables" / "coverage_county.csv") != slurp(merged / "tables" / "coverage_county.csv"));
+}
+
+TEST_CASE("merge of the Bozhou demo in 2 × 2 grid tiles: the untiled tables byte for byte, the rasters cell for cell",
+          "[cli][merge]") {
+  // geodata/bozhou/scenario.toml without what a tile refuses (tile.not_tileable): [capacity], [referral],
+  // [accessibility], [huff], [siting] and the township level (zones from seats); its inputs by absolute path. The
+  // search limit is the longest threshold (60 minutes), so that the halos are no wider than the standards need.
+  const fs::path geodata = fs::path(CAREREACH_GEODATA) / "bozhou";
+  std::istringstream in(slurp(geodata / "scenario.toml"));
+  std::string scenario;
+  bool skip = false;
+  int zone_levels = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("[", 0) == 0) {
+      const std::string name = line.substr(line.find_first_not_of('['), line.find(']') - line.find_first_not_of('['));
+      if (name == "zones") ++zone_levels;
+      skip = name == "zones" ? zone_levels == 2 : false;
+      for (const char* refused : {"capacity", "referral", "accessibility", "huff", "siting"})
+        if (name.rfind(std::string(refused) + ".", 0) == 0) skip = true;
+    }
+    if (skip) continue;
+    if (const auto at = line.find("source = \""); at == 0)
+      line.insert(at + 10, geodata.generic_string() + "/");
+    scenario += line + "\n";
+  }
+  REQUIRE(zone_levels == 2);
+  REQUIRE(scenario.find("level = \"township\"") == std::string::npos);
+  REQUIRE(scenario.find("[capacity") == std::string::npos);
+  REQUIRE(scenario.find("[huff") == std::string::npos);
+  scenario += "\n[travel]\nsearch_limit_min = 60\n";
+  TempDir dir;
+  dir.write("scenario.toml", scenario);
+  const std::string file = (dir / "scenario.toml").string();
+
+  const fs::path full = dir / "full";
+  const auto r0 = run_cli({"-q", "run", file, "--out", full.string()});
+  INFO(r0.all());
+  REQUIRE(r0.code == 0);
+  const fs::path plan_dir = dir / "plan";
+  const auto rp = run_cli({"-q", "tile", file, "--by", "grid", "--size-km", "70", "--out", plan_dir.string()});
+  INFO(rp.all());
+  REQUIRE(rp.code == 0);
+  const auto tiles = run_tiles(plan_dir);
+  REQUIRE(tiles.size() == 4);
+  std::set<std::string> ids;
+  for (const auto& t : tiles) ids.insert(t.first["id"].get<std::string>());
+  CHECK(ids == std::set<std::string>{"r000_c000", "r000_c001", "r001_c000", "r001_c001"});
+  const fs::path merged = dir / "merged";
+  const auto rm = run_cli({"-q", "merge", plan_dir.string(), "--out", merged.string()});
+  INFO(rm.all());
+  REQUIRE(rm.code == 0);
+  // The demo's planning indicators, variants (附表7) and several time standards are all there to be merged.
+  REQUIRE(fs::exists(full / "tables" / "indicators.csv"));
+  REQUIRE(fs::exists(full / "tables" / "sensitivity_tcm_15min.csv"));
+  check_merge(full, merged);
+  const std::string density = slurp(merged / "tables" / "density_county.csv");
+  CHECK(density.find("341602") != std::string::npos);
+  const json m = read_json(merged / "merge.json");
+  std::set<std::string> left_out;
+  for (const auto& n : m["not_merged"]) left_out.insert(n["output"].get<std::string>());
+  CHECK(left_out.count("tables/gaps.csv") == 1);
+  CHECK(left_out.count("tables/indicators.csv") == 1);
+  CHECK_FALSE(fs::exists(merged / "tables" / "gaps.csv"));
 }
