@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
+#include <tuple>
 #include <sstream>
 
 #include <gdal_utils.h>
@@ -308,6 +310,61 @@ void add_facility_counts(report::RunTables& tables, const std::vector<TileRead>&
   tables.facility_counts = std::move(fc);
 }
 
+/// 附表5 from the tiles' counts: per zone the facilities of the tiles' own cells (each in exactly one tile) counted,
+/// the facilities listed in the order of the parent's facility list; then targets, met and missing as a run gives them.
+void add_indicators(report::RunTables& tables, const std::vector<TileRead>& tiles, const io::Scenario& s,
+                    const std::vector<io::LoadedZoneLevel>& levels,
+                    const std::vector<std::map<std::string, std::size_t>>& zone_index,
+                    const std::vector<io::LoadedZoneTargets>& zone_targets) {
+  for (const PlanIndicator& ind : s.indicators) {
+    std::size_t li = 0;
+    while (li < levels.size() && levels[li].level.level != ind.level) ++li;
+    if (li == levels.size()) continue;  // as a run: the level did not load
+    const std::size_t zones = levels[li].level.zones.size();
+    std::vector<analysis::ZoneIndicator> counted(zones);
+    std::vector<std::uint8_t> seated(zones, 0);
+    using Listed = std::tuple<std::size_t, long long, std::string>;
+    std::vector<std::vector<Listed>> listed(zones);
+    for (const TileRead& t : tiles) {
+      const json* ij = nullptr;
+      for (const json& x : field_of(t, t.j, "indicators", "indicators"))
+        if (x.contains("id") && shown(x["id"]) == ind.id) ij = &x;
+      if (ij == nullptr) mismatch(t, "indicators", "planning indicator " + ind.id + " is missing");
+      for (const json& zj : field_of(t, *ij, "zones", "indicators.zones")) {
+        const std::string code = shown(field_of(t, zj, "code", "indicators.zones.code"));
+        const auto at = zone_index[li].find(code);
+        if (at == zone_index[li].end())
+          mismatch(t, "indicators.zones.code", "zone " + code + " is not a " + ind.level + " zone of the parent scenario");
+        analysis::ZoneIndicator& r = counted[at->second];
+        r.count += static_cast<std::uint32_t>(number_of(t, zj, "count", "indicators.zones.count"));
+        r.of += static_cast<std::uint32_t>(number_of(t, zj, "of", "indicators.zones.of"));
+        if (field_of(t, zj, "seat", "indicators.zones.seat").get<bool>()) seated[at->second] = 1;
+        for (const json& f : field_of(t, zj, "facilities", "indicators.zones.facilities"))
+          listed[at->second].emplace_back(f.at(0).get<std::size_t>(), f.at(1).get<long long>(), f.at(2).get<std::string>());
+      }
+    }
+    std::vector<std::vector<std::string>> names(zones);
+    for (std::size_t z = 0; z < zones; ++z) {
+      std::stable_sort(listed[z].begin(), listed[z].end(), [](const Listed& a, const Listed& b) {
+        return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+      });
+      for (const Listed& f : listed[z]) {
+        counted[z].facilities.push_back(static_cast<std::uint32_t>(names[z].size()));
+        names[z].push_back(std::get<2>(f));
+      }
+    }
+    std::vector<std::optional<double>> targets;
+    for (const io::LoadedZoneTargets& zt : zone_targets)
+      if (zt.level == ind.level)
+        if (auto it = zt.by_id.find(ind.id); it != zt.by_id.end()) targets = it->second;
+    analysis::IndicatorResult result = analysis::finish_indicator(
+        ind, std::move(counted), seated,
+        targets.size() == zones ? std::span<const std::optional<double>>(targets) : std::span<const std::optional<double>>());
+    tables.indicators.push_back(
+        indicator_tables(ind, li, s.taxonomy, zone_targets, std::move(result), std::move(names)));
+  }
+}
+
 }  // namespace
 
 MergeResult merge_tiles(const MergeConfig& config) {
@@ -503,6 +560,7 @@ MergeResult merge_tiles(const MergeConfig& config) {
   }
   add_density(tables, tiles, s, levels, zone_index, zone_targets);
   add_facility_counts(tables, tiles, s, levels, zone_index);
+  add_indicators(tables, tiles, s, levels, zone_index, zone_targets);
   std::string method_zh;
   std::string method_en;
   if (const auto it = tiles.front().j.find("population_method"); it != tiles.front().j.end() && it->is_object()) {
@@ -582,11 +640,7 @@ MergeResult merge_tiles(const MergeConfig& config) {
     not_merged.push_back({{"output", output}, {"reason", reason}});
   };
   left_out("tables/gaps.csv", "a gap area across a tile edge is two pieces in two tiles, each ranked on its own");
-  if (!s.indicators.empty())
-    left_out("tables/indicators.csv",
-             "not merged yet: the tiles do not hand over the facilities each indicator counts per zone");
-  left_out("appendix.xlsx: 附表4 (gaps)" + std::string(s.indicators.empty() ? "" : ", 附表5 (indicators)"),
-           "the workbook holds the merged tables only");
+  left_out("appendix.xlsx: 附表4 (gaps)", "the workbook holds the merged tables only");
   left_out("facility_zones.csv, facility_access.csv",
            "not merged yet: a tile lists the facilities of its halo too, in its own order");
   left_out("layers.gpkg", "vector layers are not merged");

@@ -310,6 +310,30 @@ void add_sources(report::RunTables& t, const io::Scenario& s, const std::string&
   }
 }
 
+std::string indicator_facility_name(const Facility& f) { return f.name.empty() ? f.source_id : f.name; }
+
+report::IndicatorTables indicator_tables(const PlanIndicator& ind, std::size_t level, const Taxonomy& taxonomy,
+                                         const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                         analysis::IndicatorResult result,
+                                         std::vector<std::vector<std::string>> facility_names) {
+  report::IndicatorTables it;
+  it.id = ind.id;
+  it.name_zh = ind.name_zh;
+  it.name_en = ind.name_en;
+  it.kind = ind.kind;
+  it.level = level;
+  std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, taxonomy);
+  if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, taxonomy);
+  it.within_m = ind.within_m;
+  it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
+  it.source_zh = ind.source_zh;
+  it.source_en = ind.source_en;
+  it.zone_targets_label = zone_targets_label(zone_targets, ind.level);
+  it.result = std::move(result);
+  it.facility_names = std::move(facility_names);
+  return it;
+}
+
 void add_density_labels(report::RunTables& t, const std::vector<io::LoadedZoneTotals>& zone_totals,
                         const std::vector<io::LoadedZoneTargets>& zone_targets) {
   for (const ZoneLevel& l : t.levels) {
@@ -343,28 +367,13 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
   add_density_labels(t, loaded.zone_totals, loaded.zone_targets);
   for (const IndicatorOutcome& o : analysis.plan_indicators) {
-    const PlanIndicator& ind = *o.indicator;
-    report::IndicatorTables it;
-    it.id = ind.id;
-    it.name_zh = ind.name_zh;
-    it.name_en = ind.name_en;
-    it.kind = ind.kind;
-    it.level = o.level;
-    std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, s.taxonomy);
-    if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, s.taxonomy);
-    it.within_m = ind.within_m;
-    it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
-    it.source_zh = ind.source_zh;
-    it.source_en = ind.source_en;
-    it.zone_targets_label = zone_targets_label(loaded.zone_targets, ind.level);
-    it.result = o.result;
+    std::vector<std::vector<std::string>> names;
     for (const auto& z : o.result.zones) {
-      std::vector<std::string> names;
-      for (const std::uint32_t f : z.facilities)
-        names.push_back(loaded.facilities[f].name.empty() ? loaded.facilities[f].source_id : loaded.facilities[f].name);
-      it.facility_names.push_back(std::move(names));
+      names.emplace_back();
+      for (const std::uint32_t f : z.facilities) names.back().push_back(indicator_facility_name(loaded.facilities[f]));
     }
-    t.indicators.push_back(std::move(it));
+    t.indicators.push_back(
+        indicator_tables(*o.indicator, o.level, s.taxonomy, loaded.zone_targets, o.result, std::move(names)));
   }
   if (!loaded.facilities.empty()) t.facility_counts = facility_counts(loaded, analysis);
 

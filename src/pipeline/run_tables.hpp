@@ -41,6 +41,16 @@ void add_sources(report::RunTables& t, const io::Scenario& s, const std::string&
 void add_density_labels(report::RunTables& t, const std::vector<io::LoadedZoneTotals>& zone_totals,
                         const std::vector<io::LoadedZoneTargets>& zone_targets);
 
+/// The name 附表5 lists a facility by (its name, else its id).
+std::string indicator_facility_name(const Facility& f);
+
+/// One planning indicator of 附表5: its labels (what it counts, its target and where per-zone targets come from) with
+/// its result on the zones of levels[level] and, per zone, the names of the facilities it lists.
+report::IndicatorTables indicator_tables(const PlanIndicator& indicator, std::size_t level, const Taxonomy& taxonomy,
+                                         const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                         analysis::IndicatorResult result,
+                                         std::vector<std::vector<std::string>> facility_names);
+
 /// Whether a facility falls in a column of 附表6 (key "type_<id>", "level_<n>", "tag_<id>").
 bool in_count_column(const Facility& f, const std::string& key);
 

@@ -35,6 +35,25 @@ void add_values(ordered_json& z, const TileZoneValues& v) {
   z["value_bins"] = bins;
 }
 
+/// Where a facility stands in the list a run loads (the [[facilities]] sources in order, each in file order): the
+/// source's index and the row or feature number.
+struct FacilityOrder {
+  std::size_t source = 0;
+  long long feature = 0;
+};
+
+FacilityOrder facility_order(const io::LoadedScenario& loaded, const Facility& f) {
+  FacilityOrder at;
+  const auto& sources = loaded.scenario.facilities;
+  at.source = sources.size();
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (sources[i].source.path_as_written == f.source_file) at.source = i;
+  const std::size_t digits = f.source_feature.find_last_not_of("0123456789");
+  const std::string number = digits == std::string::npos ? f.source_feature : f.source_feature.substr(digits + 1);
+  if (!number.empty()) at.feature = std::stoll(number);
+  return at;
+}
+
 }  // namespace
 
 ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* analysis, const io::RunInfo& info) {
@@ -130,6 +149,35 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
     levels.push_back(l);
   }
   j["zones"] = levels;
+
+  // Per planning indicator and zone: the counts of the own cells' facilities (a facility in exactly one tile) and the
+  // facilities it lists, each with its place in the parent's facility list (source, row) for a merge to order them.
+  ordered_json indicators = ordered_json::array();
+  if (analysis != nullptr)
+    for (const IndicatorOutcome& o : analysis->plan_indicators) {
+      ordered_json ij;
+      ij["id"] = o.indicator->id;
+      ij["level"] = loaded.zones[o.level].level.level;
+      const auto& seats = loaded.zones[o.level].zone_seats_m;
+      ordered_json zones = ordered_json::array();
+      for (std::size_t z = 0; z < o.result.zones.size(); ++z) {
+        const analysis::ZoneIndicator& r = o.result.zones[z];
+        ordered_json listed = ordered_json::array();
+        for (const std::uint32_t f : r.facilities) {
+          const Facility& fac = loaded.facilities[f];
+          const FacilityOrder at = facility_order(loaded, fac);
+          listed.push_back(ordered_json::array({at.source, at.feature, indicator_facility_name(fac)}));
+        }
+        zones.push_back({{"code", loaded.zones[o.level].level.zones[z].code},
+                         {"count", r.count},
+                         {"of", r.of},
+                         {"seat", z < seats.size() && seats[z].has_value()},
+                         {"facilities", listed}});
+      }
+      ij["zones"] = zones;
+      indicators.push_back(ij);
+    }
+  j["indicators"] = indicators;
 
   ordered_json out = ordered_json::array();
   if (analysis != nullptr) {

@@ -26,12 +26,12 @@ using namespace carereach::test::tile_fixture;
 
 namespace {
 
-/// The tables of a run folder that a merge writes (all but the gap areas and the planning indicators), by file name.
+/// The tables of a run folder that a merge writes (all but the gap areas), by file name.
 std::set<std::string> merged_kind_tables(const fs::path& run) {
   std::set<std::string> out;
   for (const auto& e : fs::directory_iterator(run / "tables")) {
     const std::string name = e.path().filename().string();
-    if (name != "gaps.csv" && name != "indicators.csv") out.insert(name);
+    if (name != "gaps.csv") out.insert(name);
   }
   return out;
 }
@@ -306,6 +306,8 @@ TEST_CASE("merge of the Bozhou demo in 2 × 2 grid tiles: the untiled tables byt
   std::set<std::string> left_out;
   for (const auto& n : m["not_merged"]) left_out.insert(n["output"].get<std::string>());
   CHECK(left_out.count("tables/gaps.csv") == 1);
-  CHECK(left_out.count("tables/indicators.csv") == 1);
+  CHECK(left_out.count("tables/indicators.csv") == 0);
+  // The indicators list facilities of several tiles in one zone, in the untiled run's order.
+  CHECK(slurp(merged / "tables" / "indicators.csv").find("、") != std::string::npos);
   CHECK_FALSE(fs::exists(merged / "tables" / "gaps.csv"));
 }
