@@ -323,6 +323,8 @@ void add_indicators(report::RunTables& tables, const std::vector<TileRead>& tile
     const std::size_t zones = levels[li].level.zones.size();
     std::vector<analysis::ZoneIndicator> counted(zones);
     std::vector<std::uint8_t> seated(zones, 0);
+    const auto& seats = levels[li].zone_seats_m;
+    for (std::size_t z = 0; z < zones && seats.size() == zones; ++z) seated[z] = seats[z] ? 1 : 0;
     using Listed = std::tuple<std::size_t, long long, std::string>;
     std::vector<std::vector<Listed>> listed(zones);
     for (const TileRead& t : tiles) {
@@ -338,7 +340,6 @@ void add_indicators(report::RunTables& tables, const std::vector<TileRead>& tile
         analysis::ZoneIndicator& r = counted[at->second];
         r.count += static_cast<std::uint32_t>(number_of(t, zj, "count", "indicators.zones.count"));
         r.of += static_cast<std::uint32_t>(number_of(t, zj, "of", "indicators.zones.of"));
-        if (field_of(t, zj, "seat", "indicators.zones.seat").get<bool>()) seated[at->second] = 1;
         for (const json& f : field_of(t, zj, "facilities", "indicators.zones.facilities"))
           listed[at->second].emplace_back(f.at(0).get<std::size_t>(), f.at(1).get<long long>(), f.at(2).get<std::string>());
       }
@@ -455,7 +456,12 @@ MergeResult merge_tiles(const MergeConfig& config) {
   const geo::CrsSpec crs = geo::CrsSpec::parse(plan.crs);
   Diagnostics diag;
   std::vector<io::LoadedZoneLevel> levels;
-  for (const auto& spec : s.zones) levels.push_back(io::load_zone_level(spec, crs, diag));
+  for (const auto& spec : s.zones) {
+    levels.push_back(io::load_zone_level(spec, crs, diag));
+    // The seats, for the planning indicators counted near them (within_m), as a run loads them.
+    if (spec.seats && levels.back().kind == io::ZoneGeometryKind::kPolygons)
+      levels.back().zone_seats_m = io::load_zone_seats(*spec.seats, levels.back(), crs, diag);
+  }
   diag.throw_if_errors();
   std::vector<io::LoadedZoneTargets> zone_targets;
   if (!s.zone_targets.empty()) zone_targets = io::load_zone_targets(s, levels, diag);

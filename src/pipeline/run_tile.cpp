@@ -158,7 +158,6 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
       ordered_json ij;
       ij["id"] = o.indicator->id;
       ij["level"] = loaded.zones[o.level].level.level;
-      const auto& seats = loaded.zones[o.level].zone_seats_m;
       ordered_json zones = ordered_json::array();
       for (std::size_t z = 0; z < o.result.zones.size(); ++z) {
         const analysis::ZoneIndicator& r = o.result.zones[z];
@@ -171,7 +170,6 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
         zones.push_back({{"code", loaded.zones[o.level].level.zones[z].code},
                          {"count", r.count},
                          {"of", r.of},
-                         {"seat", z < seats.size() && seats[z].has_value()},
                          {"facilities", listed}});
       }
       ij["zones"] = zones;

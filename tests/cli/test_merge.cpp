@@ -101,7 +101,13 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
       const std::string id = std::to_string(++n);
       facilities += "F" + id + ",卫生室" + id + ",村卫生室," + std::to_string(x) + "," + std::to_string(y) + "\n";
     }
-  Case c(3, facilities);
+  // A planning indicator counted near the counties' seats (附表5): its zones are cut by the boxes, so a zone's
+  // facilities come from several tiles; the third county has no seat (not assessed).
+  Case c(3, facilities,
+         "\n[zones.seats]\nsource = \"seats.csv\"\ncrs = \"EPSG:4548\"\nx_field = \"x\"\ny_field = \"y\"\n"
+         "code_field = \"code\"\n\n[indicators.clinics_near_seat]\nkind = \"presence\"\nname_zh = \"驻地附近卫生室\"\n"
+         "level = \"county\"\ntypes = [\"村卫生室\"]\nwithin_m = 4500\nmin_count = 3\n");
+  c.dir.write("seats.csv", "code,x,y\n100001,455000,3705000\n100002,465000,3705000\n");
   const fs::path full = c.dir / "full";
   const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
   INFO(r0.all());
@@ -121,6 +127,10 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
   CHECK(summary["status"] == "ok");
   CHECK(summary["tiles"].size() == tiles.size());
   check_merge(full, merged);
+  const std::string indicators = slurp(full / "tables" / "indicators.csv");
+  INFO(indicators);
+  CHECK(indicators.find("卫生室13、卫生室14") != std::string::npos);  // facilities of several tiles in one zone
+  CHECK(indicators.find("未评估") != std::string::npos);               // the county without a seat
   // The quantiles are not all beyond the limit (the bins of tile.json are what gives them).
   const std::string table = slurp(full / "tables" / "coverage_county.csv");
   CHECK(std::count(table.begin(), table.end(), '\n') >= 8);
