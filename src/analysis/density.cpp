@@ -93,6 +93,25 @@ LevelDensity zone_density(std::span<const Facility> facilities, std::span<const 
       ++out.zones[z].reporting[a];
     }
   }
+  return finish_zone_density(std::move(out.zones), indicators, inputs);
+}
+
+LevelDensity finish_zone_density(std::vector<ZoneDensity> zones_in, std::span<const DensityIndicator> indicators,
+                                 const DensityZoneInputs* inputs) {
+  const std::size_t zones = zones_in.size();
+  if (inputs != nullptr)
+    for (const std::size_t n : {inputs->totals.size(), inputs->population.size(), inputs->targets.size()})
+      if (n != 0 && n != zones)
+        throw std::invalid_argument("zone density: zone inputs for " + std::to_string(n) + " zones, expected " +
+                                    std::to_string(zones));
+  LevelDensity out;
+  out.zones = std::move(zones_in);
+  for (ZoneDensity& z : out.zones) {
+    if (z.totals.size() != kAttributes || z.reporting.size() != kAttributes)
+      throw std::invalid_argument("zone density: a zone's totals are not one per attribute");
+    z.grid_population = z.population;
+    z.from_zone_total.assign(kAttributes, 0);
+  }
   // Zone totals replace the facilities' sums where given (kept beside them); a given population replaces the grid's.
   std::vector<bool> given(kAttributes, false);
   for (std::size_t z = 0; z < zones; ++z) {

@@ -73,4 +73,11 @@ LevelDensity zone_density(std::span<const Facility> facilities, std::span<const 
                           std::span<const double> zone_population, std::span<const DensityIndicator> indicators,
                           bool include_planned = false, const DensityZoneInputs* inputs = nullptr);
 
+/// The rest of zone_density once each zone's population on the grid (`population`), facilities' sums (`totals`, one
+/// per DensityAttribute) and reporting counts (`reporting`) are set: the zone totals and targets of `inputs`, the
+/// total over the zones (in zone order) and the values. zone_density sums the facilities and calls it; a merge of
+/// tiles gives it the tiles' sums (docs/method/tiles.md#merging). Throws std::invalid_argument as zone_density.
+LevelDensity finish_zone_density(std::vector<ZoneDensity> zones, std::span<const DensityIndicator> indicators,
+                                 const DensityZoneInputs* inputs = nullptr);
+
 }  // namespace carereach::analysis

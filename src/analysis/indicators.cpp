@@ -46,20 +46,9 @@ IndicatorResult evaluate_indicator(const PlanIndicator& ind, std::span<const Fac
     throw std::invalid_argument("indicator " + ind.id + ": targets for " + std::to_string(zone_targets.size()) +
                                 " zones, expected " + std::to_string(zones));
   const bool presence = ind.kind == IndicatorKind::kPresence;
-  const double default_target = presence ? ind.min_count : ind.target_share;
-  check_target(ind, default_target);
-
-  IndicatorResult out;
-  out.zones.resize(zones);
-  for (std::size_t z = 0; z < zones; ++z) {
-    ZoneIndicator& r = out.zones[z];
-    r.target = default_target;
-    if (!zone_targets.empty() && zone_targets[z]) {
-      check_target(ind, *zone_targets[z]);
-      r.target = *zone_targets[z];
-      r.zone_target = true;
-    }
-  }
+  std::vector<ZoneIndicator> counted(zones);
+  std::vector<std::uint8_t> seated(zones, 0);
+  for (std::size_t z = 0; z < zones && z < zone_seats.size(); ++z) seated[z] = zone_seats[z] ? 1 : 0;
   const double within2 = ind.within_m ? *ind.within_m * *ind.within_m : 0.0;
   for (std::size_t f = 0; f < facilities.size(); ++f) {
     const std::uint32_t z = facility_zone[f];
@@ -67,7 +56,7 @@ IndicatorResult evaluate_indicator(const PlanIndicator& ind, std::span<const Fac
     if (z >= zones) throw std::invalid_argument("indicator " + ind.id + ": facility zone out of range");
     const Facility& fac = facilities[f];
     if (!ind.select.matches(fac)) continue;
-    ZoneIndicator& r = out.zones[z];
+    ZoneIndicator& r = counted[z];
     if (presence) {
       if (ind.within_m) {
         if (zone_seats.empty() || !zone_seats[z]) continue;
@@ -83,11 +72,35 @@ IndicatorResult evaluate_indicator(const PlanIndicator& ind, std::span<const Fac
       else r.facilities.push_back(static_cast<std::uint32_t>(f));
     }
   }
-  for (std::size_t z = 0; z < zones; ++z) {
+  return finish_indicator(ind, std::move(counted), seated, zone_targets);
+}
+
+IndicatorResult finish_indicator(const PlanIndicator& ind, std::vector<ZoneIndicator> zones,
+                                 std::span<const std::uint8_t> seated,
+                                 std::span<const std::optional<double>> zone_targets) {
+  if (!zone_targets.empty() && zone_targets.size() != zones.size())
+    throw std::invalid_argument("indicator " + ind.id + ": targets for " + std::to_string(zone_targets.size()) +
+                                " zones, expected " + std::to_string(zones.size()));
+  const bool presence = ind.kind == IndicatorKind::kPresence;
+  const double default_target = presence ? ind.min_count : ind.target_share;
+  check_target(ind, default_target);
+  IndicatorResult out;
+  out.zones = std::move(zones);
+  for (std::size_t z = 0; z < out.zones.size(); ++z) {
+    ZoneIndicator& r = out.zones[z];
+    r.target = default_target;
+    r.zone_target = false;
+    if (!zone_targets.empty() && zone_targets[z]) {
+      check_target(ind, *zone_targets[z]);
+      r.target = *zone_targets[z];
+      r.zone_target = true;
+    }
+  }
+  for (std::size_t z = 0; z < out.zones.size(); ++z) {
     ZoneIndicator& r = out.zones[z];
     if (presence) {
       r.share = kNaN;
-      if (ind.within_m && (zone_seats.empty() || !zone_seats[z])) {
+      if (ind.within_m && (z >= seated.size() || seated[z] == 0)) {
         r.met = -1;
       } else {
         const auto target = static_cast<std::uint32_t>(r.target);

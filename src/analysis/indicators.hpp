@@ -57,4 +57,12 @@ IndicatorResult evaluate_indicator(const PlanIndicator& indicator, std::span<con
                                    std::span<const std::optional<std::pair<double, double>>> zone_seats = {},
                                    std::span<const std::optional<double>> zone_targets = {});
 
+/// The rest of evaluate_indicator once each zone's count, of and facilities are set (the rest of each ZoneIndicator is
+/// replaced): the targets, met, missing and the level's sums. seated: per zone 1 when it has a seat (read only for an
+/// indicator with within_m: a zone without one is not assessed). evaluate_indicator counts and calls it; a merge of
+/// tiles gives it the tiles' counts (docs/method/tiles.md#merging). Throws std::invalid_argument as evaluate_indicator.
+IndicatorResult finish_indicator(const PlanIndicator& indicator, std::vector<ZoneIndicator> zones,
+                                 std::span<const std::uint8_t> seated,
+                                 std::span<const std::optional<double>> zone_targets = {});
+
 }  // namespace carereach::analysis

@@ -17,7 +17,7 @@ class MergeCommand final : public Command {
  public:
   const char* name() const override { return "merge"; }
   const char* summary() const override {
-    return "Put the tiles of a plan together: the coverage tables of the whole area and a VRT of each travel-time raster";
+    return "Put the tiles of a plan together: the zone tables of the whole area, appendix.xlsx and a VRT of each travel-time raster";
   }
   void setup(CLI::App& app) override {
     app.add_option("plan", plan_, "Folder of a tile plan whose tiles have run (plan.json, out/<id>/tile.json)")->required();

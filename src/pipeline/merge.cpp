@@ -6,6 +6,9 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
+#include <span>
+#include <tuple>
 #include <sstream>
 
 #include <gdal_utils.h>
@@ -190,6 +193,179 @@ void write_vrt(const fs::path& vrt, const std::vector<fs::path>& sources, const 
   io::write_file_atomically(vrt, xml);
 }
 
+/// The tile's entries of `zones` (its zone levels) with the parent's level index, zone by zone: f(li, zone index in
+/// the parent, the zone's json). Zones the parent does not have are refused.
+template <class F>
+void for_each_tile_zone(const TileRead& t, const std::vector<io::LoadedZoneLevel>& levels,
+                        const std::vector<std::map<std::string, std::size_t>>& zone_index, F&& f) {
+  for (const json& lj : field_of(t, t.j, "zones", "zones")) {
+    const std::string level = shown(field_of(t, lj, "level", "zones.level"));
+    std::size_t li = 0;
+    while (li < levels.size() && levels[li].level.level != level) ++li;
+    if (li == levels.size()) mismatch(t, "zones.level", "zone level " + level + " is not in the parent scenario");
+    for (const json& zj : field_of(t, lj, "zones", "zones.zones")) {
+      const std::string code = shown(field_of(t, zj, "code", "zones.zones.code"));
+      const auto at = zone_index[li].find(code);
+      if (at == zone_index[li].end())
+        mismatch(t, "zones.zones.code", "zone " + code + " is not a " + level + " zone of the parent scenario");
+      f(li, at->second, lj, zj);
+    }
+  }
+}
+
+/// 附表2's figures per level from the tiles' sums: each zone's persons on the grid and its facilities' resources
+/// (docs/method/tiles.md#merging), then the zone totals and targets of the parent as a run applies them.
+void add_density(report::RunTables& tables, const std::vector<TileRead>& tiles, const io::Scenario& s,
+                 const std::vector<io::LoadedZoneLevel>& levels,
+                 const std::vector<std::map<std::string, std::size_t>>& zone_index,
+                 const std::vector<io::LoadedZoneTargets>& zone_targets) {
+  const std::size_t attributes = kDensityAttributes;
+  struct Sums {
+    CompensatedSum population;
+    std::vector<CompensatedSum> totals;
+    std::vector<std::uint32_t> reporting;
+  };
+  std::vector<std::vector<Sums>> sums(levels.size());
+  for (std::size_t li = 0; li < levels.size(); ++li) {
+    sums[li].resize(levels[li].level.zones.size());
+    for (Sums& z : sums[li]) {
+      z.totals.resize(attributes);
+      z.reporting.assign(attributes, 0);
+    }
+  }
+  for (const TileRead& t : tiles)
+    for_each_tile_zone(t, levels, zone_index, [&](std::size_t li, std::size_t z, const json&, const json& zj) {
+      Sums& sum = sums[li][z];
+      sum.population.add(number_of(t, zj, "population", "zones.zones.population"));
+      const json& totals = field_of(t, zj, "resources", "zones.zones.resources");
+      const json& reporting = field_of(t, zj, "resources_reporting", "zones.zones.resources_reporting");
+      if (!totals.is_array() || totals.size() != attributes || !reporting.is_array() || reporting.size() != attributes)
+        mismatch(t, "zones.zones.resources", "the resources of zone " + shown(zj.at("code")) + " are not " +
+                                                 std::to_string(attributes) + " numbers");
+      for (std::size_t a = 0; a < attributes; ++a) {
+        sum.totals[a].add(totals[a].get<double>());
+        sum.reporting[a] += reporting[a].get<std::uint32_t>();
+      }
+    });
+  Diagnostics diag;
+  std::vector<io::LoadedZoneTotals> zone_totals;
+  for (const io::ZoneTotalsSpec& spec : s.density.zone_totals)
+    for (const io::LoadedZoneLevel& l : levels)
+      if (l.level.level == spec.level) zone_totals.push_back(io::load_zone_totals(spec, l, diag));
+  diag.throw_if_errors();
+  tables.density.indicators = density_indicators(s);
+  for (std::size_t li = 0; li < levels.size(); ++li) {
+    std::vector<analysis::ZoneDensity> zones(sums[li].size());
+    for (std::size_t z = 0; z < zones.size(); ++z) {
+      zones[z].population = sums[li][z].population.value();
+      for (const CompensatedSum& a : sums[li][z].totals) zones[z].totals.push_back(a.value());
+      zones[z].reporting = sums[li][z].reporting;
+    }
+    const analysis::DensityZoneInputs in = density_inputs(zone_totals, zone_targets, levels[li].level.level,
+                                                          zones.size(), tables.density.indicators);
+    tables.density.by_level.emplace_back(analysis::finish_zone_density(std::move(zones), tables.density.indicators, &in));
+  }
+  add_density_labels(tables, zone_totals, zone_targets);
+}
+
+/// 附表6 from the tiles' counts: each facility was counted by the tile whose own cell holds it; the columns those
+/// of any tile, in the order a run gives them.
+void add_facility_counts(report::RunTables& tables, const std::vector<TileRead>& tiles, const io::Scenario& s,
+                         const std::vector<io::LoadedZoneLevel>& levels,
+                         const std::vector<std::map<std::string, std::size_t>>& zone_index) {
+  bool loaded = false;
+  std::set<std::string> present;
+  for (const TileRead& t : tiles) {
+    if (field_of(t, t.j, "facilities_loaded", "facilities_loaded").get<bool>()) loaded = true;
+    for (const json& k : field_of(t, t.j, "facility_columns", "facility_columns")) present.insert(shown(k));
+  }
+  if (!loaded) return;
+  report::FacilityCountTables fc =
+      facility_count_columns(s.taxonomy, [&](const std::string& key) { return present.count(key) != 0; });
+  std::map<std::string, std::size_t> column;
+  for (std::size_t c = 0; c < fc.keys.size(); ++c) column[fc.keys[c]] = c;
+  for (const io::LoadedZoneLevel& l : levels) {
+    fc.by_level.emplace_back(l.level.zones.size(), std::vector<std::uint32_t>(fc.keys.size(), 0));
+    fc.all.emplace_back(l.level.zones.size(), 0);
+    fc.outside.push_back(0);
+  }
+  for (const TileRead& t : tiles) {
+    std::vector<std::size_t> to;  // the tile's columns among the merged ones
+    for (const json& k : t.j.at("facility_columns")) to.push_back(column.at(shown(k)));
+    for_each_tile_zone(t, levels, zone_index, [&](std::size_t li, std::size_t z, const json&, const json& zj) {
+      fc.all[li][z] += static_cast<std::uint32_t>(number_of(t, zj, "facilities_all", "zones.zones.facilities_all"));
+      const json& counts = field_of(t, zj, "facility_counts", "zones.zones.facility_counts");
+      if (!counts.is_array() || counts.size() != to.size())
+        mismatch(t, "zones.zones.facility_counts", "the facility counts of zone " + shown(zj.at("code")) +
+                                                       " do not match facility_columns");
+      for (std::size_t c = 0; c < to.size(); ++c) fc.by_level[li][z][to[c]] += counts[c].get<std::uint32_t>();
+    });
+    for (const json& lj : t.j.at("zones")) {
+      const std::string level = shown(lj.at("level"));
+      for (std::size_t li = 0; li < levels.size(); ++li)
+        if (levels[li].level.level == level)
+          fc.outside[li] += static_cast<std::uint32_t>(number_of(t, lj, "facilities_outside", "zones.facilities_outside"));
+    }
+  }
+  tables.facility_counts = std::move(fc);
+}
+
+/// 附表5 from the tiles' counts: per zone the facilities of the tiles' own cells (each in exactly one tile) counted,
+/// the facilities listed in the order of the parent's facility list; then targets, met and missing as a run gives them.
+void add_indicators(report::RunTables& tables, const std::vector<TileRead>& tiles, const io::Scenario& s,
+                    const std::vector<io::LoadedZoneLevel>& levels,
+                    const std::vector<std::map<std::string, std::size_t>>& zone_index,
+                    const std::vector<io::LoadedZoneTargets>& zone_targets) {
+  for (const PlanIndicator& ind : s.indicators) {
+    std::size_t li = 0;
+    while (li < levels.size() && levels[li].level.level != ind.level) ++li;
+    if (li == levels.size()) continue;  // as a run: the level did not load
+    const std::size_t zones = levels[li].level.zones.size();
+    std::vector<analysis::ZoneIndicator> counted(zones);
+    std::vector<std::uint8_t> seated(zones, 0);
+    const auto& seats = levels[li].zone_seats_m;
+    for (std::size_t z = 0; z < zones && seats.size() == zones; ++z) seated[z] = seats[z] ? 1 : 0;
+    using Listed = std::tuple<std::size_t, long long, std::string>;
+    std::vector<std::vector<Listed>> listed(zones);
+    for (const TileRead& t : tiles) {
+      const json* ij = nullptr;
+      for (const json& x : field_of(t, t.j, "indicators", "indicators"))
+        if (x.contains("id") && shown(x["id"]) == ind.id) ij = &x;
+      if (ij == nullptr) mismatch(t, "indicators", "planning indicator " + ind.id + " is missing");
+      for (const json& zj : field_of(t, *ij, "zones", "indicators.zones")) {
+        const std::string code = shown(field_of(t, zj, "code", "indicators.zones.code"));
+        const auto at = zone_index[li].find(code);
+        if (at == zone_index[li].end())
+          mismatch(t, "indicators.zones.code", "zone " + code + " is not a " + ind.level + " zone of the parent scenario");
+        analysis::ZoneIndicator& r = counted[at->second];
+        r.count += static_cast<std::uint32_t>(number_of(t, zj, "count", "indicators.zones.count"));
+        r.of += static_cast<std::uint32_t>(number_of(t, zj, "of", "indicators.zones.of"));
+        for (const json& f : field_of(t, zj, "facilities", "indicators.zones.facilities"))
+          listed[at->second].emplace_back(f.at(0).get<std::size_t>(), f.at(1).get<long long>(), f.at(2).get<std::string>());
+      }
+    }
+    std::vector<std::vector<std::string>> names(zones);
+    for (std::size_t z = 0; z < zones; ++z) {
+      std::stable_sort(listed[z].begin(), listed[z].end(), [](const Listed& a, const Listed& b) {
+        return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+      });
+      for (const Listed& f : listed[z]) {
+        counted[z].facilities.push_back(static_cast<std::uint32_t>(names[z].size()));
+        names[z].push_back(std::get<2>(f));
+      }
+    }
+    std::vector<std::optional<double>> targets;
+    for (const io::LoadedZoneTargets& zt : zone_targets)
+      if (zt.level == ind.level)
+        if (auto it = zt.by_id.find(ind.id); it != zt.by_id.end()) targets = it->second;
+    analysis::IndicatorResult result = analysis::finish_indicator(
+        ind, std::move(counted), seated,
+        targets.size() == zones ? std::span<const std::optional<double>>(targets) : std::span<const std::optional<double>>());
+    tables.indicators.push_back(
+        indicator_tables(ind, li, s.taxonomy, zone_targets, std::move(result), std::move(names)));
+  }
+}
+
 }  // namespace
 
 MergeResult merge_tiles(const MergeConfig& config) {
@@ -280,7 +456,12 @@ MergeResult merge_tiles(const MergeConfig& config) {
   const geo::CrsSpec crs = geo::CrsSpec::parse(plan.crs);
   Diagnostics diag;
   std::vector<io::LoadedZoneLevel> levels;
-  for (const auto& spec : s.zones) levels.push_back(io::load_zone_level(spec, crs, diag));
+  for (const auto& spec : s.zones) {
+    levels.push_back(io::load_zone_level(spec, crs, diag));
+    // The seats, for the planning indicators counted near them (within_m), as a run loads them.
+    if (spec.seats && levels.back().kind == io::ZoneGeometryKind::kPolygons)
+      levels.back().zone_seats_m = io::load_zone_seats(*spec.seats, levels.back(), crs, diag);
+  }
   diag.throw_if_errors();
   std::vector<io::LoadedZoneTargets> zone_targets;
   if (!s.zone_targets.empty()) zone_targets = io::load_zone_targets(s, levels, diag);
@@ -383,6 +564,9 @@ MergeResult merge_tiles(const MergeConfig& config) {
     add_zone_targets(st_tables, zone_targets, tables.levels);
     tables.standards.push_back(std::move(st_tables));
   }
+  add_density(tables, tiles, s, levels, zone_index, zone_targets);
+  add_facility_counts(tables, tiles, s, levels, zone_index);
+  add_indicators(tables, tiles, s, levels, zone_index, zone_targets);
   std::string method_zh;
   std::string method_en;
   if (const auto it = tiles.front().j.find("population_method"); it != tiles.front().j.end() && it->is_object()) {
@@ -390,6 +574,9 @@ MergeResult merge_tiles(const MergeConfig& config) {
     method_en = it->value("en", "");
   }
   add_sources(tables, s, method_zh, method_en);
+  const DataNote note = data_note(s);
+  tables.data_note_zh = note.zh;
+  tables.data_note_en = note.en;
 
   // The output folder.
   io::OutputFolderOptions folder;
@@ -400,13 +587,19 @@ MergeResult merge_tiles(const MergeConfig& config) {
   io::OutputDir dir(config.out, folder);
   MergeResult result;
   fs::create_directories(dir.path() / "tables");
-  std::vector<report::Table> written = report::coverage_tables(tables);
-  for (report::Table& t : report::sensitivity_tables(tables)) written.push_back(std::move(t));
+  // The run's appendix tables, numbered as the run numbers them, but for those the tiles cannot give exactly.
+  std::vector<report::Table> written;
+  for (report::Table& t : report::appendix_tables(tables))
+    if (t.id != "gaps") written.push_back(std::move(t));
   for (const report::Table& t : written) {
     const std::string name = "tables/" + t.id + ".csv";
     io::write_file_atomically(dir.path() / name, report::to_csv(t, config.lang));
     result.outputs.push_back(name);
   }
+  report::XlsxOptions xlsx;
+  xlsx.subject = config.lang == report::Lang::kZh || tables.scenario_en.empty() ? tables.scenario_zh : tables.scenario_en;
+  report::write_xlsx(dir.path() / "appendix.xlsx", written, config.lang, xlsx);
+  result.outputs.push_back("appendix.xlsx");
   ordered_json rasters = ordered_json::array();
   for (const Standard& st : s.standards) {
     const std::string name = "travel_time_" + st.id + ".tif";
@@ -447,8 +640,19 @@ MergeResult merge_tiles(const MergeConfig& config) {
   for (const std::string& o : result.outputs)
     if (o.rfind("tables/", 0) == 0) m["tables"].push_back(o);
   m["travel_time_vrt"] = rasters;
-  m["not_merged"] = ordered_json::array({"layers.gpkg", "appendix.xlsx", "report.html", "report.md", "project.qgs",
-                                         "the other tables (summary, density, gaps, indicators, facility counts)"});
+  // What an untiled run writes that the merge does not (yet), and why (docs/cli/merge.md).
+  ordered_json not_merged = ordered_json::array();
+  const auto left_out = [&](const std::string& output, const std::string& reason) {
+    not_merged.push_back({{"output", output}, {"reason", reason}});
+  };
+  left_out("tables/gaps.csv", "a gap area across a tile edge is two pieces in two tiles, each ranked on its own");
+  left_out("appendix.xlsx: 附表4 (gaps)", "the workbook holds the merged tables only");
+  left_out("facility_zones.csv, facility_access.csv",
+           "not merged yet: a tile lists the facilities of its halo too, in its own order");
+  left_out("layers.gpkg", "vector layers are not merged");
+  left_out("report.md, report.html", "the key findings name gap areas, which are not merged");
+  left_out("project.qgs", "it styles the vector layers, which are not merged");
+  m["not_merged"] = not_merged;
   result.outputs.push_back("merge.json");
   m["outputs"] = result.outputs;
   io::write_file_atomically(dir.path() / "merge.json", m.dump(2) + "\n");

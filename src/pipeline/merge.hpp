@@ -1,9 +1,10 @@
 #pragma once
 // `carereach merge PLAN --out DIR`: the tiles of a plan put back together (docs/cli/merge.md,
 // docs/method/tiles.md#merging). Reads PLAN/plan.json and every tile's PLAN/out/<id>/tile.json, checks that they
-// belong together, adds up the tiles' exact zone sums into the coverage tables of an untiled run, and writes one
-// GDAL VRT per time standard over the tiles' travel-time GeoTIFFs. Only the parent's zones are read (not the
-// population, facilities or roads). Nothing here prints; problems are carereach errors.
+// belong together, adds up the tiles' exact zone sums into the zone tables of an untiled run (all but the gap areas)
+// and appendix.xlsx, and writes one GDAL VRT per time standard over the tiles' travel-time GeoTIFFs. Only the
+// parent's zones, zone totals and targets are read (not the population, facilities or roads). Nothing here prints;
+// problems are carereach errors.
 
 #include <filesystem>
 #include <string>
@@ -26,7 +27,8 @@ struct MergeResult {
   std::vector<std::string> outputs;  ///< files written, relative to the folder
 };
 
-/// Writes DIR/tables/coverage_<level>.csv (and sensitivity_<id>.csv where a standard has variants),
+/// Writes DIR/tables/<id>.csv for every appendix table of the run but gaps.csv (summary, density_<level>,
+/// coverage_<level>, indicators, facility_counts_<level>, sensitivity_<id>), DIR/appendix.xlsx of them,
 /// DIR/travel_time_<standard>.vrt and DIR/merge.json, through a temporary folder beside DIR renamed when complete.
 /// Throws CodedError "merge.missing_tiles" (exit 4) naming every tile without tile.json and the command that runs
 /// it; "merge.mismatch" (exit 4) naming the tile and the field that differs from the plan (carereach_version,

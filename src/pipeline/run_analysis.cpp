@@ -99,31 +99,13 @@ analysis::SeatTravel seat_travel(analysis::TravelModel* model, const std::vector
 }
 
 /// The per-zone targets of `id` on a level ([[zone_targets]]), or empty when none is set.
-std::vector<std::optional<double>> zone_targets_of(const io::LoadedScenario& loaded, const std::string& level,
-                                                   const std::string& id) {
-  for (const io::LoadedZoneTargets& t : loaded.zone_targets) {
+std::vector<std::optional<double>> zone_targets_of(const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                                   const std::string& level, const std::string& id) {
+  for (const io::LoadedZoneTargets& t : zone_targets) {
     if (t.level != level) continue;
     if (auto it = t.by_id.find(id); it != t.by_id.end()) return it->second;
   }
   return {};
-}
-
-/// Zone totals ([[density.zone_totals]]) and per-zone density targets of one level, for zone_density.
-analysis::DensityZoneInputs density_inputs(const io::LoadedScenario& loaded, const std::string& level, std::size_t zones,
-                                           const std::vector<analysis::DensityIndicator>& indicators) {
-  analysis::DensityZoneInputs in;
-  for (const io::LoadedZoneTotals& t : loaded.zone_totals)
-    if (t.level == level && t.totals.size() == zones) {
-      in.totals = t.totals;
-      in.population = t.population;
-    }
-  for (std::size_t i = 0; i < indicators.size(); ++i) {
-    const std::vector<std::optional<double>> targets = zone_targets_of(loaded, level, indicators[i].id);
-    if (targets.size() != zones) continue;
-    if (in.targets.empty()) in.targets.assign(zones, std::vector<std::optional<double>>(indicators.size()));
-    for (std::size_t z = 0; z < zones; ++z) in.targets[z][i] = targets[z];
-  }
-  return in;
 }
 
 /// The zone levels as siting takes them.
@@ -137,28 +119,53 @@ SitingLevels siting_levels(const RunAnalysis& out, const std::vector<std::span<c
 
 }  // namespace
 
-RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
-                        const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard) {
-  RunAnalysis out;
-  // The density indicators with the scenario's local targets, first: an unknown indicator id stops the run before
-  // any travel time is computed.
-  out.indicators = analysis::default_density_indicators();
-  const io::DensitySpec& local = loaded.scenario.density;
+analysis::DensityZoneInputs density_inputs(const std::vector<io::LoadedZoneTotals>& zone_totals,
+                                           const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                           const std::string& level, std::size_t zones,
+                                           const std::vector<analysis::DensityIndicator>& indicators) {
+  analysis::DensityZoneInputs in;
+  for (const io::LoadedZoneTotals& t : zone_totals)
+    if (t.level == level && t.totals.size() == zones) {
+      in.totals = t.totals;
+      in.population = t.population;
+    }
+  for (std::size_t i = 0; i < indicators.size(); ++i) {
+    const std::vector<std::optional<double>> targets = zone_targets_of(zone_targets, level, indicators[i].id);
+    if (targets.size() != zones) continue;
+    if (in.targets.empty()) in.targets.assign(zones, std::vector<std::optional<double>>(indicators.size()));
+    for (std::size_t z = 0; z < zones; ++z) in.targets[z][i] = targets[z];
+  }
+  return in;
+}
+
+std::vector<analysis::DensityIndicator> density_indicators(const io::Scenario& s) {
+  std::vector<analysis::DensityIndicator> out = analysis::default_density_indicators();
+  const io::DensitySpec& local = s.density;
   for (const auto& [id, target] : local.targets) {
     const std::string& wanted = id;  // a structured binding cannot be captured by a lambda in clang 14 (fuzz build)
-    auto it = std::find_if(out.indicators.begin(), out.indicators.end(),
+    auto it = std::find_if(out.begin(), out.end(),
                            [&wanted](const analysis::DensityIndicator& d) { return d.id == wanted; });
-    if (it == out.indicators.end()) {
+    if (it == out.end()) {
       std::string ids;
-      for (const auto& d : out.indicators) ids += (ids.empty() ? "" : ", ") + d.id;
+      for (const auto& d : out) ids += (ids.empty() ? "" : ", ") + d.id;
       throw ScenarioError("'" + id + "' is not a density indicator",
-                          Location{loaded.scenario.file.filename().string(), {}, {}, "density.targets." + id,
+                          Location{s.file.filename().string(), {}, {}, "density.targets." + id,
                                    local.target_lines.at(id)},
                           "the indicators are: " + ids + " (docs/method/density.md)");
     }
     it->target = target;
     it->target_source = local.source;
   }
+  return out;
+}
+
+RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,
+                        const std::function<void(StandardOutcome&, const StandardCells&)>& on_standard) {
+  RunAnalysis out;
+  // The density indicators with the scenario's local targets, first: an unknown indicator id stops the run before
+  // any travel time is computed.
+  out.indicators = density_indicators(loaded.scenario);
+  const io::DensitySpec& local = loaded.scenario.density;
   // Capacity-aware coverage: every facility's capacity is checked before any travel time is computed.
   out.capacity = prepare_capacity(loaded);
   // Siting ([siting.<id>]): the candidates are checked before any travel time is computed.
@@ -402,7 +409,8 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
   // --- resource density per level (the indicators and their local targets were set up first)
   for (std::size_t li = 0; li < out.levels.size(); ++li) {
     const analysis::DensityZoneInputs in =
-        density_inputs(loaded, out.levels[li].level.level, out.levels[li].level.zones.size(), out.indicators);
+        density_inputs(loaded.zone_totals, loaded.zone_targets, out.levels[li].level.level,
+                       out.levels[li].level.zones.size(), out.indicators);
     out.density.push_back(analysis::zone_density(loaded.facilities, facility_zone[li], out.levels[li].population,
                                                  out.indicators, local.include_planned, &in));
   }
@@ -415,7 +423,7 @@ RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, Pro
     const std::size_t zones = out.levels[*li].level.zones.size();
     std::span<const std::optional<std::pair<double, double>>> seats;
     if (ind.within_m && zl.zone_seats_m.size() == zones) seats = zl.zone_seats_m;
-    const std::vector<std::optional<double>> targets = zone_targets_of(loaded, ind.level, ind.id);
+    const std::vector<std::optional<double>> targets = zone_targets_of(loaded.zone_targets, ind.level, ind.id);
     IndicatorOutcome o;
     o.indicator = &ind;
     o.level = *li;

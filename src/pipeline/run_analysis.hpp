@@ -153,6 +153,17 @@ struct RunAnalysis {
   std::vector<SitingOutcome> siting;                ///< per [siting.<id>] (pipeline/run_siting.hpp)
 };
 
+/// The density indicators with the scenario's local targets ([density] targets). Throws ScenarioError for an id
+/// that is not a density indicator.
+std::vector<analysis::DensityIndicator> density_indicators(const io::Scenario& s);
+
+/// Zone totals ([[density.zone_totals]]) and per-zone density targets ([[zone_targets]]) of one level, for
+/// analysis::zone_density (a run) or analysis::finish_zone_density (a merge of tiles).
+analysis::DensityZoneInputs density_inputs(const std::vector<io::LoadedZoneTotals>& zone_totals,
+                                           const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                           const std::string& level, std::size_t zones,
+                                           const std::vector<analysis::DensityIndicator>& indicators);
+
 /// Runs the analysis. on_standard is called for each computed standard while its cells are in memory (write the
 /// GeoTIFF and the polygon layers there); the outcome is then complete except for what the caller adds.
 RunAnalysis analyse_run(const io::LoadedScenario& loaded, Diagnostics& diag, ProgressSink* progress,

@@ -106,41 +106,58 @@ std::string zone_targets_label(const std::vector<io::LoadedZoneTargets>& zone_ta
   return {};
 }
 
-report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, const RunAnalysis& a) {
+}  // namespace
+
+bool in_count_column(const Facility& f, const std::string& key) {
+  if (key.rfind("type_", 0) == 0) return f.type == key.substr(5);
+  if (key.rfind("level_", 0) == 0) return std::to_string(static_cast<int>(f.level)) == key.substr(6);
+  if (key.rfind("tag_", 0) == 0) return f.has_tag(key.substr(4));
+  return false;
+}
+
+report::FacilityCountTables facility_count_columns(const Taxonomy& taxonomy,
+                                                   const std::function<bool(const std::string&)>& present) {
   report::FacilityCountTables fc;
-  const Taxonomy& taxonomy = loaded.scenario.taxonomy;
-  std::vector<const Facility*> counted;
-  for (const Facility& f : loaded.facilities)
-    if (f.status != FacilityStatus::kClosed) counted.push_back(&f);
   // Columns: the types present (taxonomy order), the levels present (三级 first), the tags present (taxonomy order).
-  std::vector<std::function<bool(const Facility&)>> test;
   for (const FacilityType& t : taxonomy.types())
-    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->type == t.id; })) {
+    if (present("type_" + t.id)) {
       fc.keys.push_back("type_" + t.id);
       fc.headers_zh.push_back(t.name_zh);
       fc.headers_en.push_back(t.name_en);
       fc.groups_zh.push_back("类别");
-      const std::string id = t.id;
-      test.emplace_back([id](const Facility& f) { return f.type == id; });
     }
   for (const FacilityLevel l : {FacilityLevel::kTertiary, FacilityLevel::kSecondary, FacilityLevel::kPrimary,
                                 FacilityLevel::kUnrated})
-    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->level == l; })) {
+    if (present("level_" + std::to_string(static_cast<int>(l)))) {
       fc.keys.push_back("level_" + std::to_string(static_cast<int>(l)));
       fc.headers_zh.push_back(to_label_zh(l));
       fc.headers_en.push_back(std::string("Level: ") + to_string(l));
       fc.groups_zh.push_back("等级");
-      test.emplace_back([l](const Facility& f) { return f.level == l; });
     }
   for (const TagDef& t : taxonomy.tags())
-    if (std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return f->has_tag(t.id); })) {
+    if (present("tag_" + t.id)) {
       fc.keys.push_back("tag_" + t.id);
       fc.headers_zh.push_back(t.name_zh);
       fc.headers_en.push_back("Tag: " + t.name_en);
       fc.groups_zh.push_back("标签");
-      const std::string id = t.id;
-      test.emplace_back([id](const Facility& f) { return f.has_tag(id); });
     }
+  return fc;
+}
+
+report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, const RunAnalysis& a) {
+  std::vector<const Facility*> counted;
+  for (const Facility& f : loaded.facilities) {
+    if (f.status == FacilityStatus::kClosed) continue;
+    if (loaded.tile && loaded.grid) {
+      // A tile counts the facilities of its own cells: each facility in exactly one tile (docs/method/tiles.md).
+      const auto cell = loaded.grid->cell_at(f.x_m, f.y_m);
+      if (!cell || *cell >= loaded.tile->own_cell.size() || loaded.tile->own_cell[*cell] == 0) continue;
+    }
+    counted.push_back(&f);
+  }
+  report::FacilityCountTables fc = facility_count_columns(loaded.scenario.taxonomy, [&](const std::string& key) {
+    return std::any_of(counted.begin(), counted.end(), [&](const Facility* f) { return in_count_column(*f, key); });
+  });
   for (std::size_t li = 0; li < a.levels.size(); ++li) {
     const std::size_t zones = a.levels[li].level.zones.size();
     std::vector<std::vector<std::uint32_t>> by_zone(zones, std::vector<std::uint32_t>(fc.keys.size(), 0));
@@ -153,8 +170,8 @@ report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, co
         continue;
       }
       ++all[z];
-      for (std::size_t c = 0; c < test.size(); ++c)
-        if (test[c](*f)) ++by_zone[z][c];
+      for (std::size_t c = 0; c < fc.keys.size(); ++c)
+        if (in_count_column(*f, fc.keys[c])) ++by_zone[z][c];
     }
     fc.by_level.push_back(std::move(by_zone));
     fc.all.push_back(std::move(all));
@@ -162,8 +179,6 @@ report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, co
   }
   return fc;
 }
-
-}  // namespace
 
 /// One [capacity.<id>]'s labels and results for 附表8 (report/capacity_tables.hpp).
 static report::CapacityTables capacity_tables_of(const io::LoadedScenario& loaded, const RunAnalysis& analysis,
@@ -295,6 +310,46 @@ void add_sources(report::RunTables& t, const io::Scenario& s, const std::string&
   }
 }
 
+std::string indicator_facility_name(const Facility& f) { return f.name.empty() ? f.source_id : f.name; }
+
+report::IndicatorTables indicator_tables(const PlanIndicator& ind, std::size_t level, const Taxonomy& taxonomy,
+                                         const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                         analysis::IndicatorResult result,
+                                         std::vector<std::vector<std::string>> facility_names) {
+  report::IndicatorTables it;
+  it.id = ind.id;
+  it.name_zh = ind.name_zh;
+  it.name_en = ind.name_en;
+  it.kind = ind.kind;
+  it.level = level;
+  std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, taxonomy);
+  if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, taxonomy);
+  it.within_m = ind.within_m;
+  it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
+  it.source_zh = ind.source_zh;
+  it.source_en = ind.source_en;
+  it.zone_targets_label = zone_targets_label(zone_targets, ind.level);
+  it.result = std::move(result);
+  it.facility_names = std::move(facility_names);
+  return it;
+}
+
+void add_density_labels(report::RunTables& t, const std::vector<io::LoadedZoneTotals>& zone_totals,
+                        const std::vector<io::LoadedZoneTargets>& zone_targets) {
+  for (const ZoneLevel& l : t.levels) {
+    std::string label;
+    std::string population;
+    for (const io::LoadedZoneTotals& z : zone_totals)
+      if (z.level == l.level) {
+        label = z.label + (z.year.empty() ? "" : "（" + z.year + "）");
+        population = z.population_label;
+      }
+    t.zone_totals_label_zh.push_back(label);
+    t.zone_totals_population_zh.push_back(population);
+    t.density_targets_label.push_back(zone_targets_label(zone_targets, l.level));
+  }
+}
+
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis) {
   const io::Scenario& s = loaded.scenario;
   report::RunTables t;
@@ -310,41 +365,15 @@ report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAna
   }
   t.density.indicators = analysis.indicators;
   for (const auto& d : analysis.density) t.density.by_level.emplace_back(d);
-  for (const LevelOnGrid& l : analysis.levels) {
-    std::string label;
-    std::string population;
-    for (const io::LoadedZoneTotals& z : loaded.zone_totals)
-      if (z.level == l.level.level) {
-        label = z.label + (z.year.empty() ? "" : "（" + z.year + "）");
-        population = z.population_label;
-      }
-    t.zone_totals_label_zh.push_back(label);
-    t.zone_totals_population_zh.push_back(population);
-    t.density_targets_label.push_back(zone_targets_label(loaded.zone_targets, l.level.level));
-  }
+  add_density_labels(t, loaded.zone_totals, loaded.zone_targets);
   for (const IndicatorOutcome& o : analysis.plan_indicators) {
-    const PlanIndicator& ind = *o.indicator;
-    report::IndicatorTables it;
-    it.id = ind.id;
-    it.name_zh = ind.name_zh;
-    it.name_en = ind.name_en;
-    it.kind = ind.kind;
-    it.level = o.level;
-    std::tie(it.select_zh, it.select_en) = describe_selector(ind.select, s.taxonomy);
-    if (ind.kind == IndicatorKind::kShare) std::tie(it.with_zh, it.with_en) = describe_with(ind.with, s.taxonomy);
-    it.within_m = ind.within_m;
-    it.target = ind.kind == IndicatorKind::kPresence ? ind.min_count : ind.target_share;
-    it.source_zh = ind.source_zh;
-    it.source_en = ind.source_en;
-    it.zone_targets_label = zone_targets_label(loaded.zone_targets, ind.level);
-    it.result = o.result;
+    std::vector<std::vector<std::string>> names;
     for (const auto& z : o.result.zones) {
-      std::vector<std::string> names;
-      for (const std::uint32_t f : z.facilities)
-        names.push_back(loaded.facilities[f].name.empty() ? loaded.facilities[f].source_id : loaded.facilities[f].name);
-      it.facility_names.push_back(std::move(names));
+      names.emplace_back();
+      for (const std::uint32_t f : z.facilities) names.back().push_back(indicator_facility_name(loaded.facilities[f]));
     }
-    t.indicators.push_back(std::move(it));
+    t.indicators.push_back(
+        indicator_tables(*o.indicator, o.level, s.taxonomy, loaded.zone_targets, o.result, std::move(names)));
   }
   if (!loaded.facilities.empty()) t.facility_counts = facility_counts(loaded, analysis);
 

@@ -3,6 +3,7 @@
 // appendix.xlsx and report.md — in the language asked for.
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,33 @@ void add_zone_targets(report::StandardTables& st, const std::vector<io::LoadedZo
 /// how it was put on the grid (io::PopulationLoad::method_zh / method; empty: by its label or file).
 void add_sources(report::RunTables& t, const io::Scenario& s, const std::string& population_method_zh,
                  const std::string& population_method_en);
+
+/// Where each level's density figures come from (t.zone_totals_label_zh, zone_totals_population_zh,
+/// density_targets_label), per entry of t.levels (set first).
+void add_density_labels(report::RunTables& t, const std::vector<io::LoadedZoneTotals>& zone_totals,
+                        const std::vector<io::LoadedZoneTargets>& zone_targets);
+
+/// The name 附表5 lists a facility by (its name, else its id).
+std::string indicator_facility_name(const Facility& f);
+
+/// One planning indicator of 附表5: its labels (what it counts, its target and where per-zone targets come from) with
+/// its result on the zones of levels[level] and, per zone, the names of the facilities it lists.
+report::IndicatorTables indicator_tables(const PlanIndicator& indicator, std::size_t level, const Taxonomy& taxonomy,
+                                         const std::vector<io::LoadedZoneTargets>& zone_targets,
+                                         analysis::IndicatorResult result,
+                                         std::vector<std::vector<std::string>> facility_names);
+
+/// Whether a facility falls in a column of 附表6 (key "type_<id>", "level_<n>", "tag_<id>").
+bool in_count_column(const Facility& f, const std::string& key);
+
+/// 附表6's columns (keys, headers, groups; no counts): the types, levels (三级 first) and tags in taxonomy order for
+/// which `present(key)` holds.
+report::FacilityCountTables facility_count_columns(const Taxonomy& taxonomy,
+                                                   const std::function<bool(const std::string&)>& present);
+
+/// 附表6's counts: the facilities not closed per zone of every level. A tile counts only the facilities in its own
+/// cells (each facility in exactly one tile): its tile.json hands them to a merge.
+report::FacilityCountTables facility_counts(const io::LoadedScenario& loaded, const RunAnalysis& analysis);
 
 /// The run's results with the labels of the scenario (names, levels, standards, data sources).
 report::RunTables make_run_tables(const io::LoadedScenario& loaded, const RunAnalysis& analysis);

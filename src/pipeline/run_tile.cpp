@@ -1,7 +1,10 @@
 #include "pipeline/run_tile.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+
+#include "pipeline/run_tables.hpp"
 
 namespace carereach::pipeline {
 
@@ -30,6 +33,25 @@ void add_values(ordered_json& z, const TileZoneValues& v) {
   ordered_json bins = ordered_json::array();
   for (const auto& [value, persons] : v.bins) bins.push_back(ordered_json::array({value, persons}));
   z["value_bins"] = bins;
+}
+
+/// Where a facility stands in the list a run loads (the [[facilities]] sources in order, each in file order): the
+/// source's index and the row or feature number.
+struct FacilityOrder {
+  std::size_t source = 0;
+  long long feature = 0;
+};
+
+FacilityOrder facility_order(const io::LoadedScenario& loaded, const Facility& f) {
+  FacilityOrder at;
+  const auto& sources = loaded.scenario.facilities;
+  at.source = sources.size();
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (sources[i].source.path_as_written == f.source_file) at.source = i;
+  const std::size_t digits = f.source_feature.find_last_not_of("0123456789");
+  const std::string number = digits == std::string::npos ? f.source_feature : f.source_feature.substr(digits + 1);
+  if (!number.empty()) at.feature = std::stoll(number);
+  return at;
 }
 
 }  // namespace
@@ -94,7 +116,12 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
   own["facilities_beyond_window"] = load.facilities_dropped;
   j["own_region"] = own;
 
-  // Per zone level: the zones the tile reports, those cut by the own region, the persons of each.
+  // Per zone level: the zones the tile reports, those cut by the own region, the persons of each; the facilities of
+  // the own cells per zone (附表6's columns, a facility in exactly one tile) and the resources they give (附表2).
+  std::optional<report::FacilityCountTables> counts;
+  if (analysis != nullptr) counts = facility_counts(loaded, *analysis);
+  j["facilities_loaded"] = !loaded.facilities.empty();
+  if (counts) j["facility_columns"] = counts->keys;
   ordered_json levels = ordered_json::array();
   for (std::size_t li = 0; li < loaded.zones.size(); ++li) {
     ordered_json l;
@@ -106,12 +133,49 @@ ordered_json tile_json(const io::LoadedScenario& loaded, const RunAnalysis* anal
       zj["code"] = loaded.zones[li].level.zones[z].code;
       if (analysis != nullptr && li < analysis->levels.size() && z < analysis->levels[li].population.size())
         zj["population"] = analysis->levels[li].population[z];
+      if (counts && li < counts->by_level.size() && z < counts->by_level[li].size()) {
+        zj["facilities_all"] = counts->all[li][z];
+        zj["facility_counts"] = counts->by_level[li][z];
+      }
+      if (analysis != nullptr && li < analysis->density.size() && z < analysis->density[li].zones.size()) {
+        const analysis::ZoneDensity& d = analysis->density[li].zones[z];
+        zj["resources"] = d.facility_totals;
+        zj["resources_reporting"] = d.reporting;
+      }
       zones.push_back(zj);
     }
     l["zones"] = zones;
+    if (counts && li < counts->outside.size()) l["facilities_outside"] = counts->outside[li];
     levels.push_back(l);
   }
   j["zones"] = levels;
+
+  // Per planning indicator and zone: the counts of the own cells' facilities (a facility in exactly one tile) and the
+  // facilities it lists, each with its place in the parent's facility list (source, row) for a merge to order them.
+  ordered_json indicators = ordered_json::array();
+  if (analysis != nullptr)
+    for (const IndicatorOutcome& o : analysis->plan_indicators) {
+      ordered_json ij;
+      ij["id"] = o.indicator->id;
+      ij["level"] = loaded.zones[o.level].level.level;
+      ordered_json zones = ordered_json::array();
+      for (std::size_t z = 0; z < o.result.zones.size(); ++z) {
+        const analysis::ZoneIndicator& r = o.result.zones[z];
+        ordered_json listed = ordered_json::array();
+        for (const std::uint32_t f : r.facilities) {
+          const Facility& fac = loaded.facilities[f];
+          const FacilityOrder at = facility_order(loaded, fac);
+          listed.push_back(ordered_json::array({at.source, at.feature, indicator_facility_name(fac)}));
+        }
+        zones.push_back({{"code", loaded.zones[o.level].level.zones[z].code},
+                         {"count", r.count},
+                         {"of", r.of},
+                         {"facilities", listed}});
+      }
+      ij["zones"] = zones;
+      indicators.push_back(ij);
+    }
+  j["indicators"] = indicators;
 
   ordered_json out = ordered_json::array();
   if (analysis != nullptr) {

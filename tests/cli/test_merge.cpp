@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,12 @@ using namespace carereach::test::tile_fixture;
 
 namespace {
 
-/// The tables of a run folder that a merge writes (the coverage and sensitivity tables), by file name.
+/// The tables of a run folder that a merge writes (all but the gap areas), by file name.
 std::set<std::string> merged_kind_tables(const fs::path& run) {
   std::set<std::string> out;
   for (const auto& e : fs::directory_iterator(run / "tables")) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("coverage_", 0) == 0 || name.rfind("sensitivity_", 0) == 0) out.insert(name);
+    if (name != "gaps.csv") out.insert(name);
   }
   return out;
 }
@@ -39,6 +40,10 @@ std::set<std::string> merged_kind_tables(const fs::path& run) {
 void check_merge(const fs::path& full, const fs::path& merged) {
   const std::set<std::string> want = merged_kind_tables(full);
   REQUIRE(want.count("coverage_county.csv") == 1);
+  REQUIRE(want.count("summary.csv") == 1);
+  REQUIRE(want.count("density_county.csv") == 1);
+  REQUIRE(want.count("facility_counts_county.csv") == 1);
+  CHECK(fs::exists(merged / "appendix.xlsx"));
   CHECK(merged_kind_tables(merged) == want);
   for (const std::string& name : want) {
     INFO(name);
@@ -96,7 +101,13 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
       const std::string id = std::to_string(++n);
       facilities += "F" + id + ",卫生室" + id + ",村卫生室," + std::to_string(x) + "," + std::to_string(y) + "\n";
     }
-  Case c(3, facilities);
+  // A planning indicator counted near the counties' seats (附表5): its zones are cut by the boxes, so a zone's
+  // facilities come from several tiles; the third county has no seat (not assessed).
+  Case c(3, facilities,
+         "\n[zones.seats]\nsource = \"seats.csv\"\ncrs = \"EPSG:4548\"\nx_field = \"x\"\ny_field = \"y\"\n"
+         "code_field = \"code\"\n\n[indicators.clinics_near_seat]\nkind = \"presence\"\nname_zh = \"驻地附近卫生室\"\n"
+         "level = \"county\"\ntypes = [\"村卫生室\"]\nwithin_m = 4500\nmin_count = 3\n");
+  c.dir.write("seats.csv", "code,x,y\n100001,455000,3705000\n100002,465000,3705000\n");
   const fs::path full = c.dir / "full";
   const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
   INFO(r0.all());
@@ -116,6 +127,10 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
   CHECK(summary["status"] == "ok");
   CHECK(summary["tiles"].size() == tiles.size());
   check_merge(full, merged);
+  const std::string indicators = slurp(full / "tables" / "indicators.csv");
+  INFO(indicators);
+  CHECK(indicators.find("卫生室13、卫生室14") != std::string::npos);  // facilities of several tiles in one zone
+  CHECK(indicators.find("未评估") != std::string::npos);               // the county without a seat
   // The quantiles are not all beyond the limit (the bins of tile.json are what gives them).
   const std::string table = slurp(full / "tables" / "coverage_county.csv");
   CHECK(std::count(table.begin(), table.end(), '\n') >= 8);
@@ -240,4 +255,69 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
     CHECK(slurp(merged_en / "tables" / name) == slurp(full_en / "tables" / name));
   }
   CHECK(slurp(merged_en / "tables" / "coverage_county.csv") != slurp(merged / "tables" / "coverage_county.csv"));
+}
+
+TEST_CASE("merge of the Bozhou demo in 2 × 2 grid tiles: the untiled tables byte for byte, the rasters cell for cell",
+          "[cli][merge]") {
+  // geodata/bozhou/scenario.toml without what a tile refuses (tile.not_tileable): [capacity], [referral],
+  // [accessibility], [huff], [siting] and the township level (zones from seats); its inputs by absolute path. The
+  // search limit is the longest threshold (60 minutes), so that the halos are no wider than the standards need.
+  const fs::path geodata = fs::path(CAREREACH_GEODATA) / "bozhou";
+  std::istringstream in(slurp(geodata / "scenario.toml"));
+  std::string scenario;
+  bool skip = false;
+  int zone_levels = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("[", 0) == 0) {
+      const std::string name = line.substr(line.find_first_not_of('['), line.find(']') - line.find_first_not_of('['));
+      if (name == "zones") ++zone_levels;
+      skip = name == "zones" ? zone_levels == 2 : false;
+      for (const char* refused : {"capacity", "referral", "accessibility", "huff", "siting"})
+        if (name.rfind(std::string(refused) + ".", 0) == 0) skip = true;
+    }
+    if (skip) continue;
+    if (const auto at = line.find("source = \""); at == 0)
+      line.insert(at + 10, geodata.generic_string() + "/");
+    scenario += line + "\n";
+  }
+  REQUIRE(zone_levels == 2);
+  REQUIRE(scenario.find("level = \"township\"") == std::string::npos);
+  REQUIRE(scenario.find("[capacity") == std::string::npos);
+  REQUIRE(scenario.find("[huff") == std::string::npos);
+  scenario += "\n[travel]\nsearch_limit_min = 60\n";
+  TempDir dir;
+  dir.write("scenario.toml", scenario);
+  const std::string file = (dir / "scenario.toml").string();
+
+  const fs::path full = dir / "full";
+  const auto r0 = run_cli({"-q", "run", file, "--out", full.string()});
+  INFO(r0.all());
+  REQUIRE(r0.code == 0);
+  const fs::path plan_dir = dir / "plan";
+  const auto rp = run_cli({"-q", "tile", file, "--by", "grid", "--size-km", "70", "--out", plan_dir.string()});
+  INFO(rp.all());
+  REQUIRE(rp.code == 0);
+  const auto tiles = run_tiles(plan_dir);
+  REQUIRE(tiles.size() == 4);
+  std::set<std::string> ids;
+  for (const auto& t : tiles) ids.insert(t.first["id"].get<std::string>());
+  CHECK(ids == std::set<std::string>{"r000_c000", "r000_c001", "r001_c000", "r001_c001"});
+  const fs::path merged = dir / "merged";
+  const auto rm = run_cli({"-q", "merge", plan_dir.string(), "--out", merged.string()});
+  INFO(rm.all());
+  REQUIRE(rm.code == 0);
+  // The demo's planning indicators, variants (附表7) and several time standards are all there to be merged.
+  REQUIRE(fs::exists(full / "tables" / "indicators.csv"));
+  REQUIRE(fs::exists(full / "tables" / "sensitivity_tcm_15min.csv"));
+  check_merge(full, merged);
+  const std::string density = slurp(merged / "tables" / "density_county.csv");
+  CHECK(density.find("341602") != std::string::npos);
+  const json m = read_json(merged / "merge.json");
+  std::set<std::string> left_out;
+  for (const auto& n : m["not_merged"]) left_out.insert(n["output"].get<std::string>());
+  CHECK(left_out.count("tables/gaps.csv") == 1);
+  CHECK(left_out.count("tables/indicators.csv") == 0);
+  // The indicators list facilities of several tiles in one zone, in the untiled run's order.
+  CHECK(slurp(merged / "tables" / "indicators.csv").find("、") != std::string::npos);
+  CHECK_FALSE(fs::exists(merged / "tables" / "gaps.csv"));
 }
