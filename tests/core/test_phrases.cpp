@@ -159,7 +159,8 @@ TEST_CASE("every whole message and hint of the scenario reader, input readers, C
       "src/io/convert.cpp", "src/io/export.cpp", "src/io/layers.cpp", "src/io/raster_writer.cpp",
       "src/io/qgis_project.cpp", "src/io/ogr_transform.cpp", "src/pipeline/compare.cpp", "src/pipeline/run_siting.cpp",
       "src/pipeline/run_capacity.cpp", "src/pipeline/run_access_models.cpp", "src/pipeline/travel_setup.cpp",
-      "src/pipeline/run_analysis.cpp", "src/pipeline/merge.cpp", "src/cli/cmd_merge.cpp"};
+      "src/pipeline/run_analysis.cpp", "src/pipeline/merge.cpp", "src/cli/cmd_merge.cpp", "src/pipeline/tile_jobs.cpp",
+      "src/pipeline/tile_plan.cpp", "src/pipeline/run_tile.cpp", "src/cli/cmd_tile.cpp", "src/cli/cmd_jobs.cpp"};
   std::size_t checked = 0;
   for (const auto& file : files) {
     for (const Found& f : literal_messages(file)) {
