@@ -118,6 +118,10 @@ CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lowe
   out.bound = std::numeric_limits<double>::infinity();
   double theta = 2.0;
   int since_improvement = 0;
+  constexpr std::size_t kRowBlock = 4096;
+  const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
+  std::vector<double> rest_part(row_blocks);
+  std::vector<double> length2_part(row_blocks);
   for (int it = 0; it < std::max(1, max_iterations); ++it) {
     out.iterations = it + 1;
     // Each candidate's sum in its own order, whatever the threads: the same bound on every machine.
@@ -129,7 +133,35 @@ CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lowe
       }
     });
     double value = inner(c);
-    for (std::size_t i = 0; i < m; ++i) value += model.row_weight[i] - lambda[i];
+    // The rows the picks cover (counted into `covered`, which the multipliers' step sets back to 0).
+    const auto& pick = inner.pick();
+    for (std::size_t j = 0; j < n; ++j)
+      if (pick[j] != 0)
+        for (const std::uint32_t i : model.covers[j]) ++covered[i];
+    // Σ (w_i − λ_i) and the squared length of the subgradient of L at λ, (rows covered by the picks) − y with
+    // y_i = 1 where w_i > λ_i, in one pass over the rows: blocks of rows in parallel, each summed in order and the
+    // blocks' sums added in order, so the sums are the same on every machine (the squared length is a sum of whole
+    // numbers: exact in any order). A step that the box [0, w_i] would undo at once does not count towards it.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, row_blocks), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t b = r.begin(); b < r.end(); ++b) {
+        double rest = 0.0;
+        double length2 = 0.0;
+        const std::size_t end = std::min(m, (b + 1) * kRowBlock);
+        for (std::size_t i = b * kRowBlock; i < end; ++i) {
+          rest += model.row_weight[i] - lambda[i];
+          const double g = static_cast<double>(covered[i]) - (model.row_weight[i] > lambda[i] ? 1.0 : 0.0);
+          if ((g > 0.0 && lambda[i] <= 0.0) || (g < 0.0 && lambda[i] >= model.row_weight[i])) continue;
+          length2 += g * g;
+        }
+        rest_part[b] = rest;
+        length2_part[b] = length2;
+      }
+    });
+    double norm2 = 0.0;
+    for (std::size_t b = 0; b < row_blocks; ++b) {
+      value += rest_part[b];
+      norm2 += length2_part[b];
+    }
     if (value < out.bound - 1e-12 * std::max(1.0, total)) {
       out.bound = value;
       best_lambda = lambda;
@@ -140,25 +172,13 @@ CoverBound bound_from(const CoverModel& model, std::uint32_t budget, double lowe
       if (theta < 1e-4) break;
     }
     if (out.bound - lower_bound <= stop_gap * std::max(out.bound, 1e-12) || out.bound < stop_below) break;
-    // Subgradient of L at λ: (rows covered by the picks) − y, with y_i = 1 where w_i > λ_i.
-    std::fill(covered.begin(), covered.end(), 0U);
-    const auto& pick = inner.pick();
-    for (std::size_t j = 0; j < n; ++j)
-      if (pick[j] != 0)
-        for (const std::uint32_t i : model.covers[j]) ++covered[i];
-    double norm2 = 0.0;
-    for (std::size_t i = 0; i < m; ++i) {
-      const double g = static_cast<double>(covered[i]) - (model.row_weight[i] > lambda[i] ? 1.0 : 0.0);
-      // A step that the box [0, w_i] would undo at once does not count towards the step length.
-      if ((g > 0.0 && lambda[i] <= 0.0) || (g < 0.0 && lambda[i] >= model.row_weight[i])) continue;
-      norm2 += g * g;
-    }
     if (norm2 == 0.0) break;  // λ is optimal: the bound is the LP relaxation's
     const double step = theta * std::max(value - lower_bound, 1e-9 * std::max(1.0, total)) / norm2;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t i = r.begin(); i < r.end(); ++i) {
         const double g = static_cast<double>(covered[i]) - (model.row_weight[i] > lambda[i] ? 1.0 : 0.0);
         lambda[i] = std::clamp(lambda[i] - step * g, 0.0, model.row_weight[i]);
+        covered[i] = 0;
       }
     });
   }
