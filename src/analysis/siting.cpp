@@ -1289,6 +1289,7 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
         for (const std::uint32_t row : r.covers[j]) start[static_cast<std::size_t>(m.n) + row] = 1.0;
       }
     }
+    const bool lp_bound_before = capacity_lp_bound;  // the capacitated LP's bound tightened the cheap one
     ExactOutcome e = exact(m, deadline_at, options.accept_gap, start);
     out.time_limit_reached = e.timed_out;
     if (e.solved) {
@@ -1315,8 +1316,10 @@ SitingResult solve_siting(const SitingProblem& p, const SitingOptions& options) 
       char limit_text[32];
       std::snprintf(limit_text, sizeof limit_text, "%g s", options.time_limit_s);
       const std::string limit = limit_text;
-      const std::string against = std::abs(e.best_possible) < 1e30 ? "the tighter of the solver's bound and the Lagrangian one"
-                                                                   : "the Lagrangian bound (the solver was stopped inside an LP)";
+      const std::string cheap = lp_bound_before ? "the tighter of the Lagrangian bound and the LP relaxation's (Clp)"
+                                                : "the Lagrangian bound";
+      const std::string against = std::abs(e.best_possible) < 1e30 ? "the tighter of the solver's bound and " + cheap
+                                                                   : cheap + " (the solver was stopped inside an LP)";
       out.note = e.solved ? "the solver's time limit (" + limit +
                                 ") was reached before optimality was proven; the better of its best solution and the greedy one, gap against " + against
                           : "the solver found no solution within its time limit (" + limit +
