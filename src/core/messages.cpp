@@ -210,7 +210,7 @@ constexpr std::array kCatalogue = {
     ZhTemplate{"tile.duplicate_id", "两个区划得出相同的分片编号", "请使区划代码互不相同"},
     ZhTemplate{"tile.missing_parent", "分片所指的上级情景不存在", "请给出相对于分片文件的上级情景路径"},
     ZhTemplate{"tile.nested", "上级情景本身是分片", "请指向生成分片所用的原始情景"},
-    ZhTemplate{"tile.not_tileable", "该分析不能逐片精确计算", "请不分片计算，或在分片的情景中去掉该项（docs/method/tiles.md）"},
+    ZhTemplate{"tile.not_tileable", "该分析不能逐片精确计算", "请不分片计算，或按 docs/method/tiles.md 修改该项（去掉，或给出所需的设定值，如 bandwidth_m）"},
     ZhTemplate{"tile.outside", "分片的本区及缓冲区在研究区之外", "请用 carereach tile 重新生成分片"},
     ZhTemplate{"tile.partial_zones", "部分区划被分片切分，只计本分片的格网", "合并各分片时按 tile.json 的精确值相加"},
     ZhTemplate{"tile.speed_unknown", "读入数据前无法确定最快速度，无法确定缓冲区宽度", "请在情景中给出速度，或不分片计算"},

@@ -35,6 +35,14 @@ void check_tileable(const Scenario& s, const std::string& at) {
     if (z.geometry == ZoneGeometryKind::kSeats)
       refuse(at, "[[zones]] level \"" + z.level + "\" (geometry = \"seats\")",
              "cells go to the nearest seat at any distance, so a zone's cells depend on seats beyond the halo");
+  if (s.population && s.population->settlements && !s.population->settlements->bandwidth_m)
+    throw CodedError(ExitCode::kScenario, "tile.not_tileable"_code,
+                     "[population.settlements] without bandwidth_m cannot be computed tile by tile: the bandwidth is "
+                     "derived from the points and the area a run reads, which differ from tile to tile, so the "
+                     "persons would be spread differently from the untiled run",
+                     Location{at, {}, {}, "[population.settlements] bandwidth_m", 0},
+                     "set bandwidth_m in [population.settlements] to the bandwidth `carereach validate` reports for "
+                     "the untiled scenario (its population line: \"bandwidth … m, from the points' spacing\")");
   if (s.population && s.population->kind == PopulationKind::kPolygons)
     refuse(at, "[population] kind = \"polygons\"",
            "a polygon's persons are spread over all of its cells, which the tile's grid may cut");

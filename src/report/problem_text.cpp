@@ -235,7 +235,7 @@ constexpr std::array kTexts = {
     ProblemText{"tile.nested", "分片的上级情景本身是分片",
                 "分片的上级情景本身也是分片；请指向生成分片所用的原始情景。"},
     ProblemText{"tile.not_tileable", "该分析不能分片计算",
-                "情景中的某项分析依赖整个研究区域，不能逐片精确计算，已拒绝；请不分片计算，或在分片的情景中去掉该项。"},
+                "情景中的某项分析或设定依赖整个研究区域，不能逐片精确计算，已拒绝；请不分片计算，或在分片的情景中去掉该项（或给出所需的设定值，如居民点核密度带宽 bandwidth_m）。"},
     ProblemText{"tile.outside", "分片在研究区域之外",
                 "分片的本区及缓冲区都在上级情景的研究区域之外；请用分片命令重新生成分片。"},
     ProblemText{"tile.partial_zones", "区划被分片切分",

@@ -260,7 +260,8 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
 TEST_CASE("merge of the Bozhou demo in 2 × 2 grid tiles: the untiled tables byte for byte, the rasters cell for cell",
           "[cli][merge]") {
   // geodata/bozhou/scenario.toml without what a tile refuses (tile.not_tileable): [capacity], [referral],
-  // [accessibility], [huff], [siting] and the township level (zones from seats); its inputs by absolute path. The
+  // [accessibility], [huff], [siting] and the township level (zones from seats), with the settlements' bandwidth
+  // given; its inputs by absolute path. The
   // search limit is the longest threshold (60 minutes), so that the halos are no wider than the standards need.
   const fs::path geodata = fs::path(CAREREACH_GEODATA) / "bozhou";
   std::istringstream in(slurp(geodata / "scenario.toml"));
@@ -279,7 +280,11 @@ TEST_CASE("merge of the Bozhou demo in 2 × 2 grid tiles: the untiled tables byt
     if (const auto at = line.find("source = \""); at == 0)
       line.insert(at + 10, geodata.generic_string() + "/");
     scenario += line + "\n";
+    // A tile refuses a bandwidth derived from what it reads: the one `carereach validate` derives for Bozhou
+    // (730 m), given.
+    if (line.rfind("[population.settlements]", 0) == 0) scenario += "bandwidth_m = 730\n";
   }
+  REQUIRE(scenario.find("bandwidth_m = 730") != std::string::npos);
   REQUIRE(zone_levels == 2);
   REQUIRE(scenario.find("level = \"township\"") == std::string::npos);
   REQUIRE(scenario.find("[capacity") == std::string::npos);

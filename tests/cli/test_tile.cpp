@@ -412,3 +412,23 @@ TEST_CASE("bad [tile] inputs exit 3 and write nothing", "[cli][tile]") {
   CHECK(v.code == 3);
   CHECK_THAT(v.all(), Catch::Contains("[capacity.beds] cannot be computed tile by tile"));
 }
+
+TEST_CASE("settlements with a derived bandwidth are refused for tiles; a given bandwidth is accepted", "[cli][tile]") {
+  // The bandwidth derived from the points' spacing, √(A / 12n), uses the points and area a run reads: a tile reads
+  // its window only, so its bandwidth (and where the persons sit) would differ from the untiled run's.
+  Case c;
+  c.dir.write("villages.csv", "x,y\n452000,3702000\n457000,3706000\n463000,3703000\n471000,3708000\n476000,3701000\n");
+  const std::string settlements = "\n[population.settlements]\nsource = \"villages.csv\"\ncrs = \"EPSG:4548\"\n"
+                                  "x_field = \"x\"\ny_field = \"y\"\n";
+  c.dir.write("derived.toml", std::string(kScenario) + settlements);
+  c.dir.write("given.toml", std::string(kScenario) + settlements + "bandwidth_m = 1500\n");
+  const auto r = run_cli({"tile", (c.dir / "derived.toml").string(), "--by", "county", "--out", (c.dir / "plan").string()});
+  INFO(r.all());
+  CHECK(r.code == 3);
+  CHECK_THAT(r.all(), Catch::Contains("[population.settlements] without bandwidth_m cannot be computed tile by tile"));
+  CHECK_FALSE(fs::exists(c.dir / "plan"));
+  const auto ok = run_cli({"tile", (c.dir / "given.toml").string(), "--by", "county", "--out", (c.dir / "plan2").string()});
+  INFO(ok.all());
+  CHECK(ok.code == 0);
+  CHECK(fs::exists(c.dir / "plan2" / "plan.json"));
+}
