@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -108,15 +109,10 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
          "code_field = \"code\"\n\n[indicators.clinics_near_seat]\nkind = \"presence\"\nname_zh = \"驻地附近卫生室\"\n"
          "level = \"county\"\ntypes = [\"村卫生室\"]\nwithin_m = 4500\nmin_count = 3\n");
   c.dir.write("seats.csv", "code,x,y\n100001,455000,3705000\n100002,465000,3705000\n");
-  const fs::path full = c.dir / "full";
-  const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
-  INFO(r0.all());
-  REQUIRE(r0.code == 0);
-  const fs::path plan_dir = c.dir / "plan";
-  const auto rp = run_cli({"tile", c.scenario(), "--by", "grid", "--size-km", "8", "--out", plan_dir.string()});
-  INFO(rp.all());
-  REQUIRE(rp.code == 0);
-  const auto tiles = run_tiles(plan_dir);
+  const TiledRun run = run_untiled_and_tiles(c.scenario(), c.dir, {"--by", "grid", "--size-km", "8"});
+  const fs::path& full = run.full;
+  const fs::path& plan_dir = run.plan;
+  const auto& tiles = run.tiles;
   REQUIRE(tiles.size() >= 4);
 
   const fs::path merged = c.dir / "merged";
@@ -152,45 +148,33 @@ TEST_CASE("merge of grid tiles: the untiled tables byte for byte, the rasters ce
   const fs::path second = tiles[1].second / "tile.json";
   const std::string original = slurp(second);
   const std::string id = tiles[1].first["id"].get<std::string>();
-  {
+  // One field of the second tile's tile.json edited: merge refuses (exit 4, merge.mismatch) and writes nothing; the
+  // one error, for the checks below.
+  const auto mismatch = [&](const std::function<void(json&)>& edit, const std::string& out_name) {
     json t = json::parse(original);
-    t["carereach_version"] = "0.0.1-other";
+    edit(t);
     std::ofstream(second, std::ios::binary) << t.dump(2);
-    const auto r = run_cli({"merge", plan_dir.string(), "--out", (c.dir / "m_version").string(), "--json"});
+    const auto r = run_cli({"merge", plan_dir.string(), "--out", (c.dir / out_name).string(), "--json"});
     INFO(r.all());
     CHECK(r.code == 4);
     const json j = json::parse(r.out);
     REQUIRE(j["errors"].size() == 1);
     CHECK(j["errors"][0]["code"] == "merge.mismatch");
-    CHECK(j["errors"][0]["message"].get<std::string>().find(id) != std::string::npos);
-    CHECK(j["errors"][0]["message"].get<std::string>().find("carereach_version") != std::string::npos);
-    CHECK_FALSE(fs::exists(c.dir / "m_version"));
+    CHECK_FALSE(fs::exists(c.dir / out_name));
+    return j["errors"][0];
+  };
+  {
+    const json e = mismatch([](json& t) { t["carereach_version"] = "0.0.1-other"; }, "m_version");
+    CHECK(e["message"].get<std::string>().find(id) != std::string::npos);
+    CHECK(e["message"].get<std::string>().find("carereach_version") != std::string::npos);
   }
   {
-    json t = json::parse(original);
-    t["settings"]["search_limit_min"] = 45;
-    std::ofstream(second, std::ios::binary) << t.dump(2);
-    const auto r = run_cli({"merge", plan_dir.string(), "--out", (c.dir / "m_settings").string(), "--json"});
-    INFO(r.all());
-    CHECK(r.code == 4);
-    const json j = json::parse(r.out);
-    REQUIRE(j["errors"].size() == 1);
-    CHECK(j["errors"][0]["code"] == "merge.mismatch");
-    CHECK(j["errors"][0]["message"].get<std::string>().find(id) != std::string::npos);
-    CHECK(j["errors"][0]["location"]["field"] == "settings.search_limit_min");
+    const json e = mismatch([](json& t) { t["settings"]["search_limit_min"] = 45; }, "m_settings");
+    CHECK(e["message"].get<std::string>().find(id) != std::string::npos);
+    CHECK(e["location"]["field"] == "settings.search_limit_min");
   }
-  {
-    json t = json::parse(original);
-    t["parent"]["scenario_sha256"] = std::string(64, '0');
-    std::ofstream(second, std::ios::binary) << t.dump(2);
-    const auto r = run_cli({"merge", plan_dir.string(), "--out", (c.dir / "m_parent").string(), "--json"});
-    INFO(r.all());
-    CHECK(r.code == 4);
-    const json j = json::parse(r.out);
-    REQUIRE(j["errors"].size() == 1);
-    CHECK(j["errors"][0]["code"] == "merge.mismatch");
-    CHECK(j["errors"][0]["location"]["field"] == "parent.scenario_sha256");
-  }
+  CHECK(mismatch([](json& t) { t["parent"]["scenario_sha256"] = std::string(64, '0'); },
+                 "m_parent")["location"]["field"] == "parent.scenario_sha256");
   {
     // A tile.json of an older carereach, without the value bins: refused naming the field (in Chinese too).
     json t = json::parse(original);
@@ -228,15 +212,10 @@ TEST_CASE("merge of county tiles: the untiled tables byte for byte, the rasters 
          "F3,丙村卫生室,村卫生室,473000,3702000\n",
          "\n[standards.walk_20min]\nvariant_of = \"walk_30min\"\nname_zh = \"步行20分钟\"\nname_en = \"20 min walk\"\n"
          "threshold_min = 20\n");
-  const fs::path full = c.dir / "full";
-  const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
-  INFO(r0.all());
-  REQUIRE(r0.code == 0);
-  const fs::path plan_dir = c.dir / "plan";
-  const auto rp = run_cli({"tile", c.scenario(), "--by", "county", "--out", plan_dir.string()});
-  INFO(rp.all());
-  REQUIRE(rp.code == 0);
-  const auto tiles = run_tiles(plan_dir);
+  const TiledRun run = run_untiled_and_tiles(c.scenario(), c.dir, {"--by", "county"});
+  const fs::path& full = run.full;
+  const fs::path& plan_dir = run.plan;
+  const auto& tiles = run.tiles;
   REQUIRE(tiles.size() == 3);
   const fs::path merged = c.dir / "merged";
   const auto rm = run_cli({"merge", plan_dir.string(), "--out", merged.string()});

@@ -233,19 +233,10 @@ TEST_CASE("tiles by grid on the network engine: the roads clipped to the window 
          "[standards]\ndefaults = false\n\n[standards.bike_15min]\nname_zh = \"骑行15分钟\"\nthreshold_min = 15\n"
          "mode = \"bicycle\"\nengine = \"network\"\ntarget_share = 0.8\n";
   c.dir.write("scenario.toml", text);
-  const fs::path full = c.dir / "full";
-  const auto r0 = run_cli({"run", c.scenario(), "--out", full.string()});
-  INFO(r0.all());
-  REQUIRE(r0.code == 0);
-  const fs::path plan_dir = c.dir / "plan";
-  const auto rp = run_cli({"tile", c.scenario(), "--by", "grid", "--size-km", "8", "--out", plan_dir.string()});
-  INFO(rp.all());
-  REQUIRE(rp.code == 0);
-  const json plan = read_json(plan_dir / "plan.json");
+  const TiledRun run = run_untiled_and_tiles(c.scenario(), c.dir, {"--by", "grid", "--size-km", "8"});
   // The halo is smaller than the study area, so tiles hold part of the roads only.
-  REQUIRE(plan["halo_m"].get<double>() < 12000.0);
-  const auto tiles = run_tiles(plan_dir);
-  check_grid_tiles(full, tiles, {"bike_15min"});
+  REQUIRE(read_json(run.plan / "plan.json")["halo_m"].get<double>() < 12000.0);
+  check_grid_tiles(run.full, run.tiles, {"bike_15min"});
 }
 
 TEST_CASE("tiles by county: times, sums and the table rows of each county are the untiled run's", "[cli][tile]") {

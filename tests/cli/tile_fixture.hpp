@@ -156,4 +156,26 @@ inline std::vector<std::pair<json, fs::path>> run_tiles(const fs::path& plan_dir
   return out;
 }
 
+/// The scenario run untiled into DIR/full, tiled into DIR/plan (`carereach tile SCENARIO <tile_args> --out
+/// DIR/plan`) and every tile run; each step must succeed.
+struct TiledRun {
+  fs::path full;
+  fs::path plan;
+  std::vector<std::pair<json, fs::path>> tiles;
+};
+inline TiledRun run_untiled_and_tiles(const std::string& scenario, const TempDir& dir,
+                                      std::vector<std::string> tile_args) {
+  TiledRun out{dir / "full", dir / "plan", {}};
+  const auto r0 = run_cli({"run", scenario, "--out", out.full.string()});
+  INFO(r0.all());
+  REQUIRE(r0.code == 0);
+  tile_args.insert(tile_args.begin(), {"tile", scenario});
+  tile_args.insert(tile_args.end(), {"--out", out.plan.string()});
+  const auto rp = run_cli(tile_args);
+  INFO(rp.all());
+  REQUIRE(rp.code == 0);
+  out.tiles = run_tiles(out.plan);
+  return out;
+}
+
 }  // namespace carereach::test::tile_fixture
